@@ -1,0 +1,56 @@
+//! Database connection: PostgreSQL in production, an embedded SQLite file by default.
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let db = Database::connect(opts).await?;
+    if url.starts_with("sqlite:") {
+        // WAL lets the in-process worker read while the API writes; foreign keys are off by
+        // default in SQLite.
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;")
+            .await?;
+    }
+    Ok(db)
+}
+
+/// What the PostgreSQL role the server logs in as may do: the server refuses to start as a
+/// role that would silently bypass row-level security.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleCheck {
+    pub role: String,
+    pub superuser: bool,
+    pub bypass_rls: bool,
+    pub owns_tenant_table: bool,
+}
+
+impl RoleCheck {
+    pub fn bypasses_rls(&self) -> bool {
+        self.superuser || self.bypass_rls || self.owns_tenant_table
+    }
+}
+
+pub async fn check_pg_role(db: &DatabaseConnection) -> Result<RoleCheck, DbErr> {
+    use sea_orm::{DatabaseBackend, Statement};
+    let row = db
+        .query_one(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT current_user::text AS role, r.rolsuper, r.rolbypassrls, \
+             coalesce((SELECT c.relowner = r.oid FROM pg_class c WHERE c.relname = 'tenant' \
+                       AND c.relnamespace = 'public'::regnamespace), false) AS owns \
+             FROM pg_roles r WHERE r.rolname = current_user",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::Custom("current role not found in pg_roles".into()))?;
+    Ok(RoleCheck {
+        role: row.try_get("", "role")?,
+        superuser: row.try_get("", "rolsuper")?,
+        bypass_rls: row.try_get("", "rolbypassrls")?,
+        owns_tenant_table: row.try_get("", "owns")?,
+    })
+}

@@ -1,0 +1,13 @@
+//! sea-orm entities. Tenant-owned entities are `pub(crate)` in spirit: outside this crate they
+//! are reached through `tenancy::Scope`, never by a bare `find()`.
+pub mod api_token;
+pub mod app_user;
+pub mod audit_log;
+pub mod auditor_grant;
+pub mod login_attempt;
+pub mod membership;
+pub mod organisation;
+pub mod ref_commune;
+pub mod ref_epci;
+pub mod session;
+pub mod tenant;

@@ -1,0 +1,13 @@
+//! Mutualis domain library: tenancy and isolation, and the business modules. No HTTP here.
+pub mod access;
+pub mod audit;
+pub mod db;
+pub mod demo;
+pub mod directory;
+pub mod entities;
+pub mod identifiers;
+pub mod referential;
+pub mod secrets;
+pub mod tenancy;
+
+pub use sea_orm;

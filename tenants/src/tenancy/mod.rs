@@ -1,0 +1,10 @@
+//! Tenancy: roles, principals and the scope that is the only way to reach tenant data.
+mod principal;
+mod resolve;
+mod role;
+mod scope;
+
+pub use principal::{Grant, Principal, PrincipalKind};
+pub use resolve::{resolve_session, resolve_token, resolve_user, AuthError};
+pub use role::{Permission, Role, RoleError};
+pub use scope::{AccessError, Scope, Scoped};

@@ -1,0 +1,154 @@
+//! From a credential (session cookie, bearer token, user id) to a `Principal`. These reads run
+//! before any scope exists, so each sets the one row-level-security key it is entitled to
+//! (`app.token_hash`, `app.user_id`) and nothing more.
+use super::principal::{Grant, Principal, PrincipalKind};
+use super::role::{Role, RoleError};
+use super::scope::set_pg_scope;
+use crate::entities::{api_token, app_user, auditor_grant, membership, session};
+use crate::secrets::sha256_hex;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("unknown or revoked credential")]
+    Invalid,
+    #[error("credential expired")]
+    Expired,
+    #[error("stored role is invalid: {0}")]
+    Role(#[from] RoleError),
+    #[error("stored tenant list is invalid")]
+    TenantList,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Session cookie secret -> principal and the session's CSRF token.
+pub async fn resolve_session(
+    db: &DatabaseConnection,
+    secret: &str,
+) -> Result<(Principal, String), AuthError> {
+    // `session` is a platform table (no organisation): knowing the secret is the authorisation.
+    let s = session::Entity::find_by_id(sha256_hex(secret))
+        .one(db)
+        .await?
+        .ok_or(AuthError::Invalid)?;
+    if s.expires_at <= Utc::now() {
+        return Err(AuthError::Expired);
+    }
+    Ok((resolve_user(db, s.user_id).await?, s.csrf_token))
+}
+
+/// A user's memberships and live auditor grants.
+pub async fn resolve_user(db: &DatabaseConnection, user_id: Uuid) -> Result<Principal, AuthError> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        set_pg_scope(&txn, "{}", "{}", &user_id.to_string(), "", false).await?;
+    }
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AuthError::Invalid)?;
+    let mut grants = vec![];
+    for m in membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .all(&txn)
+        .await?
+    {
+        grants.push(Grant {
+            organisation_id: m.organisation_id,
+            tenant_id: m.tenant_id,
+            role: Role::parse(&m.role)?,
+            expires_at: None,
+        });
+    }
+    let now = Utc::now();
+    for g in auditor_grant::Entity::find()
+        .filter(auditor_grant::Column::UserId.eq(user_id))
+        .filter(auditor_grant::Column::RevokedAt.is_null())
+        .filter(auditor_grant::Column::ExpiresAt.gt(now))
+        .all(&txn)
+        .await?
+    {
+        for t in tenant_list(&g.tenant_ids)? {
+            grants.push(Grant {
+                organisation_id: g.organisation_id,
+                tenant_id: Some(t),
+                role: Role::Auditor,
+                expires_at: Some(g.expires_at),
+            });
+        }
+    }
+    txn.commit().await?;
+    let display_name = match (&user.given_name, &user.usual_name) {
+        (Some(g), Some(u)) => format!("{g} {u}"),
+        _ => user.email.clone(),
+    };
+    Ok(Principal {
+        kind: PrincipalKind::User(user.id),
+        email: Some(user.email),
+        display_name,
+        platform_admin: user.platform_admin,
+        grants,
+    })
+}
+
+/// Bearer token secret -> principal. Records the last use.
+pub async fn resolve_token(db: &DatabaseConnection, secret: &str) -> Result<Principal, AuthError> {
+    let hash = sha256_hex(secret);
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        set_pg_scope(&txn, "{}", "{}", "", &hash, false).await?;
+    }
+    let t = api_token::Entity::find()
+        .filter(api_token::Column::SecretHash.eq(hash.clone()))
+        .one(&txn)
+        .await?
+        .ok_or(AuthError::Invalid)?;
+    if t.revoked_at.is_some() {
+        return Err(AuthError::Invalid);
+    }
+    if t.expires_at <= Utc::now() {
+        return Err(AuthError::Expired);
+    }
+    let role = Role::parse(&t.role)?;
+    let grants = match &t.tenant_ids {
+        None => vec![Grant {
+            organisation_id: t.organisation_id,
+            tenant_id: None,
+            role,
+            expires_at: Some(t.expires_at),
+        }],
+        Some(list) => tenant_list(list)?
+            .into_iter()
+            .map(|tid| Grant {
+                organisation_id: t.organisation_id,
+                tenant_id: Some(tid),
+                role,
+                expires_at: Some(t.expires_at),
+            })
+            .collect(),
+    };
+    let (id, name) = (t.id, t.name.clone());
+    let mut active: api_token::ActiveModel = t.into();
+    active.last_used_at = Set(Some(Utc::now()));
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Principal {
+        kind: PrincipalKind::Token(id),
+        email: None,
+        display_name: format!("API token {name}"),
+        // Tokens never carry platform rights: those stay with a person.
+        platform_admin: false,
+        grants,
+    })
+}
+
+pub(crate) fn tenant_list(v: &serde_json::Value) -> Result<Vec<Uuid>, AuthError> {
+    serde_json::from_value(v.clone()).map_err(|_| AuthError::TenantList)
+}
+

@@ -1,0 +1,119 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?} (expected one of platform_admin, org_admin, dpo, commune_admin, commune_editor, auditor)")]
+pub struct RoleError(pub String);
+
+/// The roles of the design brief. Org-wide roles cover every tenant of one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    PlatformAdmin,
+    OrgAdmin,
+    Dpo,
+    CommuneAdmin,
+    CommuneEditor,
+    Auditor,
+}
+
+/// What a handler may ask a principal for. A scope is always built for one permission, from
+/// the grants whose role carries it, so a handler only reaches what that permission allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Organisations, tenants, the people who work in them.
+    ReadDirectory,
+    /// Invite people and give them roles.
+    ManageUsers,
+    /// Grant or revoke time-limited auditor access.
+    ManageAuditors,
+    /// Create or revoke API tokens.
+    ManageTokens,
+    /// Read and export the audit trail.
+    ReadAudit,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::PlatformAdmin,
+        Role::OrgAdmin,
+        Role::Dpo,
+        Role::CommuneAdmin,
+        Role::CommuneEditor,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::PlatformAdmin => "platform_admin",
+            Role::OrgAdmin => "org_admin",
+            Role::Dpo => "dpo",
+            Role::CommuneAdmin => "commune_admin",
+            Role::CommuneEditor => "commune_editor",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, RoleError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| RoleError(s.to_owned()))
+    }
+
+    /// Org-wide roles are held on an organisation, the others on named tenants.
+    pub fn is_org_wide(self) -> bool {
+        matches!(self, Role::PlatformAdmin | Role::OrgAdmin | Role::Dpo)
+    }
+
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::PlatformAdmin | Role::OrgAdmin => true,
+            Role::Dpo => matches!(p, ReadDirectory | ManageAuditors | ReadAudit),
+            Role::CommuneAdmin => matches!(p, ReadDirectory | ManageUsers | ReadAudit),
+            Role::CommuneEditor => matches!(p, ReadDirectory),
+            Role::Auditor => matches!(p, ReadDirectory | ReadAudit),
+        }
+    }
+
+    /// Which roles a holder of `self` may hand out (ManageUsers / ManageTokens).
+    pub fn may_grant(self, other: Role) -> bool {
+        match self {
+            Role::PlatformAdmin => true,
+            Role::OrgAdmin => other != Role::PlatformAdmin,
+            Role::CommuneAdmin => matches!(other, Role::CommuneAdmin | Role::CommuneEditor),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_reject_unknown() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Ok(r));
+        }
+        assert_eq!(Role::parse("admin"), Err(RoleError("admin".into())));
+    }
+
+    #[test]
+    fn permissions_follow_the_brief() {
+        assert!(Role::Dpo.allows(Permission::ManageAuditors));
+        assert!(!Role::Dpo.allows(Permission::ManageTokens));
+        assert!(!Role::CommuneEditor.allows(Permission::ManageUsers));
+        assert!(!Role::Auditor.allows(Permission::ManageUsers));
+        assert!(Role::CommuneAdmin.may_grant(Role::CommuneEditor));
+        assert!(!Role::CommuneAdmin.may_grant(Role::OrgAdmin));
+        assert!(!Role::OrgAdmin.may_grant(Role::PlatformAdmin));
+    }
+}

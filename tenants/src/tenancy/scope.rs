@@ -1,0 +1,220 @@
+//! The scope: the set of tenants one permission of one principal reaches. Tenant data is read
+//! and written only through it (`Scope::find`, `Scope::begin`), in the spirit of svix's
+//! `secure_find(org_id)`; PostgreSQL row-level security repeats the same rule underneath.
+use super::principal::{Principal, PrincipalKind};
+use super::role::Permission;
+use crate::entities::{api_token, audit_log, auditor_grant, membership, organisation, tenant};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Select, Statement, TransactionTrait,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    #[error("this action needs a permission you do not hold ({0:?})")]
+    Forbidden(Permission),
+    #[error("not found, or not within your access")]
+    NotFound,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    principal: Principal,
+    permission: Permission,
+    platform: bool,
+    /// Organisations reached whole (org-wide roles).
+    org_ids: Vec<Uuid>,
+    /// Tenants reached one by one, and the organisations they belong to.
+    tenant_ids: Vec<Uuid>,
+    tenant_org_ids: Vec<Uuid>,
+}
+
+impl Principal {
+    /// The scope of `permission` for this principal; `Forbidden` when no grant carries it.
+    pub fn scope(&self, permission: Permission) -> Result<Scope, AccessError> {
+        let platform = self.platform_admin;
+        let mut org_ids = vec![];
+        let mut tenant_ids = vec![];
+        let mut tenant_org_ids = vec![];
+        for g in self.grants_for(permission) {
+            match g.tenant_id {
+                None => org_ids.push(g.organisation_id),
+                Some(t) => {
+                    tenant_ids.push(t);
+                    tenant_org_ids.push(g.organisation_id);
+                }
+            }
+        }
+        for v in [&mut org_ids, &mut tenant_ids, &mut tenant_org_ids] {
+            v.sort();
+            v.dedup();
+        }
+        if !platform && org_ids.is_empty() && tenant_ids.is_empty() {
+            return Err(AccessError::Forbidden(permission));
+        }
+        Ok(Scope {
+            principal: self.clone(),
+            permission,
+            platform,
+            org_ids,
+            tenant_ids,
+            tenant_org_ids,
+        })
+    }
+}
+
+impl Scope {
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+    pub fn permission(&self) -> Permission {
+        self.permission
+    }
+    pub fn is_platform(&self) -> bool {
+        self.platform
+    }
+
+    /// Does this scope reach the tenant?
+    pub fn covers(&self, organisation_id: Uuid, tenant_id: Uuid) -> bool {
+        self.platform || self.org_ids.contains(&organisation_id) || self.tenant_ids.contains(&tenant_id)
+    }
+
+    /// Does this scope reach the organisation as a whole (org-wide grant)?
+    pub fn covers_organisation(&self, organisation_id: Uuid) -> bool {
+        self.platform || self.org_ids.contains(&organisation_id)
+    }
+
+    /// Does this scope reach at least one tenant of the organisation?
+    pub fn touches_organisation(&self, organisation_id: Uuid) -> bool {
+        self.covers_organisation(organisation_id) || self.tenant_org_ids.contains(&organisation_id)
+    }
+
+    /// The filter for a table keyed by (organisation, tenant).
+    pub fn condition(&self, org_col: impl ColumnTrait, tenant_col: impl ColumnTrait) -> Condition {
+        if self.platform {
+            return Condition::all();
+        }
+        Condition::any()
+            .add(org_col.is_in(self.org_ids.clone()))
+            .add(tenant_col.is_in(self.tenant_ids.clone()))
+    }
+
+    /// The filter for a table keyed by organisation only: organisations reached whole, or
+    /// through one of their tenants.
+    pub fn organisation_condition(&self, org_col: impl ColumnTrait) -> Condition {
+        if self.platform {
+            return Condition::all();
+        }
+        let mut orgs = self.org_ids.clone();
+        orgs.extend(self.tenant_org_ids.iter().copied());
+        Condition::all().add(org_col.is_in(orgs))
+    }
+
+    /// `SELECT` of a tenant-owned entity, restricted to this scope.
+    pub fn find<E: Scoped>(&self) -> Select<E> {
+        E::find().filter(E::scope_condition(self))
+    }
+
+    /// A transaction whose PostgreSQL settings carry this scope for row-level security.
+    pub async fn begin(&self, db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+        let txn = db.begin().await?;
+        if db.get_database_backend() == DatabaseBackend::Postgres {
+            let user = match self.principal.kind {
+                PrincipalKind::User(id) => id.to_string(),
+                _ => String::new(),
+            };
+            set_pg_scope(
+                &txn,
+                &pg_array(&self.tenant_ids),
+                &pg_array(&self.org_ids),
+                &user,
+                "",
+                self.platform,
+            )
+            .await?;
+        }
+        Ok(txn)
+    }
+}
+
+/// `set_config(.., true)`: local to the transaction, so a pooled connection never carries a
+/// previous request's scope.
+pub(crate) async fn set_pg_scope(
+    txn: &DatabaseTransaction,
+    tenant_ids: &str,
+    org_ids: &str,
+    user_id: &str,
+    token_hash: &str,
+    platform: bool,
+) -> Result<(), DbErr> {
+    txn.execute(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        "SELECT set_config('app.tenant_ids', $1, true), set_config('app.org_ids', $2, true), \
+         set_config('app.user_id', $3, true), set_config('app.token_hash', $4, true), \
+         set_config('app.platform', $5, true)",
+        [
+            tenant_ids.into(),
+            org_ids.into(),
+            user_id.into(),
+            token_hash.into(),
+            (if platform { "on" } else { "off" }).into(),
+        ],
+    ))
+    .await
+    .map(|_| ())
+}
+
+pub(crate) fn pg_array(ids: &[Uuid]) -> String {
+    let inner: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    format!("{{{}}}", inner.join(","))
+}
+
+/// A tenant-owned entity and how a scope restricts it.
+pub trait Scoped: EntityTrait {
+    fn scope_condition(scope: &Scope) -> Condition;
+}
+
+impl Scoped for tenant::Entity {
+    fn scope_condition(scope: &Scope) -> Condition {
+        scope.condition(tenant::Column::OrganisationId, tenant::Column::Id)
+    }
+}
+impl Scoped for organisation::Entity {
+    fn scope_condition(scope: &Scope) -> Condition {
+        scope.organisation_condition(organisation::Column::Id)
+    }
+}
+impl Scoped for audit_log::Entity {
+    fn scope_condition(scope: &Scope) -> Condition {
+        scope.condition(audit_log::Column::OrganisationId, audit_log::Column::TenantId)
+    }
+}
+impl Scoped for membership::Entity {
+    fn scope_condition(scope: &Scope) -> Condition {
+        if scope.platform {
+            return Condition::all();
+        }
+        // Org-wide memberships are shown to org-wide scopes only; a commune sees its own people.
+        Condition::any()
+            .add(membership::Column::OrganisationId.is_in(scope.org_ids.clone()))
+            .add(membership::Column::TenantId.is_in(scope.tenant_ids.clone()))
+    }
+}
+impl Scoped for api_token::Entity {
+    fn scope_condition(scope: &Scope) -> Condition {
+        if scope.platform {
+            return Condition::all();
+        }
+        Condition::all().add(api_token::Column::OrganisationId.is_in(scope.org_ids.clone()))
+    }
+}
+impl Scoped for auditor_grant::Entity {
+    fn scope_condition(scope: &Scope) -> Condition {
+        if scope.platform {
+            return Condition::all();
+        }
+        Condition::all().add(auditor_grant::Column::OrganisationId.is_in(scope.org_ids.clone()))
+    }
+}
+
