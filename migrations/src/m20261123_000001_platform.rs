@@ -141,10 +141,10 @@ enum AuditLog {
 }
 
 fn fk(
-    from_table: impl IntoIden,
-    from_col: impl IntoIden,
-    to_table: impl IntoIden,
-    to_col: impl IntoIden,
+    from_table: impl IntoIden + 'static,
+    from_col: impl IntoIden + 'static,
+    to_table: impl IntoIden + 'static,
+    to_col: impl IntoIden + 'static,
 ) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(from_table, from_col)

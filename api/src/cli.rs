@@ -1,0 +1,171 @@
+//! The command line: `mutualis [serve|worker|migrate|import-referential|create-organisation|
+//! verify-audit|print-schema]`.
+use crate::config::Config;
+use crate::server::{self, StartError};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::time::Duration;
+use tenants::identifiers::Siren;
+use tenants::referential::{self, Referential};
+use tenants::tenancy::{Permission, Principal};
+
+#[derive(Parser, Debug)]
+#[command(name = "mutualis", version, about = "Shared digital services of an intercommunality: GDPR, procurement, backups, costs and billing.")]
+pub struct Cli {
+    /// TOML configuration file (settings from the environment override it).
+    #[arg(long, global = true, env = "MUTUALIS_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (the default). With no configuration: embedded SQLite under ./data, demo
+    /// organisation, worker in-process, demo login on loopback.
+    Serve,
+    /// Run the background worker alone (next to API replicas).
+    Worker,
+    /// Apply database migrations (as the owner: DATABASE_ADMIN_URL).
+    Migrate,
+    /// Load the official referential (@etalab/decoupage-administratif data folder) and
+    /// provision organisations with their member communes.
+    ImportReferential {
+        /// The package's `data` folder (holding communes.json and epci.json).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// SIREN of an EPCI to provision (repeatable).
+        #[arg(long)]
+        siren: Vec<String>,
+        /// Provision every EPCI of France.
+        #[arg(long, conflicts_with = "siren")]
+        all: bool,
+    },
+    /// Provision one organisation from the already imported referential.
+    CreateOrganisation {
+        #[arg(long)]
+        siren: String,
+    },
+    /// Recompute every tenant's audit hash chain; exits 1 when a record was changed or removed.
+    VerifyAudit,
+    /// Print the GraphQL schema (SDL).
+    PrintSchema,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("{0}")]
+    Input(String),
+    #[error(transparent)]
+    Referential(#[from] tenants::referential::ReferentialError),
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    #[error("audit trail: {0} problem(s) found")]
+    AuditBroken(usize),
+}
+
+fn progress(len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_owned());
+    pb
+}
+
+/// Operator commands act with the owner's connection and the platform scope.
+async fn operator_db(config: &Config) -> Result<sea_orm::DatabaseConnection, CliError> {
+    server::migrate(config).await?;
+    Ok(tenants::db::connect(&config.database_admin_url, 4).await?)
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::PrintSchema = command {
+        print!("{}", crate::graphql::sdl());
+        return Ok(());
+    }
+    let config = Config::load(cli.config.as_deref())?;
+    crate::telemetry::init_logs(config.json_logs);
+    let operator = Principal::operator();
+    match command {
+        Command::Serve => server::serve(config).await?,
+        Command::Worker => {
+            let db = server::connect(&config).await?;
+            let (tx, rx) = tokio::sync::watch::channel(false);
+            let handle = tokio::spawn(worker::run(db, Duration::from_secs(60), rx));
+            server::shutdown_signal().await;
+            let _ = tx.send(true);
+            let _ = handle.await;
+        }
+        Command::Migrate => {
+            server::migrate(&config).await?;
+            println!("migrations applied");
+        }
+        Command::ImportReferential { data_dir, siren, all } => {
+            let sirens = siren
+                .iter()
+                .map(|s| Siren::parse(s).map_err(|e| CliError::Input(format!("--siren: {e}"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            let r = Referential::read_dir(&data_dir)?;
+            let db = operator_db(&config).await?;
+            let scope = operator.scope(Permission::ManageUsers).map_err(|e| CliError::Input(e.to_string()))?;
+            let pb = progress(0, "referential");
+            let loaded = referential::load(&db, &r, &pb).await?;
+            pb.finish();
+            println!("referential: {} communes, {} EPCI", loaded.communes, loaded.epcis);
+            let reports = if all {
+                let pb = progress(0, "provision");
+                let reports = referential::provision_all(&db, &scope, &r, &pb).await?;
+                pb.finish();
+                reports
+            } else {
+                let mut v = vec![];
+                for s in &sirens {
+                    v.push(referential::provision(&db, &scope, s).await?);
+                }
+                v
+            };
+            let created: usize = reports.iter().map(|r| r.tenants_created).sum();
+            let updated: usize = reports.iter().map(|r| r.tenants_updated).sum();
+            let unchanged: usize = reports.iter().map(|r| r.tenants_unchanged).sum();
+            let orgs = reports.iter().filter(|r| r.organisation_created).count();
+            println!(
+                "organisations: {} provisioned ({orgs} new); tenants: {created} created, {updated} updated, {unchanged} unchanged",
+                reports.len()
+            );
+        }
+        Command::CreateOrganisation { siren } => {
+            let siren = Siren::parse(&siren).map_err(|e| CliError::Input(format!("--siren: {e}")))?;
+            let db = operator_db(&config).await?;
+            let scope = operator.scope(Permission::ManageUsers).map_err(|e| CliError::Input(e.to_string()))?;
+            let r = referential::provision(&db, &scope, &siren).await?;
+            println!(
+                "organisation {}: {} tenants created, {} updated, {} unchanged",
+                r.organisation_id, r.tenants_created, r.tenants_updated, r.tenants_unchanged
+            );
+        }
+        Command::VerifyAudit => {
+            let db = operator_db(&config).await?;
+            let scope = operator.scope(Permission::ReadAudit).map_err(|e| CliError::Input(e.to_string()))?;
+            let report = tenants::audit::verify(&db, &scope).await?;
+            for p in &report.problems {
+                println!("TAMPERED tenant {} record {}: {}", p.tenant_id, p.seq, p.problem);
+            }
+            println!("audit trail: {} tenants, {} records checked", report.tenants, report.records);
+            if !report.problems.is_empty() {
+                return Err(CliError::AuditBroken(report.problems.len()));
+            }
+            println!("audit trail intact");
+        }
+        Command::PrintSchema => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! Configuration: built-in defaults, then an optional TOML file, then the environment
+//! (zero-to-production style). Every setting is validated here, and a bad one stops startup
+//! with a message that names it.
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {setting}: {message}")]
+    Invalid { setting: &'static str, message: String },
+    #[error("configuration: {0}")]
+    Load(String),
+}
+
+fn invalid(setting: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        setting,
+        message: message.into(),
+    }
+}
+
+/// The raw settings, as named in the environment (lower-cased in the TOML file).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RawConfig {
+    pub database_url: Option<String>,
+    pub database_admin_url: Option<String>,
+    pub redis_url: Option<String>,
+    pub oidc_issuer_url: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    pub public_url: Option<String>,
+    pub listen_addr: Option<String>,
+    pub data_dir: Option<String>,
+    pub demo: Option<bool>,
+    pub log_format: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    pub issuer_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The server's connection (PostgreSQL: the non-owner `mutualis_app` role).
+    pub database_url: String,
+    /// The owner's connection, for migrations and operator commands.
+    pub database_admin_url: String,
+    pub embedded: bool,
+    pub redis_url: Option<String>,
+    pub oidc: Option<OidcConfig>,
+    pub public_url: url::Url,
+    pub listen_addr: SocketAddr,
+    pub data_dir: PathBuf,
+    /// The demo login: embedded mode on a loopback address only.
+    pub demo: bool,
+    pub json_logs: bool,
+}
+
+impl Config {
+    /// Defaults < `file` (or `MUTUALIS_CONFIG`) < environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(RawConfig::default()));
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("MUTUALIS_CONFIG").map(PathBuf::from));
+        if let Some(f) = file {
+            if !f.exists() {
+                return Err(invalid(
+                    "MUTUALIS_CONFIG",
+                    format!("file {} does not exist", f.display()),
+                ));
+            }
+            fig = fig.merge(Toml::file(f));
+        }
+        let keys = [
+            "DATABASE_URL",
+            "DATABASE_ADMIN_URL",
+            "REDIS_URL",
+            "OIDC_ISSUER_URL",
+            "OIDC_CLIENT_ID",
+            "OIDC_CLIENT_SECRET",
+            "PUBLIC_URL",
+            "LISTEN_ADDR",
+        ];
+        fig = fig
+            .merge(Env::raw().only(&keys).map(|k| k.as_str().to_lowercase().into()))
+            .merge(Env::prefixed("MUTUALIS_").only(&["DATA_DIR", "DEMO", "LOG_FORMAT"]));
+        let raw: RawConfig = fig.extract().map_err(|e| ConfigError::Load(e.to_string()))?;
+        Self::from_raw(raw)
+    }
+
+    pub fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
+        let nonempty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let data_dir = PathBuf::from(nonempty(raw.data_dir).unwrap_or_else(|| "./data".into()));
+        let (database_url, embedded) = match nonempty(raw.database_url) {
+            None => (
+                format!("sqlite://{}?mode=rwc", data_dir.join("mutualis.db").display()),
+                true,
+            ),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => (u, false),
+            Some(u) if u.starts_with("sqlite:") => (u, true),
+            Some(u) => {
+                return Err(invalid(
+                    "DATABASE_URL",
+                    format!("must start with postgres:// (or sqlite: for the embedded mode), got {:?}", redact(&u)),
+                ))
+            }
+        };
+        let database_admin_url = match nonempty(raw.database_admin_url) {
+            Some(u) if embedded => {
+                return Err(invalid(
+                    "DATABASE_ADMIN_URL",
+                    format!("only used with a PostgreSQL DATABASE_URL (got {:?})", redact(&u)),
+                ))
+            }
+            Some(u) if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) => {
+                return Err(invalid("DATABASE_ADMIN_URL", "must start with postgres://"))
+            }
+            Some(u) => u,
+            None => database_url.clone(),
+        };
+        let redis_url = match nonempty(raw.redis_url) {
+            Some(u) if !(u.starts_with("redis://") || u.starts_with("rediss://")) => {
+                return Err(invalid("REDIS_URL", "must start with redis:// or rediss://"))
+            }
+            other => other,
+        };
+        let oidc = match (
+            nonempty(raw.oidc_issuer_url),
+            nonempty(raw.oidc_client_id),
+            nonempty(raw.oidc_client_secret),
+        ) {
+            (None, None, None) => None,
+            (Some(issuer_url), Some(client_id), Some(client_secret)) => {
+                url::Url::parse(&issuer_url)
+                    .map_err(|e| invalid("OIDC_ISSUER_URL", format!("not a URL: {e}")))?;
+                Some(OidcConfig {
+                    issuer_url,
+                    client_id,
+                    client_secret,
+                })
+            }
+            (i, c, _) => {
+                let missing = if i.is_none() {
+                    "OIDC_ISSUER_URL"
+                } else if c.is_none() {
+                    "OIDC_CLIENT_ID"
+                } else {
+                    "OIDC_CLIENT_SECRET"
+                };
+                return Err(invalid(
+                    missing,
+                    "OpenID Connect needs OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together",
+                ));
+            }
+        };
+        let listen_addr: SocketAddr = nonempty(raw.listen_addr)
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .map_err(|e| invalid("LISTEN_ADDR", format!("expected host:port such as 127.0.0.1:8080 ({e})")))?;
+        let public_url = match nonempty(raw.public_url) {
+            Some(u) => url::Url::parse(&u).map_err(|e| invalid("PUBLIC_URL", format!("not a URL: {e}")))?,
+            None => url::Url::parse(&format!("http://{listen_addr}"))
+                .map_err(|e| invalid("LISTEN_ADDR", e.to_string()))?,
+        };
+        if !matches!(public_url.scheme(), "http" | "https") {
+            return Err(invalid("PUBLIC_URL", "must be http:// or https://"));
+        }
+        if !embedded && oidc.is_none() {
+            return Err(invalid(
+                "OIDC_ISSUER_URL",
+                "a PostgreSQL deployment needs an OpenID Connect provider (OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)",
+            ));
+        }
+        let demo_wanted = raw.demo.unwrap_or(embedded);
+        if demo_wanted && !listen_addr.ip().is_loopback() {
+            if raw.demo == Some(true) {
+                return Err(invalid(
+                    "MUTUALIS_DEMO",
+                    format!("the demo login is only offered on a loopback address, not {listen_addr}"),
+                ));
+            }
+        }
+        let json_logs = match raw.log_format.as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => return Err(invalid("MUTUALIS_LOG_FORMAT", format!("text or json, not {other:?}"))),
+        };
+        Ok(Config {
+            database_url,
+            database_admin_url,
+            embedded,
+            redis_url,
+            oidc,
+            public_url,
+            listen_addr,
+            data_dir,
+            demo: demo_wanted && listen_addr.ip().is_loopback(),
+            json_logs,
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+/// A URL with its password hidden, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawConfig {
+        RawConfig::default()
+    }
+
+    #[test]
+    fn no_configuration_means_embedded_demo_on_loopback() {
+        let c = Config::from_raw(raw()).expect("defaults are valid");
+        assert!(c.embedded && c.demo);
+        assert!(c.database_url.starts_with("sqlite://./data/mutualis.db"));
+        assert_eq!(c.listen_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn demo_is_never_offered_off_loopback() {
+        let c = Config::from_raw(RawConfig {
+            listen_addr: Some("0.0.0.0:8080".into()),
+            ..raw()
+        })
+        .expect("valid");
+        assert!(!c.demo);
+        let err = Config::from_raw(RawConfig {
+            listen_addr: Some("0.0.0.0:8080".into()),
+            demo: Some(true),
+            ..raw()
+        })
+        .expect_err("demo on a public address");
+        assert!(err.to_string().contains("MUTUALIS_DEMO"), "{err}");
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let cases: Vec<(RawConfig, &str)> = vec![
+            (RawConfig { database_url: Some("mysql://x".into()), ..raw() }, "DATABASE_URL"),
+            (RawConfig { redis_url: Some("localhost:6379".into()), ..raw() }, "REDIS_URL"),
+            (RawConfig { listen_addr: Some("nowhere".into()), ..raw() }, "LISTEN_ADDR"),
+            (RawConfig { public_url: Some("ftp://x".into()), ..raw() }, "PUBLIC_URL"),
+            (RawConfig { oidc_issuer_url: Some("http://127.0.0.1:9400".into()), ..raw() }, "OIDC_CLIENT_ID"),
+            (
+                RawConfig { database_url: Some("postgres://u:secret@h/db".into()), ..raw() },
+                "OIDC_ISSUER_URL",
+            ),
+            (RawConfig { log_format: Some("xml".into()), ..raw() }, "MUTUALIS_LOG_FORMAT"),
+        ];
+        for (c, setting) in cases {
+            let err = Config::from_raw(c).expect_err(setting).to_string();
+            assert!(err.contains(setting), "{setting}: {err}");
+            assert!(!err.contains("secret"), "password leaked: {err}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:pw@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

@@ -1,0 +1,27 @@
+//! Per-request GraphQL context: the database and who is calling.
+use super::errors::{code, coded, IntoGql};
+use crate::http::auth::Caller;
+use async_graphql::{Context, Result};
+use sea_orm::DatabaseConnection;
+use tenants::tenancy::{Permission, Principal, Scope};
+
+pub struct RequestCtx {
+    pub db: DatabaseConnection,
+    pub caller: Caller,
+}
+
+pub fn principal<'a>(ctx: &'a Context<'_>) -> Result<&'a Principal> {
+    match &ctx.data::<RequestCtx>()?.caller {
+        Caller::Authenticated(p) => Ok(p),
+        Caller::Anonymous => Err(coded(
+            code::UNAUTHENTICATED,
+            "log in, or send an API token as `Authorization: Bearer …`",
+        )),
+        Caller::Rejected(why) => Err(coded(code::UNAUTHENTICATED, *why)),
+    }
+}
+
+/// The caller's scope for one permission: the only way a resolver reaches tenant data.
+pub fn scope(ctx: &Context<'_>, p: Permission) -> Result<Scope> {
+    principal(ctx)?.scope(p).map_err(IntoGql::into_gql)
+}

@@ -1,0 +1,104 @@
+//! GraphQL at `/graphql` (GraphQL over HTTP: POST JSON, GET for queries only), GraphiQL at
+//! `/graphiql`, and the SDL checked in as `api/schema.graphql`.
+pub mod context;
+pub mod errors;
+pub mod limits;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod types;
+
+use crate::http::auth::{identify, Caller};
+use crate::state::AppState;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{EmptySubscription, Schema};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use context::RequestCtx;
+use loaders::TenantLoader;
+use tenants::tenancy::Permission;
+
+pub type MutualisSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+pub const MAX_DEPTH: usize = 10;
+pub const MAX_COMPLEXITY: usize = 1000;
+pub const MAX_ALIASES: usize = 30;
+
+pub fn build_schema() -> MutualisSchema {
+    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .limit_directives(10)
+        .extension(limits::AliasLimit(MAX_ALIASES))
+        .finish()
+}
+
+/// The SDL checked in at `api/schema.graphql`.
+pub fn sdl() -> String {
+    build_schema().sdl()
+}
+
+pub async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").title("Mutualis — GraphiQL").finish())
+}
+
+pub async fn handle(
+    State(st): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    req: GraphQLRequest,
+) -> Response {
+    let mut req = req.into_inner();
+    // GraphQL over HTTP: a GET must not change anything.
+    if method == Method::GET {
+        if let Ok(doc) = async_graphql::parser::parse_query(&req.query) {
+            let mutates = doc.operations.iter().any(|(name, op)| {
+                op.node.ty == OperationType::Mutation
+                    && req.operation_name.as_deref().is_none_or(|n| name.map(|x| x.as_str()) == Some(n))
+            });
+            if mutates {
+                return (
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    [(axum::http::header::ALLOW, "POST")],
+                    "mutations must be sent with POST",
+                )
+                    .into_response();
+            }
+        }
+    }
+    let caller = identify(&st, &method, &headers).await;
+    if let Caller::Authenticated(p) = &caller {
+        tracing::Span::current().record("principal", p.audit_ref());
+    }
+    let scope = match &caller {
+        Caller::Authenticated(p) => p.scope(Permission::ReadDirectory).ok(),
+        _ => None,
+    };
+    req = req
+        .data(DataLoader::new(
+            TenantLoader {
+                db: st.db.clone(),
+                scope,
+            },
+            tokio::spawn,
+        ))
+        .data(RequestCtx {
+            db: st.db.clone(),
+            caller,
+        });
+    let mut resp = st.schema.execute(req).await;
+    for e in &mut resp.errors {
+        let has_code = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
+        if !has_code {
+            e.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", errors::code::VALIDATION);
+        }
+    }
+    GraphQLResponse::from(resp).into_response()
+}

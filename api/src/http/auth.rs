@@ -1,0 +1,87 @@
+//! Who is calling: a bearer token (scripts) or a session cookie (the console). Cookie-borne
+//! state-changing requests must also carry the session's CSRF token in `X-CSRF-Token`.
+use crate::state::AppState;
+use axum::http::{header, HeaderMap, Method};
+use tenants::secrets::constant_time_eq;
+use tenants::tenancy::{resolve_session, resolve_token, AuthError, Principal};
+
+pub const SESSION_COOKIE: &str = "mutualis_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The outcome of looking at a request's credentials.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous,
+    Authenticated(Principal),
+    /// Credentials were sent but do not hold: the message says why (never the secret).
+    Rejected(&'static str),
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+pub async fn identify(state: &AppState, method: &Method, headers: &HeaderMap) -> Caller {
+    if let Some(secret) = bearer(headers) {
+        return match resolve_token(&state.db, secret).await {
+            Ok(p) => Caller::Authenticated(p),
+            Err(AuthError::Expired) => Caller::Rejected("API token expired"),
+            Err(AuthError::Db(e)) => {
+                tracing::error!(error = %e, "token lookup failed");
+                Caller::Rejected("authentication unavailable, retry later")
+            }
+            Err(_) => Caller::Rejected("unknown or revoked API token"),
+        };
+    }
+    let Some(secret) = cookie(headers, SESSION_COOKIE) else {
+        return Caller::Anonymous;
+    };
+    match resolve_session(&state.db, &secret).await {
+        Ok((p, csrf)) => {
+            if *method != Method::GET && *method != Method::HEAD {
+                let sent = headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                if !constant_time_eq(sent, &csrf) {
+                    return Caller::Rejected("missing or wrong X-CSRF-Token header for a cookie session");
+                }
+            }
+            Caller::Authenticated(p)
+        }
+        Err(AuthError::Expired) => Caller::Rejected("session expired, log in again"),
+        Err(AuthError::Db(e)) => {
+            tracing::error!(error = %e, "session lookup failed");
+            Caller::Rejected("authentication unavailable, retry later")
+        }
+        Err(_) => Caller::Rejected("unknown session, log in again"),
+    }
+}
+
+/// `Set-Cookie` for a new session.
+pub fn session_cookie(secret: &str, secure: bool, max_age_secs: i64) -> String {
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_session_cookie(secure: bool) -> String {
+    session_cookie("", secure, 0)
+}

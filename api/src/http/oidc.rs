@@ -1,0 +1,324 @@
+//! OpenID Connect login (authorization code + PKCE + state + nonce) with `openidconnect`,
+//! ProConnect-compatible claims (`sub`, `email`, `given_name`, `usual_name`, `siret`).
+//!
+//! Discovery is lazy and retried: the server starts, and existing sessions keep working, while
+//! the provider is down; only new logins get an error page.
+use crate::config::OidcConfig;
+use crate::http::auth::{clear_session_cookie, cookie, session_cookie, SESSION_COOKIE};
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata,
+};
+use openidconnect::{
+    AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, UserInfoClaims,
+};
+use serde::{Deserialize, Serialize};
+use tenants::access::{self, AccessGrantError, IdentityClaims, SESSION_HOURS};
+use tokio::sync::RwLock;
+
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// ProConnect's claims beyond the standard ones.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ProConnectClaims {
+    pub usual_name: Option<String>,
+    pub siret: Option<String>,
+}
+impl AdditionalClaims for ProConnectClaims {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OidcError {
+    #[error("the identity provider cannot be reached: {0}")]
+    Unreachable(String),
+    #[error("the identity provider refused the login: {0}")]
+    Refused(String),
+    #[error("this login link has expired or was already used")]
+    UnknownState,
+    #[error("the identity provider's answer failed verification: {0}")]
+    Verification(String),
+    #[error(transparent)]
+    Access(#[from] AccessGrantError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub struct Oidc {
+    config: OidcConfig,
+    redirect_url: String,
+    http: reqwest::Client,
+    client: RwLock<Option<Client>>,
+}
+
+impl Oidc {
+    pub fn new(config: OidcConfig, public_url: &url::Url) -> Result<Self, OidcError> {
+        let http = reqwest::ClientBuilder::new()
+            // No redirects: the library's advice against SSRF through the provider.
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| OidcError::Internal(e.to_string()))?;
+        let redirect_url = public_url
+            .join("auth/callback")
+            .map_err(|e| OidcError::Internal(e.to_string()))?
+            .to_string();
+        Ok(Self {
+            config,
+            redirect_url,
+            http,
+            client: RwLock::new(None),
+        })
+    }
+
+    async fn client(&self) -> Result<Client, OidcError> {
+        if let Some(c) = self.client.read().await.as_ref() {
+            return Ok(c.clone());
+        }
+        let issuer = IssuerUrl::new(self.config.issuer_url.clone())
+            .map_err(|e| OidcError::Internal(e.to_string()))?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+            .await
+            .map_err(|e| OidcError::Unreachable(e.to_string()))?;
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.config.client_id.clone()),
+            Some(ClientSecret::new(self.config.client_secret.clone())),
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(self.redirect_url.clone())
+                .map_err(|e| OidcError::Internal(e.to_string()))?,
+        );
+        *self.client.write().await = Some(client.clone());
+        Ok(client)
+    }
+
+    /// The provider URL to send the browser to; the request is remembered server-side.
+    pub async fn begin(&self, db: &sea_orm::DatabaseConnection, return_to: &str) -> Result<String, OidcError> {
+        let client = self.client().await?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut req = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .set_pkce_challenge(challenge);
+        for s in ["email", "given_name", "usual_name", "siret"] {
+            req = req.add_scope(Scope::new(s.into()));
+        }
+        let (url, state, nonce) = req.url();
+        access::store_login_attempt(db, state.secret(), verifier.secret(), nonce.secret(), return_to)
+            .await
+            .map_err(|e| OidcError::Internal(e.to_string()))?;
+        Ok(url.to_string())
+    }
+
+    /// Finishes a login: checks state, exchanges the code with the PKCE verifier, verifies the
+    /// ID token (signature, audience, nonce), reads the user info. Returns the claims and the
+    /// page to return to.
+    pub async fn finish(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        code: &str,
+        state: &str,
+    ) -> Result<(IdentityClaims, String, String), OidcError> {
+        let attempt = access::take_login_attempt(db, state)
+            .await
+            .map_err(|e| OidcError::Internal(e.to_string()))?
+            .ok_or(OidcError::UnknownState)?;
+        let client = self.client().await?;
+        let token = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .map_err(|e| OidcError::Internal(e.to_string()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(attempt.pkce_verifier))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| OidcError::Refused(e.to_string()))?;
+        let id_token = token
+            .id_token()
+            .ok_or_else(|| OidcError::Verification("no ID token in the response".into()))?;
+        let claims = id_token
+            .claims(&client.id_token_verifier(), &Nonce::new(attempt.nonce))
+            .map_err(|e| OidcError::Verification(e.to_string()))?;
+        let subject = claims.subject().clone();
+        let mut identity = IdentityClaims {
+            issuer: claims.issuer().to_string(),
+            subject: subject.to_string(),
+            email: claims.email().map(|e| e.to_string()),
+            given_name: claims
+                .given_name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string()),
+            usual_name: None,
+            siret: None,
+        };
+        // ProConnect delivers usual_name and siret through the userinfo endpoint.
+        if let Ok(req) = client.user_info(token.access_token().clone(), Some(subject)) {
+            match req.request_async(&self.http).await {
+                Ok(info) => {
+                    let info: UserInfoClaims<ProConnectClaims, CoreGenderClaim> = info;
+                    let extra = info.additional_claims();
+                    identity.usual_name = extra.usual_name.clone();
+                    identity.siret = extra.siret.clone();
+                    if identity.email.is_none() {
+                        identity.email = info.email().map(|e| e.to_string());
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "userinfo request failed; using ID token claims"),
+            }
+        }
+        Ok((identity, attempt.return_to, id_token.to_string()))
+    }
+}
+
+/// Only local paths: no open redirect through `return_to`.
+pub fn safe_return_to(v: Option<&str>) -> String {
+    match v {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/".into(),
+    }
+}
+
+pub fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    (
+        status,
+        Html(format!(
+            "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{t} — Mutualis</title></head>\
+             <body><main><h1>{t}</h1><p>{d}</p><p><a href=\"/\">Retour à l'accueil</a></p></main></body></html>",
+            t = esc(title),
+            d = esc(detail)
+        )),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginParams {
+    return_to: Option<String>,
+}
+
+pub async fn login(State(st): State<AppState>, Query(p): Query<LoginParams>) -> Response {
+    let Some(oidc) = st.oidc.clone() else {
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Connexion indisponible",
+            "Aucun fournisseur d'identité n'est configuré sur ce serveur.",
+        );
+    };
+    match oidc.begin(&st.db, &safe_return_to(p.return_to.as_deref())).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "login could not start");
+            error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Le fournisseur d'identité ne répond pas",
+                "La connexion est momentanément impossible. Les sessions ouvertes restent valides ; réessayez dans quelques minutes.",
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+pub async fn callback(State(st): State<AppState>, Query(p): Query<CallbackParams>) -> Response {
+    let Some(oidc) = st.oidc.clone() else {
+        return error_page(StatusCode::NOT_FOUND, "Connexion indisponible", "Aucun fournisseur d'identité n'est configuré.");
+    };
+    if let Some(err) = p.error {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Connexion refusée",
+            &format!("Le fournisseur d'identité a répondu : {err} {}", p.error_description.unwrap_or_default()),
+        );
+    }
+    let (Some(code), Some(state)) = (p.code, p.state) else {
+        return error_page(StatusCode::BAD_REQUEST, "Connexion incomplète", "La réponse du fournisseur d'identité n'a ni code ni état.");
+    };
+    let result = match oidc.finish(&st.db, &code, &state).await {
+        Ok((claims, return_to, id_token)) => access::login(&st.db, claims)
+            .await
+            .map(|user| (user, return_to, id_token))
+            .map_err(OidcError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok((user_id, return_to, id_token)) => {
+            match access::open_session(&st.db, user_id, "oidc", Some(id_token)).await {
+                Ok((secret, _csrf)) => {
+                    tracing::info!(user = %user_id, "login");
+                    (
+                        [(header::SET_COOKIE, session_cookie(&secret, st.config.secure_cookies(), SESSION_HOURS * 3600))],
+                        Redirect::to(&return_to),
+                    )
+                        .into_response()
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "session could not be stored");
+                    error_page(StatusCode::SERVICE_UNAVAILABLE, "Connexion impossible", "Réessayez dans quelques instants.")
+                }
+            }
+        }
+        Err(OidcError::UnknownState) => error_page(
+            StatusCode::BAD_REQUEST,
+            "Lien de connexion expiré",
+            "Ce lien de connexion a expiré ou a déjà servi. Recommencez la connexion.",
+        ),
+        Err(OidcError::Access(AccessGrantError::NotInvited(who))) => error_page(
+            StatusCode::FORBIDDEN,
+            "Compte inconnu",
+            &format!("Aucun accès n'est ouvert pour {who}. Demandez une invitation à votre administrateur."),
+        ),
+        Err(OidcError::Unreachable(e)) => {
+            tracing::warn!(error = %e, "provider unreachable at callback");
+            error_page(StatusCode::SERVICE_UNAVAILABLE, "Le fournisseur d'identité ne répond pas", "Réessayez dans quelques minutes.")
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "login failed");
+            error_page(StatusCode::BAD_REQUEST, "Connexion refusée", "La réponse du fournisseur d'identité n'a pas pu être vérifiée.")
+        }
+    }
+}
+
+/// Ends the session (POST, CSRF-checked by the router's middleware path).
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    // A logout is a state change: a cross-site form must not end someone's session.
+    if !matches!(
+        crate::http::auth::identify(&st, &axum::http::Method::POST, &headers).await,
+        crate::http::auth::Caller::Authenticated(_)
+    ) {
+        return error_page(StatusCode::FORBIDDEN, "Déconnexion refusée", "Jeton anti-CSRF manquant ou session inconnue.");
+    }
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        if let Err(e) = access::close_session(&st.db, &secret).await {
+            tracing::error!(error = %e, "logout could not delete the session");
+        }
+    }
+    (
+        [(header::SET_COOKIE, clear_session_cookie(st.config.secure_cookies()))],
+        Redirect::to("/"),
+    )
+        .into_response()
+}

@@ -1,0 +1,68 @@
+//! Probes and metrics for the orchestrator.
+use crate::http::auth::{identify, Caller};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+/// Liveness: the process answers. Never touches dependencies (a database outage must not get
+/// every replica restarted).
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers, and Redis when configured.
+pub async fn readyz(State(st): State<AppState>) -> Response {
+    let db_ok = st.db.execute_unprepared("SELECT 1").await.is_ok();
+    let redis_ok = match st.redis.clone() {
+        None => None,
+        Some(mut r) => Some(
+            tokio::time::timeout(
+                std::time::Duration::from_secs(2),
+                redis::cmd("PING").query_async::<String>(&mut r),
+            )
+            .await
+            .map(|r| r.is_ok())
+            .unwrap_or(false),
+        ),
+    };
+    let ready = db_ok && redis_ok.unwrap_or(true);
+    let body = json!({
+        "ready": ready,
+        "database": if db_ok { "ok" } else { "unavailable" },
+        "redis": match redis_ok { None => "not configured", Some(true) => "ok", Some(false) => "unavailable" },
+    });
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(body)).into_response()
+}
+
+pub async fn metrics(State(st): State<AppState>) -> String {
+    st.metrics.render()
+}
+
+/// The console's view of its session: who, and the CSRF token to send back.
+pub async fn session(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    match identify(&st, &Method::GET, &headers).await {
+        Caller::Authenticated(p) => {
+            let csrf = match crate::http::auth::cookie(&headers, crate::http::auth::SESSION_COOKIE) {
+                Some(secret) => tenants::tenancy::resolve_session(&st.db, &secret)
+                    .await
+                    .map(|(_, c)| c)
+                    .ok(),
+                None => None,
+            };
+            Json(json!({
+                "authenticated": true,
+                "displayName": p.display_name,
+                "email": p.email,
+                "roles": p.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "csrfToken": csrf,
+                "demo": st.config.demo,
+            }))
+            .into_response()
+        }
+        _ => Json(json!({"authenticated": false, "demo": st.config.demo, "oidc": st.oidc.is_some()})).into_response(),
+    }
+}

@@ -1,0 +1,8 @@
+//! The Mutualis server: configuration, HTTP (login, operations), GraphQL, and the CLI.
+pub mod cli;
+pub mod config;
+pub mod graphql;
+pub mod http;
+pub mod server;
+pub mod state;
+pub mod telemetry;

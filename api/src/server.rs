@@ -1,0 +1,241 @@
+//! Building the state and the router, and running the server.
+use crate::config::{redact, Config};
+use crate::graphql;
+use crate::http::{demo, oidc, ops};
+use crate::state::AppState;
+use crate::telemetry;
+use axum::body::Body;
+use axum::extract::{MatchedPath, State};
+use axum::http::{HeaderName, Request};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database {url}: {source}")]
+    Database { url: String, source: sea_orm::DbErr },
+    #[error("{0}")]
+    Refused(String),
+    #[error("REDIS_URL: {0}")]
+    Redis(String),
+    #[error("OpenID Connect: {0}")]
+    Oidc(String),
+    #[error("demo seed: {0}")]
+    Demo(String),
+    #[error("LISTEN_ADDR {addr}: {source}")]
+    Listen { addr: String, source: std::io::Error },
+}
+
+/// Applies pending migrations with the owner's connection.
+pub async fn migrate(config: &Config) -> Result<(), StartError> {
+    if config.embedded {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::Refused(format!(
+            "MUTUALIS_DATA_DIR {}: {e}",
+            config.data_dir.display()
+        )))?;
+    }
+    let admin = tenants::db::connect(&config.database_admin_url, 2)
+        .await
+        .map_err(|source| StartError::Database { url: redact(&config.database_admin_url), source })?;
+    Migrator::up(&admin, None)
+        .await
+        .map_err(|source| StartError::Database { url: redact(&config.database_admin_url), source })?;
+    admin.close().await.ok();
+    Ok(())
+}
+
+/// Connects as the server, checks the schema is current and that row-level security holds.
+pub async fn connect(config: &Config) -> Result<DatabaseConnection, StartError> {
+    let db = tenants::db::connect(&config.database_url, 20)
+        .await
+        .map_err(|source| StartError::Database { url: redact(&config.database_url), source })?;
+    let pending = Migrator::get_pending_migrations(&db)
+        .await
+        .map_err(|source| StartError::Database { url: redact(&config.database_url), source })?;
+    if !pending.is_empty() {
+        return Err(StartError::Refused(format!(
+            "DATABASE_URL: {} migration(s) pending; run `mutualis migrate` (with DATABASE_ADMIN_URL) first",
+            pending.len()
+        )));
+    }
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        let role = tenants::db::check_pg_role(&db)
+            .await
+            .map_err(|source| StartError::Database { url: redact(&config.database_url), source })?;
+        if role.bypasses_rls() {
+            return Err(StartError::Refused(format!(
+                "DATABASE_URL: role {:?} bypasses row-level security (superuser, BYPASSRLS or table owner); \
+                 connect as {} and keep the owner in DATABASE_ADMIN_URL",
+                role.role,
+                migrations::APP_ROLE
+            )));
+        }
+    }
+    Ok(db)
+}
+
+pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppState, StartError> {
+    let redis = match &config.redis_url {
+        None => None,
+        Some(url) => {
+            let client = redis::Client::open(url.as_str()).map_err(|e| StartError::Redis(e.to_string()))?;
+            Some(
+                redis::aio::ConnectionManager::new(client)
+                    .await
+                    .map_err(|e| StartError::Redis(e.to_string()))?,
+            )
+        }
+    };
+    let oidc = match &config.oidc {
+        None => None,
+        Some(o) => Some(Arc::new(
+            oidc::Oidc::new(o.clone(), &config.public_url).map_err(|e| StartError::Oidc(e.to_string()))?,
+        )),
+    };
+    Ok(AppState {
+        db,
+        redis,
+        oidc,
+        config: Arc::new(config),
+        schema: graphql::build_schema(),
+        metrics: telemetry::metrics_handle(),
+    })
+}
+
+async fn record_metrics(req: Request<Body>, next: Next) -> Response {
+    let start = Instant::now();
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "path" => path)
+        .record(start.elapsed().as_secs_f64());
+    resp
+}
+
+async fn home(State(st): State<AppState>) -> Response {
+    let demo = if st.config.demo {
+        "<p role=\"alert\"><strong>DÉMONSTRATION</strong> — <a href=\"/auth/demo\">se connecter avec un compte de démonstration</a></p>"
+    } else {
+        ""
+    };
+    let login = if st.oidc.is_some() {
+        "<p><a href=\"/auth/login\">Se connecter</a></p>"
+    } else {
+        ""
+    };
+    Html(format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Mutualis</title></head><body><main>\
+         <h1>Mutualis</h1><p>Services numériques mutualisés de l'intercommunalité.</p>{demo}{login}\
+         <p><a href=\"/graphiql\">Explorateur GraphQL</a></p></main></body></html>"
+    ))
+    .into_response()
+}
+
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let mut app = Router::new()
+        .route("/graphql", get(graphql::handle).post(graphql::handle))
+        .route("/graphiql", get(graphql::graphiql))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/auth/session", get(ops::session))
+        .route("/auth/login", get(oidc::login))
+        .route("/auth/callback", get(oidc::callback))
+        .route("/auth/logout", post(oidc::logout))
+        .route("/auth/demo", get(demo::page).post(demo::login));
+    app = if std::path::Path::new("web/dist/index.html").exists() {
+        app.fallback_service(ServeDir::new("web/dist"))
+    } else {
+        app.route("/", get(home))
+    };
+    app.layer(middleware::from_fn(record_metrics))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, principal = tracing::field::Empty)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves until ctrl-c / SIGTERM; runs the worker in-process in the embedded mode.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    if config.embedded {
+        migrate(&config).await?;
+    }
+    let db = connect(&config).await?;
+    if config.demo {
+        let fresh = tenants::demo::seed(&db).await.map_err(|e| StartError::Demo(e.to_string()))?;
+        if fresh {
+            tracing::info!("demo organisation seeded: CA de la Région de Compiègne et de la Basse Automne");
+        }
+    }
+    let addr = config.listen_addr;
+    let embedded = config.embedded;
+    let demo = config.demo;
+    let public = config.public_url.clone();
+    let state = build_state(config, db.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = embedded.then(|| tokio::spawn(worker::run(db, Duration::from_secs(60), stop_rx)));
+    println!("Mutualis listening on {public}");
+    if demo {
+        println!("*** DEMO MODE *** sample data, password-less login for this computer only: {public}auth/demo");
+    }
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    let _ = stop_tx.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
+    result.map_err(|source| StartError::Listen { addr: addr.to_string(), source })
+}
+
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

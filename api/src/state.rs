@@ -1,0 +1,17 @@
+//! What every request handler shares.
+use crate::config::Config;
+use crate::graphql::MutualisSchema;
+use crate::http::oidc::Oidc;
+use metrics_exporter_prometheus::PrometheusHandle;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub redis: Option<redis::aio::ConnectionManager>,
+    pub oidc: Option<Arc<Oidc>>,
+    pub config: Arc<Config>,
+    pub schema: MutualisSchema,
+    pub metrics: PrometheusHandle,
+}
