@@ -29,7 +29,7 @@ export OIDC_PORT
 
 export MUTUALIS_TEST_OIDC_CLIENT_ID=mutualis-test
 export MUTUALIS_TEST_OIDC_CLIENT_SECRET=mutualis-test-secret
-export MUTUALIS_TEST_OIDC_DEFAULT_SIRET="${OIDC_DEFAULT_SIRET:-21600158600014}"
+export MUTUALIS_TEST_OIDC_DEFAULT_SIRET="${OIDC_DEFAULT_SIRET:-21600158600017}"
 export MUTUALIS_TEST_REFERENTIAL_DIR="$MUTUALIS_TESTS_DIR/node_modules/@etalab/decoupage-administratif/data"
 
 # How each service was obtained (for the summary printed by tests/run).
@@ -60,13 +60,24 @@ _svc_apt_install() {
     _svc_err "apt-get not found; install manually: $*"
     return 1
   fi
+  local log="$MUTUALIS_RUN_DIR/apt.log"
+  mkdir -p "$MUTUALIS_RUN_DIR"
   if [ -z "$_MUTUALIS_APT_UPDATED" ]; then
-    _svc_log "apt-get update"
-    _svc_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
+    _svc_log "apt-get update (log: $log)"
+    if ! _svc_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$log" 2>&1; then
+      _svc_err "apt-get update failed:"
+      tail -n 20 "$log" >&2
+      return 1
+    fi
     _MUTUALIS_APT_UPDATED=1
   fi
-  _svc_log "apt-get install $*"
-  _svc_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 || return 1
+  _svc_log "apt-get install $* (log: $log)"
+  if ! _svc_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "$@" >>"$log" 2>&1; then
+    _svc_err "apt-get install $* failed:"
+    tail -n 30 "$log" >&2
+    return 1
+  fi
 }
 
 # Is something accepting TCP connections on 127.0.0.1:$1 ?
@@ -309,7 +320,7 @@ ensure_node_deps() {
 
 _svc_http_ok() {
   if command -v curl >/dev/null 2>&1; then
-    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null
+    curl -fsS --noproxy '*' -o /dev/null --max-time 2 "$1" 2>/dev/null
   else
     "${MUTUALIS_NODE:-node}" -e '
       fetch(process.argv[1], { signal: AbortSignal.timeout(2000) })

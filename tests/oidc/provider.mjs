@@ -21,7 +21,15 @@
 //   GET  /auth/<uid>
 //     -> 303 Location: <redirect_uri>?code=...&state=...&iss=...
 //   POST /token  (Authorization: Basic, grant_type=authorization_code,
-//                 code, redirect_uri, code_verifier)
+//                 code, redirect_uri, code_verifier; client_secret_post
+//                 is accepted too)
+//
+// RP-initiated logout: GET /session/end?id_token_hint=...&post_logout_redirect_uri=...
+// &state=... returns a form; POST /session/end/confirm with its hidden
+// `xsrf` field and logout=yes -> 303 to post_logout_redirect_uri?state=...
+//
+// OP cookies are named oidc_op_* so that they never collide with the
+// relying party's cookies (cookies are not isolated by port).
 //
 // Every authorization request starts a fresh OP session (the login form is
 // always shown), so one cookie jar can log in as several accounts in turn.
@@ -33,8 +41,10 @@
 //   OIDC_POST_LOGOUT_REDIRECT_URIS  comma separated post logout redirect URIs
 //   OIDC_ACCOUNTS        JSON map login -> claim overrides,
 //                        e.g. {"bob@x.fr":{"siret":"...","given_name":"Bob"}}
+//                        (also settable at runtime: POST /__test/accounts
+//                        with the same JSON, see below)
 //   OIDC_DEFAULT_SIRET   siret of accounts without override (default
-//                        21600158600014, Compiègne town hall)
+//                        21600158600017, Compiègne town hall)
 //   OIDC_SSO=1           keep OP sessions between authorization requests
 //   OIDC_STRICT_REDIRECT_URIS=1  only accept the registered redirect URIs
 //                        (by default any http loopback URL, any port, is
@@ -93,7 +103,7 @@ const postLogoutRedirectUris = list(
   process.env.OIDC_POST_LOGOUT_REDIRECT_URIS,
   'http://127.0.0.1:38181/,http://localhost:38181/',
 );
-const DEFAULT_SIRET = process.env.OIDC_DEFAULT_SIRET || '21600158600014';
+const DEFAULT_SIRET = process.env.OIDC_DEFAULT_SIRET || '21600158600017';
 const flag = (name) => ['1', 'true', 'yes'].includes((process.env[name] || '').toLowerCase());
 const SSO = flag('OIDC_SSO');
 const STRICT_REDIRECTS = flag('OIDC_STRICT_REDIRECT_URIS');
@@ -192,6 +202,7 @@ const configuration = {
   },
   // Put the scope-granted claims in the ID token as well (ProConnect does).
   conformIdTokenClaims: false,
+  acrValues: ['eidas1'],
   pkce: {
     // Required for every client, confidential ones included.
     required: () => true,
@@ -267,6 +278,55 @@ for (const event of [
     console.error(`oidc-provider ${event}: ${detail}`);
   });
 }
+
+// Like ProConnect, record an eIDAS "low" password authentication: the ID
+// token carries acr "eidas1" when the request has acr_values=eidas1.
+const interactionFinished = provider.interactionFinished.bind(provider);
+provider.interactionFinished = (req, res, result, options) => {
+  if (result?.login) result.login = { acr: 'eidas1', amr: ['pwd'], ...result.login };
+  return interactionFinished(req, res, result, options);
+};
+
+// Test hook: set claim overrides at runtime, like OIDC_ACCOUNTS.
+//   POST /__test/accounts  {"bob@x.fr":{"siret":"13002526500013"}}  -> 204
+//   GET  /__test/accounts  -> current overrides
+// An account's overrides are replaced as a whole; null removes them.
+provider.use(async (ctx, next) => {
+  if (ctx.path !== '/__test/accounts') {
+    await next();
+    return;
+  }
+  if (ctx.method === 'GET') {
+    ctx.body = accountOverrides;
+    return;
+  }
+  if (ctx.method !== 'POST' && ctx.method !== 'PUT') {
+    ctx.status = 405;
+    return;
+  }
+  let body;
+  try {
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('expected a JSON object');
+  } catch (err) {
+    ctx.status = 400;
+    ctx.body = { error: 'invalid_request', error_description: err.message };
+    return;
+  }
+  const bad = Object.entries(body).find(([, c]) => c !== null && (typeof c !== 'object' || Array.isArray(c)));
+  if (bad) {
+    ctx.status = 400;
+    ctx.body = { error: 'invalid_request', error_description: `claims of ${bad[0]} must be an object or null` };
+    return;
+  }
+  for (const [id, claims] of Object.entries(body)) {
+    if (claims === null) delete accountOverrides[id];
+    else accountOverrides[id] = claims;
+  }
+  ctx.status = 204;
+});
 
 if (!STRICT_REDIRECTS) {
   // Any http loopback URL (127.0.0.1, localhost, [::1], any port, any path)
