@@ -11,7 +11,11 @@ use tenants::referential::{self, Referential};
 use tenants::tenancy::{Permission, Principal};
 
 #[derive(Parser, Debug)]
-#[command(name = "mutualis", version, about = "Shared digital services of an intercommunality: GDPR, procurement, backups, costs and billing.")]
+#[command(
+    name = "mutualis",
+    version,
+    about = "Shared digital services of an intercommunality: GDPR, procurement, backups, costs and billing."
+)]
 pub struct Cli {
     /// TOML configuration file (settings from the environment override it).
     #[arg(long, global = true, env = "MUTUALIS_CONFIG")]
@@ -109,18 +113,27 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             server::migrate(&config).await?;
             println!("migrations applied");
         }
-        Command::ImportReferential { data_dir, siren, all } => {
+        Command::ImportReferential {
+            data_dir,
+            siren,
+            all,
+        } => {
             let sirens = siren
                 .iter()
                 .map(|s| Siren::parse(s).map_err(|e| CliError::Input(format!("--siren: {e}"))))
                 .collect::<Result<Vec<_>, _>>()?;
             let r = Referential::read_dir(&data_dir)?;
             let db = operator_db(&config).await?;
-            let scope = operator.scope(Permission::ManageUsers).map_err(|e| CliError::Input(e.to_string()))?;
+            let scope = operator
+                .scope(Permission::ManageUsers)
+                .map_err(|e| CliError::Input(e.to_string()))?;
             let pb = progress(0, "referential");
             let loaded = referential::load(&db, &r, &pb).await?;
             pb.finish();
-            println!("referential: {} communes, {} EPCI", loaded.communes, loaded.epcis);
+            println!(
+                "referential: {} communes, {} EPCI",
+                loaded.communes, loaded.epcis
+            );
             let reports = if all {
                 let pb = progress(0, "provision");
                 let reports = referential::provision_all(&db, &scope, &r, &pb).await?;
@@ -143,9 +156,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
         }
         Command::CreateOrganisation { siren } => {
-            let siren = Siren::parse(&siren).map_err(|e| CliError::Input(format!("--siren: {e}")))?;
+            let siren =
+                Siren::parse(&siren).map_err(|e| CliError::Input(format!("--siren: {e}")))?;
             let db = operator_db(&config).await?;
-            let scope = operator.scope(Permission::ManageUsers).map_err(|e| CliError::Input(e.to_string()))?;
+            let scope = operator
+                .scope(Permission::ManageUsers)
+                .map_err(|e| CliError::Input(e.to_string()))?;
             let r = referential::provision(&db, &scope, &siren).await?;
             println!(
                 "organisation {}: {} tenants created, {} updated, {} unchanged",
@@ -154,12 +170,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::VerifyAudit => {
             let db = operator_db(&config).await?;
-            let scope = operator.scope(Permission::ReadAudit).map_err(|e| CliError::Input(e.to_string()))?;
+            let scope = operator
+                .scope(Permission::ReadAudit)
+                .map_err(|e| CliError::Input(e.to_string()))?;
             let report = tenants::audit::verify(&db, &scope).await?;
             for p in &report.problems {
-                println!("TAMPERED tenant {} record {}: {}", p.tenant_id, p.seq, p.problem);
+                println!(
+                    "TAMPERED tenant {} record {}: {}",
+                    p.tenant_id, p.seq, p.problem
+                );
             }
-            println!("audit trail: {} tenants, {} records checked", report.tenants, report.records);
+            println!(
+                "audit trail: {} tenants, {} records checked",
+                report.tenants, report.records
+            );
             if !report.problems.is_empty() {
                 return Err(CliError::AuditBroken(report.problems.len()));
             }

@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("configuration: {setting}: {message}")]
-    Invalid { setting: &'static str, message: String },
+    Invalid {
+        setting: &'static str,
+        message: String,
+    },
     #[error("configuration: {0}")]
     Load(String),
 }
@@ -92,9 +95,15 @@ impl Config {
             "LISTEN_ADDR",
         ];
         fig = fig
-            .merge(Env::raw().only(&keys).map(|k| k.as_str().to_lowercase().into()))
+            .merge(
+                Env::raw()
+                    .only(&keys)
+                    .map(|k| k.as_str().to_lowercase().into()),
+            )
             .merge(Env::prefixed("MUTUALIS_").only(&["DATA_DIR", "DEMO", "LOG_FORMAT"]));
-        let raw: RawConfig = fig.extract().map_err(|e| ConfigError::Load(e.to_string()))?;
+        let raw: RawConfig = fig
+            .extract()
+            .map_err(|e| ConfigError::Load(e.to_string()))?;
         Self::from_raw(raw)
     }
 
@@ -103,7 +112,10 @@ impl Config {
         let data_dir = PathBuf::from(nonempty(raw.data_dir).unwrap_or_else(|| "./data".into()));
         let (database_url, embedded) = match nonempty(raw.database_url) {
             None => (
-                format!("sqlite://{}?mode=rwc", data_dir.join("mutualis.db").display()),
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("mutualis.db").display()
+                ),
                 true,
             ),
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => (u, false),
@@ -111,7 +123,10 @@ impl Config {
             Some(u) => {
                 return Err(invalid(
                     "DATABASE_URL",
-                    format!("must start with postgres:// (or sqlite: for the embedded mode), got {:?}", redact(&u)),
+                    format!(
+                        "must start with postgres:// (or sqlite: for the embedded mode), got {:?}",
+                        redact(&u)
+                    ),
                 ))
             }
         };
@@ -119,7 +134,10 @@ impl Config {
             Some(u) if embedded => {
                 return Err(invalid(
                     "DATABASE_ADMIN_URL",
-                    format!("only used with a PostgreSQL DATABASE_URL (got {:?})", redact(&u)),
+                    format!(
+                        "only used with a PostgreSQL DATABASE_URL (got {:?})",
+                        redact(&u)
+                    ),
                 ))
             }
             Some(u) if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) => {
@@ -130,7 +148,10 @@ impl Config {
         };
         let redis_url = match nonempty(raw.redis_url) {
             Some(u) if !(u.starts_with("redis://") || u.starts_with("rediss://")) => {
-                return Err(invalid("REDIS_URL", "must start with redis:// or rediss://"))
+                return Err(invalid(
+                    "REDIS_URL",
+                    "must start with redis:// or rediss://",
+                ))
             }
             other => other,
         };
@@ -166,9 +187,16 @@ impl Config {
         let listen_addr: SocketAddr = nonempty(raw.listen_addr)
             .unwrap_or_else(|| "127.0.0.1:8080".into())
             .parse()
-            .map_err(|e| invalid("LISTEN_ADDR", format!("expected host:port such as 127.0.0.1:8080 ({e})")))?;
+            .map_err(|e| {
+                invalid(
+                    "LISTEN_ADDR",
+                    format!("expected host:port such as 127.0.0.1:8080 ({e})"),
+                )
+            })?;
         let public_url = match nonempty(raw.public_url) {
-            Some(u) => url::Url::parse(&u).map_err(|e| invalid("PUBLIC_URL", format!("not a URL: {e}")))?,
+            Some(u) => {
+                url::Url::parse(&u).map_err(|e| invalid("PUBLIC_URL", format!("not a URL: {e}")))?
+            }
             None => url::Url::parse(&format!("http://{listen_addr}"))
                 .map_err(|e| invalid("LISTEN_ADDR", e.to_string()))?,
         };
@@ -186,14 +214,21 @@ impl Config {
             if raw.demo == Some(true) {
                 return Err(invalid(
                     "MUTUALIS_DEMO",
-                    format!("the demo login is only offered on a loopback address, not {listen_addr}"),
+                    format!(
+                        "the demo login is only offered on a loopback address, not {listen_addr}"
+                    ),
                 ));
             }
         }
         let json_logs = match raw.log_format.as_deref() {
             None | Some("text") => false,
             Some("json") => true,
-            Some(other) => return Err(invalid("MUTUALIS_LOG_FORMAT", format!("text or json, not {other:?}"))),
+            Some(other) => {
+                return Err(invalid(
+                    "MUTUALIS_LOG_FORMAT",
+                    format!("text or json, not {other:?}"),
+                ))
+            }
         };
         Ok(Config {
             database_url,
@@ -262,16 +297,55 @@ mod tests {
     #[test]
     fn bad_settings_are_named() {
         let cases: Vec<(RawConfig, &str)> = vec![
-            (RawConfig { database_url: Some("mysql://x".into()), ..raw() }, "DATABASE_URL"),
-            (RawConfig { redis_url: Some("localhost:6379".into()), ..raw() }, "REDIS_URL"),
-            (RawConfig { listen_addr: Some("nowhere".into()), ..raw() }, "LISTEN_ADDR"),
-            (RawConfig { public_url: Some("ftp://x".into()), ..raw() }, "PUBLIC_URL"),
-            (RawConfig { oidc_issuer_url: Some("http://127.0.0.1:9400".into()), ..raw() }, "OIDC_CLIENT_ID"),
             (
-                RawConfig { database_url: Some("postgres://u:secret@h/db".into()), ..raw() },
+                RawConfig {
+                    database_url: Some("mysql://x".into()),
+                    ..raw()
+                },
+                "DATABASE_URL",
+            ),
+            (
+                RawConfig {
+                    redis_url: Some("localhost:6379".into()),
+                    ..raw()
+                },
+                "REDIS_URL",
+            ),
+            (
+                RawConfig {
+                    listen_addr: Some("nowhere".into()),
+                    ..raw()
+                },
+                "LISTEN_ADDR",
+            ),
+            (
+                RawConfig {
+                    public_url: Some("ftp://x".into()),
+                    ..raw()
+                },
+                "PUBLIC_URL",
+            ),
+            (
+                RawConfig {
+                    oidc_issuer_url: Some("http://127.0.0.1:9400".into()),
+                    ..raw()
+                },
+                "OIDC_CLIENT_ID",
+            ),
+            (
+                RawConfig {
+                    database_url: Some("postgres://u:secret@h/db".into()),
+                    ..raw()
+                },
                 "OIDC_ISSUER_URL",
             ),
-            (RawConfig { log_format: Some("xml".into()), ..raw() }, "MUTUALIS_LOG_FORMAT"),
+            (
+                RawConfig {
+                    log_format: Some("xml".into()),
+                    ..raw()
+                },
+                "MUTUALIS_LOG_FORMAT",
+            ),
         ];
         for (c, setting) in cases {
             let err = Config::from_raw(c).expect_err(setting).to_string();
@@ -282,7 +356,10 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://u:pw@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:pw@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -33,45 +33,88 @@ pub enum StartError {
     #[error("demo seed: {0}")]
     Demo(String),
     #[error("LISTEN_ADDR {addr}: {source}")]
-    Listen { addr: String, source: std::io::Error },
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
 }
 
 /// Applies pending migrations with the owner's connection.
 pub async fn migrate(config: &Config) -> Result<(), StartError> {
     if config.embedded {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::Refused(format!(
-            "MUTUALIS_DATA_DIR {}: {e}",
-            config.data_dir.display()
-        )))?;
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            StartError::Refused(format!(
+                "MUTUALIS_DATA_DIR {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
     }
     let admin = tenants::db::connect(&config.database_admin_url, 2)
         .await
-        .map_err(|source| StartError::Database { url: redact(&config.database_admin_url), source })?;
+        .map_err(|source| StartError::Database {
+            url: redact(&config.database_admin_url),
+            source,
+        })?;
     Migrator::up(&admin, None)
         .await
-        .map_err(|source| StartError::Database { url: redact(&config.database_admin_url), source })?;
+        .map_err(|source| StartError::Database {
+            url: redact(&config.database_admin_url),
+            source,
+        })?;
     admin.close().await.ok();
     Ok(())
+}
+
+/// Migrations not yet applied. Reads `seaql_migrations` directly: sea-orm's own check would
+/// try to create that table, which the unprivileged server role may not do.
+async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, sea_orm::DbErr> {
+    let applied: Vec<String> = match db
+        .query_all(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await
+    {
+        Ok(rows) => rows
+            .into_iter()
+            .filter_map(|r| r.try_get::<String>("", "version").ok())
+            .collect(),
+        // No table yet: nothing applied.
+        Err(_) => vec![],
+    };
+    Ok(Migrator::migrations()
+        .iter()
+        .filter(|m| !applied.iter().any(|a| a == m.name()))
+        .count())
 }
 
 /// Connects as the server, checks the schema is current and that row-level security holds.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, StartError> {
     let db = tenants::db::connect(&config.database_url, 20)
         .await
-        .map_err(|source| StartError::Database { url: redact(&config.database_url), source })?;
-    let pending = Migrator::get_pending_migrations(&db)
+        .map_err(|source| StartError::Database {
+            url: redact(&config.database_url),
+            source,
+        })?;
+    let pending = pending_migrations(&db)
         .await
-        .map_err(|source| StartError::Database { url: redact(&config.database_url), source })?;
-    if !pending.is_empty() {
+        .map_err(|source| StartError::Database {
+            url: redact(&config.database_url),
+            source,
+        })?;
+    if pending > 0 {
         return Err(StartError::Refused(format!(
-            "DATABASE_URL: {} migration(s) pending; run `mutualis migrate` (with DATABASE_ADMIN_URL) first",
-            pending.len()
+            "DATABASE_URL: {pending} migration(s) pending; run `mutualis migrate` (with DATABASE_ADMIN_URL) first"
         )));
     }
     if db.get_database_backend() == DatabaseBackend::Postgres {
-        let role = tenants::db::check_pg_role(&db)
-            .await
-            .map_err(|source| StartError::Database { url: redact(&config.database_url), source })?;
+        let role =
+            tenants::db::check_pg_role(&db)
+                .await
+                .map_err(|source| StartError::Database {
+                    url: redact(&config.database_url),
+                    source,
+                })?;
         if role.bypasses_rls() {
             return Err(StartError::Refused(format!(
                 "DATABASE_URL: role {:?} bypasses row-level security (superuser, BYPASSRLS or table owner); \
@@ -88,7 +131,8 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppSt
     let redis = match &config.redis_url {
         None => None,
         Some(url) => {
-            let client = redis::Client::open(url.as_str()).map_err(|e| StartError::Redis(e.to_string()))?;
+            let client =
+                redis::Client::open(url.as_str()).map_err(|e| StartError::Redis(e.to_string()))?;
             Some(
                 redis::aio::ConnectionManager::new(client)
                     .await
@@ -99,7 +143,8 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppSt
     let oidc = match &config.oidc {
         None => None,
         Some(o) => Some(Arc::new(
-            oidc::Oidc::new(o.clone(), &config.public_url).map_err(|e| StartError::Oidc(e.to_string()))?,
+            oidc::Oidc::new(o.clone(), &config.public_url)
+                .map_err(|e| StartError::Oidc(e.to_string()))?,
         )),
     };
     Ok(AppState {
@@ -192,9 +237,13 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     }
     let db = connect(&config).await?;
     if config.demo {
-        let fresh = tenants::demo::seed(&db).await.map_err(|e| StartError::Demo(e.to_string()))?;
+        let fresh = tenants::demo::seed(&db)
+            .await
+            .map_err(|e| StartError::Demo(e.to_string()))?;
         if fresh {
-            tracing::info!("demo organisation seeded: CA de la Région de Compiègne et de la Basse Automne");
+            tracing::info!(
+                "demo organisation seeded: CA de la Région de Compiègne et de la Basse Automne"
+            );
         }
     }
     let addr = config.listen_addr;
@@ -204,7 +253,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let state = build_state(config, db.clone()).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+        .map_err(|source| StartError::Listen {
+            addr: addr.to_string(),
+            source,
+        })?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = embedded.then(|| tokio::spawn(worker::run(db, Duration::from_secs(60), stop_rx)));
     println!("Mutualis listening on {public}");
@@ -219,7 +271,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     if let Some(w) = worker {
         let _ = w.await;
     }
-    result.map_err(|source| StartError::Listen { addr: addr.to_string(), source })
+    result.map_err(|source| StartError::Listen {
+        addr: addr.to_string(),
+        source,
+    })
 }
 
 pub async fn shutdown_signal() {

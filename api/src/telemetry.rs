@@ -9,7 +9,9 @@ pub fn init_logs(json: bool) {
     let registry = tracing_subscriber::registry().with(filter);
     // A second init (tests) is harmless: keep the first subscriber.
     let _ = if json {
-        registry.with(fmt::layer().json().with_current_span(true)).try_init()
+        registry
+            .with(fmt::layer().json().with_current_span(true))
+            .try_init()
     } else {
         registry.with(fmt::layer()).try_init()
     };

@@ -21,7 +21,10 @@ pub enum AccessGrantError {
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error("{field}: {message}")]
-    BadInput { field: &'static str, message: String },
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     Conflict(String),
     #[error("no account for {0}: ask your administrator to invite you")]
@@ -80,10 +83,7 @@ async fn tenants_in_scope(
     Ok(found)
 }
 
-async fn user_by_email(
-    txn: &DatabaseTransaction,
-    email: &Email,
-) -> Result<app_user::Model, DbErr> {
+async fn user_by_email(txn: &DatabaseTransaction, email: &Email) -> Result<app_user::Model, DbErr> {
     if let Some(u) = app_user::Entity::find()
         .filter(app_user::Column::Email.eq(email.as_str()))
         .one(txn)
@@ -125,7 +125,10 @@ pub async fn grant_auditor(
     check_expiry(input.expires_at)?;
     let reason = input.reason.trim();
     if reason.is_empty() {
-        return Err(bad("reason", "say why the auditor needs access (mission, inspection...)"));
+        return Err(bad(
+            "reason",
+            "say why the auditor needs access (mission, inspection...)",
+        ));
     }
     if !scope.covers_organisation(input.organisation_id) {
         return Err(AccessError::NotFound.into());
@@ -176,7 +179,9 @@ pub async fn revoke_auditor(
         .await?
         .ok_or(AccessError::NotFound)?;
     if g.revoked_at.is_some() {
-        return Err(AccessGrantError::Conflict("this grant is already revoked".into()));
+        return Err(AccessGrantError::Conflict(
+            "this grant is already revoked".into(),
+        ));
     }
     let org = g.organisation_id;
     let mut a: auditor_grant::ActiveModel = g.into();
@@ -256,7 +261,12 @@ pub async fn create_api_token(
     }
     let txn = scope.begin(db).await?;
     let tenant_ids = match (role.is_org_wide(), input.tenant_ids) {
-        (true, Some(_)) => return Err(bad("tenantIds", format!("{role} covers the whole organisation"))),
+        (true, Some(_)) => {
+            return Err(bad(
+                "tenantIds",
+                format!("{role} covers the whole organisation"),
+            ))
+        }
         (true, None) => None,
         (false, None) => return Err(bad("tenantIds", format!("{role} needs tenants"))),
         (false, Some(ids)) => {
@@ -312,7 +322,9 @@ pub async fn revoke_api_token(
         .await?
         .ok_or(AccessError::NotFound)?;
     if t.revoked_at.is_some() {
-        return Err(AccessGrantError::Conflict("this token is already revoked".into()));
+        return Err(AccessGrantError::Conflict(
+            "this token is already revoked".into(),
+        ));
     }
     let org = t.organisation_id;
     let mut a: api_token::ActiveModel = t.into();
@@ -455,7 +467,9 @@ pub async fn take_login_attempt(
     db: &DatabaseConnection,
     state: &str,
 ) -> Result<Option<login_attempt::Model>, DbErr> {
-    let found = login_attempt::Entity::find_by_id(state.to_owned()).one(db).await?;
+    let found = login_attempt::Entity::find_by_id(state.to_owned())
+        .one(db)
+        .await?;
     let deleted = login_attempt::Entity::delete_by_id(state.to_owned())
         .exec(db)
         .await?;

@@ -61,7 +61,9 @@ pub async fn record(
         .find::<tenant::Entity>()
         .filter(tenant::Column::Id.eq(e.tenant_id));
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        q = q.lock_exclusive();
+        // NO KEY UPDATE: serialises chain writers without conflicting with the KEY SHARE
+        // locks that foreign keys to this tenant take (FOR UPDATE would deadlock there).
+        q = q.lock(sea_orm::sea_query::LockType::NoKeyUpdate);
     }
     let t = q
         .one(txn)
@@ -151,7 +153,10 @@ pub async fn verify(db: &DatabaseConnection, scope: &Scope) -> Result<VerifyRepo
         };
         for r in &rows {
             if r.seq != expected_seq {
-                problem(expected_seq, format!("record {expected_seq} is missing (next is {})", r.seq));
+                problem(
+                    expected_seq,
+                    format!("record {expected_seq} is missing (next is {})", r.seq),
+                );
             }
             if r.prev_hash != prev {
                 problem(r.seq, "does not link to the previous record".into());

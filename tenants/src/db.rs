@@ -13,8 +13,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     if url.starts_with("sqlite:") {
         // WAL lets the in-process worker read while the API writes; foreign keys are off by
         // default in SQLite.
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;")
-            .await?;
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        )
+        .await?;
     }
     Ok(db)
 }

@@ -23,11 +23,31 @@ pub enum DemoError {
 
 /// (e-mail, role, INSEE code of the commune for tenant roles, label in the login page).
 pub const DEMO_PEOPLE: &[(&str, &str, Option<&str>, &str)] = &[
-    ("dsi@demo.mutualis.invalid", "org_admin", None, "DSI de l'agglomération"),
+    (
+        "dsi@demo.mutualis.invalid",
+        "org_admin",
+        None,
+        "DSI de l'agglomération",
+    ),
     ("dpo@demo.mutualis.invalid", "dpo", None, "DPO mutualisé"),
-    ("mairie-compiegne@demo.mutualis.invalid", "commune_admin", Some("60159"), "Administratrice, mairie de Compiègne"),
-    ("agent-margny@demo.mutualis.invalid", "commune_editor", Some("60382"), "Agent, mairie de Margny-lès-Compiègne"),
-    ("auditeur@demo.mutualis.invalid", "auditor", Some("60159"), "Auditeur (accès 30 jours)"),
+    (
+        "mairie-compiegne@demo.mutualis.invalid",
+        "commune_admin",
+        Some("60159"),
+        "Administratrice, mairie de Compiègne",
+    ),
+    (
+        "agent-margny@demo.mutualis.invalid",
+        "commune_editor",
+        Some("60382"),
+        "Agent, mairie de Margny-lès-Compiègne",
+    ),
+    (
+        "auditeur@demo.mutualis.invalid",
+        "auditor",
+        Some("60159"),
+        "Auditeur (accès 30 jours)",
+    ),
 ];
 
 /// Seeds once; later starts find the organisation and change nothing.

@@ -16,7 +16,10 @@ pub enum DirectoryError {
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error("{field}: {message}")]
-    BadInput { field: &'static str, message: String },
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     Conflict(String),
     #[error(transparent)]
@@ -196,7 +199,12 @@ pub async fn invite(
     let principal = scope.principal();
     // Resolve the target within the scope first: a foreign id reads as not found.
     let audit_tenant = match (role.is_org_wide(), inv.tenant_id) {
-        (true, Some(_)) => return Err(bad("tenantId", format!("{role} is held on the whole organisation, not on a tenant"))),
+        (true, Some(_)) => {
+            return Err(bad(
+                "tenantId",
+                format!("{role} is held on the whole organisation, not on a tenant"),
+            ))
+        }
         (false, None) => return Err(bad("tenantId", format!("{role} needs a tenant"))),
         (true, None) => {
             if !scope.covers_organisation(inv.organisation_id) {

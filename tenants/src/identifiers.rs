@@ -12,7 +12,9 @@ pub enum IdentifierError {
     SiretFormat(String),
     #[error("SIRET {0} fails its Luhn check digit")]
     SiretChecksum(String),
-    #[error("INSEE commune code must be 5 characters (2 digits or 2A/2B, then 3 digits), got {0:?}")]
+    #[error(
+        "INSEE commune code must be 5 characters (2 digits or 2A/2B, then 3 digits), got {0:?}"
+    )]
     InseeFormat(String),
     #[error("not a valid e-mail address: {0:?}")]
     Email(String),

@@ -258,10 +258,24 @@ pub async fn provision(
         .into_iter()
         .map(|t| (t.siren.clone(), t))
         .collect();
-    let wanted = std::iter::once(("organisation", None, epci.siren.clone(), epci.name.clone(), epci.population))
-        .chain(members.iter().filter_map(|c| {
-            c.siren.clone().map(|s| ("commune", Some(c.insee_code.clone()), s, c.name.clone(), c.population))
-        }));
+    let wanted = std::iter::once((
+        "organisation",
+        None,
+        epci.siren.clone(),
+        epci.name.clone(),
+        epci.population,
+    ))
+    .chain(members.iter().filter_map(|c| {
+        c.siren.clone().map(|s| {
+            (
+                "commune",
+                Some(c.insee_code.clone()),
+                s,
+                c.name.clone(),
+                c.population,
+            )
+        })
+    }));
     let mut new_rows = vec![];
     for (kind, insee, siren, name, population) in wanted {
         match existing.get(&siren) {
@@ -334,7 +348,8 @@ pub async fn provision_all(
     progress.set_length(r.epcis.len() as u64);
     let mut out = vec![];
     for e in &r.epcis {
-        let siren = Siren::parse(&e.siren).map_err(|_| ReferentialError::UnknownSiren(e.siren.clone()))?;
+        let siren =
+            Siren::parse(&e.siren).map_err(|_| ReferentialError::UnknownSiren(e.siren.clone()))?;
         out.push(provision(db, scope, &siren).await?);
         progress.inc(1);
     }
@@ -360,7 +375,10 @@ mod tests {
         assert_eq!(compiegne.name, "Compiègne");
         assert_eq!(compiegne.siren.as_deref(), Some("216001586"));
         assert!(compiegne.population > 40_000);
-        assert!(r.communes.iter().all(|c| c.epci_siren.as_deref() == Some(DEMO_SIREN)));
+        assert!(r
+            .communes
+            .iter()
+            .all(|c| c.epci_siren.as_deref() == Some(DEMO_SIREN)));
     }
 
     #[test]
@@ -371,3 +389,4 @@ mod tests {
         assert!(err.to_string().contains("epci.json"), "{err}");
     }
 }
+pub use indicatif::ProgressBar as HiddenProgress;

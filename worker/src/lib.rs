@@ -31,7 +31,10 @@ pub async fn run(db: DatabaseConnection, every: Duration, mut shutdown: watch::R
     loop {
         match tick(&db).await {
             Ok(r) if r.expired_sessions_removed > 0 => {
-                tracing::info!(removed = r.expired_sessions_removed, "expired sessions purged")
+                tracing::info!(
+                    removed = r.expired_sessions_removed,
+                    "expired sessions purged"
+                )
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "worker tick failed; retrying next tick"),

@@ -1,7 +1,9 @@
 //! Alias limit. async-graphql limits depth and complexity itself; aliases let one request
 //! repeat an expensive field hundreds of times at the same depth, so they are capped too.
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+};
 use async_graphql::{ServerError, ServerResult, Variables};
 use std::sync::Arc;
 
@@ -19,7 +21,9 @@ fn count(set: &SelectionSet) -> usize {
     set.items
         .iter()
         .map(|s| match &s.node {
-            Selection::Field(f) => usize::from(f.node.alias.is_some()) + count(&f.node.selection_set.node),
+            Selection::Field(f) => {
+                usize::from(f.node.alias.is_some()) + count(&f.node.selection_set.node)
+            }
             Selection::InlineFragment(i) => count(&i.node.selection_set.node),
             Selection::FragmentSpread(_) => 0,
         })
@@ -29,7 +33,10 @@ fn count(set: &SelectionSet) -> usize {
 pub fn aliases(doc: &ExecutableDocument) -> usize {
     let ops: usize = match &doc.operations {
         DocumentOperations::Single(op) => count(&op.node.selection_set.node),
-        DocumentOperations::Multiple(map) => map.values().map(|op| count(&op.node.selection_set.node)).sum(),
+        DocumentOperations::Multiple(map) => map
+            .values()
+            .map(|op| count(&op.node.selection_set.node))
+            .sum(),
     };
     ops + doc
         .fragments

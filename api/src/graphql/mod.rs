@@ -24,7 +24,9 @@ use tenants::tenancy::Permission;
 
 pub type MutualisSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
-pub const MAX_DEPTH: usize = 10;
+/// Deep enough for GraphiQL's introspection query (about 13 levels), shallow enough to stop
+/// abusive nesting.
+pub const MAX_DEPTH: usize = 15;
 pub const MAX_COMPLEXITY: usize = 1000;
 pub const MAX_ALIASES: usize = 30;
 
@@ -44,7 +46,12 @@ pub fn sdl() -> String {
 }
 
 pub async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("Mutualis — GraphiQL").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Mutualis — GraphiQL")
+            .finish(),
+    )
 }
 
 pub async fn handle(
@@ -59,7 +66,10 @@ pub async fn handle(
         if let Ok(doc) = async_graphql::parser::parse_query(&req.query) {
             let mutates = doc.operations.iter().any(|(name, op)| {
                 op.node.ty == OperationType::Mutation
-                    && req.operation_name.as_deref().is_none_or(|n| name.map(|x| x.as_str()) == Some(n))
+                    && req
+                        .operation_name
+                        .as_deref()
+                        .is_none_or(|n| name.map(|x| x.as_str()) == Some(n))
             });
             if mutates {
                 return (
@@ -93,7 +103,10 @@ pub async fn handle(
         });
     let mut resp = st.schema.execute(req).await;
     for e in &mut resp.errors {
-        let has_code = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
         if !has_code {
             e.extensions
                 .get_or_insert_with(Default::default)

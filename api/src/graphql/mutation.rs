@@ -65,7 +65,11 @@ impl MutationRoot {
     }
 
     /// Time-limited read and export access for an auditor on named tenants.
-    async fn grant_auditor(&self, ctx: &Context<'_>, input: GrantAuditorInput) -> Result<AuditorGrant> {
+    async fn grant_auditor(
+        &self,
+        ctx: &Context<'_>,
+        input: GrantAuditorInput,
+    ) -> Result<AuditorGrant> {
         let s = scope(ctx, Permission::ManageAuditors)?;
         let db = &ctx.data::<RequestCtx>()?.db;
         let email = input.email.clone();
@@ -93,7 +97,11 @@ impl MutationRoot {
     }
 
     /// A bearer token for scripts; the secret is in the answer and nowhere else.
-    async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> Result<CreatedApiToken> {
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> Result<CreatedApiToken> {
         let s = scope(ctx, Permission::ManageTokens)?;
         let db = &ctx.data::<RequestCtx>()?.db;
         let (t, secret) = tenants::access::create_api_token(
@@ -118,7 +126,10 @@ impl MutationRoot {
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: Uuid) -> Result<ApiToken> {
         let s = scope(ctx, Permission::ManageTokens)?;
         let db = &ctx.data::<RequestCtx>()?.db;
-        Ok(tenants::access::revoke_api_token(db, &s, id).await.gql()?.into())
+        Ok(tenants::access::revoke_api_token(db, &s, id)
+            .await
+            .gql()?
+            .into())
     }
 
     /// Provision an organisation and its member communes from the imported referential
@@ -133,7 +144,9 @@ impl MutationRoot {
         }
         let siren = Siren::parse(&siren).map_err(|e| bad_input("siren", e.to_string()))?;
         let db = &ctx.data::<RequestCtx>()?.db;
-        let report = tenants::referential::provision(db, &s, &siren).await.gql()?;
+        let report = tenants::referential::provision(db, &s, &siren)
+            .await
+            .gql()?;
         tenants::directory::organisations(db, &s)
             .await
             .gql()?

@@ -93,7 +93,11 @@ impl QueryRoot {
     }
 
     /// People with a role in what you reach, with those roles.
-    async fn people(&self, ctx: &Context<'_>, organisation_id: Option<Uuid>) -> Result<Vec<Person>> {
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        organisation_id: Option<Uuid>,
+    ) -> Result<Vec<Person>> {
         let s = scope(ctx, Permission::ReadDirectory)?;
         let db = &ctx.data::<RequestCtx>()?.db;
         Ok(tenants::directory::people(db, &s, organisation_id)

@@ -60,7 +60,9 @@ pub async fn identify(state: &AppState, method: &Method, headers: &HeaderMap) ->
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
                 if !constant_time_eq(sent, &csrf) {
-                    return Caller::Rejected("missing or wrong X-CSRF-Token header for a cookie session");
+                    return Caller::Rejected(
+                        "missing or wrong X-CSRF-Token header for a cookie session",
+                    );
                 }
             }
             Caller::Authenticated(p)

@@ -18,9 +18,16 @@ fn allowed(st: &AppState, peer: &SocketAddr) -> bool {
     st.config.demo && peer.ip().is_loopback()
 }
 
-pub async fn page(State(st): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>) -> Response {
+pub async fn page(
+    State(st): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
     if !allowed(&st, &peer) {
-        return error_page(StatusCode::NOT_FOUND, "Page introuvable", "La connexion de démonstration n'est pas offerte ici.");
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Page introuvable",
+            "La connexion de démonstration n'est pas offerte ici.",
+        );
     }
     let buttons: String = DEMO_PEOPLE
         .iter()
@@ -50,11 +57,19 @@ pub async fn login(
     Form(f): Form<DemoLogin>,
 ) -> Response {
     if !allowed(&st, &peer) {
-        return error_page(StatusCode::NOT_FOUND, "Page introuvable", "La connexion de démonstration n'est pas offerte ici.");
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Page introuvable",
+            "La connexion de démonstration n'est pas offerte ici.",
+        );
     }
     // Only the seeded demo people, never an arbitrary account.
     if !DEMO_PEOPLE.iter().any(|(e, ..)| *e == f.email) {
-        return error_page(StatusCode::BAD_REQUEST, "Compte de démonstration inconnu", "Choisissez un des comptes proposés.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Compte de démonstration inconnu",
+            "Choisissez un des comptes proposés.",
+        );
     }
     let user = match app_user::Entity::find()
         .filter(app_user::Column::Email.eq(f.email.clone()))
@@ -62,20 +77,33 @@ pub async fn login(
         .await
     {
         Ok(Some(u)) => u,
-        _ => return error_page(StatusCode::SERVICE_UNAVAILABLE, "Démonstration non initialisée", "Redémarrez le serveur."),
+        _ => {
+            return error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Démonstration non initialisée",
+                "Redémarrez le serveur.",
+            )
+        }
     };
     match access::open_session(&st.db, user.id, "demo", None).await {
         Ok((secret, _)) => {
             tracing::warn!(user = %user.email, "DEMO login (loopback only)");
             (
-                [(header::SET_COOKIE, session_cookie(&secret, st.config.secure_cookies(), SESSION_HOURS * 3600))],
+                [(
+                    header::SET_COOKIE,
+                    session_cookie(&secret, st.config.secure_cookies(), SESSION_HOURS * 3600),
+                )],
                 Redirect::to("/"),
             )
                 .into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "demo session failed");
-            error_page(StatusCode::SERVICE_UNAVAILABLE, "Connexion impossible", "Réessayez.")
+            error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Connexion impossible",
+                "Réessayez.",
+            )
         }
     }
 }

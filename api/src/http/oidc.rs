@@ -104,7 +104,11 @@ impl Oidc {
     }
 
     /// The provider URL to send the browser to; the request is remembered server-side.
-    pub async fn begin(&self, db: &sea_orm::DatabaseConnection, return_to: &str) -> Result<String, OidcError> {
+    pub async fn begin(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        return_to: &str,
+    ) -> Result<String, OidcError> {
         let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut req = client
@@ -118,9 +122,15 @@ impl Oidc {
             req = req.add_scope(Scope::new(s.into()));
         }
         let (url, state, nonce) = req.url();
-        access::store_login_attempt(db, state.secret(), verifier.secret(), nonce.secret(), return_to)
-            .await
-            .map_err(|e| OidcError::Internal(e.to_string()))?;
+        access::store_login_attempt(
+            db,
+            state.secret(),
+            verifier.secret(),
+            nonce.secret(),
+            return_to,
+        )
+        .await
+        .map_err(|e| OidcError::Internal(e.to_string()))?;
         Ok(url.to_string())
     }
 
@@ -175,7 +185,9 @@ impl Oidc {
                         identity.email = info.email().map(|e| e.to_string());
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "userinfo request failed; using ID token claims"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "userinfo request failed; using ID token claims")
+                }
             }
         }
         Ok((identity, attempt.return_to, id_token.to_string()))
@@ -222,7 +234,10 @@ pub async fn login(State(st): State<AppState>, Query(p): Query<LoginParams>) -> 
             "Aucun fournisseur d'identité n'est configuré sur ce serveur.",
         );
     };
-    match oidc.begin(&st.db, &safe_return_to(p.return_to.as_deref())).await {
+    match oidc
+        .begin(&st.db, &safe_return_to(p.return_to.as_deref()))
+        .await
+    {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "login could not start");
@@ -245,17 +260,28 @@ pub struct CallbackParams {
 
 pub async fn callback(State(st): State<AppState>, Query(p): Query<CallbackParams>) -> Response {
     let Some(oidc) = st.oidc.clone() else {
-        return error_page(StatusCode::NOT_FOUND, "Connexion indisponible", "Aucun fournisseur d'identité n'est configuré.");
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Connexion indisponible",
+            "Aucun fournisseur d'identité n'est configuré.",
+        );
     };
     if let Some(err) = p.error {
         return error_page(
             StatusCode::BAD_REQUEST,
             "Connexion refusée",
-            &format!("Le fournisseur d'identité a répondu : {err} {}", p.error_description.unwrap_or_default()),
+            &format!(
+                "Le fournisseur d'identité a répondu : {err} {}",
+                p.error_description.unwrap_or_default()
+            ),
         );
     }
     let (Some(code), Some(state)) = (p.code, p.state) else {
-        return error_page(StatusCode::BAD_REQUEST, "Connexion incomplète", "La réponse du fournisseur d'identité n'a ni code ni état.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Connexion incomplète",
+            "La réponse du fournisseur d'identité n'a ni code ni état.",
+        );
     };
     let result = match oidc.finish(&st.db, &code, &state).await {
         Ok((claims, return_to, id_token)) => access::login(&st.db, claims)
@@ -309,7 +335,11 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response 
         crate::http::auth::identify(&st, &axum::http::Method::POST, &headers).await,
         crate::http::auth::Caller::Authenticated(_)
     ) {
-        return error_page(StatusCode::FORBIDDEN, "Déconnexion refusée", "Jeton anti-CSRF manquant ou session inconnue.");
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "Déconnexion refusée",
+            "Jeton anti-CSRF manquant ou session inconnue.",
+        );
     }
     if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
         if let Err(e) = access::close_session(&st.db, &secret).await {
@@ -317,7 +347,10 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response 
         }
     }
     (
-        [(header::SET_COOKIE, clear_session_cookie(st.config.secure_cookies()))],
+        [(
+            header::SET_COOKIE,
+            clear_session_cookie(st.config.secure_cookies()),
+        )],
         Redirect::to("/"),
     )
         .into_response()

@@ -34,7 +34,11 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
         "database": if db_ok { "ok" } else { "unavailable" },
         "redis": match redis_ok { None => "not configured", Some(true) => "ok", Some(false) => "unavailable" },
     });
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(body)).into_response()
 }
 
@@ -46,7 +50,8 @@ pub async fn metrics(State(st): State<AppState>) -> String {
 pub async fn session(State(st): State<AppState>, headers: HeaderMap) -> Response {
     match identify(&st, &Method::GET, &headers).await {
         Caller::Authenticated(p) => {
-            let csrf = match crate::http::auth::cookie(&headers, crate::http::auth::SESSION_COOKIE) {
+            let csrf = match crate::http::auth::cookie(&headers, crate::http::auth::SESSION_COOKIE)
+            {
                 Some(secret) => tenants::tenancy::resolve_session(&st.db, &secret)
                     .await
                     .map(|(_, c)| c)
@@ -63,6 +68,9 @@ pub async fn session(State(st): State<AppState>, headers: HeaderMap) -> Response
             }))
             .into_response()
         }
-        _ => Json(json!({"authenticated": false, "demo": st.config.demo, "oidc": st.oidc.is_some()})).into_response(),
+        _ => {
+            Json(json!({"authenticated": false, "demo": st.config.demo, "oidc": st.oidc.is_some()}))
+                .into_response()
+        }
     }
 }

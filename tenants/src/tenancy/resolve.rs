@@ -151,4 +151,3 @@ pub async fn resolve_token(db: &DatabaseConnection, secret: &str) -> Result<Prin
 pub(crate) fn tenant_list(v: &serde_json::Value) -> Result<Vec<Uuid>, AuthError> {
     serde_json::from_value(v.clone()).map_err(|_| AuthError::TenantList)
 }
-

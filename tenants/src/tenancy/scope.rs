@@ -77,7 +77,9 @@ impl Scope {
 
     /// Does this scope reach the tenant?
     pub fn covers(&self, organisation_id: Uuid, tenant_id: Uuid) -> bool {
-        self.platform || self.org_ids.contains(&organisation_id) || self.tenant_ids.contains(&tenant_id)
+        self.platform
+            || self.org_ids.contains(&organisation_id)
+            || self.tenant_ids.contains(&tenant_id)
     }
 
     /// Does this scope reach the organisation as a whole (org-wide grant)?
@@ -187,7 +189,10 @@ impl Scoped for organisation::Entity {
 }
 impl Scoped for audit_log::Entity {
     fn scope_condition(scope: &Scope) -> Condition {
-        scope.condition(audit_log::Column::OrganisationId, audit_log::Column::TenantId)
+        scope.condition(
+            audit_log::Column::OrganisationId,
+            audit_log::Column::TenantId,
+        )
     }
 }
 impl Scoped for membership::Entity {
@@ -217,4 +222,3 @@ impl Scoped for auditor_grant::Entity {
         Condition::all().add(auditor_grant::Column::OrganisationId.is_in(scope.org_ids.clone()))
     }
 }
-

@@ -1,0 +1,114 @@
+//! The real binary: bad configuration stops it with a message naming the setting;
+//! verify-audit exits non-zero on a broken chain.
+use integration_tests::*;
+use sea_orm::ConnectionTrait;
+use std::process::Command;
+
+fn bin() -> Option<std::path::PathBuf> {
+    let p = std::env::var_os("MUTUALIS_BIN").map(std::path::PathBuf::from)?;
+    p.exists().then_some(p)
+}
+
+fn run(envs: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+    let exe = bin().expect("MUTUALIS_BIN (set by tests/run) points at the built binary");
+    let dir = std::env::temp_dir().join(format!("mutualis-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let mut cmd = Command::new(exe);
+    cmd.current_dir(&dir)
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run mutualis");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_settings_stop_startup_naming_the_setting() {
+    if bin().is_none() {
+        panic!("MUTUALIS_BIN is not set: run the suite through tests/run");
+    }
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("DATABASE_URL", "mysql://root@localhost/x")],
+            "DATABASE_URL",
+        ),
+        (&[("LISTEN_ADDR", "partout")], "LISTEN_ADDR"),
+        (&[("REDIS_URL", "127.0.0.1:6379")], "REDIS_URL"),
+        (
+            &[("OIDC_ISSUER_URL", "http://127.0.0.1:9400")],
+            "OIDC_CLIENT_ID",
+        ),
+        (
+            &[("DATABASE_URL", "postgres://u:topsecret@127.0.0.1:1/x")],
+            "OIDC_ISSUER_URL",
+        ),
+        (
+            &[("MUTUALIS_CONFIG", "/nonexistent/mutualis.toml")],
+            "MUTUALIS_CONFIG",
+        ),
+    ];
+    for (env, setting) in cases {
+        let (code, _, err) = run(env, &["serve"]);
+        assert_eq!(code, 1, "{env:?}: {err}");
+        assert!(
+            err.contains(setting),
+            "{env:?} should name {setting}: {err}"
+        );
+        assert!(!err.contains("topsecret"), "password printed: {err}");
+    }
+    let (code, out, _) = run(&[], &["--help"]);
+    assert_eq!(code, 0);
+    for c in [
+        "serve",
+        "worker",
+        "migrate",
+        "import-referential",
+        "create-organisation",
+        "verify-audit",
+    ] {
+        assert!(out.contains(c), "--help lacks {c}: {out}");
+    }
+}
+
+#[tokio::test]
+async fn verify_audit_command_exits_non_zero_on_tampering() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    data(&app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($o: UUID!, $t: UUID!) { inviteUser(input: {email: \"a@compiegne.fr\", role: \"commune_editor\", organisationId: $o, tenantId: $t}) { id } }",
+            serde_json::json!({"o": fx.org_a, "t": fx.tenant_a1}),
+        )
+        .await);
+    let env: Vec<(&str, &str)> = vec![
+        ("DATABASE_URL", app.testdb.app_url.as_str()),
+        ("DATABASE_ADMIN_URL", app.testdb.admin_url.as_str()),
+        ("OIDC_ISSUER_URL", "http://127.0.0.1:9/"),
+        ("OIDC_CLIENT_ID", "x"),
+        ("OIDC_CLIENT_SECRET", "y"),
+    ];
+    let (code, out, err) = run(&env, &["verify-audit"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("audit trail intact"), "{out}");
+    app.admin
+        .execute_unprepared(&format!(
+            "UPDATE audit_log SET principal = 'user:someone-else' WHERE tenant_id = '{}'",
+            fx.tenant_a1
+        ))
+        .await
+        .expect("tamper");
+    let (code, out, err) = run(&env, &["verify-audit"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("TAMPERED") && out.contains(&fx.tenant_a1.to_string()),
+        "{out}"
+    );
+}

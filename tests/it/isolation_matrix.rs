@@ -1,0 +1,249 @@
+//! Layer 3 of isolation: every GraphQL operation, called as tenant A against the ids of another
+//! tenant and of another organisation, is denied. The matrix is a mechanism: it reads the
+//! schema, and fails when an operation has no case here.
+use integration_tests::*;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// What a case must observe.
+enum Expect {
+    /// An error with one of these codes.
+    Denied(&'static [&'static str]),
+    /// Success with none of the foreign identifiers anywhere in the answer, or FORBIDDEN
+    /// (the caller's role does not read this at all).
+    NoForeignData,
+}
+
+struct Case {
+    op: &'static str,
+    caller: Caller,
+    query: String,
+    variables: Value,
+    expect: Expect,
+}
+
+const DENIED: &[&str] = &["NOT_FOUND", "FORBIDDEN"];
+
+async fn schema_operations() -> BTreeSet<String> {
+    let resp = api::graphql::build_schema()
+        .execute("{ __schema { queryType { fields { name } } mutationType { fields { name } } } }")
+        .await;
+    assert!(resp.errors.is_empty(), "{:?}", resp.errors);
+    let v = resp.data.into_json().expect("introspection JSON");
+    ["queryType", "mutationType"]
+        .iter()
+        .flat_map(|root| {
+            v["__schema"][root]["fields"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_operation_is_denied_across_tenants_and_organisations() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let far = chrono::Utc::now() + chrono::Duration::days(30);
+
+    // Foreign objects that exist: a token and an auditor grant in organisation B.
+    let created = app
+        .gql(
+            &fx.org_admin_b,
+            "mutation($o: UUID!, $t: [UUID!]!, $e: DateTime!) {
+               createApiToken(input: {organisationId: $o, name: \"b-script\", role: \"org_admin\", expiresAt: $e}) { token { id } }
+               grantAuditor(input: {email: \"crc@ccomptes.fr\", organisationId: $o, tenantIds: $t, expiresAt: $e, reason: \"contrôle CRC\"}) { id }
+             }",
+            json!({"o": fx.org_b, "t": [fx.tenant_b1], "e": far}),
+        )
+        .await;
+    let d = data(&created);
+    let token_b = d["createApiToken"]["token"]["id"]
+        .as_str()
+        .expect("token id")
+        .to_owned();
+    let grant_b = d["grantAuditor"]["id"]
+        .as_str()
+        .expect("grant id")
+        .to_owned();
+
+    let before: Vec<i64> = futures_counts(&app).await;
+
+    // Everything that belongs to B (other organisation) or to A2 (other tenant of A).
+    let foreign_org: Vec<String> = vec![
+        fx.org_b.to_string(),
+        fx.tenant_b1.to_string(),
+        token_b.clone(),
+        grant_b.clone(),
+        "dsi@cud.fr".into(),
+        "crc@ccomptes.fr".into(),
+    ];
+    let foreign_tenant: Vec<String> =
+        vec![fx.tenant_a2.to_string(), "agent@mairie-margny.fr".into()];
+
+    let mut cases: Vec<Case> = vec![];
+    // Two attackers: the DSI of A (reaches all of A, never B) and the commune admin of A1
+    // (never A2, never B).
+    for (caller, foreign_tenant_id, foreign_org_id) in [
+        (fx.org_admin_a.clone(), fx.tenant_b1, fx.org_b),
+        (fx.commune_admin_a1.clone(), fx.tenant_a2, fx.org_b),
+    ] {
+        let c = |op, query: &str, variables: Value, expect| Case {
+            op,
+            caller: caller.clone(),
+            query: query.into(),
+            variables,
+            expect,
+        };
+        cases.extend([
+            c("me", "{ me { displayName roles grants { organisationId tenantId role } } }", json!({}), Expect::NoForeignData),
+            c("organisations", "{ organisations { id siren name } }", json!({}), Expect::NoForeignData),
+            c("organisation", "query($id: UUID!) { organisation(id: $id) { id name } }", json!({"id": foreign_org_id}), Expect::Denied(DENIED)),
+            c("tenants", "{ tenants(first: 500) { id name } }", json!({}), Expect::NoForeignData),
+            c("tenants", "query($o: UUID!) { tenants(organisationId: $o) { id name } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("tenant", "query($id: UUID!) { tenant(id: $id) { id name } }", json!({"id": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("people", "{ people { id email memberships { tenantId tenant { id } } } }", json!({}), Expect::NoForeignData),
+            c("people", "query($o: UUID!) { people(organisationId: $o) { id email } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("auditLog", "query($t: UUID!) { auditLog(tenantId: $t) { id } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("auditLog", "{ auditLog(first: 500) { tenantId organisationId after } }", json!({}), Expect::NoForeignData),
+            c(
+                "inviteUser",
+                "mutation($o: UUID!, $t: UUID!) { inviteUser(input: {email: \"intrus@x.fr\", role: \"commune_admin\", organisationId: $o, tenantId: $t}) { id } }",
+                json!({"o": foreign_org_id, "t": foreign_tenant_id}),
+                Expect::Denied(DENIED),
+            ),
+            c(
+                "inviteUser",
+                "mutation($o: UUID!) { inviteUser(input: {email: \"intrus@x.fr\", role: \"org_admin\", organisationId: $o}) { id } }",
+                json!({"o": foreign_org_id}),
+                Expect::Denied(DENIED),
+            ),
+            c(
+                "grantAuditor",
+                "mutation($o: UUID!, $t: [UUID!]!, $e: DateTime!) { grantAuditor(input: {email: \"x@x.fr\", organisationId: $o, tenantIds: $t, expiresAt: $e, reason: \"r\"}) { id } }",
+                json!({"o": foreign_org_id, "t": [foreign_tenant_id], "e": far}),
+                Expect::Denied(DENIED),
+            ),
+            c("revokeAuditor", "mutation($id: UUID!) { revokeAuditor(id: $id) { id } }", json!({"id": grant_b}), Expect::Denied(DENIED)),
+            c(
+                "createApiToken",
+                "mutation($o: UUID!, $e: DateTime!) { createApiToken(input: {organisationId: $o, name: \"x\", role: \"org_admin\", expiresAt: $e}) { secret } }",
+                json!({"o": foreign_org_id, "e": far}),
+                Expect::Denied(DENIED),
+            ),
+            c("revokeApiToken", "mutation($id: UUID!) { revokeApiToken(id: $id) { id } }", json!({"id": token_b}), Expect::Denied(DENIED)),
+            c("apiTokens", "{ apiTokens { id organisationId } }", json!({}), Expect::NoForeignData),
+            c("auditorGrants", "{ auditorGrants { id email tenantIds } }", json!({}), Expect::NoForeignData),
+            c("createOrganisation", "mutation { createOrganisation(siren: \"245900428\") { id } }", json!({}), Expect::Denied(DENIED)),
+        ]);
+    }
+    // The DSI of A also may not aim at a tenant of B while naming its own organisation.
+    cases.push(Case {
+        op: "grantAuditor",
+        caller: fx.org_admin_a.clone(),
+        query: "mutation($o: UUID!, $t: [UUID!]!, $e: DateTime!) { grantAuditor(input: {email: \"x@x.fr\", organisationId: $o, tenantIds: $t, expiresAt: $e, reason: \"r\"}) { id } }".into(),
+        variables: json!({"o": fx.org_a, "t": [fx.tenant_b1], "e": far}),
+        expect: Expect::Denied(DENIED),
+    });
+
+    let covered: BTreeSet<String> = cases.iter().map(|c| c.op.to_owned()).collect();
+    let missing: Vec<_> = schema_operations()
+        .await
+        .difference(&covered)
+        .cloned()
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations with no cross-tenant case: {missing:?}"
+    );
+
+    for case in &cases {
+        let resp = app
+            .gql(&case.caller, &case.query, case.variables.clone())
+            .await;
+        let who = match &case.caller {
+            Caller::Session { email, .. } => email.clone(),
+            _ => "?".into(),
+        };
+        match case.expect {
+            Expect::Denied(codes) => {
+                let code = error_code(&resp);
+                assert!(
+                    code.as_deref().is_some_and(|c| codes.contains(&c)),
+                    "{} as {who} was not denied: {resp}",
+                    case.op
+                );
+            }
+            Expect::NoForeignData if error_code(&resp).is_some() => {
+                assert_eq!(
+                    error_code(&resp).as_deref(),
+                    Some("FORBIDDEN"),
+                    "{} as {who}: {resp}",
+                    case.op
+                );
+            }
+            Expect::NoForeignData => {
+                let text = data(&resp).to_string();
+                let foreign = if who.contains("mairie-compiegne") {
+                    foreign_org
+                        .iter()
+                        .chain(foreign_tenant.iter())
+                        .collect::<Vec<_>>()
+                } else {
+                    foreign_org.iter().collect()
+                };
+                for f in foreign {
+                    assert!(
+                        !text.contains(f.as_str()),
+                        "{} as {who} leaked {f}: {text}",
+                        case.op
+                    );
+                }
+            }
+        }
+    }
+
+    // Denied mutations wrote nothing.
+    assert_eq!(
+        before,
+        futures_counts(&app).await,
+        "a denied mutation changed the database"
+    );
+    // And B's token and grant still work / stand.
+    let grants = app
+        .gql(
+            &fx.org_admin_b,
+            "{ auditorGrants { id active } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data(&grants)["auditorGrants"][0]["active"], json!(true));
+}
+
+async fn futures_counts(app: &TestApp) -> Vec<i64> {
+    let mut v = vec![];
+    for t in [
+        "membership",
+        "api_token",
+        "auditor_grant",
+        "app_user",
+        "organisation",
+        "tenant",
+        "audit_log",
+    ] {
+        v.push(app.count(t).await);
+    }
+    v
+}
+
+#[tokio::test]
+async fn the_matrix_reads_every_operation_from_the_schema() {
+    let ops = schema_operations().await;
+    // Guard against a parser that silently finds nothing.
+    for op in ["me", "tenants", "inviteUser", "createApiToken", "auditLog"] {
+        assert!(ops.contains(op), "{op} not found in {ops:?}");
+    }
+    assert!(ops.len() >= 15, "{ops:?}");
+}

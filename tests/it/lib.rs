@@ -1,0 +1,422 @@
+//! Test harness: a migrated template database, one fresh database per test, the server on an
+//! ephemeral port, fixture organisations from real referential data, and GraphQL callers.
+//!
+//! Services come from `tests/services.sh` (PostgreSQL, Redis, the OpenID provider).
+use api::config::{Config, RawConfig};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tenants::access;
+use tenants::directory::{self, Invitation};
+use tenants::entities::tenant;
+use tenants::identifiers::Siren;
+use tenants::referential::{self, Referential};
+use tenants::tenancy::{Permission, Principal};
+use tokio::sync::{Mutex, OnceCell};
+use uuid::Uuid;
+
+pub fn pg_url() -> String {
+    std::env::var("MUTUALIS_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn with_db(url: &str, db: &str) -> String {
+    let mut u = url::Url::parse(url).expect("MUTUALIS_TEST_PG_URL is a URL");
+    u.set_path(&format!("/{db}"));
+    u.to_string()
+}
+
+fn with_user(url: &str, user: &str) -> String {
+    let mut u = url::Url::parse(url).expect("URL");
+    u.set_username(user).expect("user");
+    u.set_password(None).expect("password");
+    u.to_string()
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+static CREATE_LOCK: Mutex<()> = Mutex::const_new(());
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+async fn exec(db: &DatabaseConnection, sql: &str) {
+    db.execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// The migrated template (once per test process). Leftovers of earlier runs are dropped.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let base = tenants::db::connect(&pg_url(), 1)
+                .await
+                .expect("PostgreSQL reachable (tests/services.sh)");
+            let pid = std::process::id();
+            let old = base
+                .query_all(Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'mt\\_%'",
+                ))
+                .await
+                .expect("list databases");
+            for row in old {
+                let name: String = row.try_get("", "datname").expect("datname");
+                if !name.contains(&format!("_{pid}_")) && !name.ends_with(&format!("_{pid}")) {
+                    exec(
+                        &base,
+                        &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                    )
+                    .await;
+                }
+            }
+            let name = format!("mt_tpl_{pid}");
+            exec(
+                &base,
+                &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+            )
+            .await;
+            exec(&base, &format!("CREATE DATABASE \"{name}\"")).await;
+            let owner = tenants::db::connect(&with_db(&pg_url(), &name), 1)
+                .await
+                .expect("template");
+            use migrations::MigratorTrait;
+            migrations::Migrator::up(&owner, None)
+                .await
+                .expect("migrations apply");
+            owner.close().await.ok();
+            base.close().await.ok();
+            name
+        })
+        .await
+}
+
+/// A fresh migrated database: `admin_url` as the owner, `app_url` as `mutualis_app`.
+pub struct TestDb {
+    pub name: String,
+    pub admin_url: String,
+    pub app_url: String,
+}
+
+pub async fn fresh_db() -> TestDb {
+    let tpl = template().await;
+    let name = format!(
+        "mt_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    {
+        let _g = CREATE_LOCK.lock().await;
+        let base = tenants::db::connect(&pg_url(), 1)
+            .await
+            .expect("PostgreSQL");
+        exec(
+            &base,
+            &format!("CREATE DATABASE \"{name}\" TEMPLATE \"{tpl}\""),
+        )
+        .await;
+        base.close().await.ok();
+    }
+    let admin_url = with_db(&pg_url(), &name);
+    let app_url = with_user(&admin_url, migrations::APP_ROLE);
+    TestDb {
+        name,
+        admin_url,
+        app_url,
+    }
+}
+
+/// The referential subset the fixtures use: the real CA de la Région de Compiègne (22
+/// communes, embedded extract) and a second organisation built from real Dunkerque data.
+pub fn fixture_referential() -> Referential {
+    let mut r = Referential::demo().expect("demo extract");
+    let b = Referential::parse(
+        r#"[{"code":"59183","nom":"Dunkerque","type":"commune-actuelle","siren":"215901836","departement":"59","population":86279},
+            {"code":"59155","nom":"Coudekerque-Branche","type":"commune-actuelle","siren":"215901554","departement":"59","population":20831}]"#,
+        r#"[{"code":"245900428","nom":"CU de Dunkerque","type":"CU","populationMunicipale":193000,
+             "membres":[{"code":"59183","siren":"215901836"},{"code":"59155","siren":"215901554"}]}]"#,
+    )
+    .expect("fixture JSON");
+    r.communes.extend(b.communes);
+    r.epcis.extend(b.epcis);
+    r
+}
+
+pub const ORG_A_SIREN: &str = "200067965";
+pub const ORG_B_SIREN: &str = "245900428";
+
+/// Someone who calls the API: a browser session or a bearer token.
+#[derive(Clone, Debug)]
+pub enum Caller {
+    Session {
+        secret: String,
+        csrf: String,
+        email: String,
+    },
+    Token(String),
+    Anonymous,
+}
+
+/// Two organisations with people in every role.
+pub struct Fixture {
+    pub org_a: Uuid,
+    pub org_b: Uuid,
+    /// Compiègne and Margny-lès-Compiègne (org A); Dunkerque (org B).
+    pub tenant_a1: Uuid,
+    pub tenant_a2: Uuid,
+    pub tenant_b1: Uuid,
+    pub org_admin_a: Caller,
+    pub dpo_a: Caller,
+    pub commune_admin_a1: Caller,
+    pub editor_a2: Caller,
+    pub org_admin_b: Caller,
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub db: DatabaseConnection,
+    pub admin: DatabaseConnection,
+    pub testdb: TestDb,
+    pub http: reqwest::Client,
+    pub config: Config,
+}
+
+pub struct AppOptions {
+    pub listen_addr: String,
+    pub oidc: bool,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            listen_addr: "127.0.0.1:0".into(),
+            oidc: false,
+        }
+    }
+}
+
+pub fn test_config(testdb: &TestDb, listen: &str, oidc: bool) -> Config {
+    let issuer = std::env::var("MUTUALIS_TEST_OIDC_ISSUER")
+        .ok()
+        .filter(|_| oidc);
+    Config::from_raw(RawConfig {
+        database_url: Some(testdb.app_url.clone()),
+        database_admin_url: Some(testdb.admin_url.clone()),
+        redis_url: std::env::var("MUTUALIS_TEST_REDIS_URL").ok(),
+        // A PostgreSQL deployment needs a provider; tests without login point at a closed port.
+        oidc_issuer_url: Some(issuer.unwrap_or_else(|| "http://127.0.0.1:9/".into())),
+        oidc_client_id: Some(
+            std::env::var("MUTUALIS_TEST_OIDC_CLIENT_ID")
+                .unwrap_or_else(|_| "mutualis-test".into()),
+        ),
+        oidc_client_secret: Some(
+            std::env::var("MUTUALIS_TEST_OIDC_CLIENT_SECRET")
+                .unwrap_or_else(|_| "mutualis-test-secret".into()),
+        ),
+        listen_addr: Some(listen.into()),
+        ..RawConfig::default()
+    })
+    .expect("test configuration is valid")
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AppOptions::default()).await
+}
+
+pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
+    let testdb = fresh_db().await;
+    let listener = tokio::net::TcpListener::bind(&opts.listen_addr)
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let config = test_config(&testdb, &addr.to_string(), opts.oidc);
+    let db = api::server::connect(&config)
+        .await
+        .expect("server connects as mutualis_app");
+    let admin = tenants::db::connect(&testdb.admin_url, 2)
+        .await
+        .expect("admin");
+    let state = api::server::build_state(config.clone(), db.clone())
+        .await
+        .expect("state");
+    let app =
+        api::server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("server runs");
+    });
+    TestApp {
+        url: format!("http://{addr}"),
+        db,
+        admin,
+        testdb,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        config,
+    }
+}
+
+impl TestApp {
+    /// Loads the fixture referential and provisions both organisations with their people.
+    pub async fn fixture(&self) -> Fixture {
+        let op = Principal::operator();
+        let scope = op.scope(Permission::ManageUsers).expect("operator");
+        referential::load(&self.db, &fixture_referential(), &indicatif_hidden())
+            .await
+            .expect("referential loads");
+        let a =
+            referential::provision(&self.db, &scope, &Siren::parse(ORG_A_SIREN).expect("siren"))
+                .await
+                .expect("org A");
+        let b =
+            referential::provision(&self.db, &scope, &Siren::parse(ORG_B_SIREN).expect("siren"))
+                .await
+                .expect("org B");
+        let t = |org: Uuid, insee: &'static str| {
+            let scope = scope.clone();
+            async move {
+                use sea_orm::{ColumnTrait, QueryFilter};
+                let txn = scope.begin(&self.db).await.expect("txn");
+                let found = scope
+                    .find::<tenant::Entity>()
+                    .filter(tenant::Column::OrganisationId.eq(org))
+                    .filter(tenant::Column::InseeCode.eq(insee))
+                    .one(&txn)
+                    .await
+                    .expect("query")
+                    .expect("tenant exists");
+                txn.commit().await.expect("commit");
+                found.id
+            }
+        };
+        let (tenant_a1, tenant_a2, tenant_b1) = (
+            t(a.organisation_id, "60159").await,
+            t(a.organisation_id, "60382").await,
+            t(b.organisation_id, "59183").await,
+        );
+        Fixture {
+            org_a: a.organisation_id,
+            org_b: b.organisation_id,
+            tenant_a1,
+            tenant_a2,
+            tenant_b1,
+            org_admin_a: self
+                .person(
+                    "dsi@agglo-compiegne.fr",
+                    "org_admin",
+                    a.organisation_id,
+                    None,
+                )
+                .await,
+            dpo_a: self
+                .person("dpo@agglo-compiegne.fr", "dpo", a.organisation_id, None)
+                .await,
+            commune_admin_a1: self
+                .person(
+                    "dgs@mairie-compiegne.fr",
+                    "commune_admin",
+                    a.organisation_id,
+                    Some(tenant_a1),
+                )
+                .await,
+            editor_a2: self
+                .person(
+                    "agent@mairie-margny.fr",
+                    "commune_editor",
+                    a.organisation_id,
+                    Some(tenant_a2),
+                )
+                .await,
+            org_admin_b: self
+                .person("dsi@cud.fr", "org_admin", b.organisation_id, None)
+                .await,
+        }
+    }
+
+    /// Invites a person with the operator scope and opens a session for them.
+    pub async fn person(&self, email: &str, role: &str, org: Uuid, tenant: Option<Uuid>) -> Caller {
+        let op = Principal::operator();
+        let scope = op.scope(Permission::ManageUsers).expect("operator");
+        let m = directory::invite(
+            &self.db,
+            &scope,
+            Invitation {
+                email: email.into(),
+                given_name: None,
+                usual_name: None,
+                role: role.into(),
+                organisation_id: org,
+                tenant_id: tenant,
+            },
+        )
+        .await
+        .expect("invite");
+        self.session_for(m.user_id, email).await
+    }
+
+    pub async fn session_for(&self, user_id: Uuid, email: &str) -> Caller {
+        let (secret, csrf) = access::open_session(&self.db, user_id, "test", None)
+            .await
+            .expect("session");
+        Caller::Session {
+            secret,
+            csrf,
+            email: email.into(),
+        }
+    }
+
+    /// POST /graphql as `caller`; returns the whole response body.
+    pub async fn gql(&self, caller: &Caller, query: &str, variables: Value) -> Value {
+        let mut req = self
+            .http
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({"query": query, "variables": variables}));
+        req = match caller {
+            Caller::Session { secret, csrf, .. } => req
+                .header("cookie", format!("mutualis_session={secret}"))
+                .header("x-csrf-token", csrf),
+            Caller::Token(t) => req.bearer_auth(t),
+            Caller::Anonymous => req,
+        };
+        let resp = req.send().await.expect("request");
+        assert!(
+            resp.status().is_success(),
+            "GraphQL answered HTTP {} for {query}",
+            resp.status()
+        );
+        resp.json().await.expect("JSON body")
+    }
+
+    /// Row count through the owner's connection (sees everything).
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .admin
+            .query_one(Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                format!("SELECT count(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("row");
+        row.try_get("", "n").expect("n")
+    }
+}
+
+pub fn indicatif_hidden() -> tenants::referential::HiddenProgress {
+    tenants::referential::HiddenProgress::hidden()
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(resp: &Value) -> Option<String> {
+    resp["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// The data of a response that must have succeeded.
+pub fn data(resp: &Value) -> &Value {
+    assert!(
+        resp.get("errors").is_none_or(Value::is_null),
+        "unexpected errors: {resp}"
+    );
+    &resp["data"]
+}

@@ -1,0 +1,156 @@
+//! Layer 2: PostgreSQL row-level security under the typed scope.
+use integration_tests::*;
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
+
+fn pg(sql: impl Into<String>) -> Statement {
+    Statement::from_string(DatabaseBackend::Postgres, sql.into())
+}
+
+async fn count(c: &impl ConnectionTrait, table: &str) -> i64 {
+    c.query_one(pg(format!("SELECT count(*) AS n FROM {table}")))
+        .await
+        .expect("count")
+        .expect("row")
+        .try_get("", "n")
+        .expect("n")
+}
+
+#[tokio::test]
+async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    // Some rows in every table first.
+    let far = chrono::Utc::now() + chrono::Duration::days(3);
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($o: UUID!, $t: [UUID!]!, $e: DateTime!) {
+               createApiToken(input: {organisationId: $o, name: \"s\", role: \"org_admin\", expiresAt: $e}) { secret }
+               grantAuditor(input: {email: \"a@b.fr\", organisationId: $o, tenantIds: $t, expiresAt: $e, reason: \"r\"}) { id } }",
+            serde_json::json!({"o": fx.org_a, "t": [fx.tenant_a1], "e": far}),
+        )
+        .await;
+    data(&r);
+    let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
+        .await
+        .expect("app role");
+    for (table, _) in migrations::TENANT_TABLES {
+        assert!(app.count(table).await > 0, "{table} has rows for the owner");
+        assert_eq!(
+            count(&unscoped, table).await,
+            0,
+            "{table} visible with no scope"
+        );
+        // Inside a transaction with empty settings too.
+        let txn = unscoped.begin().await.expect("txn");
+        txn.execute(pg("SELECT set_config('app.tenant_ids', '', true)"))
+            .await
+            .expect("set");
+        assert_eq!(
+            count(&txn, table).await,
+            0,
+            "{table} visible with an empty scope"
+        );
+        txn.rollback().await.expect("rollback");
+    }
+}
+
+#[tokio::test]
+async fn every_table_with_an_organisation_has_forced_rls_and_a_policy() {
+    let app = spawn_app().await;
+    let rows = app
+        .admin
+        .query_all(pg(
+            "SELECT c.relname::text AS t, c.relrowsecurity AS on, c.relforcerowsecurity AS forced, \
+                    (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'public' AND c.relkind = 'r' AND EXISTS ( \
+               SELECT 1 FROM information_schema.columns col WHERE col.table_schema = 'public' \
+               AND col.table_name = c.relname AND col.column_name IN ('organisation_id', 'tenant_id'))",
+        ))
+        .await
+        .expect("catalog");
+    let listed: Vec<&str> = migrations::TENANT_TABLES.iter().map(|(t, _)| *t).collect();
+    assert!(rows.len() >= 5, "catalog query found too few tables");
+    for r in rows {
+        let t: String = r.try_get("", "t").expect("t");
+        let on: bool = r.try_get("", "on").expect("on");
+        let forced: bool = r.try_get("", "forced").expect("forced");
+        let policies: i64 = r.try_get("", "policies").expect("policies");
+        assert!(
+            on && forced && policies > 0,
+            "{t}: rls={on} forced={forced} policies={policies}"
+        );
+        assert!(
+            listed.contains(&t.as_str()),
+            "{t} is not in migrations::TENANT_TABLES"
+        );
+    }
+    // The application role owns nothing and cannot bypass RLS.
+    let role = app
+        .admin
+        .query_one(pg(format!(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = '{}'",
+            migrations::APP_ROLE
+        )))
+        .await
+        .expect("role")
+        .expect("exists");
+    assert!(!role.try_get::<bool>("", "rolsuper").expect("col"));
+    assert!(!role.try_get::<bool>("", "rolbypassrls").expect("col"));
+}
+
+#[tokio::test]
+async fn a_scoped_transaction_reads_and_writes_only_its_tenants() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let txn = app.db.begin().await.expect("txn");
+    txn.execute(pg(format!(
+        "SELECT set_config('app.tenant_ids', '{{{}}}', true)",
+        fx.tenant_a1
+    )))
+    .await
+    .expect("scope");
+    let ids: Vec<String> = txn
+        .query_all(pg("SELECT id::text AS id FROM tenant"))
+        .await
+        .expect("select")
+        .into_iter()
+        .map(|r| r.try_get("", "id").expect("id"))
+        .collect();
+    assert_eq!(ids, vec![fx.tenant_a1.to_string()]);
+    // Writing a row for another tenant violates the policy.
+    let err = txn
+        .execute(pg(format!(
+            "UPDATE tenant SET name = 'pirate' WHERE id = '{}'",
+            fx.tenant_b1
+        )))
+        .await
+        .expect("update runs");
+    assert_eq!(err.rows_affected(), 0, "foreign row updated");
+    let insert = txn
+        .execute(pg(format!(
+            "INSERT INTO audit_log (id, organisation_id, tenant_id, seq, at, principal, operation, prev_hash, hash) \
+             VALUES (gen_random_uuid(), '{}', '{}', 99, now(), 'x', 'x', '', '')",
+            fx.org_b, fx.tenant_b1
+        )))
+        .await;
+    let msg = insert.expect_err("insert for a foreign tenant").to_string();
+    assert!(msg.contains("row-level security"), "{msg}");
+    txn.rollback().await.expect("rollback");
+}
+
+#[tokio::test]
+async fn the_server_refuses_a_role_that_bypasses_rls() {
+    let testdb = fresh_db().await;
+    let mut config = test_config(&testdb, "127.0.0.1:0", false);
+    config.database_url = testdb.admin_url.clone();
+    let err = match api::server::connect(&config).await {
+        Ok(_) => panic!("connected as a superuser"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains("DATABASE_URL") && err.contains("bypasses row-level security"),
+        "{err}"
+    );
+}

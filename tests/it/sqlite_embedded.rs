@@ -1,0 +1,189 @@
+//! The embedded path: SQLite file, migrations, demo seed, demo login on loopback. Isolation
+//! there rests on the typed scope alone, so it is exercised here too.
+use api::config::{Config, RawConfig};
+use serde_json::{json, Value};
+
+async fn start(dir: &std::path::Path) -> (String, sea_orm::DatabaseConnection) {
+    let config = Config::from_raw(RawConfig {
+        data_dir: Some(dir.display().to_string()),
+        listen_addr: Some("127.0.0.1:0".into()),
+        ..RawConfig::default()
+    })
+    .expect("embedded defaults");
+    assert!(config.embedded && config.demo);
+    api::server::migrate(&config).await.expect("migrate");
+    let db = api::server::connect(&config).await.expect("connect");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = api::server::build_state(config, db.clone())
+        .await
+        .expect("state");
+    let app =
+        api::server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    (url, db)
+}
+
+async fn demo_login(http: &reqwest::Client, url: &str, email: &str) -> (String, String) {
+    let resp = http
+        .post(format!("{url}/auth/demo"))
+        .form(&[("email", email)])
+        .send()
+        .await
+        .expect("demo login");
+    assert_eq!(resp.status(), 303);
+    let cookie = resp.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let secret = cookie
+        .split(';')
+        .next()
+        .expect("pair")
+        .trim_start_matches("mutualis_session=")
+        .to_owned();
+    let session: Value = http
+        .get(format!("{url}/auth/session"))
+        .header("cookie", format!("mutualis_session={secret}"))
+        .send()
+        .await
+        .expect("session")
+        .json()
+        .await
+        .expect("json");
+    (
+        secret,
+        session["csrfToken"].as_str().expect("csrf").to_owned(),
+    )
+}
+
+async fn gql(http: &reqwest::Client, url: &str, s: &(String, String), q: &str, v: Value) -> Value {
+    http.post(format!("{url}/graphql"))
+        .header("cookie", format!("mutualis_session={}", s.0))
+        .header("x-csrf-token", &s.1)
+        .json(&json!({"query": q, "variables": v}))
+        .send()
+        .await
+        .expect("graphql")
+        .json()
+        .await
+        .expect("json")
+}
+
+#[tokio::test]
+async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
+    let dir = std::env::temp_dir().join(format!("mutualis-embedded-{}", uuid::Uuid::new_v4()));
+    let (url, db) = start(&dir).await;
+    assert!(dir.join("mutualis.db").exists());
+    assert!(
+        tenants::demo::seed(&db).await.expect("seed"),
+        "first seed creates data"
+    );
+    assert!(
+        !tenants::demo::seed(&db).await.expect("reseed"),
+        "second seed changes nothing"
+    );
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = http
+        .get(format!("{url}/auth/demo"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains("DÉMONSTRATION"), "the demo says so");
+
+    let dsi = demo_login(&http, &url, "dsi@demo.mutualis.invalid").await;
+    let r = gql(
+        &http,
+        &url,
+        &dsi,
+        "{ organisations { siren name } tenants(first: 100) { name inseeCode population } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(r["data"]["organisations"][0]["siren"], "200067965");
+    let tenants = r["data"]["tenants"].as_array().expect("tenants");
+    assert_eq!(tenants.len(), 23, "22 communes and the agglomeration");
+    assert!(tenants.iter().any(|t| t["inseeCode"] == "60159"
+        && t["name"] == "Compiègne"
+        && t["population"].as_i64() > Some(40_000)));
+
+    // The typed scope alone isolates on SQLite: the Compiègne admin sees only Compiègne.
+    let mairie = demo_login(&http, &url, "mairie-compiegne@demo.mutualis.invalid").await;
+    let r = gql(
+        &http,
+        &url,
+        &mairie,
+        "{ tenants(first: 100) { inseeCode } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(r["data"]["tenants"], json!([{"inseeCode": "60159"}]));
+    let margny = gql(
+        &http,
+        &url,
+        &dsi,
+        "{ tenants(search: \"60382\") { id } }",
+        json!({}),
+    )
+    .await;
+    let margny_id = margny["data"]["tenants"][0]["id"]
+        .as_str()
+        .expect("Margny")
+        .to_owned();
+    let r = gql(
+        &http,
+        &url,
+        &mairie,
+        "query($id: UUID!) { tenant(id: $id) { name } }",
+        json!({"id": margny_id}),
+    )
+    .await;
+    assert_eq!(r["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    let r = gql(
+        &http,
+        &url,
+        &mairie,
+        "query($t: UUID!) { auditLog(tenantId: $t) { seq } }",
+        json!({"t": margny_id}),
+    )
+    .await;
+    assert_eq!(r["errors"][0]["extensions"]["code"], "NOT_FOUND");
+
+    // Only the seeded demo people can log in this way.
+    let resp = http
+        .post(format!("{url}/auth/demo"))
+        .form(&[("email", "dsi@cud.fr")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), 400);
+
+    // Second start on the same directory reuses the data.
+    db.close().await.ok();
+    let (url2, db2) = start(&dir).await;
+    assert!(!tenants::demo::seed(&db2).await.expect("seed"));
+    let dsi2 = demo_login(&http, &url2, "dsi@demo.mutualis.invalid").await;
+    let r = gql(
+        &http,
+        &url2,
+        &dsi2,
+        "{ tenants(first: 100) { id } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(r["data"]["tenants"].as_array().map(Vec::len), Some(23));
+    std::fs::remove_dir_all(&dir).ok();
+}
