@@ -1,7 +1,7 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
 use crate::graphql;
-use crate::http::{demo, oidc, ops};
+use crate::http::{demo, oidc, ops, public};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;
@@ -207,7 +207,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", get(oidc::login))
         .route("/auth/callback", get(oidc::callback))
         .route("/auth/logout", post(oidc::logout))
-        .route("/auth/demo", get(demo::page).post(demo::login));
+        .route("/auth/demo", get(demo::page).post(demo::login))
+        .route("/public/registre/{tenant}", get(public::register));
     app = if std::path::Path::new("web/dist/index.html").exists() {
         app.fallback_service(ServeDir::new("web/dist"))
     } else {
@@ -222,7 +223,7 @@ pub fn router(state: AppState) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, principal = tracing::field::Empty)
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, principal = tracing::field::Empty, tenants = tracing::field::Empty)
             }),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

@@ -3,15 +3,29 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_platform;
+mod m20261124_000002_gdpr;
 mod rls;
 
-pub use rls::{APP_ROLE, TENANT_TABLES};
+pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
+
+/// Every table under row-level security: the platform's (with their own predicates) and the
+/// modules' (with `TENANT_PREDICATE`).
+pub fn rls_tables() -> Vec<&'static str> {
+    TENANT_TABLES
+        .iter()
+        .map(|(t, _)| *t)
+        .chain(m20261124_000002_gdpr::TABLES.iter().copied())
+        .collect()
+}
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_platform::Migration)]
+        vec![
+            Box::new(m20261123_000001_platform::Migration),
+            Box::new(m20261124_000002_gdpr::Migration),
+        ]
     }
 }

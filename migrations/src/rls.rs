@@ -76,6 +76,25 @@ pub(crate) async fn install(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     grant_app_role(db).await
 }
 
+/// The predicate of every tenant-owned table added after the platform migration.
+pub const TENANT_PREDICATE: &str =
+    "tenant_id = ANY(mutualis_tenant_ids()) OR organisation_id = ANY(mutualis_org_ids()) OR mutualis_platform()";
+
+/// RLS (enabled, forced, one policy) on tables keyed by (organisation_id, tenant_id), then the
+/// application role's grants.
+pub(crate) async fn protect<C: ConnectionTrait>(db: &C, tables: &[&str]) -> Result<(), DbErr> {
+    for table in tables {
+        db.execute_unprepared(&format!(
+            "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+             ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+             DROP POLICY IF EXISTS scope ON {table};
+             CREATE POLICY scope ON {table} USING ({TENANT_PREDICATE}) WITH CHECK ({TENANT_PREDICATE});"
+        ))
+        .await?;
+    }
+    grant_app_role(db).await
+}
+
 /// Grants are repeated after each migration that adds tables.
 pub(crate) async fn grant_app_role<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     db.execute_unprepared(&format!(

@@ -18,6 +18,8 @@ pub enum DemoError {
     #[error(transparent)]
     Access(#[from] AccessGrantError),
     #[error(transparent)]
+    Gdpr(#[from] crate::gdpr::GdprError),
+    #[error(transparent)]
     Db(#[from] DbErr),
 }
 
@@ -117,5 +119,15 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, DemoError> {
             .await?;
         }
     }
-    Ok(seeded || report.changed())
+    let dpo_id = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq("dpo@demo.mutualis.invalid"))
+        .one(db)
+        .await?
+        .map(|u| u.id)
+        .ok_or_else(|| DbErr::Custom("demo DPO missing".into()))?;
+    let dpo = crate::tenancy::resolve_user(db, dpo_id)
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    let gdpr = crate::gdpr::demo::seed(db, report.organisation_id, &dpo).await?;
+    Ok(seeded || report.changed() || gdpr)
 }

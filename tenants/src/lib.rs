@@ -5,6 +5,7 @@ pub mod db;
 pub mod demo;
 pub mod directory;
 pub mod entities;
+pub mod gdpr;
 pub mod identifiers;
 pub mod referential;
 pub mod secrets;

@@ -63,6 +63,17 @@ fn bad_settings_stop_startup_naming_the_setting() {
         );
         assert!(!err.contains("topsecret"), "password printed: {err}");
     }
+    // The optional TOML file is validated the same way, and names the setting too.
+    let file = std::env::temp_dir().join(format!("mutualis-{}.toml", uuid::Uuid::new_v4()));
+    std::fs::write(&file, "redis_url = \"localhost\"\n").expect("write config");
+    let (code, _, err) = run(&[], &["--config", file.to_str().expect("path"), "serve"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("REDIS_URL"), "{err}");
+    let (code, _, err) = run(
+        &[("MUTUALIS_CONFIG", file.to_str().expect("path"))],
+        &["serve"],
+    );
+    assert!(code == 1 && err.contains("REDIS_URL"), "{err}");
     let (code, out, _) = run(&[], &["--help"]);
     assert_eq!(code, 0);
     for c in [

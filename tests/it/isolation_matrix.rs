@@ -69,6 +69,13 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         .expect("grant id")
         .to_owned();
 
+    let gdpr_b = app
+        .gdpr_objects(&fx.org_admin_b, fx.org_b, fx.tenant_b1)
+        .await;
+    let gdpr_a2 = app
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
+        .await;
+
     let before: Vec<i64> = futures_counts(&app).await;
 
     // Everything that belongs to B (other organisation) or to A2 (other tenant of A).
@@ -86,10 +93,25 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
     let mut cases: Vec<Case> = vec![];
     // Two attackers: the DSI of A (reaches all of A, never B) and the commune admin of A1
     // (never A2, never B).
-    for (caller, foreign_tenant_id, foreign_org_id) in [
-        (fx.org_admin_a.clone(), fx.tenant_b1, fx.org_b),
-        (fx.commune_admin_a1.clone(), fx.tenant_a2, fx.org_b),
+    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant) in [
+        (
+            fx.org_admin_a.clone(),
+            fx.tenant_b1,
+            fx.org_b,
+            gdpr_b.clone(),
+            fx.tenant_a1,
+        ),
+        (
+            fx.commune_admin_a1.clone(),
+            fx.tenant_a2,
+            fx.org_b,
+            gdpr_a2.clone(),
+            fx.tenant_a1,
+        ),
     ] {
+        let model_b = gdpr_b.model.clone();
+        let today = chrono::Utc::now().date_naive();
+        let now = chrono::Utc::now();
         let c = |op, query: &str, variables: Value, expect| Case {
             op,
             caller: caller.clone(),
@@ -137,6 +159,37 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("apiTokens", "{ apiTokens { id organisationId } }", json!({}), Expect::NoForeignData),
             c("auditorGrants", "{ auditorGrants { id email tenantIds } }", json!({}), Expect::NoForeignData),
             c("createOrganisation", "mutation { createOrganisation(siren: \"245900428\") { id } }", json!({}), Expect::Denied(DENIED)),
+            // GDPR
+            c("gdprVocabulary", "{ gdprVocabulary { legalBases { code } } }", json!({}), Expect::NoForeignData),
+            c("activities", "{ activities(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("activities", "query($t: UUID!) { activities(tenantIds: [$t]) { id } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
+            c("activity", "query($id: UUID!) { activity(id: $id) { id } }", json!({"id": g.activity}), Expect::Denied(DENIED)),
+            c("modelActivities", "{ modelActivities { id organisationId } }", json!({}), Expect::NoForeignData),
+            c("processors", "{ processors { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("gdprActions", "{ gdprActions { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("rightsRequests", "{ rightsRequests(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("rightsRequest", "query($id: UUID!) { rightsRequest(id: $id) { id } }", json!({"id": g.request}), Expect::Denied(DENIED)),
+            c("breaches", "{ breaches(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("breach", "query($id: UUID!) { breach(id: $id) { id } }", json!({"id": g.breach}), Expect::Denied(DENIED)),
+            c("createActivity", &format!("mutation($t: UUID!) {{ createActivity(tenantId: $t, input: {ACTIVITY_INPUT}) {{ id }} }}"), json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("updateActivity", &format!("mutation($id: UUID!) {{ updateActivity(id: $id, version: 1, input: {ACTIVITY_INPUT}) {{ id }} }}"), json!({"id": g.activity}), Expect::Denied(DENIED)),
+            c("setActivityStatus", "mutation($id: UUID!) { setActivityStatus(id: $id, status: \"validated\") { id } }", json!({"id": g.activity}), Expect::Denied(DENIED)),
+            c("publishModelActivity", &format!("mutation($o: UUID!) {{ publishModelActivity(organisationId: $o, input: {ACTIVITY_INPUT}) {{ id }} }}"), json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("updateModelActivity", &format!("mutation($id: UUID!) {{ updateModelActivity(id: $id, version: 1, input: {ACTIVITY_INPUT}) {{ id }} }}"), json!({"id": model_b}), Expect::Denied(DENIED)),
+            c("instantiateModel", "mutation($m: UUID!, $t: UUID!) { instantiateModel(modelId: $m, tenantId: $t) { id } }", json!({"m": model_b, "t": own_tenant}), Expect::Denied(DENIED)),
+            c("instantiateModel", "mutation($m: UUID!, $t: UUID!) { instantiateModel(modelId: $m, tenantId: $t) { id } }", json!({"m": model_b, "t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("createProcessor", "mutation($t: UUID!) { createProcessor(input: {tenantId: $t, name: \"x\"}) { id } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("recordDpia", "mutation($a: UUID!) { recordDpia(activityId: $a, status: \"in_progress\") { id } }", json!({"a": g.activity}), Expect::Denied(DENIED)),
+            c("createGdprAction", "mutation($t: UUID!, $d: Date!) { createGdprAction(tenantId: $t, title: \"x\", dueOn: $d) { id } }", json!({"t": foreign_tenant_id, "d": today}), Expect::Denied(DENIED)),
+            c("completeGdprAction", "mutation($id: UUID!) { completeGdprAction(id: $id) { id } }", json!({"id": g.action}), Expect::Denied(DENIED)),
+            c("createRightsRequest", "mutation($t: UUID!, $d: Date!) { createRightsRequest(input: {tenantId: $t, kind: \"access\", receivedOn: $d, requester: \"x\"}) { id } }", json!({"t": foreign_tenant_id, "d": today}), Expect::Denied(DENIED)),
+            c("extendRightsRequest", "mutation($id: UUID!) { extendRightsRequest(id: $id, reason: \"complexe\") { id } }", json!({"id": g.request}), Expect::Denied(DENIED)),
+            c("setRightsRequestStatus", "mutation($id: UUID!) { setRightsRequestStatus(id: $id, status: \"answered\", answer: \"fait\") { id } }", json!({"id": g.request}), Expect::Denied(DENIED)),
+            c("createBreach", "mutation($t: UUID!, $a: DateTime!) { createBreach(input: {tenantId: $t, title: \"x\", awareAt: $a, natures: [\"integrity\"], severity: \"low\"}) { id } }", json!({"t": foreign_tenant_id, "a": now}), Expect::Denied(DENIED)),
+            c("recordBreachNotification", "mutation($id: UUID!, $a: DateTime!) { recordBreachNotification(id: $id, notifiedAt: $a) { id } }", json!({"id": g.breach, "a": now}), Expect::Denied(DENIED)),
+            c("publicRegisterSettings", "query($t: UUID!) { publicRegisterSettings(tenantId: $t) { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("setPublicRegister", "mutation($t: UUID!) { setPublicRegister(tenantId: $t, published: false, fields: []) { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("recordBreachNotNotified", "mutation($id: UUID!) { recordBreachNotNotified(id: $id, reason: \"pas de risque\") { id } }", json!({"id": g.breach}), Expect::Denied(DENIED)),
         ]);
     }
     // The DSI of A also may not aim at a tenant of B while naming its own organisation.

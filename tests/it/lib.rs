@@ -222,7 +222,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
-    let testdb = fresh_db().await;
+    spawn_app_on(fresh_db().await, opts).await
+}
+
+/// The server on an existing database.
+pub async fn spawn_app_on(testdb: TestDb, opts: AppOptions) -> TestApp {
     let listener = tokio::net::TcpListener::bind(&opts.listen_addr)
         .await
         .expect("bind");
@@ -419,4 +423,59 @@ pub fn data(resp: &Value) -> &Value {
         "unexpected errors: {resp}"
     );
     &resp["data"]
+}
+
+/// One GDPR object of each kind in a tenant (and a model in its organisation).
+#[derive(Debug, Clone)]
+pub struct GdprIds {
+    pub activity: String,
+    pub model: String,
+    pub processor: String,
+    pub action: String,
+    pub request: String,
+    pub breach: String,
+}
+
+pub const ACTIVITY_INPUT: &str = r#"{name: "Cantine scolaire", purposes: "Inscription et facturation de la restauration scolaire",
+  legalBases: [{basis: "public_task", justification: "CGCT L2121-29"}],
+  dataSubjects: [{category: "Enfants", estimatedCount: 800}, {category: "Parents"}],
+  dataCategories: [{category: "Identité"}, {category: "Allergies (PAI)", sensitive: true}],
+  recipients: ["Service enfance"], retention: [{data: "Dossiers", durationMonths: 24, startingEvent: "fin de scolarité", finalFate: "destruction"}],
+  securityMeasures: ["Habilitations"], dpiaCriteria: ["vulnerable_people"], department: "Enfance", owner: "DGS", software: "Portail famille"}"#;
+
+impl TestApp {
+    pub async fn gdpr_objects(&self, caller: &Caller, org: Uuid, tenant: Uuid) -> GdprIds {
+        let today = chrono::Utc::now().date_naive();
+        let r = self
+            .gql(
+                caller,
+                &format!(
+                    r#"mutation($t: UUID!, $o: UUID!, $d: Date!, $a: DateTime!) {{
+                      activity: createActivity(tenantId: $t, input: {ACTIVITY_INPUT}) {{ id }}
+                      model: publishModelActivity(organisationId: $o, input: {ACTIVITY_INPUT}) {{ id }}
+                      processor: createProcessor(input: {{tenantId: $t, name: "Prestataire cantine", country: "FR"}}) {{ id }}
+                      action: createGdprAction(tenantId: $t, title: "Signer le DPA", dueOn: $d) {{ id }}
+                      request: createRightsRequest(input: {{tenantId: $t, kind: "access", receivedOn: $d, requester: "M. Martin"}}) {{ id }}
+                      breach: createBreach(input: {{tenantId: $t, title: "Courriel mal adressé", awareAt: $a, natures: ["confidentiality"], severity: "low"}}) {{ id }}
+                    }}"#
+                ),
+                json!({"t": tenant, "o": org, "d": today, "a": chrono::Utc::now() - chrono::Duration::hours(1)}),
+            )
+            .await;
+        let d = data(&r);
+        let id = |k: &str| {
+            d[k]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{k} id in {r}"))
+                .to_owned()
+        };
+        GdprIds {
+            activity: id("activity"),
+            model: id("model"),
+            processor: id("processor"),
+            action: id("action"),
+            request: id("request"),
+            breach: id("breach"),
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! The integration suite: one binary, one fresh PostgreSQL database per test.
 mod audit_trail;
 mod cli;
+mod gdpr_clocks;
+mod gdpr_register;
 mod graphql_http;
 mod isolation_matrix;
 mod oidc_login;

@@ -120,6 +120,26 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         && t["name"] == "Compiègne"
         && t["population"].as_i64() > Some(40_000)));
 
+    // The demo register: municipal activities on several communes, clocks running.
+    let r = gql(&http, &url, &dsi, "{ activities(first: 200) { name tenantId status { code } } rightsRequests { overdue } breaches { secondsLeft } modelActivities { name } }", json!({})).await;
+    let acts = r["data"]["activities"].as_array().expect("activities");
+    assert!(acts.len() >= 8 + 4 + 5, "{}", acts.len());
+    assert!(acts
+        .iter()
+        .any(|a| a["name"] == "Vidéoprotection de la voie publique"));
+    assert!(acts.iter().any(|a| a["status"]["code"] == "checked"));
+    assert_eq!(
+        r["data"]["rightsRequests"]
+            .as_array()
+            .map(|v| v.iter().filter(|x| x["overdue"] == true).count()),
+        Some(1)
+    );
+    assert!(r["data"]["breaches"][0]["secondsLeft"].as_i64() > Some(0));
+    assert_eq!(
+        r["data"]["modelActivities"].as_array().map(Vec::len),
+        Some(2)
+    );
+
     // The typed scope alone isolates on SQLite: the Compiègne admin sees only Compiègne.
     let mairie = demo_login(&http, &url, "mairie-compiegne@demo.mutualis.invalid").await;
     let r = gql(

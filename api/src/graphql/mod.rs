@@ -2,10 +2,12 @@
 //! `/graphiql`, and the SDL checked in as `api/schema.graphql`.
 pub mod context;
 pub mod errors;
+pub mod gdpr;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod scalars;
 pub mod types;
 
 use crate::http::auth::{identify, Caller};
@@ -22,7 +24,14 @@ use context::RequestCtx;
 use loaders::TenantLoader;
 use tenants::tenancy::Permission;
 
-pub type MutualisSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+/// Every module's queries and mutations, merged into the two roots.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct QueryRoot(query::PlatformQuery, gdpr::GdprQuery);
+
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MutationRoot(mutation::PlatformMutation, gdpr::GdprMutation);
+
+pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Deep enough for GraphiQL's introspection query (about 13 levels), shallow enough to stop
 /// abusive nesting.
@@ -31,13 +40,17 @@ pub const MAX_COMPLEXITY: usize = 1000;
 pub const MAX_ALIASES: usize = 30;
 
 pub fn build_schema() -> MutualisSchema {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(32)
-        .limit_directives(10)
-        .extension(limits::AliasLimit(MAX_ALIASES))
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(32)
+    .limit_directives(10)
+    .extension(limits::AliasLimit(MAX_ALIASES))
+    .finish()
 }
 
 /// The SDL checked in at `api/schema.graphql`.
@@ -83,7 +96,18 @@ pub async fn handle(
     }
     let caller = identify(&st, &method, &headers).await;
     if let Caller::Authenticated(p) = &caller {
-        tracing::Span::current().record("principal", p.audit_ref());
+        // Logs carry who called and which tenants (or whole organisations) they can reach.
+        let span = tracing::Span::current();
+        span.record("principal", p.audit_ref());
+        let reach: Vec<String> = p
+            .grants
+            .iter()
+            .map(|g| match g.tenant_id {
+                Some(t) => t.to_string(),
+                None => format!("org:{}", g.organisation_id),
+            })
+            .collect();
+        span.record("tenants", reach.join(","));
     }
     let scope = match &caller {
         Caller::Authenticated(p) => p.scope(Permission::ReadDirectory).ok(),

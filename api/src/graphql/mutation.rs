@@ -8,7 +8,8 @@ use tenants::identifiers::Siren;
 use tenants::tenancy::Permission;
 use uuid::Uuid;
 
-pub struct MutationRoot;
+#[derive(Default)]
+pub struct PlatformMutation;
 
 #[derive(InputObject)]
 pub struct InviteUserInput {
@@ -42,7 +43,7 @@ pub struct CreateApiTokenInput {
 }
 
 #[Object]
-impl MutationRoot {
+impl PlatformMutation {
     /// Give a person a role (they log in with this e-mail through the identity provider).
     async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> Result<Membership> {
         let s = scope(ctx, Permission::ManageUsers)?;

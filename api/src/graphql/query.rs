@@ -6,10 +6,11 @@ use async_graphql::{Context, Object, Result};
 use tenants::tenancy::{Permission, PrincipalKind};
 use uuid::Uuid;
 
-pub struct QueryRoot;
+#[derive(Default)]
+pub struct PlatformQuery;
 
 #[Object]
-impl QueryRoot {
+impl PlatformQuery {
     /// Who you are and what you hold.
     async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
         let p = principal(ctx)?;
@@ -20,6 +21,7 @@ impl QueryRoot {
                 PrincipalKind::User(_) => "user",
                 PrincipalKind::Token(_) => "token",
                 PrincipalKind::Operator => "operator",
+                PrincipalKind::Public => "public",
             }
             .into(),
             platform_admin: p.platform_admin,

@@ -87,3 +87,45 @@ pub fn session_cookie(secret: &str, secure: bool, max_age_secs: i64) -> String {
 pub fn clear_session_cookie(secure: bool) -> String {
     session_cookie("", secure, 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_cookies_are_http_only_lax_and_secure_behind_https() {
+        let c = session_cookie("ses_x", true, 3600);
+        for part in [
+            "mutualis_session=ses_x",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Max-Age=3600",
+            "Path=/",
+        ] {
+            assert!(c.contains(part), "{c} lacks {part}");
+        }
+        assert!(!session_cookie("ses_x", false, 1).contains("Secure"));
+        assert!(clear_session_cookie(false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn cookies_and_bearer_tokens_are_read_from_headers() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "a=1; mutualis_session=ses_abc; b=2"
+                .parse()
+                .expect("header"),
+        );
+        h.insert(
+            header::AUTHORIZATION,
+            "Bearer mut_xyz".parse().expect("header"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("ses_abc"));
+        assert_eq!(cookie(&h, "missing"), None);
+        assert_eq!(bearer(&h), Some("mut_xyz"));
+        h.insert(header::AUTHORIZATION, "Basic abc".parse().expect("header"));
+        assert_eq!(bearer(&h), None);
+    }
+}

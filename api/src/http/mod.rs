@@ -3,3 +3,4 @@ pub mod auth;
 pub mod demo;
 pub mod oidc;
 pub mod ops;
+pub mod public;

@@ -9,6 +9,8 @@ pub enum PrincipalKind {
     Token(Uuid),
     /// The operator's command line (migrate, import, verify): no login, full platform scope.
     Operator,
+    /// An anonymous reader of a commune's public register page.
+    Public,
 }
 
 /// One role held on an organisation (`tenant_id: None`, the whole organisation) or on a tenant.
@@ -48,6 +50,7 @@ impl Principal {
             PrincipalKind::User(id) => format!("user:{id}"),
             PrincipalKind::Token(id) => format!("token:{id}"),
             PrincipalKind::Operator => "cli".into(),
+            PrincipalKind::Public => "public".into(),
         }
     }
 

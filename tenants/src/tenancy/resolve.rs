@@ -3,7 +3,7 @@
 //! (`app.token_hash`, `app.user_id`) and nothing more.
 use super::principal::{Grant, Principal, PrincipalKind};
 use super::role::{Role, RoleError};
-use super::scope::set_pg_scope;
+use super::scope::{set_pg_scope, PgScope};
 use crate::entities::{api_token, app_user, auditor_grant, membership, session};
 use crate::secrets::sha256_hex;
 use chrono::Utc;
@@ -47,7 +47,15 @@ pub async fn resolve_session(
 pub async fn resolve_user(db: &DatabaseConnection, user_id: Uuid) -> Result<Principal, AuthError> {
     let txn = db.begin().await?;
     if db.get_database_backend() == DatabaseBackend::Postgres {
-        set_pg_scope(&txn, "{}", "{}", &user_id.to_string(), "", false).await?;
+        let user = user_id.to_string();
+        set_pg_scope(
+            &txn,
+            PgScope {
+                user_id: &user,
+                ..PgScope::NONE
+            },
+        )
+        .await?;
     }
     let user = app_user::Entity::find_by_id(user_id)
         .one(&txn)
@@ -102,7 +110,14 @@ pub async fn resolve_token(db: &DatabaseConnection, secret: &str) -> Result<Prin
     let hash = sha256_hex(secret);
     let txn = db.begin().await?;
     if db.get_database_backend() == DatabaseBackend::Postgres {
-        set_pg_scope(&txn, "{}", "{}", "", &hash, false).await?;
+        set_pg_scope(
+            &txn,
+            PgScope {
+                token_hash: &hash,
+                ..PgScope::NONE
+            },
+        )
+        .await?;
     }
     let t = api_token::Entity::find()
         .filter(api_token::Column::SecretHash.eq(hash.clone()))

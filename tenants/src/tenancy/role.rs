@@ -31,6 +31,16 @@ pub enum Permission {
     ManageTokens,
     /// Read and export the audit trail.
     ReadAudit,
+    /// Read GDPR registers, requests, breaches.
+    ReadGdpr,
+    /// Change them.
+    EditGdpr,
+    /// Set an activity to "checked by the DPO" (the DPO only).
+    CheckGdpr,
+    /// Publish model activities for the organisation's communes.
+    PublishModels,
+    /// Export registers for auditors.
+    ExportGdpr,
 }
 
 impl Role {
@@ -69,11 +79,26 @@ impl Role {
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::PlatformAdmin | Role::OrgAdmin => true,
-            Role::Dpo => matches!(p, ReadDirectory | ManageAuditors | ReadAudit),
-            Role::CommuneAdmin => matches!(p, ReadDirectory | ManageUsers | ReadAudit),
-            Role::CommuneEditor => matches!(p, ReadDirectory),
-            Role::Auditor => matches!(p, ReadDirectory | ReadAudit),
+            // "Checked by the DPO" is the DPO's word, nobody else's.
+            Role::PlatformAdmin | Role::OrgAdmin => p != CheckGdpr,
+            Role::Dpo => matches!(
+                p,
+                ReadDirectory
+                    | ManageAuditors
+                    | ReadAudit
+                    | ReadGdpr
+                    | EditGdpr
+                    | CheckGdpr
+                    | PublishModels
+                    | ExportGdpr
+            ),
+            Role::CommuneAdmin => matches!(
+                p,
+                ReadDirectory | ManageUsers | ReadAudit | ReadGdpr | EditGdpr | ExportGdpr
+            ),
+            Role::CommuneEditor => matches!(p, ReadDirectory | ReadGdpr | EditGdpr),
+            // Auditors read and export, never change.
+            Role::Auditor => matches!(p, ReadDirectory | ReadAudit | ReadGdpr | ExportGdpr),
         }
     }
 
@@ -115,5 +140,9 @@ mod tests {
         assert!(Role::CommuneAdmin.may_grant(Role::CommuneEditor));
         assert!(!Role::CommuneAdmin.may_grant(Role::OrgAdmin));
         assert!(!Role::OrgAdmin.may_grant(Role::PlatformAdmin));
+        assert!(Role::Dpo.allows(Permission::CheckGdpr));
+        assert!(!Role::OrgAdmin.allows(Permission::CheckGdpr));
+        assert!(!Role::Auditor.allows(Permission::EditGdpr));
+        assert!(Role::Auditor.allows(Permission::ExportGdpr));
     }
 }

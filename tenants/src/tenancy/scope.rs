@@ -3,7 +3,7 @@
 //! `secure_find(org_id)`; PostgreSQL row-level security repeats the same rule underneath.
 use super::principal::{Principal, PrincipalKind};
 use super::role::Permission;
-use crate::entities::{api_token, audit_log, auditor_grant, membership, organisation, tenant};
+use crate::entities::{api_token, auditor_grant, membership, organisation, tenant};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Select, Statement, TransactionTrait,
@@ -33,7 +33,7 @@ pub struct Scope {
 impl Principal {
     /// The scope of `permission` for this principal; `Forbidden` when no grant carries it.
     pub fn scope(&self, permission: Permission) -> Result<Scope, AccessError> {
-        let platform = self.platform_admin;
+        let platform = self.platform_admin && super::role::Role::PlatformAdmin.allows(permission);
         let mut org_ids = vec![];
         let mut tenant_ids = vec![];
         let mut tenant_org_ids = vec![];
@@ -65,6 +65,25 @@ impl Principal {
 }
 
 impl Scope {
+    /// Read access to one tenant's GDPR data for its public register page: only the module
+    /// that publishes that page (and filters it to the chosen fields) builds this.
+    pub(crate) fn public_register(tenant_id: Uuid) -> Scope {
+        Scope {
+            principal: Principal {
+                kind: PrincipalKind::Public,
+                email: None,
+                display_name: "public".into(),
+                platform_admin: false,
+                grants: vec![],
+            },
+            permission: Permission::ReadGdpr,
+            platform: false,
+            org_ids: vec![],
+            tenant_ids: vec![tenant_id],
+            tenant_org_ids: vec![],
+        }
+    }
+
     pub fn principal(&self) -> &Principal {
         &self.principal
     }
@@ -85,6 +104,15 @@ impl Scope {
     /// Does this scope reach the organisation as a whole (org-wide grant)?
     pub fn covers_organisation(&self, organisation_id: Uuid) -> bool {
         self.platform || self.org_ids.contains(&organisation_id)
+    }
+
+    /// Organisations where this scope reaches at least one tenant (models are shared there).
+    pub fn member_organisations(&self) -> Vec<Uuid> {
+        let mut v = self.org_ids.clone();
+        v.extend(self.tenant_org_ids.iter().copied());
+        v.sort();
+        v.dedup();
+        v
     }
 
     /// Does this scope reach at least one tenant of the organisation?
@@ -128,11 +156,14 @@ impl Scope {
             };
             set_pg_scope(
                 &txn,
-                &pg_array(&self.tenant_ids),
-                &pg_array(&self.org_ids),
-                &user,
-                "",
-                self.platform,
+                PgScope {
+                    tenant_ids: &pg_array(&self.tenant_ids),
+                    org_ids: &pg_array(&self.org_ids),
+                    member_org_ids: &pg_array(&self.member_organisations()),
+                    user_id: &user,
+                    token_hash: "",
+                    platform: self.platform,
+                },
             )
             .await?;
         }
@@ -142,25 +173,39 @@ impl Scope {
 
 /// `set_config(.., true)`: local to the transaction, so a pooled connection never carries a
 /// previous request's scope.
-pub(crate) async fn set_pg_scope(
-    txn: &DatabaseTransaction,
-    tenant_ids: &str,
-    org_ids: &str,
-    user_id: &str,
-    token_hash: &str,
-    platform: bool,
-) -> Result<(), DbErr> {
+pub(crate) struct PgScope<'a> {
+    pub tenant_ids: &'a str,
+    pub org_ids: &'a str,
+    pub member_org_ids: &'a str,
+    pub user_id: &'a str,
+    pub token_hash: &'a str,
+    pub platform: bool,
+}
+
+impl PgScope<'_> {
+    pub(crate) const NONE: PgScope<'static> = PgScope {
+        tenant_ids: "{}",
+        org_ids: "{}",
+        member_org_ids: "{}",
+        user_id: "",
+        token_hash: "",
+        platform: false,
+    };
+}
+
+pub(crate) async fn set_pg_scope(txn: &DatabaseTransaction, s: PgScope<'_>) -> Result<(), DbErr> {
     txn.execute(Statement::from_sql_and_values(
         DatabaseBackend::Postgres,
         "SELECT set_config('app.tenant_ids', $1, true), set_config('app.org_ids', $2, true), \
          set_config('app.user_id', $3, true), set_config('app.token_hash', $4, true), \
-         set_config('app.platform', $5, true)",
+         set_config('app.platform', $5, true), set_config('app.member_org_ids', $6, true)",
         [
-            tenant_ids.into(),
-            org_ids.into(),
-            user_id.into(),
-            token_hash.into(),
-            (if platform { "on" } else { "off" }).into(),
+            s.tenant_ids.into(),
+            s.org_ids.into(),
+            s.user_id.into(),
+            s.token_hash.into(),
+            (if s.platform { "on" } else { "off" }).into(),
+            s.member_org_ids.into(),
         ],
     ))
     .await
@@ -187,14 +232,30 @@ impl Scoped for organisation::Entity {
         scope.organisation_condition(organisation::Column::Id)
     }
 }
-impl Scoped for audit_log::Entity {
-    fn scope_condition(scope: &Scope) -> Condition {
-        scope.condition(
-            audit_log::Column::OrganisationId,
-            audit_log::Column::TenantId,
-        )
-    }
+/// Entities keyed by (organisation_id, tenant_id).
+macro_rules! tenant_scoped {
+    ($($m:ident),* $(,)?) => {$(
+        impl Scoped for crate::entities::$m::Entity {
+            fn scope_condition(scope: &Scope) -> Condition {
+                scope.condition(
+                    crate::entities::$m::Column::OrganisationId,
+                    crate::entities::$m::Column::TenantId,
+                )
+            }
+        }
+    )*};
 }
+tenant_scoped!(
+    audit_log,
+    gdpr_activity,
+    gdpr_processor,
+    gdpr_activity_processor,
+    gdpr_dpia,
+    gdpr_action,
+    gdpr_request,
+    gdpr_breach,
+    gdpr_register_settings,
+);
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {
         if scope.platform {

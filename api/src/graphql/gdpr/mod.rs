@@ -1,0 +1,23 @@
+//! GDPR operations: registers, models, processors, DPIAs, actions, rights requests, breaches.
+mod inputs;
+mod mutation;
+mod query;
+mod types;
+
+pub use mutation::GdprMutation;
+pub use query::GdprQuery;
+
+use super::errors::{code, coded, internal};
+use async_graphql::Error;
+use tenants::gdpr::GdprError;
+
+impl super::errors::IntoGql for GdprError {
+    fn into_gql(self) -> Error {
+        match self {
+            GdprError::Access(a) => a.into_gql(),
+            GdprError::BadInput { field, message } => super::errors::bad_input(field, message),
+            GdprError::Conflict(m) => coded(code::CONFLICT, m),
+            other => internal(other),
+        }
+    }
+}

@@ -1,0 +1,815 @@
+//! Processing activities of a register (Art. 30), their validation, completeness and DPIA
+//! screening.
+use super::vocab::*;
+use super::GdprError;
+use crate::audit::{self, Entry};
+use crate::entities::{gdpr_activity, gdpr_activity_processor, gdpr_processor, tenant};
+use crate::tenancy::{AccessError, Permission, Scope};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalBasisEntry {
+    pub basis: LegalBasis,
+    pub justification: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataSubjectEntry {
+    pub category: String,
+    pub estimated_count: Option<i64>,
+}
+
+/// A category of personal data; `sensitive` marks Art. 9 data (health, opinions...) and
+/// `criminal` Art. 10 data (offences, convictions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataCategoryEntry {
+    pub category: String,
+    pub sensitive: bool,
+    pub criminal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferEntry {
+    /// ISO 3166-1 alpha-2 code of the third country.
+    pub country: String,
+    pub recipient: String,
+    pub safeguard: Safeguard,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionEntry {
+    /// Which data this period applies to.
+    pub data: String,
+    pub duration_months: u32,
+    /// What starts the clock ("clôture du dossier", "fin du mandat"...).
+    pub starting_event: String,
+    pub final_fate: FinalFate,
+}
+
+/// Every field of an activity, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityFields {
+    pub role: RegisterRole,
+    pub name: String,
+    pub purposes: String,
+    pub controller_name: Option<String>,
+    pub legal_bases: Vec<LegalBasisEntry>,
+    pub data_subjects: Vec<DataSubjectEntry>,
+    pub data_categories: Vec<DataCategoryEntry>,
+    pub recipients: Vec<String>,
+    pub transfers: Vec<TransferEntry>,
+    pub retention: Vec<RetentionEntry>,
+    pub security_measures: Vec<String>,
+    pub dpia_criteria: Vec<DpiaCriterion>,
+    pub origin: String,
+    pub collection_method: String,
+    pub information: String,
+    pub software: String,
+    pub department: String,
+    pub owner: String,
+}
+
+fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
+    GdprError::BadInput {
+        field,
+        message: message.into(),
+    }
+}
+
+fn trimmed(s: &str) -> String {
+    s.trim().to_owned()
+}
+
+impl ActivityFields {
+    /// Checks and normalises input; the error names the field.
+    pub fn validate(mut self) -> Result<Self, GdprError> {
+        self.name = trimmed(&self.name);
+        if self.name.is_empty() {
+            return Err(bad("name", "the activity needs a name"));
+        }
+        if self.name.chars().count() > 200 {
+            return Err(bad("name", "at most 200 characters"));
+        }
+        self.purposes = trimmed(&self.purposes);
+        if self.role == RegisterRole::Processor
+            && self
+                .controller_name
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .is_empty()
+        {
+            return Err(bad(
+                "controllerName",
+                "a processor's register names the controller it acts for (Art. 30(2)(a))",
+            ));
+        }
+        for (i, lb) in self.legal_bases.iter_mut().enumerate() {
+            lb.justification = trimmed(&lb.justification);
+            // Art. 6(1)(c) and (e) rest on a text: say which.
+            if matches!(
+                lb.basis,
+                LegalBasis::LegalObligation | LegalBasis::PublicTask
+            ) && lb.justification.is_empty()
+            {
+                return Err(bad(
+                    "legalBases",
+                    format!("legal basis #{}: name the legal text it rests on", i + 1),
+                ));
+            }
+        }
+        for d in &mut self.data_subjects {
+            d.category = trimmed(&d.category);
+            if d.category.is_empty() {
+                return Err(bad(
+                    "dataSubjects",
+                    "a category of data subjects has no name",
+                ));
+            }
+            if d.estimated_count.is_some_and(|n| n < 0) {
+                return Err(bad("dataSubjects", "an estimated count cannot be negative"));
+            }
+        }
+        for d in &mut self.data_categories {
+            d.category = trimmed(&d.category);
+            if d.category.is_empty() {
+                return Err(bad("dataCategories", "a category of data has no name"));
+            }
+        }
+        for t in &mut self.transfers {
+            t.country = t.country.trim().to_ascii_uppercase();
+            if t.country.len() != 2 || !t.country.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(bad(
+                    "transfers",
+                    format!("{:?} is not an ISO 3166-1 country code", t.country),
+                ));
+            }
+            if EU_EEA.contains(&t.country.as_str()) {
+                return Err(bad(
+                    "transfers",
+                    format!("{} is in the EU/EEA: not a transfer", t.country),
+                ));
+            }
+        }
+        for r in &mut self.retention {
+            r.data = trimmed(&r.data);
+            if r.duration_months == 0 {
+                return Err(bad(
+                    "retention",
+                    "every retention period needs a duration (in months)",
+                ));
+            }
+            if r.duration_months > 1200 {
+                return Err(bad(
+                    "retention",
+                    "a duration over 100 years is not a retention period",
+                ));
+            }
+        }
+        self.recipients = self
+            .recipients
+            .iter()
+            .map(|s| trimmed(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        self.security_measures = self
+            .security_measures
+            .iter()
+            .map(|s| trimmed(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        self.dpia_criteria.sort_by_key(|c| c.code());
+        self.dpia_criteria.dedup();
+        for s in [
+            &mut self.origin,
+            &mut self.collection_method,
+            &mut self.information,
+            &mut self.software,
+            &mut self.department,
+            &mut self.owner,
+        ] {
+            *s = trimmed(s);
+        }
+        Ok(self)
+    }
+
+    pub fn has_sensitive_data(&self) -> bool {
+        self.data_categories
+            .iter()
+            .any(|d| d.sensitive || d.criminal)
+    }
+
+    /// DPIA screening (Art. 35, CNIL list after EDPB WP248): required when two or more of the
+    /// nine criteria hold; one criterion with Art. 9/10 data calls for a DPO review.
+    pub fn dpia_screening(&self) -> DpiaScreening {
+        match self.dpia_criteria.len() {
+            0 => DpiaScreening::NotRequired,
+            1 if self.has_sensitive_data() => DpiaScreening::Review,
+            1 => DpiaScreening::NotRequired,
+            _ => DpiaScreening::Required,
+        }
+    }
+
+    /// Share of the register's expected content that is filled in, in percent.
+    pub fn completeness(&self) -> u8 {
+        let checks = [
+            !self.purposes.is_empty(),
+            !self.legal_bases.is_empty(),
+            !self.data_subjects.is_empty(),
+            !self.data_categories.is_empty(),
+            !self.recipients.is_empty(),
+            !self.retention.is_empty(),
+            !self.security_measures.is_empty(),
+            !self.origin.is_empty() || !self.collection_method.is_empty(),
+            !self.information.is_empty(),
+            !self.department.is_empty() && !self.owner.is_empty(),
+            !self.software.is_empty(),
+        ];
+        let filled = checks.iter().filter(|c| **c).count();
+        ((filled * 100 + checks.len() / 2) / checks.len()) as u8
+    }
+
+    pub(crate) fn from_model(m: &gdpr_activity::Model) -> Result<Self, GdprError> {
+        let parse = |v: &Value, field: &'static str| -> Result<Value, GdprError> {
+            if v.is_array() {
+                Ok(v.clone())
+            } else {
+                Err(GdprError::Corrupt(format!("{field} of activity {}", m.id)))
+            }
+        };
+        let f = json!({
+            "role": m.role, "name": m.name, "purposes": m.purposes, "controller_name": m.controller_name,
+            "legal_bases": parse(&m.legal_bases, "legal_bases")?,
+            "data_subjects": parse(&m.data_subjects, "data_subjects")?,
+            "data_categories": parse(&m.data_categories, "data_categories")?,
+            "recipients": parse(&m.recipients, "recipients")?,
+            "transfers": parse(&m.transfers, "transfers")?,
+            "retention": parse(&m.retention, "retention")?,
+            "security_measures": parse(&m.security_measures, "security_measures")?,
+            "dpia_criteria": parse(&m.dpia_criteria, "dpia_criteria")?,
+            "origin": m.origin, "collection_method": m.collection_method, "information": m.information,
+            "software": m.software, "department": m.department, "owner": m.owner,
+        });
+        serde_json::from_value(f).map_err(|e| GdprError::Corrupt(format!("activity {}: {e}", m.id)))
+    }
+
+    fn apply(&self, a: &mut gdpr_activity::ActiveModel) {
+        a.role = Set(self.role.code().to_owned());
+        a.name = Set(self.name.clone());
+        a.purposes = Set(self.purposes.clone());
+        a.controller_name = Set(self
+            .controller_name
+            .clone()
+            .filter(|s| !s.trim().is_empty()));
+        a.legal_bases = Set(json!(self.legal_bases));
+        a.data_subjects = Set(json!(self.data_subjects));
+        a.data_categories = Set(json!(self.data_categories));
+        a.recipients = Set(json!(self.recipients));
+        a.transfers = Set(json!(self.transfers));
+        a.retention = Set(json!(self.retention));
+        a.security_measures = Set(json!(self.security_measures));
+        a.dpia_criteria = Set(json!(self.dpia_criteria));
+        a.origin = Set(self.origin.clone());
+        a.collection_method = Set(self.collection_method.clone());
+        a.information = Set(self.information.clone());
+        a.software = Set(self.software.clone());
+        a.department = Set(self.department.clone());
+        a.owner = Set(self.owner.clone());
+    }
+
+    /// The fields as a JSON object (audit before/after, model snapshots, diffs).
+    pub fn to_json(&self) -> Value {
+        json!(self)
+    }
+}
+
+/// EU and EEA member states: sending data there is no Chapter V transfer.
+const EU_EEA: &[&str] = &[
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DpiaScreening {
+    NotRequired,
+    Review,
+    Required,
+}
+
+/// An activity as stored, with its parsed fields.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub row: gdpr_activity::Model,
+    pub fields: ActivityFields,
+    pub processor_ids: Vec<Uuid>,
+}
+
+impl Activity {
+    pub fn status(&self) -> ActivityStatus {
+        ActivityStatus::parse(&self.row.status).unwrap_or(ActivityStatus::Draft)
+    }
+}
+
+pub(crate) async fn tenant_in_scope(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    tenant_id: Uuid,
+) -> Result<tenant::Model, GdprError> {
+    scope
+        .find::<tenant::Entity>()
+        .filter(tenant::Column::Id.eq(tenant_id))
+        .one(txn)
+        .await?
+        .ok_or(GdprError::Access(AccessError::NotFound))
+}
+
+async fn set_processors(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    activity: &gdpr_activity::Model,
+    processor_ids: &[Uuid],
+) -> Result<(), GdprError> {
+    let mut ids = processor_ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    let found = scope
+        .find::<gdpr_processor::Entity>()
+        .filter(gdpr_processor::Column::Id.is_in(ids.clone()))
+        .filter(gdpr_processor::Column::TenantId.eq(activity.tenant_id))
+        .all(txn)
+        .await?;
+    if found.len() != ids.len() {
+        return Err(bad(
+            "processorIds",
+            "a processor is unknown or belongs to another tenant",
+        ));
+    }
+    gdpr_activity_processor::Entity::delete_many()
+        .filter(gdpr_activity_processor::Column::ActivityId.eq(activity.id))
+        .exec(txn)
+        .await?;
+    if !ids.is_empty() {
+        gdpr_activity_processor::Entity::insert_many(ids.iter().map(|p| {
+            gdpr_activity_processor::ActiveModel {
+                activity_id: Set(activity.id),
+                processor_id: Set(*p),
+                organisation_id: Set(activity.organisation_id),
+                tenant_id: Set(activity.tenant_id),
+            }
+        }))
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes a new activity (a register entry, or a model when `is_model`).
+pub(crate) async fn insert(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    tenant: &tenant::Model,
+    fields: &ActivityFields,
+    processor_ids: &[Uuid],
+    model: Option<(&gdpr_activity::Model, Value)>,
+    is_model: bool,
+) -> Result<gdpr_activity::Model, GdprError> {
+    let now = Utc::now();
+    let mut a = gdpr_activity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(tenant.organisation_id),
+        tenant_id: Set(tenant.id),
+        status: Set(ActivityStatus::Draft.code().to_owned()),
+        is_model: Set(is_model),
+        model_id: Set(model.as_ref().map(|(m, _)| m.id)),
+        model_version: Set(model.as_ref().map(|(m, _)| m.version)),
+        model_snapshot: Set(model.as_ref().map(|(_, s)| s.clone())),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    fields.apply(&mut a);
+    let row = a.insert(txn).await?;
+    set_processors(txn, scope, &row, processor_ids).await?;
+    audit::record(
+        txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: if is_model { "publishModelActivity" } else { "createActivity" },
+            before: None,
+            after: Some(json!({"id": row.id, "fields": fields.to_json(), "processors": processor_ids, "model": row.model_id})),
+        },
+    )
+    .await?;
+    Ok(row)
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    fields: ActivityFields,
+    processor_ids: Vec<Uuid>,
+) -> Result<Activity, GdprError> {
+    let fields = fields.validate()?;
+    let txn = scope.begin(db).await?;
+    let tenant = tenant_in_scope(&txn, scope, tenant_id).await?;
+    let row = insert(&txn, scope, &tenant, &fields, &processor_ids, None, false).await?;
+    txn.commit().await?;
+    Ok(Activity {
+        row,
+        fields,
+        processor_ids,
+    })
+}
+
+async fn load_row(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<gdpr_activity::Model, GdprError> {
+    let mut q = scope
+        .find::<gdpr_activity::Entity>()
+        .filter(gdpr_activity::Column::Id.eq(id));
+    if scope.permission() != Permission::PublishModels {
+        q = q.filter(gdpr_activity::Column::IsModel.eq(false));
+    }
+    q.one(txn)
+        .await?
+        .ok_or(GdprError::Access(AccessError::NotFound))
+}
+
+/// Replaces the fields. `expected_version` guards against two people editing at once. A
+/// validated or checked activity goes back to draft: the check applied to other content.
+pub async fn update(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+    fields: ActivityFields,
+    processor_ids: Vec<Uuid>,
+) -> Result<Activity, GdprError> {
+    let fields = fields.validate()?;
+    let txn = scope.begin(db).await?;
+    let row = load_row(&txn, scope, id).await?;
+    if row.version != expected_version {
+        return Err(GdprError::Conflict(format!(
+            "the activity changed since you opened it (version {} now, {expected_version} edited)",
+            row.version
+        )));
+    }
+    let before = ActivityFields::from_model(&row)?;
+    let mut a: gdpr_activity::ActiveModel = row.clone().into();
+    fields.apply(&mut a);
+    a.version = Set(row.version + 1);
+    a.updated_at = Set(Utc::now());
+    if before != fields && !row.is_model {
+        a.status = Set(ActivityStatus::Draft.code().to_owned());
+    }
+    let row = a.update(&txn).await?;
+    set_processors(&txn, scope, &row, &processor_ids).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: if row.is_model {
+                "updateModelActivity"
+            } else {
+                "updateActivity"
+            },
+            before: Some(before.to_json()),
+            after: Some(fields.to_json()),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Activity {
+        row,
+        fields,
+        processor_ids,
+    })
+}
+
+/// Validated by the commune (EditGdpr), checked by the DPO (CheckGdpr scope).
+pub async fn set_status(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    status: ActivityStatus,
+) -> Result<Activity, GdprError> {
+    let needed = match status {
+        ActivityStatus::Checked => Permission::CheckGdpr,
+        _ => Permission::EditGdpr,
+    };
+    if scope.permission() != needed {
+        return Err(AccessError::Forbidden(needed).into());
+    }
+    let txn = scope.begin(db).await?;
+    let row = load_row(&txn, scope, id).await?;
+    if row.is_model {
+        return Err(bad("id", "model activities have no validation status"));
+    }
+    let fields = ActivityFields::from_model(&row)?;
+    if status != ActivityStatus::Draft && fields.purposes.is_empty() {
+        return Err(bad(
+            "status",
+            "an activity without purposes cannot be validated",
+        ));
+    }
+    if status != ActivityStatus::Draft && fields.legal_bases.is_empty() {
+        return Err(bad(
+            "status",
+            "an activity without a legal basis cannot be validated",
+        ));
+    }
+    let before = row.status.clone();
+    let mut a: gdpr_activity::ActiveModel = row.into();
+    a.status = Set(status.code().to_owned());
+    a.updated_at = Set(Utc::now());
+    let row = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "setActivityStatus",
+            before: Some(json!({"id": row.id, "status": before})),
+            after: Some(json!({"id": row.id, "status": row.status})),
+        },
+    )
+    .await?;
+    let processor_ids = processors_of(&txn, scope, &[row.id])
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    txn.commit().await?;
+    Ok(Activity {
+        row,
+        fields,
+        processor_ids,
+    })
+}
+
+pub(crate) async fn processors_of(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    activity_ids: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid)>, GdprError> {
+    Ok(scope
+        .find::<gdpr_activity_processor::Entity>()
+        .filter(gdpr_activity_processor::Column::ActivityId.is_in(activity_ids.to_vec()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|l| (l.activity_id, l.processor_id))
+        .collect())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ActivityFilter {
+    pub tenant_ids: Option<Vec<Uuid>>,
+    pub status: Option<ActivityStatus>,
+    pub dpia_required: Option<bool>,
+    pub sensitive: Option<bool>,
+    pub search: Option<String>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// Register entries (not models) within the scope, filtered. DPIA and sensitivity filters
+/// work on the parsed fields, so they apply after the database page is read in full.
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &ActivityFilter,
+) -> Result<Vec<Activity>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope
+        .find::<gdpr_activity::Entity>()
+        .filter(gdpr_activity::Column::IsModel.eq(false));
+    if let Some(ids) = &f.tenant_ids {
+        q = q.filter(gdpr_activity::Column::TenantId.is_in(ids.clone()));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(gdpr_activity::Column::Status.eq(s.code()));
+    }
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            Condition::any().add(
+                sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                    sea_orm::sea_query::Expr::col(gdpr_activity::Column::Name),
+                ))
+                .like(format!("%{}%", s.to_lowercase())),
+            ),
+        );
+    }
+    let post_filter = f.dpia_required.is_some() || f.sensitive.is_some();
+    if !post_filter {
+        q = q.offset(f.offset).limit(f.limit);
+    }
+    let rows = q
+        .order_by_asc(gdpr_activity::Column::Name)
+        .order_by_asc(gdpr_activity::Column::Id)
+        .all(&txn)
+        .await?;
+    let links = processors_of(&txn, scope, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+    txn.commit().await?;
+    let mut out = vec![];
+    for row in rows {
+        let fields = ActivityFields::from_model(&row)?;
+        if let Some(want) = f.dpia_required {
+            if (fields.dpia_screening() == DpiaScreening::Required) != want {
+                continue;
+            }
+        }
+        if let Some(want) = f.sensitive {
+            if fields.has_sensitive_data() != want {
+                continue;
+            }
+        }
+        let processor_ids = links
+            .iter()
+            .filter(|(a, _)| *a == row.id)
+            .map(|(_, p)| *p)
+            .collect();
+        out.push(Activity {
+            row,
+            fields,
+            processor_ids,
+        });
+    }
+    if post_filter {
+        out = out
+            .into_iter()
+            .skip(f.offset as usize)
+            .take(f.limit as usize)
+            .collect();
+    }
+    Ok(out)
+}
+
+pub async fn get(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> Result<Activity, GdprError> {
+    let txn = scope.begin(db).await?;
+    let row = load_row(&txn, scope, id).await?;
+    let processor_ids = processors_of(&txn, scope, &[row.id])
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    txn.commit().await?;
+    Ok(Activity {
+        fields: ActivityFields::from_model(&row)?,
+        row,
+        processor_ids,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn sample() -> ActivityFields {
+        ActivityFields {
+            role: RegisterRole::Controller,
+            name: "  État civil ".into(),
+            purposes: "Tenue des registres d'état civil".into(),
+            controller_name: None,
+            legal_bases: vec![LegalBasisEntry {
+                basis: LegalBasis::LegalObligation,
+                justification: "Code civil, art. 34 et suivants".into(),
+            }],
+            data_subjects: vec![DataSubjectEntry {
+                category: "Administrés".into(),
+                estimated_count: Some(40_000),
+            }],
+            data_categories: vec![DataCategoryEntry {
+                category: "État civil".into(),
+                sensitive: false,
+                criminal: false,
+            }],
+            recipients: vec!["Procureur de la République".into()],
+            transfers: vec![],
+            retention: vec![RetentionEntry {
+                data: "Registres".into(),
+                duration_months: 75 * 12,
+                starting_event: "clôture du registre".into(),
+                final_fate: FinalFate::Archiving,
+            }],
+            security_measures: vec!["Habilitations".into()],
+            dpia_criteria: vec![],
+            origin: "Déclarations".into(),
+            collection_method: "Guichet".into(),
+            information: "Mention sur les formulaires".into(),
+            software: "Logiciel d'état civil".into(),
+            department: "État civil".into(),
+            owner: "Officier d'état civil".into(),
+        }
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let v = sample().validate().expect("valid");
+        assert_eq!(v.name, "État civil");
+        assert_eq!(v.completeness(), 100);
+        let mut empty = sample();
+        empty.name = "   ".into();
+        assert!(matches!(
+            empty.validate(),
+            Err(GdprError::BadInput { field: "name", .. })
+        ));
+        let mut r = sample();
+        r.retention[0].duration_months = 0;
+        assert!(matches!(
+            r.validate(),
+            Err(GdprError::BadInput {
+                field: "retention",
+                ..
+            })
+        ));
+        let mut t = sample();
+        t.transfers.push(TransferEntry {
+            country: "de".into(),
+            recipient: "x".into(),
+            safeguard: Safeguard::Other,
+        });
+        assert!(matches!(
+            t.validate(),
+            Err(GdprError::BadInput {
+                field: "transfers",
+                ..
+            })
+        ));
+        let mut lb = sample();
+        lb.legal_bases[0].justification = " ".into();
+        assert!(matches!(
+            lb.validate(),
+            Err(GdprError::BadInput {
+                field: "legalBases",
+                ..
+            })
+        ));
+        let mut p = sample();
+        p.role = RegisterRole::Processor;
+        assert!(matches!(
+            p.validate(),
+            Err(GdprError::BadInput {
+                field: "controllerName",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn dpia_needs_two_criteria_or_a_review_with_sensitive_data() {
+        let mut a = sample();
+        assert_eq!(a.dpia_screening(), DpiaScreening::NotRequired);
+        a.dpia_criteria = vec![DpiaCriterion::SystematicMonitoring];
+        assert_eq!(a.dpia_screening(), DpiaScreening::NotRequired);
+        a.data_categories.push(DataCategoryEntry {
+            category: "Santé".into(),
+            sensitive: true,
+            criminal: false,
+        });
+        assert_eq!(a.dpia_screening(), DpiaScreening::Review);
+        a.dpia_criteria.push(DpiaCriterion::LargeScale);
+        assert_eq!(a.dpia_screening(), DpiaScreening::Required);
+    }
+
+    #[test]
+    fn completeness_counts_what_is_filled() {
+        let mut a = sample();
+        a.security_measures.clear();
+        a.software.clear();
+        assert_eq!(a.completeness(), 82); // 9 of 11
+        let empty = ActivityFields {
+            legal_bases: vec![],
+            data_subjects: vec![],
+            data_categories: vec![],
+            recipients: vec![],
+            retention: vec![],
+            security_measures: vec![],
+            purposes: String::new(),
+            origin: String::new(),
+            collection_method: String::new(),
+            information: String::new(),
+            software: String::new(),
+            department: String::new(),
+            owner: String::new(),
+            ..sample()
+        };
+        assert_eq!(empty.completeness(), 0);
+    }
+}

@@ -1,0 +1,42 @@
+//! GDPR for a shared DPO: registers (Art. 30), DPIA screening, processors, model activities,
+//! action plans, rights requests and breaches with their legal clocks, public register pages.
+pub mod activity;
+pub mod breaches;
+pub mod calendar;
+pub mod demo;
+pub mod export;
+pub mod models;
+pub mod processors;
+pub mod register;
+pub mod requests;
+pub mod vocab;
+
+use crate::audit::AuditError;
+use crate::tenancy::AccessError;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GdprError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Today's date in Paris, where the legal calendar is kept.
+pub fn paris_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+}

@@ -1,0 +1,313 @@
+//! Processors (Art. 28), DPIA records (Art. 35) and action plan items.
+use super::activity::tenant_in_scope;
+use super::vocab::{ActionStatus, DpaStatus, DpiaStatus};
+use super::{paris_today, GdprError};
+use crate::audit::{self, Entry};
+use crate::entities::{gdpr_action, gdpr_activity, gdpr_dpia, gdpr_processor};
+use crate::identifiers::Siret;
+use crate::tenancy::{AccessError, Permission, Scope};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
+    GdprError::BadInput {
+        field,
+        message: message.into(),
+    }
+}
+
+pub struct NewProcessor {
+    pub tenant_id: Uuid,
+    pub name: String,
+    pub siret: Option<String>,
+    pub contact: String,
+    pub country: String,
+    pub contract_ref: String,
+    pub dpa_status: DpaStatus,
+    pub dpa_signed_on: Option<NaiveDate>,
+}
+
+pub async fn create_processor(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    p: NewProcessor,
+) -> Result<gdpr_processor::Model, GdprError> {
+    let name = p.name.trim().to_owned();
+    if name.is_empty() {
+        return Err(bad("name", "the processor needs a name"));
+    }
+    let siret = match p.siret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            Siret::parse(s)
+                .map_err(|e| bad("siret", e.to_string()))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let country = p.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(bad("country", "an ISO 3166-1 alpha-2 code such as FR"));
+    }
+    match (p.dpa_status, p.dpa_signed_on) {
+        (DpaStatus::Signed, None) => {
+            return Err(bad("dpaSignedOn", "when was the agreement signed?"))
+        }
+        (DpaStatus::Signed, Some(d)) if d > paris_today() => {
+            return Err(bad("dpaSignedOn", "not in the future"))
+        }
+        (s, Some(_)) if s != DpaStatus::Signed => {
+            return Err(bad("dpaSignedOn", "only a signed agreement has a date"))
+        }
+        _ => {}
+    }
+    let txn = scope.begin(db).await?;
+    let tenant = tenant_in_scope(&txn, scope, p.tenant_id).await?;
+    let row = gdpr_processor::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(tenant.organisation_id),
+        tenant_id: Set(tenant.id),
+        name: Set(name),
+        siret: Set(siret),
+        contact: Set(p.contact.trim().to_owned()),
+        country: Set(country),
+        contract_ref: Set(p.contract_ref.trim().to_owned()),
+        dpa_status: Set(p.dpa_status.code().to_owned()),
+        dpa_signed_on: Set(p.dpa_signed_on),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "createProcessor",
+            before: None,
+            after: Some(json!({"id": row.id, "name": row.name, "dpa": row.dpa_status})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn processors(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+) -> Result<Vec<gdpr_processor::Model>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<gdpr_processor::Entity>();
+    if let Some(ids) = tenant_ids {
+        q = q.filter(gdpr_processor::Column::TenantId.is_in(ids));
+    }
+    let rows = q
+        .order_by_asc(gdpr_processor::Column::Name)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// Opens or updates the DPIA of an activity; only the DPO validates one.
+pub async fn record_dpia(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    activity_id: Uuid,
+    status: DpiaStatus,
+    conclusion: String,
+) -> Result<gdpr_dpia::Model, GdprError> {
+    let needed = if status == DpiaStatus::Validated {
+        Permission::CheckGdpr
+    } else {
+        Permission::EditGdpr
+    };
+    if scope.permission() != needed {
+        return Err(AccessError::Forbidden(needed).into());
+    }
+    let conclusion = conclusion.trim().to_owned();
+    if matches!(status, DpiaStatus::Completed | DpiaStatus::Validated) && conclusion.is_empty() {
+        return Err(bad("conclusion", "a completed DPIA states its conclusion"));
+    }
+    let txn = scope.begin(db).await?;
+    let act = scope
+        .find::<gdpr_activity::Entity>()
+        .filter(gdpr_activity::Column::Id.eq(activity_id))
+        .filter(gdpr_activity::Column::IsModel.eq(false))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let existing = scope
+        .find::<gdpr_dpia::Entity>()
+        .filter(gdpr_dpia::Column::ActivityId.eq(activity_id))
+        .one(&txn)
+        .await?;
+    let now = Utc::now();
+    let completed_on =
+        matches!(status, DpiaStatus::Completed | DpiaStatus::Validated).then(paris_today);
+    let before = existing.as_ref().map(|d| json!({"status": d.status}));
+    let row = match existing {
+        Some(d) => {
+            let mut a: gdpr_dpia::ActiveModel = d.into();
+            a.status = Set(status.code().to_owned());
+            a.conclusion = Set(conclusion);
+            a.completed_on = Set(completed_on);
+            a.updated_at = Set(now);
+            a.update(&txn).await?
+        }
+        None => {
+            gdpr_dpia::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                organisation_id: Set(act.organisation_id),
+                tenant_id: Set(act.tenant_id),
+                activity_id: Set(act.id),
+                status: Set(status.code().to_owned()),
+                conclusion: Set(conclusion),
+                completed_on: Set(completed_on),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "recordDpia",
+            before,
+            after: Some(json!({"activity": activity_id, "status": row.status})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn dpias(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    activity_ids: &[Uuid],
+) -> Result<Vec<gdpr_dpia::Model>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let rows = scope
+        .find::<gdpr_dpia::Entity>()
+        .filter(gdpr_dpia::Column::ActivityId.is_in(activity_ids.to_vec()))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+pub async fn create_action(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    activity_id: Option<Uuid>,
+    title: String,
+    due_on: NaiveDate,
+) -> Result<gdpr_action::Model, GdprError> {
+    let title = title.trim().to_owned();
+    if title.is_empty() {
+        return Err(bad("title", "what is to be done?"));
+    }
+    let txn = scope.begin(db).await?;
+    let tenant = tenant_in_scope(&txn, scope, tenant_id).await?;
+    if let Some(a) = activity_id {
+        scope
+            .find::<gdpr_activity::Entity>()
+            .filter(gdpr_activity::Column::Id.eq(a))
+            .filter(gdpr_activity::Column::TenantId.eq(tenant.id))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| bad("activityId", "no such activity in this tenant's register"))?;
+    }
+    let row = gdpr_action::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(tenant.organisation_id),
+        tenant_id: Set(tenant.id),
+        activity_id: Set(activity_id),
+        title: Set(title),
+        due_on: Set(due_on),
+        status: Set(ActionStatus::Open.code().to_owned()),
+        done_on: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "createAction",
+            before: None,
+            after: Some(json!({"id": row.id, "title": row.title, "dueOn": row.due_on})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn complete_action(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<gdpr_action::Model, GdprError> {
+    let txn = scope.begin(db).await?;
+    let a = scope
+        .find::<gdpr_action::Entity>()
+        .filter(gdpr_action::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    if a.status == ActionStatus::Done.code() {
+        return Err(GdprError::Conflict("already done".into()));
+    }
+    let mut am: gdpr_action::ActiveModel = a.into();
+    am.status = Set(ActionStatus::Done.code().to_owned());
+    am.done_on = Set(Some(paris_today()));
+    let row = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "completeAction",
+            before: None,
+            after: Some(json!({"id": row.id, "doneOn": row.done_on})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn actions(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+    open_only: bool,
+) -> Result<Vec<gdpr_action::Model>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<gdpr_action::Entity>();
+    if let Some(ids) = tenant_ids {
+        q = q.filter(gdpr_action::Column::TenantId.is_in(ids));
+    }
+    if open_only {
+        q = q.filter(gdpr_action::Column::Status.eq(ActionStatus::Open.code()));
+    }
+    let rows = q.order_by_asc(gdpr_action::Column::DueOn).all(&txn).await?;
+    txn.commit().await?;
+    Ok(rows)
+}

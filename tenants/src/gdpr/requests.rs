@@ -1,0 +1,279 @@
+//! Rights requests and their clock: one month from receipt (Art. 12(3)), counted as Regulation
+//! 1182/71 counts (see `calendar`), extendable by two further months with a reason recorded
+//! before the first deadline.
+use super::calendar::Calendar;
+use super::vocab::{RequestKind, RequestStatus};
+use super::{paris_today, GdprError};
+use crate::audit::{self, Entry};
+use crate::entities::gdpr_request;
+use crate::tenancy::{AccessError, Scope};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
+    GdprError::BadInput {
+        field,
+        message: message.into(),
+    }
+}
+
+/// The deadline in force: the extended one when there is one.
+pub fn effective_due(r: &gdpr_request::Model) -> NaiveDate {
+    r.extended_due_on.unwrap_or(r.due_on)
+}
+
+pub fn is_overdue(r: &gdpr_request::Model, today: NaiveDate) -> bool {
+    RequestStatus::parse(&r.status).is_ok_and(RequestStatus::is_open) && today > effective_due(r)
+}
+
+pub struct NewRequest {
+    pub tenant_id: Uuid,
+    pub kind: RequestKind,
+    pub received_on: NaiveDate,
+    pub requester: String,
+    pub contact: String,
+    pub details: String,
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    r: NewRequest,
+) -> Result<gdpr_request::Model, GdprError> {
+    let requester = r.requester.trim().to_owned();
+    if requester.is_empty() {
+        return Err(bad("requester", "who made the request?"));
+    }
+    if r.received_on > paris_today() {
+        return Err(bad(
+            "receivedOn",
+            "a request cannot be received in the future",
+        ));
+    }
+    let txn = scope.begin(db).await?;
+    let tenant = super::activity::tenant_in_scope(&txn, scope, r.tenant_id).await?;
+    let calendar = Calendar::for_insee(tenant.insee_code.as_deref().unwrap_or_default());
+    let row = gdpr_request::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(tenant.organisation_id),
+        tenant_id: Set(tenant.id),
+        kind: Set(r.kind.code().to_owned()),
+        received_on: Set(r.received_on),
+        requester: Set(requester),
+        contact: Set(r.contact.trim().to_owned()),
+        details: Set(r.details.trim().to_owned()),
+        status: Set(RequestStatus::Received.code().to_owned()),
+        answer: Set(String::new()),
+        answered_on: Set(None),
+        due_on: Set(calendar.months_later(r.received_on, 1)),
+        extended_due_on: Set(None),
+        extension_reason: Set(None),
+        extended_at: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "createRightsRequest",
+            before: None,
+            after: Some(json!({"id": row.id, "kind": row.kind, "receivedOn": row.received_on, "dueOn": row.due_on})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+async fn load(
+    txn: &sea_orm::DatabaseTransaction,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<gdpr_request::Model, GdprError> {
+    scope
+        .find::<gdpr_request::Entity>()
+        .filter(gdpr_request::Column::Id.eq(id))
+        .one(txn)
+        .await?
+        .ok_or(GdprError::Access(AccessError::NotFound))
+}
+
+/// Two further months (Art. 12(3)), only with a reason and only before the first deadline ends.
+pub async fn extend(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<gdpr_request::Model, GdprError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(bad(
+            "reason",
+            "an extension needs its reason (complexity, number of requests)",
+        ));
+    }
+    let txn = scope.begin(db).await?;
+    let r = load(&txn, scope, id).await?;
+    if r.extended_due_on.is_some() {
+        return Err(GdprError::Conflict(
+            "this request was already extended".into(),
+        ));
+    }
+    if !RequestStatus::parse(&r.status).is_ok_and(RequestStatus::is_open) {
+        return Err(GdprError::Conflict("this request is closed".into()));
+    }
+    if today > r.due_on {
+        return Err(bad(
+            "id",
+            format!(
+                "the first deadline ({}) has passed: the extension had to be decided before it",
+                r.due_on
+            ),
+        ));
+    }
+    let tenant = super::activity::tenant_in_scope(&txn, scope, r.tenant_id).await?;
+    let calendar = Calendar::for_insee(tenant.insee_code.as_deref().unwrap_or_default());
+    let mut a: gdpr_request::ActiveModel = r.clone().into();
+    a.extended_due_on = Set(Some(calendar.months_later(r.received_on, 3)));
+    a.extension_reason = Set(Some(reason.to_owned()));
+    a.extended_at = Set(Some(Utc::now()));
+    let row = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "extendRightsRequest",
+            before: Some(json!({"id": row.id, "dueOn": r.due_on})),
+            after: Some(
+                json!({"id": row.id, "extendedDueOn": row.extended_due_on, "reason": reason}),
+            ),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Moves the request through its workflow; answering or refusing needs the answer given.
+pub async fn set_status(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    status: RequestStatus,
+    answer: Option<String>,
+    answered_on: Option<NaiveDate>,
+) -> Result<gdpr_request::Model, GdprError> {
+    let txn = scope.begin(db).await?;
+    let r = load(&txn, scope, id).await?;
+    let answer = answer
+        .map(|a| a.trim().to_owned())
+        .unwrap_or_else(|| r.answer.clone());
+    let closing = matches!(status, RequestStatus::Answered | RequestStatus::Rejected);
+    if closing && answer.is_empty() {
+        return Err(bad(
+            "answer",
+            "record the answer given (or the reasons for refusing, Art. 12(4))",
+        ));
+    }
+    let answered_on = if closing {
+        Some(answered_on.unwrap_or_else(paris_today))
+    } else {
+        None
+    };
+    if let Some(d) = answered_on {
+        if d < r.received_on || d > paris_today() {
+            return Err(bad("answeredOn", "between the receipt and today"));
+        }
+    }
+    let before = json!({"id": r.id, "status": r.status});
+    let mut a: gdpr_request::ActiveModel = r.into();
+    a.status = Set(status.code().to_owned());
+    a.answer = Set(answer);
+    a.answered_on = Set(answered_on);
+    let row = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "setRightsRequestStatus",
+            before: Some(before),
+            after: Some(json!({"id": row.id, "status": row.status, "answeredOn": row.answered_on})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RequestFilter {
+    pub tenant_ids: Option<Vec<Uuid>>,
+    pub open_only: bool,
+    pub overdue_only: bool,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &RequestFilter,
+    today: NaiveDate,
+) -> Result<Vec<gdpr_request::Model>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<gdpr_request::Entity>();
+    if let Some(ids) = &f.tenant_ids {
+        q = q.filter(gdpr_request::Column::TenantId.is_in(ids.clone()));
+    }
+    if f.open_only || f.overdue_only {
+        q = q.filter(gdpr_request::Column::Status.is_in([
+            RequestStatus::Received.code(),
+            RequestStatus::InProgress.code(),
+        ]));
+    }
+    if f.overdue_only {
+        // Overdue: past the deadline in force (extended when extended).
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(gdpr_request::Column::ExtendedDueOn.is_null())
+                        .add(gdpr_request::Column::DueOn.lt(today)),
+                )
+                .add(gdpr_request::Column::ExtendedDueOn.lt(today)),
+        );
+    }
+    let rows = q
+        .order_by_asc(gdpr_request::Column::DueOn)
+        .order_by_asc(gdpr_request::Column::Id)
+        .offset(f.offset)
+        .limit(f.limit)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+pub async fn get(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<gdpr_request::Model, GdprError> {
+    let txn = scope.begin(db).await?;
+    let r = load(&txn, scope, id).await?;
+    txn.commit().await?;
+    Ok(r)
+}
