@@ -53,6 +53,12 @@ pub enum Command {
     },
     /// Recompute every tenant's audit hash chain; exits 1 when a record was changed or removed.
     VerifyAudit,
+    /// Check an export bundle offline: every file against its manifest. (The server's
+    /// POST /exports/verify also checks the manifest against the audit trail.)
+    VerifyExport {
+        /// The ZIP bundle.
+        file: PathBuf,
+    },
     /// Print the GraphQL schema (SDL).
     PrintSchema,
 }
@@ -94,6 +100,23 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::PrintSchema = command {
         print!("{}", crate::graphql::sdl());
+        return Ok(());
+    }
+    if let Command::VerifyExport { file } = &command {
+        let bytes =
+            std::fs::read(file).map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
+        let m = formats::verify(&bytes)
+            .map_err(|e| CliError::Input(format!("bundle NOT valid: {e}")))?;
+        println!(
+            "bundle valid: {} files, made {} by {} for {} tenant(s)",
+            m.files.len(),
+            m.generated_at,
+            m.principal,
+            m.tenants.len()
+        );
+        for f in &m.files {
+            println!("  {}  {}  {} bytes", f.sha256, f.name, f.bytes);
+        }
         return Ok(());
     }
     let config = Config::load(cli.config.as_deref())?;
@@ -189,7 +212,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
             println!("audit trail intact");
         }
-        Command::PrintSchema => {}
+        Command::PrintSchema | Command::VerifyExport { .. } => {}
     }
     Ok(())
 }

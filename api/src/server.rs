@@ -1,7 +1,7 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
 use crate::graphql;
-use crate::http::{demo, oidc, ops, public};
+use crate::http::{demo, exports, oidc, ops, public};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;
@@ -208,14 +208,23 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/callback", get(oidc::callback))
         .route("/auth/logout", post(oidc::logout))
         .route("/auth/demo", get(demo::page).post(demo::login))
-        .route("/public/registre/{tenant}", get(public::register));
+        .route("/public/registre/{tenant}", get(public::register))
+        .route(exports::REGISTER_EXPORT, get(exports::register));
     app = if std::path::Path::new("web/dist/index.html").exists() {
         app.fallback_service(ServeDir::new("web/dist"))
     } else {
         app.route("/", get(home))
     };
-    app.layer(middleware::from_fn(record_metrics))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+    // Bundles to verify are larger than any other body: their route has its own limit.
+    let uploads = Router::new()
+        .route(exports::VERIFY_BUNDLE, post(exports::verify))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            exports::MAX_BUNDLE_BYTES,
+        ))
+        .layer(RequestBodyLimitLayer::new(exports::MAX_BUNDLE_BYTES));
+    app.layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
+        .layer(middleware::from_fn(record_metrics))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
                 let id = req

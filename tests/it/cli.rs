@@ -123,3 +123,40 @@ async fn verify_audit_command_exits_non_zero_on_tampering() {
         "{out}"
     );
 }
+
+#[test]
+fn verify_export_command_checks_a_bundle_offline() {
+    let b = formats::bundle(
+        vec![formats::RenderedFile {
+            name: "registre.csv".into(),
+            media_type: "text/csv",
+            bytes: "Traitement;Finalités\r\n".as_bytes().to_vec(),
+        }],
+        formats::ManifestMeta {
+            software_version: "t".into(),
+            generated_at: chrono::Utc::now(),
+            principal: "dpo@x.fr".into(),
+            tenants: vec![],
+            purpose: "test".into(),
+        },
+    )
+    .expect("bundle");
+    let dir = std::env::temp_dir().join(format!("mutualis-bundle-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let good = dir.join("ok.zip");
+    std::fs::write(&good, &b.zip).expect("write");
+    let (code, out, err) = run(&[], &["verify-export", good.to_str().expect("path")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("bundle valid") && out.contains("registre.csv"),
+        "{out}"
+    );
+    let mut bad = b.zip.clone();
+    let i = bad.len() / 3;
+    bad[i] ^= 0x55;
+    let badp = dir.join("bad.zip");
+    std::fs::write(&badp, &bad).expect("write");
+    let (code, _, err) = run(&[], &["verify-export", badp.to_str().expect("path")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("NOT valid"), "{err}");
+}

@@ -2,6 +2,7 @@
 mod audit_trail;
 mod cli;
 mod gdpr_clocks;
+mod gdpr_exports;
 mod gdpr_register;
 mod graphql_http;
 mod isolation_matrix;

@@ -113,18 +113,23 @@ pub async fn handle(
         Caller::Authenticated(p) => p.scope(Permission::ReadDirectory).ok(),
         _ => None,
     };
+    req = req.data(DataLoader::new(
+        TenantLoader {
+            db: st.db.clone(),
+            scope,
+        },
+        tokio::spawn,
+    ));
+    let ctx = RequestCtx {
+        db: st.db.clone(),
+        caller,
+    };
     req = req
         .data(DataLoader::new(
-            TenantLoader {
-                db: st.db.clone(),
-                scope,
-            },
+            gdpr::loaders::GdprLoader::new(&ctx),
             tokio::spawn,
         ))
-        .data(RequestCtx {
-            db: st.db.clone(),
-            caller,
-        });
+        .data(ctx);
     let mut resp = st.schema.execute(req).await;
     for e in &mut resp.errors {
         let has_code = e

@@ -113,6 +113,28 @@ pub async fn processors(
     Ok(rows)
 }
 
+/// For each processor, the activities that use it (within the scope).
+pub async fn activities_using(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    processor_ids: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid)>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let rows = scope
+        .find::<crate::entities::gdpr_activity_processor::Entity>()
+        .filter(
+            crate::entities::gdpr_activity_processor::Column::ProcessorId
+                .is_in(processor_ids.to_vec()),
+        )
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.processor_id, r.activity_id))
+        .collect())
+}
+
 /// Opens or updates the DPIA of an activity; only the DPO validates one.
 pub async fn record_dpia(
     db: &DatabaseConnection,

@@ -1,5 +1,6 @@
 //! GDPR operations: registers, models, processors, DPIAs, actions, rights requests, breaches.
 mod inputs;
+pub mod loaders;
 mod mutation;
 mod query;
 mod types;

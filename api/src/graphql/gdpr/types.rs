@@ -1,7 +1,9 @@
 //! GDPR output types.
+use super::loaders::{GdprLoader, LinkKey, Linked};
 use crate::graphql::context::{scope, RequestCtx};
 use crate::graphql::errors::GqlResult;
 use crate::graphql::scalars::Date;
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, Json, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::entities::{gdpr_action, gdpr_breach, gdpr_dpia, gdpr_processor, gdpr_request};
@@ -222,20 +224,20 @@ impl Activity {
             .collect())
     }
 
-    /// The DPIA record of this activity, if one was opened.
+    /// The DPIA record of this activity, if one was opened (batched per request).
     async fn dpia(&self, ctx: &Context<'_>) -> Result<Option<Dpia>> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
-        Ok(tenants::gdpr::processors::dpias(db, &s, &[self.id])
-            .await
-            .gql()?
-            .into_iter()
-            .next()
-            .map(Dpia::from))
+        let loader = ctx.data::<DataLoader<GdprLoader>>()?;
+        Ok(
+            match loader.load_one(LinkKey::ActivityDpia(self.id)).await? {
+                Some(Linked::Dpia(d)) => Some(*d),
+                _ => None,
+            },
+        )
     }
 }
 
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Processor {
     pub id: Uuid,
     pub tenant_id: Uuid,
@@ -262,6 +264,19 @@ impl From<gdpr_processor::Model> for Processor {
             dpa_status: Term::of(s.code(), s.label()),
             dpa_signed_on: m.dpa_signed_on.map(Date),
         }
+    }
+}
+
+#[ComplexObject]
+impl Processor {
+    /// Ids of the activities that use this processor (batched per request).
+    async fn activity_ids(&self, ctx: &Context<'_>) -> Result<Vec<Uuid>> {
+        let loader = ctx.data::<DataLoader<GdprLoader>>()?;
+        Ok(loader
+            .load_one(LinkKey::ProcessorActivities(self.id))
+            .await?
+            .map(|v| v.ids())
+            .unwrap_or_default())
     }
 }
 

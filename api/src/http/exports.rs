@@ -1,0 +1,205 @@
+//! Export downloads and bundle verification. Every route here is listed in `EXPORT_ROUTES`,
+//! which the cross-tenant matrix reads.
+use crate::http::auth::{identify, Caller};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use serde_json::json;
+use tenants::gdpr::export::{self, ExportRequest, VerifyBundleError};
+use tenants::gdpr::GdprError;
+use tenants::tenancy::{AccessError, Permission};
+use uuid::Uuid;
+
+pub const REGISTER_EXPORT: &str = "/exports/gdpr/register";
+pub const VERIFY_BUNDLE: &str = "/exports/verify";
+/// Every export endpoint (method, path).
+pub const EXPORT_ROUTES: &[(&str, &str)] = &[("GET", REGISTER_EXPORT), ("POST", VERIFY_BUNDLE)];
+
+/// The largest bundle accepted for verification.
+pub const MAX_BUNDLE_BYTES: usize = 50 * 1024 * 1024;
+
+fn problem(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"error": {"code": code, "message": message.into()}})),
+    )
+        .into_response()
+}
+
+fn denied(caller: &Caller) -> Option<Response> {
+    match caller {
+        Caller::Authenticated(_) => None,
+        Caller::Anonymous => Some(problem(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "log in or send a bearer token",
+        )),
+        Caller::Rejected(why) => Some(problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", *why)),
+    }
+}
+
+fn gdpr_problem(e: GdprError) -> Response {
+    match e {
+        GdprError::Access(AccessError::NotFound) => problem(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "not found, or not within your access",
+        ),
+        GdprError::Access(AccessError::Forbidden(_)) => problem(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "you may not export registers",
+        ),
+        GdprError::BadInput { field, message } => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}})),
+        )
+            .into_response(),
+        other => {
+            let id = Uuid::now_v7();
+            tracing::error!(error_id = %id, error = %other, "export failed");
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                format!("internal error (reference {id})"),
+            )
+        }
+    }
+}
+
+/// `GET /exports/gdpr/register?tenant=ID&tenant=ID&format=csv&format=pdf&cnil=true&purpose=…`
+/// Formats: csv, ods, xlsx, pdf, json (all when none is given). Answers a ZIP bundle.
+pub async fn register(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let caller = identify(&st, &Method::GET, &headers).await;
+    if let Some(r) = denied(&caller) {
+        return r;
+    }
+    let Caller::Authenticated(p) = caller else {
+        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
+    };
+    let scope = match p.scope(Permission::ExportGdpr) {
+        Ok(s) => s,
+        Err(_) => {
+            return problem(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                "you may not export registers",
+            )
+        }
+    };
+    let (mut tenant_ids, mut formats, mut cnil, mut purpose) =
+        (vec![], vec![], false, String::new());
+    for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "tenant" => match Uuid::parse_str(&v) {
+                Ok(id) => tenant_ids.push(id),
+                Err(_) => {
+                    return gdpr_problem(GdprError::BadInput {
+                        field: "tenant",
+                        message: format!("{v:?} is not a tenant id"),
+                    })
+                }
+            },
+            "format" => match v.as_ref() {
+                "csv" => formats.push(formats::Format::Csv),
+                "ods" => formats.push(formats::Format::Ods),
+                "xlsx" => formats.push(formats::Format::Xlsx),
+                "pdf" => formats.push(formats::Format::Pdf),
+                "json" => formats.push(formats::Format::Json),
+                other => {
+                    return gdpr_problem(GdprError::BadInput {
+                        field: "format",
+                        message: format!("{other:?}: csv, ods, xlsx, pdf or json"),
+                    })
+                }
+            },
+            "cnil" => cnil = v == "true",
+            "purpose" => purpose = v.chars().take(300).collect(),
+            _ => {}
+        }
+    }
+    if formats.is_empty() && !cnil {
+        formats = formats::Format::ALL.to_vec();
+        cnil = true;
+    }
+    formats.dedup();
+    let req = ExportRequest {
+        tenant_ids: (!tenant_ids.is_empty()).then_some(tenant_ids),
+        formats,
+        cnil_layout: cnil,
+        purpose,
+    };
+    match export::export_register(&st.db, &scope, req).await {
+        Ok(b) => {
+            let name = format!(
+                "registre-rgpd-{}.zip",
+                b.manifest.generated_at.format("%Y%m%d-%H%M%S")
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, "application/zip".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}\""),
+                    ),
+                    (
+                        header::HeaderName::from_static("x-manifest-sha256"),
+                        b.manifest_sha256.clone(),
+                    ),
+                ],
+                b.zip,
+            )
+                .into_response()
+        }
+        Err(e) => gdpr_problem(e),
+    }
+}
+
+/// `POST /exports/verify` with a bundle as the body: every file against the manifest, and the
+/// manifest against the audit trail.
+pub async fn verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let caller = identify(&st, &Method::POST, &headers).await;
+    if let Some(r) = denied(&caller) {
+        return r;
+    }
+    let Caller::Authenticated(p) = caller else {
+        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
+    };
+    let scope = match p.scope(Permission::ReadAudit) {
+        Ok(s) => s,
+        Err(_) => {
+            return problem(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                "you may not read the audit trail",
+            )
+        }
+    };
+    match export::verify_bundle(&st.db, &scope, &body).await {
+        Ok(v) => Json(json!({
+            "valid": true,
+            "recorded": v.recorded,
+            "manifest": v.manifest,
+        }))
+        .into_response(),
+        Err(VerifyBundleError::Invalid(e)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"valid": false, "recorded": false, "problem": e.to_string()})),
+        )
+            .into_response(),
+        Err(VerifyBundleError::Db(e)) => {
+            tracing::error!(error = %e, "verify");
+            problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "retry later",
+            )
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Register exports: bundle content, manifest in the audit trail, verification, access rules,
+//! and the cross-tenant cases of every export route.
+use integration_tests::*;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+async fn export(app: &TestApp, caller: &Caller, query: &str) -> reqwest::Response {
+    let mut req = app.http.get(format!(
+        "{}{}?{query}",
+        app.url,
+        api::http::exports::REGISTER_EXPORT
+    ));
+    req = match caller {
+        Caller::Session { secret, .. } => {
+            req.header("cookie", format!("mutualis_session={secret}"))
+        }
+        Caller::Token(t) => req.bearer_auth(t),
+        Caller::Anonymous => req,
+    };
+    req.send().await.expect("export")
+}
+
+async fn verify(app: &TestApp, caller: &Caller, body: Vec<u8>) -> (u16, Value) {
+    let mut req = app
+        .http
+        .post(format!("{}{}", app.url, api::http::exports::VERIFY_BUNDLE))
+        .body(body);
+    req = match caller {
+        Caller::Session { secret, csrf, .. } => req
+            .header("cookie", format!("mutualis_session={secret}"))
+            .header("x-csrf-token", csrf),
+        Caller::Token(t) => req.bearer_auth(t),
+        Caller::Anonymous => req,
+    };
+    let r = req.send().await.expect("verify");
+    (r.status().as_u16(), r.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn a_register_bundle_holds_every_format_and_its_manifest_is_audited() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    app.gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
+        .await;
+    app.gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
+        .await;
+    let r = export(
+        &app,
+        &fx.dpo_a,
+        &format!(
+            "tenant={}&tenant={}&purpose=Contr%C3%B4le%20CNIL",
+            fx.tenant_a1, fx.tenant_a2
+        ),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .contains("registre-rgpd-"));
+    let sha = r.headers()["x-manifest-sha256"]
+        .to_str()
+        .expect("sha")
+        .to_owned();
+    let zip = r.bytes().await.expect("body").to_vec();
+    let manifest =
+        formats::verify_against(&zip, &sha).expect("bundle verifies against its recorded hash");
+    assert_eq!(manifest.purpose, "Contrôle CNIL");
+    assert_eq!(manifest.principal, "dpo@agglo-compiegne.fr");
+    let tenants: BTreeSet<&str> = manifest.tenants.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        tenants,
+        BTreeSet::from(["Compiègne", "Margny-lès-Compiègne"])
+    );
+    let names: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
+    for ext in [".csv", ".ods", ".xlsx", ".pdf", ".json"] {
+        assert!(
+            names.iter().any(|n| n.ends_with(ext)),
+            "{ext} missing in {names:?}"
+        );
+    }
+    assert!(
+        names.iter().any(|n| n.starts_with("registre-cnil")),
+        "CNIL layout missing in {names:?}"
+    );
+    assert!(manifest
+        .files
+        .iter()
+        .all(|f| f.sha256.len() == 64 && f.bytes > 0));
+    // The audit trail of both communes holds this manifest.
+    for t in [fx.tenant_a1, fx.tenant_a2] {
+        let n = app
+            .count(&format!("audit_log WHERE tenant_id = '{t}' AND operation = 'exportRegister' AND after->>'manifestSha256' = '{sha}'"))
+            .await;
+        assert_eq!(n, 1, "{t}");
+    }
+    // The server recognises its own bundle; a bundle made elsewhere verifies but is not recorded.
+    let (status, v) = verify(&app, &fx.dpo_a, zip.clone()).await;
+    assert_eq!(
+        (status, v["valid"].clone(), v["recorded"].clone()),
+        (200, json!(true), json!(true)),
+        "{v}"
+    );
+    let forged = formats::bundle(
+        vec![formats::RenderedFile {
+            name: "registre.csv".into(),
+            media_type: "text/csv",
+            bytes: b"a;b\r\n".to_vec(),
+        }],
+        formats::ManifestMeta {
+            software_version: "x".into(),
+            generated_at: manifest.generated_at,
+            principal: "dpo@agglo-compiegne.fr".into(),
+            tenants: manifest.tenants.clone(),
+            purpose: "faux".into(),
+        },
+    )
+    .expect("bundle");
+    let (status, v) = verify(&app, &fx.dpo_a, forged.zip).await;
+    assert_eq!((status, v["recorded"].clone()), (200, json!(false)), "{v}");
+    let mut broken = zip.clone();
+    let mid = broken.len() / 2;
+    broken[mid] ^= 0xff;
+    let (status, v) = verify(&app, &fx.dpo_a, broken).await;
+    assert_eq!((status, v["valid"].clone()), (422, json!(false)), "{v}");
+    assert!(v["problem"].as_str().is_some_and(|p| !p.is_empty()));
+}
+
+#[tokio::test]
+async fn who_may_export_and_bad_requests() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    assert_eq!(export(&app, &Caller::Anonymous, "").await.status(), 401);
+    assert_eq!(
+        export(&app, &fx.editor_a2, "").await.status(),
+        403,
+        "editors do not export"
+    );
+    let r = export(&app, &fx.dpo_a, "format=docx").await;
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["error"]["field"], "format");
+    let r = export(&app, &fx.dpo_a, "tenant=nope").await;
+    assert_eq!(r.status(), 400);
+    // An auditor exports the communes of its grant, and only those.
+    let g = app
+        .gql(
+            &fx.dpo_a,
+            "mutation($o: UUID!, $t: [UUID!]!, $e: DateTime!) { grantAuditor(input: {email: \"crc@ccomptes.fr\", organisationId: $o, tenantIds: $t, expiresAt: $e, reason: \"examen de gestion\"}) { id } }",
+            json!({"o": fx.org_a, "t": [fx.tenant_a1], "e": chrono::Utc::now() + chrono::Duration::days(10)}),
+        )
+        .await;
+    data(&g);
+    let uid = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        tenants::entities::app_user::Entity::find()
+            .filter(tenants::entities::app_user::Column::Email.eq("crc@ccomptes.fr"))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("user")
+            .id
+    };
+    let auditor = app.session_for(uid, "crc@ccomptes.fr").await;
+    assert_eq!(
+        export(
+            &app,
+            &auditor,
+            &format!("tenant={}&format=pdf", fx.tenant_a1)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        export(&app, &auditor, &format!("tenant={}", fx.tenant_a2))
+            .await
+            .status(),
+        404
+    );
+
+    // The commune admin exports its own commune (no tenant given = all it reaches).
+    let r = export(&app, &fx.commune_admin_a1, "format=json").await;
+    assert_eq!(r.status(), 200);
+    let m = formats::verify(&r.bytes().await.expect("zip")).expect("valid");
+    assert_eq!(
+        m.tenants.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+        vec![fx.tenant_a1.to_string()]
+    );
+    assert_eq!(m.files.len(), 1);
+}
+
+#[tokio::test]
+async fn every_export_route_is_denied_across_tenants_and_organisations() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    app.gdpr_objects(&fx.org_admin_b, fx.org_b, fx.tenant_b1)
+        .await;
+    let r = export(&app, &fx.org_admin_b, "format=json").await;
+    assert_eq!(r.status(), 200);
+    let bundle_b = r.bytes().await.expect("zip").to_vec();
+    let mut covered = BTreeSet::new();
+
+    // GET register: naming a foreign tenant is a 404, for the DSI of A (other organisation)
+    // and for the admin of A1 (other commune); with no tenant named, nothing foreign is in it.
+    for (caller, foreign) in [
+        (&fx.org_admin_a, fx.tenant_b1),
+        (&fx.commune_admin_a1, fx.tenant_a2),
+    ] {
+        assert_eq!(
+            export(&app, caller, &format!("tenant={foreign}"))
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(
+            export(
+                &app,
+                caller,
+                &format!("tenant={}&tenant={foreign}", fx.tenant_a1)
+            )
+            .await
+            .status(),
+            404
+        );
+        let all = export(&app, caller, "format=json").await;
+        let m = formats::verify(&all.bytes().await.expect("zip")).expect("valid");
+        assert!(
+            m.tenants
+                .iter()
+                .all(|t| t.id != foreign.to_string() && t.id != fx.tenant_b1.to_string()),
+            "{m:?}"
+        );
+    }
+    covered.insert(("GET", api::http::exports::REGISTER_EXPORT));
+
+    // POST verify: B's bundle is intact, but A's people cannot see that B's trail recorded it.
+    for caller in [&fx.org_admin_a, &fx.commune_admin_a1] {
+        let (status, v) = verify(&app, caller, bundle_b.clone()).await;
+        assert_eq!((status, v["recorded"].clone()), (200, json!(false)), "{v}");
+    }
+    let (_, v) = verify(&app, &fx.org_admin_b, bundle_b).await;
+    assert_eq!(v["recorded"], true);
+    covered.insert(("POST", api::http::exports::VERIFY_BUNDLE));
+
+    let all: BTreeSet<(&str, &str)> = api::http::exports::EXPORT_ROUTES.iter().copied().collect();
+    assert_eq!(all, covered, "an export route has no cross-tenant case");
+}
