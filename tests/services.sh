@@ -371,6 +371,20 @@ start_oidc_provider() {
   fi
   rm -f "$pidfile" "$ownerfile"
 
+  if _svc_port_open "$OIDC_PORT" && [ -z "${MUTUALIS_OIDC_PORT_FIXED:-}" ]; then
+    # Another checkout's provider (or anything else) holds the port: take the next free one.
+    local p
+    for p in $(seq $((OIDC_PORT + 1)) $((OIDC_PORT + 100))); do
+      if ! _svc_port_open "$p"; then
+        _svc_log "port $OIDC_PORT is busy; the OIDC provider uses $p"
+        OIDC_PORT="$p"
+        export OIDC_PORT
+        issuer="http://127.0.0.1:$OIDC_PORT"
+        discovery="$issuer/.well-known/openid-configuration"
+        break
+      fi
+    done
+  fi
   if _svc_port_open "$OIDC_PORT"; then
     _svc_err "port $OIDC_PORT is already in use by another process; stop it or set OIDC_PORT"
     return 1

@@ -12,3 +12,4 @@ mod rls_backstop;
 mod schema_file;
 mod sqlite_embedded;
 mod tokens_and_grants;
+mod worker_tick;
