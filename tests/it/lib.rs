@@ -60,7 +60,16 @@ async fn template() -> &'static str {
                 .expect("list databases");
             for row in old {
                 let name: String = row.try_get("", "datname").expect("datname");
-                if !name.contains(&format!("_{pid}_")) && !name.ends_with(&format!("_{pid}")) {
+                // mt_tpl_<pid> and mt_<pid>_<n>: drop only what a finished process left behind,
+                // never the databases of a test run still going on beside this one.
+                let owner = name
+                    .trim_start_matches("mt_tpl_")
+                    .trim_start_matches("mt_")
+                    .split('_')
+                    .next()
+                    .and_then(|p| p.parse::<u32>().ok());
+                let alive = owner.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+                if owner != Some(pid) && !alive {
                     exec(
                         &base,
                         &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
