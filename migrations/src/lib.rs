@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_platform;
 mod m20261124_000002_gdpr;
+mod m20261124_000003_procurement;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -15,6 +16,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .iter()
         .map(|(t, _)| *t)
         .chain(m20261124_000002_gdpr::TABLES.iter().copied())
+        .chain(m20261124_000003_procurement::TABLES.iter().copied())
         .collect()
 }
 
@@ -26,6 +28,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_platform::Migration),
             Box::new(m20261124_000002_gdpr::Migration),
+            Box::new(m20261124_000003_procurement::Migration),
         ]
     }
 }

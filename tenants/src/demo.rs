@@ -20,6 +20,8 @@ pub enum DemoError {
     #[error(transparent)]
     Gdpr(#[from] crate::gdpr::GdprError),
     #[error(transparent)]
+    Procurement(#[from] crate::procurement::ProcurementError),
+    #[error(transparent)]
     Db(#[from] DbErr),
 }
 
@@ -129,5 +131,6 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, DemoError> {
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     let gdpr = crate::gdpr::demo::seed(db, report.organisation_id, &dpo).await?;
-    Ok(seeded || report.changed() || gdpr)
+    let procurement = crate::procurement::demo::seed(db, report.organisation_id).await?;
+    Ok(seeded || report.changed() || gdpr || procurement)
 }

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod entities;
 pub mod gdpr;
 pub mod identifiers;
+pub mod procurement;
 pub mod referential;
 pub mod secrets;
 pub mod tenancy;

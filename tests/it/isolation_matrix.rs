@@ -76,6 +76,13 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
         .await;
 
+    let proc_b = app
+        .procurement_objects(&fx.org_admin_b, fx.tenant_b1, &[fx.tenant_b1])
+        .await;
+    let proc_a2 = app
+        .procurement_objects(&fx.org_admin_a, fx.tenant_a2, &[fx.tenant_a2])
+        .await;
+
     let before: Vec<i64> = futures_counts(&app).await;
 
     // Everything that belongs to B (other organisation) or to A2 (other tenant of A).
@@ -86,20 +93,29 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         grant_b.clone(),
         "dsi@cud.fr".into(),
         "crc@ccomptes.fr".into(),
+        proc_b.supplier.clone(),
+        proc_b.contract.clone(),
+        proc_b.joint_contract.clone(),
     ];
-    let foreign_tenant: Vec<String> =
-        vec![fx.tenant_a2.to_string(), "agent@mairie-margny.fr".into()];
+    // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
+    let foreign_tenant: Vec<String> = vec![
+        fx.tenant_a2.to_string(),
+        "agent@mairie-margny.fr".into(),
+        proc_a2.contract.clone(),
+        proc_a2.joint_contract.clone(),
+    ];
 
     let mut cases: Vec<Case> = vec![];
     // Two attackers: the DSI of A (reaches all of A, never B) and the commune admin of A1
     // (never A2, never B).
-    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant) in [
+    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant, p) in [
         (
             fx.org_admin_a.clone(),
             fx.tenant_b1,
             fx.org_b,
             gdpr_b.clone(),
             fx.tenant_a1,
+            proc_b.clone(),
         ),
         (
             fx.commune_admin_a1.clone(),
@@ -107,6 +123,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             fx.org_b,
             gdpr_a2.clone(),
             fx.tenant_a1,
+            proc_a2.clone(),
         ),
     ] {
         let model_b = gdpr_b.model.clone();
@@ -190,6 +207,29 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("publicRegisterSettings", "query($t: UUID!) { publicRegisterSettings(tenantId: $t) { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("setPublicRegister", "mutation($t: UUID!) { setPublicRegister(tenantId: $t, published: false, fields: []) { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("recordBreachNotNotified", "mutation($id: UUID!) { recordBreachNotNotified(id: $id, reason: \"pas de risque\") { id } }", json!({"id": g.breach}), Expect::Denied(DENIED)),
+            // Procurement
+            c("cpvSearch", "{ cpvSearch(query: \"cleaning\") { code label } }", json!({}), Expect::NoForeignData),
+            c("procurementRequirements", "query($d: Date!) { procurementRequirements(category: \"services\", amountCents: 5000000, date: $d) { procedure publicity } }", json!({"d": today}), Expect::NoForeignData),
+            c("suppliers", "{ suppliers { id organisationId identifier contracts { id tenantId } } }", json!({}), Expect::NoForeignData),
+            c("contracts", "{ contracts(first: 500) { id tenantId organisationId supplierIds shares { tenantId contractId } } }", json!({}), Expect::NoForeignData),
+            c("contracts", "query($t: UUID!) { contracts(tenantIds: [$t]) { id } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
+            c("contracts", "query($s: UUID!) { contracts(supplierId: $s) { id } }", json!({"s": p.supplier}), Expect::NoForeignData),
+            c("contract", "query($id: UUID!) { contract(id: $id) { id } }", json!({"id": p.contract}), Expect::Denied(DENIED)),
+            c("contract", "query($id: UUID!) { contract(id: $id) { id } }", json!({"id": p.joint_contract}), Expect::Denied(DENIED)),
+            c("contractsExpiring", "{ contractsExpiring(withinDays: 3660) { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("jointShares", "{ jointShares { contractId tenantId } }", json!({}), Expect::NoForeignData),
+            c("jointShares", "query($t: UUID!) { jointShares(tenantIds: [$t]) { contractId tenantId } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
+            c("splittingAlerts", "{ splittingAlerts { tenantId contractIds } }", json!({}), Expect::NoForeignData),
+            c("jointProcurementOpportunities", "query($o: UUID!) { jointProcurementOpportunities(organisationId: $o) { cpvClass tenants { tenantId } } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("createSupplier", "mutation($t: UUID!) { createSupplier(input: {tenantId: $t, identifier: \"73282932000074\", name: \"x\"}) { id } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("createContract", &format!("mutation($t: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!) {{ createContract(tenantId: $t, input: {CONTRACT_INPUT}) {{ id }} }}"), json!({"t": foreign_tenant_id, "ref": "X-1", "n": today, "s": []}), Expect::Denied(DENIED)),
+            // A joint procurement of one's own naming a foreign member.
+            c("createContract", "mutation($t: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!, $m: UUID!) { createContract(tenantId: $t, input: {reference: $ref, object: \"x\", category: \"services\", procedure: \"Procédure adaptée\", priceForm: \"Unitaire\", cpv: \"90910000\", estimatedCents: 100, awardedCents: 100, notifiedOn: $n, durationMonths: 1, placeCode: \"60\", supplierIds: $s, shares: [{tenantId: $m, amountCents: 100}]}) { id } }", json!({"t": own_tenant, "ref": "X-2", "n": today, "s": [], "m": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("decpExport", "{ decpExport { document exported skipped { contractId reference } } }", json!({}), Expect::NoForeignData),
+            c("decpExport", "query($t: UUID!) { decpExport(tenantIds: [$t]) { document skipped { contractId } } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
+            c("decpExport", "query($o: UUID!) { decpExport(organisationId: $o) { exported } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("importContracts", "mutation($t: UUID!, $csv: String!) { importContracts(tenantId: $t, csv: $csv) { imported contractIds } }", json!({"t": foreign_tenant_id, "csv": IMPORT_CSV}), Expect::Denied(DENIED)),
+            c("amendContract", "mutation($c: UUID!, $d: Date!) { amendContract(contractId: $c, input: {signedOn: $d, awardedCents: 1}) { id } }", json!({"c": p.contract, "d": today}), Expect::Denied(DENIED)),
         ]);
     }
     // The DSI of A also may not aim at a tenant of B while naming its own organisation.
@@ -198,6 +238,24 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         caller: fx.org_admin_a.clone(),
         query: "mutation($o: UUID!, $t: [UUID!]!, $e: DateTime!) { grantAuditor(input: {email: \"x@x.fr\", organisationId: $o, tenantIds: $t, expiresAt: $e, reason: \"r\"}) { id } }".into(),
         variables: json!({"o": fx.org_a, "t": [fx.tenant_b1], "e": far}),
+        expect: Expect::Denied(DENIED),
+    });
+    // Nor name another organisation's supplier as a contractor.
+    cases.push(Case {
+        op: "createContract",
+        caller: fx.org_admin_a.clone(),
+        query: format!("mutation($t: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!) {{ createContract(tenantId: $t, input: {CONTRACT_INPUT}) {{ id }} }}"),
+        variables: json!({"t": fx.tenant_a1, "ref": "X-3", "n": chrono::Utc::now().date_naive(), "s": [proc_b.supplier]}),
+        expect: Expect::Denied(&["BAD_USER_INPUT"]),
+    });
+    // A commune does not see what the other communes buy.
+    cases.push(Case {
+        op: "jointProcurementOpportunities",
+        caller: fx.commune_admin_a1.clone(),
+        query:
+            "query($o: UUID!) { jointProcurementOpportunities(organisationId: $o) { cpvClass } }"
+                .into(),
+        variables: json!({"o": fx.org_a}),
         expect: Expect::Denied(DENIED),
     });
 
@@ -285,6 +343,11 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "organisation",
         "tenant",
         "audit_log",
+        "proc_supplier",
+        "proc_contract",
+        "proc_contract_supplier",
+        "proc_amendment",
+        "proc_share",
     ] {
         v.push(app.count(t).await);
     }

@@ -68,7 +68,8 @@ async fn template() -> &'static str {
                     .split('_')
                     .next()
                     .and_then(|p| p.parse::<u32>().ok());
-                let alive = owner.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+                let alive =
+                    owner.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
                 if owner != Some(pid) && !alive {
                     exec(
                         &base,
@@ -485,6 +486,105 @@ impl TestApp {
             action: id("action"),
             request: id("request"),
             breach: id("breach"),
+        }
+    }
+}
+
+/// One procurement object of each kind in a tenant.
+#[derive(Debug, Clone)]
+pub struct ProcurementIds {
+    pub supplier: String,
+    pub contract: String,
+    pub joint_contract: String,
+}
+
+/// A valid SIRET (Luhn) for test suppliers.
+pub const SUPPLIER_SIRET: &str = "44306184100047";
+
+/// A contract list as a commune keeps it (CSV, `;`, French amounts and dates).
+pub const IMPORT_CSV: &str = "reference;objet;categorie;procedure;cpv;montant_estime;montant_attribue;date_notification;duree_mois;lieu;forme_prix;titulaire_siret;titulaire_nom
+2024-01;Entretien des espaces verts;services;Procédure adaptée;77310000;38 000,00;36 540,50;15/03/2024;24;60159;Forfaitaire;44306184100047;Jardins de l'Oise
+2024-02;\"Fournitures scolaires; papeterie\";fournitures;Procédure adaptée;30192000-1;12 000;11 250;2024-09-02;12;60159;Unitaire;;
+2025-01;Élagage des arbres;services;Marché passé sans publicité ni mise en concurrence préalable;77211400;8 500;8 500;2025-01-20;6;60159;Forfaitaire;44306184100047;Jardins de l'Oise
+";
+
+/// A notified IT maintenance contract; `$ref`, `$n` (notification date) and `$s` (supplier
+/// ids) are variables of the query that uses it.
+pub const CONTRACT_INPUT: &str = r#"{reference: $ref, object: "Maintenance du parc informatique",
+  category: "services", procedure: "Procédure adaptée", priceForm: "Forfaitaire", cpv: "50312000-5",
+  estimatedCents: 3500000, awardedCents: 3400000, notifiedOn: $n, durationMonths: 12,
+  renewals: 2, renewalMonths: 12, noticeDays: 90, placeCode: "60159", supplierIds: $s}"#;
+
+impl TestApp {
+    /// A supplier, a notified contract naming it and amended once, and a joint procurement
+    /// carried by `tenant` with one share for each of `members`.
+    pub async fn procurement_objects(
+        &self,
+        caller: &Caller,
+        tenant: Uuid,
+        members: &[Uuid],
+    ) -> ProcurementIds {
+        let today = chrono::Utc::now().date_naive();
+        let notified = today - chrono::Duration::days(30);
+        let r = self
+            .gql(
+                caller,
+                "mutation($t: UUID!, $siret: String!) { createSupplier(input: {tenantId: $t, identifier: $siret, name: \"Informatique Picarde SAS\"}) { id } }",
+                json!({"t": tenant, "siret": SUPPLIER_SIRET}),
+            )
+            .await;
+        let supplier = data(&r)["createSupplier"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("supplier id in {r}"))
+            .to_owned();
+        let n = members.len() as i64;
+        let shares: Vec<Value> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let part = if i == 0 {
+                    1_000_000 - 1_000_000 / n * (n - 1)
+                } else {
+                    1_000_000 / n
+                };
+                json!({"tenantId": m, "amountCents": part})
+            })
+            .collect();
+        let r = self
+            .gql(
+                caller,
+                &format!(
+                    r#"mutation($t: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!, $shares: [ShareIn!]!) {{
+                      contract: createContract(tenantId: $t, input: {CONTRACT_INPUT}) {{ id }}
+                      joint: createContract(tenantId: $t, input: {{reference: "GC-2025-01", object: "Fournitures de bureau (groupement)",
+                        category: "fournitures", procedure: "Procédure adaptée", priceForm: "Unitaire", cpv: "30192000",
+                        estimatedCents: 1000000, awardedCents: 1000000, notifiedOn: $n, durationMonths: 24,
+                        placeCode: "60", placeType: "Code département", supplierIds: $s, shares: $shares}}) {{ id }}
+                    }}"#
+                ),
+                json!({"t": tenant, "ref": "2025-INFO-01", "n": notified, "s": [supplier], "shares": shares}),
+            )
+            .await;
+        let d = data(&r);
+        let id = |k: &str| {
+            d[k]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{k} id in {r}"))
+                .to_owned()
+        };
+        let (contract, joint_contract) = (id("contract"), id("joint"));
+        let r = self
+            .gql(
+                caller,
+                "mutation($c: UUID!, $d: Date!) { amendContract(contractId: $c, input: {signedOn: $d, object: \"Extension à la médiathèque\", awardedCents: 3700000}) { id } }",
+                json!({"c": contract, "d": today}),
+            )
+            .await;
+        data(&r);
+        ProcurementIds {
+            supplier,
+            contract,
+            joint_contract,
         }
     }
 }

@@ -49,6 +49,9 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
         )
         .await;
     data(&r);
+    // And in every procurement table (a joint procurement with shares, an amendment).
+    app.procurement_objects(&fx.org_admin_a, fx.tenant_a1, &[fx.tenant_a1, fx.tenant_a2])
+        .await;
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
         .await
         .expect("app role");

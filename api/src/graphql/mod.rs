@@ -6,6 +6,7 @@ pub mod gdpr;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod procurement;
 pub mod query;
 pub mod scalars;
 pub mod types;
@@ -26,10 +27,18 @@ use tenants::tenancy::Permission;
 
 /// Every module's queries and mutations, merged into the two roots.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(query::PlatformQuery, gdpr::GdprQuery);
+pub struct QueryRoot(
+    query::PlatformQuery,
+    gdpr::GdprQuery,
+    procurement::ProcurementQuery,
+);
 
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(mutation::PlatformMutation, gdpr::GdprMutation);
+pub struct MutationRoot(
+    mutation::PlatformMutation,
+    gdpr::GdprMutation,
+    procurement::ProcurementMutation,
+);
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -41,6 +41,10 @@ pub enum Permission {
     PublishModels,
     /// Export registers for auditors.
     ExportGdpr,
+    /// Read contracts, suppliers, thresholds and alerts.
+    ReadProcurement,
+    /// Record contracts, suppliers, amendments.
+    EditProcurement,
 }
 
 impl Role {
@@ -94,11 +98,24 @@ impl Role {
             ),
             Role::CommuneAdmin => matches!(
                 p,
-                ReadDirectory | ManageUsers | ReadAudit | ReadGdpr | EditGdpr | ExportGdpr
+                ReadDirectory
+                    | ManageUsers
+                    | ReadAudit
+                    | ReadGdpr
+                    | EditGdpr
+                    | ExportGdpr
+                    | ReadProcurement
+                    | EditProcurement
             ),
-            Role::CommuneEditor => matches!(p, ReadDirectory | ReadGdpr | EditGdpr),
+            Role::CommuneEditor => matches!(
+                p,
+                ReadDirectory | ReadGdpr | EditGdpr | ReadProcurement | EditProcurement
+            ),
             // Auditors read and export, never change.
-            Role::Auditor => matches!(p, ReadDirectory | ReadAudit | ReadGdpr | ExportGdpr),
+            Role::Auditor => matches!(
+                p,
+                ReadDirectory | ReadAudit | ReadGdpr | ExportGdpr | ReadProcurement
+            ),
         }
     }
 
@@ -144,5 +161,10 @@ mod tests {
         assert!(!Role::OrgAdmin.allows(Permission::CheckGdpr));
         assert!(!Role::Auditor.allows(Permission::EditGdpr));
         assert!(Role::Auditor.allows(Permission::ExportGdpr));
+        assert!(Role::Auditor.allows(Permission::ReadProcurement));
+        assert!(!Role::Auditor.allows(Permission::EditProcurement));
+        assert!(!Role::Dpo.allows(Permission::ReadProcurement));
+        assert!(Role::CommuneEditor.allows(Permission::EditProcurement));
+        assert!(Role::OrgAdmin.allows(Permission::EditProcurement));
     }
 }

@@ -255,6 +255,11 @@ tenant_scoped!(
     gdpr_request,
     gdpr_breach,
     gdpr_register_settings,
+    proc_supplier,
+    proc_contract,
+    proc_contract_supplier,
+    proc_amendment,
+    proc_share,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

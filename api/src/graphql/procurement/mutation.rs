@@ -1,0 +1,75 @@
+//! Procurement writes: each one transaction in the domain, audited there.
+use super::inputs::*;
+use super::types::*;
+use crate::graphql::context::{scope, RequestCtx};
+use crate::graphql::errors::GqlResult;
+use async_graphql::{Context, Object, Result};
+use tenants::procurement::{contracts, import, suppliers};
+use tenants::tenancy::Permission;
+use uuid::Uuid;
+
+#[derive(Default)]
+pub struct ProcurementMutation;
+
+#[Object]
+impl ProcurementMutation {
+    /// Records a supplier for the organisation of `tenantId`, or returns the existing one with
+    /// that identifier (one SIRET, one supplier).
+    async fn create_supplier(&self, ctx: &Context<'_>, input: SupplierInput) -> Result<Supplier> {
+        let s = scope(ctx, Permission::EditProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        let (row, _) = suppliers::create(db, &s, input.into()).await.gql()?;
+        Ok(row.into())
+    }
+
+    /// Records a contract of a tenant; with `shares`, a joint procurement it coordinates.
+    async fn create_contract(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: Uuid,
+        input: ContractInput,
+    ) -> Result<Contract> {
+        let s = scope(ctx, Permission::EditProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(contracts::create(db, &s, tenant_id, input.into())
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Records an amendment (modification): new amount, duration or contractors.
+    async fn amend_contract(
+        &self,
+        ctx: &Context<'_>,
+        contract_id: Uuid,
+        input: AmendmentInput,
+    ) -> Result<Contract> {
+        let s = scope(ctx, Permission::EditProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(contracts::amend(db, &s, contract_id, input.into())
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Imports a contract list (CSV, `;`, UTF-8, header line; see the columns in the console
+    /// help). Every row is checked first: if one is rejected nothing is imported, and the
+    /// report lists each rejected row and why. `dryRun` only checks.
+    async fn import_contracts(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: Uuid,
+        csv: String,
+        #[graphql(default)] dry_run: bool,
+    ) -> Result<ContractImport> {
+        let s = scope(ctx, Permission::EditProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        if csv.len() > 5 * 1024 * 1024 {
+            return Err(crate::graphql::errors::bad_input("csv", "at most 5 MB"));
+        }
+        Ok(import::import_csv(db, &s, tenant_id, &csv, dry_run)
+            .await
+            .gql()?
+            .into())
+    }
+}

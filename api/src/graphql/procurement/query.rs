@@ -1,0 +1,196 @@
+//! Procurement reads.
+use super::types::*;
+use crate::graphql::context::{scope, RequestCtx};
+use crate::graphql::errors::{bad_input, GqlResult};
+use crate::graphql::scalars::Date;
+use async_graphql::{Context, Object, Result};
+use tenants::procurement::contracts::{self, ContractFilter, Status};
+use tenants::procurement::vocab::Category;
+use tenants::procurement::{cpv, decp, splitting, suppliers, thresholds};
+use tenants::tenancy::Permission;
+use uuid::Uuid;
+
+#[derive(Default)]
+pub struct ProcurementQuery;
+
+#[Object]
+impl ProcurementQuery {
+    /// CPV codes whose label holds every word (case and accents ignored), or whose code starts
+    /// with the digits given; general codes first.
+    async fn cpv_search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: u64,
+    ) -> Result<Vec<CpvCode>> {
+        scope(ctx, Permission::ReadProcurement)?;
+        Ok(cpv::search(&query, first as usize)
+            .into_iter()
+            .map(CpvCode::from)
+            .collect())
+    }
+
+    /// Which procedure and publicity a planned purchase requires, by the thresholds in force
+    /// on `date` (Code de la commande publique R2122-8, R2123-1, R2124-1, R2131-12).
+    async fn procurement_requirements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "travaux, fournitures, services")] category: String,
+        amount_cents: i64,
+        date: Date,
+    ) -> Result<ProcurementRequirements> {
+        scope(ctx, Permission::ReadProcurement)?;
+        let c = Category::parse("category", &category).gql()?;
+        if amount_cents < 0 {
+            return Err(bad_input("amountCents", "not negative"));
+        }
+        Ok(thresholds::requirements(c, amount_cents, date.0).into())
+    }
+
+    /// Suppliers shared in your organisations.
+    async fn suppliers(&self, ctx: &Context<'_>, search: Option<String>) -> Result<Vec<Supplier>> {
+        let s = scope(ctx, Permission::ReadProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(suppliers::list(db, &s, search)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Supplier::from)
+            .collect())
+    }
+
+    /// Contracts you can read, by reference.
+    #[allow(clippy::too_many_arguments)]
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        tenant_ids: Option<Vec<Uuid>>,
+        #[graphql(desc = "draft, active, expired")] status: Option<String>,
+        #[graphql(desc = "a CPV class (4 digits) or any prefix")] cpv_prefix: Option<String>,
+        supplier_id: Option<Uuid>,
+        joint: Option<bool>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
+        #[graphql(default = 0)] offset: u64,
+    ) -> Result<Vec<Contract>> {
+        let s = scope(ctx, Permission::ReadProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        let status = status
+            .map(|v| Status::parse("status", &v))
+            .transpose()
+            .gql()?;
+        let f = ContractFilter {
+            tenant_ids,
+            status,
+            cpv_prefix,
+            supplier_id,
+            joint,
+            offset,
+            limit: first,
+        };
+        Ok(contracts::list(db, &s, &f, tenants::gdpr::paris_today())
+            .await
+            .gql()?
+            .into_iter()
+            .map(Contract::from)
+            .collect())
+    }
+
+    async fn contract(&self, ctx: &Context<'_>, id: Uuid) -> Result<Contract> {
+        let s = scope(ctx, Permission::ReadProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(contracts::get(db, &s, id).await.gql()?.into())
+    }
+
+    /// Active contracts whose renewal notice deadline or end comes within `withinDays`.
+    async fn contracts_expiring(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 90)] within_days: i64,
+    ) -> Result<Vec<Contract>> {
+        let s = scope(ctx, Permission::ReadProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(
+            contracts::expiring(db, &s, within_days, tenants::gdpr::paris_today())
+                .await
+                .gql()?
+                .into_iter()
+                .map(Contract::from)
+                .collect(),
+        )
+    }
+
+    /// The communes' parts of joint procurements.
+    async fn joint_shares(
+        &self,
+        ctx: &Context<'_>,
+        tenant_ids: Option<Vec<Uuid>>,
+    ) -> Result<Vec<JointShare>> {
+        let s = scope(ctx, Permission::ReadProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(contracts::shares(db, &s, tenant_ids)
+            .await
+            .gql()?
+            .into_iter()
+            .map(JointShare::from)
+            .collect())
+    }
+
+    /// Families (CPV class, category, year) whose total need reaches a threshold that each
+    /// contract stays under (R2121-4, R2121-6, R2121-7).
+    async fn splitting_alerts(
+        &self,
+        ctx: &Context<'_>,
+        tenant_ids: Option<Vec<Uuid>>,
+        year: Option<i32>,
+    ) -> Result<Vec<SplittingAlert>> {
+        let s = scope(ctx, Permission::ReadProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(splitting::tenant_alerts(db, &s, tenant_ids, year)
+            .await
+            .gql()?
+            .into_iter()
+            .map(SplittingAlert::from)
+            .collect())
+    }
+
+    /// Where could we save: families several communes of the organisation buy separately.
+    async fn joint_procurement_opportunities(
+        &self,
+        ctx: &Context<'_>,
+        organisation_id: Uuid,
+        year: Option<i32>,
+    ) -> Result<Vec<JointOpportunity>> {
+        let s = scope(ctx, Permission::ReadProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(
+            splitting::organisation_opportunities(db, &s, organisation_id, year)
+                .await
+                .gql()?
+                .into_iter()
+                .map(JointOpportunity::from)
+                .collect(),
+        )
+    }
+
+    /// The DECP 2.0.3 JSON of the contracts you can read (the essential data published on
+    /// the buyer's profile), narrowed to some tenants or to one organisation.
+    async fn decp_export(
+        &self,
+        ctx: &Context<'_>,
+        tenant_ids: Option<Vec<Uuid>>,
+        organisation_id: Option<Uuid>,
+    ) -> Result<DecpExport> {
+        let s = scope(ctx, Permission::ReadProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(decp::export(
+            db,
+            &s,
+            tenant_ids,
+            organisation_id,
+            tenants::gdpr::paris_today(),
+        )
+        .await
+        .gql()?
+        .into())
+    }
+}

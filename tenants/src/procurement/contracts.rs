@@ -1,0 +1,927 @@
+//! Contracts (marchés) of a tenant: their DECP description, contractors, amendments
+//! (modifications), renewals (reconductions) and joint-procurement shares (groupement de
+//! commandes, L2113-6 CCP): a contract carried by one tenant (the organisation's own, or a
+//! coordinating commune) for several communes, each share keyed by the member's tenant.
+use super::vocab::*;
+use super::{bad, cpv, suppliers, ProcurementError};
+use crate::audit::{self, Entry};
+use crate::entities::{proc_amendment, proc_contract, proc_contract_supplier, proc_share, tenant};
+use crate::tenancy::{AccessError, Permission, Scope};
+use chrono::{Months, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, ModelTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareInput {
+    pub tenant_id: Uuid,
+    pub amount_cents: i64,
+}
+
+/// What a client sends; closed lists as the DECP schema spells them.
+#[derive(Debug, Clone, Default)]
+pub struct ContractFields {
+    pub reference: String,
+    pub object: String,
+    pub nature: String,
+    pub category: String,
+    pub procedure: String,
+    pub techniques: Vec<String>,
+    pub execution_modalities: Vec<String>,
+    pub ccag: String,
+    pub price_form: String,
+    pub price_types: Vec<String>,
+    pub cpv: String,
+    pub estimated_cents: i64,
+    pub awarded_cents: Option<i64>,
+    pub lots: i32,
+    pub notified_on: Option<NaiveDate>,
+    pub duration_months: i32,
+    pub renewals: i32,
+    pub renewal_months: i32,
+    pub notice_days: i32,
+    pub place_code: String,
+    pub place_type: String,
+    pub social_considerations: Vec<String>,
+    pub environmental_considerations: Vec<String>,
+    pub subcontracting: bool,
+    pub supplier_ids: Vec<Uuid>,
+    pub shares: Vec<ShareInput>,
+    pub buyer_siret: Option<String>,
+    pub offers_received: Option<i32>,
+    pub innovative: bool,
+    pub advance_paid: bool,
+    pub operator_grouping: String,
+}
+
+pub(crate) struct Valid {
+    reference: String,
+    object: String,
+    nature: &'static str,
+    category: Category,
+    procedure: &'static str,
+    techniques: Vec<&'static str>,
+    execution_modalities: Vec<&'static str>,
+    ccag: &'static str,
+    price_form: &'static str,
+    price_types: Vec<&'static str>,
+    cpv: &'static str,
+    place_code: String,
+    place_type: &'static str,
+    social: Vec<&'static str>,
+    environmental: Vec<&'static str>,
+    buyer_siret: Option<crate::identifiers::Siret>,
+    operator_grouping: &'static str,
+}
+
+fn amount(field: &'static str, cents: i64) -> Result<i64, ProcurementError> {
+    if cents < 0 {
+        return Err(bad(field, "an amount in cents excluding VAT, not negative"));
+    }
+    Ok(cents)
+}
+
+fn months(field: &'static str, m: i32) -> Result<i32, ProcurementError> {
+    if m <= 0 {
+        return Err(bad(field, "a duration in months, at least 1"));
+    }
+    if m > 1200 {
+        return Err(bad(field, "at most 1200 months"));
+    }
+    Ok(m)
+}
+
+fn shares_sum(shares: &[ShareInput], awarded: Option<i64>) -> Result<(), ProcurementError> {
+    if shares.is_empty() {
+        return Ok(());
+    }
+    let Some(awarded) = awarded else {
+        return Err(bad(
+            "awardedCents",
+            "a joint procurement's shares divide the awarded amount: state it",
+        ));
+    };
+    let mut seen = vec![];
+    let mut total: i64 = 0;
+    for s in shares {
+        amount("shares", s.amount_cents)?;
+        if seen.contains(&s.tenant_id) {
+            return Err(bad("shares", "one share per commune"));
+        }
+        seen.push(s.tenant_id);
+        total = total
+            .checked_add(s.amount_cents)
+            .ok_or_else(|| bad("shares", "too large"))?;
+    }
+    if total != awarded {
+        return Err(bad(
+            "shares",
+            format!("the shares sum to {total} cents, the awarded amount is {awarded} cents"),
+        ));
+    }
+    Ok(())
+}
+
+impl ContractFields {
+    pub(crate) fn validate(&self) -> Result<Valid, ProcurementError> {
+        let reference = self.reference.trim().to_owned();
+        // DECP `id`: the buyer's reference, 1 to 16 characters.
+        if reference.is_empty() || reference.chars().count() > 16 {
+            return Err(bad(
+                "reference",
+                "the buyer's reference, 1 to 16 characters",
+            ));
+        }
+        let object = self.object.trim().to_owned();
+        if object.is_empty() {
+            return Err(bad("object", "what is bought?"));
+        }
+        let cpv = cpv::parse(&self.cpv).map_err(|e| bad("cpv", e.to_string()))?;
+        amount("estimatedCents", self.estimated_cents)?;
+        if let Some(a) = self.awarded_cents {
+            amount("awardedCents", a)?;
+        }
+        months("durationMonths", self.duration_months)?;
+        if self.lots < 1 {
+            return Err(bad("lots", "at least one lot (1 when not divided)"));
+        }
+        if self.renewals < 0 {
+            return Err(bad("renewals", "not negative"));
+        }
+        if self.renewals > 0 {
+            months("renewalMonths", self.renewal_months)?;
+        } else if self.renewal_months != 0 {
+            return Err(bad("renewalMonths", "only with renewals"));
+        }
+        if self.notice_days < 0 {
+            return Err(bad("noticeDays", "not negative"));
+        }
+        if let Some(n) = self.notified_on {
+            if n > super::super::gdpr::paris_today() {
+                return Err(bad("notifiedOn", "not in the future"));
+            }
+            if self.awarded_cents.is_none() {
+                return Err(bad(
+                    "awardedCents",
+                    "a notified contract has an awarded amount",
+                ));
+            }
+        }
+        let place_code = self.place_code.trim().to_owned();
+        if place_code.is_empty() {
+            return Err(bad("placeCode", "where is the contract executed?"));
+        }
+        shares_sum(&self.shares, self.awarded_cents)?;
+        if self.offers_received.is_some_and(|n| n < 1) {
+            return Err(bad("offersReceived", "at least one offer"));
+        }
+        let buyer_siret = match self.buyer_siret.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => Some(
+                crate::identifiers::Siret::parse(s)
+                    .map_err(|e| bad("buyerSiret", e.to_string()))?,
+            ),
+            _ => None,
+        };
+        Ok(Valid {
+            buyer_siret,
+            operator_grouping: one_of(
+                "operatorGrouping",
+                &self.operator_grouping,
+                OPERATOR_GROUPINGS,
+            )?,
+            reference,
+            object,
+            nature: one_of("nature", &self.nature, NATURES)?,
+            category: Category::parse("category", &self.category)?,
+            procedure: one_of("procedure", &self.procedure, PROCEDURES)?,
+            techniques: list_of("techniques", &self.techniques, TECHNIQUES)?,
+            execution_modalities: list_of(
+                "executionModalities",
+                &self.execution_modalities,
+                EXECUTION_MODALITIES,
+            )?,
+            ccag: one_of("ccag", &self.ccag, CCAGS)?,
+            price_form: one_of("priceForm", &self.price_form, PRICE_FORMS)?,
+            price_types: list_of("priceTypes", &self.price_types, PRICE_TYPES)?,
+            cpv: cpv.code,
+            place_code,
+            place_type: one_of("placeType", &self.place_type, PLACE_TYPES)?,
+            social: list_of("socialConsiderations", &self.social_considerations, SOCIAL)?,
+            environmental: list_of(
+                "environmentalConsiderations",
+                &self.environmental_considerations,
+                ENVIRONMENTAL,
+            )?,
+        })
+    }
+}
+
+/// A contract with what its amendments changed.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    pub row: proc_contract::Model,
+    pub supplier_ids: Vec<Uuid>,
+    pub amendments: Vec<proc_amendment::Model>,
+    /// The shares the reader's scope reaches.
+    pub shares: Vec<proc_share::Model>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Not notified yet.
+    Draft,
+    Active,
+    Expired,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Active => "active",
+            Status::Expired => "expired",
+        }
+    }
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, ProcurementError> {
+        [Status::Draft, Status::Active, Status::Expired]
+            .into_iter()
+            .find(|x| x.code() == s)
+            .ok_or_else(|| bad(field, "one of draft, active, expired"))
+    }
+}
+
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn add_months(d: NaiveDate, m: i32) -> NaiveDate {
+    d.checked_add_months(Months::new(m.max(0) as u32))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+impl Contract {
+    pub fn category(&self) -> Category {
+        Category::parse("category", &self.row.category).unwrap_or(Category::Services)
+    }
+    /// The awarded amount after the latest amendment that changed it.
+    pub fn awarded_cents(&self) -> Option<i64> {
+        self.amendments
+            .iter()
+            .rev()
+            .find_map(|a| a.awarded_cents)
+            .or(self.row.awarded_cents)
+    }
+    /// The firm duration after the latest amendment that changed it.
+    pub fn duration_months(&self) -> i32 {
+        self.amendments
+            .iter()
+            .rev()
+            .find_map(|a| a.duration_months)
+            .unwrap_or(self.row.duration_months)
+    }
+    /// Maximum duration, every renewal included (DECP `dureeMois`).
+    pub fn max_duration_months(&self) -> i32 {
+        self.duration_months() + self.row.renewals * self.row.renewal_months
+    }
+    /// The last day of the contract, every renewal included.
+    pub fn end_on(&self) -> Option<NaiveDate> {
+        self.row
+            .notified_on
+            .map(|n| add_months(n, self.max_duration_months()) - chrono::Duration::days(1))
+    }
+    /// The next period end where the buyer decides to renew or not, and the day by which it
+    /// must give notice: (period end, notice deadline).
+    pub fn next_renewal(&self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let n = self.row.notified_on?;
+        (0..self.row.renewals)
+            .map(|k| {
+                add_months(n, self.duration_months() + k * self.row.renewal_months)
+                    - chrono::Duration::days(1)
+            })
+            .find(|end| *end - chrono::Duration::days(i64::from(self.row.notice_days)) >= today)
+            .map(|end| {
+                (
+                    end,
+                    end - chrono::Duration::days(i64::from(self.row.notice_days)),
+                )
+            })
+    }
+    pub fn status(&self, today: NaiveDate) -> Status {
+        match self.end_on() {
+            None => Status::Draft,
+            Some(end) if end < today => Status::Expired,
+            Some(_) => Status::Active,
+        }
+    }
+}
+
+fn edit_scope(scope: &Scope) -> Result<(), ProcurementError> {
+    if scope.permission() != Permission::EditProcurement {
+        return Err(AccessError::Forbidden(Permission::EditProcurement).into());
+    }
+    Ok(())
+}
+
+async fn insert_shares(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    row: &proc_contract::Model,
+    shares: &[ShareInput],
+) -> Result<(), ProcurementError> {
+    for s in shares {
+        // Every member is a tenant of the same organisation, within the caller's reach.
+        let member = scope
+            .find::<tenant::Entity>()
+            .filter(tenant::Column::Id.eq(s.tenant_id))
+            .one(txn)
+            .await?
+            .ok_or(AccessError::NotFound)?;
+        if member.organisation_id != row.organisation_id {
+            return Err(bad(
+                "shares",
+                "members of a joint procurement share one organisation",
+            ));
+        }
+        proc_share::ActiveModel {
+            contract_id: Set(row.id),
+            tenant_id: Set(member.id),
+            organisation_id: Set(member.organisation_id),
+            amount_cents: Set(s.amount_cents),
+            reference: Set(row.reference.clone()),
+            object: Set(row.object.clone()),
+            cpv: Set(row.cpv.clone()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn set_contractors(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    row: &proc_contract::Model,
+    supplier_ids: &[Uuid],
+    field: &'static str,
+) -> Result<Vec<Uuid>, ProcurementError> {
+    let found =
+        suppliers::of_organisation(txn, scope, row.organisation_id, supplier_ids, field).await?;
+    for old in scope
+        .find::<proc_contract_supplier::Entity>()
+        .filter(proc_contract_supplier::Column::ContractId.eq(row.id))
+        .all(txn)
+        .await?
+    {
+        old.delete(txn).await?;
+    }
+    for s in &found {
+        proc_contract_supplier::ActiveModel {
+            contract_id: Set(row.id),
+            supplier_id: Set(s.id),
+            organisation_id: Set(row.organisation_id),
+            tenant_id: Set(row.tenant_id),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(found.into_iter().map(|s| s.id).collect())
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    f: ContractFields,
+) -> Result<Contract, ProcurementError> {
+    edit_scope(scope)?;
+    f.validate()?;
+    let txn = scope.begin(db).await?;
+    let t = scope
+        .find::<tenant::Entity>()
+        .filter(tenant::Column::Id.eq(tenant_id))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let row = insert(&txn, scope, &t, &f, "createContract").await?;
+    txn.commit().await?;
+    let mut c = load(db, scope, vec![row]).await?;
+    Ok(c.remove(0))
+}
+
+/// Validates and inserts a contract of tenant `t` in `txn`, with its contractors and shares,
+/// audited as `operation`.
+pub(crate) async fn insert(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    t: &tenant::Model,
+    f: &ContractFields,
+    operation: &'static str,
+) -> Result<proc_contract::Model, ProcurementError> {
+    let v = f.validate()?;
+    if let Some(s) = &v.buyer_siret {
+        if s.siren() != t.siren {
+            return Err(bad(
+                "buyerSiret",
+                format!("an establishment of the buyer (SIREN {})", t.siren),
+            ));
+        }
+    }
+    if scope
+        .find::<proc_contract::Entity>()
+        .filter(proc_contract::Column::TenantId.eq(t.id))
+        .filter(proc_contract::Column::Reference.eq(v.reference.clone()))
+        .one(txn)
+        .await?
+        .is_some()
+    {
+        return Err(ProcurementError::Conflict(format!(
+            "this tenant already has a contract {}",
+            v.reference
+        )));
+    }
+    let now = Utc::now();
+    let row = proc_contract::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(t.organisation_id),
+        tenant_id: Set(t.id),
+        reference: Set(v.reference),
+        object: Set(v.object),
+        nature: Set(v.nature.to_owned()),
+        category: Set(v.category.code().to_owned()),
+        procedure: Set(v.procedure.to_owned()),
+        techniques: Set(json!(v.techniques)),
+        execution_modalities: Set(json!(v.execution_modalities)),
+        ccag: Set(v.ccag.to_owned()),
+        price_form: Set(v.price_form.to_owned()),
+        price_types: Set(json!(v.price_types)),
+        cpv: Set(v.cpv.to_owned()),
+        estimated_cents: Set(f.estimated_cents),
+        awarded_cents: Set(f.awarded_cents),
+        lots: Set(f.lots),
+        notified_on: Set(f.notified_on),
+        duration_months: Set(f.duration_months),
+        renewals: Set(f.renewals),
+        renewal_months: Set(f.renewal_months),
+        notice_days: Set(f.notice_days),
+        place_code: Set(v.place_code),
+        place_type: Set(v.place_type.to_owned()),
+        social_considerations: Set(json!(v.social)),
+        environmental_considerations: Set(json!(v.environmental)),
+        subcontracting: Set(f.subcontracting),
+        joint: Set(!f.shares.is_empty()),
+        initial_supplier_ids: Set(json!([])),
+        buyer_siret: Set(v.buyer_siret.map(|s| s.to_string())),
+        offers_received: Set(f.offers_received),
+        innovative: Set(f.innovative),
+        advance_paid: Set(f.advance_paid),
+        operator_grouping: Set(v.operator_grouping.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    let supplier_ids = set_contractors(txn, scope, &row, &f.supplier_ids, "supplierIds").await?;
+    let mut with_initial: proc_contract::ActiveModel = row.into();
+    with_initial.initial_supplier_ids = Set(json!(supplier_ids));
+    let row = with_initial.update(txn).await?;
+    insert_shares(txn, scope, &row, &f.shares).await?;
+    audit::record(
+        txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation,
+            before: None,
+            after: Some(json!({
+                "id": row.id, "reference": row.reference, "cpv": row.cpv,
+                "estimatedCents": row.estimated_cents, "awardedCents": row.awarded_cents,
+                "suppliers": supplier_ids,
+                "shares": f.shares.iter().map(|s| json!({"tenantId": s.tenant_id, "amountCents": s.amount_cents})).collect::<Vec<_>>(),
+            })),
+        },
+    )
+    .await?;
+    Ok(row)
+}
+
+pub struct AmendmentInput {
+    pub signed_on: NaiveDate,
+    pub object: String,
+    pub awarded_cents: Option<i64>,
+    pub duration_months: Option<i32>,
+    pub supplier_ids: Option<Vec<Uuid>>,
+    /// Required when the amount of a joint procurement changes.
+    pub shares: Option<Vec<ShareInput>>,
+}
+
+pub async fn amend(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    contract_id: Uuid,
+    a: AmendmentInput,
+) -> Result<Contract, ProcurementError> {
+    edit_scope(scope)?;
+    if let Some(c) = a.awarded_cents {
+        amount("awardedCents", c)?;
+    }
+    if let Some(m) = a.duration_months {
+        months("durationMonths", m)?;
+    }
+    if a.awarded_cents.is_none() && a.duration_months.is_none() && a.supplier_ids.is_none() {
+        return Err(bad(
+            "awardedCents",
+            "an amendment changes the amount, the duration or the contractors",
+        ));
+    }
+    let txn = scope.begin(db).await?;
+    let row = scope
+        .find::<proc_contract::Entity>()
+        .filter(proc_contract::Column::Id.eq(contract_id))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let Some(notified) = row.notified_on else {
+        return Err(bad("signedOn", "the contract is not notified yet"));
+    };
+    if a.signed_on < notified {
+        return Err(bad(
+            "signedOn",
+            format!("an amendment comes after the notification ({notified})"),
+        ));
+    }
+    if a.signed_on > super::super::gdpr::paris_today() {
+        return Err(bad("signedOn", "not in the future"));
+    }
+    let before = json!({"awardedCents": row.awarded_cents, "durationMonths": row.duration_months});
+    if row.joint {
+        match (&a.awarded_cents, &a.shares) {
+            (Some(total), Some(shares)) => shares_sum(shares, Some(*total))?,
+            (Some(_), None) => {
+                return Err(bad(
+                    "shares",
+                    "the amount of a joint procurement changes with its shares",
+                ))
+            }
+            (None, Some(_)) => return Err(bad("shares", "shares change with the amount")),
+            (None, None) => {}
+        }
+    } else if a.shares.as_ref().is_some_and(|s| !s.is_empty()) {
+        return Err(bad("shares", "this contract is not a joint procurement"));
+    }
+    if let Some(ids) = &a.supplier_ids {
+        set_contractors(&txn, scope, &row, ids, "supplierIds").await?;
+    }
+    if let (true, Some(shares)) = (row.joint, &a.shares) {
+        let existing = scope
+            .find::<proc_share::Entity>()
+            .filter(proc_share::Column::ContractId.eq(row.id))
+            .all(&txn)
+            .await?;
+        for s in existing {
+            s.delete(&txn).await?;
+        }
+        insert_shares(&txn, scope, &row, shares).await?;
+    }
+    let am = proc_amendment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(row.organisation_id),
+        tenant_id: Set(row.tenant_id),
+        contract_id: Set(row.id),
+        signed_on: Set(a.signed_on),
+        object: Set(a.object.trim().to_owned()),
+        awarded_cents: Set(a.awarded_cents),
+        duration_months: Set(a.duration_months),
+        supplier_ids: Set(a.supplier_ids.as_ref().map(|v| json!(v))),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let mut up: proc_contract::ActiveModel = row.clone().into();
+    up.updated_at = Set(Utc::now());
+    let row = up.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "amendContract",
+            before: Some(before),
+            after: Some(json!({
+                "amendment": am.id, "signedOn": am.signed_on, "awardedCents": am.awarded_cents,
+                "durationMonths": am.duration_months, "suppliers": am.supplier_ids,
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let mut c = load(db, scope, vec![row]).await?;
+    Ok(c.remove(0))
+}
+
+/// Adds contractors, amendments and shares to rows read within the scope.
+async fn load(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    rows: Vec<proc_contract::Model>,
+) -> Result<Vec<Contract>, ProcurementError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let txn = scope.begin(db).await?;
+    let mut sup: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for l in scope
+        .find::<proc_contract_supplier::Entity>()
+        .filter(proc_contract_supplier::Column::ContractId.is_in(ids.clone()))
+        .all(&txn)
+        .await?
+    {
+        sup.entry(l.contract_id).or_default().push(l.supplier_id);
+    }
+    let mut ams: HashMap<Uuid, Vec<proc_amendment::Model>> = HashMap::new();
+    for a in scope
+        .find::<proc_amendment::Entity>()
+        .filter(proc_amendment::Column::ContractId.is_in(ids.clone()))
+        .order_by_asc(proc_amendment::Column::SignedOn)
+        .order_by_asc(proc_amendment::Column::CreatedAt)
+        .all(&txn)
+        .await?
+    {
+        ams.entry(a.contract_id).or_default().push(a);
+    }
+    let mut shares: HashMap<Uuid, Vec<proc_share::Model>> = HashMap::new();
+    for s in scope
+        .find::<proc_share::Entity>()
+        .filter(proc_share::Column::ContractId.is_in(ids))
+        .all(&txn)
+        .await?
+    {
+        shares.entry(s.contract_id).or_default().push(s);
+    }
+    txn.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut supplier_ids = sup.remove(&row.id).unwrap_or_default();
+            supplier_ids.sort();
+            Contract {
+                supplier_ids,
+                amendments: ams.remove(&row.id).unwrap_or_default(),
+                shares: shares.remove(&row.id).unwrap_or_default(),
+                row,
+            }
+        })
+        .collect())
+}
+
+pub async fn get(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<Contract, ProcurementError> {
+    let txn = scope.begin(db).await?;
+    let row = scope
+        .find::<proc_contract::Entity>()
+        .filter(proc_contract::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    txn.commit().await?;
+    let mut c = load(db, scope, vec![row]).await?;
+    Ok(c.remove(0))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContractFilter {
+    pub tenant_ids: Option<Vec<Uuid>>,
+    pub status: Option<Status>,
+    /// CPV class (first four digits) or any prefix of a code.
+    pub cpv_prefix: Option<String>,
+    pub supplier_id: Option<Uuid>,
+    pub joint: Option<bool>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// Contracts within the scope (filters are computed on what the amendments made of them).
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &ContractFilter,
+    today: NaiveDate,
+) -> Result<Vec<Contract>, ProcurementError> {
+    if let Some(p) = &f.cpv_prefix {
+        if p.is_empty() || p.len() > 8 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad(
+                "cpvPrefix",
+                "1 to 8 digits, e.g. a CPV class such as 7226",
+            ));
+        }
+    }
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<proc_contract::Entity>();
+    if let Some(ids) = &f.tenant_ids {
+        q = q.filter(proc_contract::Column::TenantId.is_in(ids.clone()));
+    }
+    if let Some(p) = &f.cpv_prefix {
+        q = q.filter(proc_contract::Column::Cpv.starts_with(p.as_str()));
+    }
+    if let Some(j) = f.joint {
+        q = q.filter(proc_contract::Column::Joint.eq(j));
+    }
+    let rows = q
+        .order_by_asc(proc_contract::Column::Reference)
+        .order_by_asc(proc_contract::Column::Id)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    let all = load(db, scope, rows).await?;
+    Ok(all
+        .into_iter()
+        .filter(|c| f.status.is_none_or(|s| c.status(today) == s))
+        .filter(|c| f.supplier_id.is_none_or(|s| c.supplier_ids.contains(&s)))
+        .skip(f.offset as usize)
+        .take(f.limit as usize)
+        .collect())
+}
+
+/// Active contracts whose renewal notice deadline or end falls within `within_days` of today.
+pub async fn expiring(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    within_days: i64,
+    today: NaiveDate,
+) -> Result<Vec<Contract>, ProcurementError> {
+    if !(0..=3660).contains(&within_days) {
+        return Err(bad("withinDays", "0 to 3660 days"));
+    }
+    let horizon = today + chrono::Duration::days(within_days);
+    let f = ContractFilter {
+        status: Some(Status::Active),
+        limit: u64::MAX,
+        ..Default::default()
+    };
+    let mut v: Vec<(NaiveDate, Contract)> = list(db, scope, &f, today)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let notice = c.next_renewal(today).map(|(_, d)| d);
+            let first = [notice, c.end_on()]
+                .into_iter()
+                .flatten()
+                .filter(|d| *d >= today && *d <= horizon)
+                .min()?;
+            Some((first, c))
+        })
+        .collect();
+    v.sort_by_key(|(d, c)| (*d, c.row.id));
+    Ok(v.into_iter().map(|(_, c)| c).collect())
+}
+
+/// The joint-procurement shares the scope reaches: each member commune sees its part.
+pub async fn shares(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+) -> Result<Vec<proc_share::Model>, ProcurementError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<proc_share::Entity>();
+    if let Some(ids) = tenant_ids {
+        q = q.filter(proc_share::Column::TenantId.is_in(ids));
+    }
+    let rows = q
+        .order_by_asc(proc_share::Column::Reference)
+        .order_by_asc(proc_share::Column::TenantId)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("test data")
+    }
+
+    fn contract(notified: Option<NaiveDate>, duration: i32, renewals: i32, every: i32) -> Contract {
+        Contract {
+            row: proc_contract::Model {
+                id: Uuid::nil(),
+                organisation_id: Uuid::nil(),
+                tenant_id: Uuid::nil(),
+                reference: "2025-01".into(),
+                object: "x".into(),
+                nature: "Marché".into(),
+                category: "services".into(),
+                procedure: "Procédure adaptée".into(),
+                techniques: json!(["Sans objet"]),
+                execution_modalities: json!(["Sans objet"]),
+                ccag: "Pas de CCAG".into(),
+                price_form: "Forfaitaire".into(),
+                price_types: json!(["Définitif ferme"]),
+                cpv: "72267000".into(),
+                estimated_cents: 1,
+                awarded_cents: Some(1),
+                lots: 1,
+                notified_on: notified,
+                duration_months: duration,
+                renewals,
+                renewal_months: every,
+                notice_days: 90,
+                place_code: "60159".into(),
+                place_type: "Code commune".into(),
+                social_considerations: json!([]),
+                environmental_considerations: json!([]),
+                subcontracting: false,
+                joint: false,
+                initial_supplier_ids: json!([]),
+                buyer_siret: None,
+                offers_received: None,
+                innovative: false,
+                advance_paid: false,
+                operator_grouping: "Pas de groupement".into(),
+                created_at: Utc::now(),
+                updated_at: Utc::now(),
+            },
+            supplier_ids: vec![],
+            amendments: vec![],
+            shares: vec![],
+        }
+    }
+
+    #[test]
+    fn end_renewals_and_status() {
+        let c = contract(Some(d(2025, 1, 15)), 12, 2, 12);
+        assert_eq!(c.max_duration_months(), 36);
+        assert_eq!(c.end_on(), Some(d(2028, 1, 14)));
+        // First period ends 2026-01-14; notice 90 days before.
+        assert_eq!(
+            c.next_renewal(d(2025, 6, 1)),
+            Some((d(2026, 1, 14), d(2025, 10, 16)))
+        );
+        // Once that deadline has passed, the next period counts.
+        assert_eq!(
+            c.next_renewal(d(2025, 10, 17)),
+            Some((d(2027, 1, 14), d(2026, 10, 16)))
+        );
+        assert_eq!(c.next_renewal(d(2026, 10, 17)), None);
+        assert_eq!(c.status(d(2028, 1, 14)), Status::Active);
+        assert_eq!(c.status(d(2028, 1, 15)), Status::Expired);
+        assert_eq!(
+            contract(None, 12, 0, 0).status(d(2025, 1, 1)),
+            Status::Draft
+        );
+    }
+
+    #[test]
+    fn shares_must_sum_to_the_awarded_amount() {
+        let t1 = Uuid::from_u128(1);
+        let t2 = Uuid::from_u128(2);
+        let s = |a, b| {
+            vec![
+                ShareInput {
+                    tenant_id: t1,
+                    amount_cents: a,
+                },
+                ShareInput {
+                    tenant_id: t2,
+                    amount_cents: b,
+                },
+            ]
+        };
+        assert!(shares_sum(&s(60, 40), Some(100)).is_ok());
+        assert!(matches!(
+            shares_sum(&s(60, 39), Some(100)),
+            Err(ProcurementError::BadInput {
+                field: "shares",
+                ..
+            })
+        ));
+        assert!(matches!(
+            shares_sum(&s(120, -20), Some(100)),
+            Err(ProcurementError::BadInput {
+                field: "shares",
+                ..
+            })
+        ));
+        assert!(matches!(
+            shares_sum(&s(60, 40), None),
+            Err(ProcurementError::BadInput {
+                field: "awardedCents",
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,370 @@
+//! CSV import of an existing contract list, the way communes hold them today (a spreadsheet
+//! saved as CSV: `;`-separated, UTF-8, one header line). Every row is checked first; when one
+//! is rejected nothing is imported, and the report says which rows and why. A dry run only
+//! checks. Suppliers are found or recorded organisation-wide by their SIRET.
+//!
+//! Columns (header names, any order; the last three may be empty):
+//! `reference;objet;categorie;procedure;cpv;montant_estime;montant_attribue;date_notification;
+//! duree_mois;lieu;forme_prix;titulaire_siret;titulaire_nom`. Amounts are euros HT
+//! (`12 345,67` or `12345.67`), dates `AAAA-MM-JJ` or `JJ/MM/AAAA`.
+use super::contracts::{self, ContractFields};
+use super::{suppliers, vocab, ProcurementError};
+use crate::entities::tenant;
+use crate::tenancy::{AccessError, Permission, Scope};
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+pub const COLUMNS: &[&str] = &[
+    "reference",
+    "objet",
+    "categorie",
+    "procedure",
+    "cpv",
+    "montant_estime",
+    "montant_attribue",
+    "date_notification",
+    "duree_mois",
+    "lieu",
+    "forme_prix",
+    "titulaire_siret",
+    "titulaire_nom",
+];
+const OPTIONAL: &[&str] = &["date_notification", "titulaire_siret", "titulaire_nom"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// 1-based line of the file (the header is line 1).
+    pub line: usize,
+    pub reference: String,
+    /// The CSV column, or the field the rule is about.
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub imported: usize,
+    pub contract_ids: Vec<Uuid>,
+    pub rejected: Vec<Rejection>,
+}
+
+/// A record of a CSV file and the line it starts on.
+pub type Record = (usize, Vec<String>);
+
+/// Splits CSV text into records: `;` separators, `"` quoting with `""` escapes, CRLF or LF.
+/// An error carries the line where the faulty record starts.
+pub fn parse_csv(text: &str) -> Result<Vec<Record>, (usize, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut records = vec![];
+    let mut field = String::new();
+    let mut record = vec![];
+    let mut in_quotes = false;
+    let mut line = 1;
+    let mut start = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, in_quotes) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', true) => in_quotes = false,
+            ('"', false) if field.is_empty() => in_quotes = true,
+            (';', false) => record.push(std::mem::take(&mut field)),
+            ('\r', false) if chars.peek() == Some(&'\n') => {}
+            ('\n', false) => {
+                record.push(std::mem::take(&mut field));
+                if record.iter().any(|f| !f.trim().is_empty()) {
+                    records.push((start, std::mem::take(&mut record)));
+                } else {
+                    record.clear();
+                }
+                line += 1;
+                start = line;
+            }
+            ('\n', true) => {
+                line += 1;
+                field.push('\n');
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    if in_quotes {
+        return Err((start, "unterminated quoted field".into()));
+    }
+    record.push(field);
+    if record.iter().any(|f| !f.trim().is_empty()) {
+        records.push((start, record));
+    }
+    Ok(records)
+}
+
+/// "12 345,67", "12345.67", "12345" (euros) -> cents.
+fn euros_to_cents(s: &str) -> Result<i64, String> {
+    let compact: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}' && *c != '€')
+        .collect::<String>()
+        .replace(',', ".");
+    let (int, frac) = compact.split_once('.').unwrap_or((&compact, ""));
+    let negative = int.starts_with('-');
+    let int = int.trim_start_matches('-');
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(format!("{s:?} is not an amount in euros"));
+    }
+    let cents = int
+        .parse::<i64>()
+        .ok()
+        .and_then(|e| e.checked_mul(100))
+        .and_then(|c| c.checked_add(format!("{frac:0<2}").parse::<i64>().unwrap_or(0)))
+        .ok_or_else(|| format!("{s:?} is too large"))?;
+    Ok(if negative { -cents } else { cents })
+}
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d/%m/%Y"))
+        .map_err(|_| format!("{s:?}: a date as AAAA-MM-JJ or JJ/MM/AAAA"))
+}
+
+/// CSV column of a domain field, so the report names what the commune sees.
+fn column_of(field: &str) -> &str {
+    match field {
+        "object" => "objet",
+        "category" => "categorie",
+        "estimatedCents" => "montant_estime",
+        "awardedCents" => "montant_attribue",
+        "notifiedOn" => "date_notification",
+        "durationMonths" => "duree_mois",
+        "placeCode" => "lieu",
+        "priceForm" => "forme_prix",
+        "identifier" => "titulaire_siret",
+        "name" => "titulaire_nom",
+        other => other,
+    }
+}
+
+struct Row {
+    line: usize,
+    fields: ContractFields,
+    supplier: Option<(String, String)>,
+}
+
+pub async fn import_csv(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    csv: &str,
+    dry_run: bool,
+) -> Result<ImportReport, ProcurementError> {
+    if scope.permission() != Permission::EditProcurement {
+        return Err(AccessError::Forbidden(Permission::EditProcurement).into());
+    }
+    // The tenant first: a foreign one is not found, whatever the file holds.
+    let txn = scope.begin(db).await?;
+    let t = scope
+        .find::<tenant::Entity>()
+        .filter(tenant::Column::Id.eq(tenant_id))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    txn.commit().await?;
+    let records =
+        parse_csv(csv).map_err(|(line, m)| super::bad("csv", format!("line {line}: {m}")))?;
+    let Some(((_, header), body)) = records.split_first() else {
+        return Err(super::bad("csv", "the file is empty"));
+    };
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let missing: Vec<&&str> = COLUMNS
+        .iter()
+        .filter(|c| !OPTIONAL.contains(c) && !header.iter().any(|h| h == *c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(super::bad("csv", format!("missing columns: {missing:?}")));
+    }
+    let mut report = ImportReport {
+        rows: body.len(),
+        ..Default::default()
+    };
+    let mut rows = vec![];
+    let mut seen: HashSet<String> = HashSet::new();
+    for (line, rec) in body {
+        let get = |c: &str| -> String {
+            header
+                .iter()
+                .position(|h| h == c)
+                .and_then(|i| rec.get(i))
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let reference = get("reference");
+        let reject = |field: &str, message: String| Rejection {
+            line: *line,
+            reference: reference.clone(),
+            field: field.to_owned(),
+            message,
+        };
+        let parsed = (|| -> Result<Row, Rejection> {
+            let estimated =
+                euros_to_cents(&get("montant_estime")).map_err(|m| reject("montant_estime", m))?;
+            let awarded = match get("montant_attribue").as_str() {
+                "" => None,
+                s => Some(euros_to_cents(s).map_err(|m| reject("montant_attribue", m))?),
+            };
+            let notified = match get("date_notification").as_str() {
+                "" => None,
+                s => Some(date(s).map_err(|m| reject("date_notification", m))?),
+            };
+            let duration = get("duree_mois")
+                .parse::<i32>()
+                .map_err(|_| reject("duree_mois", "a whole number of months".into()))?;
+            let place = get("lieu");
+            let supplier = match get("titulaire_siret").as_str() {
+                "" => None,
+                s => {
+                    let id = suppliers::normalise_identifier("SIRET", s)
+                        .map_err(|e| reject("titulaire_siret", e.to_string()))?;
+                    let name = get("titulaire_nom");
+                    if name.is_empty() {
+                        return Err(reject("titulaire_nom", "the contractor's name".into()));
+                    }
+                    Some((id, name))
+                }
+            };
+            let fields = ContractFields {
+                reference: reference.clone(),
+                object: get("objet"),
+                nature: "Marché".into(),
+                category: get("categorie").to_lowercase(),
+                procedure: get("procedure"),
+                techniques: vec!["Sans objet".into()],
+                execution_modalities: vec!["Sans objet".into()],
+                ccag: "Pas de CCAG".into(),
+                price_form: get("forme_prix"),
+                price_types: vec!["Définitif ferme".into()],
+                cpv: get("cpv"),
+                estimated_cents: estimated,
+                awarded_cents: awarded,
+                lots: 1,
+                notified_on: notified,
+                duration_months: duration,
+                renewals: 0,
+                renewal_months: 0,
+                notice_days: 0,
+                place_type: if place.len() == 2 {
+                    "Code département".into()
+                } else {
+                    "Code commune".into()
+                },
+                place_code: place,
+                social_considerations: vec!["Pas de considération sociale".into()],
+                environmental_considerations: vec!["Pas de considération environnementale".into()],
+                subcontracting: false,
+                supplier_ids: vec![],
+                shares: vec![],
+                buyer_siret: None,
+                offers_received: None,
+                innovative: false,
+                advance_paid: false,
+                operator_grouping: vocab::OPERATOR_GROUPINGS[2].into(),
+            };
+            if let Err(e) = fields.validate() {
+                return Err(match e {
+                    ProcurementError::BadInput { field, message } => {
+                        reject(column_of(field), message)
+                    }
+                    other => reject("reference", other.to_string()),
+                });
+            }
+            if !seen.insert(fields.reference.trim().to_owned()) {
+                return Err(reject("reference", "twice in the file".into()));
+            }
+            Ok(Row {
+                line: *line,
+                fields,
+                supplier,
+            })
+        })();
+        match parsed {
+            Ok(r) => rows.push(r),
+            Err(r) => report.rejected.push(r),
+        }
+    }
+    if !report.rejected.is_empty() || dry_run {
+        return Ok(report);
+    }
+    // Everything or nothing: one transaction.
+    let txn = scope.begin(db).await?;
+    let mut supplier_ids: HashMap<String, Uuid> = HashMap::new();
+    for mut r in rows {
+        if let Some((siret, name)) = r.supplier.take() {
+            let id = match supplier_ids.get(&siret) {
+                Some(id) => *id,
+                None => {
+                    let (s, _) =
+                        suppliers::find_or_insert(&txn, scope, &t, "SIRET", siret.clone(), name)
+                            .await?;
+                    supplier_ids.insert(siret, s.id);
+                    s.id
+                }
+            };
+            r.fields.supplier_ids = vec![id];
+        }
+        match contracts::insert(&txn, scope, &t, &r.fields, "importContract").await {
+            Ok(row) => report.contract_ids.push(row.id),
+            Err(ProcurementError::Conflict(m)) => {
+                report.rejected.push(Rejection {
+                    line: r.line,
+                    reference: r.fields.reference.clone(),
+                    field: "reference".into(),
+                    message: m,
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !report.rejected.is_empty() {
+        txn.rollback().await?;
+        report.contract_ids.clear();
+        return Ok(report);
+    }
+    txn.commit().await?;
+    report.imported = report.contract_ids.len();
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_records_quotes_and_lines() {
+        let r = parse_csv("\u{feff}a;b\r\n\"x;1\";\"dit \"\"bonjour\"\"\"\n\n\"multi\nligne\";z")
+            .expect("csv");
+        assert_eq!(r[0], (1, vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(
+            r[1],
+            (2, vec!["x;1".to_owned(), "dit \"bonjour\"".to_owned()])
+        );
+        assert_eq!(r[2], (4, vec!["multi\nligne".to_owned(), "z".to_owned()]));
+        assert!(parse_csv("a;\"b").is_err());
+    }
+
+    #[test]
+    fn french_amounts() {
+        assert_eq!(euros_to_cents("12 345,67"), Ok(1_234_567));
+        assert_eq!(euros_to_cents("12345.6"), Ok(1_234_560));
+        assert_eq!(euros_to_cents("40 000 €"), Ok(4_000_000));
+        assert_eq!(euros_to_cents("-5"), Ok(-500));
+        assert!(euros_to_cents("1,234").is_err());
+        assert!(euros_to_cents("douze").is_err());
+        assert!(euros_to_cents("").is_err());
+    }
+}

@@ -1,0 +1,42 @@
+//! Public procurement (commande publique): contracts with their contractors, amendments and
+//! joint-procurement shares, suppliers shared by an organisation, CPV codes, the dated
+//! thresholds of the Code de la commande publique, and anti-splitting alerts.
+pub mod contracts;
+pub mod cpv;
+pub mod decp;
+pub mod demo;
+pub mod import;
+pub mod splitting;
+pub mod suppliers;
+pub mod thresholds;
+pub mod vocab;
+
+use crate::audit::AuditError;
+use crate::tenancy::AccessError;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProcurementError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> ProcurementError {
+    ProcurementError::BadInput {
+        field,
+        message: message.into(),
+    }
+}

@@ -1,0 +1,206 @@
+//! DECP 2.0.3 export: valid against the official JSON Schema, enumerations as the schema spells
+//! them, amendments as `modifications`, incomplete contracts listed as skipped.
+use integration_tests::*;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// `../shared/data/decp/schema_decp_v2.0.3.json`, from the workspace or from this crate.
+fn decp_schema() -> Value {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [
+        here.join("../../shared/data/decp/schema_decp_v2.0.3.json"),
+        here.join("../shared/data/decp/schema_decp_v2.0.3.json"),
+        here.join("../../../shared/data/decp/schema_decp_v2.0.3.json"),
+    ];
+    let path = candidates
+        .iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("DECP schema not found in {candidates:?}"));
+    serde_json::from_str(&std::fs::read_to_string(path).expect("schema readable"))
+        .expect("schema is JSON")
+}
+
+fn errors(schema: &Value, doc: &Value) -> Vec<String> {
+    let v = jsonschema::validator_for(schema).expect("schema compiles");
+    v.iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+/// A SIRET (Luhn) of an establishment of `siren`.
+fn siret_of(siren: &str) -> String {
+    (10..100)
+        .map(|nic| format!("{siren}000{nic:02}"))
+        .find(|s| tenants::identifiers::Siret::parse(s).is_ok())
+        .expect("a NIC with a valid key")
+}
+
+#[tokio::test]
+async fn the_decp_export_is_valid_against_the_official_schema() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($a: UUID!, $b: UUID!) { a: tenant(id: $a) { siren } b: tenant(id: $b) { siren } }",
+            json!({"a": fx.tenant_a1, "b": fx.tenant_a2}),
+        )
+        .await;
+    let buyer_a1 = siret_of(data(&r)["a"]["siren"].as_str().expect("test data"));
+    let buyer_a2 = siret_of(data(&r)["b"]["siren"].as_str().expect("test data"));
+    let p = app
+        .procurement_objects(&fx.org_admin_a, fx.tenant_a1, &[fx.tenant_a1, fx.tenant_a2])
+        .await;
+    let foreign_vat = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($t: UUID!) { createSupplier(input: {tenantId: $t, idType: \"TVA\", identifier: \"BE0123456749\", name: \"Belgian Roads NV\"}) { id } }",
+            json!({"t": fx.tenant_a2}),
+        )
+        .await;
+    let vat_id = data(&foreign_vat)["createSupplier"]["id"].clone();
+    let contract = |tenant, reference: &str, buyer: &str, notified: &str| {
+        let app = &app;
+        let caller = fx.org_admin_a.clone();
+        let (reference, buyer, notified) =
+            (reference.to_owned(), buyer.to_owned(), notified.to_owned());
+        let vat_id = vat_id.clone();
+        async move {
+            app.gql(
+                &caller,
+                &format!(r#"mutation($t: UUID!, $b: String!, $s: [UUID!]!) {{ createContract(tenantId: $t, input: {{
+                    reference: "{reference}", object: "Réfection de la voirie rue de Paris", category: "travaux",
+                    procedure: "Appel d'offres ouvert", techniques: ["Accord-cadre"], executionModalities: ["Bons de commande"],
+                    ccag: "Travaux", priceForm: "Unitaire", priceTypes: ["Définitif révisable"], cpv: "45233140-2",
+                    estimatedCents: 45000000, awardedCents: 43210055, notifiedOn: {notified}, durationMonths: 24,
+                    placeCode: "60382", socialConsiderations: ["Clause sociale"],
+                    environmentalConsiderations: ["Critère environnemental", "Clause environnementale"],
+                    subcontracting: true, buyerSiret: $b, offersReceived: 4, operatorGrouping: "Solidaire", supplierIds: $s}}) {{ id }} }}"#),
+                json!({"t": tenant, "b": buyer, "s": [vat_id]}),
+            )
+            .await
+        }
+    };
+    // The buyer's SIRET must be one of the tenant's own establishments.
+    let r = contract(fx.tenant_a2, "VOI-X", &buyer_a1, "\"2025-06-02\"").await;
+    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"));
+    assert_eq!(r["errors"][0]["extensions"]["field"], "buyerSiret");
+    let r = contract(fx.tenant_a2, "VOI-2025-1", &buyer_a2, "\"2025-06-02\"").await;
+    let roads = data(&r)["createContract"]["id"].clone();
+    // Amended: new amount and duration, then new contractors.
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($c: UUID!) {
+               a1: amendContract(contractId: $c, input: {signedOn: \"2025-09-01\", awardedCents: 47000000, durationMonths: 30}) { id }
+             }",
+            json!({"c": roads}),
+        )
+        .await;
+    data(&r);
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($c: UUID!, $s: [UUID!]!) { amendContract(contractId: $c, input: {signedOn: \"2025-10-01\", supplierIds: $s}) { supplierIds } }",
+            json!({"c": roads, "s": [p.supplier]}),
+        )
+        .await;
+    assert_eq!(
+        data(&r)["amendContract"]["supplierIds"],
+        json!([p.supplier])
+    );
+    // A draft (not notified) is skipped, with why.
+    let r = contract(fx.tenant_a1, "VOI-DRAFT", &buyer_a1, "null").await;
+    data(&r);
+
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($o: UUID!) { decpExport(organisationId: $o) { document exported skipped { reference reason } } }",
+            json!({"o": fx.org_a}),
+        )
+        .await;
+    let e = &data(&r)["decpExport"];
+    let doc = e["document"].clone();
+    let schema = decp_schema();
+    let errs = errors(&schema, &doc);
+    assert!(errs.is_empty(), "DECP invalid: {errs:#?}\n{doc:#}");
+    assert_eq!(e["exported"], 1, "{e:#}");
+    let skipped = e["skipped"].to_string();
+    // The fixture's contracts have no buyer SIRET; the draft is not notified.
+    assert!(skipped.contains("buyerSiret"), "{skipped}");
+    assert!(
+        skipped.contains("VOI-DRAFT") && skipped.contains("not notified"),
+        "{skipped}"
+    );
+    let m = &doc["marches"]["marche"][0];
+    assert_eq!(m["id"], "VOI-2025-1");
+    assert_eq!(m["acheteur"]["id"], json!(buyer_a2));
+    assert_eq!(m["procedure"], "Appel d'offres ouvert");
+    assert_eq!(m["codeCPV"], "45233140");
+    assert_eq!(m["montant"], json!(432_100.55));
+    assert_eq!(m["dureeMois"], 24);
+    assert_eq!(m["typeGroupementOperateurs"], "Solidaire");
+    assert_eq!(
+        m["lieuExecution"],
+        json!({"code": "60382", "typeCode": "Code commune"})
+    );
+    assert_eq!(
+        m["titulaires"],
+        json!([{"titulaire": {"typeIdentifiant": "TVA", "id": "BE0123456749"}}])
+    );
+    let mods = m["modifications"].as_array().expect("test data");
+    assert_eq!(mods.len(), 2);
+    assert_eq!(mods[0]["modification"]["montant"], 470_000);
+    assert_eq!(mods[0]["modification"]["dureeMois"], 30);
+    assert_eq!(
+        mods[0]["modification"]["dateNotificationModification"],
+        "2025-09-01"
+    );
+    assert_eq!(
+        mods[1]["modification"]["titulaires"],
+        json!([{"titulaire": {"typeIdentifiant": "SIRET", "id": SUPPLIER_SIRET}}])
+    );
+
+    // The validator is live: a misspelled enumeration or a missing field is refused.
+    let mut bad = doc.clone();
+    bad["marches"]["marche"][0]["procedure"] = json!("MAPA");
+    assert!(!errors(&schema, &bad).is_empty());
+    let mut bad = doc.clone();
+    bad["marches"]["marche"][0]
+        .as_object_mut()
+        .expect("test data")
+        .remove("offresRecues");
+    assert!(!errors(&schema, &bad).is_empty());
+
+    // A commune exports its own contracts only; another organisation is not found.
+    let r = app
+        .gql(
+            &fx.commune_admin_a1,
+            "{ decpExport { exported skipped { reference } } }",
+            json!({}),
+        )
+        .await;
+    let own = data(&r)["decpExport"].to_string();
+    assert!(
+        !own.contains("VOI-2025-1") && own.contains("VOI-DRAFT"),
+        "{own}"
+    );
+    let r = app
+        .gql(
+            &fx.org_admin_b,
+            "query($o: UUID!) { decpExport(organisationId: $o) { exported } }",
+            json!({"o": fx.org_a}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("NOT_FOUND"));
+    // An empty export is valid too.
+    let r = app
+        .gql(
+            &fx.org_admin_b,
+            "{ decpExport { document exported } }",
+            json!({}),
+        )
+        .await;
+    assert!(errors(&schema, &data(&r)["decpExport"]["document"]).is_empty());
+}

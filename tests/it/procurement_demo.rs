@@ -1,0 +1,67 @@
+//! The demo procurement data: realistic contracts across the demo communes, a joint
+//! procurement, a splitting alert and a joint-procurement opportunity, a valid DECP export.
+use integration_tests::*;
+use tenants::procurement::{contracts, decp, splitting};
+use tenants::tenancy::{Permission, Principal};
+
+#[tokio::test]
+async fn the_demo_seeds_contracts_once_with_something_to_show() {
+    let app = spawn_app().await;
+    assert!(tenants::demo::seed(&app.db).await.expect("seed"));
+    assert!(!tenants::demo::seed(&app.db).await.expect("reseed"));
+    assert_eq!(app.count("proc_contract").await, 9);
+    assert_eq!(app.count("proc_supplier").await, 6);
+    let read = Principal::operator()
+        .scope(Permission::ReadProcurement)
+        .expect("operator");
+    let today = tenants::gdpr::paris_today();
+    let all = contracts::list(
+        &app.db,
+        &read,
+        &contracts::ContractFilter {
+            limit: 100,
+            ..Default::default()
+        },
+        today,
+    )
+    .await
+    .expect("contracts");
+    let joint: Vec<_> = all.iter().filter(|c| c.row.joint).collect();
+    assert_eq!(joint.len(), 1);
+    assert_eq!(
+        joint[0].shares.iter().map(|s| s.amount_cents).sum::<i64>(),
+        joint[0].awarded_cents().expect("awarded")
+    );
+    assert!(joint[0].shares.len() >= 2);
+    // Compiègne's three cleaning contracts, each under 40 000 EUR, 83 000 EUR together.
+    let alerts = splitting::alerts(&all);
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].cpv_class, "9091");
+    assert_eq!(alerts[0].total_estimated_cents, 83_000 * 100);
+    // Compiègne and Margny both clean: a joint procurement candidate.
+    let org = all[0].row.organisation_id;
+    let opp = splitting::organisation_opportunities(&app.db, &read, org, Some(2025))
+        .await
+        .expect("opportunities");
+    assert!(opp
+        .iter()
+        .any(|o| o.cpv_class == "9091" && o.tenants.len() == 2));
+    // Everything is complete enough to be published.
+    let e = decp::export(&app.db, &read, None, Some(org), today)
+        .await
+        .expect("export");
+    assert_eq!(e.exported, 9, "{:?}", e.skipped);
+    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let path = [
+        here.join("../../shared/data/decp/schema_decp_v2.0.3.json"),
+        here.join("../shared/data/decp/schema_decp_v2.0.3.json"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+    .expect("DECP schema");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
+    let v = jsonschema::validator_for(&schema).expect("schema");
+    let errs: Vec<String> = v.iter_errors(&e.document).map(|e| e.to_string()).collect();
+    assert!(errs.is_empty(), "{errs:?}");
+}
