@@ -2,6 +2,7 @@
 //! connects as `mutualis_app`, which owns nothing and cannot bypass row-level security.
 pub use sea_orm_migration::prelude::*;
 
+mod ddl;
 mod m20261123_000001_platform;
 mod m20261124_000002_gdpr;
 mod m20261124_000003_procurement;

@@ -21,18 +21,13 @@ pub const TABLES: &[&str] = &[
 
 /// Portable DDL: uuid/timestamptz/jsonb on PostgreSQL, their sea-orm equivalents on SQLite.
 fn ddl(backend: DatabaseBackend) -> String {
-    let (uuid, ts, json, date) = match backend {
-        DatabaseBackend::Postgres => ("uuid", "timestamptz", "jsonb", "date"),
-        _ => (
-            "uuid_text",
-            "timestamp_with_timezone_text",
-            "json_text",
-            "date_text",
-        ),
-    };
-    let tenant_cols = format!(
-        "organisation_id {uuid} NOT NULL REFERENCES organisation(id), tenant_id {uuid} NOT NULL REFERENCES tenant(id)"
-    );
+    let crate::ddl::Types {
+        uuid,
+        ts,
+        json,
+        date,
+        tenant_cols,
+    } = crate::ddl::Types::of(backend);
     format!(
         r#"
 CREATE TABLE proc_supplier (
@@ -115,16 +110,8 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let backend = manager.get_database_backend();
         let db = manager.get_connection();
-        // SQLite executes one statement per call.
-        for stmt in ddl(backend)
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            db.execute_unprepared(stmt).await?;
-        }
+        crate::ddl::apply(manager, &ddl(backend), TABLES).await?;
         if backend == DatabaseBackend::Postgres {
-            crate::rls::protect(db, TABLES).await?;
             // Suppliers live in the organisation's own tenant and are shared with its members:
             // readable (never writable) by anyone holding a role on one of its tenants.
             db.execute_unprepared(
