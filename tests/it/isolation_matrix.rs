@@ -225,10 +225,11 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("createContract", &format!("mutation($t: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!) {{ createContract(tenantId: $t, input: {CONTRACT_INPUT}) {{ id }} }}"), json!({"t": foreign_tenant_id, "ref": "X-1", "n": today, "s": []}), Expect::Denied(DENIED)),
             // A joint procurement of one's own naming a foreign member.
             c("createContract", "mutation($t: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!, $m: UUID!) { createContract(tenantId: $t, input: {reference: $ref, object: \"x\", category: \"services\", procedure: \"Procédure adaptée\", priceForm: \"Unitaire\", cpv: \"90910000\", estimatedCents: 100, awardedCents: 100, notifiedOn: $n, durationMonths: 1, placeCode: \"60\", supplierIds: $s, shares: [{tenantId: $m, amountCents: 100}]}) { id } }", json!({"t": own_tenant, "ref": "X-2", "n": today, "s": [], "m": foreign_tenant_id}), Expect::Denied(DENIED)),
-            c("decpExport", "{ decpExport { document exported skipped { contractId reference } } }", json!({}), Expect::NoForeignData),
-            c("decpExport", "query($t: UUID!) { decpExport(tenantIds: [$t]) { document skipped { contractId } } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
+            c("decpExport", "{ decpExport { document xml exported skipped { contractId reference } } }", json!({}), Expect::NoForeignData),
+            c("decpExport", "query($t: UUID!) { decpExport(tenantIds: [$t]) { document xml skipped { contractId } } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
             c("decpExport", "query($o: UUID!) { decpExport(organisationId: $o) { exported } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             c("importContracts", "mutation($t: UUID!, $csv: String!) { importContracts(tenantId: $t, csv: $csv) { imported contractIds } }", json!({"t": foreign_tenant_id, "csv": IMPORT_CSV}), Expect::Denied(DENIED)),
+            c("importContractsXlsx", "mutation($t: UUID!, $x: String!) { importContractsXlsx(tenantId: $t, xlsx: $x) { imported contractIds } }", json!({"t": foreign_tenant_id, "x": crate::procurement_import::import_xlsx(44_306_184_100_047)}), Expect::Denied(DENIED)),
             c("amendContract", "mutation($c: UUID!, $d: Date!) { amendContract(contractId: $c, input: {signedOn: $d, awardedCents: 1}) { id } }", json!({"c": p.contract, "d": today}), Expect::Denied(DENIED)),
         ]);
     }

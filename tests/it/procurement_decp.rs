@@ -35,6 +35,27 @@ fn siret_of(siren: &str) -> String {
         .expect("a NIC with a valid key")
 }
 
+/// The text of the first `<name>` element (as written, entities kept).
+fn xml_text<'a>(xml: &'a str, name: &str) -> &'a str {
+    let open = format!("<{name}>");
+    let start = xml
+        .find(&open)
+        .unwrap_or_else(|| panic!("no <{name}> in {xml}"))
+        + open.len();
+    let len = xml[start..]
+        .find(&format!("</{name}>"))
+        .unwrap_or_else(|| panic!("<{name}> not closed"));
+    &xml[start..start + len]
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
 #[tokio::test]
 async fn the_decp_export_is_valid_against_the_official_schema() {
     let app = spawn_app().await;
@@ -69,7 +90,7 @@ async fn the_decp_export_is_valid_against_the_official_schema() {
             app.gql(
                 &caller,
                 &format!(r#"mutation($t: UUID!, $b: String!, $s: [UUID!]!) {{ createContract(tenantId: $t, input: {{
-                    reference: "{reference}", object: "Réfection de la voirie rue de Paris", category: "travaux",
+                    reference: "{reference}", object: "Réfection de la voirie & des trottoirs <rue de Paris>", category: "travaux",
                     procedure: "Appel d'offres ouvert", techniques: ["Accord-cadre"], executionModalities: ["Bons de commande"],
                     ccag: "Travaux", priceForm: "Unitaire", priceTypes: ["Définitif révisable"], cpv: "45233140-2",
                     estimatedCents: 45000000, awardedCents: 43210055, notifiedOn: {notified}, durationMonths: 24,
@@ -116,7 +137,7 @@ async fn the_decp_export_is_valid_against_the_official_schema() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "query($o: UUID!) { decpExport(organisationId: $o) { document exported skipped { reference reason } } }",
+            "query($o: UUID!) { decpExport(organisationId: $o) { document exported xml skipped { reference reason } } }",
             json!({"o": fx.org_a}),
         )
         .await;
@@ -161,6 +182,48 @@ async fn the_decp_export_is_valid_against_the_official_schema() {
         mods[1]["modification"]["titulaires"],
         json!([{"titulaire": {"typeIdentifiant": "SIRET", "id": SUPPLIER_SIRET}}])
     );
+
+    // The same document as XML: one <marche> per contract, text escaped, values unchanged.
+    let xml = e["xml"].as_str().expect("xml");
+    assert!(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<marches><marche>"),
+        "{xml}"
+    );
+    assert!(xml.trim_end().ends_with("</marche></marches>"), "{xml}");
+    let marches = doc["marches"]["marche"].as_array().expect("marches").len();
+    assert_eq!(xml.matches("<marche>").count(), marches);
+    assert_eq!(xml.matches("</marche>").count(), marches);
+    let objet = xml_text(xml, "objet");
+    assert_eq!(
+        objet,
+        "Réfection de la voirie &amp; des trottoirs &lt;rue de Paris&gt;"
+    );
+    assert_eq!(unescape(objet), m["objet"].as_str().expect("objet"));
+    assert_eq!(xml_text(xml, "codeCPV"), "45233140");
+    assert!(xml.contains("<montant>432100.55</montant>"), "{xml}");
+    assert!(xml.contains("<montant>470000</montant>"), "{xml}");
+    // The contract's contractor, and the one its second amendment names.
+    assert_eq!(xml.matches("<titulaires><titulaire>").count(), 2, "{xml}");
+    assert_eq!(xml.matches("</titulaire></titulaires>").count(), 2, "{xml}");
+    assert!(
+        xml.contains("<id>BE0123456749</id>")
+            && xml.contains("<typeIdentifiant>TVA</typeIdentifiant>")
+            && xml.contains(&format!("<id>{SUPPLIER_SIRET}</id>")),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<considerationsEnvironnementales><considerationEnvironnementale>Critère environnemental</considerationEnvironnementale><considerationEnvironnementale>Clause environnementale</considerationEnvironnementale></considerationsEnvironnementales>"),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<modification>").count(), 2);
+    for (i, _) in xml.match_indices('&') {
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                .iter()
+                .any(|e| xml[i..].starts_with(e)),
+            "bare & in {xml}"
+        );
+    }
 
     // The validator is live: a misspelled enumeration or a missing field is refused.
     let mut bad = doc.clone();

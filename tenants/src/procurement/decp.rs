@@ -199,3 +199,221 @@ pub async fn export(
         skipped,
     })
 }
+
+/// Containers of the DECP document whose items are repeated child elements, and the name of
+/// each item (`titulaires` holds `titulaire` elements).
+const ITEM_NAMES: &[(&str, &str)] = &[
+    ("marches", "marche"),
+    ("titulaires", "titulaire"),
+    ("modifications", "modification"),
+    ("actesSousTraitance", "acteSousTraitance"),
+    (
+        "modificationsActesSousTraitance",
+        "modificationActeSousTraitance",
+    ),
+    ("techniques", "technique"),
+    ("modalitesExecution", "modaliteExecution"),
+    ("considerationsSociales", "considerationSociale"),
+    (
+        "considerationsEnvironnementales",
+        "considerationEnvironnementale",
+    ),
+    ("typesPrix", "typePrix"),
+    ("concessionnaires", "concessionnaire"),
+    ("donneesExecution", "donneeExecution"),
+    ("tarifs", "tarif"),
+];
+
+fn item_name(container: &str) -> Option<&'static str> {
+    ITEM_NAMES
+        .iter()
+        .find(|(c, _)| *c == container)
+        .map(|(_, i)| *i)
+}
+
+/// Text or attribute content with the five XML special characters escaped; characters XML 1.0
+/// cannot carry at all (control characters other than tab and line breaks) are dropped.
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+fn element(out: &mut String, name: &str, value: &Value) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) => match item_name(name) {
+            // `"titulaires": [{"titulaire": {...}}]` or `"techniques": ["..."]`: one container
+            // holding one element per item.
+            Some(item) => {
+                out.push_str(&format!("<{name}>"));
+                for it in items {
+                    let inner = match it {
+                        Value::Object(m) if m.len() == 1 => m.get(item).unwrap_or(it),
+                        _ => it,
+                    };
+                    element(out, item, inner);
+                }
+                out.push_str(&format!("</{name}>"));
+            }
+            // `"technique": ["a", "b"]` (the item list itself): the element repeated.
+            None => {
+                for it in items {
+                    element(out, name, it);
+                }
+            }
+        },
+        Value::Object(fields) => {
+            out.push_str(&format!("<{name}>"));
+            for (k, v) in fields {
+                element(out, k, v);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::String(s) => {
+            out.push_str(&format!("<{name}>"));
+            escape_into(out, s);
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::Bool(_) | Value::Number(_) => {
+            out.push_str(&format!("<{name}>{value}</{name}>"));
+        }
+    }
+}
+
+/// The DECP XML of a document built by [`export`]: the same tree as the JSON, root `<marches>`
+/// holding one `<marche>` per contract, arrays as repeated child elements, UTF-8.
+pub fn to_xml(document: &Value) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    match document {
+        Value::Object(root) => {
+            for (k, v) in root {
+                element(&mut out, k, v);
+            }
+        }
+        other => element(&mut out, "marches", other),
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quick_xml::events::Event;
+    use quick_xml::Reader;
+
+    /// Element paths (`marches/marche/objet`) with their text, in document order.
+    fn parse(xml: &str) -> Vec<(String, String)> {
+        let mut r = Reader::from_str(xml);
+        let mut path: Vec<String> = vec![];
+        let mut out = vec![];
+        loop {
+            match r.read_event().expect("well-formed XML") {
+                Event::Start(e) => {
+                    path.push(e.name().as_ref().to_owned());
+                    out.push((path.join("/"), String::new()));
+                }
+                Event::End(e) => {
+                    assert_eq!(path.pop().as_deref(), Some(e.name().as_ref()));
+                }
+                Event::Text(t) => {
+                    let text = t.into_inner();
+                    let text = quick_xml::escape::unescape(&text)
+                        .expect("entities")
+                        .into_owned();
+                    if let Some(last) = out.last_mut() {
+                        last.1.push_str(&text);
+                    }
+                }
+                Event::GeneralRef(e) => {
+                    let name = e.into_inner();
+                    let text = quick_xml::escape::unescape(&format!("&{name};"))
+                        .expect("entity")
+                        .into_owned();
+                    if let Some(last) = out.last_mut() {
+                        last.1.push_str(&text);
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert!(path.is_empty(), "unclosed elements: {path:?}");
+        out
+    }
+
+    #[test]
+    fn xml_mirrors_the_json_with_item_elements() {
+        let doc = json!({"marches": {"marche": [
+            {
+                "id": "2024-01",
+                "objet": "Voirie & réseaux <lot 1> \"Nord\" l'été",
+                "montant": 36540.5,
+                "marcheInnovant": false,
+                "acheteur": {"id": "21600159000011"},
+                "techniques": {"technique": ["Sans objet"]},
+                "considerationsSociales": {"considerationSociale": ["Pas de considération sociale"]},
+                "titulaires": [
+                    {"titulaire": {"typeIdentifiant": "SIRET", "id": "44306184100047"}},
+                    {"titulaire": {"typeIdentifiant": "TVA", "id": "FR123"}}
+                ],
+                "modifications": [{"modification": {"id": 1, "montant": 40000}}],
+                "dateNotification": null
+            },
+            {"id": "2024-02", "objet": "Fournitures"}
+        ]}});
+        let xml = to_xml(&doc);
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<marches><marche>"));
+        assert!(xml.contains("Voirie &amp; réseaux &lt;lot 1&gt;"), "{xml}");
+        let els = parse(&xml);
+        let count = |p: &str| els.iter().filter(|(x, _)| x == p).count();
+        let text = |p: &str| {
+            els.iter()
+                .find(|(x, _)| x == p)
+                .map(|(_, t)| t.as_str())
+                .unwrap_or_default()
+        };
+        assert_eq!(count("marches"), 1);
+        assert_eq!(count("marches/marche"), 2);
+        assert_eq!(
+            text("marches/marche/objet"),
+            "Voirie & réseaux <lot 1> \"Nord\" l'été"
+        );
+        assert_eq!(text("marches/marche/montant"), "36540.5");
+        assert_eq!(text("marches/marche/marcheInnovant"), "false");
+        assert_eq!(text("marches/marche/acheteur/id"), "21600159000011");
+        assert_eq!(text("marches/marche/techniques/technique"), "Sans objet");
+        assert_eq!(
+            text("marches/marche/considerationsSociales/considerationSociale"),
+            "Pas de considération sociale"
+        );
+        assert_eq!(count("marches/marche/titulaires"), 1);
+        assert_eq!(count("marches/marche/titulaires/titulaire"), 2);
+        assert_eq!(
+            text("marches/marche/titulaires/titulaire/typeIdentifiant"),
+            "SIRET"
+        );
+        assert_eq!(
+            text("marches/marche/modifications/modification/montant"),
+            "40000"
+        );
+        assert_eq!(count("marches/marche/dateNotification"), 0);
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        let xml = to_xml(&json!({"marches": {"marche": [{"objet": "a\u{1}b\tc"}]}}));
+        assert!(xml.contains("<objet>ab\tc</objet>"), "{xml}");
+        parse(&xml);
+    }
+}

@@ -1,5 +1,6 @@
-//! CSV import of an existing contract list, the way communes hold them today (a spreadsheet
-//! saved as CSV: `;`-separated, UTF-8, one header line). Every row is checked first; when one
+//! CSV or XLSX import of an existing contract list, the way communes hold them today (a
+//! spreadsheet saved as CSV: `;`-separated, UTF-8, one header line; or the workbook itself,
+//! first worksheet, same header row, see [`import_xlsx`]). Every row is checked first; when one
 //! is rejected nothing is imported, and the report says which rows and why. A dry run only
 //! checks. Suppliers are found or recorded organisation-wide by their SIRET.
 //!
@@ -11,9 +12,10 @@ use super::contracts::{self, ContractFields};
 use super::{suppliers, vocab, ProcurementError};
 use crate::entities::tenant;
 use crate::tenancy::{AccessError, Permission, Scope};
+use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
 
 pub const COLUMNS: &[&str] = &[
@@ -157,17 +159,16 @@ struct Row {
     supplier: Option<(String, String)>,
 }
 
-pub async fn import_csv(
+/// The tenant an import writes to, checked before the file is read: a foreign one is not
+/// found, whatever the file holds.
+async fn import_tenant(
     db: &DatabaseConnection,
     scope: &Scope,
     tenant_id: Uuid,
-    csv: &str,
-    dry_run: bool,
-) -> Result<ImportReport, ProcurementError> {
+) -> Result<tenant::Model, ProcurementError> {
     if scope.permission() != Permission::EditProcurement {
         return Err(AccessError::Forbidden(Permission::EditProcurement).into());
     }
-    // The tenant first: a foreign one is not found, whatever the file holds.
     let txn = scope.begin(db).await?;
     let t = scope
         .find::<tenant::Entity>()
@@ -176,10 +177,115 @@ pub async fn import_csv(
         .await?
         .ok_or(AccessError::NotFound)?;
     txn.commit().await?;
+    Ok(t)
+}
+
+pub async fn import_csv(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    csv: &str,
+    dry_run: bool,
+) -> Result<ImportReport, ProcurementError> {
+    let t = import_tenant(db, scope, tenant_id).await?;
     let records =
         parse_csv(csv).map_err(|(line, m)| super::bad("csv", format!("line {line}: {m}")))?;
+    import_records(db, scope, &t, "csv", &records, dry_run).await
+}
+
+/// XLSX import: the first worksheet of the workbook, laid out like the CSV file (a header
+/// row with the same column names, then one contract a row), checked by the same rules.
+/// Dates may be date cells or text, amounts numbers or text (`12 345,67`).
+pub async fn import_xlsx(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    xlsx: &[u8],
+    dry_run: bool,
+) -> Result<ImportReport, ProcurementError> {
+    let t = import_tenant(db, scope, tenant_id).await?;
+    let records = xlsx_records(xlsx)?;
+    import_records(db, scope, &t, "xlsx", &records, dry_run).await
+}
+
+/// The text a spreadsheet cell stands for, as the CSV file would hold it: date cells as
+/// `AAAA-MM-JJ`, whole numbers without decimals (SIRET, months), others with their cents.
+pub fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{f}"),
+        Data::Float(f) if ((f * 100.0).round() - f * 100.0).abs() < 1e-6 => format!("{f:.2}"),
+        Data::Float(f) => format!("{f}"),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|dt| dt.date().to_string())
+            .unwrap_or_else(|| d.as_f64().to_string()),
+        Data::DateTimeIso(s) => s.split('T').next().unwrap_or_default().to_owned(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e}"),
+    }
+}
+
+/// Rows an XLSX file may hold (header included): the cells are read one by one, so a sheet
+/// that only claims to be large (one cell at `XFD1048576`) costs nothing.
+pub const MAX_XLSX_ROWS: usize = 20_000;
+/// Columns read: the import has 13; cells further right are ignored.
+const MAX_XLSX_COLUMNS: u32 = 64;
+
+/// The rows of the first worksheet, each with its 1-based line; empty rows are left out.
+pub fn xlsx_records(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
+    let not_xlsx =
+        |e: &dyn std::fmt::Display| super::bad("xlsx", format!("not an XLSX workbook: {e}"));
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).map_err(|e| not_xlsx(&e))?;
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| super::bad("xlsx", "the workbook has no worksheet"))?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|e| not_xlsx(&e))?;
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(|e| not_xlsx(&e))? {
+        let (row, col) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if col >= MAX_XLSX_COLUMNS || text.trim().is_empty() {
+            continue;
+        }
+        let record = rows.entry(row).or_default();
+        let col = col as usize;
+        if record.len() <= col {
+            record.resize(col + 1, String::new());
+        }
+        record[col] = text;
+        if rows.len() > MAX_XLSX_ROWS {
+            return Err(super::bad(
+                "xlsx",
+                format!("more than {MAX_XLSX_ROWS} rows"),
+            ));
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, record)| (row as usize + 1, record))
+        .collect())
+}
+
+/// Checks every record (the first is the header) and, if none is rejected and this is not a
+/// dry run, imports them all in one transaction. `source` names the file's field in errors.
+async fn import_records(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    t: &tenant::Model,
+    source: &'static str,
+    records: &[Record],
+    dry_run: bool,
+) -> Result<ImportReport, ProcurementError> {
     let Some(((_, header), body)) = records.split_first() else {
-        return Err(super::bad("csv", "the file is empty"));
+        return Err(super::bad(source, "the file is empty"));
     };
     let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
     let missing: Vec<&&str> = COLUMNS
@@ -187,7 +293,7 @@ pub async fn import_csv(
         .filter(|c| !OPTIONAL.contains(c) && !header.iter().any(|h| h == *c))
         .collect();
     if !missing.is_empty() {
-        return Err(super::bad("csv", format!("missing columns: {missing:?}")));
+        return Err(super::bad(source, format!("missing columns: {missing:?}")));
     }
     let mut report = ImportReport {
         rows: body.len(),
@@ -309,7 +415,7 @@ pub async fn import_csv(
                 Some(id) => *id,
                 None => {
                     let (s, _) =
-                        suppliers::find_or_insert(&txn, scope, &t, "SIRET", siret.clone(), name)
+                        suppliers::find_or_insert(&txn, scope, t, "SIRET", siret.clone(), name)
                             .await?;
                     supplier_ids.insert(siret, s.id);
                     s.id
@@ -317,7 +423,7 @@ pub async fn import_csv(
             };
             r.fields.supplier_ids = vec![id];
         }
-        match contracts::insert(&txn, scope, &t, &r.fields, "importContract").await {
+        match contracts::insert(&txn, scope, t, &r.fields, "importContract").await {
             Ok(row) => report.contract_ids.push(row.id),
             Err(ProcurementError::Conflict(m)) => {
                 report.rejected.push(Rejection {
@@ -366,5 +472,81 @@ mod tests {
         assert!(euros_to_cents("1,234").is_err());
         assert!(euros_to_cents("douze").is_err());
         assert!(euros_to_cents("").is_err());
+    }
+
+    #[test]
+    fn spreadsheet_cells_read_as_the_csv_would_hold_them() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        assert_eq!(cell_text(&Data::Float(36_540.5)), "36540.50");
+        assert_eq!(
+            euros_to_cents(&cell_text(&Data::Float(36_540.5))),
+            Ok(3_654_050)
+        );
+        assert_eq!(cell_text(&Data::Float(0.1 + 0.2)), "0.30");
+        assert_eq!(
+            cell_text(&Data::Float(44_306_184_100_047.0)),
+            "44306184100047"
+        );
+        assert_eq!(cell_text(&Data::Float(24.0)), "24");
+        assert_eq!(cell_text(&Data::Float(1.0 / 3.0)), format!("{}", 1.0 / 3.0));
+        assert_eq!(cell_text(&Data::String("12 345,67".into())), "12 345,67");
+        // 15 March 2024 as Excel stores it (days since 1899-12-30).
+        let d = ExcelDateTime::new(45_366.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(cell_text(&Data::DateTime(d)), "2024-03-15");
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2024-03-15T00:00:00".into())),
+            "2024-03-15"
+        );
+        assert_eq!(cell_text(&Data::Empty), "");
+    }
+
+    #[test]
+    fn not_a_workbook_names_the_field() {
+        match xlsx_records(b"reference;objet\n") {
+            Err(ProcurementError::BadInput { field, .. }) => assert_eq!(field, "xlsx"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn workbook(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, c, v) in cells {
+            ws.write_string(*r, *c, *v).expect("cell");
+        }
+        wb.save_to_buffer().expect("xlsx")
+    }
+
+    #[test]
+    fn a_sparse_sheet_is_read_cell_by_cell() {
+        // One cell at the far corner: no 16384 x 1048576 grid is built, far columns are
+        // ignored, lines are the sheet's.
+        let x = workbook(&[
+            (0, 1, "reference"),
+            (2, 1, "2024-01"),
+            (1_048_575, 0, "x"),
+            (1_048_575, 16_383, "far"),
+        ]);
+        let r = xlsx_records(&x).expect("records");
+        assert_eq!(
+            r,
+            vec![
+                (1, vec![String::new(), "reference".into()]),
+                (3, vec![String::new(), "2024-01".into()]),
+                (1_048_576, vec!["x".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn too_many_rows_are_refused() {
+        let cells: Vec<(u32, u16, &str)> = (0..MAX_XLSX_ROWS as u32).map(|r| (r, 0, "x")).collect();
+        assert!(xlsx_records(&workbook(&cells)).is_ok());
+        let mut more = cells;
+        more.push((MAX_XLSX_ROWS as u32, 0, "x"));
+        match xlsx_records(&workbook(&more)) {
+            Err(ProcurementError::BadInput { field, .. }) => assert_eq!(field, "xlsx"),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -72,4 +72,37 @@ impl ProcurementMutation {
             .gql()?
             .into())
     }
+
+    /// Imports a contract list from an XLSX workbook (`xlsx`: the file, base64-encoded, at
+    /// most 5 MB). The first worksheet is read like the CSV file: a header row with the same
+    /// column names, then one contract a row; dates may be date cells or text, amounts numbers
+    /// or text. Same rules and report as `importContracts`: nothing is imported if one row is
+    /// rejected, and `dryRun` only checks.
+    async fn import_contracts_xlsx(
+        &self,
+        ctx: &Context<'_>,
+        tenant_id: Uuid,
+        xlsx: String,
+        #[graphql(default)] dry_run: bool,
+    ) -> Result<ContractImport> {
+        use base64::Engine as _;
+        const MAX: usize = 5 * 1024 * 1024;
+        let s = scope(ctx, Permission::EditProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        // Refused before decoding when the text cannot be at most MAX bytes once decoded.
+        if xlsx.len() > MAX.div_ceil(3) * 4 + 1024 {
+            return Err(crate::graphql::errors::bad_input("xlsx", "at most 5 MB"));
+        }
+        let compact: String = xlsx.split_ascii_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&compact)
+            .map_err(|_| crate::graphql::errors::bad_input("xlsx", "not base64"))?;
+        if bytes.len() > MAX {
+            return Err(crate::graphql::errors::bad_input("xlsx", "at most 5 MB"));
+        }
+        Ok(import::import_xlsx(db, &s, tenant_id, &bytes, dry_run)
+            .await
+            .gql()?
+            .into())
+    }
 }

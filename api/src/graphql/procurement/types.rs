@@ -367,10 +367,20 @@ pub struct DecpSkipped {
 
 /// A DECP 2.0.3 document (`{"marches": {"marche": [...]}}`) and what could not be published.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct DecpExport {
     pub document: async_graphql::Json<serde_json::Value>,
     pub exported: i32,
     pub skipped: Vec<DecpSkipped>,
+}
+
+#[async_graphql::ComplexObject]
+impl DecpExport {
+    /// The same document as DECP XML (UTF-8): root `<marches>`, one `<marche>` per contract,
+    /// lists as repeated child elements (`<titulaires><titulaire>...`).
+    async fn xml(&self) -> String {
+        tenants::procurement::decp::to_xml(&self.document.0)
+    }
 }
 
 impl From<tenants::procurement::decp::DecpExport> for DecpExport {
@@ -397,7 +407,7 @@ pub struct ImportRejection {
     /// Line in the file (the header is line 1).
     pub line: i32,
     pub reference: String,
-    /// The CSV column concerned.
+    /// The column concerned (its header in the file).
     pub field: String,
     pub message: String,
 }
