@@ -6,6 +6,7 @@ mod ddl;
 mod m20261123_000001_platform;
 mod m20261124_000002_gdpr;
 mod m20261124_000003_procurement;
+mod m20261124_000004_procurement_lots;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -18,6 +19,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .map(|(t, _)| *t)
         .chain(m20261124_000002_gdpr::TABLES.iter().copied())
         .chain(m20261124_000003_procurement::TABLES.iter().copied())
+        .chain(m20261124_000004_procurement_lots::TABLES.iter().copied())
         .collect()
 }
 
@@ -30,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_platform::Migration),
             Box::new(m20261124_000002_gdpr::Migration),
             Box::new(m20261124_000003_procurement::Migration),
+            Box::new(m20261124_000004_procurement_lots::Migration),
         ]
     }
 }

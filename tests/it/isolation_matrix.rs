@@ -231,6 +231,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("importContracts", "mutation($t: UUID!, $csv: String!) { importContracts(tenantId: $t, csv: $csv) { imported contractIds } }", json!({"t": foreign_tenant_id, "csv": IMPORT_CSV}), Expect::Denied(DENIED)),
             c("importContractsXlsx", "mutation($t: UUID!, $x: String!) { importContractsXlsx(tenantId: $t, xlsx: $x) { imported contractIds } }", json!({"t": foreign_tenant_id, "x": crate::procurement_import::import_xlsx(44_306_184_100_047)}), Expect::Denied(DENIED)),
             c("amendContract", "mutation($c: UUID!, $d: Date!) { amendContract(contractId: $c, input: {signedOn: $d, awardedCents: 1}) { id } }", json!({"c": p.contract, "d": today}), Expect::Denied(DENIED)),
+            c("addSubcontractingAct", "mutation($c: UUID!, $d: Date!) { addSubcontractingAct(contractId: $c, input: {subcontractorIdentifier: \"44306184100047\", amountCents: 100000, notifiedOn: $d, durationMonths: 6, priceVariation: \"Ferme\"}) { id } }", json!({"c": p.contract, "d": today}), Expect::Denied(DENIED)),
         ]);
     }
     // The DSI of A also may not aim at a tenant of B while naming its own organisation.

@@ -515,6 +515,43 @@ pub const CONTRACT_INPUT: &str = r#"{reference: $ref, object: "Maintenance du pa
   estimatedCents: 3500000, awardedCents: 3400000, notifiedOn: $n, durationMonths: 12,
   renewals: 2, renewalMonths: 12, noticeDays: 90, placeCode: "60159", supplierIds: $s}"#;
 
+/// A contract divided into two lots (`$t` tenant, `$ref` reference, `$b` buyer SIRET or null,
+/// `$s` the supplier holding both lots): 30 000 EUR and 12 345.67 EUR, the second with its own
+/// CPV code and duration.
+pub const LOTTED_CONTRACT: &str = r#"mutation($t: UUID!, $ref: String!, $b: String, $s: [UUID!]!) {
+  createContract(tenantId: $t, input: {reference: $ref, object: "Nettoyage des bâtiments communaux",
+    category: "services", procedure: "Appel d'offres ouvert", priceForm: "Forfaitaire", cpv: "90911200",
+    estimatedCents: 4500000, awardedCents: 4234567, notifiedOn: "2025-03-03", durationMonths: 12,
+    renewals: 1, renewalMonths: 12, placeCode: "60159", supplierIds: $s, buyerSiret: $b, offersReceived: 3,
+    lots: [
+      {number: 1, object: "Écoles et crèches", estimatedCents: 3200000, awardedCents: 3000000, supplierIds: $s},
+      {number: 2, object: "Vitrerie", cpv: "90911300", estimatedCents: 1300000, awardedCents: 1234567,
+       supplierIds: $s, durationMonths: 6}
+    ]}) { id lots { number object cpv { code } awardedCents contractors } } }"#;
+
+impl TestApp {
+    /// The contract of `LOTTED_CONTRACT`, with no buyer SIRET; its id.
+    pub async fn lotted_contract(
+        &self,
+        caller: &Caller,
+        tenant: Uuid,
+        reference: &str,
+        supplier: &str,
+    ) -> String {
+        let r = self
+            .gql(
+                caller,
+                LOTTED_CONTRACT,
+                json!({"t": tenant, "ref": reference, "b": null, "s": [supplier]}),
+            )
+            .await;
+        data(&r)["createContract"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("contract id in {r}"))
+            .to_owned()
+    }
+}
+
 impl TestApp {
     /// A supplier, a notified contract naming it and amended once, and a joint procurement
     /// carried by `tenant` with one share for each of `members`.

@@ -222,6 +222,7 @@ async fn bad_contract_input_names_the_field_and_writes_nothing() {
     let before = (
         app.count("proc_contract").await,
         app.count("audit_log").await,
+        app.count("proc_lot").await,
     );
     let future = format!("{:?}", (today() + chrono::Duration::days(3)).to_string());
     let cases: Vec<(String, &str)> = vec![
@@ -249,7 +250,22 @@ async fn bad_contract_input_names_the_field_and_writes_nothing() {
         ("reference: \"\"".into(), "reference"),
         ("reference: \"REFERENCE-TROP-LONGUE\"".into(), "reference"),
         ("object: \" \"".into(), "object"),
-        ("lots: 0".into(), "lots"),
+        ("lots: [{number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 2000000}, {number: 2, object: \"Lot\", estimatedCents: 1000, awardedCents: 300000}]".into(), "lots"),
+        ("lots: [{number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 2000000}, {number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 400000}]".into(), "lots"),
+        ("lots: [{number: 0, object: \"Lot\", estimatedCents: 1000, awardedCents: 2400000}]".into(), "lots"),
+        ("lots: [{number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 2400000, cpv: \"99999999\"}]".into(), "lots"),
+        ("lots: [{number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 2400000}, {number: 2, object: \"Lot\", estimatedCents: 1000}]".into(), "lots"),
+        ("lots: [{number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 2500000}, {number: 2, object: \"Lot\", estimatedCents: 1000, awardedCents: -100000}]".into(), "lots"),
+        ("lots: [{number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 2400000, durationMonths: 0}]".into(), "lots"),
+        ("awardedCents: null; lots: [{number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 2400000}]".into(), "lots"),
+        ("reference: \"ABCDEFGHIJKLMN\"; lots: [{number: 1, object: \"Lot\", estimatedCents: 1000, awardedCents: 2400000}]".into(), "lots"),
+        (
+            format!(
+                "lots: [{{number: 1, object: \"Lot\", estimatedCents: 1, awardedCents: 2400000, supplierIds: [\"{}\"]}}]",
+                uuid::Uuid::now_v7()
+            ),
+            "lots",
+        ),
         ("renewals: 2; renewalMonths: 0".into(), "renewalMonths"),
         ("renewals: -1".into(), "renewals"),
         ("noticeDays: -1".into(), "noticeDays"),
@@ -287,7 +303,8 @@ async fn bad_contract_input_names_the_field_and_writes_nothing() {
         before,
         (
             app.count("proc_contract").await,
-            app.count("audit_log").await
+            app.count("audit_log").await,
+            app.count("proc_lot").await,
         ),
         "a refused contract wrote something"
     );

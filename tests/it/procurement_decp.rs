@@ -267,3 +267,244 @@ async fn the_decp_export_is_valid_against_the_official_schema() {
         .await;
     assert!(errors(&schema, &data(&r)["decpExport"]["document"]).is_empty());
 }
+
+#[tokio::test]
+async fn a_contract_in_lots_publishes_one_valid_marche_per_lot() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($a: UUID!) { a: tenant(id: $a) { siren } }",
+            json!({"a": fx.tenant_a1}),
+        )
+        .await;
+    let buyer = siret_of(data(&r)["a"]["siren"].as_str().expect("test data"));
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($t: UUID!, $i: String!) { createSupplier(input: {tenantId: $t, identifier: $i, name: \"Propreté de l'Oise\"}) { id } }",
+            json!({"t": fx.tenant_a1, "i": SUPPLIER_SIRET}),
+        )
+        .await;
+    let supplier = data(&r)["createSupplier"]["id"]
+        .as_str()
+        .expect("supplier")
+        .to_owned();
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            LOTTED_CONTRACT,
+            json!({"t": fx.tenant_a1, "ref": "NET-2025", "b": buyer, "s": [supplier]}),
+        )
+        .await;
+    let c = &data(&r)["createContract"];
+    assert_eq!(
+        c["lots"],
+        json!([
+            {"number": 1, "object": "Écoles et crèches", "cpv": {"code": "90911200"}, "awardedCents": 3000000, "contractors": [supplier]},
+            {"number": 2, "object": "Vitrerie", "cpv": {"code": "90911300"}, "awardedCents": 1234567, "contractors": [supplier]},
+        ]),
+        "{r}"
+    );
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($t: UUID!) { decpExport(tenantIds: [$t]) { document exported skipped { reference } } }",
+            json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    let e = &data(&r)["decpExport"];
+    let doc = e["document"].clone();
+    let schema = decp_schema();
+    let errs = errors(&schema, &doc);
+    assert!(errs.is_empty(), "DECP invalid: {errs:#?}\n{doc:#}");
+    assert_eq!(e["exported"], 2, "{e:#}");
+    let ms = doc["marches"]["marche"].as_array().expect("marches");
+    assert_eq!(ms.len(), 2, "one marche per lot: {doc:#}");
+    for m in ms {
+        let one = json!({"marches": {"marche": [m]}});
+        assert!(errors(&schema, &one).is_empty(), "{m:#}");
+        assert_eq!(m["acheteur"]["id"], json!(buyer));
+        assert_eq!(
+            m["titulaires"],
+            json!([{"titulaire": {"typeIdentifiant": "SIRET", "id": SUPPLIER_SIRET}}])
+        );
+    }
+    assert_eq!(ms[0]["id"], "NET-2025-01");
+    assert_eq!(ms[0]["objet"], "Écoles et crèches");
+    assert_eq!(ms[0]["codeCPV"], "90911200");
+    assert_eq!(ms[0]["montant"], json!(30_000));
+    // The contract's duration, its renewal included.
+    assert_eq!(ms[0]["dureeMois"], 24);
+    assert_eq!(ms[1]["id"], "NET-2025-02");
+    assert_eq!(ms[1]["codeCPV"], "90911300");
+    assert_eq!(ms[1]["montant"], json!(12_345.67));
+    assert_eq!(ms[1]["dureeMois"], 18);
+
+    // A divided contract's amount or contractors are not amended as a whole.
+    let id = c["id"].clone();
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($c: UUID!) { amendContract(contractId: $c, input: {signedOn: \"2025-06-01\", awardedCents: 5000000}) { id } }",
+            json!({"c": id}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"));
+    assert_eq!(r["errors"][0]["extensions"]["field"], "awardedCents");
+    // Its duration is.
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($c: UUID!) { amendContract(contractId: $c, input: {signedOn: \"2025-06-01\", durationMonths: 18}) { durationMonths } }",
+            json!({"c": id}),
+        )
+        .await;
+    assert_eq!(data(&r)["amendContract"]["durationMonths"], 18);
+}
+
+#[tokio::test]
+async fn acts_of_subcontracting_are_checked_and_published_with_their_lot() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($a: UUID!) { a: tenant(id: $a) { siren } }",
+            json!({"a": fx.tenant_a1}),
+        )
+        .await;
+    let buyer = siret_of(data(&r)["a"]["siren"].as_str().expect("test data"));
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($t: UUID!, $i: String!) { createSupplier(input: {tenantId: $t, identifier: $i, name: \"Propreté de l'Oise\"}) { id } }",
+            json!({"t": fx.tenant_a1, "i": SUPPLIER_SIRET}),
+        )
+        .await;
+    let supplier = data(&r)["createSupplier"]["id"].clone();
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            LOTTED_CONTRACT,
+            json!({"t": fx.tenant_a1, "ref": "NET-2025", "b": buyer, "s": [supplier]}),
+        )
+        .await;
+    let contract = data(&r)["createContract"]["id"].clone();
+    let add = |extra: &str| {
+        let mut fields = vec![
+            (
+                "subcontractorIdentifier",
+                "\"732 829 320 00074\"".to_owned(),
+            ),
+            ("lot", "2".to_owned()),
+            ("amountCents", "250050".to_owned()),
+            ("notifiedOn", "\"2025-04-01\"".to_owned()),
+            ("durationMonths", "6".to_owned()),
+            ("priceVariation", "\"Révisable\"".to_owned()),
+        ];
+        for kv in extra.split(';').filter(|s| !s.trim().is_empty()) {
+            let (k, v) = kv.split_once(':').expect("key: value");
+            let k = k.trim().to_owned();
+            fields.retain(|(f, _)| *f != k);
+            fields.push((Box::leak(k.into_boxed_str()), v.trim().to_owned()));
+        }
+        let body: Vec<String> = fields.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let app = &app;
+        let caller = fx.org_admin_a.clone();
+        let contract = contract.clone();
+        let q = format!(
+            "mutation($c: UUID!) {{ addSubcontractingAct(contractId: $c, input: {{{}}}) {{ subcontractingActs {{ number lot subcontractorIdType subcontractorIdentifier amountCents notifiedOn durationMonths priceVariation }} }} }}",
+            body.join(", ")
+        );
+        async move { app.gql(&caller, &q, json!({"c": contract})).await }
+    };
+    let before = (
+        app.count("proc_subcontracting_act").await,
+        app.count("audit_log").await,
+    );
+    for (extra, field) in [
+        (
+            "subcontractorIdentifier: \"73282932000075\"",
+            "subcontractorIdentifier",
+        ),
+        ("subcontractorIdType: \"SIREN\"", "subcontractorIdType"),
+        (
+            "subcontractorIdType: \"TVA\"; subcontractorIdentifier: \"FR00732829320\"",
+            "subcontractorIdentifier",
+        ),
+        ("amountCents: 99", "amountCents"),
+        ("amountCents: -100", "amountCents"),
+        ("durationMonths: 0", "durationMonths"),
+        ("priceVariation: \"Révisé\"", "priceVariation"),
+        ("notifiedOn: \"2025-03-02\"", "notifiedOn"),
+        ("notifiedOn: \"2099-01-01\"", "notifiedOn"),
+        ("lot: null", "lot"),
+        ("lot: 3", "lot"),
+    ] {
+        let r = add(extra).await;
+        assert_eq!(
+            error_code(&r).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{extra}: {r}"
+        );
+        assert_eq!(r["errors"][0]["extensions"]["field"], field, "{extra}: {r}");
+    }
+    assert_eq!(
+        before,
+        (
+            app.count("proc_subcontracting_act").await,
+            app.count("audit_log").await,
+        ),
+        "a refused act wrote something"
+    );
+    let r = add("").await;
+    assert_eq!(
+        data(&r)["addSubcontractingAct"]["subcontractingActs"],
+        json!([{"number": 1, "lot": 2, "subcontractorIdType": "SIRET", "subcontractorIdentifier": "73282932000074",
+                "amountCents": 250050, "notifiedOn": "2025-04-01", "durationMonths": 6, "priceVariation": "Révisable"}]),
+        "{r}"
+    );
+    // Numbered in the order of notification: an earlier act cannot come second.
+    let r = add("notifiedOn: \"2025-03-15\"").await;
+    assert_eq!(r["errors"][0]["extensions"]["field"], "notifiedOn", "{r}");
+    let r =
+        add("lot: 1; notifiedOn: \"2025-05-01\"; priceVariation: \"Ferme\"; amountCents: 100000")
+            .await;
+    let acts = &data(&r)["addSubcontractingAct"]["subcontractingActs"];
+    assert_eq!(acts[1]["number"], 2, "{r}");
+
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($t: UUID!) { decpExport(tenantIds: [$t]) { document xml exported } }",
+            json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    let e = &data(&r)["decpExport"];
+    let doc = e["document"].clone();
+    let errs = errors(&decp_schema(), &doc);
+    assert!(errs.is_empty(), "DECP invalid: {errs:#?}\n{doc:#}");
+    let ms = &doc["marches"]["marche"];
+    assert_eq!(
+        ms[1]["actesSousTraitance"],
+        json!([{"acteSousTraitance": {
+            "id": 1, "sousTraitant": {"typeIdentifiant": "SIRET", "id": "73282932000074"},
+            "dureeMois": 6, "dateNotification": "2025-04-01", "datePublicationDonnees": ms[1]["datePublicationDonnees"],
+            "montant": 2500.5, "variationPrix": "Révisable"}}]),
+        "{doc:#}"
+    );
+    assert_eq!(ms[0]["actesSousTraitance"][0]["acteSousTraitance"]["id"], 2);
+    assert_eq!(
+        ms[0]["actesSousTraitance"][0]["acteSousTraitance"]["montant"],
+        1000
+    );
+    let xml = e["xml"].as_str().expect("xml");
+    assert_eq!(
+        xml.matches("<actesSousTraitance><acteSousTraitance>")
+            .count(),
+        2,
+        "{xml}"
+    );
+}

@@ -50,8 +50,21 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
         .await;
     data(&r);
     // And in every procurement table (a joint procurement with shares, an amendment).
-    app.procurement_objects(&fx.org_admin_a, fx.tenant_a1, &[fx.tenant_a1, fx.tenant_a2])
+    let p = app
+        .procurement_objects(&fx.org_admin_a, fx.tenant_a1, &[fx.tenant_a1, fx.tenant_a2])
         .await;
+    // And a contract divided into lots.
+    app.lotted_contract(&fx.org_admin_a, fx.tenant_a1, "2025-NET-01", &p.supplier)
+        .await;
+    // And an act of subcontracting.
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($c: UUID!, $d: Date!) { addSubcontractingAct(contractId: $c, input: {subcontractorIdentifier: \"44306184100047\", amountCents: 100000, notifiedOn: $d, durationMonths: 6, priceVariation: \"Ferme\"}) { id } }",
+            serde_json::json!({"c": p.contract, "d": chrono::Utc::now().date_naive()}),
+        )
+        .await;
+    data(&r);
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
         .await
         .expect("app role");

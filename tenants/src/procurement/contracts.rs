@@ -5,7 +5,10 @@
 use super::vocab::*;
 use super::{bad, cpv, suppliers, ProcurementError};
 use crate::audit::{self, Entry};
-use crate::entities::{proc_amendment, proc_contract, proc_contract_supplier, proc_share, tenant};
+use crate::entities::{
+    proc_amendment, proc_contract, proc_contract_supplier, proc_lot, proc_share,
+    proc_subcontracting_act, tenant,
+};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{
@@ -20,6 +23,123 @@ use uuid::Uuid;
 pub struct ShareInput {
     pub tenant_id: Uuid,
     pub amount_cents: i64,
+}
+
+/// A lot of a contract divided into lots (allotissement).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LotInput {
+    /// 1, 2, …: unique within the contract.
+    pub number: i32,
+    pub object: String,
+    /// The contract's CPV code when none is given.
+    pub cpv: Option<String>,
+    pub estimated_cents: i64,
+    pub awarded_cents: Option<i64>,
+    /// Supplier ids of the organisation holding the lot.
+    pub supplier_ids: Vec<Uuid>,
+    /// The lot's own firm duration, when it differs from the contract's.
+    pub duration_months: Option<i32>,
+}
+
+/// A lot as validated: object trimmed, CPV resolved.
+pub(crate) struct ValidLot {
+    number: i32,
+    object: String,
+    cpv: &'static str,
+}
+
+/// The DECP `id` of a lot: the contract's reference followed by `-` and the lot number on two
+/// digits at least (the schema has no lot field; each lot is its own `marche`).
+pub fn lot_decp_id(reference: &str, number: i32) -> String {
+    format!("{reference}-{number:02}")
+}
+
+/// Checks the lots of a contract: numbers from 1 and unique, amounts not negative, a CPV code
+/// from the official list, an object, and (when the contract states its awarded amount) the
+/// lots' awarded amounts summing to it. Every error names the field `lots`.
+fn lots_valid(
+    lots: &[LotInput],
+    reference: &str,
+    contract_cpv: &'static str,
+    awarded: Option<i64>,
+) -> Result<Vec<ValidLot>, ProcurementError> {
+    let mut out: Vec<ValidLot> = vec![];
+    let mut total: i64 = 0;
+    for l in lots {
+        if l.number < 1 {
+            return Err(bad("lots", "lot numbers start at 1"));
+        }
+        if out.iter().any(|v| v.number == l.number) {
+            return Err(bad("lots", format!("lot {} appears twice", l.number)));
+        }
+        if lot_decp_id(reference, l.number).chars().count() > 16 {
+            return Err(bad(
+                "lots",
+                "each lot is published as reference-NN, at most 16 characters: shorten the reference",
+            ));
+        }
+        let object = l.object.trim().to_owned();
+        if object.is_empty() {
+            return Err(bad("lots", format!("lot {}: what is bought?", l.number)));
+        }
+        let cpv = match l.cpv.as_deref().map(str::trim) {
+            Some(c) if !c.is_empty() => {
+                cpv::parse(c)
+                    .map_err(|e| bad("lots", format!("lot {}: {e}", l.number)))?
+                    .code
+            }
+            _ => contract_cpv,
+        };
+        if l.estimated_cents < 0 || l.awarded_cents.is_some_and(|a| a < 0) {
+            return Err(bad(
+                "lots",
+                format!("lot {}: amounts in cents, not negative", l.number),
+            ));
+        }
+        if let Some(m) = l.duration_months {
+            months("lots", m)?;
+        }
+        match (awarded, l.awarded_cents) {
+            (Some(_), Some(a)) => {
+                total = total
+                    .checked_add(a)
+                    .ok_or_else(|| bad("lots", "too large"))?
+            }
+            (Some(_), None) => {
+                return Err(bad(
+                    "lots",
+                    format!(
+                        "lot {}: the contract is awarded, state the lot's awarded amount",
+                        l.number
+                    ),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(bad(
+                    "lots",
+                    format!(
+                        "lot {}: an awarded lot needs the contract's awarded amount (awardedCents)",
+                        l.number
+                    ),
+                ))
+            }
+            (None, None) => {}
+        }
+        out.push(ValidLot {
+            number: l.number,
+            object,
+            cpv,
+        });
+    }
+    if let (Some(awarded), false) = (awarded, lots.is_empty()) {
+        if total != awarded {
+            return Err(bad(
+                "lots",
+                format!("the lots' awarded amounts sum to {total} cents, the contract's awarded amount is {awarded} cents"),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// What a client sends; closed lists as the DECP schema spells them.
@@ -38,7 +158,8 @@ pub struct ContractFields {
     pub cpv: String,
     pub estimated_cents: i64,
     pub awarded_cents: Option<i64>,
-    pub lots: i32,
+    /// Empty when the contract is not divided into lots.
+    pub lots: Vec<LotInput>,
     pub notified_on: Option<NaiveDate>,
     pub duration_months: i32,
     pub renewals: i32,
@@ -76,6 +197,7 @@ pub(crate) struct Valid {
     environmental: Vec<&'static str>,
     buyer_siret: Option<crate::identifiers::Siret>,
     operator_grouping: &'static str,
+    lots: Vec<ValidLot>,
 }
 
 fn amount(field: &'static str, cents: i64) -> Result<i64, ProcurementError> {
@@ -146,9 +268,6 @@ impl ContractFields {
             amount("awardedCents", a)?;
         }
         months("durationMonths", self.duration_months)?;
-        if self.lots < 1 {
-            return Err(bad("lots", "at least one lot (1 when not divided)"));
-        }
         if self.renewals < 0 {
             return Err(bad("renewals", "not negative"));
         }
@@ -186,7 +305,9 @@ impl ContractFields {
             ),
             _ => None,
         };
+        let lots = lots_valid(&self.lots, &reference, cpv.code, self.awarded_cents)?;
         Ok(Valid {
+            lots,
             buyer_siret,
             operator_grouping: one_of(
                 "operatorGrouping",
@@ -228,6 +349,10 @@ pub struct Contract {
     pub amendments: Vec<proc_amendment::Model>,
     /// The shares the reader's scope reaches.
     pub shares: Vec<proc_share::Model>,
+    /// The lots, by number; empty when the contract is not divided.
+    pub lots: Vec<proc_lot::Model>,
+    /// The special acts of subcontracting, by number.
+    pub subcontracting_acts: Vec<proc_subcontracting_act::Model>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,7 +552,8 @@ pub(crate) async fn insert(
     f: &ContractFields,
     operation: &'static str,
 ) -> Result<proc_contract::Model, ProcurementError> {
-    let v = f.validate()?;
+    let mut v = f.validate()?;
+    let valid_lots = std::mem::take(&mut v.lots);
     if let Some(s) = &v.buyer_siret {
         if s.siren() != t.siren {
             return Err(bad(
@@ -467,7 +593,7 @@ pub(crate) async fn insert(
         cpv: Set(v.cpv.to_owned()),
         estimated_cents: Set(f.estimated_cents),
         awarded_cents: Set(f.awarded_cents),
-        lots: Set(f.lots),
+        lots: Set(i32::try_from(f.lots.len()).unwrap_or(i32::MAX).max(1)),
         notified_on: Set(f.notified_on),
         duration_months: Set(f.duration_months),
         renewals: Set(f.renewals),
@@ -495,6 +621,29 @@ pub(crate) async fn insert(
     with_initial.initial_supplier_ids = Set(json!(supplier_ids));
     let row = with_initial.update(txn).await?;
     insert_shares(txn, scope, &row, &f.shares).await?;
+    let mut lots_audit = vec![];
+    for (l, vl) in f.lots.iter().zip(valid_lots) {
+        let holders =
+            suppliers::of_organisation(txn, scope, row.organisation_id, &l.supplier_ids, "lots")
+                .await?;
+        let holders: Vec<Uuid> = holders.into_iter().map(|s| s.id).collect();
+        let lot = proc_lot::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organisation_id: Set(row.organisation_id),
+            tenant_id: Set(row.tenant_id),
+            contract_id: Set(row.id),
+            number: Set(vl.number),
+            object: Set(vl.object),
+            cpv: Set(vl.cpv.to_owned()),
+            estimated_cents: Set(l.estimated_cents),
+            awarded_cents: Set(l.awarded_cents),
+            duration_months: Set(l.duration_months),
+            supplier_ids: Set(json!(holders)),
+        }
+        .insert(txn)
+        .await?;
+        lots_audit.push(json!({"number": lot.number, "cpv": lot.cpv, "awardedCents": lot.awarded_cents, "suppliers": holders}));
+    }
     audit::record(
         txn,
         scope,
@@ -507,6 +656,7 @@ pub(crate) async fn insert(
                 "id": row.id, "reference": row.reference, "cpv": row.cpv,
                 "estimatedCents": row.estimated_cents, "awardedCents": row.awarded_cents,
                 "suppliers": supplier_ids,
+                "lots": lots_audit,
                 "shares": f.shares.iter().map(|s| json!({"tenantId": s.tenant_id, "amountCents": s.amount_cents})).collect::<Vec<_>>(),
             })),
         },
@@ -562,6 +712,25 @@ pub async fn amend(
     }
     if a.signed_on > super::super::gdpr::paris_today() {
         return Err(bad("signedOn", "not in the future"));
+    }
+    if a.awarded_cents.is_some() || a.supplier_ids.is_some() {
+        let divided = scope
+            .find::<proc_lot::Entity>()
+            .filter(proc_lot::Column::ContractId.eq(row.id))
+            .one(&txn)
+            .await?
+            .is_some();
+        if divided {
+            let field = if a.awarded_cents.is_some() {
+                "awardedCents"
+            } else {
+                "supplierIds"
+            };
+            return Err(bad(
+                field,
+                "a contract divided into lots is amended lot by lot: not supported yet, only its duration",
+            ));
+        }
     }
     let before = json!({"awardedCents": row.awarded_cents, "durationMonths": row.duration_months});
     if row.joint {
@@ -630,6 +799,140 @@ pub async fn amend(
     Ok(c.remove(0))
 }
 
+/// A special act of subcontracting (acte spécial de sous-traitance) to record on a contract.
+#[derive(Debug, Clone, Default)]
+pub struct SubcontractingActInput {
+    /// DECP typeIdentifiant of the subcontractor (SIRET, TVA, …).
+    pub id_type: String,
+    pub identifier: String,
+    /// For a contract divided into lots: the lot concerned.
+    pub lot: Option<i32>,
+    pub amount_cents: i64,
+    pub notified_on: NaiveDate,
+    pub duration_months: i32,
+    /// DECP `variationPrix`: Ferme, Actualisable, Révisable.
+    pub price_variation: String,
+}
+
+/// Records a special act of subcontracting on a notified contract, numbered in the order of
+/// notification.
+pub async fn add_subcontracting_act(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    contract_id: Uuid,
+    a: SubcontractingActInput,
+) -> Result<Contract, ProcurementError> {
+    edit_scope(scope)?;
+    let id_type = one_of("subcontractorIdType", &a.id_type, ID_TYPES)?;
+    let identifier =
+        suppliers::normalise_identifier(id_type, &a.identifier).map_err(|e| match e {
+            ProcurementError::BadInput { message, .. } => bad("subcontractorIdentifier", message),
+            e => e,
+        })?;
+    if a.amount_cents < 100 {
+        return Err(bad(
+            "amountCents",
+            "an amount in cents excluding VAT, at least 1 EUR",
+        ));
+    }
+    months("durationMonths", a.duration_months)?;
+    let price_variation = one_of("priceVariation", &a.price_variation, PRICE_VARIATIONS)?;
+    if a.notified_on > super::super::gdpr::paris_today() {
+        return Err(bad("notifiedOn", "not in the future"));
+    }
+    let txn = scope.begin(db).await?;
+    let row = scope
+        .find::<proc_contract::Entity>()
+        .filter(proc_contract::Column::Id.eq(contract_id))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let Some(notified) = row.notified_on else {
+        return Err(bad("notifiedOn", "the contract is not notified yet"));
+    };
+    if a.notified_on < notified {
+        return Err(bad(
+            "notifiedOn",
+            format!(
+                "an act of subcontracting comes after the contract's notification ({notified})"
+            ),
+        ));
+    }
+    let lots: Vec<i32> = scope
+        .find::<proc_lot::Entity>()
+        .filter(proc_lot::Column::ContractId.eq(row.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|l| l.number)
+        .collect();
+    match a.lot {
+        None if !lots.is_empty() => {
+            return Err(bad("lot", "this contract is divided into lots: which one?"))
+        }
+        Some(n) if !lots.contains(&n) => return Err(bad("lot", "no such lot in this contract")),
+        _ => {}
+    }
+    let existing = scope
+        .find::<proc_subcontracting_act::Entity>()
+        .filter(proc_subcontracting_act::Column::ContractId.eq(row.id))
+        .order_by_asc(proc_subcontracting_act::Column::Number)
+        .all(&txn)
+        .await?;
+    if let Some(last) = existing.last() {
+        if a.notified_on < last.notified_on {
+            return Err(bad(
+                "notifiedOn",
+                format!(
+                    "acts are numbered in the order of notification: the last one is of {}",
+                    last.notified_on
+                ),
+            ));
+        }
+    }
+    let number = i32::try_from(existing.len()).unwrap_or(i32::MAX - 1) + 1;
+    let act = proc_subcontracting_act::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(row.organisation_id),
+        tenant_id: Set(row.tenant_id),
+        contract_id: Set(row.id),
+        number: Set(number),
+        lot: Set(a.lot),
+        id_type: Set(id_type.to_owned()),
+        identifier: Set(identifier),
+        amount_cents: Set(a.amount_cents),
+        notified_on: Set(a.notified_on),
+        duration_months: Set(a.duration_months),
+        price_variation: Set(price_variation.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let mut up: proc_contract::ActiveModel = row.into();
+    up.updated_at = Set(Utc::now());
+    let row = up.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "addSubcontractingAct",
+            before: None,
+            after: Some(json!({
+                "contract": row.id, "act": act.id, "number": act.number, "lot": act.lot,
+                "idType": act.id_type, "identifier": act.identifier,
+                "amountCents": act.amount_cents, "notifiedOn": act.notified_on,
+                "durationMonths": act.duration_months, "priceVariation": act.price_variation,
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let mut c = load(db, scope, vec![row]).await?;
+    Ok(c.remove(0))
+}
+
 /// Adds contractors, amendments and shares to rows read within the scope.
 async fn load(
     db: &DatabaseConnection,
@@ -658,6 +961,26 @@ async fn load(
     {
         ams.entry(a.contract_id).or_default().push(a);
     }
+    let mut lots: HashMap<Uuid, Vec<proc_lot::Model>> = HashMap::new();
+    for l in scope
+        .find::<proc_lot::Entity>()
+        .filter(proc_lot::Column::ContractId.is_in(ids.clone()))
+        .order_by_asc(proc_lot::Column::Number)
+        .all(&txn)
+        .await?
+    {
+        lots.entry(l.contract_id).or_default().push(l);
+    }
+    let mut acts: HashMap<Uuid, Vec<proc_subcontracting_act::Model>> = HashMap::new();
+    for a in scope
+        .find::<proc_subcontracting_act::Entity>()
+        .filter(proc_subcontracting_act::Column::ContractId.is_in(ids.clone()))
+        .order_by_asc(proc_subcontracting_act::Column::Number)
+        .all(&txn)
+        .await?
+    {
+        acts.entry(a.contract_id).or_default().push(a);
+    }
     let mut shares: HashMap<Uuid, Vec<proc_share::Model>> = HashMap::new();
     for s in scope
         .find::<proc_share::Entity>()
@@ -677,6 +1000,8 @@ async fn load(
                 supplier_ids,
                 amendments: ams.remove(&row.id).unwrap_or_default(),
                 shares: shares.remove(&row.id).unwrap_or_default(),
+                lots: lots.remove(&row.id).unwrap_or_default(),
+                subcontracting_acts: acts.remove(&row.id).unwrap_or_default(),
                 row,
             }
         })
@@ -858,6 +1183,8 @@ mod tests {
             supplier_ids: vec![],
             amendments: vec![],
             shares: vec![],
+            lots: vec![],
+            subcontracting_acts: vec![],
         }
     }
 
@@ -883,6 +1210,55 @@ mod tests {
             contract(None, 12, 0, 0).status(d(2025, 1, 1)),
             Status::Draft
         );
+    }
+
+    fn lot(number: i32, awarded: Option<i64>) -> LotInput {
+        LotInput {
+            number,
+            object: format!("lot {number}"),
+            estimated_cents: 100,
+            awarded_cents: awarded,
+            ..Default::default()
+        }
+    }
+
+    fn lots_err(lots: &[LotInput], reference: &str, awarded: Option<i64>) -> Option<&'static str> {
+        match lots_valid(lots, reference, "72267000", awarded) {
+            Ok(_) => None,
+            Err(ProcurementError::BadInput { field, .. }) => Some(field),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn lots_sum_to_the_awarded_amount_with_unique_numbers() {
+        let two = [lot(1, Some(60)), lot(2, Some(40))];
+        assert_eq!(lots_err(&two, "2025-01", Some(100)), None);
+        let v = lots_valid(&two, "2025-01", "72267000", Some(100)).expect("valid");
+        assert_eq!(v[1].cpv, "72267000", "the contract's CPV by default");
+        assert_eq!(lots_err(&two, "2025-01", Some(101)), Some("lots"));
+        assert_eq!(lots_err(&two, "2025-01", None), Some("lots"));
+        assert_eq!(
+            lots_err(&[lot(1, Some(60)), lot(1, Some(40))], "x", Some(100)),
+            Some("lots")
+        );
+        assert_eq!(lots_err(&[lot(0, Some(100))], "x", Some(100)), Some("lots"));
+        assert_eq!(
+            lots_err(&[lot(1, Some(-1)), lot(2, Some(101))], "x", Some(100)),
+            Some("lots")
+        );
+        assert_eq!(lots_err(&[lot(1, None)], "x", Some(100)), Some("lots"));
+        assert_eq!(lots_err(&[lot(1, None), lot(2, None)], "x", None), None);
+        // reference-NN must fit the 16 characters of a DECP id.
+        assert_eq!(lots_err(&[lot(1, None)], "ABCDEFGHIJKLM", None), None);
+        assert_eq!(
+            lots_err(&[lot(1, None)], "ABCDEFGHIJKLMN", None),
+            Some("lots")
+        );
+        assert_eq!(lot_decp_id("2025-01", 3), "2025-01-03");
+        let mut bad_cpv = lot(1, None);
+        bad_cpv.cpv = Some("99999999".into());
+        assert_eq!(lots_err(&[bad_cpv], "x", None), Some("lots"));
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! A contract is published once notified; one that lacks what the format requires (buyer SIRET,
 //! contractors, number of offers, an amount of at least 1 EUR) is listed as skipped, with why.
 //! A joint procurement is published once, by the tenant that carries it.
+//!
+//! The schema has no lot field: a contract divided into lots publishes one `marche` per lot,
+//! identified by the reference and the lot number (`contracts::lot_decp_id`), with the lot's
+//! object, CPV code, awarded amount, contractors and duration.
 use super::contracts::{self, strings, Contract, ContractFilter};
 use super::{suppliers, ProcurementError};
 use crate::tenancy::{AccessError, Scope};
@@ -64,6 +68,18 @@ fn why_not(c: &Contract) -> Option<&'static str> {
     }
     if c.row.awarded_cents.is_none_or(|a| a < 100) {
         return Some("awarded amount below 1 EUR");
+    }
+    if c.lots
+        .iter()
+        .any(|l| l.supplier_ids.as_array().is_none_or(Vec::is_empty))
+    {
+        return Some("a lot without contractor (lots)");
+    }
+    if c.lots
+        .iter()
+        .any(|l| l.awarded_cents.is_none_or(|a| a < 100))
+    {
+        return Some("a lot's awarded amount below 1 EUR (lots)");
     }
     None
 }
@@ -136,6 +152,64 @@ fn marche(c: &Contract, known: &HashMap<Uuid, (String, String)>, published_on: N
     m
 }
 
+/// The `actesSousTraitance` of a contract (of one lot when `lot` is given); none is no key at
+/// all (the schema wants at least one item).
+fn acts(c: &Contract, lot: Option<i32>, published_on: NaiveDate) -> Option<Value> {
+    let v: Vec<Value> = c
+        .subcontracting_acts
+        .iter()
+        .filter(|a| a.lot == lot)
+        .map(|a| {
+            json!({"acteSousTraitance": {
+                "id": a.number,
+                "sousTraitant": {"typeIdentifiant": a.id_type, "id": a.identifier},
+                "dureeMois": a.duration_months,
+                "dateNotification": a.notified_on.to_string(),
+                "datePublicationDonnees": published_on.to_string(),
+                "montant": euros(a.amount_cents),
+                "variationPrix": a.price_variation,
+            }})
+        })
+        .collect();
+    (!v.is_empty()).then(|| json!(v))
+}
+
+/// The `marche` entries of a contract: itself, or one per lot when it is divided.
+fn marches(
+    c: &Contract,
+    known: &HashMap<Uuid, (String, String)>,
+    published_on: NaiveDate,
+) -> Vec<Value> {
+    let mut whole = marche(c, known, published_on);
+    if c.lots.is_empty() {
+        if let Some(a) = acts(c, None, published_on) {
+            whole["actesSousTraitance"] = a;
+        }
+        return vec![whole];
+    }
+    let r = &c.row;
+    c.lots
+        .iter()
+        .map(|l| {
+            let mut m = whole.clone();
+            let holders: Vec<Uuid> =
+                serde_json::from_value(l.supplier_ids.clone()).unwrap_or_default();
+            m["id"] = json!(contracts::lot_decp_id(&r.reference, l.number));
+            m["objet"] = json!(l.object);
+            m["codeCPV"] = json!(l.cpv);
+            m["montant"] = euros(l.awarded_cents.unwrap_or(0));
+            m["titulaires"] = json!(titulaires(&holders, known));
+            if let Some(d) = l.duration_months {
+                m["dureeMois"] = json!(d + r.renewals * r.renewal_months);
+            }
+            if let Some(a) = acts(c, Some(l.number), published_on) {
+                m["actesSousTraitance"] = a;
+            }
+            m
+        })
+        .collect()
+}
+
 /// The DECP document of the contracts the scope reaches, optionally narrowed to some tenants
 /// or to one organisation.
 pub async fn export(
@@ -168,6 +242,11 @@ pub async fn export(
         })
         .collect();
     for c in &all {
+        for l in &c.lots {
+            ids.extend(
+                serde_json::from_value::<Vec<Uuid>>(l.supplier_ids.clone()).unwrap_or_default(),
+            );
+        }
         for a in &c.amendments {
             if let Some(v) = &a.supplier_ids {
                 ids.extend(serde_json::from_value::<Vec<Uuid>>(v.clone()).unwrap_or_default());
@@ -181,7 +260,7 @@ pub async fn export(
         .into_iter()
         .map(|s| (s.id, (s.id_type, s.identifier)))
         .collect();
-    let mut marches = vec![];
+    let mut out = vec![];
     let mut skipped = vec![];
     for c in &all {
         match why_not(c) {
@@ -190,12 +269,12 @@ pub async fn export(
                 reference: c.row.reference.clone(),
                 reason,
             }),
-            None => marches.push(json!(marche(c, &known, published_on))),
+            None => out.extend(marches(c, &known, published_on)),
         }
     }
     Ok(DecpExport {
-        exported: marches.len(),
-        document: json!({"marches": {"marche": marches}}),
+        exported: out.len(),
+        document: json!({"marches": {"marche": out}}),
         skipped,
     })
 }

@@ -50,7 +50,7 @@ fn contract(
         cpv: cpv.into(),
         estimated_cents: estimated_euros * 100,
         awarded_cents: Some(awarded_euros * 100),
-        lots: 1,
+        lots: vec![],
         notified_on,
         duration_months,
         renewals: 0,

@@ -358,7 +358,7 @@ async fn import_records(
                 cpv: get("cpv"),
                 estimated_cents: estimated,
                 awarded_cents: awarded,
-                lots: 1,
+                lots: vec![],
                 notified_on: notified,
                 duration_months: duration,
                 renewals: 0,

@@ -68,6 +68,8 @@ pub const ENVIRONMENTAL: &[&str] = &[
     "Pas de considération environnementale",
 ];
 pub const OPERATOR_GROUPINGS: &[&str] = &["Conjoint", "Solidaire", "Pas de groupement"];
+/// DECP `variationPrix` of a special act of subcontracting.
+pub const PRICE_VARIATIONS: &[&str] = &["Ferme", "Actualisable", "Révisable"];
 pub const ID_TYPES: &[&str] = &["SIRET", "TVA", "TAHITI", "RIDET", "FRWF", "IREP", "HORS-UE"];
 
 /// The purchase category the thresholds depend on (travaux / fournitures / services).

@@ -260,6 +260,8 @@ tenant_scoped!(
     proc_contract_supplier,
     proc_amendment,
     proc_share,
+    proc_lot,
+    proc_subcontracting_act,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

@@ -3,7 +3,8 @@
 use crate::graphql::scalars::Date;
 use async_graphql::InputObject;
 use tenants::procurement::contracts::{
-    AmendmentInput as DomainAmendment, ContractFields, ShareInput,
+    AmendmentInput as DomainAmendment, ContractFields, LotInput as DomainLot, ShareInput,
+    SubcontractingActInput as DomainAct,
 };
 use tenants::procurement::suppliers::NewSupplier;
 use uuid::Uuid;
@@ -45,6 +46,71 @@ fn shares(v: Vec<ShareIn>) -> Vec<ShareInput> {
         .collect()
 }
 
+/// A lot of a contract divided into lots; each is published as its own DECP `marche`.
+#[derive(InputObject)]
+pub struct LotInput {
+    /// 1, 2, …: unique within the contract.
+    pub number: i32,
+    pub object: String,
+    /// The contract's CPV code when omitted.
+    pub cpv: Option<String>,
+    pub estimated_cents: i64,
+    /// Required when the contract's awardedCents is given; the lots sum to it.
+    pub awarded_cents: Option<i64>,
+    /// Suppliers of the organisation holding the lot.
+    #[graphql(default)]
+    pub supplier_ids: Vec<Uuid>,
+    /// The lot's own firm duration, when it differs from the contract's.
+    pub duration_months: Option<i32>,
+}
+
+impl From<LotInput> for DomainLot {
+    fn from(l: LotInput) -> Self {
+        DomainLot {
+            number: l.number,
+            object: l.object,
+            cpv: l.cpv,
+            estimated_cents: l.estimated_cents,
+            awarded_cents: l.awarded_cents,
+            supplier_ids: l.supplier_ids,
+            duration_months: l.duration_months,
+        }
+    }
+}
+
+/// A special act of subcontracting (acte spécial de sous-traitance).
+#[derive(InputObject)]
+pub struct SubcontractingActInput {
+    /// DECP typeIdentifiant of the subcontractor: SIRET, TVA, TAHITI, RIDET, FRWF, IREP, HORS-UE.
+    #[graphql(default_with = "\"SIRET\".to_string()")]
+    pub subcontractor_id_type: String,
+    /// Checked like a supplier's (a SIRET's Luhn key, a French VAT number's key).
+    pub subcontractor_identifier: String,
+    /// For a contract divided into lots: the lot concerned.
+    pub lot: Option<i32>,
+    /// At least 100 (1 EUR HT).
+    pub amount_cents: i64,
+    /// Not before the contract's notification, nor before the previous act's.
+    pub notified_on: Date,
+    pub duration_months: i32,
+    /// DECP variationPrix: Ferme, Actualisable, Révisable.
+    pub price_variation: String,
+}
+
+impl From<SubcontractingActInput> for DomainAct {
+    fn from(i: SubcontractingActInput) -> Self {
+        DomainAct {
+            id_type: i.subcontractor_id_type,
+            identifier: i.subcontractor_identifier,
+            lot: i.lot,
+            amount_cents: i.amount_cents,
+            notified_on: i.notified_on.0,
+            duration_months: i.duration_months,
+            price_variation: i.price_variation,
+        }
+    }
+}
+
 fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| (*s).to_owned()).collect()
 }
@@ -75,8 +141,10 @@ pub struct ContractInput {
     pub cpv: String,
     pub estimated_cents: i64,
     pub awarded_cents: Option<i64>,
-    #[graphql(default = 1)]
-    pub lots: i32,
+    /// The lots of a contract divided into lots (none when it is not divided); their awarded
+    /// amounts sum to awardedCents.
+    #[graphql(default)]
+    pub lots: Vec<LotInput>,
     pub notified_on: Option<Date>,
     pub duration_months: i32,
     #[graphql(default)]
@@ -128,7 +196,7 @@ impl From<ContractInput> for ContractFields {
             cpv: i.cpv,
             estimated_cents: i.estimated_cents,
             awarded_cents: i.awarded_cents,
-            lots: i.lots,
+            lots: i.lots.into_iter().map(DomainLot::from).collect(),
             notified_on: i.notified_on.map(|d| d.0),
             duration_months: i.duration_months,
             renewals: i.renewals,

@@ -52,6 +52,24 @@ impl ProcurementMutation {
             .into())
     }
 
+    /// Records a special act of subcontracting (acte spécial de sous-traitance) on a notified
+    /// contract.
+    async fn add_subcontracting_act(
+        &self,
+        ctx: &Context<'_>,
+        contract_id: Uuid,
+        input: SubcontractingActInput,
+    ) -> Result<Contract> {
+        let s = scope(ctx, Permission::EditProcurement)?;
+        let db = &ctx.data::<RequestCtx>()?.db;
+        Ok(
+            contracts::add_subcontracting_act(db, &s, contract_id, input.into())
+                .await
+                .gql()?
+                .into(),
+        )
+    }
+
     /// Imports a contract list (CSV, `;`, UTF-8, header line; see the columns in the console
     /// help). Every row is checked first: if one is rejected nothing is imported, and the
     /// report lists each rejected row and why. `dryRun` only checks.

@@ -138,6 +138,39 @@ pub struct Amendment {
     pub supplier_ids: Option<Vec<Uuid>>,
 }
 
+/// A special act of subcontracting (acte spécial de sous-traitance).
+#[derive(SimpleObject, Clone)]
+pub struct SubcontractingAct {
+    pub id: Uuid,
+    /// 1, 2, … in the order of notification within the contract.
+    pub number: i32,
+    /// The lot concerned, for a contract divided into lots.
+    pub lot: Option<i32>,
+    pub subcontractor_id_type: String,
+    pub subcontractor_identifier: String,
+    pub amount_cents: i64,
+    pub notified_on: Date,
+    pub duration_months: i32,
+    /// Ferme, Actualisable, Révisable.
+    pub price_variation: String,
+}
+
+impl From<tenants::entities::proc_subcontracting_act::Model> for SubcontractingAct {
+    fn from(a: tenants::entities::proc_subcontracting_act::Model) -> Self {
+        Self {
+            id: a.id,
+            number: a.number,
+            lot: a.lot,
+            subcontractor_id_type: a.id_type,
+            subcontractor_identifier: a.identifier,
+            amount_cents: a.amount_cents,
+            notified_on: Date(a.notified_on),
+            duration_months: a.duration_months,
+            price_variation: a.price_variation,
+        }
+    }
+}
+
 impl From<proc_amendment::Model> for Amendment {
     fn from(m: proc_amendment::Model) -> Self {
         Self {
@@ -196,7 +229,10 @@ pub struct Contract {
     /// After the amendments.
     pub awarded_cents: Option<i64>,
     pub initial_awarded_cents: Option<i64>,
-    pub lots: i32,
+    /// The lots, by number; empty when the contract is not divided.
+    pub lots: Vec<Lot>,
+    /// The special acts of subcontracting, by number.
+    pub subcontracting_acts: Vec<SubcontractingAct>,
     pub notified_on: Option<Date>,
     /// Firm duration after the amendments.
     pub duration_months: i32,
@@ -230,6 +266,36 @@ pub struct Contract {
     pub notice_deadline: Option<Date>,
 }
 
+/// A lot of a contract divided into lots.
+#[derive(SimpleObject, Clone)]
+pub struct Lot {
+    pub id: Uuid,
+    pub number: i32,
+    pub object: String,
+    pub cpv: CpvCode,
+    pub estimated_cents: i64,
+    pub awarded_cents: Option<i64>,
+    /// Supplier ids holding the lot.
+    pub contractors: Vec<Uuid>,
+    /// The lot's own firm duration, when it differs from the contract's.
+    pub duration_months: Option<i32>,
+}
+
+impl From<tenants::entities::proc_lot::Model> for Lot {
+    fn from(l: tenants::entities::proc_lot::Model) -> Self {
+        Lot {
+            id: l.id,
+            number: l.number,
+            cpv: cpv_of(&l.cpv),
+            object: l.object,
+            estimated_cents: l.estimated_cents,
+            awarded_cents: l.awarded_cents,
+            contractors: serde_json::from_value(l.supplier_ids).unwrap_or_default(),
+            duration_months: l.duration_months,
+        }
+    }
+}
+
 impl From<DomainContract> for Contract {
     fn from(c: DomainContract) -> Self {
         let today = tenants::gdpr::paris_today();
@@ -260,7 +326,12 @@ impl From<DomainContract> for Contract {
             estimated_cents: r.estimated_cents,
             awarded_cents: awarded,
             initial_awarded_cents: r.awarded_cents,
-            lots: r.lots,
+            lots: c.lots.into_iter().map(Lot::from).collect(),
+            subcontracting_acts: c
+                .subcontracting_acts
+                .into_iter()
+                .map(SubcontractingAct::from)
+                .collect(),
             notified_on: r.notified_on.map(Date),
             duration_months: duration,
             max_duration_months: max,
