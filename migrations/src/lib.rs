@@ -7,6 +7,7 @@ mod m20261123_000001_platform;
 mod m20261124_000002_gdpr;
 mod m20261124_000003_procurement;
 mod m20261124_000004_procurement_lots;
+mod m20261124_000005_procurement_lot_amendments;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_gdpr::Migration),
             Box::new(m20261124_000003_procurement::Migration),
             Box::new(m20261124_000004_procurement_lots::Migration),
+            Box::new(m20261124_000005_procurement_lot_amendments::Migration),
         ]
     }
 }

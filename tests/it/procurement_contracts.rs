@@ -787,3 +787,61 @@ async fn cpv_search_and_threshold_requirements() {
     let r = req("services", -1, "2026-01-01").await;
     assert_eq!(field(&r).as_deref(), Some("amountCents"));
 }
+
+#[tokio::test]
+async fn concurrent_creations_of_one_supplier_all_answer_the_same_row() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let before = app.count("audit_log").await;
+    let calls = (0..6).map(|i| {
+        let tenant = if i % 2 == 0 {
+            fx.tenant_a1
+        } else {
+            fx.tenant_a2
+        };
+        supplier(&app, &fx.org_admin_a, tenant, "443 061 841 00047")
+    });
+    let answers = futures::future::join_all(calls).await;
+    let ids: Vec<&Value> = answers
+        .iter()
+        .map(|r| {
+            assert!(r["errors"].is_null(), "{r}");
+            &data(r)["createSupplier"]["id"]
+        })
+        .collect();
+    assert!(ids[0].is_string(), "{:?}", answers[0]);
+    assert!(ids.iter().all(|id| *id == ids[0]), "{answers:?}");
+    assert_eq!(app.count("proc_supplier").await, 1);
+    assert_eq!(
+        app.count("audit_log").await,
+        before + 1,
+        "one creation audited"
+    );
+
+    // The race made certain: another transaction has recorded the identifier but not committed
+    // when the requests read; they wait on the unique index, then answer its row.
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let other = uuid::Uuid::now_v7();
+    let txn = app.admin.begin().await.expect("begin");
+    txn.execute(Statement::from_sql_and_values(
+        sea_orm::DatabaseBackend::Postgres,
+        "INSERT INTO proc_supplier (id, organisation_id, tenant_id, id_type, identifier, name, created_at)
+         VALUES ($1, $2, $3, 'SIRET', '73282932000074', 'Autre', now())",
+        [other.into(), fx.org_a.into(), fx.tenant_a1.into()],
+    ))
+    .await
+    .expect("insert");
+    let calls = futures::future::join_all(
+        (0..6).map(|_| supplier(&app, &fx.org_admin_a, fx.tenant_a1, "73282932000074")),
+    );
+    let commit = async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        txn.commit().await.expect("commit");
+    };
+    let (answers, ()) = tokio::join!(calls, commit);
+    for r in &answers {
+        assert!(r["errors"].is_null(), "{r}");
+        assert_eq!(data(r)["createSupplier"]["id"], json!(other), "{r}");
+    }
+    assert_eq!(app.count("proc_supplier").await, 2);
+}

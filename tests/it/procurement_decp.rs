@@ -508,3 +508,287 @@ async fn acts_of_subcontracting_are_checked_and_published_with_their_lot() {
         "{xml}"
     );
 }
+
+#[tokio::test]
+async fn a_lot_is_amended_alone_and_published_on_its_entry_only() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($a: UUID!) { a: tenant(id: $a) { siren } }",
+            json!({"a": fx.tenant_a1}),
+        )
+        .await;
+    let buyer = siret_of(data(&r)["a"]["siren"].as_str().expect("test data"));
+    let supplier_of = |siret: &'static str| {
+        let app = &app;
+        let caller = fx.org_admin_a.clone();
+        async move {
+            let r = app
+                .gql(
+                    &caller,
+                    "mutation($t: UUID!, $i: String!) { createSupplier(input: {tenantId: $t, identifier: $i, name: \"Titulaire\"}) { id } }",
+                    json!({"t": fx.tenant_a1, "i": siret}),
+                )
+                .await;
+            data(&r)["createSupplier"]["id"].clone()
+        }
+    };
+    let supplier = supplier_of(SUPPLIER_SIRET).await;
+    let other = supplier_of("73282932000074").await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            LOTTED_CONTRACT,
+            json!({"t": fx.tenant_a1, "ref": "NET-2025", "b": buyer, "s": [supplier]}),
+        )
+        .await;
+    let id = data(&r)["createContract"]["id"].clone();
+    let amend = |input: &str| {
+        let app = &app;
+        let caller = fx.org_admin_a.clone();
+        let q = format!(
+            "mutation($c: UUID!) {{ amendContract(contractId: $c, input: {{signedOn: \"2025-06-01\", {input}}}) {{
+              awardedCents initialAwardedCents lots {{ number awardedCents initialAwardedCents contractors }}
+              amendments {{ lot awardedCents supplierIds }} }} }}"
+        );
+        let id = id.clone();
+        async move { app.gql(&caller, &q, json!({"c": id})).await }
+    };
+    let before = (
+        app.count("proc_amendment").await,
+        app.count("audit_log").await,
+    );
+    let not_joint = format!(
+        "lot: 2, awardedCents: 100000, shares: [{{tenantId: \"{}\", amountCents: 3100000}}]",
+        fx.tenant_a1
+    );
+    for (input, field) in [
+        ("lot: 3, awardedCents: 100000", "lot"),
+        ("lot: 0, awardedCents: 100000", "lot"),
+        ("lot: 2, awardedCents: -1", "awardedCents"),
+        ("lot: 2, durationMonths: 3", "durationMonths"),
+        (not_joint.as_str(), "shares"),
+        ("supplierIds: []", "supplierIds"),
+    ] {
+        let r = amend(input).await;
+        assert_eq!(
+            error_code(&r).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{input}: {r}"
+        );
+        assert_eq!(r["errors"][0]["extensions"]["field"], field, "{input}: {r}");
+    }
+    assert_eq!(
+        before,
+        (
+            app.count("proc_amendment").await,
+            app.count("audit_log").await,
+        ),
+        "a refused amendment wrote something"
+    );
+
+    // Lot 2 goes from 12 345,67 EUR to 15 000 EUR: the contract's total follows.
+    let r = amend("lot: 2, awardedCents: 1500000").await;
+    let c = &data(&r)["amendContract"];
+    assert_eq!(c["awardedCents"], 3_000_000 + 1_500_000, "{r}");
+    assert_eq!(c["initialAwardedCents"], 4_234_567);
+    assert_eq!(c["lots"][0]["awardedCents"], 3_000_000);
+    assert_eq!(c["lots"][1]["awardedCents"], 1_500_000);
+    assert_eq!(c["lots"][1]["initialAwardedCents"], 1_234_567);
+    let lots_sum: i64 = c["lots"]
+        .as_array()
+        .expect("lots")
+        .iter()
+        .map(|l| l["awardedCents"].as_i64().expect("amount"))
+        .sum();
+    assert_eq!(json!(lots_sum), c["awardedCents"]);
+    assert_eq!(
+        c["amendments"],
+        json!([{"lot": 2, "awardedCents": 1500000, "supplierIds": null}])
+    );
+    // Then its contractor changes; lot 1 keeps its own.
+    let r = amend(
+        "lot: 2, supplierIds: [$c]"
+            .replace("$c", &other.to_string())
+            .as_str(),
+    )
+    .await;
+    let c = &data(&r)["amendContract"];
+    assert_eq!(c["lots"][1]["contractors"], json!([other]), "{r}");
+    assert_eq!(c["lots"][1]["awardedCents"], 1_500_000);
+    assert_eq!(c["lots"][0]["contractors"], json!([supplier]));
+    assert_eq!(c["awardedCents"], 4_500_000);
+    // A duration amendment concerns every lot.
+    let r = amend("durationMonths: 18").await;
+    assert!(r["errors"].is_null(), "{r}");
+
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($t: UUID!) { decpExport(tenantIds: [$t]) { document xml exported } }",
+            json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    let e = &data(&r)["decpExport"];
+    let doc = e["document"].clone();
+    let errs = errors(&decp_schema(), &doc);
+    assert!(errs.is_empty(), "DECP invalid: {errs:#?}\n{doc:#}");
+    let ms = doc["marches"]["marche"].as_array().expect("marches");
+    assert_eq!(ms.len(), 2, "{doc:#}");
+    assert_eq!(ms[0]["id"], "NET-2025-01");
+    let m0 = ms[0]["modifications"].as_array().expect("lot 1: duration");
+    assert_eq!(
+        m0.len(),
+        1,
+        "lot 1 has the duration amendment only: {doc:#}"
+    );
+    assert_eq!(m0[0]["modification"]["id"], 1);
+    assert_eq!(m0[0]["modification"]["dureeMois"], 30);
+    assert!(m0[0]["modification"].get("montant").is_none());
+    // As notified, then amended.
+    assert_eq!(ms[1]["montant"], json!(12_345.67));
+    let m1 = ms[1]["modifications"].as_array().expect("lot 2");
+    assert_eq!(m1.len(), 3, "{doc:#}");
+    assert_eq!(m1[0]["modification"]["id"], 1);
+    assert_eq!(m1[0]["modification"]["montant"], json!(15_000));
+    assert!(m1[0]["modification"].get("titulaires").is_none());
+    assert_eq!(
+        m1[1]["modification"]["titulaires"],
+        json!([{"titulaire": {"typeIdentifiant": "SIRET", "id": "73282932000074"}}])
+    );
+    assert_eq!(m1[2]["modification"]["id"], 3);
+    assert_eq!(m1[2]["modification"]["dureeMois"], 30);
+    let xml = e["xml"].as_str().expect("xml");
+    assert_eq!(xml.matches("<modification>").count(), 4, "{xml}");
+
+    // A lot number on a contract not divided into lots.
+    let p = app
+        .procurement_objects(&fx.org_admin_a, fx.tenant_a1, &[fx.tenant_a1])
+        .await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($c: UUID!, $d: Date!) { amendContract(contractId: $c, input: {signedOn: $d, lot: 1, awardedCents: 100000}) { id } }",
+            json!({"c": p.contract, "d": chrono::Utc::now().date_naive()}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+    assert_eq!(r["errors"][0]["extensions"]["field"], "lot", "{r}");
+}
+
+#[tokio::test]
+async fn a_lot_amendment_of_a_joint_procurement_comes_with_shares_of_the_new_total() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($t: UUID!, $i: String!) { createSupplier(input: {tenantId: $t, identifier: $i, name: \"Titulaire\"}) { id } }",
+            json!({"t": fx.tenant_a1, "i": SUPPLIER_SIRET}),
+        )
+        .await;
+    let s = data(&r)["createSupplier"]["id"].clone();
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            r#"mutation($t: UUID!, $s: [UUID!]!, $a1: UUID!, $a2: UUID!) {
+  createContract(tenantId: $t, input: {reference: "GC-NET", object: "Nettoyage des bâtiments communaux",
+    category: "services", procedure: "Appel d'offres ouvert", priceForm: "Forfaitaire", cpv: "90911200",
+    estimatedCents: 400000, awardedCents: 300000, notifiedOn: "2025-03-03", durationMonths: 12,
+    placeCode: "60159", supplierIds: $s, offersReceived: 2,
+    shares: [{tenantId: $a1, amountCents: 200000}, {tenantId: $a2, amountCents: 100000}],
+    lots: [
+      {number: 1, object: "Écoles", estimatedCents: 200000, awardedCents: 200000, supplierIds: $s},
+      {number: 2, object: "Mairie", estimatedCents: 200000, awardedCents: 100000, supplierIds: $s}
+    ]}) { id } }"#,
+            json!({"t": fx.tenant_a1, "s": [s], "a1": fx.tenant_a1, "a2": fx.tenant_a2}),
+        )
+        .await;
+    let id = data(&r)["createContract"]["id"].clone();
+    let amend = |shares: &str| {
+        let app = &app;
+        let caller = fx.org_admin_a.clone();
+        let q = format!(
+            "mutation($c: UUID!) {{ amendContract(contractId: $c, input: {{signedOn: \"2025-06-01\", lot: 2, awardedCents: 150000 {shares}}}) {{ awardedCents shares {{ tenantId amountCents }} }} }}"
+        );
+        let id = id.clone();
+        async move { app.gql(&caller, &q, json!({"c": id})).await }
+    };
+    let r = amend("").await;
+    assert_eq!(r["errors"][0]["extensions"]["field"], "shares", "{r}");
+    // The old total is not the new one.
+    let r = amend(&format!(
+        ", shares: [{{tenantId: \"{}\", amountCents: 200000}}, {{tenantId: \"{}\", amountCents: 100000}}]",
+        fx.tenant_a1, fx.tenant_a2
+    ))
+    .await;
+    assert_eq!(r["errors"][0]["extensions"]["field"], "shares", "{r}");
+    let r = amend(&format!(
+        ", shares: [{{tenantId: \"{}\", amountCents: 200000}}, {{tenantId: \"{}\", amountCents: 150000}}]",
+        fx.tenant_a1, fx.tenant_a2
+    ))
+    .await;
+    let c = &data(&r)["amendContract"];
+    assert_eq!(c["awardedCents"], 350_000, "{r}");
+    let total: i64 = c["shares"]
+        .as_array()
+        .expect("shares")
+        .iter()
+        .map(|s| s["amountCents"].as_i64().expect("amount"))
+        .sum();
+    assert_eq!(total, 350_000);
+}
+
+#[tokio::test]
+async fn concurrent_acts_of_subcontracting_get_distinct_numbers() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($t: UUID!, $i: String!) { createSupplier(input: {tenantId: $t, identifier: $i, name: \"Propreté de l'Oise\"}) { id } }",
+            json!({"t": fx.tenant_a1, "i": SUPPLIER_SIRET}),
+        )
+        .await;
+    let supplier = data(&r)["createSupplier"]["id"]
+        .as_str()
+        .expect("supplier")
+        .to_owned();
+    let contract = app
+        .lotted_contract(&fx.org_admin_a, fx.tenant_a1, "NET-2025", &supplier)
+        .await;
+    let calls = (0..5).map(|i| {
+        app.gql(
+            &fx.org_admin_a,
+            "mutation($c: UUID!, $lot: Int!) { addSubcontractingAct(contractId: $c, input: {subcontractorIdentifier: \"73282932000074\",
+              lot: $lot, amountCents: 100000, notifiedOn: \"2025-04-01\", durationMonths: 6, priceVariation: \"Ferme\"}) { id } }",
+            json!({"c": contract, "lot": 1 + i % 2}),
+        )
+    });
+    let answers = futures::future::join_all(calls).await;
+    for r in &answers {
+        // Each is written after the other, or refused as a conflict: never a database error.
+        let code = error_code(r);
+        assert!(code.is_none() || code.as_deref() == Some("CONFLICT"), "{r}");
+    }
+    let ok = answers.iter().filter(|r| r["errors"].is_null()).count();
+    assert!(ok >= 1, "{answers:?}");
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "query($c: UUID!) { contract(id: $c) { subcontractingActs { number } } }",
+            json!({"c": contract}),
+        )
+        .await;
+    let mut numbers: Vec<i64> = data(&r)["contract"]["subcontractingActs"]
+        .as_array()
+        .expect("acts")
+        .iter()
+        .map(|a| a["number"].as_i64().expect("number"))
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (1..=ok as i64).collect::<Vec<_>>(), "{r}");
+    assert_eq!(app.count("proc_subcontracting_act").await, ok as i64);
+}

@@ -9,7 +9,7 @@ async fn the_demo_seeds_contracts_once_with_something_to_show() {
     let app = spawn_app().await;
     assert!(tenants::demo::seed(&app.db).await.expect("seed"));
     assert!(!tenants::demo::seed(&app.db).await.expect("reseed"));
-    assert_eq!(app.count("proc_contract").await, 9);
+    assert_eq!(app.count("proc_contract").await, 10);
     assert_eq!(app.count("proc_supplier").await, 6);
     let read = Principal::operator()
         .scope(Permission::ReadProcurement)
@@ -33,6 +33,25 @@ async fn the_demo_seeds_contracts_once_with_something_to_show() {
         joint[0].awarded_cents().expect("awarded")
     );
     assert!(joint[0].shares.len() >= 2);
+    // Margny's cleaning in two lots, the schools' lot partly subcontracted.
+    let lotted: Vec<_> = all.iter().filter(|c| !c.lots.is_empty()).collect();
+    assert_eq!(lotted.len(), 1);
+    let lotted = lotted[0];
+    assert_eq!(lotted.row.reference, "MRG-2024-NET");
+    assert_eq!(
+        lotted.lots.iter().map(|l| l.number).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    assert_eq!(
+        lotted
+            .lots
+            .iter()
+            .map(|l| l.awarded_cents.expect("awarded"))
+            .sum::<i64>(),
+        lotted.awarded_cents().expect("awarded")
+    );
+    assert_eq!(lotted.subcontracting_acts.len(), 1);
+    assert_eq!(lotted.subcontracting_acts[0].lot, Some(1));
     // Compiègne's three cleaning contracts, each under 40 000 EUR, 83 000 EUR together.
     let alerts = splitting::alerts(&all);
     assert_eq!(alerts.len(), 1, "{alerts:?}");
@@ -50,7 +69,22 @@ async fn the_demo_seeds_contracts_once_with_something_to_show() {
     let e = decp::export(&app.db, &read, None, Some(org), today)
         .await
         .expect("export");
-    assert_eq!(e.exported, 9, "{:?}", e.skipped);
+    // Ten contracts, the one in lots published as two `marche`.
+    assert_eq!(e.exported, 11, "{:?}", e.skipped);
+    let marches = e.document["marches"]["marche"].as_array().expect("marches");
+    let lot = |id: &str| {
+        marches
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {:#}", e.document))
+    };
+    assert_eq!(lot("MRG-2024-NET-01")["montant"], 28_700);
+    assert_eq!(
+        lot("MRG-2024-NET-01")["actesSousTraitance"][0]["acteSousTraitance"]["sousTraitant"]["id"],
+        "81890123300010"
+    );
+    assert_eq!(lot("MRG-2024-NET-02")["codeCPV"], "90919200");
+    assert!(lot("MRG-2024-NET-02").get("actesSousTraitance").is_none());
     let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = [
         here.join("../../shared/data/decp/schema_decp_v2.0.3.json"),

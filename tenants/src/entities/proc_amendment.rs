@@ -15,6 +15,9 @@ pub struct Model {
     pub duration_months: Option<i32>,
     /// Supplier ids replacing the contractors, when the amendment changes them.
     pub supplier_ids: Option<Json>,
+    /// The lot amended, for a contract divided into lots: then `awarded_cents` and
+    /// `supplier_ids` are the lot's.
+    pub lot: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,8 +12,8 @@ use crate::entities::{
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, ModelTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    ModelTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -398,13 +398,50 @@ impl Contract {
     pub fn category(&self) -> Category {
         Category::parse("category", &self.row.category).unwrap_or(Category::Services)
     }
-    /// The awarded amount after the latest amendment that changed it.
+    /// The awarded amount after the latest amendment that changed it; for a contract divided
+    /// into lots, the sum of its lots' amounts as amended.
     pub fn awarded_cents(&self) -> Option<i64> {
-        self.amendments
+        let whole = self
+            .amendments
             .iter()
             .rev()
+            .filter(|a| a.lot.is_none())
             .find_map(|a| a.awarded_cents)
-            .or(self.row.awarded_cents)
+            .or(self.row.awarded_cents);
+        if self.lots.is_empty() || whole.is_none() {
+            return whole;
+        }
+        self.lots
+            .iter()
+            .try_fold(0i64, |t, l| t.checked_add(self.lot_awarded_cents(l)?))
+            .or(whole)
+    }
+    /// The amendments of lot `number`, in order.
+    pub fn lot_amendments(&self, number: i32) -> impl Iterator<Item = &proc_amendment::Model> {
+        self.amendments
+            .iter()
+            .filter(move |a| a.lot == Some(number))
+    }
+    /// A lot's awarded amount after the latest amendment of that lot that changed it.
+    pub fn lot_awarded_cents(&self, lot: &proc_lot::Model) -> Option<i64> {
+        self.lot_amendments(lot.number)
+            .filter_map(|a| a.awarded_cents)
+            .last()
+            .or(lot.awarded_cents)
+    }
+    /// The holders of a lot after the latest amendment of that lot that changed them.
+    pub fn lot_supplier_ids(&self, lot: &proc_lot::Model) -> Vec<Uuid> {
+        self.lot_amendments(lot.number)
+            .filter_map(|a| a.supplier_ids.clone())
+            .last()
+            .unwrap_or_else(|| lot.supplier_ids.clone())
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(|x| x.as_str().and_then(|s| s.parse().ok()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
     /// The firm duration after the latest amendment that changed it.
     pub fn duration_months(&self) -> i32 {
@@ -665,6 +702,25 @@ pub(crate) async fn insert(
     Ok(row)
 }
 
+/// The contract `id` within the scope, locked until the end of `txn` on PostgreSQL so that
+/// concurrent amendments and acts of subcontracting of one contract are written one after the
+/// other (each reads what the previous one wrote: the amounts of the lots, the next act number).
+/// NO KEY UPDATE, as `audit::record` does: it does not conflict with the KEY SHARE locks that
+/// the foreign keys of lots, amendments and acts take on the contract.
+async fn locked(
+    scope: &Scope,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<proc_contract::Model, ProcurementError> {
+    let mut q = scope
+        .find::<proc_contract::Entity>()
+        .filter(proc_contract::Column::Id.eq(id));
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        q = q.lock(sea_orm::sea_query::LockType::NoKeyUpdate);
+    }
+    Ok(q.one(txn).await?.ok_or(AccessError::NotFound)?)
+}
+
 pub struct AmendmentInput {
     pub signed_on: NaiveDate,
     pub object: String,
@@ -673,6 +729,9 @@ pub struct AmendmentInput {
     pub supplier_ids: Option<Vec<Uuid>>,
     /// Required when the amount of a joint procurement changes.
     pub shares: Option<Vec<ShareInput>>,
+    /// For a contract divided into lots: the lot whose amount or contractors change (the
+    /// contract's awarded amount becomes the sum of its lots).
+    pub lot: Option<i32>,
 }
 
 pub async fn amend(
@@ -695,12 +754,7 @@ pub async fn amend(
         ));
     }
     let txn = scope.begin(db).await?;
-    let row = scope
-        .find::<proc_contract::Entity>()
-        .filter(proc_contract::Column::Id.eq(contract_id))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let row = locked(scope, &txn, contract_id).await?;
     let Some(notified) = row.notified_on else {
         return Err(bad("signedOn", "the contract is not notified yet"));
     };
@@ -713,28 +767,86 @@ pub async fn amend(
     if a.signed_on > super::super::gdpr::paris_today() {
         return Err(bad("signedOn", "not in the future"));
     }
-    if a.awarded_cents.is_some() || a.supplier_ids.is_some() {
-        let divided = scope
-            .find::<proc_lot::Entity>()
-            .filter(proc_lot::Column::ContractId.eq(row.id))
-            .one(&txn)
-            .await?
-            .is_some();
-        if divided {
-            let field = if a.awarded_cents.is_some() {
-                "awardedCents"
-            } else {
-                "supplierIds"
-            };
+    let lots = scope
+        .find::<proc_lot::Entity>()
+        .filter(proc_lot::Column::ContractId.eq(row.id))
+        .order_by_asc(proc_lot::Column::Number)
+        .all(&txn)
+        .await?;
+    let before = json!({"awardedCents": row.awarded_cents, "durationMonths": row.duration_months});
+    // The contract's awarded amount after this amendment (what the shares divide).
+    let mut new_total = a.awarded_cents;
+    if let Some(n) = a.lot {
+        if lots.is_empty() {
+            return Err(bad("lot", "this contract is not divided into lots"));
+        }
+        let Some(lot) = lots.iter().find(|l| l.number == n) else {
+            return Err(bad("lot", "no such lot in this contract"));
+        };
+        if a.duration_months.is_some() {
             return Err(bad(
-                field,
-                "a contract divided into lots is amended lot by lot: not supported yet, only its duration",
+                "durationMonths",
+                "the duration is amended for the whole contract, without a lot",
             ));
         }
+        if a.awarded_cents.is_none() && a.supplier_ids.is_none() {
+            return Err(bad(
+                "awardedCents",
+                "an amendment of a lot changes its amount or its contractors",
+            ));
+        }
+        if let Some(new_lot) = a.awarded_cents {
+            // The contract as amended so far, to sum its lots with this one's new amount.
+            let current = Contract {
+                amendments: scope
+                    .find::<proc_amendment::Entity>()
+                    .filter(proc_amendment::Column::ContractId.eq(row.id))
+                    .order_by_asc(proc_amendment::Column::SignedOn)
+                    .order_by_asc(proc_amendment::Column::CreatedAt)
+                    .all(&txn)
+                    .await?,
+                lots: lots.clone(),
+                row: row.clone(),
+                supplier_ids: vec![],
+                shares: vec![],
+                subcontracting_acts: vec![],
+            };
+            let mut total: i64 = 0;
+            for l in &lots {
+                let x = if l.number == lot.number {
+                    Some(new_lot)
+                } else {
+                    current.lot_awarded_cents(l)
+                };
+                let Some(x) = x else {
+                    return Err(bad(
+                        "awardedCents",
+                        "the contract's lots have no awarded amount to amend",
+                    ));
+                };
+                total = total
+                    .checked_add(x)
+                    .ok_or_else(|| bad("awardedCents", "too large"))?;
+            }
+            new_total = Some(total);
+        }
+        if let Some(ids) = &a.supplier_ids {
+            suppliers::of_organisation(&txn, scope, row.organisation_id, ids, "supplierIds")
+                .await?;
+        }
+    } else if (a.awarded_cents.is_some() || a.supplier_ids.is_some()) && !lots.is_empty() {
+        let field = if a.awarded_cents.is_some() {
+            "awardedCents"
+        } else {
+            "supplierIds"
+        };
+        return Err(bad(
+            field,
+            "a contract divided into lots is amended lot by lot: name the lot (lot)",
+        ));
     }
-    let before = json!({"awardedCents": row.awarded_cents, "durationMonths": row.duration_months});
     if row.joint {
-        match (&a.awarded_cents, &a.shares) {
+        match (&new_total, &a.shares) {
             (Some(total), Some(shares)) => shares_sum(shares, Some(*total))?,
             (Some(_), None) => {
                 return Err(bad(
@@ -748,7 +860,7 @@ pub async fn amend(
     } else if a.shares.as_ref().is_some_and(|s| !s.is_empty()) {
         return Err(bad("shares", "this contract is not a joint procurement"));
     }
-    if let Some(ids) = &a.supplier_ids {
+    if let (None, Some(ids)) = (a.lot, &a.supplier_ids) {
         set_contractors(&txn, scope, &row, ids, "supplierIds").await?;
     }
     if let (true, Some(shares)) = (row.joint, &a.shares) {
@@ -772,6 +884,7 @@ pub async fn amend(
         awarded_cents: Set(a.awarded_cents),
         duration_months: Set(a.duration_months),
         supplier_ids: Set(a.supplier_ids.as_ref().map(|v| json!(v))),
+        lot: Set(a.lot),
         created_at: Set(Utc::now()),
     }
     .insert(&txn)
@@ -788,7 +901,8 @@ pub async fn amend(
             operation: "amendContract",
             before: Some(before),
             after: Some(json!({
-                "amendment": am.id, "signedOn": am.signed_on, "awardedCents": am.awarded_cents,
+                "amendment": am.id, "signedOn": am.signed_on, "lot": am.lot,
+                "awardedCents": am.awarded_cents, "contractAwardedCents": new_total,
                 "durationMonths": am.duration_months, "suppliers": am.supplier_ids,
             })),
         },
@@ -841,12 +955,7 @@ pub async fn add_subcontracting_act(
         return Err(bad("notifiedOn", "not in the future"));
     }
     let txn = scope.begin(db).await?;
-    let row = scope
-        .find::<proc_contract::Entity>()
-        .filter(proc_contract::Column::Id.eq(contract_id))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let row = locked(scope, &txn, contract_id).await?;
     let Some(notified) = row.notified_on else {
         return Err(bad("notifiedOn", "the contract is not notified yet"));
     };

@@ -91,7 +91,9 @@ fn marche(c: &Contract, known: &HashMap<Uuid, (String, String)>, published_on: N
     // Contractors as notified; each amendment that replaced them carries its own list.
     let initial: Vec<Uuid> =
         serde_json::from_value(r.initial_supplier_ids.clone()).unwrap_or_default();
-    let changed: Vec<&crate::entities::proc_amendment::Model> = c.amendments.iter().collect();
+    // Amendments of the whole contract; those of one lot go to that lot's entry only.
+    let changed: Vec<&crate::entities::proc_amendment::Model> =
+        c.amendments.iter().filter(|a| a.lot.is_none()).collect();
     let mut m = json!({
         "id": r.reference,
         "acheteur": {"id": r.buyer_siret},
@@ -118,38 +120,51 @@ fn marche(c: &Contract, known: &HashMap<Uuid, (String, String)>, published_on: N
         "considerationsSociales": {"considerationSociale": strings(&r.social_considerations)},
         "considerationsEnvironnementales": {"considerationEnvironnementale": strings(&r.environmental_considerations)},
     });
-    if !changed.is_empty() {
-        let mods: Vec<Value> = changed
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let mut m = json!({
-                    "id": i + 1,
-                    "dateNotificationModification": a.signed_on.to_string(),
-                    "datePublicationDonneesModification": published_on.to_string(),
-                });
-                if let Some(d) = a.duration_months {
-                    m["dureeMois"] = json!(d + r.renewals * r.renewal_months);
-                }
-                if let Some(x) = a.awarded_cents.filter(|x| *x >= 100) {
-                    m["montant"] = euros(x);
-                }
-                if let Some(ids) = a
-                    .supplier_ids
-                    .as_ref()
-                    .and_then(|v| serde_json::from_value::<Vec<Uuid>>(v.clone()).ok())
-                {
-                    let t = titulaires(&ids, known);
-                    if !t.is_empty() {
-                        m["titulaires"] = json!(t);
-                    }
-                }
-                json!({"modification": m})
-            })
-            .collect();
-        m["modifications"] = json!(mods);
+    if let Some(mods) = modifications(r, &changed, known, published_on) {
+        m["modifications"] = mods;
     }
     m
+}
+
+/// The `modifications` of an entry, numbered from 1; none is no key at all.
+fn modifications(
+    r: &crate::entities::proc_contract::Model,
+    changed: &[&crate::entities::proc_amendment::Model],
+    known: &HashMap<Uuid, (String, String)>,
+    published_on: NaiveDate,
+) -> Option<Value> {
+    if changed.is_empty() {
+        return None;
+    }
+    let mods: Vec<Value> = changed
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut m = json!({
+                "id": i + 1,
+                "dateNotificationModification": a.signed_on.to_string(),
+                "datePublicationDonneesModification": published_on.to_string(),
+            });
+            if let Some(d) = a.duration_months {
+                m["dureeMois"] = json!(d + r.renewals * r.renewal_months);
+            }
+            if let Some(x) = a.awarded_cents.filter(|x| *x >= 100) {
+                m["montant"] = euros(x);
+            }
+            if let Some(ids) = a
+                .supplier_ids
+                .as_ref()
+                .and_then(|v| serde_json::from_value::<Vec<Uuid>>(v.clone()).ok())
+            {
+                let t = titulaires(&ids, known);
+                if !t.is_empty() {
+                    m["titulaires"] = json!(t);
+                }
+            }
+            json!({"modification": m})
+        })
+        .collect();
+    Some(json!(mods))
 }
 
 /// The `actesSousTraitance` of a contract (of one lot when `lot` is given); none is no key at
@@ -204,6 +219,20 @@ fn marches(
             }
             if let Some(a) = acts(c, Some(l.number), published_on) {
                 m["actesSousTraitance"] = a;
+            }
+            // The whole contract's amendments (duration) and this lot's, in order of signature.
+            let changed: Vec<&crate::entities::proc_amendment::Model> = c
+                .amendments
+                .iter()
+                .filter(|a| a.lot.is_none() || a.lot == Some(l.number))
+                .collect();
+            match modifications(r, &changed, known, published_on) {
+                Some(mods) => m["modifications"] = mods,
+                None => {
+                    if let Some(o) = m.as_object_mut() {
+                        o.remove("modifications");
+                    }
+                }
             }
             m
         })

@@ -1,8 +1,10 @@
 //! Demo contracts for the demo organisation: IT maintenance carried by the agglomeration for
 //! its communes (joint procurement), school catering, cleaning (split into small contracts, so
-//! the splitting alert and the "where could we save" view have something to show), printers,
-//! road works and insurance. Suppliers are fictional, with valid SIRET keys.
-use super::contracts::{self, ContractFields, ContractFilter, ShareInput};
+//! the splitting alert and the "where could we save" view have something to show), cleaning
+//! divided into two lots with an act of subcontracting, printers, road works and insurance. Suppliers are fictional, with valid SIRET keys.
+use super::contracts::{
+    self, ContractFields, ContractFilter, LotInput, ShareInput, SubcontractingActInput,
+};
 use super::suppliers::{self, NewSupplier};
 use super::ProcurementError;
 use crate::entities::tenant;
@@ -238,6 +240,62 @@ pub async fn seed(
         f.offers_received = Some(1);
         contracts::create(db, &edit, compiegne.id, f).await?;
     }
+    // Margny's previous cleaning contract, divided into two lots (one DECP `marche` each), the
+    // schools' lot partly subcontracted (window cleaning). Expired in 2025: one contract of its
+    // family that year, so no splitting alert.
+    let mut f = contract(
+        "MRG-2024-NET",
+        "Nettoyage des bâtiments communaux",
+        "services",
+        "Procédure adaptée",
+        "90911200",
+        52_000,
+        49_500,
+        d(2024, 4, 1),
+        12,
+        "60382",
+    );
+    f.supplier_ids = vec![cleaning];
+    f.buyer_siret = buyer_siret(&margny);
+    f.offers_received = Some(2);
+    f.subcontracting = true;
+    f.lots = vec![
+        LotInput {
+            number: 1,
+            object: "Écoles et restaurant scolaire".into(),
+            cpv: None,
+            estimated_cents: 30_000 * 100,
+            awarded_cents: Some(28_700 * 100),
+            supplier_ids: vec![cleaning],
+            duration_months: None,
+        },
+        LotInput {
+            number: 2,
+            object: "Mairie et salles municipales".into(),
+            cpv: Some("90919200".into()),
+            estimated_cents: 22_000 * 100,
+            awarded_cents: Some(20_800 * 100),
+            supplier_ids: vec![cleaning],
+            duration_months: None,
+        },
+    ];
+    let lotted = contracts::create(db, &edit, margny.id, f).await?;
+    contracts::add_subcontracting_act(
+        db,
+        &edit,
+        lotted.row.id,
+        SubcontractingActInput {
+            id_type: "SIRET".into(),
+            identifier: "81890123300010".into(),
+            lot: Some(1),
+            amount_cents: 4_200 * 100,
+            notified_on: NaiveDate::from_ymd_opt(2024, 5, 6).unwrap_or_default(),
+            duration_months: 11,
+            price_variation: "Ferme".into(),
+        },
+    )
+    .await?;
+
     // Margny cleans too: together, a joint procurement would reach volume.
     let mut f = contract(
         "MRG-2025-NET",

@@ -11,8 +11,8 @@ use crate::identifiers::Siret;
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    sea_query::OnConflict, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -109,26 +109,48 @@ pub(crate) async fn find_or_insert(
     identifier: String,
     name: String,
 ) -> Result<(proc_supplier::Model, bool), ProcurementError> {
-    if let Some(existing) = shared(scope, proc_supplier::Entity::find())
-        .filter(proc_supplier::Column::OrganisationId.eq(t.organisation_id))
-        .filter(proc_supplier::Column::IdType.eq(id_type))
-        .filter(proc_supplier::Column::Identifier.eq(identifier.clone()))
-        .one(txn)
-        .await?
-    {
+    let existing = |identifier: String| {
+        shared(scope, proc_supplier::Entity::find())
+            .filter(proc_supplier::Column::OrganisationId.eq(t.organisation_id))
+            .filter(proc_supplier::Column::IdType.eq(id_type))
+            .filter(proc_supplier::Column::Identifier.eq(identifier))
+            .one(txn)
+    };
+    if let Some(existing) = existing(identifier.clone()).await? {
         return Ok((existing, false));
     }
-    let row = proc_supplier::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        organisation_id: Set(t.organisation_id),
-        tenant_id: Set(t.id),
-        id_type: Set(id_type.to_owned()),
-        identifier: Set(identifier),
-        name: Set(name),
-        created_at: Set(Utc::now()),
+    let row = proc_supplier::Model {
+        id: Uuid::now_v7(),
+        organisation_id: t.organisation_id,
+        tenant_id: t.id,
+        id_type: id_type.to_owned(),
+        identifier,
+        name,
+        created_at: Utc::now(),
+    };
+    // A concurrent request may record the same identifier between the read above and this
+    // insert: the unique index then leaves this one out (it waits for the other to commit), and
+    // the row it recorded is the answer.
+    let inserted = proc_supplier::Entity::insert(proc_supplier::ActiveModel::from(row.clone()))
+        .on_conflict(
+            OnConflict::columns([
+                proc_supplier::Column::OrganisationId,
+                proc_supplier::Column::IdType,
+                proc_supplier::Column::Identifier,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    if inserted == 0 {
+        return match existing(row.identifier.clone()).await? {
+            Some(existing) => Ok((existing, false)),
+            None => Err(ProcurementError::Conflict(
+                "this identifier was just recorded elsewhere: try again".into(),
+            )),
+        };
     }
-    .insert(txn)
-    .await?;
     audit::record(
         txn,
         scope,

@@ -229,6 +229,10 @@ pub struct AmendmentInput {
     pub supplier_ids: Option<Vec<Uuid>>,
     /// A joint procurement's new shares, with a new amount.
     pub shares: Option<Vec<ShareIn>>,
+    /// For a contract divided into lots: the lot whose awarded amount (awardedCents) or
+    /// contractors (supplierIds) change; the contract's awarded amount becomes the sum of its
+    /// lots.
+    pub lot: Option<i32>,
 }
 
 impl From<AmendmentInput> for DomainAmendment {
@@ -240,6 +244,7 @@ impl From<AmendmentInput> for DomainAmendment {
             duration_months: i.duration_months,
             supplier_ids: i.supplier_ids,
             shares: i.shares.map(shares),
+            lot: i.lot,
         }
     }
 }

@@ -136,6 +136,9 @@ pub struct Amendment {
     pub awarded_cents: Option<i64>,
     pub duration_months: Option<i32>,
     pub supplier_ids: Option<Vec<Uuid>>,
+    /// The lot amended, for a contract divided into lots (then the amount and contractors are
+    /// the lot's).
+    pub lot: Option<i32>,
 }
 
 /// A special act of subcontracting (acte spécial de sous-traitance).
@@ -180,6 +183,7 @@ impl From<proc_amendment::Model> for Amendment {
             awarded_cents: m.awarded_cents,
             duration_months: m.duration_months,
             supplier_ids: m.supplier_ids.and_then(|v| serde_json::from_value(v).ok()),
+            lot: m.lot,
         }
     }
 }
@@ -274,8 +278,10 @@ pub struct Lot {
     pub object: String,
     pub cpv: CpvCode,
     pub estimated_cents: i64,
+    /// After the amendments of the lot.
     pub awarded_cents: Option<i64>,
-    /// Supplier ids holding the lot.
+    pub initial_awarded_cents: Option<i64>,
+    /// Supplier ids holding the lot, after the amendments of the lot.
     pub contractors: Vec<Uuid>,
     /// The lot's own firm duration, when it differs from the contract's.
     pub duration_months: Option<i32>,
@@ -290,6 +296,7 @@ impl From<tenants::entities::proc_lot::Model> for Lot {
             object: l.object,
             estimated_cents: l.estimated_cents,
             awarded_cents: l.awarded_cents,
+            initial_awarded_cents: l.awarded_cents,
             contractors: serde_json::from_value(l.supplier_ids).unwrap_or_default(),
             duration_months: l.duration_months,
         }
@@ -307,6 +314,15 @@ impl From<DomainContract> for Contract {
             c.duration_months(),
             c.max_duration_months(),
         );
+        let lots: Vec<Lot> = c
+            .lots
+            .iter()
+            .map(|l| Lot {
+                awarded_cents: c.lot_awarded_cents(l),
+                contractors: c.lot_supplier_ids(l),
+                ..Lot::from(l.clone())
+            })
+            .collect();
         let r = c.row;
         Self {
             id: r.id,
@@ -326,7 +342,7 @@ impl From<DomainContract> for Contract {
             estimated_cents: r.estimated_cents,
             awarded_cents: awarded,
             initial_awarded_cents: r.awarded_cents,
-            lots: c.lots.into_iter().map(Lot::from).collect(),
+            lots,
             subcontracting_acts: c
                 .subcontracting_acts
                 .into_iter()
