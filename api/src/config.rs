@@ -210,15 +210,12 @@ impl Config {
             ));
         }
         let demo_wanted = raw.demo.unwrap_or(embedded);
-        if demo_wanted && !listen_addr.ip().is_loopback() {
-            if raw.demo == Some(true) {
-                return Err(invalid(
-                    "MUTUALIS_DEMO",
-                    format!(
-                        "the demo login is only offered on a loopback address, not {listen_addr}"
-                    ),
-                ));
-            }
+        // An explicit demo request off loopback is an error; the implicit one is just not offered.
+        if demo_wanted && !listen_addr.ip().is_loopback() && raw.demo == Some(true) {
+            return Err(invalid(
+                "MUTUALIS_DEMO",
+                format!("the demo login is only offered on a loopback address, not {listen_addr}"),
+            ));
         }
         let json_logs = match raw.log_format.as_deref() {
             None | Some("text") => false,

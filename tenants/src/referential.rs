@@ -145,6 +145,9 @@ impl Referential {
 
 pub const DEMO_SIREN: &str = "200067965";
 
+/// The progress bar type (hidden in tests and the demo seed).
+pub use indicatif::ProgressBar as HiddenProgress;
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LoadReport {
     pub communes: usize,
@@ -389,4 +392,3 @@ mod tests {
         assert!(err.to_string().contains("epci.json"), "{err}");
     }
 }
-pub use indicatif::ProgressBar as HiddenProgress;
