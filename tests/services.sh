@@ -14,6 +14,7 @@
 #   MUTUALIS_TEST_OIDC_CLIENT_SECRET  mutualis-test-secret
 #   MUTUALIS_TEST_OIDC_DEFAULT_SIRET  siret of test accounts without override
 #   MUTUALIS_TEST_REFERENTIAL_DIR     .../tests/node_modules/@etalab/decoupage-administratif/data
+#   MUTUALIS_TEST_RESTIC              path of the restic binary (Debian package restic)
 #
 # Idempotent: services already running are reused. PostgreSQL and Redis are
 # installed (Debian apt) and started when missing, and left running
@@ -433,12 +434,39 @@ stop_oidc_provider() {
   MUTUALIS_OIDC_STATUS="stopped"
 }
 
+# -------------------------------------------------------------------- restic
+
+# The backup tests drive a real restic binary (Debian's package). A
+# MUTUALIS_TEST_RESTIC already set to an executable is used as is.
+MUTUALIS_RESTIC_STATUS=""
+
+ensure_restic() {
+  if [ -n "${MUTUALIS_TEST_RESTIC:-}" ] && [ -x "$MUTUALIS_TEST_RESTIC" ]; then
+    [ -n "$MUTUALIS_RESTIC_STATUS" ] || MUTUALIS_RESTIC_STATUS="external (MUTUALIS_TEST_RESTIC from the environment)"
+    return 0
+  fi
+  local status="already installed"
+  if ! command -v restic >/dev/null 2>&1; then
+    _svc_apt_install restic || return 1
+    status="installed (apt)"
+  fi
+  local path
+  path="$(command -v restic)"
+  if [ -z "$path" ] || ! "$path" version >/dev/null 2>&1; then
+    _svc_err "restic is not usable after installation"
+    return 1
+  fi
+  export MUTUALIS_TEST_RESTIC="$path"
+  MUTUALIS_RESTIC_STATUS="$status"
+}
+
 # ------------------------------------------------------------------ together
 
 start_services() {
   ensure_postgres || return 1
   ensure_redis || return 1
   ensure_node_deps || return 1
+  ensure_restic || return 1
   start_oidc_provider || return 1
 }
 
@@ -454,4 +482,6 @@ services_summary() {
   printf '  oidc         %s  client %s  [%s]\n' "${MUTUALIS_TEST_OIDC_ISSUER:-}" \
     "$MUTUALIS_TEST_OIDC_CLIENT_ID" "${MUTUALIS_OIDC_STATUS:-} node $("${MUTUALIS_NODE:-node}" --version 2>/dev/null)"
   printf '  referential  %s\n' "$MUTUALIS_TEST_REFERENTIAL_DIR"
+  printf '  restic       %s  [%s %s]\n' "${MUTUALIS_TEST_RESTIC:-}" "$MUTUALIS_RESTIC_STATUS" \
+    "$("${MUTUALIS_TEST_RESTIC:-restic}" version 2>/dev/null | awk '{ print $2 }')"
 }

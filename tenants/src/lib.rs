@@ -1,6 +1,7 @@
 //! Mutualis domain library: tenancy and isolation, and the business modules. No HTTP here.
 pub mod access;
 pub mod audit;
+pub mod backups;
 pub mod db;
 pub mod demo;
 pub mod directory;
