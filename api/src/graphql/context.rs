@@ -25,3 +25,9 @@ pub fn principal<'a>(ctx: &'a Context<'_>) -> Result<&'a Principal> {
 pub fn scope(ctx: &Context<'_>, p: Permission) -> Result<Scope> {
     principal(ctx)?.scope(p).map_err(IntoGql::into_gql)
 }
+
+/// The database and the caller's scope for one permission: the opening line of most resolvers.
+pub fn scoped<'a>(ctx: &'a Context<'_>, p: Permission) -> Result<(&'a DatabaseConnection, Scope)> {
+    let s = scope(ctx, p)?;
+    Ok((&ctx.data::<RequestCtx>()?.db, s))
+}

@@ -1,5 +1,5 @@
 //! Write operations. Each is one transaction in the domain, audited there.
-use super::context::{scope, RequestCtx};
+use super::context::{scope, scoped, RequestCtx};
 use super::errors::{bad_input, GqlResult};
 use super::types::*;
 use async_graphql::{Context, InputObject, Object, Result};
@@ -46,8 +46,7 @@ pub struct CreateApiTokenInput {
 impl PlatformMutation {
     /// Give a person a role (they log in with this e-mail through the identity provider).
     async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> Result<Membership> {
-        let s = scope(ctx, Permission::ManageUsers)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ManageUsers)?;
         let m = tenants::directory::invite(
             db,
             &s,
@@ -71,8 +70,7 @@ impl PlatformMutation {
         ctx: &Context<'_>,
         input: GrantAuditorInput,
     ) -> Result<AuditorGrant> {
-        let s = scope(ctx, Permission::ManageAuditors)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ManageAuditors)?;
         let email = input.email.clone();
         let g = tenants::access::grant_auditor(
             db,
@@ -91,8 +89,7 @@ impl PlatformMutation {
     }
 
     async fn revoke_auditor(&self, ctx: &Context<'_>, id: Uuid) -> Result<AuditorGrant> {
-        let s = scope(ctx, Permission::ManageAuditors)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ManageAuditors)?;
         let g = tenants::access::revoke_auditor(db, &s, id).await.gql()?;
         Ok(AuditorGrant::new(g, None))
     }
@@ -103,8 +100,7 @@ impl PlatformMutation {
         ctx: &Context<'_>,
         input: CreateApiTokenInput,
     ) -> Result<CreatedApiToken> {
-        let s = scope(ctx, Permission::ManageTokens)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ManageTokens)?;
         let (t, secret) = tenants::access::create_api_token(
             db,
             &s,
@@ -125,8 +121,7 @@ impl PlatformMutation {
     }
 
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: Uuid) -> Result<ApiToken> {
-        let s = scope(ctx, Permission::ManageTokens)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ManageTokens)?;
         Ok(tenants::access::revoke_api_token(db, &s, id)
             .await
             .gql()?

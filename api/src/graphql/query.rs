@@ -1,5 +1,5 @@
 //! Read operations.
-use super::context::{principal, scope, RequestCtx};
+use super::context::{principal, scoped};
 use super::errors::{code, coded, GqlResult};
 use super::types::*;
 use async_graphql::{Context, Object, Result};
@@ -41,8 +41,7 @@ impl PlatformQuery {
 
     /// Organisations you reach (whole, or through one of their tenants).
     async fn organisations(&self, ctx: &Context<'_>) -> Result<Vec<Organisation>> {
-        let s = scope(ctx, Permission::ReadDirectory)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
         Ok(tenants::directory::organisations(db, &s)
             .await
             .gql()?
@@ -52,8 +51,7 @@ impl PlatformQuery {
     }
 
     async fn organisation(&self, ctx: &Context<'_>, id: Uuid) -> Result<Organisation> {
-        let s = scope(ctx, Permission::ReadDirectory)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
         tenants::directory::organisations(db, &s)
             .await
             .gql()?
@@ -72,8 +70,7 @@ impl PlatformQuery {
         #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
         #[graphql(default = 0)] offset: u64,
     ) -> Result<Vec<Tenant>> {
-        let s = scope(ctx, Permission::ReadDirectory)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
         let f = tenants::directory::TenantFilter {
             organisation_id,
             search,
@@ -89,8 +86,7 @@ impl PlatformQuery {
     }
 
     async fn tenant(&self, ctx: &Context<'_>, id: Uuid) -> Result<Tenant> {
-        let s = scope(ctx, Permission::ReadDirectory)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
         Ok(tenants::directory::tenant(db, &s, id).await.gql()?.into())
     }
 
@@ -100,8 +96,7 @@ impl PlatformQuery {
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
     ) -> Result<Vec<Person>> {
-        let s = scope(ctx, Permission::ReadDirectory)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
         Ok(tenants::directory::people(db, &s, organisation_id)
             .await
             .gql()?
@@ -112,8 +107,7 @@ impl PlatformQuery {
 
     /// API tokens of the organisations you administer.
     async fn api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiToken>> {
-        let s = scope(ctx, Permission::ManageTokens)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ManageTokens)?;
         Ok(tenants::access::api_tokens(db, &s)
             .await
             .gql()?
@@ -124,8 +118,7 @@ impl PlatformQuery {
 
     /// Auditor grants of the organisations where you manage auditors.
     async fn auditor_grants(&self, ctx: &Context<'_>) -> Result<Vec<AuditorGrant>> {
-        let s = scope(ctx, Permission::ManageAuditors)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ManageAuditors)?;
         Ok(tenants::access::auditor_grants(db, &s)
             .await
             .gql()?
@@ -141,8 +134,7 @@ impl PlatformQuery {
         tenant_id: Option<Uuid>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
     ) -> Result<Vec<AuditRecord>> {
-        let s = scope(ctx, Permission::ReadAudit)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadAudit)?;
         if let Some(t) = tenant_id {
             // A foreign tenant reads as not found, not as an empty list.
             tenants::directory::tenant(db, &s, t).await.gql()?;

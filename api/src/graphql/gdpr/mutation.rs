@@ -1,7 +1,7 @@
 //! GDPR writes: each one transaction in the domain, audited there.
 use super::inputs::*;
 use super::types::*;
-use crate::graphql::context::{scope, RequestCtx};
+use crate::graphql::context::scoped;
 use crate::graphql::errors::{bad_input, GqlResult};
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, Object, Result};
@@ -22,8 +22,7 @@ impl GdprMutation {
         tenant_id: Uuid,
         input: ActivityInput,
     ) -> Result<Activity> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         let (fields, processors) = input.into_fields()?;
         Ok(
             gdpr::activity::create(db, &s, tenant_id, fields, processors)
@@ -41,8 +40,7 @@ impl GdprMutation {
         version: i32,
         input: ActivityInput,
     ) -> Result<Activity> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         let (fields, processors) = input.into_fields()?;
         Ok(
             gdpr::activity::update(db, &s, id, version, fields, processors)
@@ -65,8 +63,7 @@ impl GdprMutation {
         } else {
             Permission::EditGdpr
         };
-        let s = scope(ctx, needed)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, needed)?;
         Ok(gdpr::activity::set_status(db, &s, id, status)
             .await
             .gql()?
@@ -80,8 +77,7 @@ impl GdprMutation {
         organisation_id: Uuid,
         input: ActivityInput,
     ) -> Result<Activity> {
-        let s = scope(ctx, Permission::PublishModels)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::PublishModels)?;
         let (fields, _) = input.into_fields()?;
         Ok(gdpr::models::publish(db, &s, organisation_id, fields)
             .await
@@ -97,8 +93,7 @@ impl GdprMutation {
         version: i32,
         input: ActivityInput,
     ) -> Result<Activity> {
-        let s = scope(ctx, Permission::PublishModels)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::PublishModels)?;
         let (fields, _) = input.into_fields()?;
         let a = gdpr::activity::update(db, &s, id, version, fields, vec![])
             .await
@@ -116,8 +111,7 @@ impl GdprMutation {
         model_id: Uuid,
         tenant_id: Uuid,
     ) -> Result<Activity> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         Ok(gdpr::models::instantiate(db, &s, model_id, tenant_id)
             .await
             .gql()?
@@ -129,8 +123,7 @@ impl GdprMutation {
         ctx: &Context<'_>,
         input: ProcessorInput,
     ) -> Result<Processor> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         let p = gdpr::processors::NewProcessor {
             tenant_id: input.tenant_id,
             name: input.name,
@@ -161,8 +154,7 @@ impl GdprMutation {
         } else {
             Permission::EditGdpr
         };
-        let s = scope(ctx, needed)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, needed)?;
         Ok(
             gdpr::processors::record_dpia(db, &s, activity_id, status, conclusion)
                 .await
@@ -179,8 +171,7 @@ impl GdprMutation {
         title: String,
         due_on: Date,
     ) -> Result<Action> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         Ok(
             gdpr::processors::create_action(db, &s, tenant_id, activity_id, title, due_on.0)
                 .await
@@ -190,8 +181,7 @@ impl GdprMutation {
     }
 
     async fn complete_gdpr_action(&self, ctx: &Context<'_>, id: Uuid) -> Result<Action> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         Ok(gdpr::processors::complete_action(db, &s, id)
             .await
             .gql()?
@@ -204,8 +194,7 @@ impl GdprMutation {
         ctx: &Context<'_>,
         input: RightsRequestInput,
     ) -> Result<RightsRequest> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         let r = gdpr::requests::NewRequest {
             tenant_id: input.tenant_id,
             kind: vocab("kind", RequestKind::parse(&input.kind))?,
@@ -224,8 +213,7 @@ impl GdprMutation {
         id: Uuid,
         reason: String,
     ) -> Result<RightsRequest> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         Ok(
             gdpr::requests::extend(db, &s, id, &reason, gdpr::paris_today())
                 .await
@@ -243,8 +231,7 @@ impl GdprMutation {
         answered_on: Option<Date>,
     ) -> Result<RightsRequest> {
         let status = vocab("status", RequestStatus::parse(&status))?;
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         Ok(
             gdpr::requests::set_status(db, &s, id, status, answer, answered_on.map(|d| d.0))
                 .await
@@ -255,8 +242,7 @@ impl GdprMutation {
 
     /// Document a breach; the 72-hour clock starts at `awareAt`.
     async fn create_breach(&self, ctx: &Context<'_>, input: BreachInput) -> Result<Breach> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         let b = gdpr::breaches::NewBreach {
             tenant_id: input.tenant_id,
             title: input.title,
@@ -285,8 +271,7 @@ impl GdprMutation {
         notified_at: DateTime<Utc>,
         late_reasons: Option<String>,
     ) -> Result<Breach> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         let n = Notification::Notified {
             at: notified_at,
             late_reasons,
@@ -304,8 +289,7 @@ impl GdprMutation {
         id: Uuid,
         reason: String,
     ) -> Result<Breach> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         let n = Notification::NotNotified { reason };
         Ok(gdpr::breaches::record_notification(db, &s, id, n)
             .await
@@ -321,8 +305,7 @@ impl GdprMutation {
         published: bool,
         fields: Vec<String>,
     ) -> Result<PublicRegisterSettings> {
-        let s = scope(ctx, Permission::EditGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         Ok(gdpr::register::set(db, &s, tenant_id, published, fields)
             .await
             .gql()?

@@ -1,6 +1,6 @@
 //! GDPR reads.
 use super::types::*;
-use crate::graphql::context::{scope, RequestCtx};
+use crate::graphql::context::scoped;
 use crate::graphql::errors::GqlResult;
 use async_graphql::{Context, Object, Result};
 use tenants::gdpr::{self, activity::ActivityFilter, requests::RequestFilter, vocab::*};
@@ -30,8 +30,7 @@ impl GdprQuery {
         #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
         #[graphql(default = 0)] offset: u64,
     ) -> Result<Vec<Activity>> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         let status = status
             .map(|v| super::inputs::vocab("status", ActivityStatus::parse(&v)))
             .transpose()?;
@@ -53,15 +52,13 @@ impl GdprQuery {
     }
 
     async fn activity(&self, ctx: &Context<'_>, id: Uuid) -> Result<Activity> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         Ok(gdpr::activity::get(db, &s, id).await.gql()?.into())
     }
 
     /// Model activities published by your organisations.
     async fn model_activities(&self, ctx: &Context<'_>) -> Result<Vec<Activity>> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         Ok(gdpr::models::list(db, &s)
             .await
             .gql()?
@@ -75,8 +72,7 @@ impl GdprQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<Processor>> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         Ok(gdpr::processors::processors(db, &s, tenant_ids)
             .await
             .gql()?
@@ -91,8 +87,7 @@ impl GdprQuery {
         tenant_ids: Option<Vec<Uuid>>,
         #[graphql(default)] open_only: bool,
     ) -> Result<Vec<Action>> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         Ok(gdpr::processors::actions(db, &s, tenant_ids, open_only)
             .await
             .gql()?
@@ -111,8 +106,7 @@ impl GdprQuery {
         #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
         #[graphql(default = 0)] offset: u64,
     ) -> Result<Vec<RightsRequest>> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         let f = RequestFilter {
             tenant_ids,
             open_only,
@@ -129,8 +123,7 @@ impl GdprQuery {
     }
 
     async fn rights_request(&self, ctx: &Context<'_>, id: Uuid) -> Result<RightsRequest> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         Ok(gdpr::requests::get(db, &s, id).await.gql()?.into())
     }
 
@@ -143,8 +136,7 @@ impl GdprQuery {
         #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
         #[graphql(default = 0)] offset: u64,
     ) -> Result<Vec<Breach>> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         Ok(
             gdpr::breaches::list(db, &s, tenant_ids, open_only, offset, first)
                 .await
@@ -156,8 +148,7 @@ impl GdprQuery {
     }
 
     async fn breach(&self, ctx: &Context<'_>, id: Uuid) -> Result<Breach> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         Ok(gdpr::breaches::get(db, &s, id).await.gql()?.into())
     }
 
@@ -167,8 +158,7 @@ impl GdprQuery {
         ctx: &Context<'_>,
         tenant_id: Uuid,
     ) -> Result<PublicRegisterSettings> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         Ok(gdpr::register::settings(db, &s, tenant_id)
             .await
             .gql()?

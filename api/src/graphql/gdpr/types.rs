@@ -1,6 +1,6 @@
 //! GDPR output types.
 use super::loaders::{GdprLoader, LinkKey, Linked};
-use crate::graphql::context::{scope, RequestCtx};
+use crate::graphql::context::scoped;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::scalars::Date;
 use async_graphql::dataloader::DataLoader;
@@ -209,8 +209,7 @@ impl Activity {
         if self.model_id.is_none() {
             return Ok(vec![]);
         }
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         let (_, changes) = tenants::gdpr::models::changes_since_instantiation(db, &s, &self.inner)
             .await
             .gql()?;
@@ -446,8 +445,7 @@ impl From<gdpr_breach::Model> for Breach {
 impl Breach {
     /// A draft notification to the CNIL with the content of Art. 33(3).
     async fn notification_draft(&self, ctx: &Context<'_>) -> Result<String> {
-        let s = scope(ctx, Permission::ReadGdpr)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         let t = tenants::directory::tenant(db, &s, self.tenant_id)
             .await
             .gql()?;

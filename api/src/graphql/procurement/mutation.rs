@@ -1,7 +1,7 @@
 //! Procurement writes: each one transaction in the domain, audited there.
 use super::inputs::*;
 use super::types::*;
-use crate::graphql::context::{scope, RequestCtx};
+use crate::graphql::context::scoped;
 use crate::graphql::errors::GqlResult;
 use async_graphql::{Context, Object, Result};
 use tenants::procurement::{contracts, import, suppliers};
@@ -16,8 +16,7 @@ impl ProcurementMutation {
     /// Records a supplier for the organisation of `tenantId`, or returns the existing one with
     /// that identifier (one SIRET, one supplier).
     async fn create_supplier(&self, ctx: &Context<'_>, input: SupplierInput) -> Result<Supplier> {
-        let s = scope(ctx, Permission::EditProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
         let (row, _) = suppliers::create(db, &s, input.into()).await.gql()?;
         Ok(row.into())
     }
@@ -29,8 +28,7 @@ impl ProcurementMutation {
         tenant_id: Uuid,
         input: ContractInput,
     ) -> Result<Contract> {
-        let s = scope(ctx, Permission::EditProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
         Ok(contracts::create(db, &s, tenant_id, input.into())
             .await
             .gql()?
@@ -44,8 +42,7 @@ impl ProcurementMutation {
         contract_id: Uuid,
         input: AmendmentInput,
     ) -> Result<Contract> {
-        let s = scope(ctx, Permission::EditProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
         Ok(contracts::amend(db, &s, contract_id, input.into())
             .await
             .gql()?
@@ -60,8 +57,7 @@ impl ProcurementMutation {
         contract_id: Uuid,
         input: SubcontractingActInput,
     ) -> Result<Contract> {
-        let s = scope(ctx, Permission::EditProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
         Ok(
             contracts::add_subcontracting_act(db, &s, contract_id, input.into())
                 .await
@@ -80,8 +76,7 @@ impl ProcurementMutation {
         csv: String,
         #[graphql(default)] dry_run: bool,
     ) -> Result<ContractImport> {
-        let s = scope(ctx, Permission::EditProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
         if csv.len() > 5 * 1024 * 1024 {
             return Err(crate::graphql::errors::bad_input("csv", "at most 5 MB"));
         }
@@ -105,8 +100,7 @@ impl ProcurementMutation {
     ) -> Result<ContractImport> {
         use base64::Engine as _;
         const MAX: usize = 5 * 1024 * 1024;
-        let s = scope(ctx, Permission::EditProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
         // Refused before decoding when the text cannot be at most MAX bytes once decoded.
         if xlsx.len() > MAX.div_ceil(3) * 4 + 1024 {
             return Err(crate::graphql::errors::bad_input("xlsx", "at most 5 MB"));

@@ -1,6 +1,6 @@
 //! Procurement reads.
 use super::types::*;
-use crate::graphql::context::{scope, RequestCtx};
+use crate::graphql::context::{scope, scoped};
 use crate::graphql::errors::{bad_input, GqlResult};
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, Object, Result};
@@ -49,8 +49,7 @@ impl ProcurementQuery {
 
     /// Suppliers shared in your organisations.
     async fn suppliers(&self, ctx: &Context<'_>, search: Option<String>) -> Result<Vec<Supplier>> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         Ok(suppliers::list(db, &s, search)
             .await
             .gql()?
@@ -72,8 +71,7 @@ impl ProcurementQuery {
         #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
         #[graphql(default = 0)] offset: u64,
     ) -> Result<Vec<Contract>> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         let status = status
             .map(|v| Status::parse("status", &v))
             .transpose()
@@ -96,8 +94,7 @@ impl ProcurementQuery {
     }
 
     async fn contract(&self, ctx: &Context<'_>, id: Uuid) -> Result<Contract> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         Ok(contracts::get(db, &s, id).await.gql()?.into())
     }
 
@@ -107,8 +104,7 @@ impl ProcurementQuery {
         ctx: &Context<'_>,
         #[graphql(default = 90)] within_days: i64,
     ) -> Result<Vec<Contract>> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         Ok(
             contracts::expiring(db, &s, within_days, tenants::gdpr::paris_today())
                 .await
@@ -125,8 +121,7 @@ impl ProcurementQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<JointShare>> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         Ok(contracts::shares(db, &s, tenant_ids)
             .await
             .gql()?
@@ -143,8 +138,7 @@ impl ProcurementQuery {
         tenant_ids: Option<Vec<Uuid>>,
         year: Option<i32>,
     ) -> Result<Vec<SplittingAlert>> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         Ok(splitting::tenant_alerts(db, &s, tenant_ids, year)
             .await
             .gql()?
@@ -160,8 +154,7 @@ impl ProcurementQuery {
         organisation_id: Uuid,
         year: Option<i32>,
     ) -> Result<Vec<JointOpportunity>> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         Ok(
             splitting::organisation_opportunities(db, &s, organisation_id, year)
                 .await
@@ -180,8 +173,7 @@ impl ProcurementQuery {
         tenant_ids: Option<Vec<Uuid>>,
         organisation_id: Option<Uuid>,
     ) -> Result<DecpExport> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         Ok(decp::export(
             db,
             &s,

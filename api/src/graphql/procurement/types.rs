@@ -1,5 +1,5 @@
 //! Procurement output types.
-use crate::graphql::context::{scope, RequestCtx};
+use crate::graphql::context::scoped;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::scalars::Date;
 use async_graphql::{ComplexObject, Context, Result, SimpleObject};
@@ -112,8 +112,7 @@ impl From<proc_supplier::Model> for Supplier {
 impl Supplier {
     /// The contracts you can read that name this supplier.
     async fn contracts(&self, ctx: &Context<'_>) -> Result<Vec<Contract>> {
-        let s = scope(ctx, Permission::ReadProcurement)?;
-        let db = &ctx.data::<RequestCtx>()?.db;
+        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         let f = ContractFilter {
             supplier_id: Some(self.id),
             limit: 500,
