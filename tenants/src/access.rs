@@ -172,12 +172,7 @@ pub async fn revoke_auditor(
     id: Uuid,
 ) -> Result<auditor_grant::Model, AccessGrantError> {
     let txn = scope.begin(db).await?;
-    let g = scope
-        .find::<auditor_grant::Entity>()
-        .filter(auditor_grant::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let g = scope.get::<auditor_grant::Entity, _>(&txn, id).await??;
     if g.revoked_at.is_some() {
         return Err(AccessGrantError::Conflict(
             "this grant is already revoked".into(),
@@ -315,12 +310,7 @@ pub async fn revoke_api_token(
     id: Uuid,
 ) -> Result<api_token::Model, AccessGrantError> {
     let txn = scope.begin(db).await?;
-    let t = scope
-        .find::<api_token::Entity>()
-        .filter(api_token::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let t = scope.get::<api_token::Entity, _>(&txn, id).await??;
     if t.revoked_at.is_some() {
         return Err(AccessGrantError::Conflict(
             "this token is already revoked".into(),

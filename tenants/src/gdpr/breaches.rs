@@ -5,7 +5,7 @@ use super::vocab::{BreachNature, Severity};
 use super::GdprError;
 use crate::audit::{self, Entry};
 use crate::entities::gdpr_breach;
-use crate::tenancy::{AccessError, Scope};
+use crate::tenancy::Scope;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Europe::Paris;
 use sea_orm::{
@@ -131,12 +131,7 @@ pub async fn record_notification(
     n: Notification,
 ) -> Result<gdpr_breach::Model, GdprError> {
     let txn = scope.begin(db).await?;
-    let b = scope
-        .find::<gdpr_breach::Entity>()
-        .filter(gdpr_breach::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(GdprError::Access(AccessError::NotFound))?;
+    let b = scope.get::<gdpr_breach::Entity, _>(&txn, id).await??;
     if b.notified_at.is_some() {
         return Err(GdprError::Conflict(
             "this breach was already notified".into(),
@@ -223,12 +218,7 @@ pub async fn get(
     id: Uuid,
 ) -> Result<gdpr_breach::Model, GdprError> {
     let txn = scope.begin(db).await?;
-    let b = scope
-        .find::<gdpr_breach::Entity>()
-        .filter(gdpr_breach::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(GdprError::Access(AccessError::NotFound))?;
+    let b = scope.get::<gdpr_breach::Entity, _>(&txn, id).await??;
     txn.commit().await?;
     Ok(b)
 }

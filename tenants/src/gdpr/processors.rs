@@ -286,12 +286,7 @@ pub async fn complete_action(
     id: Uuid,
 ) -> Result<gdpr_action::Model, GdprError> {
     let txn = scope.begin(db).await?;
-    let a = scope
-        .find::<gdpr_action::Entity>()
-        .filter(gdpr_action::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let a = scope.get::<gdpr_action::Entity, _>(&txn, id).await??;
     if a.status == ActionStatus::Done.code() {
         return Err(GdprError::Conflict("already done".into()));
     }

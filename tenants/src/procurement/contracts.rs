@@ -568,12 +568,7 @@ pub async fn create(
     edit_scope(scope)?;
     f.validate()?;
     let txn = scope.begin(db).await?;
-    let t = scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::Id.eq(tenant_id))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     let row = insert(&txn, scope, &t, &f, "createContract").await?;
     txn.commit().await?;
     let mut c = load(db, scope, vec![row]).await?;
@@ -1123,12 +1118,7 @@ pub async fn get(
     id: Uuid,
 ) -> Result<Contract, ProcurementError> {
     let txn = scope.begin(db).await?;
-    let row = scope
-        .find::<proc_contract::Entity>()
-        .filter(proc_contract::Column::Id.eq(id))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let row = scope.get::<proc_contract::Entity, _>(&txn, id).await??;
     txn.commit().await?;
     let mut c = load(db, scope, vec![row]).await?;
     Ok(c.remove(0))

@@ -14,7 +14,7 @@ use crate::entities::tenant;
 use crate::tenancy::{AccessError, Permission, Scope};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use sea_orm::DatabaseConnection;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
 
@@ -170,12 +170,7 @@ async fn import_tenant(
         return Err(AccessError::Forbidden(Permission::EditProcurement).into());
     }
     let txn = scope.begin(db).await?;
-    let t = scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::Id.eq(tenant_id))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     txn.commit().await?;
     Ok(t)
 }

@@ -146,6 +146,21 @@ impl Scope {
         E::find().filter(E::scope_condition(self))
     }
 
+    /// One row by id within this scope: `Ok(Err(NotFound))` when it is absent or foreign (callers
+    /// write `scope.get::<E>(&txn, id).await??`).
+    pub async fn get<E, C>(&self, c: &C, id: Uuid) -> Result<Result<E::Model, AccessError>, DbErr>
+    where
+        E: Scoped,
+        C: ConnectionTrait,
+        Uuid: Into<<E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType>,
+    {
+        Ok(E::find_by_id(id)
+            .filter(E::scope_condition(self))
+            .one(c)
+            .await?
+            .ok_or(AccessError::NotFound))
+    }
+
     /// A transaction whose PostgreSQL settings carry this scope for row-level security.
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
         let txn = db.begin().await?;
