@@ -22,6 +22,8 @@ impl PlatformQuery {
                 PrincipalKind::Token(_) => "token",
                 PrincipalKind::Operator => "operator",
                 PrincipalKind::Public => "public",
+                PrincipalKind::Worker => "worker",
+                PrincipalKind::Ingest(_) => "ingest",
             }
             .into(),
             platform_admin: p.platform_admin,

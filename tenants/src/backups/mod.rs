@@ -1,5 +1,74 @@
-//! Shared backups (issue 5). For now: the restic adapter that reads real repositories
-//! (snapshots, stats, backup summaries). Policies, ingest and metering come later.
+//! Shared backups: policies per tenant, job reports (a signed webhook any tool can call, and a
+//! collector reading real restic repositories), storage metering in GB-month, RPO compliance,
+//! and restore tests as continuity-plan evidence.
+pub mod collector;
+pub mod compliance;
+pub mod ingest;
+pub mod metering;
+pub mod policies;
+pub mod reports;
 pub mod restic;
+pub mod restore_tests;
 
-pub use restic::{BackupSummary, Restic, ResticError, ResticPassword, Snapshot, Stats, StatsMode};
+use crate::audit::AuditError;
+use crate::tenancy::AccessError;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotConfigured(String),
+    #[error(transparent)]
+    Restic(#[from] restic::ResticError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BackupError {
+    BackupError::BadInput {
+        field,
+        message: message.into(),
+    }
+}
+
+pub const KINDS: &[&str] = &["server", "application", "share"];
+pub const JOB_STATUSES: &[&str] = &["success", "warning", "failed"];
+pub const RESTORE_RESULTS: &[&str] = &["success", "partial", "failed"];
+
+/// Job statuses that leave a usable restore point.
+pub const GOOD_STATUSES: &[&str] = &["success", "warning"];
+
+pub(crate) fn one_of(
+    field: &'static str,
+    value: &str,
+    allowed: &[&'static str],
+) -> Result<&'static str, BackupError> {
+    allowed
+        .iter()
+        .find(|a| **a == value.trim())
+        .copied()
+        .ok_or_else(|| bad(field, format!("{value:?} is not one of {allowed:?}")))
+}
+
+/// A required, trimmed text of at most `max` characters.
+pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String, BackupError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(bad(field, "required"));
+    }
+    if v.chars().count() > max {
+        return Err(bad(field, format!("at most {max} characters")));
+    }
+    Ok(v.to_owned())
+}

@@ -101,6 +101,24 @@ pub struct Snapshot {
     /// Restic >= 0.15 only.
     #[serde(default)]
     pub program_version: Option<String>,
+    /// Restic >= 0.17 only: the run's figures, kept in the snapshot.
+    #[serde(default)]
+    pub summary: Option<SnapshotSummary>,
+}
+
+/// The `summary` restic >= 0.17 stores in each snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotSummary {
+    #[serde(default)]
+    pub backup_start: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub backup_end: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub data_added: u64,
+    #[serde(default)]
+    pub total_files_processed: u64,
+    #[serde(default)]
+    pub total_bytes_processed: u64,
 }
 
 /// `restic stats --json` (any mode). Field meaning depends on the mode: in `restore-size`,
@@ -249,6 +267,16 @@ impl Restic {
                 &[0],
             )
             .await?;
+        parse(&command, &out.stdout)
+    }
+
+    /// `restic stats --json --mode <mode> <id>...` over the given snapshots only (all when
+    /// `ids` is empty): in `raw-data` mode, the stored bytes those snapshots need together.
+    pub async fn stats_for(&self, mode: StatsMode, ids: &[&str]) -> Result<Stats, ResticError> {
+        let command = format!("stats --mode {} ({} snapshots)", mode.as_arg(), ids.len());
+        let mut args = vec!["stats", "--json", "--mode", mode.as_arg(), "--"];
+        args.extend_from_slice(ids);
+        let out = self.run(&command, &args, &[0]).await?;
         parse(&command, &out.stdout)
     }
 

@@ -2,7 +2,7 @@
 mod principal;
 mod resolve;
 mod role;
-mod scope;
+pub(crate) mod scope;
 
 pub use principal::{Grant, Principal, PrincipalKind};
 pub use resolve::{resolve_session, resolve_token, resolve_user, AuthError};

@@ -11,6 +11,10 @@ pub enum PrincipalKind {
     Operator,
     /// An anonymous reader of a commune's public register page.
     Public,
+    /// The background worker (backup collector, scheduled scans).
+    Worker,
+    /// A backup tool posting a signed job report with this ingest token.
+    Ingest(Uuid),
 }
 
 /// One role held on an organisation (`tenant_id: None`, the whole organisation) or on a tenant.
@@ -44,6 +48,29 @@ impl Principal {
         }
     }
 
+    /// The background worker: platform-wide, for its own tasks only.
+    pub fn worker() -> Self {
+        Principal {
+            kind: PrincipalKind::Worker,
+            email: None,
+            display_name: "worker".into(),
+            platform_admin: true,
+            grants: vec![],
+        }
+    }
+
+    /// A backup tool posting with one ingest token: no grants, its scope is built by the
+    /// ingest module for the token's tenant only.
+    pub fn ingest(token_id: Uuid) -> Self {
+        Principal {
+            kind: PrincipalKind::Ingest(token_id),
+            email: None,
+            display_name: "backup report webhook".into(),
+            platform_admin: false,
+            grants: vec![],
+        }
+    }
+
     /// The string recorded in the audit trail.
     pub fn audit_ref(&self) -> String {
         match &self.kind {
@@ -51,6 +78,8 @@ impl Principal {
             PrincipalKind::Token(id) => format!("token:{id}"),
             PrincipalKind::Operator => "cli".into(),
             PrincipalKind::Public => "public".into(),
+            PrincipalKind::Worker => "worker".into(),
+            PrincipalKind::Ingest(id) => format!("ingest:{id}"),
         }
     }
 

@@ -45,6 +45,12 @@ pub enum Permission {
     ReadProcurement,
     /// Record contracts, suppliers, amendments.
     EditProcurement,
+    /// Read backup policies, job reports, storage, RPO states, restore tests.
+    ReadBackups,
+    /// Define backup policies and ingest tokens (the DSI's service).
+    ManageBackups,
+    /// Record a restore test (continuity-plan evidence).
+    RecordRestoreTests,
 }
 
 impl Role {
@@ -88,6 +94,7 @@ impl Role {
             Role::Dpo => matches!(
                 p,
                 ReadDirectory
+                    | ReadBackups
                     | ManageAuditors
                     | ReadAudit
                     | ReadGdpr
@@ -106,15 +113,22 @@ impl Role {
                     | ExportGdpr
                     | ReadProcurement
                     | EditProcurement
+                    | ReadBackups
+                    | RecordRestoreTests
             ),
             Role::CommuneEditor => matches!(
                 p,
-                ReadDirectory | ReadGdpr | EditGdpr | ReadProcurement | EditProcurement
+                ReadDirectory
+                    | ReadGdpr
+                    | EditGdpr
+                    | ReadProcurement
+                    | EditProcurement
+                    | ReadBackups
             ),
             // Auditors read and export, never change.
             Role::Auditor => matches!(
                 p,
-                ReadDirectory | ReadAudit | ReadGdpr | ExportGdpr | ReadProcurement
+                ReadDirectory | ReadAudit | ReadGdpr | ExportGdpr | ReadProcurement | ReadBackups
             ),
         }
     }
@@ -166,5 +180,13 @@ mod tests {
         assert!(!Role::Dpo.allows(Permission::ReadProcurement));
         assert!(Role::CommuneEditor.allows(Permission::EditProcurement));
         assert!(Role::OrgAdmin.allows(Permission::EditProcurement));
+        // Backups: the DSI runs the service, communes read it and log their restore tests.
+        assert!(Role::OrgAdmin.allows(Permission::ManageBackups));
+        assert!(!Role::CommuneAdmin.allows(Permission::ManageBackups));
+        assert!(Role::CommuneAdmin.allows(Permission::RecordRestoreTests));
+        assert!(!Role::CommuneEditor.allows(Permission::RecordRestoreTests));
+        assert!(Role::Auditor.allows(Permission::ReadBackups));
+        assert!(!Role::Auditor.allows(Permission::RecordRestoreTests));
+        assert!(!Role::Dpo.allows(Permission::ManageBackups));
     }
 }

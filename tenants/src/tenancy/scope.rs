@@ -84,6 +84,36 @@ impl Scope {
         }
     }
 
+    /// One tenant, for principals that hold no grants but act for one tenant by construction
+    /// (an ingest token).
+    pub(crate) fn single_tenant(
+        principal: Principal,
+        permission: Permission,
+        organisation_id: Uuid,
+        tenant_id: Uuid,
+    ) -> Scope {
+        Scope {
+            principal,
+            permission,
+            platform: false,
+            org_ids: vec![],
+            tenant_ids: vec![tenant_id],
+            tenant_org_ids: vec![organisation_id],
+        }
+    }
+
+    /// Every tenant, for the worker's own tasks (the backup collector).
+    pub(crate) fn worker(permission: Permission) -> Scope {
+        Scope {
+            principal: Principal::worker(),
+            permission,
+            platform: true,
+            org_ids: vec![],
+            tenant_ids: vec![],
+            tenant_org_ids: vec![],
+        }
+    }
+
     pub fn principal(&self) -> &Principal {
         &self.principal
     }
@@ -277,6 +307,12 @@ tenant_scoped!(
     proc_share,
     proc_lot,
     proc_subcontracting_act,
+    backup_policy,
+    backup_job,
+    backup_storage_sample,
+    backup_restore_test,
+    backup_ingest_token,
+    backup_ingest_event,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

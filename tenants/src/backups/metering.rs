@@ -1,0 +1,226 @@
+//! Storage metering in GB-month, the input of cost allocation.
+//!
+//! Method: each policy's stored bytes form a step function of time, given by its storage
+//! samples (the collector's `restic stats --mode raw-data` over the policy's snapshots, or the
+//! `stored_bytes` a webhook report carries): a sample's value holds until the next sample, and
+//! the last one before the period carries into it; before a policy's first sample it uses
+//! nothing. Integrating over the period gives byte-seconds; GB-month = byte-seconds /
+//! (10^9 B × the period's length in seconds), with decimal gigabytes as cloud providers bill
+//! them. The period is a calendar month in Paris time; the running month is metered up to
+//! now (accrued so far). A tenant's figure sums its policies' byte-seconds before converting,
+//! and is given in thousandths of a GB-month, rounded half up, so allocation works on integers.
+use super::{bad, BackupError};
+use crate::entities::{backup_policy, backup_storage_sample, tenant};
+use crate::tenancy::Scope;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Paris;
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A calendar month, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Period {
+    pub fn parse(s: &str) -> Result<Self, BackupError> {
+        let err = || bad("period", "a month as YYYY-MM");
+        let (y, m) = s.trim().split_once('-').ok_or_else(err)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(err());
+        }
+        let year: i32 = y.parse().map_err(|_| err())?;
+        let month: u32 = m.parse().map_err(|_| err())?;
+        if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) {
+            return Err(err());
+        }
+        Ok(Period { year, month })
+    }
+
+    fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("validated month")
+    }
+
+    /// [start, end) in UTC, from midnight Paris time.
+    pub fn bounds(self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let next = self
+            .first_day()
+            .checked_add_months(chrono::Months::new(1))
+            .expect("month in range");
+        let at = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_local_timezone(Paris)
+                .earliest()
+                .expect("midnight exists in Paris")
+                .with_timezone(&Utc)
+        };
+        (at(self.first_day()), at(next))
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// Byte-seconds of one policy over [start, end), from its samples sorted by time.
+pub fn byte_seconds(
+    samples: &[(DateTime<Utc>, i64)],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> i128 {
+    let mut total: i128 = 0;
+    for (i, (at, bytes)) in samples.iter().enumerate() {
+        let from = (*at).max(start);
+        let to = samples.get(i + 1).map(|(t, _)| *t).unwrap_or(end).min(end);
+        if to > from {
+            total += i128::from(*bytes) * i128::from((to - from).num_seconds());
+        }
+    }
+    total
+}
+
+/// Thousandths of a GB-month, rounded half up.
+pub fn milli_gb_months(byte_seconds: i128, period_seconds: i64) -> i64 {
+    let denom: i128 = 1_000_000_000 * i128::from(period_seconds.max(1));
+    let v = (byte_seconds * 1000 * 2 + denom) / (2 * denom);
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantUsage {
+    pub organisation_id: Uuid,
+    pub tenant_id: Uuid,
+    pub period: String,
+    /// Thousandths of a GB-month.
+    pub milli_gb_months: i64,
+    /// Average stored bytes over the metered part of the period.
+    pub average_bytes: i64,
+    /// Stored bytes at the end of the metered part.
+    pub current_bytes: i64,
+    pub policies: usize,
+    /// The metered part ends at `now` for the running month.
+    pub complete: bool,
+}
+
+/// GB-month per tenant of the scope for one month.
+pub async fn usage(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    period: Period,
+    tenant_ids: Option<Vec<Uuid>>,
+    now: DateTime<Utc>,
+) -> Result<Vec<TenantUsage>, BackupError> {
+    let (start, end) = period.bounds();
+    let metered_end = end.min(now);
+    let complete = now >= end;
+    let txn = scope.begin(db).await?;
+    let mut tq = scope.find::<tenant::Entity>();
+    if let Some(ids) = &tenant_ids {
+        tq = tq.filter(tenant::Column::Id.is_in(ids.clone()));
+    }
+    let tenants = tq.order_by_asc(tenant::Column::Name).all(&txn).await?;
+    let tids: Vec<Uuid> = tenants.iter().map(|t| t.id).collect();
+    let policies = scope
+        .find::<backup_policy::Entity>()
+        .filter(backup_policy::Column::TenantId.is_in(tids.clone()))
+        .all(&txn)
+        .await?;
+    // The last sample before the period, then those inside it.
+    let mut by_policy: BTreeMap<Uuid, Vec<(DateTime<Utc>, i64)>> = BTreeMap::new();
+    for p in &policies {
+        let before = scope
+            .find::<backup_storage_sample::Entity>()
+            .filter(backup_storage_sample::Column::PolicyId.eq(p.id))
+            .filter(backup_storage_sample::Column::MeasuredAt.lt(start))
+            .order_by_desc(backup_storage_sample::Column::MeasuredAt)
+            .one(&txn)
+            .await?;
+        let inside = scope
+            .find::<backup_storage_sample::Entity>()
+            .filter(backup_storage_sample::Column::PolicyId.eq(p.id))
+            .filter(backup_storage_sample::Column::MeasuredAt.gte(start))
+            .filter(backup_storage_sample::Column::MeasuredAt.lt(metered_end))
+            .order_by_asc(backup_storage_sample::Column::MeasuredAt)
+            .order_by_asc(backup_storage_sample::Column::Id)
+            .all(&txn)
+            .await?;
+        let v = by_policy.entry(p.id).or_default();
+        v.extend(before.into_iter().chain(inside).map(|s| (s.measured_at, s.stored_bytes)));
+    }
+    txn.commit().await?;
+    let period_seconds = (end - start).num_seconds();
+    let metered_seconds = (metered_end - start).num_seconds().max(0);
+    Ok(tenants
+        .into_iter()
+        .map(|t| {
+            let mine: Vec<&backup_policy::Model> =
+                policies.iter().filter(|p| p.tenant_id == t.id).collect();
+            let mut bs: i128 = 0;
+            let mut current: i64 = 0;
+            for p in &mine {
+                let s = by_policy.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+                bs += byte_seconds(s, start, metered_end);
+                current += s.last().map(|(_, b)| *b).unwrap_or(0);
+            }
+            let average = if metered_seconds > 0 {
+                i64::try_from(bs / i128::from(metered_seconds)).unwrap_or(i64::MAX)
+            } else {
+                0
+            };
+            TenantUsage {
+                organisation_id: t.organisation_id,
+                tenant_id: t.id,
+                period: period.to_string(),
+                milli_gb_months: milli_gb_months(bs, period_seconds),
+                average_bytes: average,
+                current_bytes: current,
+                policies: mine.len(),
+                complete,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn backups_period_bounds_follow_paris_time() {
+        let p = Period::parse("2026-03").expect("period");
+        let (s, e) = p.bounds();
+        // 1 March 00:00 CET = 23:00 UTC the day before; 1 April 00:00 CEST = 22:00 UTC.
+        assert_eq!(s, Utc.with_ymd_and_hms(2026, 2, 28, 23, 0, 0).unwrap());
+        assert_eq!(e, Utc.with_ymd_and_hms(2026, 3, 31, 22, 0, 0).unwrap());
+        for bad in ["2026-3", "2026-13", "26-03", "march", "2026-00"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn backups_gb_month_integrates_the_step_function() {
+        let p = Period::parse("2026-11").expect("period");
+        let (s, e) = p.bounds();
+        let secs = (e - s).num_seconds();
+        // 10 GB all month long = 10 GB-month.
+        let all = [(s - chrono::Duration::days(3), 10_000_000_000)];
+        assert_eq!(milli_gb_months(byte_seconds(&all, s, e), secs), 10_000);
+        // 0 until mid-month, then 6 GB: 3 GB-month (November has 30 days).
+        let mid = s + chrono::Duration::days(15);
+        let half = [(s - chrono::Duration::days(1), 0), (mid, 6_000_000_000)];
+        assert_eq!(milli_gb_months(byte_seconds(&half, s, e), secs), 3_000);
+        // A sample after the end does not count; nothing before the first sample.
+        let late = [(e + chrono::Duration::hours(1), 5_000_000_000)];
+        assert_eq!(byte_seconds(&late, s, e), 0);
+        // Rounding half up at the thousandth.
+        assert_eq!(milli_gb_months(500_000 * i128::from(secs), secs), 1);
+        assert_eq!(milli_gb_months(499_999 * i128::from(secs), secs), 0);
+    }
+}
