@@ -5,7 +5,6 @@ use crate::server::{self, StartError};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
-use std::time::Duration;
 use tenants::identifiers::Siren;
 use tenants::referential::{self, Referential};
 use tenants::tenancy::{Permission, Principal};
@@ -33,6 +32,9 @@ pub enum Command {
     Worker,
     /// Apply database migrations (as the owner: DATABASE_ADMIN_URL).
     Migrate,
+    /// Run one pass of the restic collector now, print what it recorded; exits 1 when a
+    /// repository could not be read.
+    CollectBackups,
     /// Load the official referential (@etalab/decoupage-administratif data folder) and
     /// provision organisations with their member communes.
     ImportReferential {
@@ -77,6 +79,8 @@ pub enum CliError {
     Db(#[from] sea_orm::DbErr),
     #[error("audit trail: {0} problem(s) found")]
     AuditBroken(usize),
+    #[error("{0}")]
+    Failed(String),
 }
 
 fn progress(len: u64, what: &str) -> ProgressBar {
@@ -127,10 +131,26 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Worker => {
             let db = server::connect(&config).await?;
             let (tx, rx) = tokio::sync::watch::channel(false);
-            let handle = tokio::spawn(worker::run(db, Duration::from_secs(60), rx));
+            let handle = tokio::spawn(worker::run(db, server::worker_settings(&config), rx));
             server::shutdown_signal().await;
             let _ = tx.send(true);
             let _ = handle.await;
+        }
+        Command::CollectBackups => {
+            let db = server::connect(&config).await?;
+            let r = worker::collect_backups(&db, &config.restic)
+                .await
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+            println!(
+                "{} repositories, {} snapshots seen, {} jobs and {} storage samples recorded, {} unmatched, {} ambiguous",
+                r.repositories, r.snapshots_seen, r.jobs_recorded, r.samples_recorded, r.unmatched, r.ambiguous
+            );
+            for f in &r.failures {
+                eprintln!("not collected: {f}");
+            }
+            if !r.failures.is_empty() {
+                return Err(CliError::Failed(format!("{} repositories not collected", r.failures.len())));
+            }
         }
         Command::Migrate => {
             server::migrate(&config).await?;

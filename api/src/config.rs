@@ -8,6 +8,9 @@ use figment::{
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use tenants::backups::collector::ResticSettings;
+use tenants::backups::ingest::IngestSecret;
+use tenants::backups::restic::ResticPassword;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -42,6 +45,15 @@ pub struct RawConfig {
     pub data_dir: Option<String>,
     pub demo: Option<bool>,
     pub log_format: Option<String>,
+    /// Secret from which backup ingest signing keys are derived (at least 32 bytes).
+    pub ingest_secret: Option<String>,
+    /// The restic binary the collector runs (default: `restic` in PATH).
+    pub restic_binary: Option<String>,
+    /// Repository passwords by name (a policy's `passwordRef`); a value `file:/path` is read
+    /// from that file. From the environment: `MUTUALIS_RESTIC_PASSWORD_<NAME>`.
+    pub restic_passwords: Option<std::collections::BTreeMap<String, String>>,
+    /// Seconds between two passes of the restic collector (default 900).
+    pub collect_interval_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +78,10 @@ pub struct Config {
     /// The demo login: embedded mode on a loopback address only.
     pub demo: bool,
     pub json_logs: bool,
+    /// None: the backup webhook and its tokens are disabled (the embedded mode creates one).
+    pub ingest_secret: Option<IngestSecret>,
+    pub restic: ResticSettings,
+    pub collect_every: std::time::Duration,
 }
 
 impl Config {
@@ -100,10 +116,25 @@ impl Config {
                     .only(&keys)
                     .map(|k| k.as_str().to_lowercase().into()),
             )
-            .merge(Env::prefixed("MUTUALIS_").only(&["DATA_DIR", "DEMO", "LOG_FORMAT"]));
-        let raw: RawConfig = fig
+            .merge(Env::prefixed("MUTUALIS_").only(&[
+                "DATA_DIR",
+                "DEMO",
+                "LOG_FORMAT",
+                "INGEST_SECRET",
+                "RESTIC_BINARY",
+                "COLLECT_INTERVAL_SECS",
+            ]));
+        let mut raw: RawConfig = fig
             .extract()
             .map_err(|e| ConfigError::Load(e.to_string()))?;
+        // MUTUALIS_RESTIC_PASSWORD_<NAME>: one variable per repository password.
+        for (k, v) in std::env::vars() {
+            if let Some(name) = k.strip_prefix("MUTUALIS_RESTIC_PASSWORD_") {
+                raw.restic_passwords
+                    .get_or_insert_with(Default::default)
+                    .insert(name.to_owned(), v);
+            }
+        }
         Self::from_raw(raw)
     }
 
@@ -227,7 +258,53 @@ impl Config {
                 ))
             }
         };
+        let ingest_secret = nonempty(raw.ingest_secret)
+            .map(|s| {
+                IngestSecret::new(s.into_bytes())
+                    .map_err(|_| invalid("MUTUALIS_INGEST_SECRET", "at least 32 bytes"))
+            })
+            .transpose()?;
+        let mut passwords = std::collections::HashMap::new();
+        for (name, value) in raw.restic_passwords.unwrap_or_default() {
+            let key = name.trim().to_ascii_lowercase().replace('_', "-");
+            let value = match value.strip_prefix("file:") {
+                Some(path) => std::fs::read_to_string(path.trim())
+                    .map(|s| s.trim_end_matches(['\n', '\r']).to_owned())
+                    .map_err(|e| {
+                        invalid(
+                            "MUTUALIS_RESTIC_PASSWORD_*",
+                            format!("{name}: cannot read {path}: {e}"),
+                        )
+                    })?,
+                None => value,
+            };
+            if value.is_empty() {
+                return Err(invalid(
+                    "MUTUALIS_RESTIC_PASSWORD_*",
+                    format!("{name}: empty password"),
+                ));
+            }
+            passwords.insert(key, ResticPassword::new(value));
+        }
+        let restic = ResticSettings {
+            binary: PathBuf::from(nonempty(raw.restic_binary).unwrap_or_else(|| "restic".into())),
+            passwords,
+            ..ResticSettings::default()
+        };
+        let collect_every = match raw.collect_interval_secs {
+            None => std::time::Duration::from_secs(900),
+            Some(s) if (10..=86_400).contains(&s) => std::time::Duration::from_secs(s),
+            Some(_) => {
+                return Err(invalid(
+                    "MUTUALIS_COLLECT_INTERVAL_SECS",
+                    "between 10 and 86400 seconds",
+                ))
+            }
+        };
         Ok(Config {
+            ingest_secret,
+            restic,
+            collect_every,
             database_url,
             database_admin_url,
             embedded,

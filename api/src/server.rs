@@ -1,7 +1,7 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
 use crate::graphql;
-use crate::http::{demo, exports, oidc, ops, public};
+use crate::http::{backup_webhook, demo, exports, oidc, ops, public};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;
@@ -15,6 +15,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tenants::backups::ingest::IngestSecret;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -222,8 +223,18 @@ pub fn router(state: AppState) -> Router {
             exports::MAX_BUNDLE_BYTES,
         ))
         .layer(RequestBodyLimitLayer::new(exports::MAX_BUNDLE_BYTES));
+    // Backup reports are small: a larger body is refused (413) before it is read.
+    let webhooks = Router::new()
+        .route(backup_webhook::PATH, post(backup_webhook::receive))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            tenants::backups::ingest::MAX_BODY_BYTES,
+        ))
+        .layer(RequestBodyLimitLayer::new(
+            tenants::backups::ingest::MAX_BODY_BYTES,
+        ));
     app.layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
+        .merge(webhooks)
         .layer(middleware::from_fn(record_metrics))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
@@ -240,10 +251,39 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+pub fn worker_settings(config: &Config) -> worker::WorkerSettings {
+    worker::WorkerSettings {
+        every: Duration::from_secs(60),
+        collect_every: config.collect_every,
+        restic: config.restic.clone(),
+    }
+}
+
+/// The embedded mode's ingest secret: created once in the data directory (mode 0600).
+fn embedded_ingest_secret(data_dir: &std::path::Path) -> Result<IngestSecret, StartError> {
+    let path = data_dir.join("ingest.secret");
+    let fail = |e: String| StartError::Refused(format!("{}: {e}", path.display()));
+    if !path.exists() {
+        std::fs::create_dir_all(data_dir).map_err(|e| fail(e.to_string()))?;
+        let mut f = std::fs::OpenOptions::new();
+        f.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut f, 0o600);
+        let mut file = f.open(&path).map_err(|e| fail(e.to_string()))?;
+        std::io::Write::write_all(&mut file, tenants::secrets::new_secret("").as_bytes())
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    let s = std::fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
+    IngestSecret::new(s.trim().as_bytes().to_vec()).map_err(|e| fail(e.to_string()))
+}
+
 /// Serves until ctrl-c / SIGTERM; runs the worker in-process in the embedded mode.
-pub async fn serve(config: Config) -> Result<(), StartError> {
+pub async fn serve(mut config: Config) -> Result<(), StartError> {
     if config.embedded {
         migrate(&config).await?;
+        if config.ingest_secret.is_none() {
+            config.ingest_secret = Some(embedded_ingest_secret(&config.data_dir)?);
+        }
     }
     let db = connect(&config).await?;
     if config.demo {
@@ -260,6 +300,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let embedded = config.embedded;
     let demo = config.demo;
     let public = config.public_url.clone();
+    let st_config = config.clone();
     let state = build_state(config, db.clone()).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -268,7 +309,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             source,
         })?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = embedded.then(|| tokio::spawn(worker::run(db, Duration::from_secs(60), stop_rx)));
+    let worker = embedded.then(|| tokio::spawn(worker::run(db, worker_settings(&st_config), stop_rx)));
     println!("Mutualis listening on {public}");
     if demo {
         println!("*** DEMO MODE *** sample data, password-less login for this computer only: {public}auth/demo");

@@ -8,6 +8,10 @@ use tenants::tenancy::{Permission, Principal, Scope};
 pub struct RequestCtx {
     pub db: DatabaseConnection,
     pub caller: Caller,
+    /// Derives backup ingest signing keys; None when the server has no ingest secret.
+    pub ingest_secret: Option<tenants::backups::ingest::IngestSecret>,
+    /// The webhook's public address, given with a new ingest token.
+    pub ingest_endpoint: String,
 }
 
 pub fn principal<'a>(ctx: &'a Context<'_>) -> Result<&'a Principal> {

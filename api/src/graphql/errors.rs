@@ -12,6 +12,8 @@ pub mod code {
     pub const NOT_FOUND: &str = "NOT_FOUND";
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     pub const CONFLICT: &str = "CONFLICT";
+    /// The server lacks a setting this operation needs (e.g. the ingest secret).
+    pub const NOT_CONFIGURED: &str = "NOT_CONFIGURED";
     pub const INTERNAL: &str = "INTERNAL_SERVER_ERROR";
     /// Parse, validation and limit errors raised by the GraphQL engine itself.
     pub const VALIDATION: &str = "GRAPHQL_VALIDATION_FAILED";

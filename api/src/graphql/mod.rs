@@ -1,5 +1,6 @@
 //! GraphQL at `/graphql` (GraphQL over HTTP: POST JSON, GET for queries only), GraphiQL at
 //! `/graphiql`, and the SDL checked in as `api/schema.graphql`.
+pub mod backups;
 pub mod context;
 pub mod errors;
 pub mod gdpr;
@@ -31,6 +32,7 @@ pub struct QueryRoot(
     query::PlatformQuery,
     gdpr::GdprQuery,
     procurement::ProcurementQuery,
+    backups::BackupQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -38,6 +40,7 @@ pub struct MutationRoot(
     mutation::PlatformMutation,
     gdpr::GdprMutation,
     procurement::ProcurementMutation,
+    backups::BackupMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -132,6 +135,13 @@ pub async fn handle(
     let ctx = RequestCtx {
         db: st.db.clone(),
         caller,
+        ingest_secret: st.config.ingest_secret.clone(),
+        ingest_endpoint: st
+            .config
+            .public_url
+            .join(crate::http::backup_webhook::PATH.trim_start_matches('/'))
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| crate::http::backup_webhook::PATH.to_owned()),
     };
     req = req
         .data(DataLoader::new(

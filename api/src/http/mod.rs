@@ -1,5 +1,6 @@
 //! HTTP handlers other than GraphQL: authentication, login, operations.
 pub mod auth;
+pub mod backup_webhook;
 pub mod demo;
 pub mod exports;
 pub mod oidc;

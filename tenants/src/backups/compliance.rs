@@ -265,3 +265,132 @@ pub async fn statuses(
         })
         .collect())
 }
+
+/// Every tenant of the scope (or the ones named) with its state, and its policies' statuses.
+pub async fn overview(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+    now: DateTime<Utc>,
+    window_days: i64,
+) -> Result<(Vec<TenantStatus>, Vec<PolicyStatus>), BackupError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<crate::entities::tenant::Entity>();
+    if let Some(ids) = &tenant_ids {
+        q = q.filter(crate::entities::tenant::Column::Id.is_in(ids.clone()));
+    }
+    let tenants: Vec<(Uuid, Uuid)> = q
+        .order_by_asc(crate::entities::tenant::Column::Name)
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.organisation_id, t.id))
+        .collect();
+    txn.commit().await?;
+    let ids: Vec<Uuid> = tenants.iter().map(|(_, t)| *t).collect();
+    let policies = super::policies::list(db, scope, Some(ids), false).await?;
+    let statuses = statuses(db, scope, policies, now, window_days).await?;
+    Ok((tenant_states(&tenants, &statuses), statuses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn policy(created: DateTime<Utc>) -> backup_policy::Model {
+        backup_policy::Model {
+            id: Uuid::now_v7(),
+            organisation_id: Uuid::nil(),
+            tenant_id: Uuid::nil(),
+            name: "p".into(),
+            kind: "server".into(),
+            target: "srv".into(),
+            host: "srv".into(),
+            tags: json!([]),
+            interval_hours: 24,
+            keep_daily: 7,
+            keep_weekly: 0,
+            keep_monthly: 0,
+            keep_yearly: 0,
+            rpo_hours: 36,
+            repository: "/r".into(),
+            password_ref: "p".into(),
+            active: true,
+            version: 1,
+            created_at: created,
+            updated_at: created,
+        }
+    }
+
+    #[test]
+    fn backups_rpo_states_missed_jobs_and_restore_flag() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let created = now - Duration::days(60);
+        let h = |hours: i64| now - Duration::hours(hours);
+        let job = |hours: i64, s: &str| (h(hours), s.to_owned());
+        let st = |jobs: &[(DateTime<Utc>, String)]| policy_status(policy(created), jobs, &[], now, 30);
+        assert_eq!(st(&[]).state, RpoState::Never);
+        assert!(st(&[]).overdue);
+        assert_eq!(st(&[job(10, "success")]).state, RpoState::Ok);
+        assert_eq!(st(&[job(40, "success")]).state, RpoState::Late);
+        assert_eq!(st(&[job(10, "warning")]).state, RpoState::Ok);
+        assert_eq!(st(&[job(30, "success"), job(5, "failed")]).state, RpoState::Failing);
+        assert_eq!(st(&[job(5, "success"), job(30, "failed")]).state, RpoState::Ok);
+        // Daily runs every 24 h for 30 days: nothing missed.
+        let daily: Vec<_> = (0..30).map(|d| job(d * 24 + 2, "success")).collect();
+        let s = st(&daily);
+        assert_eq!((s.missed_jobs, s.failed_jobs), (0, 0));
+        // Drop days 3, 4 and 10: three runs missed; two failures in the window, one before.
+        let mut gaps: Vec<_> = daily
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| ![3, 4, 10].contains(i))
+            .map(|(_, j)| j.clone())
+            .collect();
+        gaps.extend([job(3 * 24, "failed"), job(4 * 24, "failed"), job(40 * 24, "failed")]);
+        let s = st(&gaps);
+        assert_eq!(s.missed_jobs, 3);
+        assert_eq!(s.failed_jobs, 2);
+        // A new policy, created 10 h ago, never run: not yet overdue.
+        let fresh = policy_status(policy(h(10)), &[], &[], now, 30);
+        assert_eq!((fresh.state, fresh.overdue, fresh.missed_jobs), (RpoState::Never, false, 0));
+        // Restore tests: a success 11 months ago keeps the flag down, 13 months raises it.
+        let t = |months: u32, r: &str| {
+            (now.checked_sub_months(Months::new(months)).unwrap(), r.to_owned())
+        };
+        let with_tests = |tests: &[(DateTime<Utc>, String)]| {
+            policy_status(policy(created), &[], tests, now, 30).restore_test_due
+        };
+        assert!(with_tests(&[]));
+        assert!(!with_tests(&[t(11, "success")]));
+        assert!(with_tests(&[t(13, "success")]));
+        assert!(with_tests(&[t(1, "failed")]), "a failed test is not evidence");
+    }
+
+    #[test]
+    fn backups_tenant_state_rolls_up_policies() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let tenant = (Uuid::nil(), Uuid::nil());
+        let mk = |created: DateTime<Utc>, jobs: &[(DateTime<Utc>, String)]| {
+            policy_status(policy(created), jobs, &[], now, 30)
+        };
+        let old = now - Duration::days(60);
+        let ok = mk(old, &[(now - Duration::hours(1), "success".into())]);
+        let late = mk(old, &[(now - Duration::hours(50), "success".into())]);
+        let failing = mk(old, &[(now - Duration::hours(1), "failed".into())]);
+        let never_new = mk(now - Duration::hours(1), &[]);
+        let never_old = mk(old, &[]);
+        let state = |s: &[PolicyStatus]| tenant_states(&[tenant], s)[0].state;
+        assert_eq!(state(&[]), RpoState::Never);
+        assert_eq!(state(&[ok.clone()]), RpoState::Ok);
+        assert_eq!(state(&[ok.clone(), never_new.clone()]), RpoState::Ok);
+        assert_eq!(state(&[ok.clone(), never_old.clone()]), RpoState::Late);
+        assert_eq!(state(&[ok.clone(), late.clone()]), RpoState::Late);
+        assert_eq!(state(&[late, failing.clone(), ok]), RpoState::Failing);
+        assert_eq!(state(&[never_old, never_new]), RpoState::Never);
+        let counts = tenant_states(&[tenant], &[failing])[0].clone();
+        assert_eq!((counts.policies, counts.failing, counts.restore_tests_due), (1, 1, 1));
+    }
+}

@@ -125,7 +125,7 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
         keep,
         rpo_hours: p.rpo_hours,
         repository,
-        password_ref: password_ref.to_ascii_lowercase(),
+        password_ref: password_ref.to_ascii_lowercase().replace('_', "-"),
     })
 }
 
@@ -359,6 +359,9 @@ mod tests {
         let ok = validate(input()).expect("valid");
         assert_eq!(ok.tags, vec!["daily".to_owned(), "mairie".to_owned()]);
         assert_eq!(ok.password_ref, "compiegne");
+        let mut snake = input();
+        snake.password_ref = "Srv_Mairie".into();
+        assert_eq!(validate(snake).expect("valid").password_ref, "srv-mairie");
         let with = |f: fn(&mut PolicyInput)| {
             let mut i = input();
             f(&mut i);
