@@ -9,7 +9,7 @@ fn bin() -> Option<std::path::PathBuf> {
     p.exists().then_some(p)
 }
 
-fn run(envs: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+pub(crate) fn run(envs: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
     let exe = bin().expect("MUTUALIS_BIN (set by tests/run) points at the built binary");
     let dir = std::env::temp_dir().join(format!("mutualis-cli-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("tmp");

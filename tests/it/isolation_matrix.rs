@@ -83,6 +83,13 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         .procurement_objects(&fx.org_admin_a, fx.tenant_a2, &[fx.tenant_a2])
         .await;
 
+    let bk_b = app
+        .backup_objects(&fx.org_admin_b, fx.tenant_b1, "srv-dunkerque")
+        .await;
+    let bk_a2 = app
+        .backup_objects(&fx.org_admin_a, fx.tenant_a2, "srv-margny")
+        .await;
+
     let before: Vec<i64> = futures_counts(&app).await;
 
     // Everything that belongs to B (other organisation) or to A2 (other tenant of A).
@@ -96,6 +103,11 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         proc_b.supplier.clone(),
         proc_b.contract.clone(),
         proc_b.joint_contract.clone(),
+        bk_b.policy.clone(),
+        bk_b.token.clone(),
+        bk_b.restore_test.clone(),
+        bk_b.job.clone(),
+        "srv-dunkerque".into(),
     ];
     // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
     let foreign_tenant: Vec<String> = vec![
@@ -103,12 +115,17 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         "agent@mairie-margny.fr".into(),
         proc_a2.contract.clone(),
         proc_a2.joint_contract.clone(),
+        bk_a2.policy.clone(),
+        bk_a2.token.clone(),
+        bk_a2.restore_test.clone(),
+        bk_a2.job.clone(),
+        "srv-margny".into(),
     ];
 
     let mut cases: Vec<Case> = vec![];
     // Two attackers: the DSI of A (reaches all of A, never B) and the commune admin of A1
     // (never A2, never B).
-    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant, p) in [
+    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant, p, bk) in [
         (
             fx.org_admin_a.clone(),
             fx.tenant_b1,
@@ -116,6 +133,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             gdpr_b.clone(),
             fx.tenant_a1,
             proc_b.clone(),
+            bk_b.clone(),
         ),
         (
             fx.commune_admin_a1.clone(),
@@ -124,6 +142,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             gdpr_a2.clone(),
             fx.tenant_a1,
             proc_a2.clone(),
+            bk_a2.clone(),
         ),
     ] {
         let model_b = gdpr_b.model.clone();
@@ -176,6 +195,25 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("apiTokens", "{ apiTokens { id organisationId } }", json!({}), Expect::NoForeignData),
             c("auditorGrants", "{ auditorGrants { id email tenantIds } }", json!({}), Expect::NoForeignData),
             c("createOrganisation", "mutation { createOrganisation(siren: \"245900428\") { id } }", json!({}), Expect::Denied(DENIED)),
+            // Backups
+            c("backupPolicies", "{ backupPolicies(includeInactive: true) { id tenantId host jobs { id } restoreTests { id } storageSamples { storedBytes } } }", json!({}), Expect::NoForeignData),
+            c("backupPolicies", "query($t: [UUID!]) { backupPolicies(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("backupPolicy", "query($id: UUID!) { backupPolicy(id: $id) { id } }", json!({"id": bk.policy}), Expect::Denied(DENIED)),
+            c("backupJobs", "query($id: UUID!) { backupJobs(policyId: $id) { id } }", json!({"id": bk.policy}), Expect::Denied(DENIED)),
+            c("backupPolicyStatuses", "{ backupPolicyStatuses { state policy { id host } } }", json!({}), Expect::NoForeignData),
+            c("backupPolicyStatuses", "query($t: [UUID!]) { backupPolicyStatuses(tenantIds: $t) { policy { id } } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("backupTenantStates", "{ backupTenantStates { tenantId state } }", json!({}), Expect::NoForeignData),
+            c("backupTenantStates", "query($t: [UUID!]) { backupTenantStates(tenantIds: $t) { tenantId } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("backupStorageUsage", "query($p: String!, $t: [UUID!]) { backupStorageUsage(period: $p, tenantIds: $t) { tenantId milliGbMonths } }", json!({"p": now.format("%Y-%m").to_string(), "t": [foreign_tenant_id, own_tenant]}), Expect::NoForeignData),
+            c("backupRestoreTests", "query($p: UUID) { backupRestoreTests(policyId: $p) { id } }", json!({"p": bk.policy}), Expect::NoForeignData),
+            c("backupRestoreTests", "{ backupRestoreTests { id policyId } }", json!({}), Expect::NoForeignData),
+            c("backupIngestTokens", "{ backupIngestTokens { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("backupIngestEvents", "{ backupIngestEvents { id tenantId jobId } }", json!({}), Expect::NoForeignData),
+            c("createBackupPolicy", &format!("mutation($t: UUID!, $name: String!, $host: String!, $repo: String!) {{ createBackupPolicy(tenantId: $t, input: {BACKUP_POLICY_INPUT}) {{ id }} }}"), json!({"t": foreign_tenant_id, "name": "intrus", "host": "h", "repo": "/r"}), Expect::Denied(DENIED)),
+            c("updateBackupPolicy", &format!("mutation($id: UUID!, $name: String!, $host: String!, $repo: String!) {{ updateBackupPolicy(id: $id, version: 1, input: {BACKUP_POLICY_INPUT}) {{ id }} }}"), json!({"id": bk.policy, "name": "intrus", "host": "h", "repo": "/r"}), Expect::Denied(DENIED)),
+            c("recordRestoreTest", "mutation($p: UUID!, $at: DateTime!) { recordRestoreTest(input: {policyId: $p, performedAt: $at, performedBy: \"x\", restored: \"x\", durationSeconds: 1, result: \"success\"}) { id } }", json!({"p": bk.policy, "at": now}), Expect::Denied(DENIED)),
+            c("createBackupIngestToken", "mutation($t: UUID!) { createBackupIngestToken(tenantId: $t, name: \"intrus\") { tokenId } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("revokeBackupIngestToken", "mutation($id: UUID!) { revokeBackupIngestToken(id: $id) { id } }", json!({"id": bk.token}), Expect::Denied(DENIED)),
             // GDPR
             c("gdprVocabulary", "{ gdprVocabulary { legalBases { code } } }", json!({}), Expect::NoForeignData),
             c("activities", "{ activities(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
@@ -350,6 +388,12 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "proc_contract_supplier",
         "proc_amendment",
         "proc_share",
+        "backup_policy",
+        "backup_job",
+        "backup_storage_sample",
+        "backup_restore_test",
+        "backup_ingest_token",
+        "backup_ingest_event",
     ] {
         v.push(app.count(t).await);
     }

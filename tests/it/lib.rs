@@ -222,6 +222,7 @@ pub fn test_config(testdb: &TestDb, listen: &str, oidc: bool) -> Config {
                 .unwrap_or_else(|_| "mutualis-test-secret".into()),
         ),
         listen_addr: Some(listen.into()),
+        ingest_secret: Some(TEST_INGEST_SECRET.into()),
         ..RawConfig::default()
     })
     .expect("test configuration is valid")
@@ -490,6 +491,35 @@ impl TestApp {
     }
 }
 
+/// The server's ingest secret in tests.
+pub const TEST_INGEST_SECRET: &str = "test-ingest-secret-0123456789abcdef";
+
+/// A backup policy's fields, for `createBackupPolicy(tenantId: $t, input: ...)`; `$name`,
+/// `$host` and `$repo` are variables.
+pub const BACKUP_POLICY_INPUT: &str = r#"{name: $name, kind: "server", target: "Serveur de la mairie (fichiers, base état civil)",
+  host: $host, tags: ["mairie"], intervalHours: 24, keepDaily: 7, keepWeekly: 4, keepMonthly: 12,
+  rpoHours: 36, repository: $repo, passwordRef: "compiegne"}"#;
+
+/// One backup object of each kind in a tenant.
+#[derive(Debug, Clone)]
+pub struct BackupIds {
+    pub policy: String,
+    /// The token's row id, and the id and key a backup tool sends.
+    pub token: String,
+    pub token_id: String,
+    pub signing_key: String,
+    pub restore_test: String,
+    pub job: String,
+}
+
+/// A signed webhook delivery.
+pub struct Delivery<'a> {
+    pub token_id: &'a str,
+    pub signing_key: &'a str,
+    pub body: Vec<u8>,
+    pub timestamp: i64,
+}
+
 /// One procurement object of each kind in a tenant.
 #[derive(Debug, Clone)]
 pub struct ProcurementIds {
@@ -555,6 +585,90 @@ impl TestApp {
 impl TestApp {
     /// A supplier, a notified contract naming it and amended once, and a joint procurement
     /// carried by `tenant` with one share for each of `members`.
+    /// Posts one delivery to the backup webhook: (status, JSON answer).
+    pub async fn post_backup(&self, d: &Delivery<'_>) -> (u16, Value) {
+        let sig = tenants::backups::ingest::sign(d.signing_key, d.timestamp, &d.body);
+        self.post_backup_raw(
+            &[
+                ("x-mutualis-token", d.token_id.to_owned()),
+                ("x-mutualis-timestamp", d.timestamp.to_string()),
+                ("x-mutualis-signature", sig),
+            ],
+            d.body.clone(),
+        )
+        .await
+    }
+
+    /// Posts with exactly these headers.
+    pub async fn post_backup_raw(&self, headers: &[(&str, String)], body: Vec<u8>) -> (u16, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}/webhooks/backups", self.url))
+            .header("content-type", "application/json")
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        let resp = req.send().await.expect("webhook reachable");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// A policy, an ingest token, a restore test and one job reported through the webhook.
+    pub async fn backup_objects(&self, caller: &Caller, tenant: Uuid, host: &str) -> BackupIds {
+        let r = self
+            .gql(
+                caller,
+                &format!(
+                    "mutation($t: UUID!, $name: String!, $host: String!, $repo: String!) {{
+                       p: createBackupPolicy(tenantId: $t, input: {BACKUP_POLICY_INPUT}) {{ id }}
+                       k: createBackupIngestToken(tenantId: $t, name: \"Veeam mairie\") {{ token {{ id }} tokenId signingKey }}
+                     }}"
+                ),
+                json!({"t": tenant, "name": "Serveur mairie", "host": host, "repo": "/srv/restic/test"}),
+            )
+            .await;
+        let d = data(&r);
+        let s = |v: &Value| v.as_str().unwrap_or_else(|| panic!("id in {r}")).to_owned();
+        let policy = s(&d["p"]["id"]);
+        let (token, token_id, signing_key) = (
+            s(&d["k"]["token"]["id"]),
+            s(&d["k"]["tokenId"]),
+            s(&d["k"]["signingKey"]),
+        );
+        let r = self
+            .gql(
+                caller,
+                "mutation($p: UUID!, $at: DateTime!) { recordRestoreTest(input: {policyId: $p, performedAt: $at,
+                   performedBy: \"Technicien DSI\", restored: \"Dossier état civil vers serveur de test\",
+                   durationSeconds: 1800, result: \"success\"}) { id } }",
+                json!({"p": policy, "at": chrono::Utc::now() - chrono::Duration::days(2)}),
+            )
+            .await;
+        let restore_test = s(&data(&r)["recordRestoreTest"]["id"]);
+        let body = json!({"id": format!("run-{}", Uuid::now_v7()), "policy": "Serveur mairie",
+            "status": "success", "finished_at": chrono::Utc::now(), "bytes_added": 1000,
+            "stored_bytes": 5_000_000_000_i64});
+        let (status, answer) = self
+            .post_backup(&Delivery {
+                token_id: &token_id,
+                signing_key: &signing_key,
+                body: body.to_string().into_bytes(),
+                timestamp: chrono::Utc::now().timestamp(),
+            })
+            .await;
+        assert_eq!(status, 202, "{answer}");
+        BackupIds {
+            policy,
+            token,
+            token_id,
+            signing_key,
+            restore_test,
+            job: s(&answer["jobId"]),
+        }
+    }
+
     pub async fn procurement_objects(
         &self,
         caller: &Caller,

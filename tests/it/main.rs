@@ -1,5 +1,8 @@
 //! The integration suite: one binary, one fresh PostgreSQL database per test.
 mod audit_trail;
+mod backups_policies;
+mod backups_restic;
+mod backups_webhook;
 mod cli;
 mod gdpr_clocks;
 mod gdpr_exports;

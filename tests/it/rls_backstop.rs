@@ -65,6 +65,12 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
         )
         .await;
     data(&r);
+    // And in every backup table (a webhook report carries a storage sample; a refused one is
+    // logged too).
+    let bk = app
+        .backup_objects(&fx.org_admin_a, fx.tenant_a1, "srv-mairie")
+        .await;
+    assert!(!bk.job.is_empty());
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
         .await
         .expect("app role");

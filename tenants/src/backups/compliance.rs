@@ -120,7 +120,10 @@ pub fn policy_status(
         Some(g) => now - g > rpo,
         None => now - policy.created_at > rpo,
     };
-    let window_start = (now - Duration::days(window_days)).max(policy.created_at);
+    // Runs are due from the policy's creation, or from its first report when the tool
+    // reported before the policy was recorded here.
+    let since_exists = good.first().map_or(policy.created_at, |g| (*g).min(policy.created_at));
+    let window_start = (now - Duration::days(window_days)).max(since_exists);
     let mut missed = 0;
     let mut prev = window_start;
     for t in good.iter().filter(|t| **t >= window_start && **t <= now) {
