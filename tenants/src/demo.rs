@@ -132,5 +132,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, DemoError> {
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     let gdpr = crate::gdpr::demo::seed(db, report.organisation_id, &dpo).await?;
     let procurement = crate::procurement::demo::seed(db, report.organisation_id).await?;
-    Ok(seeded || report.changed() || gdpr || procurement)
+    let backups = crate::backups::demo::seed(db, report.organisation_id)
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    Ok(seeded || report.changed() || gdpr || procurement || backups)
 }

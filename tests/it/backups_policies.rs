@@ -246,3 +246,34 @@ async fn backups_restore_tests_rpo_states_and_metering() {
         .await;
     assert_eq!(field(&r), Some("period"), "{r}");
 }
+
+#[tokio::test]
+async fn backups_demo_has_each_state_to_show() {
+    let app = spawn_app().await;
+    assert!(tenants::demo::seed(&app.db).await.expect("seed"));
+    assert!(!tenants::demo::seed(&app.db).await.expect("reseed"));
+    let read = tenants::tenancy::Principal::operator()
+        .scope(tenants::tenancy::Permission::ReadBackups)
+        .expect("operator");
+    let (states, statuses) =
+        tenants::backups::compliance::overview(&app.db, &read, None, chrono::Utc::now(), 30)
+            .await
+            .expect("overview");
+    let mut shown: Vec<&str> = states
+        .iter()
+        .filter(|s| s.policies > 0)
+        .map(|s| s.state.as_str())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, ["failing", "late", "ok"]);
+    let by_name = |n: &str| {
+        statuses
+            .iter()
+            .find(|s| s.policy.name == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    let server = by_name("Serveur de la mairie");
+    assert_eq!((server.missed_jobs, server.failed_jobs, server.restore_test_due), (0, 0, false));
+    let share = by_name("Partage des services");
+    assert_eq!((share.missed_jobs, share.failed_jobs, share.restore_test_due), (4, 2, true));
+}

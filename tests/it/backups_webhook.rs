@@ -256,3 +256,26 @@ async fn backup_webhook_accepts_restics_own_summary() {
         (&json!(210), &json!(201063), &json!(200006), &json!(2), &json!("cc1ae786"))
     );
 }
+
+#[tokio::test]
+async fn backup_webhook_without_an_ingest_secret_is_disabled_not_broken() {
+    let app = spawn_app_with(AppOptions {
+        no_ingest_secret: true,
+        ..AppOptions::default()
+    })
+    .await;
+    let fx = app.fixture().await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($t: UUID!) { createBackupIngestToken(tenantId: $t, name: \"NAS\") { tokenId } }",
+            json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("NOT_CONFIGURED"), "{r}");
+    assert_eq!(app.count("backup_ingest_token").await, 0);
+    let (s, a) = app
+        .post_backup_raw(&[("x-mutualis-token", "ing_x".into())], b"{}".to_vec())
+        .await;
+    assert_eq!((s, &a["error"]["code"]), (503, &json!("ingest_disabled")), "{a}");
+}

@@ -192,6 +192,8 @@ pub struct TestApp {
 pub struct AppOptions {
     pub listen_addr: String,
     pub oidc: bool,
+    /// Start without an ingest secret (the backup webhook disabled).
+    pub no_ingest_secret: bool,
 }
 
 impl Default for AppOptions {
@@ -199,6 +201,7 @@ impl Default for AppOptions {
         Self {
             listen_addr: "127.0.0.1:0".into(),
             oidc: false,
+            no_ingest_secret: false,
         }
     }
 }
@@ -242,7 +245,10 @@ pub async fn spawn_app_on(testdb: TestDb, opts: AppOptions) -> TestApp {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let config = test_config(&testdb, &addr.to_string(), opts.oidc);
+    let mut config = test_config(&testdb, &addr.to_string(), opts.oidc);
+    if opts.no_ingest_secret {
+        config.ingest_secret = None;
+    }
     let db = api::server::connect(&config)
         .await
         .expect("server connects as mutualis_app");

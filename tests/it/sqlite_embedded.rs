@@ -140,6 +140,27 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         Some(2)
     );
 
+    // The demo backups, on SQLite too: one commune ok, one late, one failing.
+    let r = gql(&http, &url, &dsi, "{ backupTenantStates { state policies } backupPolicyStatuses { state restoreTestDue policy { name } } }", json!({})).await;
+    let mut states: Vec<String> = r["data"]["backupTenantStates"]
+        .as_array()
+        .expect("states")
+        .iter()
+        .filter(|t| t["policies"].as_i64() > Some(0))
+        .map(|t| t["state"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    states.sort();
+    assert_eq!(states, ["failing", "late", "ok"], "{r}");
+    let period = chrono::Utc::now().format("%Y-%m").to_string();
+    let r = gql(&http, &url, &dsi, "query($p: String!) { backupStorageUsage(period: $p) { milliGbMonths currentBytes } }", json!({"p": period})).await;
+    let used: i64 = r["data"]["backupStorageUsage"]
+        .as_array()
+        .expect("usage")
+        .iter()
+        .filter_map(|u| u["currentBytes"].as_i64())
+        .sum();
+    assert!(used > 50_000_000_000, "{r}");
+
     // The typed scope alone isolates on SQLite: the Compiègne admin sees only Compiègne.
     let mairie = demo_login(&http, &url, "mairie-compiegne@demo.mutualis.invalid").await;
     let r = gql(

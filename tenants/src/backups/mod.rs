@@ -3,6 +3,7 @@
 //! and restore tests as continuity-plan evidence.
 pub mod collector;
 pub mod compliance;
+pub mod demo;
 pub mod ingest;
 pub mod metering;
 pub mod policies;
