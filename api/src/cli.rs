@@ -149,7 +149,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 eprintln!("not collected: {f}");
             }
             if !r.failures.is_empty() {
-                return Err(CliError::Failed(format!("{} repositories not collected", r.failures.len())));
+                return Err(CliError::Failed(format!(
+                    "{} repositories not collected",
+                    r.failures.len()
+                )));
             }
         }
         Command::Migrate => {

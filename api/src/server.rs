@@ -309,7 +309,8 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
             source,
         })?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = embedded.then(|| tokio::spawn(worker::run(db, worker_settings(&st_config), stop_rx)));
+    let worker =
+        embedded.then(|| tokio::spawn(worker::run(db, worker_settings(&st_config), stop_rx)));
     println!("Mutualis listening on {public}");
     if demo {
         println!("*** DEMO MODE *** sample data, password-less login for this computer only: {public}auth/demo");

@@ -123,7 +123,10 @@ impl MigrationTrait for Migration {
         if backend == DatabaseBackend::Postgres {
             // The webhook finds its token before it knows the tenant: by the SHA-256 of the
             // token id, carried in `app.token_hash` like API tokens.
-            let p = format!("lookup_hash = mutualis_token_hash() OR {}", crate::TENANT_PREDICATE);
+            let p = format!(
+                "lookup_hash = mutualis_token_hash() OR {}",
+                crate::TENANT_PREDICATE
+            );
             manager
                 .get_connection()
                 .execute_unprepared(&format!(

@@ -53,7 +53,10 @@ async fn repository(n: usize) -> PathBuf {
     if have >= n {
         return repo;
     }
-    println!("building the repository: {} snapshots to make (kept for the next run)", n - have);
+    println!(
+        "building the repository: {} snapshots to make (kept for the next run)",
+        n - have
+    );
     let data = dir.join("data");
     std::fs::create_dir_all(&data).expect("data dir");
     let t = Instant::now();
@@ -182,7 +185,9 @@ async fn main() {
     };
     for pass in ["first pass (all new)", "second pass (none new)"] {
         let t = Instant::now();
-        let r = worker::collect_backups(&app.db, &settings).await.expect("collect");
+        let r = worker::collect_backups(&app.db, &settings)
+            .await
+            .expect("collect");
         println!(
             "collector, {pass}: {:.2} s for {} snapshots ({} jobs, {} storage samples, {} restore-size stats calls at most)",
             t.elapsed().as_secs_f64(),

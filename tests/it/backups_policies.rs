@@ -19,7 +19,11 @@ async fn backups_policies_are_validated_versioned_and_audited() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let r = app
-        .gql(&fx.org_admin_a, CREATE, json!({"t": fx.tenant_a1, "i": policy_input("Partage mairie")}))
+        .gql(
+            &fx.org_admin_a,
+            CREATE,
+            json!({"t": fx.tenant_a1, "i": policy_input("Partage mairie")}),
+        )
         .await;
     let p = data(&r)["createBackupPolicy"].clone();
     assert_eq!(p["tags"], json!(["nightly", "partage"]));
@@ -34,7 +38,10 @@ async fn backups_policies_are_validated_versioned_and_audited() {
         (json!({"kind": "poste"}), "kind"),
         (json!({"rpoHours": 12}), "rpoHours"),
         (json!({"intervalHours": 0}), "intervalHours"),
-        (json!({"repository": "rest:https://admin:motdepasse@backup.agglo.fr/"}), "repository"),
+        (
+            json!({"repository": "rest:https://admin:motdepasse@backup.agglo.fr/"}),
+            "repository",
+        ),
         (json!({"passwordRef": "mot de passe"}), "passwordRef"),
         (json!({"tags": ["a b"]}), "tags"),
         (json!({"keepDaily": 0, "keepMonthly": 0}), "keepDaily"),
@@ -44,19 +51,31 @@ async fn backups_policies_are_validated_versioned_and_audited() {
             input[k] = v.clone();
         }
         let r = app
-            .gql(&fx.org_admin_a, CREATE, json!({"t": fx.tenant_a1, "i": input}))
+            .gql(
+                &fx.org_admin_a,
+                CREATE,
+                json!({"t": fx.tenant_a1, "i": input}),
+            )
             .await;
         assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
         assert_eq!(field(&r), Some(expected), "{r}");
     }
     // The same name twice in one commune.
     let r = app
-        .gql(&fx.org_admin_a, CREATE, json!({"t": fx.tenant_a1, "i": policy_input("Partage mairie")}))
+        .gql(
+            &fx.org_admin_a,
+            CREATE,
+            json!({"t": fx.tenant_a1, "i": policy_input("Partage mairie")}),
+        )
         .await;
     assert_eq!(error_code(&r).as_deref(), Some("CONFLICT"), "{r}");
     // A commune administrator reads the service but does not define it.
     let r = app
-        .gql(&fx.commune_admin_a1, CREATE, json!({"t": fx.tenant_a1, "i": policy_input("Mien")}))
+        .gql(
+            &fx.commune_admin_a1,
+            CREATE,
+            json!({"t": fx.tenant_a1, "i": policy_input("Mien")}),
+        )
         .await;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
     assert_eq!(app.count("backup_policy").await, policies_before);
@@ -67,25 +86,41 @@ async fn backups_policies_are_validated_versioned_and_audited() {
     let mut changed = policy_input("Partage mairie");
     changed["rpoHours"] = json!(72);
     let r = app
-        .gql(&fx.org_admin_a, update, json!({"id": id, "v": 1, "i": changed, "a": false}))
+        .gql(
+            &fx.org_admin_a,
+            update,
+            json!({"id": id, "v": 1, "i": changed, "a": false}),
+        )
         .await;
     assert_eq!(
         data(&r)["updateBackupPolicy"],
         json!({"version": 2, "rpoHours": 72, "active": false})
     );
     let r = app
-        .gql(&fx.org_admin_a, update, json!({"id": id, "v": 1, "i": changed, "a": true}))
+        .gql(
+            &fx.org_admin_a,
+            update,
+            json!({"id": id, "v": 1, "i": changed, "a": true}),
+        )
         .await;
     assert_eq!(error_code(&r).as_deref(), Some("CONFLICT"), "{r}");
     // Inactive policies are listed only on request.
     let r = app
-        .gql(&fx.commune_admin_a1, "{ a: backupPolicies { id } b: backupPolicies(includeInactive: true) { id } }", json!({}))
+        .gql(
+            &fx.commune_admin_a1,
+            "{ a: backupPolicies { id } b: backupPolicies(includeInactive: true) { id } }",
+            json!({}),
+        )
         .await;
     assert_eq!(data(&r)["a"], json!([]));
     assert_eq!(data(&r)["b"], json!([{"id": id}]));
     // Both changes are in the tenant's audit trail, before and after.
     let r = app
-        .gql(&fx.org_admin_a, "query($t: UUID!) { auditLog(tenantId: $t) { operation before after } }", json!({"t": fx.tenant_a1}))
+        .gql(
+            &fx.org_admin_a,
+            "query($t: UUID!) { auditLog(tenantId: $t) { operation before after } }",
+            json!({"t": fx.tenant_a1}),
+        )
         .await;
     let ops: Vec<&str> = data(&r)["auditLog"]
         .as_array()
@@ -94,7 +129,10 @@ async fn backups_policies_are_validated_versioned_and_audited() {
         .filter_map(|e| e["operation"].as_str())
         .filter(|o| o.starts_with("backup."))
         .collect();
-    assert!(ops.contains(&"backup.policy.create") && ops.contains(&"backup.policy.update"), "{r}");
+    assert!(
+        ops.contains(&"backup.policy.create") && ops.contains(&"backup.policy.update"),
+        "{r}"
+    );
 }
 
 #[tokio::test]
@@ -106,25 +144,38 @@ async fn backups_restore_tests_rpo_states_and_metering() {
         .await;
 
     // A restore test by the commune: a failed one needs notes; none in the future.
-    let record = "mutation($i: RestoreTestInput!) { recordRestoreTest(input: $i) { id result recordedBy } }";
+    let record =
+        "mutation($i: RestoreTestInput!) { recordRestoreTest(input: $i) { id result recordedBy } }";
     let test = |at: chrono::DateTime<chrono::Utc>, result: &str, notes: &str| {
         json!({"i": {"policyId": a1.policy, "performedAt": at, "performedBy": "Mme Durand (DGS)",
             "restored": "Base de l'état civil vers le serveur de secours", "durationSeconds": 5400,
             "result": result, "notes": notes}})
     };
     let now = chrono::Utc::now();
-    let r = app.gql(&fx.commune_admin_a1, record, test(now, "failed", "")).await;
+    let r = app
+        .gql(&fx.commune_admin_a1, record, test(now, "failed", ""))
+        .await;
     assert_eq!(field(&r), Some("notes"), "{r}");
     let r = app
-        .gql(&fx.commune_admin_a1, record, test(now + chrono::Duration::days(1), "success", ""))
+        .gql(
+            &fx.commune_admin_a1,
+            record,
+            test(now + chrono::Duration::days(1), "success", ""),
+        )
         .await;
     assert_eq!(field(&r), Some("performedAt"), "{r}");
     let r = app
-        .gql(&fx.commune_admin_a1, record, test(now, "partial", "Deux fichiers corrompus dans l'archive"))
+        .gql(
+            &fx.commune_admin_a1,
+            record,
+            test(now, "partial", "Deux fichiers corrompus dans l'archive"),
+        )
         .await;
     assert_eq!(data(&r)["recordRestoreTest"]["result"], json!("partial"));
     // An editor reads, does not record; an auditor neither.
-    let r = app.gql(&fx.editor_a2, record, test(now, "success", "")).await;
+    let r = app
+        .gql(&fx.editor_a2, record, test(now, "success", ""))
+        .await;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
 
     // The state follows the reports: ok now (backup_objects reported a success just now) ...
@@ -147,10 +198,21 @@ async fn backups_restore_tests_rpo_states_and_metering() {
         .as_array()
         .expect("states")
         .iter()
-        .map(|t| (t["tenantId"].as_str().unwrap_or_default().to_owned(), t["state"].as_str().unwrap_or_default().to_owned()))
+        .map(|t| {
+            (
+                t["tenantId"].as_str().unwrap_or_default().to_owned(),
+                t["state"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
-    assert!(states.contains(&(fx.tenant_a1.to_string(), "ok".into())), "{d}");
-    assert!(states.contains(&(fx.tenant_a2.to_string(), "never".into())), "{d}");
+    assert!(
+        states.contains(&(fx.tenant_a1.to_string(), "ok".into())),
+        "{d}"
+    );
+    assert!(
+        states.contains(&(fx.tenant_a2.to_string(), "never".into())),
+        "{d}"
+    );
 
     // ... failing after a failed run ...
     let post = |body: Value| {
@@ -166,11 +228,18 @@ async fn backups_restore_tests_rpo_states_and_metering() {
             .await
         }
     };
-    let (st, a) = post(json!({"id": "fail-1", "policy": "Serveur mairie", "status": "failed",
-        "finished_at": now, "message": "disque plein"})).await;
+    let (st, a) = post(
+        json!({"id": "fail-1", "policy": "Serveur mairie", "status": "failed",
+        "finished_at": now, "message": "disque plein"}),
+    )
+    .await;
     assert_eq!(st, 202, "{a}");
     let d = status(fx.commune_admin_a1.clone()).await;
-    assert_eq!(d["backupPolicyStatuses"][0]["state"], json!("failing"), "{d}");
+    assert_eq!(
+        d["backupPolicyStatuses"][0]["state"],
+        json!("failing"),
+        "{d}"
+    );
     assert_eq!(d["backupPolicyStatuses"][0]["failedJobs"], json!(1));
     assert_eq!(d["backupTenantStates"][0]["state"], json!("failing"), "{d}");
 
@@ -187,7 +256,9 @@ async fn backups_restore_tests_rpo_states_and_metering() {
         .gql(&fx.org_admin_a, "mutation($t: UUID!) { createBackupIngestToken(tenantId: $t, name: \"NAS\") { tokenId signingKey endpoint } }", json!({"t": fx.tenant_a2}))
         .await;
     let k = data(&r)["createBackupIngestToken"].clone();
-    assert!(k["endpoint"].as_str().is_some_and(|e| e.ends_with("/webhooks/backups")));
+    assert!(k["endpoint"]
+        .as_str()
+        .is_some_and(|e| e.ends_with("/webhooks/backups")));
     let three_days = now - chrono::Duration::days(3);
     let (st, a) = app
         .post_backup(&Delivery {
@@ -223,8 +294,11 @@ async fn backups_restore_tests_rpo_states_and_metering() {
         ("m-1", paris(20, 9), 10_000_000_000_i64),
         ("m-2", paris(16, 10), 20_000_000_000_i64),
     ] {
-        let (st, a) = post(json!({"id": id, "policy": "Serveur mairie", "status": "success",
-            "finished_at": at, "stored_bytes": bytes})).await;
+        let (st, a) = post(
+            json!({"id": id, "policy": "Serveur mairie", "status": "success",
+            "finished_at": at, "stored_bytes": bytes}),
+        )
+        .await;
         assert_eq!(st, 202, "{a}");
     }
     let r = app
@@ -236,13 +310,18 @@ async fn backups_restore_tests_rpo_states_and_metering() {
     assert_eq!(total, 31 * 86_400 + 3600);
     let first = (paris(16, 10) - paris(1, 10)).num_seconds() as i128;
     let bs = 10_000_000_000_i128 * first + 20_000_000_000_i128 * (total as i128 - first);
-    let expected = (bs * 1000 * 2 + 1_000_000_000 * total as i128) / (2 * 1_000_000_000 * total as i128);
+    let expected =
+        (bs * 1000 * 2 + 1_000_000_000 * total as i128) / (2 * 1_000_000_000 * total as i128);
     assert_eq!(u["tenantId"], json!(fx.tenant_a1));
     assert_eq!(u["milliGbMonths"], json!(expected as i64), "{u}");
     assert_eq!(u["averageBytes"], json!((bs / total as i128) as i64));
     assert_eq!(u["complete"], json!(true));
     let r = app
-        .gql(&fx.commune_admin_a1, "{ backupStorageUsage(period: \"2026-13\") { tenantId } }", json!({}))
+        .gql(
+            &fx.commune_admin_a1,
+            "{ backupStorageUsage(period: \"2026-13\") { tenantId } }",
+            json!({}),
+        )
         .await;
     assert_eq!(field(&r), Some("period"), "{r}");
 }
@@ -273,7 +352,17 @@ async fn backups_demo_has_each_state_to_show() {
             .unwrap_or_else(|| panic!("{n}"))
     };
     let server = by_name("Serveur de la mairie");
-    assert_eq!((server.missed_jobs, server.failed_jobs, server.restore_test_due), (0, 0, false));
+    assert_eq!(
+        (
+            server.missed_jobs,
+            server.failed_jobs,
+            server.restore_test_due
+        ),
+        (0, 0, false)
+    );
     let share = by_name("Partage des services");
-    assert_eq!((share.missed_jobs, share.failed_jobs, share.restore_test_due), (4, 2, true));
+    assert_eq!(
+        (share.missed_jobs, share.failed_jobs, share.restore_test_due),
+        (4, 2, true)
+    );
 }

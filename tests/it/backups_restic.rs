@@ -26,8 +26,11 @@ impl Drop for TempDir {
 
 fn write_files(dir: &Path, seed: u64, kb: usize) {
     std::fs::create_dir_all(dir.join("etat-civil")).expect("fixture");
-    std::fs::write(dir.join("deliberations.txt"), "Séance du conseil municipal\n".repeat(200))
-        .expect("fixture");
+    std::fs::write(
+        dir.join("deliberations.txt"),
+        "Séance du conseil municipal\n".repeat(200),
+    )
+    .expect("fixture");
     let mut x = seed;
     let mut bytes = Vec::with_capacity(kb * 1024);
     while bytes.len() < kb * 1024 {
@@ -43,7 +46,8 @@ fn write_files(dir: &Path, seed: u64, kb: usize) {
 async fn backups_collector_reads_real_restic_repositories() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
-    let tmp = TempDir(std::env::temp_dir().join(format!("mutualis-restic-{}", uuid::Uuid::now_v7())));
+    let tmp =
+        TempDir(std::env::temp_dir().join(format!("mutualis-restic-{}", uuid::Uuid::now_v7())));
     let repo = tmp.0.join("repo-compiegne");
     let data_dir = tmp.0.join("mairie");
     let restic = Restic::new(repo.to_string_lossy(), ResticPassword::new(PASSWORD))
@@ -53,15 +57,31 @@ async fn backups_collector_reads_real_restic_repositories() {
     // Two runs of the town hall server, the second after a change; one of a desk PC that no
     // policy covers.
     write_files(&data_dir, 1, 300);
-    restic.backup(&[&data_dir], "srv-mairie", &["mairie"]).await.expect("backup 1");
+    restic
+        .backup(&[&data_dir], "srv-mairie", &["mairie"])
+        .await
+        .expect("backup 1");
     write_files(&data_dir, 2, 300);
-    let second = restic.backup(&[&data_dir], "srv-mairie", &["mairie"]).await.expect("backup 2");
-    assert!(second.data_added > 0, "the second run stored the changed file");
-    restic.backup(&[&data_dir], "pc-accueil", &[]).await.expect("backup 3");
+    let second = restic
+        .backup(&[&data_dir], "srv-mairie", &["mairie"])
+        .await
+        .expect("backup 2");
+    assert!(
+        second.data_added > 0,
+        "the second run stored the changed file"
+    );
+    restic
+        .backup(&[&data_dir], "pc-accueil", &[])
+        .await
+        .expect("backup 3");
 
     let create = |tenant: uuid::Uuid, name: &str, host: &str, repo: &str| {
         let app = &app;
-        let caller = if tenant == fx.tenant_b1 { fx.org_admin_b.clone() } else { fx.org_admin_a.clone() };
+        let caller = if tenant == fx.tenant_b1 {
+            fx.org_admin_b.clone()
+        } else {
+            fx.org_admin_a.clone()
+        };
         let (name, host, repo) = (name.to_owned(), host.to_owned(), repo.to_owned());
         async move {
             let r = app
@@ -71,13 +91,28 @@ async fn backups_collector_reads_real_restic_repositories() {
                     json!({"t": tenant, "name": name, "host": host, "repo": repo}),
                 )
                 .await;
-            data(&r)["createBackupPolicy"]["id"].as_str().expect("id").to_owned()
+            data(&r)["createBackupPolicy"]["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
         }
     };
-    let policy = create(fx.tenant_a1, "Serveur mairie", "srv-mairie", &repo.to_string_lossy()).await;
+    let policy = create(
+        fx.tenant_a1,
+        "Serveur mairie",
+        "srv-mairie",
+        &repo.to_string_lossy(),
+    )
+    .await;
     // Dunkerque's repository does not exist here: its collection fails, alone.
     let missing = tmp.0.join("repo-dunkerque");
-    create(fx.tenant_b1, "Serveur Dunkerque", "srv-dk", &missing.to_string_lossy()).await;
+    create(
+        fx.tenant_b1,
+        "Serveur Dunkerque",
+        "srv-dk",
+        &missing.to_string_lossy(),
+    )
+    .await;
 
     let settings = ResticSettings {
         binary: restic_binary(),
@@ -85,10 +120,16 @@ async fn backups_collector_reads_real_restic_repositories() {
         timeout: Duration::from_secs(120),
         sizes_per_pass: 20,
     };
-    let r = worker::collect_backups(&app.db, &settings).await.expect("collect");
+    let r = worker::collect_backups(&app.db, &settings)
+        .await
+        .expect("collect");
     assert_eq!(r.repositories, 2);
     assert_eq!(r.snapshots_seen, 3);
-    assert_eq!((r.jobs_recorded, r.unmatched, r.ambiguous), (2, 1, 0), "{r:?}");
+    assert_eq!(
+        (r.jobs_recorded, r.unmatched, r.ambiguous),
+        (2, 1, 0),
+        "{r:?}"
+    );
     assert_eq!(r.samples_recorded, 1);
     assert_eq!(r.failures.len(), 1, "{r:?}");
     assert!(r.failures[0].contains("repo-dunkerque"), "{r:?}");
@@ -96,7 +137,10 @@ async fn backups_collector_reads_real_restic_repositories() {
 
     // The jobs are restic's snapshots, with restic's own figures.
     let snapshots = restic.snapshots().await.expect("snapshots");
-    let mine: Vec<_> = snapshots.iter().filter(|s| s.hostname == "srv-mairie").collect();
+    let mine: Vec<_> = snapshots
+        .iter()
+        .filter(|s| s.hostname == "srv-mairie")
+        .collect();
     let resp = app
         .gql(
             &fx.commune_admin_a1,
@@ -127,12 +171,23 @@ async fn backups_collector_reads_real_restic_repositories() {
     }
     // Storage: what the policy's two snapshots need in the repository, deduplicated.
     let ids: Vec<&str> = mine.iter().map(|s| s.id.as_str()).collect();
-    let raw = restic.stats_for(StatsMode::RawData, &ids).await.expect("raw");
-    assert!(raw.total_size > 600 * 1024, "two different 300 KiB files are stored");
-    assert_eq!(d["backupPolicy"]["storageSamples"], json!([{"storedBytes": raw.total_size, "source": "restic"}]));
+    let raw = restic
+        .stats_for(StatsMode::RawData, &ids)
+        .await
+        .expect("raw");
+    assert!(
+        raw.total_size > 600 * 1024,
+        "two different 300 KiB files are stored"
+    );
+    assert_eq!(
+        d["backupPolicy"]["storageSamples"],
+        json!([{"storedBytes": raw.total_size, "source": "restic"}])
+    );
 
     // A second pass records no job twice, and measures again.
-    let r = worker::collect_backups(&app.db, &settings).await.expect("collect again");
+    let r = worker::collect_backups(&app.db, &settings)
+        .await
+        .expect("collect again");
     assert_eq!((r.jobs_recorded, r.samples_recorded), (0, 1), "{r:?}");
     assert_eq!(app.count("backup_job").await, 2);
 
@@ -141,13 +196,20 @@ async fn backups_collector_reads_real_restic_repositories() {
         let app = &app;
         async move {
             let r = app
-                .gql(&caller, "{ backupTenantStates { tenantId state policies } }", json!({}))
+                .gql(
+                    &caller,
+                    "{ backupTenantStates { tenantId state policies } }",
+                    json!({}),
+                )
                 .await;
             data(&r)["backupTenantStates"].clone()
         }
     };
     let a: Value = states(fx.commune_admin_a1.clone()).await;
-    assert_eq!(a, json!([{"tenantId": fx.tenant_a1, "state": "ok", "policies": 1}]));
+    assert_eq!(
+        a,
+        json!([{"tenantId": fx.tenant_a1, "state": "ok", "policies": 1}])
+    );
     let b: Value = states(fx.org_admin_b.clone()).await;
     let b1 = b
         .as_array()
@@ -173,7 +235,10 @@ async fn backups_collector_reads_real_restic_repositories() {
     let (code, out, err) = crate::cli::run(&with_pw, &["collect-backups"]);
     assert_eq!(code, 1, "Dunkerque's repository fails: {out} {err}");
     assert!(out.contains("3 snapshots seen, 0 jobs"), "{out}");
-    assert!(err.contains("repo-dunkerque") && !err.contains(PASSWORD), "{err}");
+    assert!(
+        err.contains("repo-dunkerque") && !err.contains(PASSWORD),
+        "{err}"
+    );
     let (code, _, err) = crate::cli::run(&base, &["collect-backups"]);
     assert_eq!(code, 1);
     assert!(err.contains("MUTUALIS_RESTIC_PASSWORD_COMPIEGNE"), "{err}");

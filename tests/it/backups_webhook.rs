@@ -71,7 +71,11 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
         ..signed(&report("r-sig", "Serveur mairie"), now)
     };
     let (s, a) = app.post_backup(&wrong_key).await;
-    assert_eq!((s, &a["error"]["code"]), (401, &json!("bad_signature")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (401, &json!("bad_signature")),
+        "{a}"
+    );
 
     // A body changed after signing.
     let sig = tenants::backups::ingest::sign(&a1.signing_key, now, b"{}");
@@ -82,16 +86,26 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
                 ("x-mutualis-timestamp", now.to_string()),
                 ("x-mutualis-signature", sig),
             ],
-            report("r-tampered", "Serveur mairie").to_string().into_bytes(),
+            report("r-tampered", "Serveur mairie")
+                .to_string()
+                .into_bytes(),
         )
         .await;
-    assert_eq!((s, &a["error"]["code"]), (401, &json!("bad_signature")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (401, &json!("bad_signature")),
+        "{a}"
+    );
 
     for ts in [now - 600, now + 600] {
         let (s, a) = app
             .post_backup(&signed(&report("r-stale", "Serveur mairie"), ts))
             .await;
-        assert_eq!((s, &a["error"]["code"]), (400, &json!("stale_timestamp")), "{a}");
+        assert_eq!(
+            (s, &a["error"]["code"]),
+            (400, &json!("stale_timestamp")),
+            "{a}"
+        );
     }
 
     // The same report again, freshly signed: a replay.
@@ -101,32 +115,56 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
     let (s, a) = app
         .post_backup(&signed(&report("r-pol", "Serveur inconnu"), now))
         .await;
-    assert_eq!((s, &a["error"]["code"]), (422, &json!("unknown_policy")), "{a}");
-    assert!(a["error"]["message"].as_str().is_some_and(|m| m.contains("Serveur inconnu")));
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (422, &json!("unknown_policy")),
+        "{a}"
+    );
+    assert!(a["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("Serveur inconnu")));
 
     // Another commune's policy, named by its id, with this commune's token.
     let (s, a) = app
         .post_backup(&signed(&report("r-cross", &a2.policy), now))
         .await;
-    assert_eq!((s, &a["error"]["code"]), (422, &json!("unknown_policy")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (422, &json!("unknown_policy")),
+        "{a}"
+    );
 
     let malformed = Delivery {
         body: b"{\"id\": \"r-json\", \"policy\": ".to_vec(),
         ..signed(&json!({}), now)
     };
     let (s, a) = app.post_backup(&malformed).await;
-    assert_eq!((s, &a["error"]["code"]), (400, &json!("malformed_json")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (400, &json!("malformed_json")),
+        "{a}"
+    );
 
     let mut negative = report("r-neg", "Serveur mairie");
     negative["bytes_added"] = json!(-5);
     let (s, a) = app.post_backup(&signed(&negative, now)).await;
-    assert_eq!((s, &a["error"]["code"]), (422, &json!("invalid_report")), "{a}");
-    assert!(a["error"]["message"].as_str().is_some_and(|m| m.contains("bytes_added")));
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (422, &json!("invalid_report")),
+        "{a}"
+    );
+    assert!(a["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("bytes_added")));
 
     let mut future = report("r-future", "Serveur mairie");
     future["finished_at"] = json!(chrono::Utc::now() + chrono::Duration::hours(2));
     let (s, a) = app.post_backup(&signed(&future, now)).await;
-    assert_eq!((s, &a["error"]["code"]), (422, &json!("invalid_report")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (422, &json!("invalid_report")),
+        "{a}"
+    );
 
     let (s, a) = app
         .post_backup_raw(
@@ -137,7 +175,11 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
             b"{}".to_vec(),
         )
         .await;
-    assert_eq!((s, &a["error"]["code"]), (400, &json!("missing_header")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (400, &json!("missing_header")),
+        "{a}"
+    );
 
     // Not logged for a tenant: nobody is known.
     let unknown = Delivery {
@@ -145,9 +187,17 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
         ..signed(&report("r-unknown", "Serveur mairie"), now)
     };
     let (s, a) = app.post_backup(&unknown).await;
-    assert_eq!((s, &a["error"]["code"]), (401, &json!("unknown_token")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (401, &json!("unknown_token")),
+        "{a}"
+    );
     let (s, a) = app.post_backup_raw(&[], b"{}".to_vec()).await;
-    assert_eq!((s, &a["error"]["code"]), (401, &json!("missing_token")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (401, &json!("missing_token")),
+        "{a}"
+    );
 
     // Larger than 64 KiB: refused before it is read.
     let mut big = report("r-big", "Serveur mairie");
@@ -170,7 +220,11 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
     let (s, a) = app
         .post_backup(&signed(&report("r-revoked", "Serveur mairie"), now))
         .await;
-    assert_eq!((s, &a["error"]["code"]), (401, &json!("revoked_token")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (401, &json!("revoked_token")),
+        "{a}"
+    );
     assert_eq!(counts().await, before);
 
     // The refusals are in the commune's log, with their reasons; A2's log has none of them.
@@ -181,7 +235,10 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
             json!({}),
         )
         .await;
-    let events = data(&r)["backupIngestEvents"].as_array().expect("events").clone();
+    let events = data(&r)["backupIngestEvents"]
+        .as_array()
+        .expect("events")
+        .clone();
     let mut reasons: Vec<String> = events
         .iter()
         .map(|e| e["reason"].as_str().unwrap_or_default().to_owned())
@@ -252,8 +309,20 @@ async fn backup_webhook_accepts_restics_own_summary() {
         .find(|j| j["externalId"] == json!("restic-cc1ae786"))
         .expect("job");
     assert_eq!(
-        (&j["durationMs"], &j["bytesAdded"], &j["bytesProcessed"], &j["files"], &j["snapshotId"]),
-        (&json!(210), &json!(201063), &json!(200006), &json!(2), &json!("cc1ae786"))
+        (
+            &j["durationMs"],
+            &j["bytesAdded"],
+            &j["bytesProcessed"],
+            &j["files"],
+            &j["snapshotId"]
+        ),
+        (
+            &json!(210),
+            &json!(201063),
+            &json!(200006),
+            &json!(2),
+            &json!("cc1ae786")
+        )
     );
 }
 
@@ -277,5 +346,9 @@ async fn backup_webhook_without_an_ingest_secret_is_disabled_not_broken() {
     let (s, a) = app
         .post_backup_raw(&[("x-mutualis-token", "ing_x".into())], b"{}".to_vec())
         .await;
-    assert_eq!((s, &a["error"]["code"]), (503, &json!("ingest_disabled")), "{a}");
+    assert_eq!(
+        (s, &a["error"]["code"]),
+        (503, &json!("ingest_disabled")),
+        "{a}"
+    );
 }

@@ -618,7 +618,10 @@ impl TestApp {
         let resp = req.send().await.expect("webhook reachable");
         let status = resp.status().as_u16();
         let text = resp.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// A policy, an ingest token, a restore test and one job reported through the webhook.

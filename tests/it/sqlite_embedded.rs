@@ -152,7 +152,14 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
     states.sort();
     assert_eq!(states, ["failing", "late", "ok"], "{r}");
     let period = chrono::Utc::now().format("%Y-%m").to_string();
-    let r = gql(&http, &url, &dsi, "query($p: String!) { backupStorageUsage(period: $p) { milliGbMonths currentBytes } }", json!({"p": period})).await;
+    let r = gql(
+        &http,
+        &url,
+        &dsi,
+        "query($p: String!) { backupStorageUsage(period: $p) { milliGbMonths currentBytes } }",
+        json!({"p": period}),
+    )
+    .await;
     let used: i64 = r["data"]["backupStorageUsage"]
         .as_array()
         .expect("usage")

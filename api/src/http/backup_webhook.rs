@@ -55,7 +55,11 @@ pub async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes
         }
         Err(e) => {
             tracing::error!(error = %e, "backup report not recorded");
-            answer(503, "unavailable", "the report could not be recorded; retry later")
+            answer(
+                503,
+                "unavailable",
+                "the report could not be recorded; retry later",
+            )
         }
     }
 }

@@ -17,8 +17,8 @@ use crate::entities::{backup_job, backup_policy, backup_storage_sample};
 use crate::tenancy::{Permission, Scope};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::OnConflict, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    sea_query::OnConflict, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -122,7 +122,8 @@ pub async fn collect(
         let restic = Restic::new(repository.clone(), password.clone())
             .with_binary(&settings.binary)
             .with_timeout(settings.timeout);
-        if let Err(e) = collect_repository(db, &scope, &restic, settings, group, now, &mut report).await
+        if let Err(e) =
+            collect_repository(db, &scope, &restic, settings, group, now, &mut report).await
         {
             tracing::warn!(error = %e, "restic repository not collected");
             report.failures.push(format!("{repository}: {e}"));
@@ -339,11 +340,17 @@ mod tests {
         let name = |s: Snapshot| best_match(&s, &c).map(|p| p.map(|p| p.name.clone()));
         assert_eq!(name(snap("srv", &[])), Ok(Some("all".into())));
         assert_eq!(name(snap("srv", &["db"])), Ok(Some("db".into())));
-        assert_eq!(name(snap("srv", &["nightly", "db"])), Ok(Some("db-nightly".into())));
+        assert_eq!(
+            name(snap("srv", &["nightly", "db"])),
+            Ok(Some("db-nightly".into()))
+        );
         assert_eq!(name(snap("nas", &["db"])), Ok(Some("other".into())));
         assert_eq!(name(snap("nas", &[])), Ok(None));
         assert_eq!(name(snap("pc", &["db"])), Ok(None));
         let tied = vec![policy("a", "srv", &["x"]), policy("b", "srv", &["y"])];
-        assert_eq!(best_match(&snap("srv", &["x", "y"]), &tied).map(|_| ()), Err(()));
+        assert_eq!(
+            best_match(&snap("srv", &["x", "y"]), &tied).map(|_| ()),
+            Err(())
+        );
     }
 }

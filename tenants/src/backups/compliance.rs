@@ -122,7 +122,9 @@ pub fn policy_status(
     };
     // Runs are due from the policy's creation, or from its first report when the tool
     // reported before the policy was recorded here.
-    let since_exists = good.first().map_or(policy.created_at, |g| (*g).min(policy.created_at));
+    let since_exists = good
+        .first()
+        .map_or(policy.created_at, |g| (*g).min(policy.created_at));
     let window_start = (now - Duration::days(window_days)).max(since_exists);
     let mut missed = 0;
     let mut prev = window_start;
@@ -159,10 +161,7 @@ pub fn policy_status(
 }
 
 /// Rolls policy statuses up to their tenants (rule in the module's comment).
-pub fn tenant_states(
-    tenants: &[(Uuid, Uuid)],
-    statuses: &[PolicyStatus],
-) -> Vec<TenantStatus> {
+pub fn tenant_states(tenants: &[(Uuid, Uuid)], statuses: &[PolicyStatus]) -> Vec<TenantStatus> {
     tenants
         .iter()
         .map(|(org, tenant)| {
@@ -227,9 +226,10 @@ pub async fn statuses(
         jobs.entry(p).or_default().push((t, s));
     }
     for (pid, good_only) in ids.iter().flat_map(|p| [(*p, true), (*p, false)]) {
-        let has_recent = jobs
-            .get(&pid)
-            .is_some_and(|v| v.iter().any(|(_, s)| !good_only || GOOD_STATUSES.contains(&s.as_str())));
+        let has_recent = jobs.get(&pid).is_some_and(|v| {
+            v.iter()
+                .any(|(_, s)| !good_only || GOOD_STATUSES.contains(&s.as_str()))
+        });
         if has_recent {
             continue;
         }
@@ -240,7 +240,11 @@ pub async fn statuses(
         if good_only {
             q = q.filter(backup_job::Column::Status.is_in(GOOD_STATUSES.iter().copied()));
         }
-        if let Some(j) = q.order_by_desc(backup_job::Column::FinishedAt).one(&txn).await? {
+        if let Some(j) = q
+            .order_by_desc(backup_job::Column::FinishedAt)
+            .one(&txn)
+            .await?
+        {
             jobs.entry(pid).or_default().push((j.finished_at, j.status));
         }
     }
@@ -329,18 +333,25 @@ mod tests {
 
     #[test]
     fn backups_rpo_states_missed_jobs_and_restore_flag() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).single().expect("date");
         let created = now - Duration::days(60);
         let h = |hours: i64| now - Duration::hours(hours);
         let job = |hours: i64, s: &str| (h(hours), s.to_owned());
-        let st = |jobs: &[(DateTime<Utc>, String)]| policy_status(policy(created), jobs, &[], now, 30);
+        let st =
+            |jobs: &[(DateTime<Utc>, String)]| policy_status(policy(created), jobs, &[], now, 30);
         assert_eq!(st(&[]).state, RpoState::Never);
         assert!(st(&[]).overdue);
         assert_eq!(st(&[job(10, "success")]).state, RpoState::Ok);
         assert_eq!(st(&[job(40, "success")]).state, RpoState::Late);
         assert_eq!(st(&[job(10, "warning")]).state, RpoState::Ok);
-        assert_eq!(st(&[job(30, "success"), job(5, "failed")]).state, RpoState::Failing);
-        assert_eq!(st(&[job(5, "success"), job(30, "failed")]).state, RpoState::Ok);
+        assert_eq!(
+            st(&[job(30, "success"), job(5, "failed")]).state,
+            RpoState::Failing
+        );
+        assert_eq!(
+            st(&[job(5, "success"), job(30, "failed")]).state,
+            RpoState::Ok
+        );
         // Daily runs every 24 h for 30 days: nothing missed.
         let daily: Vec<_> = (0..30).map(|d| job(d * 24 + 2, "success")).collect();
         let s = st(&daily);
@@ -352,16 +363,26 @@ mod tests {
             .filter(|(i, _)| ![3, 4, 10].contains(i))
             .map(|(_, j)| j.clone())
             .collect();
-        gaps.extend([job(3 * 24, "failed"), job(4 * 24, "failed"), job(40 * 24, "failed")]);
+        gaps.extend([
+            job(3 * 24, "failed"),
+            job(4 * 24, "failed"),
+            job(40 * 24, "failed"),
+        ]);
         let s = st(&gaps);
         assert_eq!(s.missed_jobs, 3);
         assert_eq!(s.failed_jobs, 2);
         // A new policy, created 10 h ago, never run: not yet overdue.
         let fresh = policy_status(policy(h(10)), &[], &[], now, 30);
-        assert_eq!((fresh.state, fresh.overdue, fresh.missed_jobs), (RpoState::Never, false, 0));
+        assert_eq!(
+            (fresh.state, fresh.overdue, fresh.missed_jobs),
+            (RpoState::Never, false, 0)
+        );
         // Restore tests: a success 11 months ago keeps the flag down, 13 months raises it.
         let t = |months: u32, r: &str| {
-            (now.checked_sub_months(Months::new(months)).unwrap(), r.to_owned())
+            (
+                now.checked_sub_months(Months::new(months)).expect("date"),
+                r.to_owned(),
+            )
         };
         let with_tests = |tests: &[(DateTime<Utc>, String)]| {
             policy_status(policy(created), &[], tests, now, 30).restore_test_due
@@ -369,12 +390,15 @@ mod tests {
         assert!(with_tests(&[]));
         assert!(!with_tests(&[t(11, "success")]));
         assert!(with_tests(&[t(13, "success")]));
-        assert!(with_tests(&[t(1, "failed")]), "a failed test is not evidence");
+        assert!(
+            with_tests(&[t(1, "failed")]),
+            "a failed test is not evidence"
+        );
     }
 
     #[test]
     fn backups_tenant_state_rolls_up_policies() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).single().expect("date");
         let tenant = (Uuid::nil(), Uuid::nil());
         let mk = |created: DateTime<Utc>, jobs: &[(DateTime<Utc>, String)]| {
             policy_status(policy(created), jobs, &[], now, 30)
@@ -387,13 +411,16 @@ mod tests {
         let never_old = mk(old, &[]);
         let state = |s: &[PolicyStatus]| tenant_states(&[tenant], s)[0].state;
         assert_eq!(state(&[]), RpoState::Never);
-        assert_eq!(state(&[ok.clone()]), RpoState::Ok);
+        assert_eq!(state(std::slice::from_ref(&ok)), RpoState::Ok);
         assert_eq!(state(&[ok.clone(), never_new.clone()]), RpoState::Ok);
         assert_eq!(state(&[ok.clone(), never_old.clone()]), RpoState::Late);
         assert_eq!(state(&[ok.clone(), late.clone()]), RpoState::Late);
         assert_eq!(state(&[late, failing.clone(), ok]), RpoState::Failing);
         assert_eq!(state(&[never_old, never_new]), RpoState::Never);
         let counts = tenant_states(&[tenant], &[failing])[0].clone();
-        assert_eq!((counts.policies, counts.failing, counts.restore_tests_due), (1, 1, 1));
+        assert_eq!(
+            (counts.policies, counts.failing, counts.restore_tests_due),
+            (1, 1, 1)
+        );
     }
 }

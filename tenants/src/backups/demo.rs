@@ -48,7 +48,11 @@ pub async fn seed(db: &DatabaseConnection, organisation_id: Uuid) -> Result<bool
     if existing > 0 {
         return Ok(false);
     }
-    let by_insee = |code: &str| tenants.iter().find(|t| t.insee_code.as_deref() == Some(code));
+    let by_insee = |code: &str| {
+        tenants
+            .iter()
+            .find(|t| t.insee_code.as_deref() == Some(code))
+    };
     let (Some(compiegne), Some(margny)) = (by_insee("60159"), by_insee("60382")) else {
         return Ok(false);
     };
@@ -61,32 +65,60 @@ pub async fn seed(db: &DatabaseConnection, organisation_id: Uuid) -> Result<bool
         db,
         &manage,
         compiegne.id,
-        input("Serveur de la mairie", "server", "srv-mairie : fichiers, base état civil", "srv-mairie-compiegne", 36),
+        input(
+            "Serveur de la mairie",
+            "server",
+            "srv-mairie : fichiers, base état civil",
+            "srv-mairie-compiegne",
+            36,
+        ),
     )
     .await?;
     let share = policies::create(
         db,
         &manage,
         margny.id,
-        input("Partage des services", "share", "\\\\nas-margny\\services", "nas-margny", 48),
+        input(
+            "Partage des services",
+            "share",
+            "\\\\nas-margny\\services",
+            "nas-margny",
+            48,
+        ),
     )
     .await?;
     let mut runs: Vec<(backup_policy::Model, i64, &'static str, i64)> = vec![];
     for d in 0..30 {
         // 40 GB growing by 150 MB a night.
-        runs.push((server.clone(), d, "success", 40_000_000_000 + (30 - d) * 150_000_000));
+        runs.push((
+            server.clone(),
+            d,
+            "success",
+            40_000_000_000 + (30 - d) * 150_000_000,
+        ));
     }
     for d in 3..30 {
         // Two failures ten days ago; nothing at all for the last three nights.
         let failed = d == 10 || d == 11;
-        runs.push((share.clone(), d, if failed { "failed" } else { "success" }, 12_000_000_000));
+        runs.push((
+            share.clone(),
+            d,
+            if failed { "failed" } else { "success" },
+            12_000_000_000,
+        ));
     }
     if let Some(third) = by_insee("60665") {
         let p = policies::create(
             db,
             &manage,
             third.id,
-            input("Logiciel de gestion financière", "application", "Finances (base PostgreSQL)", "srv-finances", 24),
+            input(
+                "Logiciel de gestion financière",
+                "application",
+                "Finances (base PostgreSQL)",
+                "srv-finances",
+                24,
+            ),
         )
         .await?;
         for d in 1..30 {

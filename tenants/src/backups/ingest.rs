@@ -21,8 +21,9 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -55,7 +56,10 @@ impl IngestSecret {
             .expect("HMAC accepts keys of any length");
         mac.update(b"mutualis-ingest-v1:");
         mac.update(token_id.as_bytes());
-        format!("mks_{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+        format!(
+            "mks_{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
     }
 }
 
@@ -113,7 +117,9 @@ pub async fn create_token(
         last_used_at: None,
         revoked_at: None,
     };
-    let m = backup_ingest_token::ActiveModel::from(m).insert(&txn).await?;
+    let m = backup_ingest_token::ActiveModel::from(m)
+        .insert(&txn)
+        .await?;
     audit::record(
         &txn,
         scope,
@@ -144,9 +150,13 @@ pub async fn revoke_token(
         return Err(AccessError::Forbidden(Permission::ManageBackups).into());
     }
     let txn = scope.begin(db).await?;
-    let old = scope.get::<backup_ingest_token::Entity, _>(&txn, id).await??;
+    let old = scope
+        .get::<backup_ingest_token::Entity, _>(&txn, id)
+        .await??;
     if old.revoked_at.is_some() {
-        return Err(BackupError::Conflict("this token is already revoked".into()));
+        return Err(BackupError::Conflict(
+            "this token is already revoked".into(),
+        ));
     }
     let mut a = old.clone().into_active_model();
     a.revoked_at = Set(Some(Utc::now()));
@@ -400,7 +410,11 @@ pub async fn receive(
     now: DateTime<Utc>,
 ) -> Result<Result<Accepted, Rejection>, BackupError> {
     let Some(token_id) = d.token.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(Err(reject(401, "missing_token", "X-Mutualis-Token is required")));
+        return Ok(Err(reject(
+            401,
+            "missing_token",
+            "X-Mutualis-Token is required",
+        )));
     };
     if !token_id.starts_with("ing_") || token_id.len() > 100 {
         return Ok(Err(reject(401, "unknown_token", "no such ingest token")));
@@ -431,7 +445,11 @@ pub async fn receive(
         .map(str::trim)
         .any(|s| constant_time_eq(s, &expected));
     if !valid {
-        let r = reject(401, "bad_signature", "the signature does not match the body");
+        let r = reject(
+            401,
+            "bad_signature",
+            "the signature does not match the body",
+        );
         return refuse(db, &t, now, None, r).await;
     }
     // Checked after the signature, so nobody can make us log a stale call for another's token.
@@ -446,7 +464,11 @@ pub async fn receive(
     let body: ReportBody = match serde_json::from_slice(d.body) {
         Ok(b) => b,
         Err(e) => {
-            let r = reject(400, "malformed_json", format!("the body is not a report: {e}"));
+            let r = reject(
+                400,
+                "malformed_json",
+                format!("the body is not a report: {e}"),
+            );
             return refuse(db, &t, now, None, r).await;
         }
     };

@@ -6,8 +6,8 @@ use crate::entities::{backup_policy, tenant};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter, QueryOrder,
+    Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -57,8 +57,7 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
     let mut tags = Vec::new();
     for t in p.tags {
         let t = t.trim().to_owned();
-        if t.is_empty() || t.len() > 100 || t.contains(',') || t.chars().any(char::is_whitespace)
-        {
+        if t.is_empty() || t.len() > 100 || t.contains(',') || t.chars().any(char::is_whitespace) {
             return Err(bad(
                 "tags",
                 format!("{t:?}: a tag is 1 to 100 characters, no comma, no space"),
@@ -69,7 +68,10 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
         }
     }
     tags.sort();
-    for (field, v) in [("intervalHours", p.interval_hours), ("rpoHours", p.rpo_hours)] {
+    for (field, v) in [
+        ("intervalHours", p.interval_hours),
+        ("rpoHours", p.rpo_hours),
+    ] {
         if !(1..=MAX_HOURS).contains(&v) {
             return Err(bad(field, format!("between 1 and {MAX_HOURS} hours")));
         }
@@ -97,7 +99,9 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
     if url::Url::parse(&repository).is_ok_and(|u| u.password().is_some())
         || repository.contains(":@")
         || repository.split_once("://").is_some_and(|(_, rest)| {
-            rest.split('/').next().is_some_and(|host| host.contains('@'))
+            rest.split('/')
+                .next()
+                .is_some_and(|host| host.contains('@'))
         })
     {
         return Err(bad(
@@ -383,13 +387,20 @@ mod tests {
             "keepDaily"
         );
         assert_eq!(
-            field(with(|i| i.repository = "s3:https://key:secret@s3.example/b".into())),
+            field(with(
+                |i| i.repository = "s3:https://key:secret@s3.example/b".into()
+            )),
             "repository"
         );
         assert_eq!(
-            field(with(|i| i.repository = "rest:https://user:pw@backup.example/".into())),
+            field(with(
+                |i| i.repository = "rest:https://user:pw@backup.example/".into()
+            )),
             "repository"
         );
-        assert_eq!(field(with(|i| i.password_ref = "a b".into())), "passwordRef");
+        assert_eq!(
+            field(with(|i| i.password_ref = "a b".into())),
+            "passwordRef"
+        );
     }
 }

@@ -29,10 +29,7 @@ pub struct JobReport {
 }
 
 /// Checks that hold for every source: ids, times not in the future, sizes not negative.
-pub fn check(
-    r: &JobReport,
-    now: DateTime<Utc>,
-) -> Result<(), BackupError> {
+pub fn check(r: &JobReport, now: DateTime<Utc>) -> Result<(), BackupError> {
     if r.external_id.is_empty()
         || r.external_id.len() > 200
         || r.external_id.chars().any(char::is_control)
@@ -64,8 +61,7 @@ pub fn check(
     if r.message.as_ref().is_some_and(|m| m.chars().count() > 2000) {
         return Err(bad("message", "at most 2000 characters"));
     }
-    if r
-        .snapshot_id
+    if r.snapshot_id
         .as_ref()
         .is_some_and(|s| s.is_empty() || s.len() > 100)
     {
@@ -153,7 +149,9 @@ pub async fn jobs(
     first: u64,
 ) -> Result<Vec<backup_job::Model>, BackupError> {
     let txn = scope.begin(db).await?;
-    let p = scope.get::<backup_policy::Entity, _>(&txn, policy_id).await??;
+    let p = scope
+        .get::<backup_policy::Entity, _>(&txn, policy_id)
+        .await??;
     let rows = scope
         .find::<backup_job::Entity>()
         .filter(backup_job::Column::PolicyId.eq(p.id))
@@ -174,7 +172,9 @@ pub async fn samples(
     first: u64,
 ) -> Result<Vec<backup_storage_sample::Model>, BackupError> {
     let txn = scope.begin(db).await?;
-    let p = scope.get::<backup_policy::Entity, _>(&txn, policy_id).await??;
+    let p = scope
+        .get::<backup_policy::Entity, _>(&txn, policy_id)
+        .await??;
     let rows = scope
         .find::<backup_storage_sample::Entity>()
         .filter(backup_storage_sample::Column::PolicyId.eq(p.id))
@@ -218,10 +218,41 @@ mod tests {
             Err(BackupError::BadInput { field, .. }) => field,
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(JobReport { finished_at: now + Duration::hours(1), ..report() }), "finished_at");
-        assert_eq!(field(JobReport { started_at: Some(now + Duration::minutes(1)), finished_at: now, ..report() }), "started_at");
-        assert_eq!(field(JobReport { bytes_added: Some(-1), ..report() }), "bytes_added");
-        assert_eq!(field(JobReport { external_id: String::new(), ..report() }), "id");
-        assert_eq!(field(JobReport { external_id: "a\nb".into(), ..report() }), "id");
+        assert_eq!(
+            field(JobReport {
+                finished_at: now + Duration::hours(1),
+                ..report()
+            }),
+            "finished_at"
+        );
+        assert_eq!(
+            field(JobReport {
+                started_at: Some(now + Duration::minutes(1)),
+                finished_at: now,
+                ..report()
+            }),
+            "started_at"
+        );
+        assert_eq!(
+            field(JobReport {
+                bytes_added: Some(-1),
+                ..report()
+            }),
+            "bytes_added"
+        );
+        assert_eq!(
+            field(JobReport {
+                external_id: String::new(),
+                ..report()
+            }),
+            "id"
+        );
+        assert_eq!(
+            field(JobReport {
+                external_id: "a\nb".into(),
+                ..report()
+            }),
+            "id"
+        );
     }
 }

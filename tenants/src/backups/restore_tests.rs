@@ -72,7 +72,9 @@ pub async fn record(
         recorded_by: scope.principal().audit_ref(),
         created_at: now,
     };
-    let m = backup_restore_test::ActiveModel::from(m).insert(&txn).await?;
+    let m = backup_restore_test::ActiveModel::from(m)
+        .insert(&txn)
+        .await?;
     audit::record(
         &txn,
         scope,
