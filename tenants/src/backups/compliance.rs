@@ -333,7 +333,10 @@ mod tests {
 
     #[test]
     fn backups_rpo_states_missed_jobs_and_restore_flag() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).single().expect("date");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .single()
+            .expect("date");
         let created = now - Duration::days(60);
         let h = |hours: i64| now - Duration::hours(hours);
         let job = |hours: i64, s: &str| (h(hours), s.to_owned());
@@ -398,7 +401,10 @@ mod tests {
 
     #[test]
     fn backups_tenant_state_rolls_up_policies() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).single().expect("date");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .single()
+            .expect("date");
         let tenant = (Uuid::nil(), Uuid::nil());
         let mk = |created: DateTime<Utc>, jobs: &[(DateTime<Utc>, String)]| {
             policy_status(policy(created), jobs, &[], now, 30)

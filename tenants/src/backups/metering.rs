@@ -202,8 +202,18 @@ mod tests {
         let p = Period::parse("2026-03").expect("period");
         let (s, e) = p.bounds();
         // 1 March 00:00 CET = 23:00 UTC the day before; 1 April 00:00 CEST = 22:00 UTC.
-        assert_eq!(s, Utc.with_ymd_and_hms(2026, 2, 28, 23, 0, 0).single().expect("date"));
-        assert_eq!(e, Utc.with_ymd_and_hms(2026, 3, 31, 22, 0, 0).single().expect("date"));
+        assert_eq!(
+            s,
+            Utc.with_ymd_and_hms(2026, 2, 28, 23, 0, 0)
+                .single()
+                .expect("date")
+        );
+        assert_eq!(
+            e,
+            Utc.with_ymd_and_hms(2026, 3, 31, 22, 0, 0)
+                .single()
+                .expect("date")
+        );
         for bad in ["2026-3", "2026-13", "26-03", "march", "2026-00"] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
