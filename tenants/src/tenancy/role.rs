@@ -51,6 +51,10 @@ pub enum Permission {
     ManageBackups,
     /// Record a restore test (continuity-plan evidence).
     RecordRestoreTests,
+    /// Read cost shares (a commune: its own lines; the DSI: pools, runs, all lines).
+    ReadCosts,
+    /// Define services, subscriptions, keys and pools; run allocations.
+    ManageCosts,
 }
 
 impl Role {
@@ -115,6 +119,7 @@ impl Role {
                     | EditProcurement
                     | ReadBackups
                     | RecordRestoreTests
+                    | ReadCosts
             ),
             Role::CommuneEditor => matches!(
                 p,
@@ -128,7 +133,13 @@ impl Role {
             // Auditors read and export, never change.
             Role::Auditor => matches!(
                 p,
-                ReadDirectory | ReadAudit | ReadGdpr | ExportGdpr | ReadProcurement | ReadBackups
+                ReadDirectory
+                    | ReadAudit
+                    | ReadGdpr
+                    | ExportGdpr
+                    | ReadProcurement
+                    | ReadBackups
+                    | ReadCosts
             ),
         }
     }
@@ -188,5 +199,11 @@ mod tests {
         assert!(Role::Auditor.allows(Permission::ReadBackups));
         assert!(!Role::Auditor.allows(Permission::RecordRestoreTests));
         assert!(!Role::Dpo.allows(Permission::ManageBackups));
+        // Costs: the DSI allocates; a commune and an auditor (CRC) read.
+        assert!(Role::OrgAdmin.allows(Permission::ManageCosts));
+        assert!(!Role::CommuneAdmin.allows(Permission::ManageCosts));
+        assert!(Role::CommuneAdmin.allows(Permission::ReadCosts));
+        assert!(Role::Auditor.allows(Permission::ReadCosts));
+        assert!(!Role::CommuneEditor.allows(Permission::ReadCosts));
     }
 }

@@ -313,6 +313,12 @@ tenant_scoped!(
     backup_restore_test,
     backup_ingest_token,
     backup_ingest_event,
+    cost_service,
+    cost_subscription,
+    cost_key_value,
+    cost_pool,
+    cost_run,
+    cost_line,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

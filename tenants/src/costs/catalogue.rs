@@ -1,0 +1,330 @@
+//! The service catalogue of an organisation, its communes' subscriptions, and the allocation
+//! keys the DSI records per commune and year.
+use super::methods::{key_name, POPULATION};
+use super::{bad, require, CostError};
+use crate::audit::{self, Entry};
+use crate::entities::{cost_key_value, cost_service, cost_subscription, tenant};
+use crate::tenancy::{AccessError, Permission, Scope};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// The organisation's own tenant, which holds its organisation-level rows.
+pub(crate) async fn org_tenant<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    organisation_id: Uuid,
+) -> Result<tenant::Model, CostError> {
+    if !scope.covers_organisation(organisation_id) {
+        return Err(AccessError::NotFound.into());
+    }
+    scope
+        .find::<tenant::Entity>()
+        .filter(tenant::Column::OrganisationId.eq(organisation_id))
+        .filter(tenant::Column::Kind.eq("organisation"))
+        .one(c)
+        .await?
+        .ok_or_else(|| AccessError::NotFound.into())
+}
+
+pub async fn create_service(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    organisation_id: Uuid,
+    code: &str,
+    name: &str,
+    unit: &str,
+) -> Result<cost_service::Model, CostError> {
+    require(scope, Permission::ManageCosts)?;
+    let code = key_name("code", code)?;
+    let name = name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(bad("name", "1 to 200 characters"));
+    }
+    let unit = unit.trim().to_owned();
+    if unit.is_empty() || unit.chars().count() > 40 {
+        return Err(bad("unit", "1 to 40 characters (GB-mois, poste, ticket…)"));
+    }
+    let txn = scope.begin(db).await?;
+    let org = org_tenant(&txn, scope, organisation_id).await?;
+    let taken = scope
+        .find::<cost_service::Entity>()
+        .filter(cost_service::Column::OrganisationId.eq(organisation_id))
+        .filter(cost_service::Column::Code.eq(code.clone()))
+        .one(&txn)
+        .await?;
+    if taken.is_some() {
+        return Err(CostError::Conflict(format!(
+            "a service with code {code} exists"
+        )));
+    }
+    let m = cost_service::ActiveModel::from(cost_service::Model {
+        id: Uuid::now_v7(),
+        organisation_id,
+        tenant_id: org.id,
+        code,
+        name,
+        unit,
+        created_at: Utc::now(),
+    })
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id,
+            tenant_id: org.id,
+            operation: "cost.service.create",
+            before: None,
+            after: Some(json!({"code": m.code, "name": m.name, "unit": m.unit})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn services(
+    db: &DatabaseConnection,
+    scope: &Scope,
+) -> Result<Vec<cost_service::Model>, CostError> {
+    let txn = scope.begin(db).await?;
+    let rows = scope
+        .find::<cost_service::Entity>()
+        .order_by_asc(cost_service::Column::Code)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// Subscribes a commune to a service from `starts_on` (until `ends_on`, inclusive).
+pub async fn subscribe(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    service_id: Uuid,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+) -> Result<cost_subscription::Model, CostError> {
+    require(scope, Permission::ManageCosts)?;
+    if ends_on.is_some_and(|e| e < starts_on) {
+        return Err(bad("endsOn", "before startsOn"));
+    }
+    let txn = scope.begin(db).await?;
+    let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
+    let s = scope
+        .get::<cost_service::Entity, _>(&txn, service_id)
+        .await??;
+    if s.organisation_id != t.organisation_id || t.kind == "organisation" {
+        return Err(bad(
+            "tenantId",
+            "a member commune of the service's organisation",
+        ));
+    }
+    let overlapping = scope
+        .find::<cost_subscription::Entity>()
+        .filter(cost_subscription::Column::TenantId.eq(t.id))
+        .filter(cost_subscription::Column::ServiceId.eq(s.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .any(|o| {
+            o.starts_on <= ends_on.unwrap_or(NaiveDate::MAX)
+                && o.ends_on.unwrap_or(NaiveDate::MAX) >= starts_on
+        });
+    if overlapping {
+        return Err(CostError::Conflict(
+            "this commune is already subscribed to this service for part of that time".into(),
+        ));
+    }
+    let m = cost_subscription::ActiveModel::from(cost_subscription::Model {
+        id: Uuid::now_v7(),
+        organisation_id: t.organisation_id,
+        tenant_id: t.id,
+        service_id: s.id,
+        starts_on,
+        ends_on,
+        created_at: Utc::now(),
+    })
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: t.organisation_id,
+            tenant_id: t.id,
+            operation: "cost.subscription.create",
+            before: None,
+            after: Some(json!({"service": s.code, "startsOn": starts_on, "endsOn": ends_on})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn end_subscription(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    ends_on: NaiveDate,
+) -> Result<cost_subscription::Model, CostError> {
+    require(scope, Permission::ManageCosts)?;
+    let txn = scope.begin(db).await?;
+    let old = scope
+        .get::<cost_subscription::Entity, _>(&txn, id)
+        .await??;
+    if ends_on < old.starts_on {
+        return Err(bad("endsOn", "before the subscription started"));
+    }
+    let mut a = old.clone().into_active_model();
+    a.ends_on = Set(Some(ends_on));
+    let m = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: m.organisation_id,
+            tenant_id: m.tenant_id,
+            operation: "cost.subscription.end",
+            before: Some(json!({"endsOn": old.ends_on})),
+            after: Some(json!({"endsOn": m.ends_on})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn subscriptions(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+) -> Result<Vec<cost_subscription::Model>, CostError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<cost_subscription::Entity>();
+    if let Some(ids) = tenant_ids {
+        q = q.filter(cost_subscription::Column::TenantId.is_in(ids));
+    }
+    let rows = q
+        .order_by_asc(cost_subscription::Column::TenantId)
+        .order_by_asc(cost_subscription::Column::StartsOn)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// Records (or replaces) one key of a commune for a year.
+pub async fn set_key(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    key: &str,
+    year: i32,
+    value: i64,
+) -> Result<cost_key_value::Model, CostError> {
+    require(scope, Permission::ManageCosts)?;
+    let key = key_name("key", key)?;
+    if key == POPULATION {
+        return Err(bad(
+            "key",
+            "population comes from the official referential; it is not recorded by hand",
+        ));
+    }
+    if !(2000..=2100).contains(&year) {
+        return Err(bad("year", "between 2000 and 2100"));
+    }
+    if !(0..=1_000_000_000_000).contains(&value) {
+        return Err(bad("value", "a whole number, not negative"));
+    }
+    let txn = scope.begin(db).await?;
+    let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
+    let before = find_key(&txn, scope, t.id, &key, year).await?;
+    let row = cost_key_value::Model {
+        id: before.as_ref().map_or_else(Uuid::now_v7, |b| b.id),
+        organisation_id: t.organisation_id,
+        tenant_id: t.id,
+        key: key.clone(),
+        year,
+        value,
+        updated_by: scope.principal().audit_ref(),
+        updated_at: Utc::now(),
+    };
+    cost_key_value::Entity::insert(cost_key_value::ActiveModel::from(row.clone()))
+        .on_conflict(
+            OnConflict::columns([
+                cost_key_value::Column::TenantId,
+                cost_key_value::Column::Key,
+                cost_key_value::Column::Year,
+            ])
+            .update_columns([
+                cost_key_value::Column::Value,
+                cost_key_value::Column::UpdatedBy,
+                cost_key_value::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: t.organisation_id,
+            tenant_id: t.id,
+            operation: "cost.key.set",
+            before: before.map(|b| json!({"key": b.key, "year": b.year, "value": b.value})),
+            after: Some(json!({"key": key, "year": year, "value": value})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+async fn find_key(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    tenant_id: Uuid,
+    key: &str,
+    year: i32,
+) -> Result<Option<cost_key_value::Model>, CostError> {
+    Ok(scope
+        .find::<cost_key_value::Entity>()
+        .filter(cost_key_value::Column::TenantId.eq(tenant_id))
+        .filter(cost_key_value::Column::Key.eq(key))
+        .filter(cost_key_value::Column::Year.eq(year))
+        .one(txn)
+        .await?)
+}
+
+pub async fn keys(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+    year: Option<i32>,
+) -> Result<Vec<cost_key_value::Model>, CostError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<cost_key_value::Entity>();
+    if let Some(ids) = tenant_ids {
+        q = q.filter(cost_key_value::Column::TenantId.is_in(ids));
+    }
+    if let Some(y) = year {
+        q = q.filter(cost_key_value::Column::Year.eq(y));
+    }
+    let rows = q
+        .order_by_asc(cost_key_value::Column::TenantId)
+        .order_by_asc(cost_key_value::Column::Key)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}

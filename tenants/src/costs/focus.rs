@@ -1,0 +1,102 @@
+//! Cost lines in FOCUS columns (FinOps Open Cost and Usage Specification 1.0), so the shared
+//! service's costs can be read by the tools that read cloud bills. One row per cost line: the
+//! commune is the sub-account, the intercommunality the billing account.
+use crate::entities::{cost_line, tenant};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const COLUMNS: &[&str] = &[
+    "BilledCost",
+    "EffectiveCost",
+    "ListCost",
+    "ContractedCost",
+    "BillingCurrency",
+    "BillingAccountId",
+    "BillingAccountName",
+    "BillingPeriodStart",
+    "BillingPeriodEnd",
+    "ChargePeriodStart",
+    "ChargePeriodEnd",
+    "ChargeCategory",
+    "ChargeDescription",
+    "ChargeFrequency",
+    "InvoiceIssuerName",
+    "ProviderName",
+    "PublisherName",
+    "ServiceName",
+    "ServiceCategory",
+    "SubAccountId",
+    "SubAccountName",
+    "x_AllocationRunId",
+    "x_CostPool",
+    "x_InseeCode",
+];
+
+fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", c / 100, c % 100)
+}
+
+/// RFC 4180: quoted when needed, quotes doubled.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The CSV (comma-separated, UTF-8, header first). Periods are closed-open in FOCUS: the end
+/// is the day after the pool's last day, at midnight UTC.
+pub fn csv(
+    lines: &[cost_line::Model],
+    tenants: &HashMap<Uuid, tenant::Model>,
+    organisation: &tenant::Model,
+) -> String {
+    let mut out = COLUMNS.join(",");
+    out.push_str("\r\n");
+    for l in lines {
+        let t = tenants.get(&l.tenant_id);
+        let start = format!("{}T00:00:00Z", l.period_start);
+        let end = format!(
+            "{}T00:00:00Z",
+            l.period_end.succ_opt().unwrap_or(l.period_end)
+        );
+        let amount = money(l.amount_cents);
+        let row = [
+            amount.clone(),
+            amount.clone(),
+            amount.clone(),
+            amount,
+            "EUR".into(),
+            organisation.siren.clone(),
+            organisation.name.clone(),
+            start.clone(),
+            end.clone(),
+            start,
+            end,
+            if l.amount_cents < 0 || l.basis.get("invoiced").is_some() {
+                "Adjustment".into()
+            } else {
+                "Usage".into()
+            },
+            l.explanation.clone(),
+            "Recurring".into(),
+            organisation.name.clone(),
+            organisation.name.clone(),
+            organisation.name.clone(),
+            l.service_name.clone(),
+            "Other".into(),
+            t.map(|t| t.siren.clone())
+                .unwrap_or_else(|| l.tenant_id.to_string()),
+            t.map(|t| t.name.clone()).unwrap_or_default(),
+            l.run_id.to_string(),
+            l.pool_label.clone(),
+            t.and_then(|t| t.insee_code.clone()).unwrap_or_default(),
+        ];
+        out.push_str(&row.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}

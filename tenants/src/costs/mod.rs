@@ -1,0 +1,90 @@
+//! Cost allocation: a service catalogue, communes' subscriptions, allocation keys, cost pools
+//! allocated exactly to the cent by a method (usage, key, fixed percentages, weighted mix), and
+//! immutable runs whose lines explain each commune's share.
+pub mod allocate;
+pub mod catalogue;
+pub mod focus;
+pub mod methods;
+pub mod pools;
+pub mod runs;
+
+use crate::audit::AuditError;
+use crate::tenancy::{AccessError, Permission, Scope};
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CostError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> CostError {
+    CostError::BadInput {
+        field,
+        message: message.into(),
+    }
+}
+
+pub(crate) fn require(scope: &Scope, p: Permission) -> Result<(), CostError> {
+    if scope.permission() != p {
+        return Err(AccessError::Forbidden(p).into());
+    }
+    Ok(())
+}
+
+/// Euros from cents, French style: `12 345,67 €` (narrow no-break space between thousands).
+pub fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    format!("{sign}{},{:02} €", group(c / 100), c % 100)
+}
+
+/// Thousands separated by a narrow no-break space.
+pub fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A ratio as a French percentage with two decimals: `13,70 %`.
+pub fn percent(num: u128, den: u128) -> String {
+    if den == 0 {
+        return "0,00 %".into();
+    }
+    let hundredths = (num * 10_000 * 2 + den) / (2 * den);
+    format!("{},{:02} %", hundredths / 100, hundredths % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn costs_french_amounts() {
+        assert_eq!(euros(1_234_567), "12\u{202f}345,67 €");
+        assert_eq!(euros(-5), "-0,05 €");
+        assert_eq!(euros(100), "1,00 €");
+        assert_eq!(percent(1, 3), "33,33 %");
+        assert_eq!(percent(2, 3), "66,67 %");
+        assert_eq!(group(1_000_000), "1\u{202f}000\u{202f}000");
+    }
+}

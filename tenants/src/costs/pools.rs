@@ -1,0 +1,200 @@
+//! Cost pools: an amount to share for a period, by one method. Pools can be corrected at any
+//! time; what was allocated and invoiced lives in immutable runs.
+use super::catalogue::org_tenant;
+use super::methods::Method;
+use super::{bad, require, CostError};
+use crate::audit::{self, Entry};
+use crate::entities::{cost_pool, cost_service};
+use crate::tenancy::{Permission, Scope};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter, QueryOrder,
+    Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct PoolInput {
+    pub service_id: Uuid,
+    pub label: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub amount_cents: i64,
+    pub method: Method,
+}
+
+struct Valid {
+    label: String,
+    method: Method,
+}
+
+fn validate(p: &PoolInput) -> Result<Valid, CostError> {
+    let label = p.label.trim().to_owned();
+    if label.is_empty() || label.chars().count() > 200 {
+        return Err(bad("label", "1 to 200 characters"));
+    }
+    if p.period_end < p.period_start {
+        return Err(bad("periodEnd", "before periodStart"));
+    }
+    if (p.period_end - p.period_start).num_days() > 366 {
+        return Err(bad("periodEnd", "a pool covers at most one year"));
+    }
+    if p.amount_cents < 0 {
+        return Err(bad(
+            "amountCents",
+            "a cost pool is not negative (corrections are runs)",
+        ));
+    }
+    if p.amount_cents > 10_000_000_000_000 {
+        return Err(bad("amountCents", "more than 100 billion euros"));
+    }
+    Ok(Valid {
+        label,
+        method: p.method.clone().validate()?,
+    })
+}
+
+fn snapshot(m: &cost_pool::Model) -> serde_json::Value {
+    json!({"label": m.label, "serviceId": m.service_id, "periodStart": m.period_start,
+        "periodEnd": m.period_end, "amountCents": m.amount_cents, "method": m.method,
+        "version": m.version})
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    organisation_id: Uuid,
+    input: PoolInput,
+) -> Result<cost_pool::Model, CostError> {
+    require(scope, Permission::ManageCosts)?;
+    let v = validate(&input)?;
+    let txn = scope.begin(db).await?;
+    let org = org_tenant(&txn, scope, organisation_id).await?;
+    let s = scope
+        .get::<cost_service::Entity, _>(&txn, input.service_id)
+        .await??;
+    if s.organisation_id != organisation_id {
+        return Err(bad("serviceId", "a service of this organisation"));
+    }
+    let now = Utc::now();
+    let m = cost_pool::ActiveModel::from(cost_pool::Model {
+        id: Uuid::now_v7(),
+        organisation_id,
+        tenant_id: org.id,
+        service_id: s.id,
+        label: v.label,
+        period_start: input.period_start,
+        period_end: input.period_end,
+        amount_cents: input.amount_cents,
+        method: serde_json::to_value(&v.method).map_err(|e| CostError::Corrupt(e.to_string()))?,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    })
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id,
+            tenant_id: org.id,
+            operation: "cost.pool.create",
+            before: None,
+            after: Some(snapshot(&m)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    version: i32,
+    input: PoolInput,
+) -> Result<cost_pool::Model, CostError> {
+    require(scope, Permission::ManageCosts)?;
+    let v = validate(&input)?;
+    let txn = scope.begin(db).await?;
+    let old = scope.get::<cost_pool::Entity, _>(&txn, id).await??;
+    if old.version != version {
+        return Err(CostError::Conflict(format!(
+            "the pool changed since you read it (version {} now, {version} read)",
+            old.version
+        )));
+    }
+    let s = scope
+        .get::<cost_service::Entity, _>(&txn, input.service_id)
+        .await??;
+    if s.organisation_id != old.organisation_id {
+        return Err(bad("serviceId", "a service of this organisation"));
+    }
+    let mut a = old.clone().into_active_model();
+    a.service_id = Set(s.id);
+    a.label = Set(v.label);
+    a.period_start = Set(input.period_start);
+    a.period_end = Set(input.period_end);
+    a.amount_cents = Set(input.amount_cents);
+    a.method = Set(serde_json::to_value(&v.method).map_err(|e| CostError::Corrupt(e.to_string()))?);
+    a.version = Set(old.version + 1);
+    a.updated_at = Set(Utc::now());
+    let m = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: m.organisation_id,
+            tenant_id: m.tenant_id,
+            operation: "cost.pool.update",
+            before: Some(snapshot(&old)),
+            after: Some(snapshot(&m)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    organisation_id: Option<Uuid>,
+    year: Option<i32>,
+) -> Result<Vec<cost_pool::Model>, CostError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<cost_pool::Entity>();
+    if let Some(o) = organisation_id {
+        q = q.filter(cost_pool::Column::OrganisationId.eq(o));
+    }
+    if let Some(y) = year {
+        let (start, end) = (
+            NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(|| bad("year", "a year"))?,
+            NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(|| bad("year", "a year"))?,
+        );
+        q = q
+            .filter(cost_pool::Column::PeriodStart.lte(end))
+            .filter(cost_pool::Column::PeriodEnd.gte(start));
+    }
+    let rows = q
+        .order_by_asc(cost_pool::Column::PeriodStart)
+        .order_by_asc(cost_pool::Column::Label)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+pub async fn get(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<cost_pool::Model, CostError> {
+    let txn = scope.begin(db).await?;
+    let m = scope.get::<cost_pool::Entity, _>(&txn, id).await??;
+    txn.commit().await?;
+    Ok(m)
+}
