@@ -1,7 +1,7 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
 use crate::graphql;
-use crate::http::{backup_webhook, demo, exports, oidc, ops, public};
+use crate::http::{backup_webhook, cost_exports, demo, exports, oidc, ops, public};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;
@@ -210,7 +210,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/logout", post(oidc::logout))
         .route("/auth/demo", get(demo::page).post(demo::login))
         .route("/public/registre/{tenant}", get(public::register))
-        .route(exports::REGISTER_EXPORT, get(exports::register));
+        .route(exports::REGISTER_EXPORT, get(exports::register))
+        .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus));
     app = if std::path::Path::new("web/dist/index.html").exists() {
         app.fallback_service(ServeDir::new("web/dist"))
     } else {

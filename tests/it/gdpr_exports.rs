@@ -244,6 +244,34 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     assert_eq!(v["recorded"], true);
     covered.insert(("POST", api::http::exports::VERIFY_BUNDLE));
 
+    // GET FOCUS cost lines: a foreign tenant is a 404; unfiltered, nothing foreign is in it.
+    let cost_b = app
+        .cost_objects(&fx.org_admin_b, fx.org_b, &[fx.tenant_b1])
+        .await;
+    let cost_a = app
+        .cost_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
+        .await;
+    let focus = api::http::cost_exports::FOCUS_EXPORT;
+    for (caller, foreign, foreign_lines) in [
+        (&fx.org_admin_a, fx.tenant_b1, vec![cost_b.run.clone()]),
+        (&fx.commune_admin_a1, fx.tenant_a2, vec![cost_b.run.clone()]),
+    ] {
+        let (status, _) = app
+            .get_as(caller, focus, &format!("tenant={foreign}"))
+            .await;
+        assert_eq!(status, 404);
+        let (status, csv) = app.get_as(caller, focus, "year=2026").await;
+        assert_eq!(status, 200, "{csv}");
+        for f in foreign_lines {
+            assert!(!csv.contains(&f), "foreign run in {csv}");
+        }
+        assert!(!csv.contains("Dunkerque"), "{csv}");
+    }
+    let (_, csv) = app.get_as(&fx.commune_admin_a1, focus, "").await;
+    assert!(!csv.contains("Margny"), "{csv}");
+    assert!(csv.contains(&cost_a.run));
+    covered.insert(("GET", focus));
+
     let all: BTreeSet<(&str, &str)> = api::http::exports::EXPORT_ROUTES.iter().copied().collect();
     assert_eq!(all, covered, "an export route has no cross-tenant case");
 }

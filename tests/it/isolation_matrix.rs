@@ -90,6 +90,13 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         .backup_objects(&fx.org_admin_a, fx.tenant_a2, "srv-margny")
         .await;
 
+    let cost_b = app
+        .cost_objects(&fx.org_admin_b, fx.org_b, &[fx.tenant_b1])
+        .await;
+    let cost_a = app
+        .cost_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
+        .await;
+
     let before: Vec<i64> = futures_counts(&app).await;
 
     // Everything that belongs to B (other organisation) or to A2 (other tenant of A).
@@ -108,6 +115,11 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         bk_b.restore_test.clone(),
         bk_b.job.clone(),
         "srv-dunkerque".into(),
+        cost_b.service.clone(),
+        cost_b.pool.clone(),
+        cost_b.run.clone(),
+        cost_b.subscriptions[0].clone(),
+        cost_b.lines[0].clone(),
     ];
     // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
     let foreign_tenant: Vec<String> = vec![
@@ -120,12 +132,16 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         bk_a2.restore_test.clone(),
         bk_a2.job.clone(),
         "srv-margny".into(),
+        // A1's own line names the pool and run it comes from; their contents stay out of
+        // reach (costRuns, costPools: FORBIDDEN), A2's subscription and line too.
+        cost_a.subscriptions[1].clone(),
+        cost_a.lines[1].clone(),
     ];
 
     let mut cases: Vec<Case> = vec![];
     // Two attackers: the DSI of A (reaches all of A, never B) and the commune admin of A1
     // (never A2, never B).
-    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant, p, bk) in [
+    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant, p, bk, co) in [
         (
             fx.org_admin_a.clone(),
             fx.tenant_b1,
@@ -134,6 +150,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             fx.tenant_a1,
             proc_b.clone(),
             bk_b.clone(),
+            cost_b.clone(),
         ),
         (
             fx.commune_admin_a1.clone(),
@@ -143,6 +160,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             fx.tenant_a1,
             proc_a2.clone(),
             bk_a2.clone(),
+            cost_a.clone(),
         ),
     ] {
         let model_b = gdpr_b.model.clone();
@@ -214,6 +232,26 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("recordRestoreTest", "mutation($p: UUID!, $at: DateTime!) { recordRestoreTest(input: {policyId: $p, performedAt: $at, performedBy: \"x\", restored: \"x\", durationSeconds: 1, result: \"success\"}) { id } }", json!({"p": bk.policy, "at": now}), Expect::Denied(DENIED)),
             c("createBackupIngestToken", "mutation($t: UUID!) { createBackupIngestToken(tenantId: $t, name: \"intrus\") { tokenId } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("revokeBackupIngestToken", "mutation($id: UUID!) { revokeBackupIngestToken(id: $id) { id } }", json!({"id": bk.token}), Expect::Denied(DENIED)),
+            // Costs (for the commune admin, the organisation's pools are out of reach).
+            c("costServices", "{ costServices { id code } }", json!({}), Expect::NoForeignData),
+            c("costSubscriptions", "{ costSubscriptions { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("costSubscriptions", "query($t: [UUID!]) { costSubscriptions(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("costKeyValues", "{ costKeyValues { tenantId key value } }", json!({}), Expect::NoForeignData),
+            c("costPools", "{ costPools { id label } }", json!({}), Expect::NoForeignData),
+            c("costPools", "query($o: UUID) { costPools(organisationId: $o) { id } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("costRuns", "query($p: UUID!) { costRuns(poolId: $p) { id } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
+            c("costLines", "{ costLines(includeSuperseded: true) { id tenantId runId poolId } }", json!({}), Expect::NoForeignData),
+            c("costLines", "query($t: [UUID!], $r: UUID) { costLines(tenantIds: $t, runId: $r) { id } }", json!({"t": [foreign_tenant_id], "r": co.run}), Expect::NoForeignData),
+            c("simulateAllocation", "query($p: UUID!) { simulateAllocation(poolId: $p, amountCents: 100) { lines { tenantId } } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
+            c("createCostService", "mutation($o: UUID!) { createCostService(organisationId: $o, code: \"intrus\", name: \"x\", unit: \"u\") { id } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("subscribeToService", "mutation($t: UUID!, $s: UUID!) { subscribeToService(tenantId: $t, serviceId: $s, startsOn: \"2027-01-01\") { id } }", json!({"t": foreign_tenant_id, "s": co.service}), Expect::Denied(DENIED)),
+            c("subscribeToService", "mutation($t: UUID!, $s: UUID!) { subscribeToService(tenantId: $t, serviceId: $s, startsOn: \"2027-01-01\") { id } }", json!({"t": own_tenant, "s": co.service}), Expect::Denied(DENIED)),
+            c("endSubscription", "mutation($id: UUID!) { endSubscription(id: $id, endsOn: \"2026-06-30\") { id } }", json!({"id": co.subscriptions.last()}), Expect::Denied(DENIED)),
+            c("setCostKey", "mutation($t: UUID!) { setCostKey(tenantId: $t, key: \"agents\", year: 2026, value: 1) { value } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("createCostPool", &format!("mutation($o: UUID!, $s: UUID!, $amount: Int!) {{ createCostPool(organisationId: $o, input: {COST_POOL_INPUT}) {{ id }} }}"), json!({"o": foreign_org_id, "s": co.service, "amount": 1}), Expect::Denied(DENIED)),
+            c("updateCostPool", &format!("mutation($id: UUID!, $s: UUID!, $amount: Int!) {{ updateCostPool(id: $id, version: 1, input: {COST_POOL_INPUT}) {{ id }} }}"), json!({"id": co.pool, "s": co.service, "amount": 1}), Expect::Denied(DENIED)),
+            c("runAllocation", "mutation($p: UUID!) { runAllocation(poolId: $p) { id } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
+            c("runCorrection", "mutation($p: UUID!) { runCorrection(poolId: $p) { id } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
             // GDPR
             c("gdprVocabulary", "{ gdprVocabulary { legalBases { code } } }", json!({}), Expect::NoForeignData),
             c("activities", "{ activities(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
@@ -394,6 +432,12 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "backup_restore_test",
         "backup_ingest_token",
         "backup_ingest_event",
+        "cost_service",
+        "cost_subscription",
+        "cost_key_value",
+        "cost_pool",
+        "cost_run",
+        "cost_line",
     ] {
         v.push(app.count(t).await);
     }

@@ -526,6 +526,22 @@ pub struct Delivery<'a> {
     pub timestamp: i64,
 }
 
+/// One cost object of each kind in an organisation, with its communes' lines.
+#[derive(Debug, Clone)]
+pub struct CostIds {
+    pub service: String,
+    pub pool: String,
+    pub run: String,
+    /// Per commune (in the order given): its subscription and its cost line.
+    pub subscriptions: Vec<String>,
+    pub lines: Vec<String>,
+}
+
+/// A cost pool's fields, for `createCostPool(organisationId: $o, input: ...)` with `$s` the
+/// service and `$amount` the amount in cents: 2026, a 60/40 mix of population and agents.
+pub const COST_POOL_INPUT: &str = r#"{serviceId: $s, label: "Licences bureautiques 2026", periodStart: "2026-01-01",
+  periodEnd: "2026-12-31", amountCents: $amount, method: {kind: "mix", parts: [{key: "population", weight: 60}, {key: "agents", weight: 40}]}}"#;
+
 /// One procurement object of each kind in a tenant.
 #[derive(Debug, Clone)]
 pub struct ProcurementIds {
@@ -591,6 +607,26 @@ impl TestApp {
 impl TestApp {
     /// A supplier, a notified contract naming it and amended once, and a joint procurement
     /// carried by `tenant` with one share for each of `members`.
+    /// Runs SQL as the database owner (to stage what another module would have done).
+    pub async fn admin_exec(&self, sql: &str) {
+        exec(&self.admin, sql).await;
+    }
+
+    /// GET `path?query` as `caller`: (status, body text).
+    pub async fn get_as(&self, caller: &Caller, path: &str, query: &str) -> (u16, String) {
+        let mut req = self.http.get(format!("{}{path}?{query}", self.url));
+        req = match caller {
+            Caller::Session { secret, .. } => {
+                req.header("cookie", format!("mutualis_session={secret}"))
+            }
+            Caller::Token(t) => req.bearer_auth(t),
+            Caller::Anonymous => req,
+        };
+        let resp = req.send().await.expect("GET");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.expect("body"))
+    }
+
     /// Posts one delivery to the backup webhook: (status, JSON answer).
     pub async fn post_backup(&self, d: &Delivery<'_>) -> (u16, Value) {
         let sig = tenants::backups::ingest::sign(d.signing_key, d.timestamp, &d.body);
@@ -675,6 +711,90 @@ impl TestApp {
             signing_key,
             restore_test,
             job: s(&answer["jobId"]),
+        }
+    }
+
+    /// A service, its communes subscribed with an `agents` key, a pool allocated once.
+    pub async fn cost_objects(&self, caller: &Caller, org: Uuid, communes: &[Uuid]) -> CostIds {
+        let r = self
+            .gql(
+                caller,
+                "mutation($o: UUID!) { createCostService(organisationId: $o, code: \"bureautique\", name: \"Licences bureautiques\", unit: \"poste\") { id } }",
+                json!({"o": org}),
+            )
+            .await;
+        let service = data(&r)["createCostService"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("service in {r}"))
+            .to_owned();
+        let mut subscriptions = vec![];
+        for (i, t) in communes.iter().enumerate() {
+            let r = self
+                .gql(
+                    caller,
+                    "mutation($t: UUID!, $s: UUID!, $v: Int!) {
+                       sub: subscribeToService(tenantId: $t, serviceId: $s, startsOn: \"2026-01-01\") { id }
+                       key: setCostKey(tenantId: $t, key: \"agents\", year: 2026, value: $v) { value } }",
+                    json!({"t": t, "s": service, "v": 40 + 25 * i as i64}),
+                )
+                .await;
+            subscriptions.push(
+                data(&r)["sub"]["id"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("subscription in {r}"))
+                    .to_owned(),
+            );
+        }
+        let r = self
+            .gql(
+                caller,
+                &format!("mutation($o: UUID!, $s: UUID!, $amount: Int!) {{ createCostPool(organisationId: $o, input: {COST_POOL_INPUT}) {{ id }} }}"),
+                json!({"o": org, "s": service, "amount": 1_234_567}),
+            )
+            .await;
+        let pool = data(&r)["createCostPool"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("pool in {r}"))
+            .to_owned();
+        let r = self
+            .gql(
+                caller,
+                "mutation($p: UUID!) { runAllocation(poolId: $p) { id } }",
+                json!({"p": pool}),
+            )
+            .await;
+        let run = data(&r)["runAllocation"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("run in {r}"))
+            .to_owned();
+        let r = self
+            .gql(
+                caller,
+                "query($r: UUID!) { costLines(runId: $r) { id tenantId } }",
+                json!({"r": run}),
+            )
+            .await;
+        let found = data(&r)["costLines"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let lines = communes
+            .iter()
+            .map(|t| {
+                found
+                    .iter()
+                    .find(|l| l["tenantId"] == json!(t))
+                    .and_then(|l| l["id"].as_str())
+                    .unwrap_or_else(|| panic!("line of {t} in {r}"))
+                    .to_owned()
+            })
+            .collect();
+        CostIds {
+            service,
+            pool,
+            run,
+            subscriptions,
+            lines,
         }
     }
 

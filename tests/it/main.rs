@@ -4,6 +4,7 @@ mod backups_policies;
 mod backups_restic;
 mod backups_webhook;
 mod cli;
+mod costs_allocation;
 mod gdpr_clocks;
 mod gdpr_exports;
 mod gdpr_register;

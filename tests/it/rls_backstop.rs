@@ -71,6 +71,11 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
         .backup_objects(&fx.org_admin_a, fx.tenant_a1, "srv-mairie")
         .await;
     assert!(!bk.job.is_empty());
+    // And in every cost table.
+    let co = app
+        .cost_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
+        .await;
+    assert_eq!(co.lines.len(), 2);
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
         .await
         .expect("app role");

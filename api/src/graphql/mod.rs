@@ -2,6 +2,7 @@
 //! `/graphiql`, and the SDL checked in as `api/schema.graphql`.
 pub mod backups;
 pub mod context;
+pub mod costs;
 pub mod errors;
 pub mod gdpr;
 pub mod limits;
@@ -33,6 +34,7 @@ pub struct QueryRoot(
     gdpr::GdprQuery,
     procurement::ProcurementQuery,
     backups::BackupQuery,
+    costs::CostQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -41,6 +43,7 @@ pub struct MutationRoot(
     gdpr::GdprMutation,
     procurement::ProcurementMutation,
     backups::BackupMutation,
+    costs::CostMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -15,12 +15,16 @@ use uuid::Uuid;
 pub const REGISTER_EXPORT: &str = "/exports/gdpr/register";
 pub const VERIFY_BUNDLE: &str = "/exports/verify";
 /// Every export endpoint (method, path).
-pub const EXPORT_ROUTES: &[(&str, &str)] = &[("GET", REGISTER_EXPORT), ("POST", VERIFY_BUNDLE)];
+pub const EXPORT_ROUTES: &[(&str, &str)] = &[
+    ("GET", REGISTER_EXPORT),
+    ("POST", VERIFY_BUNDLE),
+    ("GET", super::cost_exports::FOCUS_EXPORT),
+];
 
 /// The largest bundle accepted for verification.
 pub const MAX_BUNDLE_BYTES: usize = 50 * 1024 * 1024;
 
-fn problem(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+pub(crate) fn problem(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     (
         status,
         Json(json!({"error": {"code": code, "message": message.into()}})),
@@ -28,7 +32,7 @@ fn problem(status: StatusCode, code: &str, message: impl Into<String>) -> Respon
         .into_response()
 }
 
-fn denied(caller: &Caller) -> Option<Response> {
+pub(crate) fn denied(caller: &Caller) -> Option<Response> {
     match caller {
         Caller::Authenticated(_) => None,
         Caller::Anonymous => Some(problem(

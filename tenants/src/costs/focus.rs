@@ -1,7 +1,11 @@
 //! Cost lines in FOCUS columns (FinOps Open Cost and Usage Specification 1.0), so the shared
 //! service's costs can be read by the tools that read cloud bills. One row per cost line: the
 //! commune is the sub-account, the intercommunality the billing account.
-use crate::entities::{cost_line, tenant};
+use super::runs::{self, LineFilter};
+use super::CostError;
+use crate::entities::{cost_line, organisation, tenant};
+use crate::tenancy::Scope;
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -52,12 +56,16 @@ fn field(s: &str) -> String {
 pub fn csv(
     lines: &[cost_line::Model],
     tenants: &HashMap<Uuid, tenant::Model>,
-    organisation: &tenant::Model,
+    organisations: &HashMap<Uuid, organisation::Model>,
 ) -> String {
     let mut out = COLUMNS.join(",");
     out.push_str("\r\n");
     for l in lines {
         let t = tenants.get(&l.tenant_id);
+        let (org_siren, org_name) = organisations
+            .get(&l.organisation_id)
+            .map(|o| (o.siren.clone(), o.name.clone()))
+            .unwrap_or_default();
         let start = format!("{}T00:00:00Z", l.period_start);
         let end = format!(
             "{}T00:00:00Z",
@@ -70,8 +78,8 @@ pub fn csv(
             amount.clone(),
             amount,
             "EUR".into(),
-            organisation.siren.clone(),
-            organisation.name.clone(),
+            org_siren,
+            org_name.clone(),
             start.clone(),
             end.clone(),
             start,
@@ -83,9 +91,9 @@ pub fn csv(
             },
             l.explanation.clone(),
             "Recurring".into(),
-            organisation.name.clone(),
-            organisation.name.clone(),
-            organisation.name.clone(),
+            org_name.clone(),
+            org_name.clone(),
+            org_name,
             l.service_name.clone(),
             "Other".into(),
             t.map(|t| t.siren.clone())
@@ -99,4 +107,34 @@ pub fn csv(
         out.push_str("\r\n");
     }
     out
+}
+
+/// The scope's cost lines matching `f`, as FOCUS CSV.
+pub async fn export(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &LineFilter,
+) -> Result<String, CostError> {
+    let lines = runs::lines(db, scope, f).await?;
+    let mut tids: Vec<Uuid> = lines.iter().map(|l| l.tenant_id).collect();
+    tids.sort();
+    tids.dedup();
+    let txn = scope.begin(db).await?;
+    let tenants: HashMap<Uuid, tenant::Model> = scope
+        .find::<tenant::Entity>()
+        .filter(tenant::Column::Id.is_in(tids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let orgs: HashMap<Uuid, organisation::Model> = scope
+        .find::<organisation::Entity>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    txn.commit().await?;
+    Ok(csv(&lines, &tenants, &orgs))
 }

@@ -1,0 +1,120 @@
+//! `GET /exports/costs/focus`: cost lines in FOCUS 1.0 columns (CSV), for the DSI (all its
+//! communes), a commune (its own lines) or an auditor. Parameters: `year`, `run`, and `tenant`
+//! (repeatable); naming a tenant outside your access is a 404.
+use super::auth::{identify, Caller};
+use super::exports::{denied, problem};
+use crate::state::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tenants::costs::runs::LineFilter;
+use tenants::costs::{focus, CostError};
+use tenants::entities::tenant;
+use tenants::tenancy::{AccessError, Permission};
+use uuid::Uuid;
+
+pub const FOCUS_EXPORT: &str = "/exports/costs/focus";
+
+fn bad(field: &str, message: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(
+            json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}}),
+        ),
+    )
+        .into_response()
+}
+
+pub async fn focus(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let caller = identify(&st, &Method::GET, &headers).await;
+    if let Some(r) = denied(&caller) {
+        return r;
+    }
+    let Caller::Authenticated(p) = caller else {
+        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
+    };
+    let Ok(scope) = p.scope(Permission::ReadCosts) else {
+        return problem(StatusCode::FORBIDDEN, "FORBIDDEN", "you may not read costs");
+    };
+    let mut f = LineFilter::default();
+    let mut tenants = vec![];
+    for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "tenant" => match Uuid::parse_str(&v) {
+                Ok(id) => tenants.push(id),
+                Err(_) => return bad("tenant", format!("{v:?} is not a tenant id")),
+            },
+            "run" => match Uuid::parse_str(&v) {
+                Ok(id) => f.run_id = Some(id),
+                Err(_) => return bad("run", format!("{v:?} is not a run id")),
+            },
+            "year" => match v.parse::<i32>() {
+                Ok(y) if (2000..=2100).contains(&y) => f.year = Some(y),
+                _ => return bad("year", format!("{v:?} is not a year")),
+            },
+            other => return bad("query", format!("unknown parameter {other:?}")),
+        }
+    }
+    // A tenant outside the scope is "not found", as everywhere else.
+    if !tenants.is_empty() {
+        let Ok(txn) = scope.begin(&st.db).await else {
+            return problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "retry later",
+            );
+        };
+        for t in &tenants {
+            match scope.get::<tenant::Entity, _>(&txn, *t).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(_)) => {
+                    return problem(
+                        StatusCode::NOT_FOUND,
+                        "NOT_FOUND",
+                        "not found, or not within your access",
+                    )
+                }
+                Err(_) => {
+                    return problem(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "UNAVAILABLE",
+                        "retry later",
+                    )
+                }
+            }
+        }
+        f.tenant_ids = Some(tenants);
+    }
+    match focus::export(&st.db, &scope, &f).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"mutualis-focus.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(CostError::Access(AccessError::NotFound)) => problem(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "not found, or not within your access",
+        ),
+        Err(CostError::BadInput { field, message }) => bad(field, message),
+        Err(e) => {
+            tracing::error!(error = %e, "FOCUS export failed");
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "export failed",
+            )
+        }
+    }
+}
