@@ -10,6 +10,7 @@ mod m20261124_000004_procurement_lots;
 mod m20261124_000005_procurement_lot_amendments;
 mod m20261124_000006_backups;
 mod m20261124_000007_costs;
+mod m20261124_000008_jobs_billing;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -25,6 +26,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000004_procurement_lots::TABLES.iter().copied())
         .chain(m20261124_000006_backups::TABLES.iter().copied())
         .chain(m20261124_000007_costs::TABLES.iter().copied())
+        .chain(m20261124_000008_jobs_billing::TABLES.iter().copied())
         .collect()
 }
 
@@ -41,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_procurement_lot_amendments::Migration),
             Box::new(m20261124_000006_backups::Migration),
             Box::new(m20261124_000007_costs::Migration),
+            Box::new(m20261124_000008_jobs_billing::Migration),
         ]
     }
 }

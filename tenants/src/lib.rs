@@ -9,6 +9,7 @@ pub mod directory;
 pub mod entities;
 pub mod gdpr;
 pub mod identifiers;
+pub mod jobs;
 pub mod procurement;
 pub mod referential;
 pub mod secrets;

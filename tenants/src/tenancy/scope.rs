@@ -319,6 +319,10 @@ tenant_scoped!(
     cost_pool,
     cost_run,
     cost_line,
+    job,
+    billing_run,
+    billing_invoice,
+    billing_customer,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

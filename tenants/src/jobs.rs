@@ -1,0 +1,275 @@
+//! Durable jobs, crates.io style: the job table is the outbox and the queue. A job is inserted
+//! in the same transaction as the change that causes it (so it exists exactly when the change
+//! does), keyed by a dedup key (one job per cause). Workers claim ready rows with
+//! `FOR UPDATE SKIP LOCKED` under a lease, so several workers never run one job at once; a
+//! worker that dies leaves its lease to expire and the job is claimed again (at-least-once:
+//! handlers are idempotent). Failures retry with exponential backoff, then the job is dead
+//! (visible, retryable by hand). Redis, when configured, only wakes workers up early.
+use crate::entities::job;
+use crate::tenancy::scope::{set_pg_scope, PgScope};
+use crate::tenancy::{AccessError, Permission, Scope};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
+/// How long a claimed job is a worker's before another may take it.
+pub const LEASE: Duration = Duration::seconds(300);
+
+/// A job to write with the change that causes it.
+pub struct NewJob {
+    pub organisation_id: Uuid,
+    pub tenant_id: Uuid,
+    pub kind: &'static str,
+    pub payload: Value,
+    pub dedup_key: String,
+}
+
+/// Inserts the job in `txn` (the caller's transaction); `false` when its dedup key exists.
+pub async fn enqueue(txn: &DatabaseTransaction, j: NewJob) -> Result<bool, JobError> {
+    let now = Utc::now();
+    let r = job::Entity::insert(job::ActiveModel::from(job::Model {
+        id: Uuid::now_v7(),
+        organisation_id: j.organisation_id,
+        tenant_id: j.tenant_id,
+        kind: j.kind.into(),
+        payload: j.payload,
+        dedup_key: j.dedup_key,
+        status: "pending".into(),
+        attempts: 0,
+        max_attempts: DEFAULT_MAX_ATTEMPTS,
+        run_at: now,
+        locked_until: None,
+        locked_by: None,
+        last_error: None,
+        created_at: now,
+        finished_at: None,
+    }))
+    .on_conflict(
+        OnConflict::column(job::Column::DedupKey)
+            .do_nothing()
+            .to_owned(),
+    )
+    .do_nothing()
+    .exec_without_returning(txn)
+    .await?;
+    Ok(matches!(r, sea_orm::TryInsertResult::Inserted(n) if n > 0))
+}
+
+async fn worker_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, JobError> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        set_pg_scope(
+            &txn,
+            PgScope {
+                platform: true,
+                ..PgScope::NONE
+            },
+        )
+        .await?;
+    }
+    Ok(txn)
+}
+
+/// Claims up to `n` ready jobs (pending and due, or running with an expired lease) for
+/// `worker`.
+pub async fn claim(
+    db: &DatabaseConnection,
+    worker: &str,
+    n: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<job::Model>, JobError> {
+    let txn = worker_txn(db).await?;
+    let lease = now + LEASE;
+    let claimed = if db.get_database_backend() == DatabaseBackend::Postgres {
+        let rows = txn
+            .query_all(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "UPDATE job SET status = 'running', attempts = attempts + 1, locked_until = $1, locked_by = $2
+                 WHERE id IN (SELECT id FROM job
+                   WHERE (status = 'pending' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)
+                   ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+                 RETURNING id",
+                [lease.into(), worker.into(), now.into(), (n as i64).into()],
+            ))
+            .await?;
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<Uuid>("", "id").ok())
+            .collect();
+        job::Entity::find()
+            .filter(job::Column::Id.is_in(ids))
+            .order_by_asc(job::Column::RunAt)
+            .all(&txn)
+            .await?
+    } else {
+        // SQLite (embedded, one process): writers are serialised by the database itself.
+        let ready = job::Entity::find()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(
+                        sea_orm::Condition::all()
+                            .add(job::Column::Status.eq("pending"))
+                            .add(job::Column::RunAt.lte(now)),
+                    )
+                    .add(
+                        sea_orm::Condition::all()
+                            .add(job::Column::Status.eq("running"))
+                            .add(job::Column::LockedUntil.lt(now)),
+                    ),
+            )
+            .order_by_asc(job::Column::RunAt)
+            .limit(n)
+            .all(&txn)
+            .await?;
+        let mut out = vec![];
+        for j in ready {
+            let attempts = j.attempts + 1;
+            let mut a = j.into_active_model();
+            a.status = Set("running".into());
+            a.attempts = Set(attempts);
+            a.locked_until = Set(Some(lease));
+            a.locked_by = Set(Some(worker.to_owned()));
+            out.push(a.update(&txn).await?);
+        }
+        out
+    };
+    txn.commit().await?;
+    Ok(claimed)
+}
+
+/// The job ran to its end.
+pub async fn complete(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result<(), JobError> {
+    let txn = worker_txn(db).await?;
+    job::Entity::update_many()
+        .col_expr(job::Column::Status, "done".into())
+        .col_expr(job::Column::FinishedAt, Utc::now().into())
+        .col_expr(job::Column::LockedUntil, Option::<DateTime<Utc>>::None.into())
+        .filter(job::Column::Id.eq(id))
+        .filter(job::Column::LockedBy.eq(worker))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Delay before attempt `attempts + 1`: 5 s, 10 s, 20 s… up to an hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let secs = 5i64.saturating_mul(1i64 << attempts.clamp(1, 20).saturating_sub(1));
+    Duration::seconds(secs.min(3600))
+}
+
+/// The job failed: retried later, or dead after its last attempt.
+pub async fn fail(
+    db: &DatabaseConnection,
+    j: &job::Model,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), JobError> {
+    let txn = worker_txn(db).await?;
+    let dead = j.attempts >= j.max_attempts;
+    let mut a = job::ActiveModel {
+        id: Set(j.id),
+        ..Default::default()
+    };
+    a.status = Set(if dead { "dead" } else { "pending" }.into());
+    a.last_error = Set(Some(error.chars().take(2000).collect()));
+    a.locked_until = Set(None);
+    a.run_at = Set(now + backoff(j.attempts));
+    if dead {
+        a.finished_at = Set(Some(now));
+    }
+    a.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Jobs of the scope in a status (dead letters: `dead`), newest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    status: Option<&str>,
+    first: u64,
+) -> Result<Vec<job::Model>, JobError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<job::Entity>();
+    if let Some(s) = status {
+        q = q.filter(job::Column::Status.eq(s));
+    }
+    let rows = q
+        .order_by_desc(job::Column::CreatedAt)
+        .limit(first)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// A dead job back in the queue, with its attempts reset.
+pub async fn retry(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<job::Model, JobError> {
+    if scope.permission() != Permission::ManageCosts {
+        return Err(AccessError::Forbidden(Permission::ManageCosts).into());
+    }
+    let txn = scope.begin(db).await?;
+    let j = scope.get::<job::Entity, _>(&txn, id).await??;
+    if j.status != "dead" {
+        return Err(JobError::Conflict(format!(
+            "only a dead job is retried by hand (this one is {})",
+            j.status
+        )));
+    }
+    let mut a = j.into_active_model();
+    a.status = Set("pending".into());
+    a.attempts = Set(0);
+    a.run_at = Set(Utc::now());
+    a.finished_at = Set(None);
+    let m = a.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        scope,
+        crate::audit::Entry {
+            organisation_id: m.organisation_id,
+            tenant_id: m.tenant_id,
+            operation: "job.retry",
+            before: Some(serde_json::json!({"status": "dead", "kind": m.kind})),
+            after: Some(serde_json::json!({"status": "pending"})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(1), Duration::seconds(5));
+        assert_eq!(backoff(2), Duration::seconds(10));
+        assert_eq!(backoff(4), Duration::seconds(40));
+        assert_eq!(backoff(30), Duration::seconds(3600));
+    }
+}
