@@ -460,6 +460,64 @@ ensure_restic() {
   MUTUALIS_RESTIC_STATUS="$status"
 }
 
+
+# ---------------------------------------------------------------- localstripe
+
+# Billing talks to localstripe (PyPI), a stateful Stripe-compatible server, in a
+# virtualenv kept under ~/.cache. Each test run starts its own on a free port
+# (8420 first) and stops it at the end; tests tell their data apart by ids.
+LOCALSTRIPE_VERSION="1.15.10"
+MUTUALIS_LOCALSTRIPE_STATUS=""
+_MUTUALIS_STRIPE_PID=""
+
+ensure_localstripe() {
+  local venv="${MUTUALIS_LOCALSTRIPE_VENV:-$HOME/.cache/mutualis-localstripe-$LOCALSTRIPE_VERSION}"
+  if [ ! -x "$venv/bin/localstripe" ]; then
+    local py
+    py="$(command -v python3)" || { _svc_apt_install python3 python3-venv || return 1; py="$(command -v python3)"; }
+    if ! "$py" -m venv "$venv" >/dev/null 2>&1; then
+      _svc_apt_install python3-venv || return 1
+      "$py" -m venv "$venv" || { _svc_err "cannot create a virtualenv for localstripe"; return 1; }
+    fi
+    "$venv/bin/pip" install -q "localstripe==$LOCALSTRIPE_VERSION" || { _svc_err "pip install localstripe failed"; return 1; }
+    MUTUALIS_LOCALSTRIPE_STATUS="installed (pip)"
+  else
+    MUTUALIS_LOCALSTRIPE_STATUS="already installed"
+  fi
+  MUTUALIS_LOCALSTRIPE_BIN="$venv/bin/localstripe"
+}
+
+start_localstripe() {
+  [ -n "$_MUTUALIS_STRIPE_PID" ] && _svc_pid_alive "$_MUTUALIS_STRIPE_PID" && return 0
+  local port="${LOCALSTRIPE_PORT:-8420}" p
+  for p in $(seq "$port" $((port + 100))); do
+    if ! _svc_port_open "$p"; then port="$p"; break; fi
+  done
+  mkdir -p "$MUTUALIS_RUN_DIR"
+  local log="$MUTUALIS_RUN_DIR/localstripe-$port.log"
+  "$MUTUALIS_LOCALSTRIPE_BIN" --port "$port" --from-scratch </dev/null >"$log" 2>&1 &
+  _MUTUALIS_STRIPE_PID=$!
+  for _ in $(seq 1 100); do
+    if ! _svc_pid_alive "$_MUTUALIS_STRIPE_PID"; then
+      _svc_err "localstripe exited early; log ($log):"; cat "$log" >&2; return 1
+    fi
+    if _svc_port_open "$port"; then
+      export MUTUALIS_TEST_STRIPE_URL="http://127.0.0.1:$port"
+      MUTUALIS_LOCALSTRIPE_STATUS="$MUTUALIS_LOCALSTRIPE_STATUS, pid $_MUTUALIS_STRIPE_PID"
+      return 0
+    fi
+    sleep 0.2
+  done
+  _svc_err "localstripe did not answer on port $port"
+  return 1
+}
+
+stop_localstripe() {
+  [ -n "$_MUTUALIS_STRIPE_PID" ] || return 0
+  _svc_stop_pid "$_MUTUALIS_STRIPE_PID"
+  _MUTUALIS_STRIPE_PID=""
+}
+
 # ------------------------------------------------------------------ together
 
 start_services() {
@@ -467,6 +525,8 @@ start_services() {
   ensure_redis || return 1
   ensure_node_deps || return 1
   ensure_restic || return 1
+  ensure_localstripe || return 1
+  start_localstripe || return 1
   start_oidc_provider || return 1
 }
 
@@ -474,6 +534,7 @@ start_services() {
 # OIDC provider started by this shell is stopped.
 stop_services() {
   stop_oidc_provider
+  stop_localstripe
 }
 
 services_summary() {
@@ -481,6 +542,7 @@ services_summary() {
   printf '  redis        %s  [%s]\n' "${MUTUALIS_TEST_REDIS_URL:-}" "$MUTUALIS_REDIS_STATUS"
   printf '  oidc         %s  client %s  [%s]\n' "${MUTUALIS_TEST_OIDC_ISSUER:-}" \
     "$MUTUALIS_TEST_OIDC_CLIENT_ID" "${MUTUALIS_OIDC_STATUS:-} node $("${MUTUALIS_NODE:-node}" --version 2>/dev/null)"
+  printf '  stripe       %s  [localstripe %s]\n' "${MUTUALIS_TEST_STRIPE_URL:-}" "$MUTUALIS_LOCALSTRIPE_STATUS"
   printf '  referential  %s\n' "$MUTUALIS_TEST_REFERENTIAL_DIR"
   printf '  restic       %s  [%s %s]\n' "${MUTUALIS_TEST_RESTIC:-}" "$MUTUALIS_RESTIC_STATUS" \
     "$("${MUTUALIS_TEST_RESTIC:-restic}" version 2>/dev/null | awk '{ print $2 }')"

@@ -131,7 +131,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Worker => {
             let db = server::connect(&config).await?;
             let (tx, rx) = tokio::sync::watch::channel(false);
-            let handle = tokio::spawn(worker::run(db, server::worker_settings(&config), rx));
+            let handle = tokio::spawn(worker::run(db, server::worker_settings(&config)?, rx));
             server::shutdown_signal().await;
             let _ = tx.send(true);
             let _ = handle.await;

@@ -54,6 +54,12 @@ pub struct RawConfig {
     pub restic_passwords: Option<std::collections::BTreeMap<String, String>>,
     /// Seconds between two passes of the restic collector (default 900).
     pub collect_interval_secs: Option<u64>,
+    pub stripe_secret_key: Option<String>,
+    /// Another Stripe-compatible server (localstripe in the tests).
+    pub stripe_api_base: Option<String>,
+    pub stripe_webhook_secret: Option<String>,
+    /// Finalise and send invoices for bank transfer (default true; localstripe lacks it).
+    pub stripe_send_invoices: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +88,24 @@ pub struct Config {
     pub ingest_secret: Option<IngestSecret>,
     pub restic: ResticSettings,
     pub collect_every: std::time::Duration,
+    pub stripe: Option<StripeConfig>,
+}
+
+#[derive(Clone)]
+pub struct StripeConfig {
+    pub secret_key: String,
+    pub api_base: Option<String>,
+    pub webhook_secret: Option<String>,
+    pub send_invoices: bool,
+}
+
+impl std::fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeConfig")
+            .field("api_base", &self.api_base)
+            .field("send_invoices", &self.send_invoices)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -109,6 +133,9 @@ impl Config {
             "OIDC_CLIENT_SECRET",
             "PUBLIC_URL",
             "LISTEN_ADDR",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_API_BASE",
+            "STRIPE_WEBHOOK_SECRET",
         ];
         fig = fig
             .merge(
@@ -123,6 +150,7 @@ impl Config {
                 "INGEST_SECRET",
                 "RESTIC_BINARY",
                 "COLLECT_INTERVAL_SECS",
+                "STRIPE_SEND_INVOICES",
             ]));
         let mut raw: RawConfig = fig
             .extract()
@@ -301,7 +329,30 @@ impl Config {
                 ))
             }
         };
+        let stripe = match nonempty(raw.stripe_secret_key) {
+            None => None,
+            Some(k) if !(k.starts_with("sk_") || k.starts_with("rk_")) => {
+                return Err(invalid(
+                    "STRIPE_SECRET_KEY",
+                    "a Stripe secret key starts with sk_ (or rk_ for a restricted key)",
+                ))
+            }
+            Some(secret_key) => {
+                let api_base = nonempty(raw.stripe_api_base);
+                if let Some(b) = &api_base {
+                    url::Url::parse(b)
+                        .map_err(|e| invalid("STRIPE_API_BASE", format!("not a URL: {e}")))?;
+                }
+                Some(StripeConfig {
+                    secret_key,
+                    api_base,
+                    webhook_secret: nonempty(raw.stripe_webhook_secret),
+                    send_invoices: raw.stripe_send_invoices.unwrap_or(true),
+                })
+            }
+        };
         Ok(Config {
+            stripe,
             ingest_secret,
             restic,
             collect_every,

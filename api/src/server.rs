@@ -1,7 +1,7 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
 use crate::graphql;
-use crate::http::{backup_webhook, cost_exports, demo, exports, oidc, ops, public};
+use crate::http::{backup_webhook, cost_exports, demo, exports, oidc, ops, public, stripe_webhook};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;
@@ -233,9 +233,16 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(
             tenants::backups::ingest::MAX_BODY_BYTES,
         ));
+    let stripe = Router::new()
+        .route(stripe_webhook::PATH, post(stripe_webhook::receive))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            stripe_webhook::MAX_BODY_BYTES,
+        ))
+        .layer(RequestBodyLimitLayer::new(stripe_webhook::MAX_BODY_BYTES));
     app.layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(webhooks)
+        .merge(stripe)
         .layer(middleware::from_fn(record_metrics))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
@@ -252,12 +259,30 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-pub fn worker_settings(config: &Config) -> worker::WorkerSettings {
-    worker::WorkerSettings {
+pub fn worker_settings(config: &Config) -> Result<worker::WorkerSettings, StartError> {
+    let stripe = match &config.stripe {
+        None => None,
+        Some(s) => Some(Arc::new(
+            worker::stripe_gateway::AsyncStripe::new(&s.secret_key, s.api_base.as_deref())
+                .map_err(|e| StartError::Refused(format!("STRIPE_SECRET_KEY: {e}")))?,
+        )),
+    };
+    Ok(worker::WorkerSettings {
         every: Duration::from_secs(60),
         collect_every: config.collect_every,
         restic: config.restic.clone(),
-    }
+        jobs: worker::JobSettings {
+            worker_id: format!(
+                "{}-{}",
+                std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into()),
+                std::process::id()
+            ),
+            send_invoices: config.stripe.as_ref().is_some_and(|s| s.send_invoices),
+            stripe,
+        },
+        poll: Duration::from_secs(2),
+        redis_url: config.redis_url.clone(),
+    })
 }
 
 /// The embedded mode's ingest secret: created once in the data directory (mode 0600).
@@ -301,7 +326,7 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     let embedded = config.embedded;
     let demo = config.demo;
     let public = config.public_url.clone();
-    let st_config = config.clone();
+    let settings = worker_settings(&config)?;
     let state = build_state(config, db.clone()).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -310,8 +335,7 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
             source,
         })?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker =
-        embedded.then(|| tokio::spawn(worker::run(db, worker_settings(&st_config), stop_rx)));
+    let worker = embedded.then(|| tokio::spawn(worker::run(db, settings, stop_rx)));
     println!("Mutualis listening on {public}");
     if demo {
         println!("*** DEMO MODE *** sample data, password-less login for this computer only: {public}auth/demo");

@@ -51,7 +51,7 @@ CREATE TABLE billing_run (
   created_at {ts} NOT NULL,
   finished_at {ts}
 );
-CREATE UNIQUE INDEX billing_run_period ON billing_run (organisation_id, period_start, period_end);
+CREATE INDEX billing_run_period ON billing_run (organisation_id, period_start);
 CREATE TABLE billing_invoice (
   id {uuid} PRIMARY KEY, {tenant_cols},
   billing_run_id {uuid} NOT NULL REFERENCES billing_run(id),

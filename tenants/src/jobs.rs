@@ -11,8 +11,8 @@ use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend,
-    DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement, TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -161,7 +161,10 @@ pub async fn complete(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result
     job::Entity::update_many()
         .col_expr(job::Column::Status, "done".into())
         .col_expr(job::Column::FinishedAt, Utc::now().into())
-        .col_expr(job::Column::LockedUntil, Option::<DateTime<Utc>>::None.into())
+        .col_expr(
+            job::Column::LockedUntil,
+            Option::<DateTime<Utc>>::None.into(),
+        )
         .filter(job::Column::Id.eq(id))
         .filter(job::Column::LockedBy.eq(worker))
         .exec(&txn)

@@ -2,6 +2,7 @@
 pub mod access;
 pub mod audit;
 pub mod backups;
+pub mod billing;
 pub mod costs;
 pub mod db;
 pub mod demo;

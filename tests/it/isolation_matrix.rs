@@ -90,12 +90,40 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         .backup_objects(&fx.org_admin_a, fx.tenant_a2, "srv-margny")
         .await;
 
-    let cost_b = app
-        .cost_objects(&fx.org_admin_b, fx.org_b, &[fx.tenant_b1])
+    let (cost_b, billing_b) = app
+        .billing_objects(&fx.org_admin_b, fx.org_b, &[fx.tenant_b1])
         .await;
-    let cost_a = app
-        .cost_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
+    let (cost_a, billing_a) = app
+        .billing_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
         .await;
+    let invoice_of = |caller: Caller, tenant: uuid::Uuid| {
+        let app = &app;
+        async move {
+            let r = app
+                .gql(
+                    &caller,
+                    "{ invoices { id tenantId } jobs { id tenantId } }",
+                    json!({}),
+                )
+                .await;
+            let d = data(&r).clone();
+            let pick = |k: &str| {
+                d[k].as_array()
+                    .and_then(|v| v.iter().find(|x| x["tenantId"] == json!(tenant)))
+                    .and_then(|x| x["id"].as_str())
+                    .unwrap_or_else(|| panic!("{k} of {tenant} in {d}"))
+                    .to_owned()
+            };
+            (pick("invoices"), pick("jobs"))
+        }
+    };
+    let (invoice_b, job_b) = invoice_of(fx.org_admin_b.clone(), fx.tenant_b1).await;
+    let (invoice_a2, job_a2) = invoice_of(fx.org_admin_a.clone(), fx.tenant_a2).await;
+    // A dead job of B, so retryJob has something real to aim at.
+    app.admin_exec(&format!(
+        "UPDATE job SET status = 'dead' WHERE id = '{job_b}'"
+    ))
+    .await;
 
     let before: Vec<i64> = futures_counts(&app).await;
 
@@ -120,6 +148,9 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         cost_b.run.clone(),
         cost_b.subscriptions[0].clone(),
         cost_b.lines[0].clone(),
+        billing_b.clone(),
+        invoice_b.clone(),
+        job_b.clone(),
     ];
     // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
     let foreign_tenant: Vec<String> = vec![
@@ -136,12 +167,16 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         // reach (costRuns, costPools: FORBIDDEN), A2's subscription and line too.
         cost_a.subscriptions[1].clone(),
         cost_a.lines[1].clone(),
+        // (A1's own invoice names its billing run.)
+        invoice_a2.clone(),
+        job_a2.clone(),
     ];
+    assert!(!billing_a.is_empty());
 
     let mut cases: Vec<Case> = vec![];
     // Two attackers: the DSI of A (reaches all of A, never B) and the commune admin of A1
     // (never A2, never B).
-    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant, p, bk, co) in [
+    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant, p, bk, co, foreign_job) in [
         (
             fx.org_admin_a.clone(),
             fx.tenant_b1,
@@ -151,6 +186,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             proc_b.clone(),
             bk_b.clone(),
             cost_b.clone(),
+            job_b.clone(),
         ),
         (
             fx.commune_admin_a1.clone(),
@@ -161,6 +197,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             proc_a2.clone(),
             bk_a2.clone(),
             cost_a.clone(),
+            job_a2.clone(),
         ),
     ] {
         let model_b = gdpr_b.model.clone();
@@ -252,6 +289,14 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("updateCostPool", &format!("mutation($id: UUID!, $s: UUID!, $amount: Int!) {{ updateCostPool(id: $id, version: 1, input: {COST_POOL_INPUT}) {{ id }} }}"), json!({"id": co.pool, "s": co.service, "amount": 1}), Expect::Denied(DENIED)),
             c("runAllocation", "mutation($p: UUID!) { runAllocation(poolId: $p) { id } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
             c("runCorrection", "mutation($p: UUID!) { runCorrection(poolId: $p) { id } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
+            // Billing and jobs
+            c("billingRuns", "{ billingRuns { id organisationId } }", json!({}), Expect::NoForeignData),
+            c("billingRuns", "query($o: UUID) { billingRuns(organisationId: $o) { id } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("invoices", "{ invoices { id tenantId billingRunId stripeInvoiceId } }", json!({}), Expect::NoForeignData),
+            c("invoices", "query($t: [UUID!]) { invoices(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("jobs", "{ jobs(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("startBillingRun", "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"intrus\") { id } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("retryJob", "mutation($id: UUID!) { retryJob(id: $id) { id } }", json!({"id": foreign_job}), Expect::Denied(DENIED)),
             // GDPR
             c("gdprVocabulary", "{ gdprVocabulary { legalBases { code } } }", json!({}), Expect::NoForeignData),
             c("activities", "{ activities(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
@@ -438,6 +483,10 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "cost_pool",
         "cost_run",
         "cost_line",
+        "job",
+        "billing_run",
+        "billing_invoice",
+        "billing_customer",
     ] {
         v.push(app.count(t).await);
     }

@@ -226,6 +226,11 @@ pub fn test_config(testdb: &TestDb, listen: &str, oidc: bool) -> Config {
         ),
         listen_addr: Some(listen.into()),
         ingest_secret: Some(TEST_INGEST_SECRET.into()),
+        stripe_secret_key: Some(TEST_STRIPE_KEY.into()),
+        stripe_api_base: Some(stripe_url()),
+        stripe_webhook_secret: Some(TEST_STRIPE_WEBHOOK_SECRET.into()),
+        // localstripe has no send_invoice collection, /finalize or /send.
+        stripe_send_invoices: Some(false),
         ..RawConfig::default()
     })
     .expect("test configuration is valid")
@@ -493,6 +498,58 @@ impl TestApp {
             action: id("action"),
             request: id("request"),
             breach: id("breach"),
+        }
+    }
+}
+
+pub const TEST_STRIPE_KEY: &str = "sk_test_mutualis";
+pub const TEST_STRIPE_WEBHOOK_SECRET: &str = "whsec_mutualis_test";
+
+/// localstripe, started by tests/services.sh.
+pub fn stripe_url() -> String {
+    std::env::var("MUTUALIS_TEST_STRIPE_URL").unwrap_or_else(|_| "http://127.0.0.1:8420".into())
+}
+
+/// The worker's job settings against localstripe.
+pub fn job_settings(worker_id: &str) -> worker::JobSettings {
+    worker::JobSettings {
+        worker_id: worker_id.into(),
+        stripe: Some(std::sync::Arc::new(
+            worker::stripe_gateway::AsyncStripe::new(TEST_STRIPE_KEY, Some(&stripe_url()))
+                .expect("Stripe client"),
+        )),
+        send_invoices: false,
+    }
+}
+
+/// GET on localstripe's API (all pages): the objects of `path` (e.g. `/v1/invoices?customer=…`).
+pub async fn stripe_list(path: &str) -> Vec<Value> {
+    let http = reqwest::Client::new();
+    let mut out = vec![];
+    let mut after: Option<String> = None;
+    loop {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut url = format!("{}{path}{sep}limit=100", stripe_url());
+        if let Some(a) = &after {
+            url.push_str(&format!("&starting_after={a}"));
+        }
+        let v: Value = http
+            .get(url)
+            .basic_auth(TEST_STRIPE_KEY, Some(""))
+            .send()
+            .await
+            .expect("localstripe reachable")
+            .json()
+            .await
+            .expect("JSON");
+        let data = v["data"].as_array().cloned().unwrap_or_default();
+        after = data
+            .last()
+            .and_then(|o| o["id"].as_str())
+            .map(str::to_owned);
+        out.extend(data);
+        if v["has_more"] != json!(true) || after.is_none() {
+            return out;
         }
     }
 }
@@ -796,6 +853,31 @@ impl TestApp {
             subscriptions,
             lines,
         }
+    }
+
+    /// Cost objects, then a billing run of 2026 pushed to localstripe by the worker.
+    pub async fn billing_objects(
+        &self,
+        caller: &Caller,
+        org: Uuid,
+        communes: &[Uuid],
+    ) -> (CostIds, String) {
+        let co = self.cost_objects(caller, org, communes).await;
+        let r = self
+            .gql(
+                caller,
+                "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"Facturation 2026\") { id } }",
+                json!({"o": org}),
+            )
+            .await;
+        let run = data(&r)["startBillingRun"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("billing run in {r}"))
+            .to_owned();
+        worker::run_jobs(&self.db, &job_settings("test-worker"))
+            .await
+            .expect("jobs run");
+        (co, run)
     }
 
     pub async fn procurement_objects(

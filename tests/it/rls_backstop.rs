@@ -72,8 +72,9 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
         .await;
     assert!(!bk.job.is_empty());
     // And in every cost table.
-    let co = app
-        .cost_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
+    // (and, billed through localstripe, in every billing table and the job queue).
+    let (co, _) = app
+        .billing_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
         .await;
     assert_eq!(co.lines.len(), 2);
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)

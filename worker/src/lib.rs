@@ -2,11 +2,19 @@
 //! (`mutualis worker`) next to API replicas. It keeps the session tables clean and collects
 //! backup reports from restic repositories; billing, reports and scans join as their modules
 //! land.
+pub mod stripe_gateway;
+
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tenants::backups::collector::{self, CollectReport, ResticSettings};
+use tenants::billing::PUSH_INVOICE;
 use tokio::sync::watch;
+
+/// The Redis list a job's creator pushes to, so an idle worker wakes at once instead of at
+/// its next poll. The job table stays the only source of truth.
+pub const WAKE_LIST: &str = "mutualis:jobs:wake";
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
@@ -14,6 +22,8 @@ pub enum WorkerError {
     Db(#[from] sea_orm::DbErr),
     #[error(transparent)]
     Backups(#[from] tenants::backups::BackupError),
+    #[error(transparent)]
+    Jobs(#[from] tenants::jobs::JobError),
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -21,13 +31,92 @@ pub struct TickReport {
     pub expired_sessions_removed: u64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WorkerSettings {
     /// Period of the housekeeping tick.
     pub every: Duration,
     /// Period of the restic collector.
     pub collect_every: Duration,
     pub restic: ResticSettings,
+    pub jobs: JobSettings,
+    /// Longest wait between two looks at the job table.
+    pub poll: Duration,
+    pub redis_url: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct JobSettings {
+    /// Who claims: kept on the job while it runs.
+    pub worker_id: String,
+    pub stripe: Option<Arc<stripe_gateway::AsyncStripe>>,
+    /// Finalise and send invoices for bank transfer (off against localstripe, which lacks it).
+    pub send_invoices: bool,
+}
+
+/// Runs one job; `Err` is retried later.
+async fn run_job(
+    db: &DatabaseConnection,
+    s: &JobSettings,
+    j: &tenants::entities::job::Model,
+) -> Result<(), String> {
+    match j.kind.as_str() {
+        PUSH_INVOICE => {
+            let stripe = s
+                .stripe
+                .as_ref()
+                .ok_or("Stripe is not configured (STRIPE_SECRET_KEY)")?;
+            let id = j.payload["invoiceId"]
+                .as_str()
+                .and_then(|v| uuid::Uuid::parse_str(v).ok())
+                .ok_or("payload without invoiceId")?;
+            tenants::billing::sync::push_invoice(db, stripe.as_ref(), id, s.send_invoices)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+        other => Err(format!("unknown job kind {other:?}")),
+    }
+}
+
+/// Claims and runs ready jobs until none is left; returns how many ran (done or failed).
+pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize, WorkerError> {
+    let mut ran = 0;
+    loop {
+        let claimed = tenants::jobs::claim(db, &s.worker_id, 10, Utc::now()).await?;
+        if claimed.is_empty() {
+            return Ok(ran);
+        }
+        for j in claimed {
+            let span = tracing::info_span!("job", id = %j.id, kind = %j.kind, tenant = %j.tenant_id, attempt = j.attempts);
+            let _e = span.enter();
+            match run_job(db, s, &j).await {
+                Ok(()) => tenants::jobs::complete(db, j.id, &s.worker_id).await?,
+                Err(e) => {
+                    tracing::warn!(error = %e, "job failed");
+                    tenants::jobs::fail(db, &j, &e, Utc::now()).await?;
+                }
+            }
+            ran += 1;
+        }
+    }
+}
+
+/// Waits up to `poll` for a wake-up on Redis (or just sleeps without it).
+async fn wait_for_work(redis: &mut Option<redis::aio::MultiplexedConnection>, poll: Duration) {
+    if let Some(conn) = redis {
+        let secs = poll.as_secs_f64().max(1.0);
+        let r: redis::RedisResult<Option<(String, String)>> = redis::cmd("BRPOP")
+            .arg(WAKE_LIST)
+            .arg(secs)
+            .query_async(conn)
+            .await;
+        if r.is_ok() {
+            return;
+        }
+        // Redis gone: poll the table until it comes back.
+        *redis = None;
+    }
+    tokio::time::sleep(poll).await;
 }
 
 /// One pass of every periodic housekeeping task.
@@ -50,22 +139,37 @@ pub async fn collect_backups(
     Ok(r)
 }
 
-/// Runs `tick` every `every` (and the collector every `collect_every`) until `shutdown` turns
-/// true. Errors are logged and retried at the next pass: a database restart must not kill the
-/// worker.
+/// Runs jobs as they come (waking on Redis when configured, else every `poll`), `tick` every
+/// `every` and the collector every `collect_every`, until `shutdown` turns true. Errors are
+/// logged and retried: a database or Redis restart must not kill the worker.
 pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch::Receiver<bool>) {
-    tracing::info!(every_secs = s.every.as_secs(), "worker started");
+    tracing::info!(every_secs = s.every.as_secs(), worker = %s.jobs.worker_id, "worker started");
+    let mut last_tick: Option<Instant> = None;
     let mut last_collect: Option<Instant> = None;
+    let mut redis = None;
     loop {
-        match tick(&db).await {
-            Ok(r) if r.expired_sessions_removed > 0 => {
-                tracing::info!(
-                    removed = r.expired_sessions_removed,
-                    "expired sessions purged"
-                )
+        if redis.is_none() {
+            if let Some(url) = &s.redis_url {
+                if let Ok(client) = redis::Client::open(url.as_str()) {
+                    redis = client.get_multiplexed_async_connection().await.ok();
+                }
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "worker tick failed; retrying next tick"),
+        }
+        if let Err(e) = run_jobs(&db, &s.jobs).await {
+            tracing::warn!(error = %e, "job pass failed; retrying");
+        }
+        if last_tick.is_none_or(|t| t.elapsed() >= s.every) {
+            last_tick = Some(Instant::now());
+            match tick(&db).await {
+                Ok(r) if r.expired_sessions_removed > 0 => {
+                    tracing::info!(
+                        removed = r.expired_sessions_removed,
+                        "expired sessions purged"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "worker tick failed; retrying next tick"),
+            }
         }
         if last_collect.is_none_or(|t| t.elapsed() >= s.collect_every) {
             last_collect = Some(Instant::now());
@@ -81,7 +185,7 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
             }
         }
         tokio::select! {
-            _ = tokio::time::sleep(s.every) => {}
+            _ = wait_for_work(&mut redis, s.poll) => {}
             _ = shutdown.changed() => break,
         }
     }

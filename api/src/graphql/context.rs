@@ -12,6 +12,23 @@ pub struct RequestCtx {
     pub ingest_secret: Option<tenants::backups::ingest::IngestSecret>,
     /// The webhook's public address, given with a new ingest token.
     pub ingest_endpoint: String,
+    pub redis: Option<redis::aio::ConnectionManager>,
+}
+
+impl RequestCtx {
+    /// Tells idle workers that jobs are waiting (best effort: they also poll the table).
+    pub async fn wake_workers(&self) {
+        if let Some(mut r) = self.redis.clone() {
+            let sent: redis::RedisResult<i64> = redis::cmd("LPUSH")
+                .arg(worker::WAKE_LIST)
+                .arg("wake")
+                .query_async(&mut r)
+                .await;
+            if let Err(e) = sent {
+                tracing::warn!(error = %e, "could not wake the workers through Redis");
+            }
+        }
+    }
 }
 
 pub fn principal<'a>(ctx: &'a Context<'_>) -> Result<&'a Principal> {

@@ -1,6 +1,7 @@
 //! GraphQL at `/graphql` (GraphQL over HTTP: POST JSON, GET for queries only), GraphiQL at
 //! `/graphiql`, and the SDL checked in as `api/schema.graphql`.
 pub mod backups;
+pub mod billing;
 pub mod context;
 pub mod costs;
 pub mod errors;
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     procurement::ProcurementQuery,
     backups::BackupQuery,
     costs::CostQuery,
+    billing::BillingQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -44,6 +46,7 @@ pub struct MutationRoot(
     procurement::ProcurementMutation,
     backups::BackupMutation,
     costs::CostMutation,
+    billing::BillingMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -145,6 +148,7 @@ pub async fn handle(
             .join(crate::http::backup_webhook::PATH.trim_start_matches('/'))
             .map(|u| u.to_string())
             .unwrap_or_else(|_| crate::http::backup_webhook::PATH.to_owned()),
+        redis: st.redis.clone(),
     };
     req = req
         .data(DataLoader::new(

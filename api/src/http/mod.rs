@@ -7,3 +7,4 @@ pub mod exports;
 pub mod oidc;
 pub mod ops;
 pub mod public;
+pub mod stripe_webhook;

@@ -1,0 +1,222 @@
+//! Billing runs, invoices, and the job queue's dead letters.
+use super::context::{scoped, RequestCtx};
+use super::errors::{code, coded, internal, GqlResult, IntoGql};
+use super::scalars::Date;
+use async_graphql::{Context, Error, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use tenants::billing::{runs, BillingError};
+use tenants::entities::{billing_invoice, billing_run, job};
+use tenants::jobs::{self, JobError};
+use tenants::tenancy::Permission;
+use uuid::Uuid;
+
+impl IntoGql for BillingError {
+    fn into_gql(self) -> Error {
+        match self {
+            BillingError::Access(a) => a.into_gql(),
+            BillingError::BadInput { field, message } => super::errors::bad_input(field, message),
+            BillingError::Conflict(m) => coded(code::CONFLICT, m),
+            other => internal(other),
+        }
+    }
+}
+
+impl IntoGql for JobError {
+    fn into_gql(self) -> Error {
+        match self {
+            JobError::Access(a) => a.into_gql(),
+            JobError::Conflict(m) => coded(code::CONFLICT, m),
+            other => internal(other),
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct BillingRun {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub label: String,
+    /// running (invoices still on their way to Stripe) or done.
+    pub status: String,
+    pub invoices: i32,
+    pub total_cents: i64,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<billing_run::Model> for BillingRun {
+    fn from(m: billing_run::Model) -> Self {
+        Self {
+            id: m.id,
+            organisation_id: m.organisation_id,
+            period_start: Date(m.period_start),
+            period_end: Date(m.period_end),
+            label: m.label,
+            status: m.status,
+            invoices: m.invoices,
+            total_cents: m.total_cents,
+            created_by: m.created_by,
+            created_at: m.created_at,
+            finished_at: m.finished_at,
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Invoice {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub billing_run_id: Uuid,
+    pub number: String,
+    pub amount_cents: i64,
+    /// pending, open, paid, void or credit_note.
+    pub status: String,
+    /// The cost lines invoiced, each with its explanation.
+    pub lines: async_graphql::Json<serde_json::Value>,
+    pub issued_on: Date,
+    pub due_on: Date,
+    pub stripe_invoice_id: Option<String>,
+}
+
+impl From<billing_invoice::Model> for Invoice {
+    fn from(m: billing_invoice::Model) -> Self {
+        Self {
+            id: m.id,
+            tenant_id: m.tenant_id,
+            billing_run_id: m.billing_run_id,
+            number: m.number,
+            amount_cents: m.amount_cents,
+            status: m.status,
+            lines: async_graphql::Json(m.lines),
+            issued_on: Date(m.issued_on),
+            due_on: Date(m.due_on),
+            stripe_invoice_id: m.stripe_invoice_id,
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Job {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub kind: String,
+    /// pending, running, done or dead.
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<job::Model> for Job {
+    fn from(m: job::Model) -> Self {
+        Self {
+            id: m.id,
+            tenant_id: m.tenant_id,
+            kind: m.kind,
+            status: m.status,
+            attempts: m.attempts,
+            max_attempts: m.max_attempts,
+            run_at: m.run_at,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            finished_at: m.finished_at,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct BillingQuery;
+
+#[Object]
+impl BillingQuery {
+    async fn billing_runs(
+        &self,
+        ctx: &Context<'_>,
+        organisation_id: Option<Uuid>,
+    ) -> Result<Vec<BillingRun>> {
+        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        Ok(runs::runs(db, &s, organisation_id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(BillingRun::from)
+            .collect())
+    }
+
+    /// Invoices: a commune reads its own.
+    async fn invoices(
+        &self,
+        ctx: &Context<'_>,
+        tenant_ids: Option<Vec<Uuid>>,
+        billing_run_id: Option<Uuid>,
+    ) -> Result<Vec<Invoice>> {
+        let (db, s) = scoped(ctx, Permission::ReadCosts)?;
+        Ok(runs::invoices(db, &s, tenant_ids, billing_run_id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Invoice::from)
+            .collect())
+    }
+
+    /// Background jobs; `status: "dead"` for the dead letters.
+    async fn jobs(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<String>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
+    ) -> Result<Vec<Job>> {
+        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        Ok(jobs::list(db, &s, status.as_deref(), first)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Job::from)
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct BillingMutation;
+
+#[Object]
+impl BillingMutation {
+    /// Invoices the period's allocations: one invoice per commune, pushed to Stripe by the
+    /// worker.
+    async fn start_billing_run(
+        &self,
+        ctx: &Context<'_>,
+        organisation_id: Uuid,
+        period_start: Date,
+        period_end: Date,
+        label: String,
+    ) -> Result<BillingRun> {
+        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let run = runs::start(
+            db,
+            &s,
+            organisation_id,
+            period_start.0,
+            period_end.0,
+            &label,
+        )
+        .await
+        .gql()?;
+        ctx.data::<RequestCtx>()?.wake_workers().await;
+        Ok(run.into())
+    }
+
+    /// Puts a dead job back in the queue.
+    async fn retry_job(&self, ctx: &Context<'_>, id: Uuid) -> Result<Job> {
+        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let j = jobs::retry(db, &s, id).await.gql()?;
+        ctx.data::<RequestCtx>()?.wake_workers().await;
+        Ok(j.into())
+    }
+}

@@ -1,0 +1,44 @@
+//! Billing: a billing run turns the organisation's current allocations of a period into one
+//! invoice per commune, written with one job each (the outbox); the worker pushes each invoice
+//! to Stripe through the narrow `StripeGateway` interface, idempotently; Stripe's signed
+//! webhooks keep the status in sync.
+pub mod gateway;
+pub mod runs;
+pub mod sync;
+pub mod webhook;
+
+use crate::audit::AuditError;
+use crate::jobs::JobError;
+use crate::tenancy::AccessError;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BillingError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Stripe: {0}")]
+    Gateway(#[from] gateway::GatewayError),
+    #[error(transparent)]
+    Jobs(#[from] JobError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BillingError {
+    BillingError::BadInput {
+        field,
+        message: message.into(),
+    }
+}
+
+/// The job kind that pushes one invoice to Stripe.
+pub const PUSH_INVOICE: &str = "billing.push_invoice";

@@ -1,0 +1,212 @@
+//! Billing runs. In one transaction: the current (not yet invoiced) allocation
+//! runs of the period are marked invoiced (they become immutable), one invoice per commune is
+//! numbered and written with its lines, and one push job per invoice is enqueued.
+use super::{bad, BillingError, PUSH_INVOICE};
+use crate::audit::{self, Entry};
+use crate::costs::catalogue::org_tenant;
+use crate::entities::{billing_invoice, billing_run, cost_line, cost_pool, cost_run};
+use crate::jobs::{self, NewJob};
+use crate::tenancy::{AccessError, Permission, Scope};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde_json::json;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Payment term of the invoices (public bodies pay within 30 days: Code de la commande
+/// publique, R2192-10).
+pub const PAYMENT_DAYS: i64 = 30;
+
+pub async fn start(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    organisation_id: Uuid,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    label: &str,
+) -> Result<billing_run::Model, BillingError> {
+    if scope.permission() != Permission::ManageCosts {
+        return Err(AccessError::Forbidden(Permission::ManageCosts).into());
+    }
+    if period_end < period_start {
+        return Err(bad("periodEnd", "before periodStart"));
+    }
+    let label = label.trim().to_owned();
+    if label.is_empty() || label.chars().count() > 200 {
+        return Err(bad("label", "1 to 200 characters"));
+    }
+    let txn = scope.begin(db).await?;
+    let org = org_tenant(&txn, scope, organisation_id)
+        .await
+        .map_err(|_| AccessError::NotFound)?;
+    // The current allocation runs of pools inside the period.
+    let pools: Vec<Uuid> = scope
+        .find::<cost_pool::Entity>()
+        .filter(cost_pool::Column::OrganisationId.eq(organisation_id))
+        .filter(cost_pool::Column::PeriodStart.gte(period_start))
+        .filter(cost_pool::Column::PeriodEnd.lte(period_end))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let runs: Vec<cost_run::Model> = scope
+        .find::<cost_run::Entity>()
+        .filter(cost_run::Column::PoolId.is_in(pools))
+        .filter(cost_run::Column::Status.eq("final"))
+        // A concurrent billing run of the same period waits here, then finds nothing left.
+        .lock_exclusive()
+        .all(&txn)
+        .await?;
+    if runs.is_empty() {
+        return Err(bad(
+            "periodStart",
+            "nothing to invoice in this period: its allocations are already invoiced (a change \
+             needs a correction run) or none was run",
+        ));
+    }
+    let run_ids: Vec<Uuid> = runs.iter().map(|r| r.id).collect();
+    let lines = scope
+        .find::<cost_line::Entity>()
+        .filter(cost_line::Column::RunId.is_in(run_ids.clone()))
+        .order_by_asc(cost_line::Column::TenantId)
+        .order_by_asc(cost_line::Column::PeriodStart)
+        .order_by_asc(cost_line::Column::Id)
+        .all(&txn)
+        .await?;
+    let mut by_commune: BTreeMap<Uuid, Vec<cost_line::Model>> = BTreeMap::new();
+    for l in lines {
+        by_commune.entry(l.tenant_id).or_default().push(l);
+    }
+    let now = Utc::now();
+    let today = crate::gdpr::paris_today();
+    let run = billing_run::ActiveModel::from(billing_run::Model {
+        id: Uuid::now_v7(),
+        organisation_id,
+        tenant_id: org.id,
+        period_start,
+        period_end,
+        label,
+        status: "running".into(),
+        invoices: by_commune.len() as i32,
+        total_cents: by_commune.values().flatten().map(|l| l.amount_cents).sum(),
+        created_by: scope.principal().audit_ref(),
+        created_at: now,
+        finished_at: None,
+    })
+    .insert(&txn)
+    .await?;
+    // Numbers follow each other within the organisation and year: <year>-<run>-<n>.
+    let earlier = scope
+        .find::<billing_run::Entity>()
+        .filter(billing_run::Column::OrganisationId.eq(organisation_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter(|r| r.created_at.year() == now.year())
+        .count();
+    for (n, (tenant_id, lines)) in by_commune.into_iter().enumerate() {
+        let amount: i64 = lines.iter().map(|l| l.amount_cents).sum();
+        let invoice = billing_invoice::ActiveModel::from(billing_invoice::Model {
+            id: Uuid::now_v7(),
+            organisation_id,
+            tenant_id,
+            billing_run_id: run.id,
+            number: format!("{}-{:03}-{:05}", now.year(), earlier, n + 1),
+            amount_cents: amount,
+            status: if amount < 0 { "credit_note" } else { "pending" }.into(),
+            lines: json!(lines
+                .iter()
+                .map(|l| json!({"id": l.id, "label": format!("{} — {}", l.service_name, l.pool_label),
+                    "amountCents": l.amount_cents, "explanation": l.explanation,
+                    "periodStart": l.period_start, "periodEnd": l.period_end}))
+                .collect::<Vec<_>>()),
+            issued_on: today,
+            due_on: today + Duration::days(PAYMENT_DAYS),
+            stripe_invoice_id: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .insert(&txn)
+        .await?;
+        // A credit note is not collected: nothing to push.
+        if amount > 0 {
+            jobs::enqueue(
+                &txn,
+                NewJob {
+                    organisation_id,
+                    tenant_id,
+                    kind: PUSH_INVOICE,
+                    payload: json!({"invoiceId": invoice.id}),
+                    dedup_key: format!("{PUSH_INVOICE}:{}", invoice.id),
+                },
+            )
+            .await?;
+        }
+    }
+    cost_run::Entity::update_many()
+        .col_expr(cost_run::Column::Status, Expr::value("invoiced"))
+        .col_expr(cost_run::Column::InvoicedAt, Expr::value(now))
+        .filter(cost_run::Column::Id.is_in(run_ids))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id,
+            tenant_id: org.id,
+            operation: "billing.run.start",
+            before: None,
+            after: Some(json!({"label": run.label, "periodStart": period_start,
+                "periodEnd": period_end, "invoices": run.invoices, "totalCents": run.total_cents})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
+pub async fn runs(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    organisation_id: Option<Uuid>,
+) -> Result<Vec<billing_run::Model>, BillingError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<billing_run::Entity>();
+    if let Some(o) = organisation_id {
+        q = q.filter(billing_run::Column::OrganisationId.eq(o));
+    }
+    let rows = q
+        .order_by_desc(billing_run::Column::CreatedAt)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// Invoices: a commune reads its own.
+pub async fn invoices(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+    billing_run_id: Option<Uuid>,
+) -> Result<Vec<billing_invoice::Model>, BillingError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<billing_invoice::Entity>();
+    if let Some(ids) = tenant_ids {
+        q = q.filter(billing_invoice::Column::TenantId.is_in(ids));
+    }
+    if let Some(r) = billing_run_id {
+        q = q.filter(billing_invoice::Column::BillingRunId.eq(r));
+    }
+    let rows = q
+        .order_by_asc(billing_invoice::Column::Number)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
