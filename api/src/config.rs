@@ -60,6 +60,8 @@ pub struct RawConfig {
     pub stripe_webhook_secret: Option<String>,
     /// Finalise and send invoices for bank transfer (default true; localstripe lacks it).
     pub stripe_send_invoices: Option<bool>,
+    /// Seconds a worker holds a claimed job before another may take it over (default 300).
+    pub job_lease_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +91,7 @@ pub struct Config {
     pub restic: ResticSettings,
     pub collect_every: std::time::Duration,
     pub stripe: Option<StripeConfig>,
+    pub job_lease: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -151,6 +154,7 @@ impl Config {
                 "RESTIC_BINARY",
                 "COLLECT_INTERVAL_SECS",
                 "STRIPE_SEND_INVOICES",
+                "JOB_LEASE_SECS",
             ]));
         let mut raw: RawConfig = fig
             .extract()
@@ -351,7 +355,18 @@ impl Config {
                 })
             }
         };
+        let job_lease = match raw.job_lease_secs {
+            None => std::time::Duration::from_secs(300),
+            Some(s) if (2..=3600).contains(&s) => std::time::Duration::from_secs(s),
+            Some(_) => {
+                return Err(invalid(
+                    "MUTUALIS_JOB_LEASE_SECS",
+                    "between 2 and 3600 seconds",
+                ))
+            }
+        };
         Ok(Config {
+            job_lease,
             stripe,
             ingest_secret,
             restic,

@@ -279,6 +279,7 @@ pub fn worker_settings(config: &Config) -> Result<worker::WorkerSettings, StartE
             ),
             send_invoices: config.stripe.as_ref().is_some_and(|s| s.send_invoices),
             stripe,
+            lease: chrono::Duration::from_std(config.job_lease).unwrap_or(tenants::jobs::LEASE),
         },
         poll: Duration::from_secs(2),
         redis_url: config.redis_url.clone(),

@@ -89,15 +89,16 @@ async fn worker_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, JobE
 }
 
 /// Claims up to `n` ready jobs (pending and due, or running with an expired lease) for
-/// `worker`.
+/// `worker`, leased for `lease`.
 pub async fn claim(
     db: &DatabaseConnection,
     worker: &str,
     n: u64,
     now: DateTime<Utc>,
+    lease: Duration,
 ) -> Result<Vec<job::Model>, JobError> {
     let txn = worker_txn(db).await?;
-    let lease = now + LEASE;
+    let lease = now + lease;
     let claimed = if db.get_database_backend() == DatabaseBackend::Postgres {
         let rows = txn
             .query_all(Statement::from_sql_and_values(

@@ -265,6 +265,7 @@ async fn failing_jobs_retry_with_backoff_then_die_visibly_and_can_be_retried() {
                 .expect("client"),
         )),
         send_invoices: false,
+        lease: tenants::jobs::LEASE,
     };
     assert_eq!(worker::run_jobs(&app.db, &broken).await.expect("run"), 1);
     let r = app
@@ -362,14 +363,14 @@ async fn two_workers_never_run_the_same_job() {
     data(&r);
     let now = chrono::Utc::now();
     let (a, b) = tokio::join!(
-        tenants::jobs::claim(&app.db, "w1", 1, now),
-        tenants::jobs::claim(&app.db, "w2", 1, now)
+        tenants::jobs::claim(&app.db, "w1", 1, now, tenants::jobs::LEASE),
+        tenants::jobs::claim(&app.db, "w2", 1, now, tenants::jobs::LEASE)
     );
     let (a, b) = (a.expect("claim"), b.expect("claim"));
     assert_eq!((a.len(), b.len()), (1, 1));
     assert_ne!(a[0].id, b[0].id, "one job, one worker");
     assert!(
-        tenants::jobs::claim(&app.db, "w3", 10, now)
+        tenants::jobs::claim(&app.db, "w3", 10, now, tenants::jobs::LEASE)
             .await
             .expect("claim")
             .is_empty(),
@@ -378,7 +379,7 @@ async fn two_workers_never_run_the_same_job() {
     // A lease that expired (its worker died) is claimed again.
     let later = now + tenants::jobs::LEASE + chrono::Duration::seconds(1);
     assert_eq!(
-        tenants::jobs::claim(&app.db, "w3", 10, later)
+        tenants::jobs::claim(&app.db, "w3", 10, later, tenants::jobs::LEASE)
             .await
             .expect("claim")
             .len(),

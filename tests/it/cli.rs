@@ -4,7 +4,7 @@ use integration_tests::*;
 use sea_orm::ConnectionTrait;
 use std::process::Command;
 
-fn bin() -> Option<std::path::PathBuf> {
+pub(crate) fn bin() -> Option<std::path::PathBuf> {
     let p = std::env::var_os("MUTUALIS_BIN").map(std::path::PathBuf::from)?;
     p.exists().then_some(p)
 }

@@ -519,6 +519,7 @@ pub fn job_settings(worker_id: &str) -> worker::JobSettings {
                 .expect("Stripe client"),
         )),
         send_invoices: false,
+        lease: tenants::jobs::LEASE,
     }
 }
 

@@ -51,6 +51,8 @@ pub struct JobSettings {
     pub stripe: Option<Arc<stripe_gateway::AsyncStripe>>,
     /// Finalise and send invoices for bank transfer (off against localstripe, which lacks it).
     pub send_invoices: bool,
+    /// How long a claimed job stays this worker's before another may take it over.
+    pub lease: chrono::Duration,
 }
 
 /// Runs one job; `Err` is retried later.
@@ -82,7 +84,7 @@ async fn run_job(
 pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize, WorkerError> {
     let mut ran = 0;
     loop {
-        let claimed = tenants::jobs::claim(db, &s.worker_id, 10, Utc::now()).await?;
+        let claimed = tenants::jobs::claim(db, &s.worker_id, 10, Utc::now(), s.lease).await?;
         if claimed.is_empty() {
             return Ok(ran);
         }
