@@ -1,7 +1,9 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
 use crate::graphql;
-use crate::http::{backup_webhook, cost_exports, demo, exports, oidc, ops, public, stripe_webhook};
+use crate::http::{
+    backup_webhook, billing_exports, cost_exports, demo, exports, oidc, ops, public, stripe_webhook,
+};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;
@@ -211,7 +213,12 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/demo", get(demo::page).post(demo::login))
         .route("/public/registre/{tenant}", get(public::register))
         .route(exports::REGISTER_EXPORT, get(exports::register))
-        .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus));
+        .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus))
+        .route(billing_exports::INVOICE_UBL, get(billing_exports::invoice))
+        .route(
+            billing_exports::STATEMENT,
+            get(billing_exports::annual_statement),
+        );
     app = if std::path::Path::new("web/dist/index.html").exists() {
         app.fallback_service(ServeDir::new("web/dist"))
     } else {

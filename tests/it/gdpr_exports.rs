@@ -272,6 +272,75 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     assert!(csv.contains(&cost_a.run));
     covered.insert(("GET", focus));
 
+    // GET an invoice's UBL and a commune's annual statement: foreign ones are 404s.
+    let start = |caller: Caller, org: uuid::Uuid| {
+        let app = &app;
+        async move {
+            let r = app
+                .gql(&caller, "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"2026\") { id } }", json!({"o": org}))
+                .await;
+            data(&r)["startBillingRun"]["id"]
+                .as_str()
+                .expect("run")
+                .to_owned()
+        }
+    };
+    let run_b = start(fx.org_admin_b.clone(), fx.org_b).await;
+    let invoice = |caller: Caller, run: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .gql(
+                    &caller,
+                    "query($r: UUID) { invoices(billingRunId: $r) { id tenantId } }",
+                    json!({"r": run}),
+                )
+                .await;
+            data(&r)["invoices"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let invoice_b = invoice(fx.org_admin_b.clone(), run_b).await[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let run_a = start(fx.org_admin_a.clone(), fx.org_a).await;
+    let invoices_a = invoice(fx.org_admin_a.clone(), run_a).await;
+    let invoice_a2 = invoices_a
+        .iter()
+        .find(|i| i["tenantId"] == json!(fx.tenant_a2))
+        .and_then(|i| i["id"].as_str())
+        .expect("a2 invoice")
+        .to_owned();
+    let ubl = api::http::billing_exports::INVOICE_UBL;
+    let statement = api::http::billing_exports::STATEMENT;
+    for (caller, foreign_invoice, foreign_tenant) in [
+        (&fx.org_admin_a, &invoice_b, fx.tenant_b1),
+        (&fx.commune_admin_a1, &invoice_a2, fx.tenant_a2),
+    ] {
+        let (status, _) = app
+            .get_as(caller, ubl, &format!("id={foreign_invoice}"))
+            .await;
+        assert_eq!(status, 404);
+        let (status, _) = app
+            .get_as(
+                caller,
+                statement,
+                &format!("tenant={foreign_tenant}&year=2026&format=csv"),
+            )
+            .await;
+        assert_eq!(status, 404);
+    }
+    let (status, own) = app
+        .get_as(
+            &fx.commune_admin_a1,
+            statement,
+            &format!("tenant={}&year=2026&format=csv", fx.tenant_a1),
+        )
+        .await;
+    assert_eq!(status, 200, "{own}");
+    covered.insert(("GET", ubl));
+    covered.insert(("GET", statement));
+
     let all: BTreeSet<(&str, &str)> = api::http::exports::EXPORT_ROUTES.iter().copied().collect();
     assert_eq!(all, covered, "an export route has no cross-tenant case");
 }

@@ -19,6 +19,8 @@ pub const EXPORT_ROUTES: &[(&str, &str)] = &[
     ("GET", REGISTER_EXPORT),
     ("POST", VERIFY_BUNDLE),
     ("GET", super::cost_exports::FOCUS_EXPORT),
+    ("GET", super::billing_exports::INVOICE_UBL),
+    ("GET", super::billing_exports::STATEMENT),
 ];
 
 /// The largest bundle accepted for verification.

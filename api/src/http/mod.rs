@@ -1,6 +1,7 @@
 //! HTTP handlers other than GraphQL: authentication, login, operations.
 pub mod auth;
 pub mod backup_webhook;
+pub mod billing_exports;
 pub mod cost_exports;
 pub mod demo;
 pub mod exports;

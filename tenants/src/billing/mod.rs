@@ -4,7 +4,9 @@
 //! webhooks keep the status in sync.
 pub mod gateway;
 pub mod runs;
+pub mod statement;
 pub mod sync;
+pub mod ubl;
 pub mod webhook;
 
 use crate::audit::AuditError;

@@ -1,0 +1,174 @@
+//! Billing downloads: `GET /exports/billing/invoice?id=…` (the UBL 2.1 e-invoice) and
+//! `GET /exports/billing/statement?tenant=…&year=…&format=pdf|ods|xlsx|csv|json` (the commune's
+//! annual statement). Outside your access is a 404.
+use super::auth::{identify, Caller};
+use super::exports::{denied, problem};
+use crate::state::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tenants::billing::{statement, ubl, BillingError};
+use tenants::tenancy::{AccessError, Permission, Scope};
+use uuid::Uuid;
+
+pub const INVOICE_UBL: &str = "/exports/billing/invoice";
+pub const STATEMENT: &str = "/exports/billing/statement";
+
+fn bad(field: &str, message: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(
+            json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}}),
+        ),
+    )
+        .into_response()
+}
+
+fn failed(e: BillingError) -> Response {
+    match e {
+        BillingError::Access(AccessError::NotFound) => problem(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "not found, or not within your access",
+        ),
+        BillingError::Access(AccessError::Forbidden(_)) => {
+            problem(StatusCode::FORBIDDEN, "FORBIDDEN", "you may not read costs")
+        }
+        BillingError::BadInput { field, message } => bad(field, message),
+        e => {
+            tracing::error!(error = %e, "billing export failed");
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "export failed",
+            )
+        }
+    }
+}
+
+async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Scope, Response> {
+    let caller = identify(st, &Method::GET, headers).await;
+    if let Some(r) = denied(&caller) {
+        return Err(r);
+    }
+    let Caller::Authenticated(p) = caller else {
+        return Err(problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", ""));
+    };
+    p.scope(Permission::ReadCosts)
+        .map_err(|_| problem(StatusCode::FORBIDDEN, "FORBIDDEN", "you may not read costs"))
+}
+
+fn params(q: Option<String>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(q.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+pub async fn invoice(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let s = match scope(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let id = params(q)
+        .into_iter()
+        .find(|(k, _)| k == "id")
+        .map(|(_, v)| v);
+    let Some(id) = id.as_deref().and_then(|v| Uuid::parse_str(v).ok()) else {
+        return bad("id", "an invoice id is required".into());
+    };
+    match ubl::export(&st.db, &s, id).await {
+        Ok((name, xml)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/xml; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            xml,
+        )
+            .into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+pub async fn annual_statement(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let s = match scope(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (mut tenant, mut year, mut format) = (None, None, formats::Format::Pdf);
+    for (k, v) in params(q) {
+        match k.as_str() {
+            "tenant" => match Uuid::parse_str(&v) {
+                Ok(t) => tenant = Some(t),
+                Err(_) => return bad("tenant", format!("{v:?} is not a tenant id")),
+            },
+            "year" => match v.parse::<i32>() {
+                Ok(y) if (2000..=2100).contains(&y) => year = Some(y),
+                _ => return bad("year", format!("{v:?} is not a year")),
+            },
+            "format" => {
+                format = match v.as_str() {
+                    "pdf" => formats::Format::Pdf,
+                    "ods" => formats::Format::Ods,
+                    "xlsx" => formats::Format::Xlsx,
+                    "csv" => formats::Format::Csv,
+                    "json" => formats::Format::Json,
+                    other => {
+                        return bad("format", format!("{other:?}: pdf, ods, xlsx, csv or json"))
+                    }
+                }
+            }
+            other => return bad("query", format!("unknown parameter {other:?}")),
+        }
+    }
+    let (Some(tenant), Some(year)) = (tenant, year) else {
+        return bad("tenant", "tenant and year are required".into());
+    };
+    let doc = match statement::document(&st.db, &s, tenant, year).await {
+        Ok(d) => d,
+        Err(e) => return failed(e),
+    };
+    match formats::render(&doc, format) {
+        // CSV renders one file per sheet; the statement's first sheet is the costs.
+        Ok(files) => match files.into_iter().next() {
+            Some(f) => (
+                [
+                    (header::CONTENT_TYPE, f.media_type.to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}\"", f.name),
+                    ),
+                ],
+                f.bytes,
+            )
+                .into_response(),
+            None => problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "empty export",
+            ),
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "statement rendering failed");
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "export failed",
+            )
+        }
+    }
+}
