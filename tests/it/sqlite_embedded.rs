@@ -168,6 +168,58 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         .sum();
     assert!(used > 50_000_000_000, "{r}");
 
+    // The job queue on SQLite (the embedded worker runs it in-process): enqueued with its
+    // cause, claimed once, completed.
+    {
+        use sea_orm::TransactionTrait;
+        let ids: Vec<(uuid::Uuid, uuid::Uuid)> =
+            <tenants::entities::tenant::Entity as sea_orm::EntityTrait>::find()
+                .all(&db)
+                .await
+                .expect("tenants")
+                .into_iter()
+                .map(|t| (t.organisation_id, t.id))
+                .take(1)
+                .collect();
+        let txn = db.begin().await.expect("txn");
+        let fresh = tenants::jobs::enqueue(
+            &txn,
+            tenants::jobs::NewJob {
+                organisation_id: ids[0].0,
+                tenant_id: ids[0].1,
+                kind: "test.noop",
+                payload: json!({}),
+                dedup_key: "sqlite-test".into(),
+            },
+        )
+        .await
+        .expect("enqueue");
+        txn.commit().await.expect("commit");
+        assert!(fresh);
+        let now = chrono::Utc::now();
+        let got = tenants::jobs::claim(&db, "embedded", 5, now, tenants::jobs::LEASE)
+            .await
+            .expect("claim");
+        assert_eq!(got.len(), 1);
+        assert!(
+            tenants::jobs::claim(&db, "other", 5, now, tenants::jobs::LEASE)
+                .await
+                .expect("claim")
+                .is_empty()
+        );
+        tenants::jobs::complete(&db, got[0].id, "embedded")
+            .await
+            .expect("complete");
+        let later = now + tenants::jobs::LEASE + chrono::Duration::seconds(1);
+        assert!(
+            tenants::jobs::claim(&db, "other", 5, later, tenants::jobs::LEASE)
+                .await
+                .expect("claim")
+                .is_empty(),
+            "a done job is not run again"
+        );
+    }
+
     // The typed scope alone isolates on SQLite: the Compiègne admin sees only Compiègne.
     let mairie = demo_login(&http, &url, "mairie-compiegne@demo.mutualis.invalid").await;
     let r = gql(
