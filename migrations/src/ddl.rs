@@ -52,3 +52,13 @@ pub(crate) async fn apply(
     }
     Ok(())
 }
+
+/// Drops `tables` in reverse order (the `down` of a module migration).
+pub(crate) async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    for t in tables.iter().rev() {
+        db.execute_unprepared(&format!("DROP TABLE IF EXISTS {t}"))
+            .await?;
+    }
+    Ok(())
+}

@@ -124,11 +124,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        for t in TABLES.iter().rev() {
-            db.execute_unprepared(&format!("DROP TABLE IF EXISTS {t}"))
-                .await?;
-        }
-        Ok(())
+        crate::ddl::drop_tables(manager, TABLES).await
     }
 }

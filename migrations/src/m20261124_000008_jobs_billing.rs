@@ -90,11 +90,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        for t in ["billing_stripe_event"].iter().chain(TABLES.iter().rev()) {
-            db.execute_unprepared(&format!("DROP TABLE IF EXISTS {t}"))
-                .await?;
-        }
-        Ok(())
+        crate::ddl::drop_tables(manager, &["billing_stripe_event"]).await?;
+        crate::ddl::drop_tables(manager, TABLES).await
     }
 }
