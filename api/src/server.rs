@@ -277,6 +277,7 @@ pub fn worker_settings(config: &Config) -> Result<worker::WorkerSettings, StartE
     Ok(worker::WorkerSettings {
         every: Duration::from_secs(60),
         collect_every: config.collect_every,
+        report_every: Duration::from_secs(3600),
         restic: config.restic.clone(),
         jobs: worker::JobSettings {
             worker_id: format!(

@@ -11,6 +11,7 @@ mod m20261124_000005_procurement_lot_amendments;
 mod m20261124_000006_backups;
 mod m20261124_000007_costs;
 mod m20261124_000008_jobs_billing;
+mod m20261124_000009_reporting;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -27,6 +28,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000006_backups::TABLES.iter().copied())
         .chain(m20261124_000007_costs::TABLES.iter().copied())
         .chain(m20261124_000008_jobs_billing::TABLES.iter().copied())
+        .chain(m20261124_000009_reporting::TABLES.iter().copied())
         .collect()
 }
 
@@ -44,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_backups::Migration),
             Box::new(m20261124_000007_costs::Migration),
             Box::new(m20261124_000008_jobs_billing::Migration),
+            Box::new(m20261124_000009_reporting::Migration),
         ]
     }
 }

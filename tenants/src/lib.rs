@@ -13,6 +13,7 @@ pub mod identifiers;
 pub mod jobs;
 pub mod procurement;
 pub mod referential;
+pub mod reporting;
 pub mod secrets;
 pub mod tenancy;
 

@@ -297,6 +297,9 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("jobs", "{ jobs(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
             c("startBillingRun", "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"intrus\") { id } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             c("retryJob", "mutation($id: UUID!) { retryJob(id: $id) { id } }", json!({"id": foreign_job}), Expect::Denied(DENIED)),
+            // Consolidated reports (organisation-wide roles only)
+            c("consolidatedReports", "query($o: UUID!) { consolidatedReports(organisationId: $o) { period total { activities } communes { tenantId } } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("refreshConsolidatedReport", "mutation($o: UUID!) { refreshConsolidatedReport(organisationId: $o) }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             // GDPR
             c("gdprVocabulary", "{ gdprVocabulary { legalBases { code } } }", json!({}), Expect::NoForeignData),
             c("activities", "{ activities(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
@@ -487,6 +490,7 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "billing_run",
         "billing_invoice",
         "billing_customer",
+        "report_snapshot",
     ] {
         v.push(app.count(t).await);
     }

@@ -18,6 +18,7 @@ mod procurement_decp;
 mod procurement_demo;
 mod procurement_import;
 mod referential_import;
+mod reporting_snapshot;
 mod rls_backstop;
 mod schema_file;
 mod sqlite_embedded;

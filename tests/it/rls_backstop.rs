@@ -77,6 +77,15 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
         .billing_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
         .await;
     assert_eq!(co.lines.len(), 2);
+    // And a consolidated report.
+    tenants::reporting::snapshot::refresh(
+        &app.db,
+        fx.org_a,
+        tenants::reporting::snapshot::current_period(chrono::Utc::now()),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("report");
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
         .await
         .expect("app role");

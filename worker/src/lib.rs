@@ -37,6 +37,8 @@ pub struct WorkerSettings {
     pub every: Duration,
     /// Period of the restic collector.
     pub collect_every: Duration,
+    /// Period of the consolidated reports' scheduled recomputation.
+    pub report_every: Duration,
     pub restic: ResticSettings,
     pub jobs: JobSettings,
     /// Longest wait between two looks at the job table.
@@ -72,6 +74,22 @@ async fn run_job(
                 .and_then(|v| uuid::Uuid::parse_str(v).ok())
                 .ok_or("payload without invoiceId")?;
             tenants::billing::sync::push_invoice(db, stripe.as_ref(), id, s.send_invoices)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+        tenants::reporting::SNAPSHOT_JOB => {
+            let org = j.payload["organisationId"]
+                .as_str()
+                .and_then(|v| uuid::Uuid::parse_str(v).ok())
+                .ok_or("payload without organisationId")?;
+            let period = j.payload["period"]
+                .as_str()
+                .ok_or("payload without period")
+                .and_then(|p| {
+                    tenants::backups::metering::Period::parse(p).map_err(|_| "bad period")
+                })?;
+            tenants::reporting::snapshot::refresh(db, org, period, Utc::now())
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())
@@ -148,6 +166,7 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
     tracing::info!(every_secs = s.every.as_secs(), worker = %s.jobs.worker_id, "worker started");
     let mut last_tick: Option<Instant> = None;
     let mut last_collect: Option<Instant> = None;
+    let mut last_report: Option<Instant> = None;
     let mut redis = None;
     loop {
         if redis.is_none() {
@@ -155,6 +174,16 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
                 if let Ok(client) = redis::Client::open(url.as_str()) {
                     redis = client.get_multiplexed_async_connection().await.ok();
                 }
+            }
+        }
+        if last_report.is_none_or(|t| t.elapsed() >= s.report_every) {
+            last_report = Some(Instant::now());
+            match tenants::reporting::snapshot::schedule(&db, Utc::now()).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(organisations = n, "consolidated reports scheduled")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "report scheduling failed; retrying later"),
             }
         }
         if let Err(e) = run_jobs(&db, &s.jobs).await {

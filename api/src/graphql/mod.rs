@@ -11,6 +11,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod procurement;
 pub mod query;
+pub mod reporting;
 pub mod scalars;
 pub mod types;
 
@@ -37,6 +38,7 @@ pub struct QueryRoot(
     backups::BackupQuery,
     costs::CostQuery,
     billing::BillingQuery,
+    reporting::ReportingQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -47,6 +49,7 @@ pub struct MutationRoot(
     backups::BackupMutation,
     costs::CostMutation,
     billing::BillingMutation,
+    reporting::ReportingMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -41,5 +41,6 @@ pub mod proc_subcontracting_act;
 pub mod proc_supplier;
 pub mod ref_commune;
 pub mod ref_epci;
+pub mod report_snapshot;
 pub mod session;
 pub mod tenant;

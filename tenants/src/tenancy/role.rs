@@ -55,6 +55,8 @@ pub enum Permission {
     ReadCosts,
     /// Define services, subscriptions, keys and pools; run allocations.
     ManageCosts,
+    /// Read the organisation's consolidated reports (all its communes side by side).
+    ReadReports,
 }
 
 impl Role {
@@ -98,6 +100,7 @@ impl Role {
             Role::Dpo => matches!(
                 p,
                 ReadDirectory
+                    | ReadReports
                     | ReadBackups
                     | ManageAuditors
                     | ReadAudit
@@ -205,5 +208,10 @@ mod tests {
         assert!(Role::CommuneAdmin.allows(Permission::ReadCosts));
         assert!(Role::Auditor.allows(Permission::ReadCosts));
         assert!(!Role::CommuneEditor.allows(Permission::ReadCosts));
+        // Consolidated reports: the organisation's view, not a commune's nor an auditor's.
+        assert!(Role::OrgAdmin.allows(Permission::ReadReports));
+        assert!(Role::Dpo.allows(Permission::ReadReports));
+        assert!(!Role::CommuneAdmin.allows(Permission::ReadReports));
+        assert!(!Role::Auditor.allows(Permission::ReadReports));
     }
 }

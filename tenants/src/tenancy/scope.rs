@@ -323,6 +323,7 @@ tenant_scoped!(
     billing_run,
     billing_invoice,
     billing_customer,
+    report_snapshot,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

@@ -1,0 +1,29 @@
+//! Consolidated reporting: per organisation and month, a snapshot of every commune (GDPR
+//! register coverage, rights requests and breaches against their clocks, contracts to renew,
+//! splitting alerts, backup state and storage, costs allocated, invoiced, paid) and the total,
+//! computed by the worker (on a schedule and on request, through the job queue) and read as
+//! stored.
+pub mod snapshot;
+
+use crate::tenancy::AccessError;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{field}: {message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Source(String),
+    #[error(transparent)]
+    Jobs(#[from] crate::jobs::JobError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// The job kind that recomputes one organisation's snapshot.
+pub const SNAPSHOT_JOB: &str = "reporting.snapshot";

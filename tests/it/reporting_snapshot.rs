@@ -1,0 +1,191 @@
+//! Consolidated reports: computed by the worker from every module's data, stored per month,
+//! read without recomputing; the organisation's view only.
+use integration_tests::*;
+use serde_json::{json, Value};
+
+const REPORT: &str = "query($o: UUID!, $p: String) { consolidatedReports(organisationId: $o, period: $p) {
+  period computedAt total { activities requestsOpen requestsOverdue breachesOpen breachesLate contractsToRenew splittingAlerts
+    backupPolicies backupBytes costsAllocatedCents invoicedCents paidCents unpaidCents backupStates { state communes } }
+  communes { tenantId name activities requestsOpen requestsDueSoon requestsOverdue breachesOpen breachesLate contractsToRenew
+    splittingAlerts backupState backupPolicies backupBytes costsAllocatedCents invoicedCents paidCents unpaidCents } } }";
+
+fn commune(report: &Value, tenant: uuid::Uuid) -> &Value {
+    report["communes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|x| x["tenantId"] == json!(tenant)))
+        .unwrap_or_else(|| panic!("{tenant} in {report}"))
+}
+
+#[tokio::test]
+async fn the_consolidated_report_adds_up_every_module_and_is_read_as_stored() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    app.gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
+        .await;
+    app.procurement_objects(&fx.org_admin_a, fx.tenant_a1, &[fx.tenant_a1, fx.tenant_a2])
+        .await;
+    app.backup_objects(&fx.org_admin_a, fx.tenant_a1, "srv-mairie")
+        .await;
+    app.billing_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
+        .await;
+    let period = chrono::Utc::now().format("%Y-%m").to_string();
+
+    // Nothing stored yet: reading does not compute.
+    let r = app
+        .gql(&fx.org_admin_a, REPORT, json!({"o": fx.org_a}))
+        .await;
+    assert_eq!(data(&r)["consolidatedReports"], json!([]));
+    let r = app
+        .gql(
+            &fx.dpo_a,
+            "mutation($o: UUID!) { refreshConsolidatedReport(organisationId: $o) }",
+            json!({"o": fx.org_a}),
+        )
+        .await;
+    assert_eq!(data(&r)["refreshConsolidatedReport"], json!(true));
+    assert!(
+        worker::run_jobs(&app.db, &job_settings("reports"))
+            .await
+            .expect("jobs")
+            >= 1
+    );
+    let r = app
+        .gql(&fx.dpo_a, REPORT, json!({"o": fx.org_a, "p": period}))
+        .await;
+    let report = data(&r)["consolidatedReports"][0].clone();
+    assert_eq!(report["period"], json!(period));
+
+    // A1, from what the helpers recorded.
+    let a1 = commune(&report, fx.tenant_a1);
+    assert_eq!(a1["activities"], json!(1));
+    assert_eq!(
+        (
+            a1["requestsOpen"].clone(),
+            a1["requestsOverdue"].clone(),
+            a1["requestsDueSoon"].clone()
+        ),
+        (json!(1), json!(0), json!(0))
+    );
+    assert_eq!(
+        (a1["breachesOpen"].clone(), a1["breachesLate"].clone()),
+        (json!(1), json!(0))
+    );
+    assert_eq!(a1["backupState"], json!("ok"));
+    assert_eq!(
+        (a1["backupPolicies"].clone(), a1["backupBytes"].clone()),
+        (json!(1), json!(5_000_000_000_i64))
+    );
+    // Costs: the allocated line and the open (unpaid) invoice.
+    let r = app
+        .gql(
+            &fx.commune_admin_a1,
+            "{ costLines { amountCents } invoices { amountCents status } }",
+            json!({}),
+        )
+        .await;
+    let line = data(&r)["costLines"][0]["amountCents"]
+        .as_i64()
+        .expect("line");
+    assert_eq!(a1["costsAllocatedCents"], json!(line));
+    assert_eq!(
+        (
+            a1["invoicedCents"].clone(),
+            a1["unpaidCents"].clone(),
+            a1["paidCents"].clone()
+        ),
+        (json!(line), json!(line), json!(0))
+    );
+    // Procurement figures agree with the module's own views.
+    let r = app
+        .gql(&fx.org_admin_a, "query($t: [UUID!], $y: Int) { contractsExpiring(withinDays: 90) { tenantId } splittingAlerts(tenantIds: $t, year: $y) { tenantId } }",
+            json!({"t": [fx.tenant_a1], "y": chrono::Utc::now().format("%Y").to_string().parse::<i32>().expect("year")}))
+        .await;
+    let renew = data(&r)["contractsExpiring"]
+        .as_array()
+        .expect("c")
+        .iter()
+        .filter(|c| c["tenantId"] == json!(fx.tenant_a1))
+        .count();
+    assert_eq!(a1["contractsToRenew"], json!(renew));
+    assert_eq!(
+        a1["splittingAlerts"],
+        json!(data(&r)["splittingAlerts"].as_array().map(Vec::len))
+    );
+    // A2 shares the costs only; the total adds the communes up.
+    let a2 = commune(&report, fx.tenant_a2);
+    assert_eq!(
+        (a2["activities"].clone(), a2["backupState"].clone()),
+        (json!(0), json!("never"))
+    );
+    let total = &report["total"];
+    assert_eq!(total["costsAllocatedCents"], json!(1_234_567));
+    assert_eq!(total["invoicedCents"], json!(1_234_567));
+    let communes = report["communes"].as_array().expect("communes").len() as i64;
+    assert_eq!(
+        communes, 23,
+        "22 communes and the agglomeration's own tenant"
+    );
+    assert_eq!(
+        total["backupStates"],
+        json!([{"state": "never", "communes": communes - 1}, {"state": "ok", "communes": 1}])
+    );
+    for k in [
+        "activities",
+        "requestsOpen",
+        "breachesOpen",
+        "backupPolicies",
+        "backupBytes",
+        "unpaidCents",
+    ] {
+        let sum: i64 = report["communes"]
+            .as_array()
+            .expect("c")
+            .iter()
+            .filter_map(|c| c[k].as_i64())
+            .sum();
+        assert_eq!(total[k], json!(sum), "{k}");
+    }
+
+    // Stored, not recomputed: a new request shows only after the next refresh.
+    let r = app
+        .gql(&fx.org_admin_a, "mutation($t: UUID!, $d: Date!) { createRightsRequest(input: {tenantId: $t, kind: \"erasure\", receivedOn: $d, requester: \"Mme Petit\"}) { id } }",
+            json!({"t": fx.tenant_a1, "d": chrono::Utc::now().date_naive()}))
+        .await;
+    data(&r);
+    let r = app
+        .gql(&fx.dpo_a, REPORT, json!({"o": fx.org_a, "p": period}))
+        .await;
+    assert_eq!(
+        commune(&data(&r)["consolidatedReports"][0], fx.tenant_a1)["requestsOpen"],
+        json!(1)
+    );
+    tenants::reporting::snapshot::refresh(
+        &app.db,
+        fx.org_a,
+        tenants::reporting::snapshot::current_period(chrono::Utc::now()),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("refresh");
+    let r = app
+        .gql(&fx.dpo_a, REPORT, json!({"o": fx.org_a, "p": period}))
+        .await;
+    assert_eq!(
+        commune(&data(&r)["consolidatedReports"][0], fx.tenant_a1)["requestsOpen"],
+        json!(2)
+    );
+
+    // The organisation's view only.
+    let r = app
+        .gql(&fx.commune_admin_a1, REPORT, json!({"o": fx.org_a}))
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"));
+    let r = app
+        .gql(&fx.org_admin_b, REPORT, json!({"o": fx.org_a}))
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("NOT_FOUND"));
+    let r = app
+        .gql(&fx.dpo_a, REPORT, json!({"o": fx.org_a, "p": "2026-13"}))
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"));
+}
