@@ -484,7 +484,46 @@ ensure_localstripe() {
   else
     MUTUALIS_LOCALSTRIPE_STATUS="already installed"
   fi
+  # The alert tests' SMTP server (aiosmtpd, PyPI) lives in the same virtualenv.
+  if ! "$venv/bin/python" -c "import aiosmtpd" >/dev/null 2>&1; then
+    "$venv/bin/pip" install -q "aiosmtpd==1.4.6" || { _svc_err "pip install aiosmtpd failed"; return 1; }
+  fi
   MUTUALIS_LOCALSTRIPE_BIN="$venv/bin/localstripe"
+  MUTUALIS_PY_VENV="$venv"
+}
+
+# A real SMTP server that stores what it receives in a Maildir the tests read.
+_MUTUALIS_SMTP_PID=""
+start_smtp() {
+  [ -n "$_MUTUALIS_SMTP_PID" ] && _svc_pid_alive "$_MUTUALIS_SMTP_PID" && return 0
+  local port="${SMTP_PORT:-2525}" p
+  for p in $(seq "$port" $((port + 100))); do
+    if ! _svc_port_open "$p"; then port="$p"; break; fi
+  done
+  local maildir="$MUTUALIS_RUN_DIR/maildir-$port"
+  rm -rf "$maildir"; mkdir -p "$maildir/tmp" "$maildir/new" "$maildir/cur"
+  "$MUTUALIS_PY_VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$maildir" \
+    </dev/null >"$MUTUALIS_RUN_DIR/smtp-$port.log" 2>&1 &
+  _MUTUALIS_SMTP_PID=$!
+  for _ in $(seq 1 100); do
+    if ! _svc_pid_alive "$_MUTUALIS_SMTP_PID"; then
+      _svc_err "the SMTP server exited early:"; cat "$MUTUALIS_RUN_DIR/smtp-$port.log" >&2; return 1
+    fi
+    if _svc_port_open "$port"; then
+      export MUTUALIS_TEST_SMTP_URL="smtp://127.0.0.1:$port"
+      export MUTUALIS_TEST_MAILDIR="$maildir"
+      return 0
+    fi
+    sleep 0.2
+  done
+  _svc_err "the SMTP server did not answer on port $port"
+  return 1
+}
+
+stop_smtp() {
+  [ -n "$_MUTUALIS_SMTP_PID" ] || return 0
+  _svc_kill_child "$_MUTUALIS_SMTP_PID"
+  _MUTUALIS_SMTP_PID=""
 }
 
 start_localstripe() {
@@ -512,9 +551,20 @@ start_localstripe() {
   return 1
 }
 
+# Stops a child this shell started (localstripe, the SMTP server).
+_svc_kill_child() {
+  local pid="$1"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    _svc_pid_alive "$pid" || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
 stop_localstripe() {
   [ -n "$_MUTUALIS_STRIPE_PID" ] || return 0
-  _svc_stop_pid "$_MUTUALIS_STRIPE_PID"
+  _svc_kill_child "$_MUTUALIS_STRIPE_PID"
   _MUTUALIS_STRIPE_PID=""
 }
 
@@ -527,6 +577,7 @@ start_services() {
   ensure_restic || return 1
   ensure_localstripe || return 1
   start_localstripe || return 1
+  start_smtp || return 1
   start_oidc_provider || return 1
 }
 
@@ -535,6 +586,7 @@ start_services() {
 stop_services() {
   stop_oidc_provider
   stop_localstripe
+  stop_smtp
 }
 
 services_summary() {
@@ -543,6 +595,7 @@ services_summary() {
   printf '  oidc         %s  client %s  [%s]\n' "${MUTUALIS_TEST_OIDC_ISSUER:-}" \
     "$MUTUALIS_TEST_OIDC_CLIENT_ID" "${MUTUALIS_OIDC_STATUS:-} node $("${MUTUALIS_NODE:-node}" --version 2>/dev/null)"
   printf '  stripe       %s  [localstripe %s]\n' "${MUTUALIS_TEST_STRIPE_URL:-}" "$MUTUALIS_LOCALSTRIPE_STATUS"
+  printf '  smtp         %s  [aiosmtpd, maildir %s]\n' "${MUTUALIS_TEST_SMTP_URL:-}" "${MUTUALIS_TEST_MAILDIR:-}"
   printf '  referential  %s\n' "$MUTUALIS_TEST_REFERENTIAL_DIR"
   printf '  restic       %s  [%s %s]\n' "${MUTUALIS_TEST_RESTIC:-}" "$MUTUALIS_RESTIC_STATUS" \
     "$("${MUTUALIS_TEST_RESTIC:-restic}" version 2>/dev/null | awk '{ print $2 }')"

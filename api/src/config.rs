@@ -62,6 +62,12 @@ pub struct RawConfig {
     pub stripe_send_invoices: Option<bool>,
     /// Seconds a worker holds a claimed job before another may take it over (default 300).
     pub job_lease_secs: Option<u64>,
+    /// The SMTP server alerts are sent through (`smtp://host:port`, `smtps://user:pass@host`).
+    pub smtp_url: Option<String>,
+    /// The sender of alert emails.
+    pub mail_from: Option<String>,
+    /// Seconds between two alert scans (default 900).
+    pub alert_scan_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +98,23 @@ pub struct Config {
     pub collect_every: std::time::Duration,
     pub stripe: Option<StripeConfig>,
     pub job_lease: std::time::Duration,
+    pub smtp: Option<SmtpConfig>,
+    pub alert_every: std::time::Duration,
+}
+
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub url: String,
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("url", &redact(&self.url))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 #[derive(Clone)]
@@ -155,6 +178,9 @@ impl Config {
                 "COLLECT_INTERVAL_SECS",
                 "STRIPE_SEND_INVOICES",
                 "JOB_LEASE_SECS",
+                "SMTP_URL",
+                "MAIL_FROM",
+                "ALERT_SCAN_SECS",
             ]));
         let mut raw: RawConfig = fig
             .extract()
@@ -365,7 +391,33 @@ impl Config {
                 ))
             }
         };
+        let smtp = match nonempty(raw.smtp_url) {
+            None => None,
+            Some(u) if !(u.starts_with("smtp://") || u.starts_with("smtps://")) => {
+                return Err(invalid(
+                    "MUTUALIS_SMTP_URL",
+                    "must start with smtp:// or smtps://",
+                ))
+            }
+            Some(url) => Some(SmtpConfig {
+                url,
+                from: nonempty(raw.mail_from)
+                    .unwrap_or_else(|| "Mutualis <alertes@mutualis.invalid>".into()),
+            }),
+        };
+        let alert_every = match raw.alert_scan_secs {
+            None => std::time::Duration::from_secs(900),
+            Some(s) if (10..=86_400).contains(&s) => std::time::Duration::from_secs(s),
+            Some(_) => {
+                return Err(invalid(
+                    "MUTUALIS_ALERT_SCAN_SECS",
+                    "between 10 and 86400 seconds",
+                ))
+            }
+        };
         Ok(Config {
+            smtp,
+            alert_every,
             job_lease,
             stripe,
             ingest_secret,

@@ -278,6 +278,7 @@ pub fn worker_settings(config: &Config) -> Result<worker::WorkerSettings, StartE
         every: Duration::from_secs(60),
         collect_every: config.collect_every,
         report_every: Duration::from_secs(3600),
+        alert_every: config.alert_every,
         restic: config.restic.clone(),
         jobs: worker::JobSettings {
             worker_id: format!(
@@ -288,6 +289,13 @@ pub fn worker_settings(config: &Config) -> Result<worker::WorkerSettings, StartE
             send_invoices: config.stripe.as_ref().is_some_and(|s| s.send_invoices),
             stripe,
             lease: chrono::Duration::from_std(config.job_lease).unwrap_or(tenants::jobs::LEASE),
+            mailer: match &config.smtp {
+                None => None,
+                Some(m) => Some(Arc::new(
+                    worker::mailer::Mailer::new(&m.url, &m.from)
+                        .map_err(|e| StartError::Refused(format!("MUTUALIS_SMTP_URL: {e}")))?,
+                )),
+            },
         },
         poll: Duration::from_secs(2),
         redis_url: config.redis_url.clone(),

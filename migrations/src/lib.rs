@@ -12,6 +12,7 @@ mod m20261124_000006_backups;
 mod m20261124_000007_costs;
 mod m20261124_000008_jobs_billing;
 mod m20261124_000009_reporting;
+mod m20261124_000010_alerts;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -29,6 +30,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000007_costs::TABLES.iter().copied())
         .chain(m20261124_000008_jobs_billing::TABLES.iter().copied())
         .chain(m20261124_000009_reporting::TABLES.iter().copied())
+        .chain(m20261124_000010_alerts::TABLES.iter().copied())
         .collect()
 }
 
@@ -47,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_costs::Migration),
             Box::new(m20261124_000008_jobs_billing::Migration),
             Box::new(m20261124_000009_reporting::Migration),
+            Box::new(m20261124_000010_alerts::Migration),
         ]
     }
 }

@@ -102,6 +102,7 @@ async fn user_by_email(txn: &DatabaseTransaction, email: &Email) -> Result<app_u
         platform_admin: Set(false),
         created_at: Set(Utc::now()),
         last_login_at: Set(None),
+        alert_mode: Set("immediate".into()),
     }
     .insert(txn)
     .await

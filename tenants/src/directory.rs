@@ -244,6 +244,7 @@ pub async fn invite(
                 platform_admin: Set(false),
                 created_at: Set(Utc::now()),
                 last_login_at: Set(None),
+                alert_mode: Set("immediate".into()),
             }
             .insert(&txn)
             .await?

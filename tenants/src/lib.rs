@@ -1,5 +1,6 @@
 //! Mutualis domain library: tenancy and isolation, and the business modules. No HTTP here.
 pub mod access;
+pub mod alerts;
 pub mod audit;
 pub mod backups;
 pub mod billing;

@@ -266,6 +266,7 @@ async fn failing_jobs_retry_with_backoff_then_die_visibly_and_can_be_retried() {
         )),
         send_invoices: false,
         lease: tenants::jobs::LEASE,
+        mailer: None,
     };
     assert_eq!(worker::run_jobs(&app.db, &broken).await.expect("run"), 1);
     let r = app

@@ -300,6 +300,10 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             // Consolidated reports (organisation-wide roles only)
             c("consolidatedReports", "query($o: UUID!) { consolidatedReports(organisationId: $o) { period total { activities } communes { tenantId } } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             c("refreshConsolidatedReport", "mutation($o: UUID!) { refreshConsolidatedReport(organisationId: $o) }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            // Alerts
+            c("alerts", "{ alerts { id tenantId title } }", json!({}), Expect::NoForeignData),
+            c("alerts", "query($t: [UUID!]) { alerts(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("setAlertDelivery", "mutation { setAlertDelivery(mode: \"digest\") }", json!({}), Expect::NoForeignData),
             // GDPR
             c("gdprVocabulary", "{ gdprVocabulary { legalBases { code } } }", json!({}), Expect::NoForeignData),
             c("activities", "{ activities(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
@@ -491,6 +495,8 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "billing_invoice",
         "billing_customer",
         "report_snapshot",
+        "alert",
+        "alert_delivery",
     ] {
         v.push(app.count(t).await);
     }

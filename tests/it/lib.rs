@@ -520,6 +520,12 @@ pub fn job_settings(worker_id: &str) -> worker::JobSettings {
         )),
         send_invoices: false,
         lease: tenants::jobs::LEASE,
+        mailer: std::env::var("MUTUALIS_TEST_SMTP_URL").ok().map(|u| {
+            std::sync::Arc::new(
+                worker::mailer::Mailer::new(&u, "Mutualis <alertes@mutualis.test>")
+                    .expect("mailer"),
+            )
+        }),
     }
 }
 

@@ -1,4 +1,5 @@
 //! The integration suite: one binary, one fresh PostgreSQL database per test.
+mod alerts_email;
 mod audit_trail;
 mod backups_policies;
 mod backups_restic;

@@ -86,6 +86,24 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
     )
     .await
     .expect("report");
+    // And alerts, delivered: an overdue request, emailed to A1's administrator.
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($t: UUID!, $d: Date!) { createRightsRequest(input: {tenantId: $t, kind: \"access\", receivedOn: $d, requester: \"X\"}) { id } }",
+            serde_json::json!({"t": fx.tenant_a1, "d": chrono::Utc::now().date_naive() - chrono::Duration::days(45)}),
+        )
+        .await;
+    data(&r);
+    assert!(
+        tenants::alerts::scan::run(&app.db, chrono::Utc::now())
+            .await
+            .expect("scan")
+            > 0
+    );
+    worker::run_jobs(&app.db, &job_settings("rls"))
+        .await
+        .expect("jobs");
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
         .await
         .expect("app role");

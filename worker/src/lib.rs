@@ -2,6 +2,7 @@
 //! (`mutualis worker`) next to API replicas. It keeps the session tables clean and collects
 //! backup reports from restic repositories; billing, reports and scans join as their modules
 //! land.
+pub mod mailer;
 pub mod stripe_gateway;
 
 use chrono::Utc;
@@ -39,6 +40,8 @@ pub struct WorkerSettings {
     pub collect_every: Duration,
     /// Period of the consolidated reports' scheduled recomputation.
     pub report_every: Duration,
+    /// Period of the alert scans.
+    pub alert_every: Duration,
     pub restic: ResticSettings,
     pub jobs: JobSettings,
     /// Longest wait between two looks at the job table.
@@ -55,6 +58,8 @@ pub struct JobSettings {
     pub send_invoices: bool,
     /// How long a claimed job stays this worker's before another may take it over.
     pub lease: chrono::Duration,
+    /// Alert emails (none: alerts are only shown in the console and GraphQL).
+    pub mailer: Option<Arc<mailer::Mailer>>,
 }
 
 /// Runs one job; `Err` is retried later.
@@ -78,6 +83,14 @@ async fn run_job(
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }
+        tenants::alerts::EMAIL_JOB => {
+            let id = j.payload["alertId"]
+                .as_str()
+                .and_then(|v| uuid::Uuid::parse_str(v).ok())
+                .ok_or("payload without alertId")?;
+            email_alert(db, s, id).await
+        }
+        tenants::alerts::DIGEST_JOB => send_digests(db, s).await,
         tenants::reporting::SNAPSHOT_JOB => {
             let org = j.payload["organisationId"]
                 .as_str()
@@ -96,6 +109,61 @@ async fn run_job(
         }
         other => Err(format!("unknown job kind {other:?}")),
     }
+}
+
+/// Emails one alert to those who want alerts at once (each person once).
+async fn email_alert(
+    db: &DatabaseConnection,
+    s: &JobSettings,
+    id: uuid::Uuid,
+) -> Result<(), String> {
+    use tenants::alerts::deliver;
+    let Some(mailer) = &s.mailer else {
+        tracing::debug!("no SMTP server configured: the alert is only shown");
+        return Ok(());
+    };
+    let (a, commune) = deliver::load(db, id).await.map_err(|e| e.to_string())?;
+    let (subject, body) = deliver::message(&a, &commune);
+    for r in deliver::recipients(db, &a)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        if r.mode != "immediate"
+            || deliver::delivered(db, a.id, r.user_id)
+                .await
+                .map_err(|e| e.to_string())?
+        {
+            continue;
+        }
+        mailer.send(&r.email, &subject, &body).await?;
+        deliver::record(db, &a, r.user_id, "immediate")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The daily digests: one email per person in digest mode, listing their new alerts.
+pub async fn send_digests(db: &DatabaseConnection, s: &JobSettings) -> Result<(), String> {
+    use tenants::alerts::deliver;
+    let Some(mailer) = &s.mailer else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    for (r, alerts) in deliver::digests(db, now, chrono::Duration::days(2))
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        let (subject, body) = deliver::digest(&alerts, today);
+        mailer.send(&r.email, &subject, &body).await?;
+        for (a, _) in &alerts {
+            deliver::record(db, a, r.user_id, "digest")
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
 }
 
 /// Claims and runs ready jobs until none is left; returns how many ran (done or failed).
@@ -167,6 +235,7 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
     let mut last_tick: Option<Instant> = None;
     let mut last_collect: Option<Instant> = None;
     let mut last_report: Option<Instant> = None;
+    let mut last_scan: Option<Instant> = None;
     let mut redis = None;
     loop {
         if redis.is_none() {
@@ -184,6 +253,17 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "report scheduling failed; retrying later"),
+            }
+        }
+        if last_scan.is_none_or(|t| t.elapsed() >= s.alert_every) {
+            last_scan = Some(Instant::now());
+            match tenants::alerts::scan::run(&db, Utc::now()).await {
+                Ok(n) if n > 0 => tracing::info!(new = n, "alerts recorded"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "alert scan failed; retrying later"),
+            }
+            if let Err(e) = tenants::alerts::scan::schedule_digest(&db, Utc::now()).await {
+                tracing::warn!(error = %e, "digest scheduling failed; retrying later");
             }
         }
         if let Err(e) = run_jobs(&db, &s.jobs).await {

@@ -1,5 +1,6 @@
 //! GraphQL at `/graphql` (GraphQL over HTTP: POST JSON, GET for queries only), GraphiQL at
 //! `/graphiql`, and the SDL checked in as `api/schema.graphql`.
+pub mod alerts;
 pub mod backups;
 pub mod billing;
 pub mod context;
@@ -39,6 +40,7 @@ pub struct QueryRoot(
     costs::CostQuery,
     billing::BillingQuery,
     reporting::ReportingQuery,
+    alerts::AlertQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -50,6 +52,7 @@ pub struct MutationRoot(
     costs::CostMutation,
     billing::BillingMutation,
     reporting::ReportingMutation,
+    alerts::AlertMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -18,6 +18,8 @@ pub struct Model {
     pub platform_admin: bool,
     pub created_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// immediate (one email per alert), digest (one a day) or off.
+    pub alert_mode: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,7 @@
 //! sea-orm entities. Tenant-owned entities are `pub(crate)` in spirit: outside this crate they
 //! are reached through `tenancy::Scope`, never by a bare `find()`.
+pub mod alert;
+pub mod alert_delivery;
 pub mod api_token;
 pub mod app_user;
 pub mod audit_log;

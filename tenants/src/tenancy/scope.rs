@@ -324,6 +324,8 @@ tenant_scoped!(
     billing_invoice,
     billing_customer,
     report_snapshot,
+    alert,
+    alert_delivery,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

@@ -1,0 +1,81 @@
+//! Alerts: what the scans recorded for the communes you reach, and how you receive them.
+use super::context::{principal, scoped};
+use super::errors::{internal, GqlResult, IntoGql};
+use async_graphql::{Context, Error, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use tenants::alerts::{deliver, scan, AlertError};
+use tenants::entities::alert;
+use tenants::tenancy::Permission;
+use uuid::Uuid;
+
+impl IntoGql for AlertError {
+    fn into_gql(self) -> Error {
+        match self {
+            AlertError::Access(a) => a.into_gql(),
+            AlertError::BadInput { field, message } => super::errors::bad_input(field, message),
+            other => internal(other),
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Alert {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    /// request_due, request_overdue, breach_deadline, contract_notice, backup_rpo,
+    /// restore_test_due, invoice_unpaid.
+    pub kind: String,
+    pub title: String,
+    pub detail: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<alert::Model> for Alert {
+    fn from(m: alert::Model) -> Self {
+        Self {
+            id: m.id,
+            tenant_id: m.tenant_id,
+            kind: m.kind,
+            title: m.title,
+            detail: m.detail,
+            due_at: m.due_at,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct AlertQuery;
+
+#[Object]
+impl AlertQuery {
+    /// Alerts of the communes you reach, newest first.
+    async fn alerts(
+        &self,
+        ctx: &Context<'_>,
+        tenant_ids: Option<Vec<Uuid>>,
+        #[graphql(default = 100, validator(minimum = 1, maximum = 500))] first: u64,
+    ) -> Result<Vec<Alert>> {
+        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
+        Ok(scan::list(db, &s, tenant_ids, first)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Alert::from)
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AlertMutation;
+
+#[Object]
+impl AlertMutation {
+    /// How alerts reach you: immediate (an email each), digest (one a day) or off.
+    async fn set_alert_delivery(&self, ctx: &Context<'_>, mode: String) -> Result<String> {
+        let (db, _) = scoped(ctx, Permission::ReadDirectory)?;
+        let p = principal(ctx)?;
+        deliver::set_mode(db, p, &mode).await.gql()
+    }
+}

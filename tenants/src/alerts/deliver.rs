@@ -1,0 +1,243 @@
+//! Who gets an alert, what the email says, and the record that it was sent (so it is sent once
+//! per person). Recipients: the commune's administrators, the organisation's administrators
+//! (the DSI), and for rights requests and breaches the organisation's DPO. Each chooses
+//! immediate emails, a daily digest, or nothing (`alert_mode`).
+use super::AlertError;
+use crate::entities::{alert, alert_delivery, app_user, membership, tenant};
+use crate::tenancy::{AccessError, Permission, Principal, PrincipalKind, Scope};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub const MODES: &[&str] = &["immediate", "digest", "off"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub user_id: Uuid,
+    pub email: String,
+    pub mode: String,
+}
+
+fn gdpr_kind(kind: &str) -> bool {
+    kind.starts_with("request_") || kind.starts_with("breach_")
+}
+
+pub async fn recipients(
+    db: &DatabaseConnection,
+    a: &alert::Model,
+) -> Result<Vec<Recipient>, AlertError> {
+    let scope = Scope::worker(Permission::ReadDirectory);
+    let txn = scope.begin(db).await?;
+    let mut roles = vec!["org_admin"];
+    if gdpr_kind(&a.kind) {
+        roles.push("dpo");
+    }
+    let members = scope
+        .find::<membership::Entity>()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(membership::Column::OrganisationId.eq(a.organisation_id))
+                        .add(membership::Column::TenantId.is_null())
+                        .add(membership::Column::Role.is_in(roles)),
+                )
+                .add(
+                    Condition::all()
+                        .add(membership::Column::TenantId.eq(a.tenant_id))
+                        .add(membership::Column::Role.eq("commune_admin")),
+                ),
+        )
+        .all(&txn)
+        .await?;
+    let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+    let users = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(ids))
+        .order_by_asc(app_user::Column::Email)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(users
+        .into_iter()
+        .map(|u| Recipient {
+            user_id: u.id,
+            email: u.email,
+            mode: u.alert_mode,
+        })
+        .collect())
+}
+
+/// The email of one alert: (subject, body).
+pub fn message(a: &alert::Model, commune: &str) -> (String, String) {
+    let subject = format!("[Mutualis] {commune} — {}", a.title);
+    let due = a
+        .due_at
+        .map(|d| {
+            format!(
+                "\nÉchéance : {}\n",
+                d.with_timezone(&chrono_tz::Europe::Paris)
+                    .format("%d/%m/%Y %H:%M")
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        "Bonjour,\n\nUne alerte concerne {commune} :\n\n{}\n{}\n{due}\nCet avis vous est envoyé une seule fois pour cette cause. Vous pouvez choisir un récapitulatif quotidien dans vos préférences.\n\nRéférence de l'alerte : {}\n— Mutualis, services numériques mutualisés\n",
+        a.title, a.detail, a.id
+    );
+    (subject, body)
+}
+
+/// The digest of several alerts for one person: (subject, body).
+pub fn digest(alerts: &[(alert::Model, String)], day: chrono::NaiveDate) -> (String, String) {
+    let subject = format!(
+        "[Mutualis] Récapitulatif du {} : {} alerte{}",
+        day.format("%d/%m/%Y"),
+        alerts.len(),
+        if alerts.len() > 1 { "s" } else { "" }
+    );
+    let mut body = String::from("Bonjour,\n\nLes alertes du jour :\n\n");
+    for (a, commune) in alerts {
+        body.push_str(&format!(
+            "- {commune} : {}\n  {}\n  (référence {})\n",
+            a.title, a.detail, a.id
+        ));
+    }
+    body.push_str("\n— Mutualis, services numériques mutualisés\n");
+    (subject, body)
+}
+
+/// Has this person already been sent this alert?
+pub async fn delivered(
+    db: &DatabaseConnection,
+    alert_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, AlertError> {
+    let scope = Scope::worker(Permission::ReadDirectory);
+    let txn = scope.begin(db).await?;
+    let found = scope
+        .find::<alert_delivery::Entity>()
+        .filter(alert_delivery::Column::AlertId.eq(alert_id))
+        .filter(alert_delivery::Column::UserId.eq(user_id))
+        .one(&txn)
+        .await?
+        .is_some();
+    txn.commit().await?;
+    Ok(found)
+}
+
+/// Records that the alert was sent to this person (after sending: a crash in between sends it
+/// again rather than never).
+pub async fn record(
+    db: &DatabaseConnection,
+    a: &alert::Model,
+    user_id: Uuid,
+    channel: &str,
+) -> Result<(), AlertError> {
+    let scope = Scope::worker(Permission::ReadDirectory);
+    let txn = scope.begin(db).await?;
+    alert_delivery::Entity::insert(alert_delivery::ActiveModel::from(alert_delivery::Model {
+        id: Uuid::now_v7(),
+        organisation_id: a.organisation_id,
+        tenant_id: a.tenant_id,
+        alert_id: a.id,
+        user_id,
+        channel: channel.into(),
+        sent_at: Utc::now(),
+    }))
+    .on_conflict(
+        OnConflict::columns([
+            alert_delivery::Column::AlertId,
+            alert_delivery::Column::UserId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .do_nothing()
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// One alert with its commune's name.
+pub async fn load(
+    db: &DatabaseConnection,
+    alert_id: Uuid,
+) -> Result<(alert::Model, String), AlertError> {
+    let scope = Scope::worker(Permission::ReadDirectory);
+    let txn = scope.begin(db).await?;
+    let a = scope.get::<alert::Entity, _>(&txn, alert_id).await??;
+    let t = scope.get::<tenant::Entity, _>(&txn, a.tenant_id).await??;
+    txn.commit().await?;
+    Ok((a, t.name))
+}
+
+/// The digests due: for each person in digest mode, the alerts of the last `window` that were
+/// addressed to them and not yet sent.
+pub async fn digests(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Result<Vec<(Recipient, Vec<(alert::Model, String)>)>, AlertError> {
+    let scope = Scope::worker(Permission::ReadDirectory);
+    let txn = scope.begin(db).await?;
+    let recent = scope
+        .find::<alert::Entity>()
+        .filter(alert::Column::CreatedAt.gte(now - window))
+        .order_by_asc(alert::Column::CreatedAt)
+        .all(&txn)
+        .await?;
+    let names: BTreeMap<Uuid, String> = scope
+        .find::<tenant::Entity>()
+        .filter(tenant::Column::Id.is_in(recent.iter().map(|a| a.tenant_id).collect::<Vec<_>>()))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    txn.commit().await?;
+    let mut by: BTreeMap<Uuid, (Recipient, Vec<(alert::Model, String)>)> = BTreeMap::new();
+    for a in recent {
+        for r in recipients(db, &a).await? {
+            if r.mode != "digest" || delivered(db, a.id, r.user_id).await? {
+                continue;
+            }
+            let name = names.get(&a.tenant_id).cloned().unwrap_or_default();
+            by.entry(r.user_id)
+                .or_insert_with(|| (r.clone(), vec![]))
+                .1
+                .push((a.clone(), name));
+        }
+    }
+    Ok(by.into_values().collect())
+}
+
+/// The signed-in person chooses how alerts reach them.
+pub async fn set_mode(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    mode: &str,
+) -> Result<String, AlertError> {
+    let PrincipalKind::User(user_id) = principal.kind else {
+        return Err(AccessError::Forbidden(Permission::ReadDirectory).into());
+    };
+    let mode = MODES
+        .iter()
+        .find(|m| **m == mode.trim())
+        .ok_or_else(|| AlertError::BadInput {
+            field: "mode",
+            message: format!("{mode:?} is not one of {MODES:?}"),
+        })?;
+    let u = app_user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let mut a = u.into_active_model();
+    a.alert_mode = Set((*mode).to_owned());
+    a.update(db).await?;
+    Ok((*mode).to_owned())
+}
