@@ -17,6 +17,8 @@ use uuid::Uuid;
 pub enum AuditError {
     #[error("audit: tenant {0} not found in scope")]
     TenantNotInScope(Uuid),
+    #[error("audit: the report recomputation could not be queued: {0}")]
+    Queue(String),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -91,6 +93,11 @@ pub async fn record(
     head.audit_head_seq = Set(m.seq);
     head.audit_head_hash = Set(m.hash.clone());
     head.update(txn).await?;
+    // Every recorded change may move the consolidated report: queue its recomputation with
+    // the change (the outbox).
+    crate::reporting::snapshot::enqueue_change(txn, e.organisation_id, e.tenant_id, at)
+        .await
+        .map_err(|err| AuditError::Queue(err.to_string()))?;
     Ok(stored)
 }
 

@@ -44,6 +44,15 @@ pub struct NewJob {
 
 /// Inserts the job in `txn` (the caller's transaction); `false` when its dedup key exists.
 pub async fn enqueue(txn: &DatabaseTransaction, j: NewJob) -> Result<bool, JobError> {
+    enqueue_at(txn, j, Utc::now()).await
+}
+
+/// The same, not to run before `run_at` (to coalesce a burst of causes into one run).
+pub async fn enqueue_at(
+    txn: &DatabaseTransaction,
+    j: NewJob,
+    run_at: DateTime<Utc>,
+) -> Result<bool, JobError> {
     let now = Utc::now();
     let r = job::Entity::insert(job::ActiveModel::from(job::Model {
         id: Uuid::now_v7(),
@@ -55,7 +64,7 @@ pub async fn enqueue(txn: &DatabaseTransaction, j: NewJob) -> Result<bool, JobEr
         status: "pending".into(),
         attempts: 0,
         max_attempts: DEFAULT_MAX_ATTEMPTS,
-        run_at: now,
+        run_at,
         locked_until: None,
         locked_by: None,
         last_error: None,
@@ -210,12 +219,16 @@ pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
     status: Option<&str>,
+    kind: Option<&str>,
     first: u64,
 ) -> Result<Vec<job::Model>, JobError> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<job::Entity>();
     if let Some(s) = status {
         q = q.filter(job::Column::Status.eq(s));
+    }
+    if let Some(k) = kind {
+        q = q.filter(job::Column::Kind.eq(k));
     }
     let rows = q
         .order_by_desc(job::Column::CreatedAt)

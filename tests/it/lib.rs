@@ -671,6 +671,12 @@ impl TestApp {
 impl TestApp {
     /// A supplier, a notified contract naming it and amended once, and a joint procurement
     /// carried by `tenant` with one share for each of `members`.
+    /// Forgets the report recomputations the changes queued, for tests that count jobs.
+    pub async fn drop_report_jobs(&self) {
+        self.admin_exec("DELETE FROM job WHERE kind = 'reporting.snapshot'")
+            .await;
+    }
+
     /// Runs SQL as the database owner (to stage what another module would have done).
     pub async fn admin_exec(&self, sql: &str) {
         exec(&self.admin, sql).await;

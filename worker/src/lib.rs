@@ -102,6 +102,19 @@ async fn run_job(
                 .and_then(|p| {
                     tenants::backups::metering::Period::parse(p).map_err(|_| "bad period")
                 })?;
+            // A change-triggered job a fresher computation already covers is done.
+            let after = j.payload["after"]
+                .as_str()
+                .and_then(|a| chrono::DateTime::parse_from_rfc3339(a).ok())
+                .map(|a| a.with_timezone(&Utc));
+            if let Some(after) = after {
+                let done = tenants::reporting::snapshot::computed_at(db, org, period)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if done.is_some_and(|d| d >= after) {
+                    return Ok(());
+                }
+            }
             tenants::reporting::snapshot::refresh(db, org, period, Utc::now())
                 .await
                 .map(|_| ())

@@ -453,3 +453,52 @@ pub fn current_period(now: DateTime<Utc>) -> Period {
         month: d.month(),
     }
 }
+
+/// A change was recorded (by `audit::record`, in the change's own transaction): the
+/// organisation's snapshot of the month is recomputed once the minute is over, so a burst of
+/// changes costs one computation. One job per tenant and minute (keys never contend across
+/// tenants); the worker skips the ones a computation begun after their minute already covers.
+pub async fn enqueue_change(
+    txn: &sea_orm::DatabaseTransaction,
+    organisation_id: Uuid,
+    tenant_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), crate::jobs::JobError> {
+    let period = current_period(at);
+    let minute = at.timestamp() / 60;
+    // Every change of this tenant in this minute shares the job: a computation that started
+    // after the minute's end has seen them all.
+    let minute_end = DateTime::<Utc>::from_timestamp((minute + 1) * 60, 0).unwrap_or(at);
+    let run_at = minute_end + chrono::Duration::seconds(5);
+    jobs::enqueue_at(
+        txn,
+        NewJob {
+            organisation_id,
+            tenant_id,
+            kind: SNAPSHOT_JOB,
+            payload: json!({"organisationId": organisation_id, "period": period.to_string(), "after": minute_end}),
+            dedup_key: format!("{SNAPSHOT_JOB}:{organisation_id}:{tenant_id}:{period}:m{minute}"),
+        },
+        run_at,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// When the stored snapshot of the period was computed, if there is one.
+pub async fn computed_at(
+    db: &DatabaseConnection,
+    organisation_id: Uuid,
+    period: Period,
+) -> Result<Option<DateTime<Utc>>, ReportError> {
+    let scope = Scope::worker(Permission::ReadReports);
+    let txn = scope.begin(db).await?;
+    let row = scope
+        .find::<report_snapshot::Entity>()
+        .filter(report_snapshot::Column::OrganisationId.eq(organisation_id))
+        .filter(report_snapshot::Column::Period.eq(period.to_string()))
+        .one(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(row.map(|r| r.computed_at))
+}

@@ -165,20 +165,24 @@ impl BillingQuery {
             .collect())
     }
 
-    /// Background jobs; `status: "dead"` for the dead letters.
+    /// Background jobs; `status: "dead"` for the dead letters; `kind` such as
+    /// billing.push_invoice, reporting.snapshot, alerts.email.
     async fn jobs(
         &self,
         ctx: &Context<'_>,
         status: Option<String>,
+        kind: Option<String>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
     ) -> Result<Vec<Job>> {
         let (db, s) = scoped(ctx, Permission::ManageCosts)?;
-        Ok(jobs::list(db, &s, status.as_deref(), first)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Job::from)
-            .collect())
+        Ok(
+            jobs::list(db, &s, status.as_deref(), kind.as_deref(), first)
+                .await
+                .gql()?
+                .into_iter()
+                .map(Job::from)
+                .collect(),
+        )
     }
 }
 
