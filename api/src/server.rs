@@ -2,7 +2,8 @@
 use crate::config::{redact, Config};
 use crate::graphql;
 use crate::http::{
-    backup_webhook, billing_exports, cost_exports, demo, exports, oidc, ops, public, stripe_webhook,
+    backup_webhook, billing_exports, cost_exports, demo, exports, oidc, ops, public,
+    report_exports, stripe_webhook,
 };
 use crate::state::AppState;
 use crate::telemetry;
@@ -218,6 +219,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             billing_exports::STATEMENT,
             get(billing_exports::annual_statement),
+        )
+        .route(
+            report_exports::CONSOLIDATED,
+            get(report_exports::consolidated),
         );
     app = if std::path::Path::new("web/dist/index.html").exists() {
         app.fallback_service(ServeDir::new("web/dist"))

@@ -341,6 +341,57 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     covered.insert(("GET", ubl));
     covered.insert(("GET", statement));
 
+    // GET the consolidated report: another organisation's is a 404, a commune's people may not.
+    for org in [fx.org_a, fx.org_b] {
+        tenants::reporting::snapshot::refresh(
+            &app.db,
+            org,
+            tenants::reporting::snapshot::current_period(chrono::Utc::now()),
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("report");
+    }
+    let consolidated = api::http::report_exports::CONSOLIDATED;
+    let period = chrono::Utc::now().format("%Y-%m").to_string();
+    let (status, _) = app
+        .get_as(
+            &fx.org_admin_a,
+            consolidated,
+            &format!("organisation={}&period={period}&format=csv", fx.org_b),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .get_as(
+            &fx.commune_admin_a1,
+            consolidated,
+            &format!("organisation={}&period={period}&format=csv", fx.org_a),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, csv) = app
+        .get_as(
+            &fx.org_admin_a,
+            consolidated,
+            &format!("organisation={}&period={period}&format=csv", fx.org_a),
+        )
+        .await;
+    assert_eq!(status, 200, "{csv}");
+    assert!(
+        csv.contains("Compiègne") && !csv.contains("Dunkerque"),
+        "{csv}"
+    );
+    let (status, _) = app
+        .get_as(
+            &fx.org_admin_a,
+            consolidated,
+            &format!("organisation={}&period=2020-01&format=pdf", fx.org_a),
+        )
+        .await;
+    assert_eq!(status, 400, "no report computed for that month");
+    covered.insert(("GET", consolidated));
+
     let all: BTreeSet<(&str, &str)> = api::http::exports::EXPORT_ROUTES.iter().copied().collect();
     assert_eq!(all, covered, "an export route has no cross-tenant case");
 }

@@ -21,6 +21,7 @@ pub const EXPORT_ROUTES: &[(&str, &str)] = &[
     ("GET", super::cost_exports::FOCUS_EXPORT),
     ("GET", super::billing_exports::INVOICE_UBL),
     ("GET", super::billing_exports::STATEMENT),
+    ("GET", super::report_exports::CONSOLIDATED),
 ];
 
 /// The largest bundle accepted for verification.

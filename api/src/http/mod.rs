@@ -8,4 +8,5 @@ pub mod exports;
 pub mod oidc;
 pub mod ops;
 pub mod public;
+pub mod report_exports;
 pub mod stripe_webhook;

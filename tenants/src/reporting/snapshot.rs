@@ -502,3 +502,103 @@ pub async fn computed_at(
     txn.commit().await?;
     Ok(row.map(|r| r.computed_at))
 }
+
+/// The stored report of one month as a document (one row per commune, then the total), for
+/// the open formats of `formats`.
+pub async fn document(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    organisation_id: Uuid,
+    period: Period,
+) -> Result<formats::Document, ReportError> {
+    use formats::{Cell, Column, Document, Sheet};
+    let Some((row, f)) = stored(db, scope, organisation_id, Some(period))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Err(ReportError::BadInput {
+            field: "period",
+            message: format!("no report computed for {period} yet (refresh it first)"),
+        });
+    };
+    let pct = |n: i64, d: i64| {
+        if d == 0 {
+            Cell::Empty
+        } else {
+            Cell::text(crate::costs::percent(n.max(0) as u128, d as u128))
+        }
+    };
+    let line = |c: &CommuneFigures| -> Vec<Cell> {
+        vec![
+            Cell::text(&c.name),
+            c.insee_code.clone().into(),
+            Cell::Int(c.activities),
+            pct(c.activities_validated, c.activities),
+            pct(c.activities_checked, c.activities),
+            Cell::Int(c.dpia_required),
+            Cell::Int(c.dpia_done),
+            Cell::Int(c.requests_open),
+            Cell::Int(c.requests_overdue),
+            Cell::Int(c.breaches_open),
+            Cell::Int(c.breaches_late),
+            Cell::Int(c.contracts_to_renew),
+            Cell::Int(c.splitting_alerts),
+            Cell::text(match c.backup_state.as_str() {
+                "ok" => "à jour",
+                "late" => "en retard",
+                "failing" => "en échec",
+                "never" => "aucune",
+                _ => "",
+            }),
+            Cell::text(format!(
+                "{},{:03}",
+                c.backup_milli_gb_months / 1000,
+                c.backup_milli_gb_months % 1000
+            )),
+            Cell::text(crate::costs::euros(c.costs_allocated_cents)),
+            Cell::text(crate::costs::euros(c.invoiced_cents)),
+            Cell::text(crate::costs::euros(c.unpaid_cents)),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = f.communes.iter().map(line).collect();
+    rows.push(line(&f.total));
+    let columns = [
+        ("commune", "Commune"),
+        ("insee", "INSEE"),
+        ("activities", "Traitements"),
+        ("validated", "Validés"),
+        ("checked", "Contrôlés DPO"),
+        ("dpia_required", "AIPD requises"),
+        ("dpia_done", "AIPD réalisées"),
+        ("requests_open", "Demandes ouvertes"),
+        ("requests_overdue", "Demandes en retard"),
+        ("breaches_open", "Violations ouvertes"),
+        ("breaches_late", "Violations hors délai"),
+        ("contracts", "Marchés à reconduire (90 j)"),
+        ("splitting", "Alertes de saucissonnage"),
+        ("backup", "Sauvegardes"),
+        ("gb_months", "Stockage (Go-mois)"),
+        ("allocated", "Coûts répartis"),
+        ("invoiced", "Facturé"),
+        ("unpaid", "Impayé"),
+    ]
+    .into_iter()
+    .map(|(k, l)| Column::new(k, l))
+    .collect();
+    Ok(Document {
+        title: format!("Rapport consolidé {period}"),
+        subtitle: Some(format!(
+            "Calculé le {}",
+            row.computed_at
+                .with_timezone(&chrono_tz::Europe::Paris)
+                .format("%d/%m/%Y à %H:%M")
+        )),
+        sheets: vec![Sheet {
+            name: "Communes".into(),
+            columns,
+            rows,
+        }],
+        generated_at: Utc::now(),
+    })
+}

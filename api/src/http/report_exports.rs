@@ -1,0 +1,115 @@
+//! `GET /exports/reports/consolidated?organisation=…&period=YYYY-MM&format=pdf|ods|xlsx|csv|json`:
+//! the stored consolidated report of a month, for the organisation's DSI and DPO.
+use super::auth::{identify, Caller};
+use super::exports::{denied, problem};
+use crate::state::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tenants::backups::metering::Period;
+use tenants::reporting::{snapshot, ReportError};
+use tenants::tenancy::{AccessError, Permission};
+use uuid::Uuid;
+
+pub const CONSOLIDATED: &str = "/exports/reports/consolidated";
+
+fn bad(field: &str, message: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(
+            json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}}),
+        ),
+    )
+        .into_response()
+}
+
+pub async fn consolidated(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let caller = identify(&st, &Method::GET, &headers).await;
+    if let Some(r) = denied(&caller) {
+        return r;
+    }
+    let Caller::Authenticated(p) = caller else {
+        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
+    };
+    let Ok(scope) = p.scope(Permission::ReadReports) else {
+        return problem(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "consolidated reports are the organisation's",
+        );
+    };
+    let (mut org, mut period, mut format) = (None, None, formats::Format::Pdf);
+    for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "organisation" => match Uuid::parse_str(&v) {
+                Ok(o) => org = Some(o),
+                Err(_) => return bad("organisation", format!("{v:?} is not an organisation id")),
+            },
+            "period" => match Period::parse(&v) {
+                Ok(p) => period = Some(p),
+                Err(_) => return bad("period", format!("{v:?}: a month as YYYY-MM")),
+            },
+            "format" => {
+                format = match v.as_ref() {
+                    "pdf" => formats::Format::Pdf,
+                    "ods" => formats::Format::Ods,
+                    "xlsx" => formats::Format::Xlsx,
+                    "csv" => formats::Format::Csv,
+                    "json" => formats::Format::Json,
+                    other => {
+                        return bad("format", format!("{other:?}: pdf, ods, xlsx, csv or json"))
+                    }
+                }
+            }
+            other => return bad("query", format!("unknown parameter {other:?}")),
+        }
+    }
+    let (Some(org), Some(period)) = (org, period) else {
+        return bad(
+            "organisation",
+            "organisation and period are required".into(),
+        );
+    };
+    let doc = match snapshot::document(&st.db, &scope, org, period).await {
+        Ok(d) => d,
+        Err(ReportError::Access(AccessError::NotFound)) => {
+            return problem(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "not found, or not within your access",
+            )
+        }
+        Err(ReportError::BadInput { field, message }) => return bad(field, message),
+        Err(e) => {
+            tracing::error!(error = %e, "report export failed");
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "export failed",
+            );
+        }
+    };
+    match formats::render(&doc, format).map(|f| f.into_iter().next()) {
+        Ok(Some(f)) => (
+            [
+                (header::CONTENT_TYPE, f.media_type.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", f.name),
+                ),
+            ],
+            f.bytes,
+        )
+            .into_response(),
+        _ => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "export failed",
+        ),
+    }
+}
