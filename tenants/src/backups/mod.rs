@@ -33,6 +33,8 @@ pub enum BackupError {
     #[error(transparent)]
     Audit(#[from] AuditError),
     #[error(transparent)]
+    Jobs(#[from] crate::jobs::JobError),
+    #[error(transparent)]
     Db(#[from] DbErr),
 }
 
