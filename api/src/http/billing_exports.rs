@@ -2,28 +2,17 @@
 //! `GET /exports/billing/statement?tenant=…&year=…&format=pdf|ods|xlsx|csv|json` (the commune's
 //! annual statement). Outside your access is a 404.
 use super::auth::{identify, Caller};
-use super::exports::{denied, problem};
+use super::exports::{bad_input as bad, denied, download, parse_format, problem};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use tenants::billing::{statement, ubl, BillingError};
 use tenants::tenancy::{AccessError, Permission, Scope};
 use uuid::Uuid;
 
 pub const INVOICE_UBL: &str = "/exports/billing/invoice";
 pub const STATEMENT: &str = "/exports/billing/statement";
-
-fn bad(field: &str, message: String) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        axum::Json(
-            json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}}),
-        ),
-    )
-        .into_response()
-}
 
 fn failed(e: BillingError) -> Response {
     match e {
@@ -120,18 +109,10 @@ pub async fn annual_statement(
                 Ok(y) if (2000..=2100).contains(&y) => year = Some(y),
                 _ => return bad("year", format!("{v:?} is not a year")),
             },
-            "format" => {
-                format = match v.as_str() {
-                    "pdf" => formats::Format::Pdf,
-                    "ods" => formats::Format::Ods,
-                    "xlsx" => formats::Format::Xlsx,
-                    "csv" => formats::Format::Csv,
-                    "json" => formats::Format::Json,
-                    other => {
-                        return bad("format", format!("{other:?}: pdf, ods, xlsx, csv or json"))
-                    }
-                }
-            }
+            "format" => match parse_format(&v) {
+                Ok(f) => format = f,
+                Err(r) => return r,
+            },
             other => return bad("query", format!("unknown parameter {other:?}")),
         }
     }
@@ -142,33 +123,5 @@ pub async fn annual_statement(
         Ok(d) => d,
         Err(e) => return failed(e),
     };
-    match formats::render(&doc, format) {
-        // CSV renders one file per sheet; the statement's first sheet is the costs.
-        Ok(files) => match files.into_iter().next() {
-            Some(f) => (
-                [
-                    (header::CONTENT_TYPE, f.media_type.to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}\"", f.name),
-                    ),
-                ],
-                f.bytes,
-            )
-                .into_response(),
-            None => problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "empty export",
-            ),
-        },
-        Err(e) => {
-            tracing::error!(error = %e, "statement rendering failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "export failed",
-            )
-        }
-    }
+    download(&doc, format)
 }

@@ -2,12 +2,11 @@
 //! communes), a commune (its own lines) or an auditor. Parameters: `year`, `run`, and `tenant`
 //! (repeatable); naming a tenant outside your access is a 404.
 use super::auth::{identify, Caller};
-use super::exports::{denied, problem};
+use super::exports::{bad_input as bad, denied, problem};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use tenants::costs::runs::LineFilter;
 use tenants::costs::{focus, CostError};
 use tenants::entities::tenant;
@@ -15,16 +14,6 @@ use tenants::tenancy::{AccessError, Permission};
 use uuid::Uuid;
 
 pub const FOCUS_EXPORT: &str = "/exports/costs/focus";
-
-fn bad(field: &str, message: String) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        axum::Json(
-            json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}}),
-        ),
-    )
-        .into_response()
-}
 
 pub async fn focus(
     State(st): State<AppState>,

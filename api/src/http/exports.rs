@@ -35,6 +35,64 @@ pub(crate) fn problem(status: StatusCode, code: &str, message: impl Into<String>
         .into_response()
 }
 
+/// A 400 naming the parameter, as every export answers bad input.
+pub(crate) fn bad_input(field: &str, message: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}})),
+    )
+        .into_response()
+}
+
+/// The `format` parameter of single-document exports.
+// The error is the finished answer, returned as is on a rarely taken path.
+#[allow(clippy::result_large_err)]
+pub(crate) fn parse_format(v: &str) -> Result<formats::Format, Response> {
+    Ok(match v {
+        "pdf" => formats::Format::Pdf,
+        "ods" => formats::Format::Ods,
+        "xlsx" => formats::Format::Xlsx,
+        "csv" => formats::Format::Csv,
+        "json" => formats::Format::Json,
+        other => {
+            return Err(bad_input(
+                "format",
+                format!("{other:?}: pdf, ods, xlsx, csv or json"),
+            ))
+        }
+    })
+}
+
+/// A document rendered in one format, as a download (CSV gives one file per sheet: the first).
+pub(crate) fn download(doc: &formats::Document, format: formats::Format) -> Response {
+    match formats::render(doc, format).map(|f| f.into_iter().next()) {
+        Ok(Some(f)) => (
+            [
+                (header::CONTENT_TYPE, f.media_type.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", f.name),
+                ),
+            ],
+            f.bytes,
+        )
+            .into_response(),
+        Ok(None) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "empty export",
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering failed");
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "export failed",
+            )
+        }
+    }
+}
+
 pub(crate) fn denied(caller: &Caller) -> Option<Response> {
     match caller {
         Caller::Authenticated(_) => None,

@@ -1,28 +1,17 @@
 //! `GET /exports/reports/consolidated?organisation=…&period=YYYY-MM&format=pdf|ods|xlsx|csv|json`:
 //! the stored consolidated report of a month, for the organisation's DSI and DPO.
 use super::auth::{identify, Caller};
-use super::exports::{denied, problem};
+use super::exports::{bad_input as bad, denied, download, parse_format, problem};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
 use tenants::backups::metering::Period;
 use tenants::reporting::{snapshot, ReportError};
 use tenants::tenancy::{AccessError, Permission};
 use uuid::Uuid;
 
 pub const CONSOLIDATED: &str = "/exports/reports/consolidated";
-
-fn bad(field: &str, message: String) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        axum::Json(
-            json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}}),
-        ),
-    )
-        .into_response()
-}
 
 pub async fn consolidated(
     State(st): State<AppState>,
@@ -54,18 +43,10 @@ pub async fn consolidated(
                 Ok(p) => period = Some(p),
                 Err(_) => return bad("period", format!("{v:?}: a month as YYYY-MM")),
             },
-            "format" => {
-                format = match v.as_ref() {
-                    "pdf" => formats::Format::Pdf,
-                    "ods" => formats::Format::Ods,
-                    "xlsx" => formats::Format::Xlsx,
-                    "csv" => formats::Format::Csv,
-                    "json" => formats::Format::Json,
-                    other => {
-                        return bad("format", format!("{other:?}: pdf, ods, xlsx, csv or json"))
-                    }
-                }
-            }
+            "format" => match parse_format(&v) {
+                Ok(f) => format = f,
+                Err(r) => return r,
+            },
             other => return bad("query", format!("unknown parameter {other:?}")),
         }
     }
@@ -94,22 +75,5 @@ pub async fn consolidated(
             );
         }
     };
-    match formats::render(&doc, format).map(|f| f.into_iter().next()) {
-        Ok(Some(f)) => (
-            [
-                (header::CONTENT_TYPE, f.media_type.to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", f.name),
-                ),
-            ],
-            f.bytes,
-        )
-            .into_response(),
-        _ => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_SERVER_ERROR",
-            "export failed",
-        ),
-    }
+    download(&doc, format)
 }

@@ -102,7 +102,9 @@ pub async fn compute(
     period: Period,
     now: DateTime<Utc>,
 ) -> Result<Figures, ReportError> {
-    let scope = Scope::worker(Permission::ReadReports);
+    // Limited to the organisation: the modules' whole-scope reads (contracts to renew,
+    // splitting alerts) stay within it instead of reading every organisation's.
+    let scope = Scope::worker_for_organisation(Permission::ReadReports, organisation_id);
     let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
     let txn = scope.begin(db).await?;
     let tenants = scope

@@ -102,6 +102,19 @@ impl Scope {
         }
     }
 
+    /// One organisation whole, for the worker's per-organisation tasks (a consolidated report):
+    /// every read is limited to it by the scope, as for its DSI.
+    pub(crate) fn worker_for_organisation(permission: Permission, organisation_id: Uuid) -> Scope {
+        Scope {
+            principal: Principal::worker(),
+            permission,
+            platform: false,
+            org_ids: vec![organisation_id],
+            tenant_ids: vec![],
+            tenant_org_ids: vec![],
+        }
+    }
+
     /// Every tenant, for the worker's own tasks (the backup collector).
     pub(crate) fn worker(permission: Permission) -> Scope {
         Scope {
