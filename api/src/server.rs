@@ -223,9 +223,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             report_exports::CONSOLIDATED,
             get(report_exports::consolidated),
+        )
+        .route(
+            report_exports::COMMUNE_SUMMARY,
+            get(report_exports::commune_summary),
         );
     app = if std::path::Path::new("web/dist/index.html").exists() {
-        app.fallback_service(ServeDir::new("web/dist"))
+        // The console is a single-page application: its own routes (/registre, /alertes...)
+        // are answered with its index.html.
+        app.fallback_service(
+            ServeDir::new("web/dist")
+                .fallback(tower_http::services::ServeFile::new("web/dist/index.html")),
+        )
     } else {
         app.route("/", get(home))
     };

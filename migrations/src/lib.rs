@@ -13,6 +13,7 @@ mod m20261124_000007_costs;
 mod m20261124_000008_jobs_billing;
 mod m20261124_000009_reporting;
 mod m20261124_000010_alerts;
+mod m20261124_000011_maturity;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -31,6 +32,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000008_jobs_billing::TABLES.iter().copied())
         .chain(m20261124_000009_reporting::TABLES.iter().copied())
         .chain(m20261124_000010_alerts::TABLES.iter().copied())
+        .chain(m20261124_000011_maturity::TABLES.iter().copied())
         .collect()
 }
 
@@ -50,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_jobs_billing::Migration),
             Box::new(m20261124_000009_reporting::Migration),
             Box::new(m20261124_000010_alerts::Migration),
+            Box::new(m20261124_000011_maturity::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod entities;
 pub mod gdpr;
 pub mod identifiers;
 pub mod jobs;
+pub mod maturity;
 pub mod procurement;
 pub mod referential;
 pub mod reporting;

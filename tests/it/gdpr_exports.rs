@@ -392,6 +392,41 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     assert_eq!(status, 400, "no report computed for that month");
     covered.insert(("GET", consolidated));
 
+    // GET a commune's summary: another commune's (same or other organisation) is a 404; one's
+    // own holds its line and the whole's, never a neighbour's.
+    let summary = api::http::report_exports::COMMUNE_SUMMARY;
+    for (caller, foreign) in [
+        (&fx.commune_admin_a1, fx.tenant_a2),
+        (&fx.commune_admin_a1, fx.tenant_b1),
+        (&fx.org_admin_a, fx.tenant_b1),
+    ] {
+        let (status, body) = app
+            .get_as(
+                caller,
+                summary,
+                &format!("tenant={foreign}&period={period}&format=csv"),
+            )
+            .await;
+        assert_eq!(status, 404, "{body}");
+    }
+    let (status, csv) = app
+        .get_as(
+            &fx.commune_admin_a1,
+            summary,
+            &format!("tenant={}&period={period}&format=csv", fx.tenant_a1),
+        )
+        .await;
+    assert_eq!(status, 200, "{csv}");
+    assert!(
+        csv.contains("Compiègne") && csv.contains("Ensemble des communes"),
+        "{csv}"
+    );
+    assert!(
+        !csv.contains("Margny") && !csv.contains("Dunkerque"),
+        "{csv}"
+    );
+    covered.insert(("GET", summary));
+
     let all: BTreeSet<(&str, &str)> = api::http::exports::EXPORT_ROUTES.iter().copied().collect();
     assert_eq!(all, covered, "an export route has no cross-tenant case");
 }

@@ -125,6 +125,13 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
     ))
     .await;
 
+    let (questionnaire_b, assessment_b) = app
+        .maturity_objects(&fx.org_admin_b, fx.org_b, fx.tenant_b1)
+        .await;
+    let (questionnaire_a, assessment_a2) = app
+        .maturity_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
+        .await;
+
     let before: Vec<i64> = futures_counts(&app).await;
 
     // Everything that belongs to B (other organisation) or to A2 (other tenant of A).
@@ -151,6 +158,8 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         billing_b.clone(),
         invoice_b.clone(),
         job_b.clone(),
+        questionnaire_b.clone(),
+        assessment_b.clone(),
     ];
     // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
     let foreign_tenant: Vec<String> = vec![
@@ -170,6 +179,8 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         // (A1's own invoice names its billing run.)
         invoice_a2.clone(),
         job_a2.clone(),
+        // (A's questionnaire is every member's to answer.)
+        assessment_a2.clone(),
     ];
     assert!(!billing_a.is_empty());
 
@@ -300,6 +311,14 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             // Consolidated reports (organisation-wide roles only)
             c("consolidatedReports", "query($o: UUID!) { consolidatedReports(organisationId: $o) { period total { activities } communes { tenantId } } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             c("refreshConsolidatedReport", "mutation($o: UUID!) { refreshConsolidatedReport(organisationId: $o) }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            // Maturity (questionnaires are shared with the organisation's communes)
+            c("maturityQuestionnaires", "{ maturityQuestionnaires { id organisationId } }", json!({}), Expect::NoForeignData),
+            c("maturityQuestionnaires", "query($o: UUID) { maturityQuestionnaires(organisationId: $o) { id } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("maturityAssessments", "{ maturityAssessments { id tenantId questionnaireId } }", json!({}), Expect::NoForeignData),
+            c("maturityAssessments", "query($t: [UUID!]) { maturityAssessments(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("publishMaturityQuestionnaire", &format!("mutation($o: UUID!) {{ publishMaturityQuestionnaire(organisationId: $o, title: \"intrus\", questions: {MATURITY_QUESTIONS}) {{ id }} }}"), json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("recordMaturityAssessment", "mutation($t: UUID!, $q: UUID!, $d: Date!) { recordMaturityAssessment(input: {tenantId: $t, questionnaireId: $q, assessedOn: $d, answers: [{questionKey: \"registre\", option: 0}, {questionKey: \"dpd\", option: 0}, {questionKey: \"violations\", option: 0}]}) { id } }", json!({"t": foreign_tenant_id, "q": questionnaire_a, "d": today}), Expect::Denied(DENIED)),
+            c("recordMaturityAssessment", "mutation($t: UUID!, $q: UUID!, $d: Date!) { recordMaturityAssessment(input: {tenantId: $t, questionnaireId: $q, assessedOn: $d, answers: [{questionKey: \"registre\", option: 0}, {questionKey: \"dpd\", option: 0}, {questionKey: \"violations\", option: 0}]}) { id } }", json!({"t": own_tenant, "q": questionnaire_b, "d": today}), Expect::Denied(DENIED)),
             // Alerts
             c("alerts", "{ alerts { id tenantId title } }", json!({}), Expect::NoForeignData),
             c("alerts", "query($t: [UUID!]) { alerts(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
@@ -497,6 +516,8 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "report_snapshot",
         "alert",
         "alert_delivery",
+        "maturity_questionnaire",
+        "maturity_assessment",
     ] {
         v.push(app.count(t).await);
     }

@@ -566,6 +566,17 @@ pub const TEST_INGEST_SECRET: &str = "test-ingest-secret-0123456789abcdef";
 
 /// A backup policy's fields, for `createBackupPolicy(tenantId: $t, input: ...)`; `$name`,
 /// `$host` and `$repo` are variables.
+/// Three weighted questions over two themes: registre (3), dpd (1), violations (2), each
+/// answered Oui (100 %), En partie (50 %), Non (0 %) or Sans objet.
+pub const MATURITY_QUESTIONS: &str = r#"[
+  {key: "registre", theme: "Registre", text: "Le registre est-il tenu à jour ?", weight: 3,
+   options: [{label: "Oui", score: 100}, {label: "En partie", score: 50}, {label: "Non", score: 0}, {label: "Sans objet", score: 0, notApplicable: true}]},
+  {key: "dpd", theme: "Gouvernance", text: "Le DPD est-il associé aux projets ?", weight: 1,
+   options: [{label: "Oui", score: 100}, {label: "En partie", score: 50}, {label: "Non", score: 0}, {label: "Sans objet", score: 0, notApplicable: true}]},
+  {key: "violations", theme: "Registre", text: "Les violations sont-elles documentées ?", weight: 2,
+   options: [{label: "Oui", score: 100}, {label: "En partie", score: 50}, {label: "Non", score: 0}, {label: "Sans objet", score: 0, notApplicable: true}]}
+]"#;
+
 pub const BACKUP_POLICY_INPUT: &str = r#"{name: $name, kind: "server", target: "Serveur de la mairie (fichiers, base état civil)",
   host: $host, tags: ["mairie"], intervalHours: 24, keepDaily: 7, keepWeekly: 4, keepMonthly: 12,
   rpoHours: 36, repository: $repo, passwordRef: "compiegne"}"#;
@@ -684,6 +695,12 @@ impl TestApp {
 
     /// GET `path?query` as `caller`: (status, body text).
     pub async fn get_as(&self, caller: &Caller, path: &str, query: &str) -> (u16, String) {
+        let (status, body) = self.get_bytes_as(caller, path, query).await;
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// GET `path?query` as `caller`: (status, body bytes).
+    pub async fn get_bytes_as(&self, caller: &Caller, path: &str, query: &str) -> (u16, Vec<u8>) {
         let mut req = self.http.get(format!("{}{path}?{query}", self.url));
         req = match caller {
             Caller::Session { secret, .. } => {
@@ -694,7 +711,7 @@ impl TestApp {
         };
         let resp = req.send().await.expect("GET");
         let status = resp.status().as_u16();
-        (status, resp.text().await.expect("body"))
+        (status, resp.bytes().await.expect("body").to_vec())
     }
 
     /// Posts one delivery to the backup webhook: (status, JSON answer).
@@ -728,6 +745,45 @@ impl TestApp {
             status,
             serde_json::from_str(&text).unwrap_or(Value::String(text)),
         )
+    }
+
+    /// A maturity questionnaire of `org` (published by `publisher`) and one assessment of
+    /// `tenant` against it: `(questionnaire id, assessment id)`.
+    pub async fn maturity_objects(
+        &self,
+        publisher: &Caller,
+        org: Uuid,
+        tenant: Uuid,
+    ) -> (String, String) {
+        let r = self
+            .gql(
+                publisher,
+                &format!(
+                    "mutation($o: UUID!) {{ publishMaturityQuestionnaire(organisationId: $o,
+                       title: \"Maturité RGPD\", questions: {MATURITY_QUESTIONS}) {{ id }} }}"
+                ),
+                json!({"o": org}),
+            )
+            .await;
+        let q = data(&r)["publishMaturityQuestionnaire"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("questionnaire in {r}"))
+            .to_owned();
+        let r = self
+            .gql(
+                publisher,
+                "mutation($t: UUID!, $q: UUID!, $d: Date!) { recordMaturityAssessment(input: {
+                   tenantId: $t, questionnaireId: $q, assessedOn: $d,
+                   answers: [{questionKey: \"registre\", option: 0}, {questionKey: \"dpd\", option: 1},
+                             {questionKey: \"violations\", option: 2}]}) { id scoreBp } }",
+                json!({"t": tenant, "q": q, "d": chrono::Utc::now().date_naive()}),
+            )
+            .await;
+        let a = data(&r)["recordMaturityAssessment"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("assessment in {r}"))
+            .to_owned();
+        (q, a)
     }
 
     /// A policy, an ingest token, a restore test and one job reported through the webhook.

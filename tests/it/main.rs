@@ -13,6 +13,7 @@ mod gdpr_exports;
 mod gdpr_register;
 mod graphql_http;
 mod isolation_matrix;
+mod maturity;
 mod oidc_login;
 mod procurement_contracts;
 mod procurement_decp;

@@ -214,6 +214,7 @@ pub(crate) fn import_xlsx(siret_2025: i64) -> String {
             rows,
         }],
         generated_at: chrono::Utc::now(),
+        charts: Vec::new(),
     };
     let files = formats::render(&doc, Format::Xlsx).expect("xlsx");
     base64(&files[0].bytes)

@@ -77,6 +77,9 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
         .billing_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
         .await;
     assert_eq!(co.lines.len(), 2);
+    // And a maturity questionnaire with an assessment.
+    app.maturity_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
+        .await;
     // And a consolidated report.
     tenants::reporting::snapshot::refresh(
         &app.db,

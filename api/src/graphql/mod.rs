@@ -9,6 +9,7 @@ pub mod errors;
 pub mod gdpr;
 pub mod limits;
 pub mod loaders;
+pub mod maturity;
 pub mod mutation;
 pub mod procurement;
 pub mod query;
@@ -41,6 +42,7 @@ pub struct QueryRoot(
     billing::BillingQuery,
     reporting::ReportingQuery,
     alerts::AlertQuery,
+    maturity::MaturityQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -53,6 +55,7 @@ pub struct MutationRoot(
     billing::BillingMutation,
     reporting::ReportingMutation,
     alerts::AlertMutation,
+    maturity::MaturityMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -22,6 +22,7 @@ pub const EXPORT_ROUTES: &[(&str, &str)] = &[
     ("GET", super::billing_exports::INVOICE_UBL),
     ("GET", super::billing_exports::STATEMENT),
     ("GET", super::report_exports::CONSOLIDATED),
+    ("GET", super::report_exports::COMMUNE_SUMMARY),
 ];
 
 /// The largest bundle accepted for verification.

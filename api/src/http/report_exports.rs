@@ -7,7 +7,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use tenants::backups::metering::Period;
-use tenants::reporting::{snapshot, ReportError};
+use tenants::reporting::{documents, ReportError};
 use tenants::tenancy::{AccessError, Permission};
 use uuid::Uuid;
 
@@ -56,24 +56,78 @@ pub async fn consolidated(
             "organisation and period are required".into(),
         );
     };
-    let doc = match snapshot::document(&st.db, &scope, org, period).await {
-        Ok(d) => d,
-        Err(ReportError::Access(AccessError::NotFound)) => {
-            return problem(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                "not found, or not within your access",
-            )
+    respond(
+        documents::consolidated(&st.db, &scope, org, period).await,
+        format,
+    )
+}
+
+/// The document, or the error as the other exports give it.
+fn respond(doc: Result<formats::Document, ReportError>, format: formats::Format) -> Response {
+    match doc {
+        Ok(d) => download(&d, format),
+        Err(ReportError::Access(AccessError::NotFound)) => problem(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "not found, or not within your access",
+        ),
+        Err(ReportError::Access(AccessError::Forbidden(_))) => {
+            problem(StatusCode::FORBIDDEN, "FORBIDDEN", "not within your role")
         }
-        Err(ReportError::BadInput { field, message }) => return bad(field, message),
+        Err(ReportError::BadInput { field, message }) => bad(field, message),
         Err(e) => {
             tracing::error!(error = %e, "report export failed");
-            return problem(
+            problem(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_SERVER_ERROR",
                 "export failed",
-            );
+            )
         }
+    }
+}
+
+pub const COMMUNE_SUMMARY: &str = "/exports/reports/commune";
+
+/// `GET /exports/reports/commune?tenant=…&period=YYYY-MM&format=pdf|…`: a commune's one-page
+/// summary for its council, for anyone who reads its register.
+pub async fn commune_summary(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let caller = identify(&st, &Method::GET, &headers).await;
+    if let Some(r) = denied(&caller) {
+        return r;
+    }
+    let Caller::Authenticated(p) = caller else {
+        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
     };
-    download(&doc, format)
+    let Ok(scope) = p.scope(Permission::ReadGdpr) else {
+        return problem(StatusCode::FORBIDDEN, "FORBIDDEN", "not within your role");
+    };
+    let (mut tenant, mut period, mut format) = (None, None, formats::Format::Pdf);
+    for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "tenant" => match Uuid::parse_str(&v) {
+                Ok(t) => tenant = Some(t),
+                Err(_) => return bad("tenant", format!("{v:?} is not a tenant id")),
+            },
+            "period" => match Period::parse(&v) {
+                Ok(p) => period = Some(p),
+                Err(_) => return bad("period", format!("{v:?}: a month as YYYY-MM")),
+            },
+            "format" => match parse_format(&v) {
+                Ok(f) => format = f,
+                Err(r) => return r,
+            },
+            other => return bad("query", format!("unknown parameter {other:?}")),
+        }
+    }
+    let (Some(tenant), Some(period)) = (tenant, period) else {
+        return bad("tenant", "tenant and period are required".into());
+    };
+    respond(
+        documents::commune_summary(&st.db, &scope, tenant, period).await,
+        format,
+    )
 }

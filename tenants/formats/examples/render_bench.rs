@@ -104,6 +104,7 @@ fn document() -> Document {
             rows,
         }],
         generated_at: t0,
+        charts: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@
 //! | `Csv` | one per sheet | `;`, UTF-8 with BOM, CRLF, RFC 4180 quoting, ISO 8601 dates |
 //! | `Ods` | one | OpenDocument 1.3 spreadsheet, bold header, real date cells |
 //! | `Xlsx` | one | bold frozen header, dates as date cells shown `dd/mm/yyyy` |
-//! | `Pdf` | one | A4 landscape, PDF/A-2b, header repeated on each page, "page N / M" |
+//! | `Pdf` | one | A4 landscape, PDF/A-2b, bar charts, header repeated on each page, "page N / M" |
 //! | `Json` | one | typed values, keys in column order |
 //!
 //! [`bundle()`] packs rendered files into a ZIP with a `manifest.json` (SHA-256 of every file,
@@ -30,6 +30,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub mod bundle;
+mod chart;
 mod csv_format;
 mod json;
 mod ods;
@@ -41,6 +42,7 @@ pub use bundle::{
     bundle, verify, verify_against, Bundle, BundleError, Manifest, ManifestFile, ManifestMeta,
     TenantRef, VerifyError,
 };
+pub use chart::{group as group_thousands, Bar, Chart, ValueFormat};
 pub use csv_format::CsvError;
 pub use json::JsonError;
 pub use ods::OdsError;
@@ -142,6 +144,8 @@ pub struct Document {
     pub subtitle: Option<String>,
     pub sheets: Vec<Sheet>,
     pub generated_at: DateTime<Utc>,
+    /// Drawn in the PDF before the sheets (the sheets hold the same figures).
+    pub charts: Vec<Chart>,
 }
 
 impl Document {
@@ -300,6 +304,7 @@ mod tests {
             subtitle: None,
             sheets,
             generated_at: Utc::now(),
+            charts: Vec::new(),
         }
     }
 

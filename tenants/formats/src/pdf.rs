@@ -25,7 +25,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::MetadataProvider;
 
 use crate::text::{iso_date, local, yes_no};
-use crate::{Cell, Document, Sheet};
+use crate::{Cell, Chart, Document, Sheet};
 
 /// Why the PDF file could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +143,11 @@ enum Op {
     Frame {
         rect: Rect,
     },
+    /// A chart's bar segment or legend swatch.
+    Paint {
+        rect: Rect,
+        color: (u8, u8, u8),
+    },
 }
 
 pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
@@ -220,6 +225,9 @@ fn layout(doc: &Document, fonts: &mut Fonts) -> Vec<Vec<Op>> {
     }
     l.paragraph(&generated_line(doc.generated_at), 9.0, false, true, 10.0);
 
+    for c in &doc.charts {
+        chart(&mut l, doc, c);
+    }
     for (i, sheet) in doc.sheets.iter().enumerate() {
         if i > 0 {
             l.new_page(&doc.title);
@@ -369,6 +377,128 @@ fn table(l: &mut Layout<'_>, doc: &Document, sheet: &Sheet) {
     if sheet.rows.is_empty() {
         l.paragraph("Aucune ligne.", size, false, true, 0.0);
     }
+}
+
+/// Series colours: the DSFR's blue France, red Marianne, green, orange, light blue, grey.
+const PALETTE: [(u8, u8, u8); 6] = [
+    (0, 0, 145),
+    (225, 0, 15),
+    (24, 117, 60),
+    (179, 64, 0),
+    (106, 106, 244),
+    (102, 102, 102),
+];
+
+/// A horizontal bar chart: title, legend, one bar per row (labels on the left, totals after
+/// the bars); it continues on the next page when it does not fit.
+fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
+    const SIZE: f32 = 8.0;
+    const BAR_H: f32 = 10.0;
+    const GAP: f32 = 3.0;
+    const TITLE: f32 = 12.0;
+    let scale = c.scale() as f32;
+    let totals: Vec<String> = c
+        .bars
+        .iter()
+        .map(|b| c.format.print(b.values.iter().map(|v| (*v).max(0)).sum()))
+        .collect();
+    let label_w = c
+        .bars
+        .iter()
+        .map(|b| l.fonts.regular.width(&clean(&b.label), SIZE))
+        .fold(0.0, f32::max)
+        .min(CONTENT_W * 0.28);
+    let value_w = totals
+        .iter()
+        .map(|t| l.fonts.regular.width(t, SIZE))
+        .fold(0.0, f32::max)
+        + 6.0;
+    let area_x = MARGIN + label_w + 6.0;
+    let area_w = (CONTENT_W - label_w - 6.0 - value_w).max(10.0);
+
+    let head = |l: &mut Layout<'_>, title: &str| {
+        l.paragraph(&clean(title), TITLE, true, false, 3.0);
+        if c.series.len() > 1 {
+            let mut x = MARGIN;
+            for (i, name) in c.series.iter().enumerate() {
+                let name = clean(name);
+                let w = l.fonts.regular.width(&name, SIZE);
+                if x + 11.0 + w > PAGE_W - MARGIN && x > MARGIN {
+                    x = MARGIN;
+                    l.y += SIZE * 1.5;
+                }
+                if let Some(rect) = Rect::from_xywh(x, l.y + 1.0, 8.0, 8.0) {
+                    l.ops().push(Op::Paint {
+                        rect,
+                        color: PALETTE[i % PALETTE.len()],
+                    });
+                }
+                let text = ellipsize(l.fonts.face(false), &name, SIZE, CONTENT_W - 11.0);
+                let baseline = l.y + SIZE;
+                l.ops().push(Op::Text {
+                    x: x + 11.0,
+                    baseline,
+                    size: SIZE,
+                    bold: false,
+                    grey: false,
+                    text,
+                });
+                x += 11.0 + w + 14.0;
+            }
+            l.y += SIZE * 1.5 + 3.0;
+        }
+    };
+    let head_h = TITLE * 1.25
+        + 3.0
+        + if c.series.len() > 1 {
+            SIZE * 1.5 + 3.0
+        } else {
+            0.0
+        };
+    if l.y + head_h + BAR_H > BOTTOM {
+        l.new_page(&doc.title);
+    }
+    head(l, &c.title);
+    for (b, total) in c.bars.iter().zip(&totals) {
+        if l.y + BAR_H > BOTTOM {
+            l.new_page(&doc.title);
+            head(l, &format!("{} (suite)", c.title));
+        }
+        let label = ellipsize(l.fonts.face(false), &clean(&b.label), SIZE, label_w);
+        let baseline = l.y + BAR_H - 2.0;
+        l.ops().push(Op::Text {
+            x: MARGIN,
+            baseline,
+            size: SIZE,
+            bold: false,
+            grey: false,
+            text: label,
+        });
+        let mut x = area_x;
+        for (i, v) in b.values.iter().enumerate() {
+            let w = area_w * ((*v).max(0) as f32 / scale).min(1.0);
+            if let Some(rect) = Rect::from_xywh(x, l.y, w, BAR_H) {
+                l.ops().push(Op::Paint {
+                    rect,
+                    color: PALETTE[i % PALETTE.len()],
+                });
+            }
+            x += w;
+        }
+        l.ops().push(Op::Text {
+            x: x.min(area_x + area_w) + 3.0,
+            baseline,
+            size: SIZE,
+            bold: false,
+            grey: false,
+            text: total.clone(),
+        });
+        l.y += BAR_H + GAP;
+    }
+    if c.bars.is_empty() {
+        l.paragraph("Aucune donnée.", SIZE, false, true, 0.0);
+    }
+    l.y += 10.0;
 }
 
 fn row_height(lines: &[Vec<String>], style: &TableStyle) -> f32 {
@@ -652,6 +782,14 @@ fn draw(doc: &Document, fonts: &mut Fonts, pages: &[Vec<Op>]) -> Result<Vec<u8>,
                     surface.set_fill(Some(fill(rgb::Color::new(230, 230, 230))));
                     draw_rect(&mut surface, *rect);
                 }
+                Op::Paint {
+                    rect,
+                    color: (r, g, b),
+                } => {
+                    surface.set_stroke(None);
+                    surface.set_fill(Some(fill(rgb::Color::new(*r, *g, *b))));
+                    draw_rect(&mut surface, *rect);
+                }
                 Op::Frame { rect } => {
                     surface.set_fill(None);
                     surface.set_stroke(Some(Stroke {
@@ -822,6 +960,17 @@ mod tests {
                 rows,
             }],
             generated_at: Utc::now(),
+            charts: vec![Chart {
+                title: "Graphique ".repeat(5),
+                series: (0..9).map(|i| format!("Série numéro {i} {long}")).collect(),
+                bars: (0..120)
+                    .map(|i| crate::Bar {
+                        label: format!("Commune {i} {long}"),
+                        values: vec![i, -i, i64::MAX / 1000, 3],
+                    })
+                    .collect(),
+                format: crate::ValueFormat::Cents,
+            }],
         };
         let mut fonts = Fonts {
             regular: Face::load(REGULAR, "r").expect("font"),
@@ -829,6 +978,19 @@ mod tests {
         };
         let pages = layout(&doc, &mut fonts);
         assert!(pages.len() > 3);
+        // The 120 bars continue over pages, each continuation titled as such.
+        let bars = pages
+            .iter()
+            .flatten()
+            .filter(|op| matches!(op, Op::Paint { rect, .. } if rect.height() > 9.0))
+            .count();
+        assert!(bars >= 120 * 2, "{bars} bar segments");
+        let continued = pages
+            .iter()
+            .flatten()
+            .filter(|op| matches!(op, Op::Text { text, .. } if text.ends_with("(suite)")))
+            .count();
+        assert!(continued >= 2, "{continued} continuation titles");
         for (p, ops) in pages.iter().enumerate() {
             for op in ops {
                 if let Op::Text {
@@ -850,7 +1012,11 @@ mod tests {
                         "page {p}: {text:?} below the table area ({baseline})"
                     );
                 }
-                if let Op::Frame { rect } = op {
+                if let Op::Frame { rect } | Op::Paint { rect, .. } = op {
+                    assert!(
+                        rect.left() >= MARGIN - 0.01 && rect.top() >= MARGIN - 0.01,
+                        "page {p}"
+                    );
                     assert!(
                         rect.right() <= PAGE_W - MARGIN + 0.01 && rect.bottom() <= BOTTOM + 0.01,
                         "page {p}"

@@ -365,3 +365,61 @@ fn empty_sheet_renders_everywhere() {
         assert!(files.iter().all(|f| !f.bytes.is_empty()), "{format:?}");
     }
 }
+
+#[test]
+fn pdf_draws_charts_with_their_labels_and_totals() {
+    use formats::{Bar, Chart, ValueFormat};
+    let mut doc = document();
+    doc.charts = vec![
+        Chart {
+            title: "Couverture du registre".into(),
+            series: vec!["Contrôlés".into(), "Validés".into(), "Brouillons".into()],
+            bars: vec![
+                Bar {
+                    label: "Compiègne".into(),
+                    values: vec![4, 3, 1],
+                },
+                Bar {
+                    label: "Margny-lès-Compiègne".into(),
+                    values: vec![0, 2, 5],
+                },
+            ],
+            format: ValueFormat::Count,
+        },
+        Chart {
+            title: "Coûts par commune".into(),
+            series: vec!["Payé".into()],
+            bars: vec![Bar {
+                label: "Venette".into(),
+                values: vec![123_456],
+            }],
+            format: ValueFormat::Cents,
+        },
+    ];
+    let bytes = only(&doc, Format::Pdf);
+    let (text, _) = pdf_text(&bytes);
+    for expected in [
+        "Couverture du registre",
+        "Contrôlés",
+        "Brouillons",
+        "Margny-lès-Compiègne",
+        "Coûts par commune",
+        "1 234,56 €",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    // Bar totals: 4+3+1 and 0+2+5, after the bars.
+    let (a, b) = (
+        text.find("Compiègne").unwrap_or(0),
+        text.find("Coûts").unwrap_or(0),
+    );
+    assert!(
+        text[a..b].contains('8') && text[a..b].contains('7'),
+        "{text}"
+    );
+    // The charts come before the tables.
+    assert!(b < text.find("Nom du traitement").unwrap_or(0));
+}

@@ -45,6 +45,28 @@ impl Period {
     }
 
     /// [start, end) in UTC, from midnight Paris time.
+    /// The month in French words: `octobre 2026`.
+    pub fn french(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ];
+        let name = MONTHS
+            .get(self.month.saturating_sub(1) as usize)
+            .unwrap_or(&"");
+        format!("{name} {}", self.year)
+    }
+
     pub fn bounds(self) -> (DateTime<Utc>, DateTime<Utc>) {
         let next = self
             .first_day()

@@ -143,5 +143,6 @@ pub async fn document(
         )),
         sheets: vec![costs, billed],
         generated_at: Utc::now(),
+        charts: Vec::new(),
     })
 }

@@ -47,22 +47,12 @@ pub(crate) fn require(scope: &Scope, p: Permission) -> Result<(), CostError> {
 
 /// Euros from cents, French style: `12 345,67 €` (narrow no-break space between thousands).
 pub fn euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let c = cents.unsigned_abs();
-    format!("{sign}{},{:02} €", group(c / 100), c % 100)
+    formats::ValueFormat::Cents.print(cents)
 }
 
 /// Thousands separated by a narrow no-break space.
 pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(ch);
-    }
-    out
+    formats::group_thousands(n)
 }
 
 /// A ratio as a French percentage with two decimals: `13,70 %`.

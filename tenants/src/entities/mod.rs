@@ -32,6 +32,8 @@ pub mod gdpr_register_settings;
 pub mod gdpr_request;
 pub mod job;
 pub mod login_attempt;
+pub mod maturity_assessment;
+pub mod maturity_questionnaire;
 pub mod membership;
 pub mod organisation;
 pub mod proc_amendment;

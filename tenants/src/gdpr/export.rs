@@ -176,6 +176,7 @@ pub fn register_document(
         )),
         sheets: vec![register, processors_sheet],
         generated_at,
+        charts: Vec::new(),
     }
 }
 
@@ -278,6 +279,7 @@ pub fn cnil_document(
         subtitle: Some("Présentation conforme au modèle de registre de la CNIL".into()),
         sheets,
         generated_at,
+        charts: Vec::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! splitting alerts, backup state and storage, costs allocated, invoiced, paid) and the total,
 //! computed by the worker (on a schedule and on request, through the job queue) and read as
 //! stored.
+pub mod documents;
 pub mod snapshot;
 
 use crate::tenancy::AccessError;

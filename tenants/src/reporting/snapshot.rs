@@ -14,6 +14,7 @@ use crate::gdpr::activity::{self, ActivityFilter};
 use crate::gdpr::requests::{self, RequestFilter};
 use crate::gdpr::vocab::{ActivityStatus, DpiaStatus};
 use crate::jobs::{self, NewJob};
+use crate::maturity::assessment;
 use crate::procurement::{contracts, splitting};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -55,6 +56,13 @@ pub struct CommuneFigures {
     /// For the total only: communes by backup state.
     #[serde(default)]
     pub backup_states: HashMap<String, i64>,
+    /// Latest maturity score on the period's last day, in basis points (none before the first
+    /// assessment); for the total, the mean over the assessed communes, rounded.
+    #[serde(default)]
+    pub maturity_bp: Option<i64>,
+    /// For the total only: communes with a maturity score.
+    #[serde(default)]
+    pub maturity_assessed: i64,
 }
 
 impl CommuneFigures {
@@ -294,14 +302,38 @@ pub async fn compute(
             _ => {}
         }
     }
+    // Maturity: the latest assessment on the period's last day (or today, for this month).
+    let last_day = NaiveDate::from_ymd_opt(period.year, period.month, 1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .and_then(|d| d.pred_opt())
+        .ok_or_else(|| src("period"))?;
+    let txn = scope.begin(db).await?;
+    let maturity = assessment::latest_scores(&txn, &scope, &ids, last_day.min(today))
+        .await
+        .map_err(src)?;
+    txn.commit().await?;
+    for (tenant_id, score) in maturity {
+        if let Some(f) = by.get_mut(&tenant_id) {
+            f.maturity_bp = Some(i64::from(score));
+        }
+    }
     let communes: Vec<CommuneFigures> = tenants.iter().filter_map(|t| by.remove(&t.id)).collect();
     let mut total = CommuneFigures {
         name: "Total".into(),
         backup_state: String::new(),
         ..Default::default()
     };
+    let mut maturity_sum = 0i64;
     for c in &communes {
         total.add(c);
+        if let Some(m) = c.maturity_bp {
+            maturity_sum += m;
+            total.maturity_assessed += 1;
+        }
+    }
+    if total.maturity_assessed > 0 {
+        let n = total.maturity_assessed;
+        total.maturity_bp = Some((2 * maturity_sum + n) / (2 * n));
     }
     Ok(Figures { communes, total })
 }
@@ -503,104 +535,4 @@ pub async fn computed_at(
         .await?;
     txn.commit().await?;
     Ok(row.map(|r| r.computed_at))
-}
-
-/// The stored report of one month as a document (one row per commune, then the total), for
-/// the open formats of `formats`.
-pub async fn document(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    organisation_id: Uuid,
-    period: Period,
-) -> Result<formats::Document, ReportError> {
-    use formats::{Cell, Column, Document, Sheet};
-    let Some((row, f)) = stored(db, scope, organisation_id, Some(period))
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Err(ReportError::BadInput {
-            field: "period",
-            message: format!("no report computed for {period} yet (refresh it first)"),
-        });
-    };
-    let pct = |n: i64, d: i64| {
-        if d == 0 {
-            Cell::Empty
-        } else {
-            Cell::text(crate::costs::percent(n.max(0) as u128, d as u128))
-        }
-    };
-    let line = |c: &CommuneFigures| -> Vec<Cell> {
-        vec![
-            Cell::text(&c.name),
-            c.insee_code.clone().into(),
-            Cell::Int(c.activities),
-            pct(c.activities_validated, c.activities),
-            pct(c.activities_checked, c.activities),
-            Cell::Int(c.dpia_required),
-            Cell::Int(c.dpia_done),
-            Cell::Int(c.requests_open),
-            Cell::Int(c.requests_overdue),
-            Cell::Int(c.breaches_open),
-            Cell::Int(c.breaches_late),
-            Cell::Int(c.contracts_to_renew),
-            Cell::Int(c.splitting_alerts),
-            Cell::text(match c.backup_state.as_str() {
-                "ok" => "à jour",
-                "late" => "en retard",
-                "failing" => "en échec",
-                "never" => "aucune",
-                _ => "",
-            }),
-            Cell::text(format!(
-                "{},{:03}",
-                c.backup_milli_gb_months / 1000,
-                c.backup_milli_gb_months % 1000
-            )),
-            Cell::text(crate::costs::euros(c.costs_allocated_cents)),
-            Cell::text(crate::costs::euros(c.invoiced_cents)),
-            Cell::text(crate::costs::euros(c.unpaid_cents)),
-        ]
-    };
-    let mut rows: Vec<Vec<Cell>> = f.communes.iter().map(line).collect();
-    rows.push(line(&f.total));
-    let columns = [
-        ("commune", "Commune"),
-        ("insee", "INSEE"),
-        ("activities", "Traitements"),
-        ("validated", "Validés"),
-        ("checked", "Contrôlés DPO"),
-        ("dpia_required", "AIPD requises"),
-        ("dpia_done", "AIPD réalisées"),
-        ("requests_open", "Demandes ouvertes"),
-        ("requests_overdue", "Demandes en retard"),
-        ("breaches_open", "Violations ouvertes"),
-        ("breaches_late", "Violations hors délai"),
-        ("contracts", "Marchés à reconduire (90 j)"),
-        ("splitting", "Alertes de saucissonnage"),
-        ("backup", "Sauvegardes"),
-        ("gb_months", "Stockage (Go-mois)"),
-        ("allocated", "Coûts répartis"),
-        ("invoiced", "Facturé"),
-        ("unpaid", "Impayé"),
-    ]
-    .into_iter()
-    .map(|(k, l)| Column::new(k, l))
-    .collect();
-    Ok(Document {
-        title: format!("Rapport consolidé {period}"),
-        subtitle: Some(format!(
-            "Calculé le {}",
-            row.computed_at
-                .with_timezone(&chrono_tz::Europe::Paris)
-                .format("%d/%m/%Y à %H:%M")
-        )),
-        sheets: vec![Sheet {
-            name: "Communes".into(),
-            columns,
-            rows,
-        }],
-        generated_at: Utc::now(),
-    })
 }

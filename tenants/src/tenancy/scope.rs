@@ -339,6 +339,8 @@ tenant_scoped!(
     report_snapshot,
     alert,
     alert_delivery,
+    maturity_questionnaire,
+    maturity_assessment,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

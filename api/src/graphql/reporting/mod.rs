@@ -52,6 +52,11 @@ pub struct ReportFigures {
     pub paid_cents: i64,
     pub unpaid_cents: i64,
     pub backup_states: Vec<StateCount>,
+    /// Latest maturity score (basis points, 10,000 = 100 %); for the total, the mean over the
+    /// assessed communes.
+    pub maturity_bp: Option<i64>,
+    /// For the total: communes with a maturity score.
+    pub maturity_assessed: i64,
 }
 
 impl From<CommuneFigures> for ReportFigures {
@@ -87,6 +92,8 @@ impl From<CommuneFigures> for ReportFigures {
             paid_cents: c.paid_cents,
             unpaid_cents: c.unpaid_cents,
             backup_states: states,
+            maturity_bp: c.maturity_bp,
+            maturity_assessed: c.maturity_assessed,
         }
     }
 }

@@ -110,6 +110,7 @@ pub fn document() -> Document {
         subtitle: Some("Commune de Saint-Étienne-de-Crossey — établi par le DPO mutualisé".into()),
         sheets: vec![treatments, processors],
         generated_at: at("2025-03-14T09:30:00Z"),
+        charts: Vec::new(),
     }
 }
 

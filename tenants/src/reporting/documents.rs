@@ -1,0 +1,391 @@
+//! The stored report as documents: the consolidated report (every commune side by side, with
+//! charts) and a commune's one-page summary for its municipal council (its figures beside the
+//! whole intercommunality's).
+use super::snapshot::{stored, CommuneFigures, Figures};
+use super::ReportError;
+use crate::backups::metering::Period;
+use crate::entities::{report_snapshot, tenant};
+use crate::tenancy::{AccessError, Permission, Scope};
+use chrono::Utc;
+use formats::{Bar, Cell, Chart, Column, Document, Sheet, ValueFormat};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use uuid::Uuid;
+
+fn not_computed(period: Period) -> ReportError {
+    ReportError::BadInput {
+        field: "period",
+        message: format!("no report computed for {period} yet (refresh it first)"),
+    }
+}
+
+fn pct(n: i64, d: i64) -> Cell {
+    if d == 0 {
+        Cell::Empty
+    } else {
+        Cell::text(crate::costs::percent(n.max(0) as u128, d as u128))
+    }
+}
+
+fn backup_state(s: &str) -> &'static str {
+    match s {
+        "ok" => "à jour",
+        "late" => "en retard",
+        "failing" => "en échec",
+        "never" => "aucune",
+        _ => "",
+    }
+}
+
+fn gb_months(milli: i64) -> String {
+    format!("{},{:03}", milli / 1000, milli % 1000)
+}
+
+fn maturity(bp: Option<i64>) -> Cell {
+    bp.map_or(Cell::Empty, |b| {
+        Cell::text(ValueFormat::BasisPoints.print(b))
+    })
+}
+
+fn computed_line(row: &report_snapshot::Model) -> String {
+    format!(
+        "Calculé le {}",
+        row.computed_at
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .format("%d/%m/%Y à %H:%M")
+    )
+}
+
+/// Register coverage: checked by the DPO, validated only, not validated yet.
+fn coverage(c: &CommuneFigures) -> Vec<i64> {
+    vec![
+        c.activities_checked,
+        c.activities_validated - c.activities_checked,
+        c.activities - c.activities_validated,
+    ]
+}
+
+/// Costs: paid, invoiced and unpaid, allocated but not invoiced yet.
+fn costs(c: &CommuneFigures) -> Vec<i64> {
+    vec![
+        c.paid_cents,
+        c.unpaid_cents,
+        (c.costs_allocated_cents - c.invoiced_cents).max(0),
+    ]
+}
+
+const COVERAGE: [&str; 3] = ["Contrôlés par le DPD", "Validés", "Non validés"];
+const COSTS: [&str; 3] = ["Payé", "Facturé, impayé", "Réparti, non facturé"];
+
+fn series(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn charts(f: &Figures) -> Vec<Chart> {
+    let bars = |values: &dyn Fn(&CommuneFigures) -> Vec<i64>| -> Vec<Bar> {
+        f.communes
+            .iter()
+            .map(|c| Bar {
+                label: c.name.clone(),
+                values: values(c),
+            })
+            .collect()
+    };
+    let mut states: Vec<Bar> = ["ok", "late", "failing", "never"]
+        .iter()
+        .map(|s| Bar {
+            label: backup_state(s).to_owned(),
+            values: vec![f.total.backup_states.get(*s).copied().unwrap_or(0)],
+        })
+        .collect();
+    states.retain(|b| b.values[0] > 0);
+    vec![
+        Chart {
+            title: "Couverture du registre (traitements)".into(),
+            series: series(&COVERAGE),
+            bars: bars(&coverage),
+            format: ValueFormat::Count,
+        },
+        Chart {
+            title: "Échéances RGPD".into(),
+            series: series(&[
+                "Demandes en retard",
+                "Demandes dues sous 7 jours",
+                "Violations hors délai de 72 h",
+            ]),
+            bars: bars(&|c| vec![c.requests_overdue, c.requests_due_soon, c.breaches_late]),
+            format: ValueFormat::Count,
+        },
+        Chart {
+            title: "Sauvegardes : communes par état".into(),
+            series: series(&["Communes"]),
+            bars: states,
+            format: ValueFormat::Count,
+        },
+        Chart {
+            title: "Coûts par commune".into(),
+            series: series(&COSTS),
+            bars: bars(&costs),
+            format: ValueFormat::Cents,
+        },
+        Chart {
+            title: "Indice de maturité".into(),
+            series: series(&["Score"]),
+            bars: f
+                .communes
+                .iter()
+                .filter_map(|c| {
+                    c.maturity_bp.map(|m| Bar {
+                        label: c.name.clone(),
+                        values: vec![m],
+                    })
+                })
+                .collect(),
+            format: ValueFormat::BasisPoints,
+        },
+    ]
+}
+
+/// The stored report of one month as a document: charts, then one row per commune and the
+/// total.
+pub async fn consolidated(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    organisation_id: Uuid,
+    period: Period,
+) -> Result<Document, ReportError> {
+    let Some((row, f)) = stored(db, scope, organisation_id, Some(period))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Err(not_computed(period));
+    };
+    let line = |c: &CommuneFigures| -> Vec<Cell> {
+        vec![
+            Cell::text(&c.name),
+            c.insee_code.clone().into(),
+            Cell::Int(c.activities),
+            pct(c.activities_validated, c.activities),
+            pct(c.activities_checked, c.activities),
+            Cell::Int(c.dpia_required),
+            Cell::Int(c.dpia_done),
+            Cell::Int(c.requests_open),
+            Cell::Int(c.requests_overdue),
+            Cell::Int(c.breaches_open),
+            Cell::Int(c.breaches_late),
+            Cell::Int(c.contracts_to_renew),
+            Cell::Int(c.splitting_alerts),
+            Cell::text(backup_state(&c.backup_state)),
+            Cell::text(gb_months(c.backup_milli_gb_months)),
+            Cell::text(crate::costs::euros(c.costs_allocated_cents)),
+            Cell::text(crate::costs::euros(c.invoiced_cents)),
+            Cell::text(crate::costs::euros(c.unpaid_cents)),
+            maturity(c.maturity_bp),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = f.communes.iter().map(line).collect();
+    rows.push(line(&f.total));
+    let columns = [
+        ("commune", "Commune"),
+        ("insee", "INSEE"),
+        ("activities", "Traitements"),
+        ("validated", "Validés"),
+        ("checked", "Contrôlés DPO"),
+        ("dpia_required", "AIPD requises"),
+        ("dpia_done", "AIPD réalisées"),
+        ("requests_open", "Demandes ouvertes"),
+        ("requests_overdue", "Demandes en retard"),
+        ("breaches_open", "Violations ouvertes"),
+        ("breaches_late", "Violations hors délai"),
+        ("contracts", "Marchés à reconduire (90 j)"),
+        ("splitting", "Alertes de saucissonnage"),
+        ("backup", "Sauvegardes"),
+        ("gb_months", "Stockage (Go-mois)"),
+        ("allocated", "Coûts répartis"),
+        ("invoiced", "Facturé"),
+        ("unpaid", "Impayé"),
+        ("maturity", "Maturité"),
+    ]
+    .into_iter()
+    .map(|(k, l)| Column::new(k, l))
+    .collect();
+    Ok(Document {
+        title: format!("Rapport consolidé {period}"),
+        subtitle: Some(computed_line(&row)),
+        charts: charts(&f),
+        sheets: vec![Sheet {
+            name: "Communes".into(),
+            columns,
+            rows,
+        }],
+        generated_at: Utc::now(),
+    })
+}
+
+/// A commune's one-page summary for its municipal council: its figures of the month beside
+/// the intercommunality's. Anyone who reads the commune's register may print it; the stored
+/// report is the organisation's, so it is read with the organisation's scope once the
+/// caller's access to the commune is checked, and only that commune's line leaves it.
+pub async fn commune_summary(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_id: Uuid,
+    period: Period,
+) -> Result<Document, ReportError> {
+    if scope.permission() != Permission::ReadGdpr {
+        return Err(AccessError::Forbidden(Permission::ReadGdpr).into());
+    }
+    let txn = scope.begin(db).await?;
+    let t = scope
+        .find::<tenant::Entity>()
+        .filter(tenant::Column::Id.eq(tenant_id))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    txn.commit().await?;
+    if t.kind == "organisation" {
+        return Err(ReportError::BadInput {
+            field: "tenant",
+            message: "a summary is of a commune".into(),
+        });
+    }
+    let org_scope = Scope::worker_for_organisation(Permission::ReadReports, t.organisation_id);
+    let Some((row, f)) = stored(db, &org_scope, t.organisation_id, Some(period))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Err(not_computed(period));
+    };
+    let c = f
+        .communes
+        .iter()
+        .find(|c| c.tenant_id == Some(t.id))
+        .cloned()
+        .ok_or_else(|| not_computed(period))?;
+    let all = &f.total;
+    let n = f.communes.len().max(1) as i64;
+    let ints = |label: &str, get: fn(&CommuneFigures) -> i64| -> Vec<Cell> {
+        vec![Cell::text(label), Cell::Int(get(&c)), Cell::Int(get(all))]
+    };
+    let text = |label: &str, mine: String, theirs: String| -> Vec<Cell> {
+        vec![Cell::text(label), Cell::text(mine), Cell::text(theirs)]
+    };
+    let rows = vec![
+        ints("Traitements au registre", |c| c.activities),
+        vec![
+            Cell::text("Part validée"),
+            pct(c.activities_validated, c.activities),
+            pct(all.activities_validated, all.activities),
+        ],
+        vec![
+            Cell::text("Part contrôlée par le DPD"),
+            pct(c.activities_checked, c.activities),
+            pct(all.activities_checked, all.activities),
+        ],
+        vec![
+            Cell::text("AIPD réalisées / requises"),
+            Cell::text(format!("{} / {}", c.dpia_done, c.dpia_required)),
+            Cell::text(format!("{} / {}", all.dpia_done, all.dpia_required)),
+        ],
+        ints("Demandes de droits ouvertes", |c| c.requests_open),
+        ints("dont en retard", |c| c.requests_overdue),
+        ints("Violations de données ouvertes", |c| c.breaches_open),
+        ints("dont hors délai de 72 h", |c| c.breaches_late),
+        ints("Marchés à reconduire sous 90 jours", |c| {
+            c.contracts_to_renew
+        }),
+        text(
+            "Sauvegardes",
+            backup_state(&c.backup_state).to_owned(),
+            format!(
+                "{} commune(s) à jour sur {n}",
+                all.backup_states.get("ok").copied().unwrap_or(0)
+            ),
+        ),
+        text(
+            "Stockage sauvegardé (Go-mois)",
+            gb_months(c.backup_milli_gb_months),
+            gb_months(all.backup_milli_gb_months),
+        ),
+        text(
+            "Coûts mutualisés répartis",
+            crate::costs::euros(c.costs_allocated_cents),
+            crate::costs::euros(all.costs_allocated_cents),
+        ),
+        text(
+            "Facturé / impayé",
+            format!(
+                "{} / {}",
+                crate::costs::euros(c.invoiced_cents),
+                crate::costs::euros(c.unpaid_cents)
+            ),
+            format!(
+                "{} / {}",
+                crate::costs::euros(all.invoiced_cents),
+                crate::costs::euros(all.unpaid_cents)
+            ),
+        ),
+        vec![
+            Cell::text("Indice de maturité"),
+            maturity(c.maturity_bp),
+            maturity(all.maturity_bp),
+        ],
+    ];
+    let mut charts = vec![Chart {
+        title: "Registre des traitements".into(),
+        series: series(&COVERAGE),
+        bars: vec![Bar {
+            label: c.name.clone(),
+            values: coverage(&c),
+        }],
+        format: ValueFormat::Count,
+    }];
+    if c.costs_allocated_cents > 0 || c.invoiced_cents > 0 {
+        charts.push(Chart {
+            title: "Coûts mutualisés".into(),
+            series: series(&COSTS),
+            bars: vec![Bar {
+                label: c.name.clone(),
+                values: costs(&c),
+            }],
+            format: ValueFormat::Cents,
+        });
+    }
+    if let Some(m) = c.maturity_bp {
+        charts.push(Chart {
+            title: "Indice de maturité".into(),
+            series: series(&["Score"]),
+            bars: vec![
+                Bar {
+                    label: c.name.clone(),
+                    values: vec![m],
+                },
+                Bar {
+                    label: "Moyenne des communes".into(),
+                    values: vec![all.maturity_bp.unwrap_or(0)],
+                },
+            ],
+            format: ValueFormat::BasisPoints,
+        });
+    }
+    Ok(Document {
+        title: format!("{} — synthèse {}", c.name, period.french()),
+        subtitle: Some(format!(
+            "Services numériques mutualisés de l'intercommunalité · INSEE {} · {}",
+            c.insee_code.clone().unwrap_or_default(),
+            computed_line(&row)
+        )),
+        charts,
+        sheets: vec![Sheet {
+            name: "Indicateurs".into(),
+            columns: vec![
+                Column::new("indicator", "Indicateur"),
+                Column::new("commune", c.name.clone()),
+                Column::new("intercommunality", "Ensemble des communes"),
+            ],
+            rows,
+        }],
+        generated_at: Utc::now(),
+    })
+}
