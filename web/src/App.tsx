@@ -1,0 +1,48 @@
+// Routes: every screen needs a session; without one, the login page is shown in place.
+import { Route, Routes } from "react-router-dom";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { useSession } from "./auth/SessionProvider";
+import { AppLayout } from "./layout/AppLayout";
+import { LoginPage } from "./pages/LoginPage";
+import { HomePage } from "./pages/HomePage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { RegisterListPage } from "./pages/register/RegisterListPage";
+import { ActivityEditorPage } from "./pages/register/ActivityEditorPage";
+import { AlertsPage } from "./pages/alerts/AlertsPage";
+import { ConsolidatedDashboardPage } from "./pages/dashboard/ConsolidatedDashboardPage";
+import { RightsRequestsPage } from "./pages/gdpr/RightsRequestsPage";
+import { BreachesPage } from "./pages/gdpr/BreachesPage";
+import { BackupsPage } from "./pages/backups/BackupsPage";
+import { CostsPage } from "./pages/costs/CostsPage";
+import { ExportPage } from "./pages/export/ExportPage";
+import { Loading } from "./components/QueryStatus";
+
+export function App() {
+  const { state } = useSession();
+  return (
+    <AppLayout>
+      {state.status === "loading" ? (
+        <Loading what="votre session" />
+      ) : state.status === "error" ? (
+        <Alert severity="error" title="Le serveur ne répond pas" description={state.message} />
+      ) : state.status === "anonymous" ? (
+        <LoginPage demo={state.demo} oidc={state.oidc} />
+      ) : (
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route path="/registre" element={<RegisterListPage />} />
+          <Route path="/registre/nouvelle" element={<ActivityEditorPage key="new" />} />
+          <Route path="/registre/:id" element={<ActivityEditorPage />} />
+          <Route path="/alertes" element={<AlertsPage />} />
+          <Route path="/tableau-de-bord" element={<ConsolidatedDashboardPage />} />
+          <Route path="/demandes" element={<RightsRequestsPage />} />
+          <Route path="/violations" element={<BreachesPage />} />
+          <Route path="/sauvegardes" element={<BackupsPage />} />
+          <Route path="/couts" element={<CostsPage />} />
+          <Route path="/export" element={<ExportPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      )}
+    </AppLayout>
+  );
+}

@@ -1,0 +1,168 @@
+// Who is logged in (from /auth/session), the communes they reach (GraphQL `tenants`), and
+// the commune chosen in the tenant switcher (kept in this browser's localStorage).
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { setCsrfToken, request } from "../api/graphqlClient";
+import { graphql } from "../gql";
+import { fetchSession, logout as apiLogout, type Session } from "./sessionApi";
+
+export const ViewerQuery = graphql(`
+  query Viewer {
+    me {
+      displayName
+      email
+      roles
+      grants {
+        organisationId
+        tenantId
+        role
+        expiresAt
+      }
+    }
+    organisations {
+      id
+      name
+      siren
+    }
+    tenants(first: 500) {
+      id
+      organisationId
+      kind
+      name
+      inseeCode
+      population
+    }
+  }
+`);
+
+export type Tenant = {
+  id: string;
+  organisationId: string;
+  kind: string;
+  name: string;
+  inseeCode: string | null;
+  population: number;
+};
+export type Organisation = { id: string; name: string; siren: string };
+export type Grant = { organisationId: string; tenantId: string | null; role: string; expiresAt: string | null };
+
+type LoggedIn = Extract<Session, { authenticated: true }>;
+
+export type SessionState =
+  | { status: "loading" }
+  | { status: "error"; message: string }
+  | { status: "anonymous"; demo: boolean; oidc: boolean }
+  | {
+      status: "authenticated";
+      session: LoggedIn;
+      roles: string[];
+      grants: Grant[];
+      organisations: Organisation[];
+      tenants: Tenant[];
+    };
+
+type Ctx = {
+  state: SessionState;
+  /** The commune chosen in the switcher; null = every commune reached. */
+  tenantId: string | null;
+  setTenantId: (id: string | null) => void;
+  logout: () => Promise<void>;
+  refresh: () => void;
+};
+
+const SessionContext = createContext<Ctx | null>(null);
+const STORAGE_KEY = "mutualis.tenant";
+
+function readStoredTenant(): string | null {
+  try {
+    return window.localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: "loading" });
+  const [tenantId, setTenantIdState] = useState<string | null>(readStoredTenant);
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const session = await fetchSession();
+        if (!session.authenticated) {
+          setCsrfToken(null);
+          if (!cancelled) setState({ status: "anonymous", demo: session.demo, oidc: session.oidc });
+          return;
+        }
+        setCsrfToken(session.csrfToken);
+        const viewer = await request(ViewerQuery, {});
+        if (cancelled) return;
+        setState({
+          status: "authenticated",
+          session,
+          roles: viewer.me.roles,
+          grants: viewer.me.grants,
+          organisations: viewer.organisations,
+          tenants: [...viewer.tenants].sort((a, b) => a.name.localeCompare(b.name, "fr")),
+        });
+      } catch (e) {
+        if (!cancelled)
+          setState({ status: "error", message: e instanceof Error ? e.message : String(e) });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [generation]);
+
+  // A stored choice that no longer matches a reachable commune is dropped; a person who
+  // reaches exactly one commune always works in it.
+  useEffect(() => {
+    if (state.status !== "authenticated") return;
+    const communes = state.tenants;
+    if (communes.length === 1) {
+      if (tenantId !== communes[0]!.id) setTenantIdState(communes[0]!.id);
+    } else if (tenantId && !communes.some((t) => t.id === tenantId)) {
+      setTenantIdState(null);
+    }
+  }, [state, tenantId]);
+
+  const setTenantId = useCallback((id: string | null) => {
+    setTenantIdState(id);
+    try {
+      if (id) window.localStorage.setItem(STORAGE_KEY, id);
+      else window.localStorage.removeItem(STORAGE_KEY);
+    } catch {
+      /* private browsing: the choice lasts for this page only */
+    }
+  }, []);
+
+  const logout = useCallback(async () => {
+    await apiLogout();
+    setCsrfToken(null);
+    setGeneration((g) => g + 1);
+  }, []);
+
+  const value = useMemo<Ctx>(
+    () => ({ state, tenantId, setTenantId, logout, refresh: () => setGeneration((g) => g + 1) }),
+    [state, tenantId, setTenantId, logout],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Ctx {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error("useSession outside SessionProvider");
+  return ctx;
+}
+
+/** For screens shown only once logged in. */
+export function useAuthenticated() {
+  const { state, tenantId, setTenantId } = useSession();
+  if (state.status !== "authenticated") throw new Error("useAuthenticated while not logged in");
+  const tenantIds = tenantId ? [tenantId] : null;
+  const tenantName = (id: string) => state.tenants.find((t) => t.id === id)?.name ?? "Commune inconnue";
+  const currentTenant = tenantId ? state.tenants.find((t) => t.id === tenantId) ?? null : null;
+  return { ...state, tenantId, tenantIds, setTenantId, tenantName, currentTenant };
+}

@@ -1,0 +1,49 @@
+// The API's roles (tenants/src/tenancy/role.rs) and what the console shows for each.
+export type Role =
+  | "platform_admin"
+  | "org_admin"
+  | "dpo"
+  | "commune_admin"
+  | "commune_editor"
+  | "auditor";
+
+export const roleLabels: Record<string, string> = {
+  platform_admin: "Opérateur de la plateforme",
+  org_admin: "DSI de l'intercommunalité",
+  dpo: "DPO mutualisé",
+  commune_admin: "Administrateur de commune",
+  commune_editor: "Agent de commune",
+  auditor: "Auditeur",
+};
+
+export function roleLabel(role: string): string {
+  return roleLabels[role] ?? role;
+}
+
+/** What each screen needs, following the permissions of role.rs. */
+export type Capability =
+  | "readGdpr"
+  | "editGdpr"
+  | "exportGdpr"
+  | "readReports"
+  | "readBackups"
+  | "readCosts"
+  | "readInvoices";
+
+const capabilities: Record<Role, Capability[]> = {
+  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices"],
+  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices"],
+  dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups"],
+  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices"],
+  commune_editor: ["readGdpr", "editGdpr", "readBackups"],
+  auditor: ["readGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices"],
+};
+
+export function can(roles: string[], capability: Capability): boolean {
+  return roles.some((r) => (capabilities[r as Role] ?? []).includes(capability));
+}
+
+/** Roles that reach every commune of an organisation. */
+export function isOrganisationWide(roles: string[]): boolean {
+  return roles.some((r) => r === "platform_admin" || r === "org_admin" || r === "dpo");
+}

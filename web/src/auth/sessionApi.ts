@@ -1,0 +1,33 @@
+// The API's view of the browser session (GET /auth/session) and the logout (POST /auth/logout).
+import { getCsrfToken } from "../api/graphqlClient";
+
+export type Session =
+  | {
+      authenticated: true;
+      displayName: string;
+      email: string | null;
+      roles: string[];
+      csrfToken: string | null;
+      demo: boolean;
+    }
+  | { authenticated: false; demo: boolean; oidc: boolean };
+
+export async function fetchSession(): Promise<Session> {
+  const response = await fetch("/auth/session", {
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
+  });
+  if (!response.ok) throw new Error(`Session illisible (HTTP ${response.status}).`);
+  return (await response.json()) as Session;
+}
+
+/** Ends the session server-side (the CSRF token is required: a cross-site form cannot). */
+export async function logout(): Promise<void> {
+  const token = getCsrfToken();
+  await fetch("/auth/logout", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: token ? { "X-CSRF-Token": token } : {},
+    redirect: "manual",
+  });
+}

@@ -1,0 +1,78 @@
+// A DSFR table (the 1.12+ structure). When it is wider than the screen, its scrolling
+// container becomes a focusable, named region so that keyboard users can scroll it too.
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+
+export function DataTable({
+  caption,
+  headers,
+  rows,
+  captionHidden = false,
+  rowHeaders = false,
+}: {
+  caption: string;
+  headers: ReactNode[];
+  rows: ReactNode[][];
+  /** Keep the caption for screen readers only (the page's heading already names the table). */
+  captionHidden?: boolean;
+  /** The first cell of each row names the row (th scope="row"). */
+  rowHeaders?: boolean;
+}) {
+  const id = useId();
+  const container = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const check = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    check();
+    // The container's own size, and the table's (its content, fonts, a narrower window).
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    const table = el.querySelector("table");
+    if (table) observer.observe(table);
+    return () => observer.disconnect();
+  }, [rows.length, headers.length]);
+  return (
+    <div className="fr-table" id={`table-${id}`}>
+      <div className="fr-table__wrapper">
+        <div
+          className="fr-table__container"
+          ref={container}
+          {...(scrolls ? { tabIndex: 0, role: "region", "aria-label": `${caption} (défilement horizontal)` } : {})}
+        >
+          <div className="fr-table__content">
+            <table>
+              <caption className={captionHidden ? "fr-sr-only" : undefined}>{caption}</caption>
+              <thead>
+                <tr>
+                  {headers.map((h, i) => (
+                    <th key={i} scope="col">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r, i) => (
+                  <tr key={i}>
+                    {r.map((c, j) =>
+                      rowHeaders && j === 0 ? (
+                        <th key={j} scope="row" className="fr-cell--multiline">
+                          {c}
+                        </th>
+                      ) : (
+                        <td key={j} className="fr-cell--multiline">
+                          {c}
+                        </td>
+                      ),
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+// French formats: dates, times, amounts (the API gives integer cents), numbers, durations.
+const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
+const shortDateFormat = new Intl.DateTimeFormat("fr-FR", { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "Europe/Paris" });
+const dateTimeFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
+const euroFormat = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
+const numberFormat = new Intl.NumberFormat("fr-FR");
+const monthFormat = new Intl.DateTimeFormat("fr-FR", { month: "long", year: "numeric", timeZone: "UTC" });
+
+/** A `Date` scalar (YYYY-MM-DD) is a calendar day: read it at noon UTC so that no time zone moves it. */
+function parseDay(day: string): Date {
+  return new Date(`${day}T12:00:00Z`);
+}
+
+export function formatDate(day: string | null | undefined): string {
+  return day ? dateFormat.format(parseDay(day)) : "—";
+}
+
+export function formatShortDate(day: string | null | undefined): string {
+  return day ? shortDateFormat.format(parseDay(day)) : "—";
+}
+
+export function formatDateTime(instant: string | null | undefined): string {
+  return instant ? dateTimeFormat.format(new Date(instant)) : "—";
+}
+
+export function formatCents(cents: number | null | undefined): string {
+  return cents === null || cents === undefined ? "—" : euroFormat.format(cents / 100);
+}
+
+export function formatNumber(n: number | null | undefined): string {
+  return n === null || n === undefined ? "—" : numberFormat.format(n);
+}
+
+/** "2026-11" -> "novembre 2026". */
+export function formatPeriod(period: string): string {
+  const [y, m] = period.split("-").map(Number);
+  if (!y || !m) return period;
+  return monthFormat.format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["o", "Ko", "Mo", "Go", "To"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${new Intl.NumberFormat("fr-FR", { maximumFractionDigits: unit ? 1 : 0 }).format(value)} ${units[unit]}`;
+}
+
+/** "dans 3 j 4 h", "dépassé de 5 h" from a number of seconds left. */
+export function formatCountdown(secondsLeft: number): string {
+  const late = secondsLeft < 0;
+  let s = Math.abs(secondsLeft);
+  const days = Math.floor(s / 86400);
+  s -= days * 86400;
+  const hours = Math.floor(s / 3600);
+  s -= hours * 3600;
+  const minutes = Math.floor(s / 60);
+  const parts = days ? [`${days} j`, `${hours} h`] : hours ? [`${hours} h`, `${minutes} min`] : [`${minutes} min`];
+  return late ? `dépassé de ${parts.join(" ")}` : `reste ${parts.join(" ")}`;
+}
+
+/** "dans 4 jours", "aujourd'hui", "en retard de 2 jours". */
+export function formatDaysLeft(days: number): string {
+  if (days === 0) return "échéance aujourd'hui";
+  const n = Math.abs(days);
+  const word = n > 1 ? "jours" : "jour";
+  return days > 0 ? `reste ${n} ${word}` : `en retard de ${n} ${word}`;
+}
+
+/** The current month as YYYY-MM in Paris time. */
+export function currentPeriod(now = new Date()): string {
+  const parts = new Intl.DateTimeFormat("fr-CA", { year: "numeric", month: "2-digit", timeZone: "Europe/Paris" }).format(now);
+  return parts.slice(0, 7);
+}
+
+/** "1 demande", "3 demandes" (regular French plurals). */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatNumber(n)} ${Math.abs(n) >= 2 ? pluralForm : singular}`;
+}

@@ -1,0 +1,42 @@
+// The landing screen: the person's role, the screens they can open, and their latest alerts.
+import { Link } from "react-router-dom";
+import { Tile } from "@codegouvfr/react-dsfr/Tile";
+import { useAuthenticated } from "../auth/SessionProvider";
+import { roleLabel } from "../auth/roles";
+import { entriesFor } from "../layout/navigation";
+import { PageHeading } from "../layout/PageHeading";
+
+const descriptions: Record<string, string> = {
+  "/tableau-de-bord": "Indicateurs consolidés de toutes les communes, graphiques et export PDF.",
+  "/registre": "Activités de traitement : liste, filtres, création et modification.",
+  "/demandes": "Demandes d'exercice des droits et leur délai légal.",
+  "/violations": "Violations de données et le délai de 72 heures.",
+  "/sauvegardes": "État des sauvegardes par rapport à leur objectif de point de reprise.",
+  "/couts": "Quote-part des coûts expliquée ligne à ligne, factures.",
+  "/alertes": "Échéances proches ou dépassées, sauvegardes en retard, factures impayées.",
+  "/export": "Export du registre pour un audit (formats ouverts, manifeste vérifiable).",
+};
+
+export function HomePage() {
+  const ctx = useAuthenticated();
+  const entries = entriesFor(ctx.roles).filter((e) => e.path !== "/");
+  return (
+    <>
+      <PageHeading title={`Bonjour ${ctx.session.displayName}`}>
+        {[...new Set(ctx.roles)].map(roleLabel).join(", ") || "Aucun rôle"}
+        {ctx.currentTenant ? ` · ${ctx.currentTenant.name}` : ctx.tenants.length > 1 ? ` · ${ctx.tenants.length} communes` : ""}
+      </PageHeading>
+      <h2 className="fr-h4">Vos espaces</h2>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        {entries.map((e) => (
+          <div key={e.path} className="fr-col-12 fr-col-md-6 fr-col-lg-4">
+            <Tile title={e.label} desc={descriptions[e.path]} linkProps={{ to: e.path }} titleAs="h3" orientation="vertical" />
+          </div>
+        ))}
+      </div>
+      <p className="fr-mt-4w">
+        <Link to="/alertes">Voir toutes les alertes</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,200 @@
+// The DSI's (and DPO's) consolidated dashboard: the stored monthly snapshot of every commune
+// (`consolidatedReports`), figures, charts with their tables, and the exports of the month.
+import { useState } from "react";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { request } from "../../api/graphqlClient";
+import { describeError } from "../../api/errorMessages";
+import { useQuery } from "../../api/useQuery";
+import { useAuthenticated } from "../../auth/SessionProvider";
+import { BarChart } from "../../components/BarChart";
+import { DataTable } from "../../components/DataTable";
+import { SelectField } from "../../components/formFields";
+import { Loading, QueryError } from "../../components/QueryStatus";
+import { PageHeading } from "../../layout/PageHeading";
+import { formatBytes, formatCents, formatDateTime, formatNumber, formatPeriod, plural } from "../../format/fr";
+import { backupStateLabel } from "../backups/backupStates";
+import type { ConsolidatedReportsQuery as ReportsResult } from "../../gql/graphql";
+import { ConsolidatedReportsQuery, RefreshReportMutation } from "./reportQueries";
+
+const percent = (part: number, whole: number) => (whole ? Math.round((part * 100) / whole) : 0);
+
+export function ConsolidatedDashboardPage() {
+  const ctx = useAuthenticated();
+  const [organisationId, setOrganisationId] = useState(ctx.organisations[0]?.id ?? "");
+  const reports = useQuery(ConsolidatedReportsQuery, { organisationId }, { skip: !organisationId });
+  const [period, setPeriod] = useState("");
+  const [refresh, setRefresh] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const list = reports.data?.consolidatedReports ?? [];
+  const report = list.find((r) => r.period === period) ?? list[0];
+  const organisation = ctx.organisations.find((o) => o.id === organisationId);
+
+  async function askRefresh() {
+    try {
+      const queued = await request(RefreshReportMutation, { organisationId, period: report?.period ?? null });
+      setRefresh({
+        ok: true,
+        text: queued
+          ? "Le recalcul est demandé : le tableau sera à jour dans une minute environ."
+          : "Un recalcul est déjà en attente pour ce mois.",
+      });
+    } catch (e) {
+      setRefresh({ ok: false, text: describeError(e) });
+    }
+  }
+
+  return (
+    <>
+      <PageHeading title="Tableau de bord consolidé">
+        {organisation ? `${organisation.name} : ` : ""}registres, échéances, sauvegardes et coûts de chaque commune.
+      </PageHeading>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        {ctx.organisations.length > 1 ? (
+          <div className="fr-col-12 fr-col-md-6">
+            <SelectField id="dashboard-organisation" label="Intercommunalité" value={organisationId} onChange={setOrganisationId}
+              options={ctx.organisations.map((o) => ({ value: o.id, label: o.name }))} />
+          </div>
+        ) : null}
+        {list.length ? (
+          <div className="fr-col-12 fr-col-md-6">
+            <SelectField id="dashboard-period" label="Mois" value={report?.period ?? ""} onChange={setPeriod}
+              options={list.map((r) => ({ value: r.period, label: formatPeriod(r.period) }))} />
+          </div>
+        ) : null}
+      </div>
+      {!organisationId ? <Alert severity="info" small description="Aucune intercommunalité accessible." /> : null}
+      {reports.error ? <QueryError error={reports.error} /> : null}
+      {reports.loading && !reports.data ? <Loading what="le tableau de bord" /> : null}
+      {reports.data && !report ? (
+        <Alert severity="info" title="Aucun rapport calculé" description="Le rapport du mois n'a pas encore été calculé : demandez un recalcul." className="fr-mb-3w" />
+      ) : null}
+      {report ? <ReportView report={report} organisationId={organisationId} /> : null}
+      <div className="fr-mt-4w">
+        <button type="button" className="fr-btn fr-btn--tertiary fr-icon-refresh-line fr-btn--icon-left" onClick={() => void askRefresh()}>
+          Recalculer le rapport du mois
+        </button>
+        {refresh ? (
+          <div className="fr-mt-2w">
+            <Alert severity={refresh.ok ? "info" : "error"} small description={refresh.text} />
+          </div>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+/** One stored monthly report, as the query returns it. */
+type Report = ReportsResult["consolidatedReports"][number];
+
+function ReportView({ report, organisationId }: { report: Report; organisationId: string }) {
+  const t = report.total;
+  const communes = [...report.communes].sort((a, b) => a.name.localeCompare(b.name, "fr"));
+  const exportHref = (format: string) =>
+    `/exports/reports/consolidated?organisation=${encodeURIComponent(organisationId)}&period=${encodeURIComponent(report.period)}&format=${format}`;
+  const validated = t.activitiesValidated + t.activitiesChecked;
+  return (
+    <>
+      <p className="fr-text--sm">
+        Rapport de {formatPeriod(report.period)}, calculé le {formatDateTime(report.computedAt)}.
+      </p>
+      <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
+        <li>
+          <a className="fr-btn fr-icon-download-line" href={exportHref("pdf")} download>
+            Télécharger le rapport (PDF)
+          </a>
+        </li>
+        <li>
+          <a className="fr-btn fr-btn--secondary" href={exportHref("ods")} download>
+            Tableur (ODS)
+          </a>
+        </li>
+        <li>
+          <a className="fr-btn fr-btn--secondary" href={exportHref("csv")} download>
+            CSV
+          </a>
+        </li>
+      </ul>
+
+      <h2 className="fr-h3 fr-mt-4w">Chiffres clés</h2>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <Figure label="Traitements au registre" value={formatNumber(t.activities)} detail={`${percent(validated, t.activities)} % validés ou vérifiés`} />
+        <Figure label="Analyses d'impact" value={`${formatNumber(t.dpiaDone)} / ${formatNumber(t.dpiaRequired)}`} detail="réalisées / obligatoires" />
+        <Figure label="Demandes de droits en retard" value={formatNumber(t.requestsOverdue)} detail={`${plural(t.requestsOpen, "ouverte")}, ${formatNumber(t.requestsDueSoon)} à échéance proche`} />
+        <Figure label="Violations hors délai" value={formatNumber(t.breachesLate)} detail={plural(t.breachesOpen, "ouverte")} />
+        <Figure label="Contrats à renouveler" value={formatNumber(t.contractsToRenew)} detail={plural(t.splittingAlerts, "alerte de saucissonnage", "alertes de saucissonnage")} />
+        <Figure label="Sauvegardes" value={plural(t.backupPolicies, "politique")} detail={`${formatBytes(t.backupBytes)} stockés`} />
+        <Figure label="Coûts répartis" value={formatCents(t.costsAllocatedCents)} detail={`facturé ${formatCents(t.invoicedCents)}`} />
+        <Figure label="Impayés" value={formatCents(t.unpaidCents)} detail={`payé ${formatCents(t.paidCents)}`} />
+      </div>
+
+      <h2 className="fr-h3 fr-mt-4w">Par commune</h2>
+      <BarChart
+        title="Registres : part des traitements validés"
+        description="Pourcentage des traitements de chaque commune validés par la commune ou vérifiés par le DPO."
+        valueHeader="Traitements validés"
+        max={100}
+        bars={communes.map((c) => ({
+          label: c.name,
+          value: percent(c.activitiesValidated + c.activitiesChecked, c.activities),
+          display: `${percent(c.activitiesValidated + c.activitiesChecked, c.activities)} % (${c.activitiesValidated + c.activitiesChecked}/${c.activities})`,
+        }))}
+      />
+      <BarChart
+        title="Échéances dépassées"
+        description="Demandes de droits en retard et violations notifiées hors délai, par commune."
+        valueHeader="Échéances dépassées"
+        bars={communes.map((c) => ({
+          label: c.name,
+          value: c.requestsOverdue + c.breachesLate,
+          display: `${plural(c.requestsOverdue, "demande")}, ${plural(c.breachesLate, "violation")}`,
+          tone: c.requestsOverdue + c.breachesLate ? "alt" : "default",
+        }))}
+      />
+      <BarChart
+        title="Sauvegardes : état des communes"
+        description="Nombre de communes dans chaque état par rapport à leur objectif de point de reprise."
+        valueHeader="Communes"
+        bars={t.backupStates.map((s) => ({
+          label: backupStateLabel(s.state),
+          value: s.communes,
+          display: plural(s.communes, "commune"),
+          tone: s.state === "ok" ? "ok" : s.state === "late" ? "warn" : s.state === "failing" ? "alt" : "default",
+        }))}
+      />
+      <BarChart
+        title="Coûts répartis par commune"
+        description="Quote-part des coûts des services partagés allouée à chaque commune pour le mois."
+        valueHeader="Montant"
+        bars={communes.map((c) => ({ label: c.name, value: c.costsAllocatedCents, display: formatCents(c.costsAllocatedCents) }))}
+      />
+
+      <h2 className="fr-h3 fr-mt-4w">Détail</h2>
+      <DataTable
+        caption={`Indicateurs par commune, ${formatPeriod(report.period)}`}
+        headers={["Commune", "Traitements", "Validés", "Demandes en retard", "Violations ouvertes", "Sauvegardes", "Coûts", "Impayés"]}
+        rows={communes.map((c) => [
+          c.name,
+          formatNumber(c.activities),
+          formatNumber(c.activitiesValidated + c.activitiesChecked),
+          formatNumber(c.requestsOverdue),
+          formatNumber(c.breachesOpen),
+          backupStateLabel(c.backupState),
+          formatCents(c.costsAllocatedCents),
+          formatCents(c.unpaidCents),
+        ])}
+      />
+    </>
+  );
+}
+
+function Figure({ label, value, detail }: { label: string; value: string; detail: string }) {
+  return (
+    <div className="fr-col-12 fr-col-sm-6 fr-col-lg-3">
+      <div className="fr-p-2w" style={{ border: "1px solid var(--border-default-grey)", height: "100%" }}>
+        <p className="fr-text--sm fr-mb-1v">{label}</p>
+        <p className="console-figure fr-mb-1v">{value}</p>
+        <p className="fr-text--xs fr-mb-0">{detail}</p>
+      </div>
+    </div>
+  );
+}

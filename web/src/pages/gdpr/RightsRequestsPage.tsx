@@ -1,0 +1,144 @@
+// Rights requests (access, erasure...) with their legal month and the days left, soonest
+// deadline first; and a form to record a new one.
+import { useState, type FormEvent } from "react";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { request } from "../../api/graphqlClient";
+import { splitFieldErrors } from "../../api/errorMessages";
+import { useQuery } from "../../api/useQuery";
+import { useAuthenticated } from "../../auth/SessionProvider";
+import { can } from "../../auth/roles";
+import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField } from "../../components/formFields";
+import { DataTable } from "../../components/DataTable";
+import { EmptyState } from "../../components/EmptyState";
+import { Loading, QueryError } from "../../components/QueryStatus";
+import { PageHeading } from "../../layout/PageHeading";
+import { formatDate, formatDaysLeft } from "../../format/fr";
+import { CreateRightsRequestMutation, RightsRequestsQuery } from "./gdprQueries";
+
+export function RightsRequestsPage() {
+  const ctx = useAuthenticated();
+  const [openOnly, setOpenOnly] = useState(true);
+  const [overdueOnly, setOverdueOnly] = useState(false);
+  const q = useQuery(RightsRequestsQuery, { tenantIds: ctx.tenantIds, openOnly, overdueOnly, first: 100 });
+  const rows = q.data?.rightsRequests ?? [];
+  return (
+    <>
+      <PageHeading title="Demandes d'exercice des droits">
+        Délai d'un mois à compter de la réception (règlement 1182/71), reporté au jour ouvré suivant du calendrier de la commune.
+      </PageHeading>
+      <fieldset className="fr-fieldset" aria-labelledby="requests-filter-legend">
+        <legend id="requests-filter-legend" className="fr-fieldset__legend fr-text--regular">Afficher</legend>
+        <div className="fr-fieldset__element fr-fieldset__element--inline">
+          <CheckboxField id="requests-open" label="Demandes ouvertes seulement" checked={openOnly} onChange={setOpenOnly} />
+        </div>
+        <div className="fr-fieldset__element fr-fieldset__element--inline">
+          <CheckboxField id="requests-overdue" label="En retard seulement" checked={overdueOnly} onChange={setOverdueOnly} />
+        </div>
+      </fieldset>
+      {q.error ? <QueryError error={q.error} /> : null}
+      {q.loading && !q.data ? <Loading what="les demandes" /> : null}
+      <p role="status" aria-live="polite" className="fr-text--sm">
+        {q.data ? `${rows.length} demande${rows.length > 1 ? "s" : ""}.` : ""}
+      </p>
+      {q.data && !rows.length ? <EmptyState>Aucune demande à afficher.</EmptyState> : null}
+      {rows.length ? (
+        <DataTable
+          caption="Demandes d'exercice des droits"
+          captionHidden
+          headers={["Demandeur", "Droit", ...(ctx.tenantId ? [] : ["Commune"]), "Reçue le", "Échéance", "Délai", "Statut"]}
+          rows={rows.map((r) => [
+            r.requester,
+            r.kind.label,
+            ...(ctx.tenantId ? [] : [ctx.tenantName(r.tenantId)]),
+            formatDate(r.receivedOn),
+            <>
+              {formatDate(r.effectiveDueOn)}
+              {r.extendedDueOn ? <span className="fr-hint-text">prolongée (art. 12.3)</span> : null}
+            </>,
+            r.daysLeft === null ? (
+              r.answeredOn ? `répondue le ${formatDate(r.answeredOn)}` : "—"
+            ) : (
+              <Badge as="span" small severity={r.overdue ? "error" : r.daysLeft <= 7 ? "warning" : "info"}>
+                {formatDaysLeft(r.daysLeft)}
+              </Badge>
+            ),
+            r.status.label,
+          ])}
+        />
+      ) : null}
+      {can(ctx.roles, "editGdpr") && q.data ? (
+        <NewRequestForm kinds={q.data.gdprVocabulary.requestKinds} onCreated={q.reload} />
+      ) : null}
+    </>
+  );
+}
+
+const labels = { tenantId: "Commune", kind: "Droit exercé", receivedOn: "Reçue le", requester: "Demandeur", contact: "Contact", details: "Détails" };
+
+function NewRequestForm({ kinds, onCreated }: { kinds: { code: string; label: string }[]; onCreated: () => void }) {
+  const ctx = useAuthenticated();
+  const today = new Date().toISOString().slice(0, 10);
+  const [form, setForm] = useState({ tenantId: ctx.tenantId ?? "", kind: kinds[0]?.code ?? "", receivedOn: today, requester: "", contact: "", details: "" });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [general, setGeneral] = useState<string[]>([]);
+  const [done, setDone] = useState<string | null>(null);
+  const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const local: Record<string, string> = {};
+    const tenantId = ctx.tenantId ?? form.tenantId;
+    if (!tenantId) local.tenantId = "Choisissez la commune.";
+    if (!form.requester.trim()) local.requester = "Qui a fait la demande ?";
+    if (!form.receivedOn) local.receivedOn = "Indiquez la date de réception.";
+    setErrors(local);
+    setGeneral([]);
+    if (Object.keys(local).length) return;
+    try {
+      const r = await request(CreateRightsRequestMutation, { input: { ...form, tenantId } });
+      setDone(`Demande enregistrée : réponse due le ${formatDate(r.createRightsRequest.effectiveDueOn)}.`);
+      setForm({ ...form, requester: "", contact: "", details: "" });
+      onCreated();
+    } catch (err) {
+      const s = splitFieldErrors(err);
+      setErrors(s.fields);
+      setGeneral(s.general);
+    }
+  }
+
+  return (
+    <section className="fr-mt-6w" aria-labelledby="new-request-title">
+      <h2 id="new-request-title" className="fr-h4">Enregistrer une demande</h2>
+      <ErrorSummary errors={errors} general={general} labels={labels} />
+      {done ? <div><Alert severity="success" small description={done} className="fr-mb-2w" /></div> : null}
+      <form onSubmit={submit} noValidate>
+        <div className="fr-grid-row fr-grid-row--gutters">
+          {!ctx.tenantId ? (
+            <div className="fr-col-12 fr-col-md-6">
+              <SelectField id="field-tenantId" label={labels.tenantId} required value={form.tenantId} onChange={set("tenantId")} error={errors.tenantId}
+                placeholder="Choisir une commune" options={ctx.tenants.map((t) => ({ value: t.id, label: t.name }))} />
+            </div>
+          ) : null}
+          <div className="fr-col-12 fr-col-md-6">
+            <SelectField id="field-kind" label={labels.kind} value={form.kind} onChange={set("kind")} error={errors.kind}
+              options={kinds.map((k) => ({ value: k.code, label: k.label }))} />
+          </div>
+          <div className="fr-col-12 fr-col-md-6">
+            <TextField id="field-receivedOn" type="date" label={labels.receivedOn} required value={form.receivedOn} onChange={set("receivedOn")} error={errors.receivedOn} />
+          </div>
+          <div className="fr-col-12 fr-col-md-6">
+            <TextField id="field-requester" label={labels.requester} required value={form.requester} onChange={set("requester")} error={errors.requester} />
+          </div>
+          <div className="fr-col-12 fr-col-md-6">
+            <TextField id="field-contact" label={labels.contact} value={form.contact} onChange={set("contact")} error={errors.contact} />
+          </div>
+          <div className="fr-col-12">
+            <TextAreaField id="field-details" label={labels.details} value={form.details} onChange={set("details")} error={errors.details} />
+          </div>
+        </div>
+        <button className="fr-btn" type="submit">Enregistrer la demande</button>
+      </form>
+    </section>
+  );
+}

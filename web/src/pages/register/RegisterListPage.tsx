@@ -1,0 +1,192 @@
+// The GDPR register of the commune chosen (or of every commune reached), with filters kept in
+// the address so that a filtered list can be bookmarked; and the intercommunality's models.
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { request } from "../../api/graphqlClient";
+import { describeError } from "../../api/errorMessages";
+import { useQuery } from "../../api/useQuery";
+import { useAuthenticated } from "../../auth/SessionProvider";
+import { can } from "../../auth/roles";
+import { CheckboxField, SelectField, TextField } from "../../components/formFields";
+import { DataTable } from "../../components/DataTable";
+import { EmptyState } from "../../components/EmptyState";
+import { Loading, QueryError } from "../../components/QueryStatus";
+import { PageHeading } from "../../layout/PageHeading";
+import { formatShortDate } from "../../format/fr";
+import { InstantiateModelMutation, ModelActivitiesQuery, RegisterActivitiesQuery } from "./activityQueries";
+import { dpiaLabel } from "./registerLabels";
+
+const PAGE = 50;
+
+export function RegisterListPage() {
+  const ctx = useAuthenticated();
+  const [params, setParams] = useSearchParams();
+  const search = params.get("q") ?? "";
+  const status = params.get("statut") ?? "";
+  const dpiaRequired = params.get("aipd") === "1";
+  const sensitive = params.get("sensibles") === "1";
+  const [first, setFirst] = useState(PAGE);
+  const [form, setForm] = useState({ search, status, dpiaRequired, sensitive });
+  const list = useQuery(RegisterActivitiesQuery, {
+    tenantIds: ctx.tenantIds,
+    search: search || null,
+    status: status || null,
+    dpiaRequired: dpiaRequired || null,
+    sensitive: sensitive || null,
+    first,
+  });
+  const editable = can(ctx.roles, "editGdpr");
+  const manyCommunes = !ctx.tenantId;
+
+  function applyFilters(e: FormEvent) {
+    e.preventDefault();
+    const next = new URLSearchParams();
+    if (form.search.trim()) next.set("q", form.search.trim());
+    if (form.status) next.set("statut", form.status);
+    if (form.dpiaRequired) next.set("aipd", "1");
+    if (form.sensitive) next.set("sensibles", "1");
+    setFirst(PAGE);
+    setParams(next);
+  }
+
+  function resetFilters() {
+    setForm({ search: "", status: "", dpiaRequired: false, sensitive: false });
+    setParams(new URLSearchParams());
+  }
+
+  const activities = list.data?.activities ?? [];
+  const statuses = list.data?.gdprVocabulary.activityStatuses ?? [];
+  const filtered = Boolean(search || status || dpiaRequired || sensitive);
+
+  return (
+    <>
+      <PageHeading title="Registre RGPD">
+        {ctx.currentTenant ? `Registre des activités de traitement de ${ctx.currentTenant.name}.` : "Registres des activités de traitement de toutes les communes accessibles."}
+      </PageHeading>
+      {editable ? (
+        <p>
+          <Link className="fr-btn fr-icon-add-line fr-btn--icon-left" to="/registre/nouvelle">
+            Nouveau traitement
+          </Link>
+        </p>
+      ) : null}
+
+      <section aria-labelledby="filters-title" className="fr-mb-4w">
+        <h2 id="filters-title" className="fr-h5">Filtrer</h2>
+        <form onSubmit={applyFilters} role="search" aria-label="Filtrer le registre">
+          <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+            <div className="fr-col-12 fr-col-md-5">
+              <TextField id="filter-search" label="Rechercher un traitement" hint="Nom ou finalité" value={form.search}
+                onChange={(v) => setForm({ ...form, search: v })} />
+            </div>
+            <div className="fr-col-12 fr-col-md-3">
+              <SelectField id="filter-status" label="Statut" value={form.status} placeholder="Tous"
+                options={statuses.map((s) => ({ value: s.code, label: s.label }))} onChange={(v) => setForm({ ...form, status: v })} />
+            </div>
+            <div className="fr-col-12 fr-col-md-4">
+              <CheckboxField id="filter-dpia" label="Analyse d'impact obligatoire" checked={form.dpiaRequired}
+                onChange={(v) => setForm({ ...form, dpiaRequired: v })} />
+              <CheckboxField id="filter-sensitive" label="Données sensibles" checked={form.sensitive}
+                onChange={(v) => setForm({ ...form, sensitive: v })} />
+            </div>
+          </div>
+          <ul className="fr-btns-group fr-btns-group--inline-sm fr-mt-2w">
+            <li><button className="fr-btn fr-btn--secondary" type="submit">Appliquer les filtres</button></li>
+            <li><button className="fr-btn fr-btn--tertiary" type="button" onClick={resetFilters}>Effacer les filtres</button></li>
+          </ul>
+        </form>
+      </section>
+
+      {list.error ? <QueryError error={list.error} /> : null}
+      {list.loading && !list.data ? <Loading what="le registre" /> : null}
+      <p role="status" aria-live="polite" className="fr-text--sm">
+        {list.data ? `${activities.length}${activities.length === first ? " premiers" : ""} traitement${activities.length > 1 ? "s" : ""}${filtered ? " correspondant aux filtres" : ""}.` : ""}
+      </p>
+      {list.data && activities.length === 0 ? (
+        <EmptyState>{filtered ? "Aucun traitement ne correspond à ces filtres." : "Le registre est vide."}</EmptyState>
+      ) : null}
+      {activities.length ? (
+        <DataTable
+          caption="Traitements du registre"
+          captionHidden
+          headers={[
+            "Traitement",
+            ...(manyCommunes ? ["Commune"] : []),
+            "Statut",
+            "Complétude",
+            "Analyse d'impact",
+            "Données sensibles",
+            "Modifié le",
+          ]}
+          rows={activities.map((a) => [
+            <>
+              <Link to={`/registre/${a.id}`}>{a.name}</Link>
+              {a.department ? <span className="fr-hint-text">{a.department}</span> : null}
+              {a.modelChanges.length ? <Badge as="span" small severity="info">modèle modifié</Badge> : null}
+            </>,
+            ...(manyCommunes ? [ctx.tenantName(a.tenantId)] : []),
+            <Badge as="span" small noIcon severity={a.status.code === "draft" ? undefined : "success"}>{a.status.label}</Badge>,
+            `${a.completeness} %`,
+            dpiaLabel(a.dpiaScreening),
+            a.hasSensitiveData ? "Oui" : "Non",
+            <span className="console-nowrap">{formatShortDate(a.updatedAt.slice(0, 10))}</span>,
+          ])}
+        />
+      ) : null}
+      {activities.length === first ? (
+        <button className="fr-btn fr-btn--tertiary" type="button" onClick={() => setFirst(first + PAGE)}>
+          Afficher plus de traitements
+        </button>
+      ) : null}
+      {editable ? <ModelsSection /> : null}
+    </>
+  );
+}
+
+function ModelsSection() {
+  const ctx = useAuthenticated();
+  const navigate = useNavigate();
+  const models = useQuery(ModelActivitiesQuery, {});
+  const [error, setError] = useState<string | null>(null);
+  const tenantId = ctx.tenantId;
+  if (models.error || !models.data || models.data.modelActivities.length === 0) return null;
+
+  async function instantiate(modelId: string) {
+    if (!tenantId) return;
+    try {
+      const r = await request(InstantiateModelMutation, { modelId, tenantId });
+      navigate(`/registre/${r.instantiateModel.id}`, {
+        state: { notice: `Le modèle « ${r.instantiateModel.name} » a été copié dans le registre.` },
+      });
+    } catch (e) {
+      setError(describeError(e));
+    }
+  }
+
+  return (
+    <section className="fr-mt-6w" aria-labelledby="models-title">
+      <h2 id="models-title" className="fr-h4">Modèles de l'intercommunalité</h2>
+      <p>Traitements types publiés par l'intercommunalité, à copier dans le registre d'une commune puis à adapter.</p>
+      {!tenantId ? <p className="fr-text--sm">Choisissez une commune dans le sélecteur pour y copier un modèle.</p> : null}
+      {error ? <Alert severity="error" small description={error} className="fr-mb-2w" /> : null}
+      <DataTable
+        caption="Modèles de traitement"
+        captionHidden
+        headers={["Modèle", "Finalités", "Action"]}
+        rows={models.data.modelActivities.map((m) => [
+          m.name,
+          m.purposes || "—",
+          tenantId ? (
+            <button type="button" className="fr-btn fr-btn--sm fr-btn--secondary" onClick={() => void instantiate(m.id)}>
+              Copier dans le registre<span className="fr-sr-only"> : {m.name}</span>
+            </button>
+          ) : (
+            "—"
+          ),
+        ])}
+      />
+    </section>
+  );
+}
