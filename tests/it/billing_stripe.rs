@@ -217,7 +217,9 @@ async fn stripe_webhooks_are_verified_deduplicated_and_keep_statuses() {
         data(&r)["invoices"][0]["status"].clone()
     };
     assert_eq!(status().await, json!("open"));
-    // Accepted once; the same event again is acknowledged and ignored.
+    // Accepted once; the same event again is acknowledged and ignored. The commune's paid
+    // figure changed: its month's report is queued for recomputation in the same transaction.
+    app.drop_report_jobs().await;
     let (s, a) = post(
         paid.clone(),
         Some(signed(&paid, now, TEST_STRIPE_WEBHOOK_SECRET)),
@@ -225,6 +227,19 @@ async fn stripe_webhooks_are_verified_deduplicated_and_keep_statuses() {
     .await;
     assert_eq!((s, &a["updated"]), (200, &json!(1)), "{a}");
     assert_eq!(status().await, json!("paid"));
+    let queued = app
+        .count_where(
+            "job",
+            &format!(
+                "kind = 'reporting.snapshot' AND tenant_id = '{}'",
+                fx.tenant_a1
+            ),
+        )
+        .await;
+    assert_eq!(
+        queued, 1,
+        "one report job for the commune whose invoice was paid"
+    );
     let (s, a) = post(
         paid.clone(),
         Some(signed(&paid, now, TEST_STRIPE_WEBHOOK_SECRET)),

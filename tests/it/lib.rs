@@ -2,6 +2,7 @@
 //! ephemeral port, fixture organisations from real referential data, and GraphQL callers.
 //!
 //! Services come from `tests/services.sh` (PostgreSQL, Redis, the OpenID provider).
+pub mod dataset;
 use api::config::{Config, RawConfig};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{json, Value};
@@ -414,11 +415,16 @@ impl TestApp {
 
     /// Row count through the owner's connection (sees everything).
     pub async fn count(&self, table: &str) -> i64 {
+        self.count_where(table, "true").await
+    }
+
+    /// Rows of `table` matching the SQL condition `cond` (read as the owner, past RLS).
+    pub async fn count_where(&self, table: &str, cond: &str) -> i64 {
         let row = self
             .admin
             .query_one(Statement::from_string(
                 sea_orm::DatabaseBackend::Postgres,
-                format!("SELECT count(*) AS n FROM {table}"),
+                format!("SELECT count(*) AS n FROM {table} WHERE {cond}"),
             ))
             .await
             .expect("count")

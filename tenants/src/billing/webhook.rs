@@ -132,6 +132,11 @@ pub async fn handle(db: &DatabaseConnection, payload: &[u8]) -> Result<Outcome, 
         event.data.object["id"].as_str(),
     ) {
         (Some(status), Some(id)) => {
+            let changing = billing_invoice::Entity::find()
+                .filter(billing_invoice::Column::StripeInvoiceId.eq(id))
+                .filter(billing_invoice::Column::Status.ne(status))
+                .all(&txn)
+                .await?;
             let r = billing_invoice::Entity::update_many()
                 .col_expr(billing_invoice::Column::Status, status.into())
                 .col_expr(billing_invoice::Column::UpdatedAt, Utc::now().into())
@@ -139,6 +144,17 @@ pub async fn handle(db: &DatabaseConnection, payload: &[u8]) -> Result<Outcome, 
                 .filter(billing_invoice::Column::Status.ne(status))
                 .exec(&txn)
                 .await?;
+            // Paid and unpaid figures change: the month's report is recomputed (same
+            // transaction, so a lost event cannot leave the report stale).
+            for i in &changing {
+                crate::reporting::snapshot::enqueue_change(
+                    &txn,
+                    i.organisation_id,
+                    i.tenant_id,
+                    Utc::now(),
+                )
+                .await?;
+            }
             Outcome::Handled(r.rows_affected)
         }
         _ => Outcome::Ignored,

@@ -115,9 +115,11 @@ pub async fn compute(
     let scope = Scope::worker_for_organisation(Permission::ReadReports, organisation_id);
     let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
     let txn = scope.begin(db).await?;
+    // The communes: the organisation's own tenant (its models, questionnaires, runs) is not one.
     let tenants = scope
         .find::<tenant::Entity>()
         .filter(tenant::Column::OrganisationId.eq(organisation_id))
+        .filter(tenant::Column::Kind.ne("organisation"))
         .order_by_asc(tenant::Column::Name)
         .all(&txn)
         .await?;

@@ -2,8 +2,9 @@
 //! communes' scored assessments, listed by commune and date so progress can be compared.
 use super::context::scoped;
 use super::errors::{internal, GqlResult, IntoGql};
+use super::scalars::Date;
 use async_graphql::{Context, Error, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use tenants::maturity::assessment::{self, NewAssessment};
 use tenants::maturity::questionnaire::{self, AnswerOption, Question, Questionnaire};
 use tenants::maturity::MaturityError;
@@ -126,7 +127,7 @@ pub struct MaturityAssessment {
     pub id: Uuid,
     pub tenant_id: Uuid,
     pub questionnaire_id: Uuid,
-    pub assessed_on: NaiveDate,
+    pub assessed_on: Date,
     /// Basis points (10,000 = 100 %).
     pub score_bp: i32,
     /// Change since the commune's previous assessment (basis points), null for its first.
@@ -151,7 +152,7 @@ fn assessment_out(a: assessment::Assessment, previous: Option<i32>) -> MaturityA
         id: a.row.id,
         tenant_id: a.row.tenant_id,
         questionnaire_id: a.row.questionnaire_id,
-        assessed_on: a.row.assessed_on,
+        assessed_on: a.row.assessed_on.into(),
         score_bp: a.row.score_bp,
         change_bp: previous.map(|p| a.row.score_bp - p),
         themes: a
@@ -179,7 +180,7 @@ pub struct MaturityAnswerInput {
 pub struct MaturityAssessmentInput {
     pub tenant_id: Uuid,
     pub questionnaire_id: Uuid,
-    pub assessed_on: NaiveDate,
+    pub assessed_on: Date,
     pub answers: Vec<MaturityAnswerInput>,
     #[graphql(default)]
     pub notes: String,
@@ -262,7 +263,7 @@ impl MaturityMutation {
         let a = NewAssessment {
             tenant_id: input.tenant_id,
             questionnaire_id: input.questionnaire_id,
-            assessed_on: input.assessed_on,
+            assessed_on: input.assessed_on.0,
             answers: input
                 .answers
                 .into_iter()
