@@ -122,13 +122,7 @@ pub(crate) async fn organisation_tenant<C: ConnectionTrait>(
     scope: &Scope,
     organisation_id: Uuid,
 ) -> Result<tenant::Model, DirectoryError> {
-    scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::OrganisationId.eq(organisation_id))
-        .filter(tenant::Column::Kind.eq("organisation"))
-        .one(c)
-        .await?
-        .ok_or(DirectoryError::Access(AccessError::NotFound))
+    Ok(scope.organisation_tenant(c, organisation_id).await??)
 }
 
 /// A person and the memberships of theirs that the scope may see.

@@ -413,23 +413,24 @@ impl TestApp {
         resp.json().await.expect("JSON body")
     }
 
-    /// Row count through the owner's connection (sees everything).
+    /// Rows of `table`, which may carry its own condition (`"job WHERE …"`): read as the
+    /// owner, past RLS.
     pub async fn count(&self, table: &str) -> i64 {
-        self.count_where(table, "true").await
-    }
-
-    /// Rows of `table` matching the SQL condition `cond` (read as the owner, past RLS).
-    pub async fn count_where(&self, table: &str, cond: &str) -> i64 {
         let row = self
             .admin
             .query_one(Statement::from_string(
                 sea_orm::DatabaseBackend::Postgres,
-                format!("SELECT count(*) AS n FROM {table} WHERE {cond}"),
+                format!("SELECT count(*) AS n FROM {table}"),
             ))
             .await
             .expect("count")
             .expect("row");
         row.try_get("", "n").expect("n")
+    }
+
+    /// Rows of `table` matching the SQL condition `cond`.
+    pub async fn count_where(&self, table: &str, cond: &str) -> i64 {
+        self.count(&format!("{table} WHERE {cond}")).await
     }
 }
 

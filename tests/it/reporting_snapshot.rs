@@ -122,8 +122,8 @@ async fn the_consolidated_report_adds_up_every_module_and_is_read_as_stored() {
     assert_eq!(total["invoicedCents"], json!(1_234_567));
     let communes = report["communes"].as_array().expect("communes").len() as i64;
     assert_eq!(
-        communes, 23,
-        "22 communes and the agglomeration's own tenant"
+        communes, 22,
+        "the agglomeration's 22 communes (its own tenant is not one)"
     );
     assert_eq!(
         total["backupStates"],

@@ -1,11 +1,10 @@
 //! Billing downloads: `GET /exports/billing/invoice?id=…` (the UBL 2.1 e-invoice) and
 //! `GET /exports/billing/statement?tenant=…&year=…&format=pdf|ods|xlsx|csv|json` (the commune's
 //! annual statement). Outside your access is a 404.
-use super::auth::{identify, Caller};
-use super::exports::{bad_input as bad, denied, download, parse_format, problem};
+use super::exports::{bad_input as bad, download, parse_format, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tenants::billing::{statement, ubl, BillingError};
 use tenants::tenancy::{AccessError, Permission, Scope};
@@ -37,15 +36,7 @@ fn failed(e: BillingError) -> Response {
 }
 
 async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Scope, Response> {
-    let caller = identify(st, &Method::GET, headers).await;
-    if let Some(r) = denied(&caller) {
-        return Err(r);
-    }
-    let Caller::Authenticated(p) = caller else {
-        return Err(problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", ""));
-    };
-    p.scope(Permission::ReadCosts)
-        .map_err(|_| problem(StatusCode::FORBIDDEN, "FORBIDDEN", "you may not read costs"))
+    scope_for(st, headers, Permission::ReadCosts, "you may not read costs").await
 }
 
 fn params(q: Option<String>) -> Vec<(String, String)> {

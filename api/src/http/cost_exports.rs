@@ -1,11 +1,10 @@
 //! `GET /exports/costs/focus`: cost lines in FOCUS 1.0 columns (CSV), for the DSI (all its
 //! communes), a commune (its own lines) or an auditor. Parameters: `year`, `run`, and `tenant`
 //! (repeatable); naming a tenant outside your access is a 404.
-use super::auth::{identify, Caller};
-use super::exports::{bad_input as bad, denied, problem};
+use super::exports::{bad_input as bad, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tenants::costs::runs::LineFilter;
 use tenants::costs::{focus, CostError};
@@ -20,15 +19,16 @@ pub async fn focus(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let caller = identify(&st, &Method::GET, &headers).await;
-    if let Some(r) = denied(&caller) {
-        return r;
-    }
-    let Caller::Authenticated(p) = caller else {
-        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
-    };
-    let Ok(scope) = p.scope(Permission::ReadCosts) else {
-        return problem(StatusCode::FORBIDDEN, "FORBIDDEN", "you may not read costs");
+    let scope = match scope_for(
+        &st,
+        &headers,
+        Permission::ReadCosts,
+        "you may not read costs",
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let mut f = LineFilter::default();
     let mut tenants = vec![];

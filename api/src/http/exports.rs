@@ -94,6 +94,25 @@ pub(crate) fn download(doc: &formats::Document, format: formats::Format) -> Resp
     }
 }
 
+/// The caller's scope for `permission`, or the answer to give instead: 401 when nobody is
+/// authenticated, 403 (`why`) when the role does not carry the permission.
+pub(crate) async fn scope_for(
+    st: &AppState,
+    headers: &HeaderMap,
+    permission: Permission,
+    why: &str,
+) -> Result<tenants::tenancy::Scope, Response> {
+    let caller = identify(st, &Method::GET, headers).await;
+    if let Some(r) = denied(&caller) {
+        return Err(r);
+    }
+    let Caller::Authenticated(p) = caller else {
+        return Err(problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", ""));
+    };
+    p.scope(permission)
+        .map_err(|_| problem(StatusCode::FORBIDDEN, "FORBIDDEN", why))
+}
+
 pub(crate) fn denied(caller: &Caller) -> Option<Response> {
     match caller {
         Caller::Authenticated(_) => None,
@@ -142,22 +161,16 @@ pub async fn register(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let caller = identify(&st, &Method::GET, &headers).await;
-    if let Some(r) = denied(&caller) {
-        return r;
-    }
-    let Caller::Authenticated(p) = caller else {
-        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
-    };
-    let scope = match p.scope(Permission::ExportGdpr) {
+    let scope = match scope_for(
+        &st,
+        &headers,
+        Permission::ExportGdpr,
+        "you may not export registers",
+    )
+    .await
+    {
         Ok(s) => s,
-        Err(_) => {
-            return problem(
-                StatusCode::FORBIDDEN,
-                "FORBIDDEN",
-                "you may not export registers",
-            )
-        }
+        Err(r) => return r,
     };
     let (mut tenant_ids, mut formats, mut cnil, mut purpose) =
         (vec![], vec![], false, String::new());

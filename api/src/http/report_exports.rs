@@ -1,10 +1,9 @@
 //! `GET /exports/reports/consolidated?organisation=…&period=YYYY-MM&format=pdf|ods|xlsx|csv|json`:
 //! the stored consolidated report of a month, for the organisation's DSI and DPO.
-use super::auth::{identify, Caller};
-use super::exports::{bad_input as bad, denied, download, parse_format, problem};
+use super::exports::{bad_input as bad, download, parse_format, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use tenants::backups::metering::Period;
 use tenants::reporting::{documents, ReportError};
@@ -18,19 +17,16 @@ pub async fn consolidated(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let caller = identify(&st, &Method::GET, &headers).await;
-    if let Some(r) = denied(&caller) {
-        return r;
-    }
-    let Caller::Authenticated(p) = caller else {
-        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
-    };
-    let Ok(scope) = p.scope(Permission::ReadReports) else {
-        return problem(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            "consolidated reports are the organisation's",
-        );
+    let scope = match scope_for(
+        &st,
+        &headers,
+        Permission::ReadReports,
+        "consolidated reports are the organisation's",
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let (mut org, mut period, mut format) = (None, None, formats::Format::Pdf);
     for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
@@ -95,15 +91,9 @@ pub async fn commune_summary(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let caller = identify(&st, &Method::GET, &headers).await;
-    if let Some(r) = denied(&caller) {
-        return r;
-    }
-    let Caller::Authenticated(p) = caller else {
-        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
-    };
-    let Ok(scope) = p.scope(Permission::ReadGdpr) else {
-        return problem(StatusCode::FORBIDDEN, "FORBIDDEN", "not within your role");
+    let scope = match scope_for(&st, &headers, Permission::ReadGdpr, "not within your role").await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let (mut tenant, mut period, mut format) = (None, None, formats::Format::Pdf);
     for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {

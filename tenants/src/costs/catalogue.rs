@@ -22,13 +22,7 @@ pub(crate) async fn org_tenant<C: ConnectionTrait>(
     if !scope.covers_organisation(organisation_id) {
         return Err(AccessError::NotFound.into());
     }
-    scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::OrganisationId.eq(organisation_id))
-        .filter(tenant::Column::Kind.eq("organisation"))
-        .one(c)
-        .await?
-        .ok_or_else(|| AccessError::NotFound.into())
+    Ok(scope.organisation_tenant(c, organisation_id).await??)
 }
 
 pub async fn create_service(

@@ -3,7 +3,7 @@
 //! model changed since.
 use super::activity::{self, Activity, ActivityFields};
 use super::GdprError;
-use crate::entities::{gdpr_activity, tenant};
+use crate::entities::gdpr_activity;
 use crate::tenancy::{AccessError, Permission, Scope};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
@@ -24,13 +24,7 @@ pub async fn publish(
     }
     let fields = fields.validate()?;
     let txn = scope.begin(db).await?;
-    let org_tenant = scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::OrganisationId.eq(organisation_id))
-        .filter(tenant::Column::Kind.eq("organisation"))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let org_tenant = scope.organisation_tenant(&txn, organisation_id).await??;
     let row = activity::insert(&txn, scope, &org_tenant, &fields, &[], None, true).await?;
     txn.commit().await?;
     Ok(Activity {

@@ -2,7 +2,7 @@
 //! version under the same title), readable by every member commune.
 use super::{bad, MaturityError};
 use crate::audit::{self, Entry};
-use crate::entities::{maturity_questionnaire, tenant};
+use crate::entities::maturity_questionnaire;
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -192,13 +192,7 @@ pub async fn publish(
     }
     let (title, questions) = validate(title, questions)?;
     let txn = scope.begin(db).await?;
-    let org_tenant = scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::OrganisationId.eq(organisation_id))
-        .filter(tenant::Column::Kind.eq("organisation"))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let org_tenant = scope.organisation_tenant(&txn, organisation_id).await??;
     let last = scope
         .find::<maturity_questionnaire::Entity>()
         .filter(maturity_questionnaire::Column::OrganisationId.eq(organisation_id))

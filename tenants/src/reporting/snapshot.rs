@@ -350,13 +350,7 @@ pub async fn refresh(
     let figures = compute(db, organisation_id, period, now).await?;
     let scope = Scope::worker(Permission::ReadReports);
     let txn = scope.begin(db).await?;
-    let org_tenant = scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::OrganisationId.eq(organisation_id))
-        .filter(tenant::Column::Kind.eq("organisation"))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let org_tenant = scope.organisation_tenant(&txn, organisation_id).await??;
     let row = report_snapshot::Model {
         id: Uuid::now_v7(),
         organisation_id,
@@ -397,13 +391,7 @@ pub async fn request(
         return Err(AccessError::NotFound.into());
     }
     let txn = scope.begin(db).await?;
-    let org_tenant = scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::OrganisationId.eq(organisation_id))
-        .filter(tenant::Column::Kind.eq("organisation"))
-        .one(&txn)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let org_tenant = scope.organisation_tenant(&txn, organisation_id).await??;
     let minute = Utc::now().timestamp() / 60;
     let fresh = jobs::enqueue(
         &txn,

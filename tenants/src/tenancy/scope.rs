@@ -204,6 +204,23 @@ impl Scope {
             .ok_or(AccessError::NotFound))
     }
 
+    /// The organisation's own tenant (it holds the organisation-level rows: models, pools,
+    /// questionnaires, reports), when the scope reaches it: `scope.organisation_tenant(&txn,
+    /// org).await??`.
+    pub async fn organisation_tenant<C: ConnectionTrait>(
+        &self,
+        c: &C,
+        organisation_id: Uuid,
+    ) -> Result<Result<tenant::Model, AccessError>, DbErr> {
+        Ok(self
+            .find::<tenant::Entity>()
+            .filter(tenant::Column::OrganisationId.eq(organisation_id))
+            .filter(tenant::Column::Kind.eq("organisation"))
+            .one(c)
+            .await?
+            .ok_or(AccessError::NotFound))
+    }
+
     /// A transaction whose PostgreSQL settings carry this scope for row-level security.
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
         let txn = db.begin().await?;
