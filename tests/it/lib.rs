@@ -393,9 +393,20 @@ impl TestApp {
 
     /// POST /graphql as `caller`; returns the whole response body.
     pub async fn gql(&self, caller: &Caller, query: &str, variables: Value) -> Value {
+        self.gql_on(&self.url, caller, query, variables).await
+    }
+
+    /// The same against another API process at `base` (same database).
+    pub async fn gql_on(
+        &self,
+        base: &str,
+        caller: &Caller,
+        query: &str,
+        variables: Value,
+    ) -> Value {
         let mut req = self
             .http
-            .post(format!("{}/graphql", self.url))
+            .post(format!("{base}/graphql"))
             .json(&json!({"query": query, "variables": variables}));
         req = match caller {
             Caller::Session { secret, csrf, .. } => req

@@ -22,6 +22,7 @@ mod procurement_import;
 mod referential_import;
 mod reporting_snapshot;
 mod rls_backstop;
+mod scale_processes;
 mod schema_file;
 mod sqlite_embedded;
 mod tokens_and_grants;
