@@ -134,15 +134,11 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, StartError> 
 pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppState, StartError> {
     let redis = match &config.redis_url {
         None => None,
-        Some(url) => {
-            let client =
-                redis::Client::open(url.as_str()).map_err(|e| StartError::Redis(e.to_string()))?;
-            Some(
-                redis::aio::ConnectionManager::new(client)
-                    .await
-                    .map_err(|e| StartError::Redis(e.to_string()))?,
-            )
-        }
+        Some(url) => Some(
+            worker::redis_conn::RedisConn::connect(url, std::time::Duration::from_secs(5))
+                .await
+                .map_err(|e| StartError::Redis(e.to_string()))?,
+        ),
     };
     let oidc = match &config.oidc {
         None => None,

@@ -439,10 +439,88 @@ impl TestApp {
         row.try_get("", "n").expect("n")
     }
 
+    /// Starts the real binary (`MUTUALIS_BIN`) on this test's database with `args` and extra
+    /// environment (the rest cleared: dummy OIDC, the test ingest secret, no collector or scan).
+    pub fn start_binary(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+        let exe = std::env::var_os("MUTUALIS_BIN")
+            .expect("MUTUALIS_BIN (set by tests/run) points at the built binary");
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("DATABASE_URL", &self.testdb.app_url)
+            .env("OIDC_ISSUER_URL", "http://127.0.0.1:9/")
+            .env("OIDC_CLIENT_ID", "x")
+            .env("OIDC_CLIENT_SECRET", "y")
+            .env("MUTUALIS_INGEST_SECRET", TEST_INGEST_SECRET)
+            .env("MUTUALIS_COLLECT_INTERVAL_SECS", "86400")
+            .env("MUTUALIS_ALERT_SCAN_SECS", "86400")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        for (k, v) in env {
+            if !v.is_empty() {
+                cmd.env(k, v);
+            }
+        }
+        cmd.spawn().expect("process starts")
+    }
+
+    /// Another API process on a free port: (process, base URL).
+    pub fn start_api(&self, redis_url: &str) -> (std::process::Child, String) {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = self.start_binary(
+            &["serve"],
+            &[("LISTEN_ADDR", &listen), ("REDIS_URL", redis_url)],
+        );
+        (child, format!("http://{listen}"))
+    }
+
+    /// Waits (at most a minute) until `base`/readyz answers 200.
+    pub async fn wait_ready(&self, base: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let ok = self
+                .http
+                .get(format!("{base}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ok {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{base} never became ready"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
     /// Rows of `table` matching the SQL condition `cond`.
     pub async fn count_where(&self, table: &str, cond: &str) -> i64 {
         self.count(&format!("{table} WHERE {cond}")).await
     }
+}
+
+/// Kills child processes when dropped, however the test ends.
+pub struct Processes(pub Vec<std::process::Child>);
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 pub fn indicatif_hidden() -> tenants::referential::HiddenProgress {

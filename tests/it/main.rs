@@ -19,6 +19,7 @@ mod procurement_contracts;
 mod procurement_decp;
 mod procurement_demo;
 mod procurement_import;
+mod redis_cluster;
 mod referential_import;
 mod reporting_snapshot;
 mod rls_backstop;

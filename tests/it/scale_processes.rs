@@ -4,55 +4,9 @@
 //! claims them first, none lost.
 use integration_tests::*;
 use serde_json::json;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const JOBS: i64 = 120;
-
-/// Kills the child processes when the test ends, however it ends.
-struct Processes(Vec<Child>);
-
-impl Drop for Processes {
-    fn drop(&mut self) {
-        for c in &mut self.0 {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn start(app: &TestApp, args: &[&str], port: Option<u16>) -> Child {
-    let exe =
-        crate::cli::bin().expect("MUTUALIS_BIN (set by tests/run) points at the built binary");
-    let mut cmd = Command::new(exe);
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("DATABASE_URL", &app.testdb.app_url)
-        .env("OIDC_ISSUER_URL", "http://127.0.0.1:9/")
-        .env("OIDC_CLIENT_ID", "x")
-        .env("OIDC_CLIENT_SECRET", "y")
-        .env("MUTUALIS_INGEST_SECRET", TEST_INGEST_SECRET)
-        .env("MUTUALIS_COLLECT_INTERVAL_SECS", "86400")
-        .env("MUTUALIS_ALERT_SCAN_SECS", "86400")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if let Some(r) = app.config.redis_url.as_deref() {
-        cmd.env("REDIS_URL", r);
-    }
-    if let Some(p) = port {
-        cmd.env("LISTEN_ADDR", format!("127.0.0.1:{p}"));
-    }
-    cmd.spawn().expect("process starts")
-}
 
 #[tokio::test]
 async fn several_api_and_worker_processes_share_sessions_and_do_every_job_once() {
@@ -60,27 +14,15 @@ async fn several_api_and_worker_processes_share_sessions_and_do_every_job_once()
     let fx = app.fixture().await;
     let mut procs = Processes(vec![]);
     let mut apis = vec![app.url.clone()];
+    let redis = app.config.redis_url.clone().unwrap_or_default();
     for _ in 0..2 {
-        let port = free_port();
-        procs.0.push(start(&app, &["serve"], Some(port)));
-        apis.push(format!("http://127.0.0.1:{port}"));
+        let (child, url) = app.start_api(&redis);
+        procs.0.push(child);
+        apis.push(url);
     }
     // Ready: the database (and Redis) answer on every process.
-    let deadline = Instant::now() + Duration::from_secs(60);
     for api in &apis[1..] {
-        loop {
-            let ok = app
-                .http
-                .get(format!("{api}/readyz"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if ok {
-                break;
-            }
-            assert!(Instant::now() < deadline, "{api} never became ready");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        app.wait_ready(api).await;
     }
 
     // One session, every process: the same person; a write through one, read through another.
@@ -137,8 +79,12 @@ async fn several_api_and_worker_processes_share_sessions_and_do_every_job_once()
     }
 
     // Two worker processes, idle, then 120 report jobs at once.
-    procs.0.push(start(&app, &["worker"], None));
-    procs.0.push(start(&app, &["worker"], None));
+    procs
+        .0
+        .push(app.start_binary(&["worker"], &[("REDIS_URL", &redis)]));
+    procs
+        .0
+        .push(app.start_binary(&["worker"], &[("REDIS_URL", &redis)]));
     tokio::time::sleep(Duration::from_secs(2)).await;
     app.drop_report_jobs().await;
     app.admin_exec(&format!(

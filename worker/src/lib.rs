@@ -3,6 +3,7 @@
 //! backup reports from restic repositories; billing, reports and scans join as their modules
 //! land.
 pub mod mailer;
+pub mod redis_conn;
 pub mod stripe_gateway;
 
 use chrono::Utc;
@@ -203,7 +204,7 @@ pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize,
 }
 
 /// Waits up to `poll` for a wake-up on Redis (or just sleeps without it).
-async fn wait_for_work(redis: &mut Option<redis::aio::MultiplexedConnection>, poll: Duration) {
+async fn wait_for_work(redis: &mut Option<redis_conn::RedisConn>, poll: Duration) {
     if let Some(conn) = redis {
         let secs = poll.as_secs_f64().max(1.0);
         let r: redis::RedisResult<Option<(String, String)>> = redis::cmd("BRPOP")
@@ -253,9 +254,10 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
     loop {
         if redis.is_none() {
             if let Some(url) = &s.redis_url {
-                if let Ok(client) = redis::Client::open(url.as_str()) {
-                    redis = client.get_multiplexed_async_connection().await.ok();
-                }
+                // Longer than the blocking wait, so BRPOP never times out on the client side.
+                redis = redis_conn::RedisConn::connect(url, s.poll + Duration::from_secs(5))
+                    .await
+                    .ok();
             }
         }
         if last_report.is_none_or(|t| t.elapsed() >= s.report_every) {

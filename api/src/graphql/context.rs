@@ -12,7 +12,7 @@ pub struct RequestCtx {
     pub ingest_secret: Option<tenants::backups::ingest::IngestSecret>,
     /// The webhook's public address, given with a new ingest token.
     pub ingest_endpoint: String,
-    pub redis: Option<redis::aio::ConnectionManager>,
+    pub redis: Option<worker::redis_conn::RedisConn>,
 }
 
 impl RequestCtx {
