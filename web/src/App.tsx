@@ -15,6 +15,15 @@ import { BreachesPage } from "./pages/gdpr/BreachesPage";
 import { BackupsPage } from "./pages/backups/BackupsPage";
 import { CostsPage } from "./pages/costs/CostsPage";
 import { ExportPage } from "./pages/export/ExportPage";
+import { MaturityPage } from "./pages/maturity/MaturityPage";
+import { QuestionnaireEditorPage } from "./pages/maturity/QuestionnaireEditorPage";
+import { AssessmentPage } from "./pages/maturity/AssessmentPage";
+import { DpoFollowUpPage } from "./pages/dpo/DpoFollowUpPage";
+import { ContractsPage } from "./pages/procurement/ContractsPage";
+import { AllocationPage } from "./pages/allocation/AllocationPage";
+import { BillingPage } from "./pages/billing/BillingPage";
+import { JointProcurementPage } from "./pages/procurement/JointProcurementPage";
+import { DirectoryPage } from "./pages/directory/DirectoryPage";
 import { Loading } from "./components/QueryStatus";
 
 export function App() {
@@ -40,6 +49,15 @@ export function App() {
           <Route path="/sauvegardes" element={<BackupsPage />} />
           <Route path="/couts" element={<CostsPage />} />
           <Route path="/export" element={<ExportPage />} />
+          <Route path="/suivi-dpo" element={<DpoFollowUpPage />} />
+          <Route path="/contrats" element={<ContractsPage />} />
+          <Route path="/repartition" element={<AllocationPage />} />
+          <Route path="/facturation" element={<BillingPage />} />
+          <Route path="/achats-groupes" element={<JointProcurementPage />} />
+          <Route path="/communes" element={<DirectoryPage />} />
+          <Route path="/maturite" element={<MaturityPage />} />
+          <Route path="/maturite/questionnaire" element={<QuestionnaireEditorPage />} />
+          <Route path="/maturite/evaluation" element={<AssessmentPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       )}

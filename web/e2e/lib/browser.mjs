@@ -42,7 +42,7 @@ export async function launch() {
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const consoleErrors = [];
-  page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on("pageerror", (e) => { consoleErrors.push(`pageerror: ${e.message}`); if (process.env.E2E_STACKS) console.log(e.stack); });
   page.on("console", (m) => {
     // Only the console's own errors: the identity provider's pages are not ours.
     const where = m.location()?.url ?? "";
@@ -102,9 +102,20 @@ export async function demoLogin(page, personLabel) {
   await expectHeading(page, /^Bonjour /);
 }
 
-/** Follows a link of the main navigation. */
+/** Follows a link of the main navigation (opening its menu first when it is in one). */
 export async function navigate(page, label) {
-  await page.locator("#navigation").getByRole("link", { name: label, exact: true }).click();
+  const nav = page.locator("#navigation");
+  const link = nav.getByRole("link", { name: label, exact: true });
+  // A link of a menu is hidden (out of the accessibility tree) while the menu is closed, or
+  // closing after the previous navigation: find it by its text, and open its menu.
+  const text = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+  const item = nav.locator(".fr-nav__item", { has: page.locator(".fr-menu a", { hasText: text }) });
+  if (await item.count()) {
+    const button = item.locator("button.fr-nav__btn");
+    if ((await button.getAttribute("aria-expanded")) !== "true") await button.click();
+    await page.waitForFunction((el) => el?.getAttribute("aria-expanded") === "true", await button.elementHandle());
+  }
+  await link.click();
 }
 
 export async function logout(page) {

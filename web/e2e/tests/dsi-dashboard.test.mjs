@@ -27,11 +27,15 @@ test("the DSI reads the consolidated dashboard and downloads its PDF", async () 
   }
   await pdf.waitFor();
 
-  // Four charts, each an SVG image with a name and its figures in a table.
+  // Five charts (the last one maturity), each an SVG image with a name and its figures in a table.
   const charts = page.locator("figure svg[role=img]");
-  assert.equal(await charts.count(), 4);
+  assert.equal(await charts.count(), 5);
+  await page.getByRole("heading", { name: "Maturité RGPD par commune" }).waitFor();
+  const heads = await page.locator("thead th").allTextContents();
+  assert.ok(heads.some((h) => /maturité/i.test(h)), `a maturity column among ${heads.join(", ")}`);
   const detail = page.locator("table", { has: page.locator("caption", { hasText: "Indicateurs par commune" }) });
-  assert.equal(await detail.locator("tbody tr").count(), 23, "22 communes and the intercommunality");
+  // The 22 member communes (the intercommunality's own tenant is not one).
+  assert.equal(await detail.locator("tbody tr").count(), 22, "the demo's 22 communes");
   await screenshot(page, "tableau-de-bord");
   await checkAccessibility(page, "tableau de bord consolidé");
   // A chart's figures, opened with the keyboard.

@@ -30,8 +30,18 @@ test("the keyboard alone: skip link, navigation, register, form", async () => {
   await page.keyboard.press("Enter");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "contenu");
 
-  // Tab through the navigation to the register and open it with Enter.
-  await page.locator("#navigation a", { hasText: "Registre RGPD" }).focus();
+  // The navigation's RGPD menu opens with Enter, then the register with Enter.
+  const menu = page.locator("#navigation button.fr-nav__btn", { hasText: "RGPD" });
+  await menu.focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#navigation a", { hasText: "Registre RGPD" }).waitFor();
+  assert.equal(await menu.getAttribute("aria-expanded"), "true", "the menu opens with the keyboard");
+  await page.keyboard.press("Tab");
+  // The DSFR navigation checks, on the next animation frame after a Tab, whether focus left
+  // its open menu; an Enter within that same frame (faster than any person) closes the menu
+  // first and that check then fails on the closed menu. Let the frame pass.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Registre RGPD", "Tab goes into the menu");
   await page.keyboard.press("Enter");
   await expectHeading(page, "Registre RGPD");
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), "H1", "focus moves to the new page's heading");

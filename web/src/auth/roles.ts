@@ -28,15 +28,22 @@ export type Capability =
   | "readReports"
   | "readBackups"
   | "readCosts"
-  | "readInvoices";
+  | "readInvoices"
+  | "publishMaturity"
+  | "readProcurement"
+  | "recordRestoreTests"
+  | "manageCosts"
+  | "checkGdpr"
+  | "readDirectory"
+  | "manageUsers";
 
 const capabilities: Record<Role, Capability[]> = {
-  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices"],
-  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices"],
-  dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups"],
-  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices"],
-  commune_editor: ["readGdpr", "editGdpr", "readBackups"],
-  auditor: ["readGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices"],
+  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers"],
+  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers"],
+  dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "publishMaturity", "checkGdpr", "readDirectory"],
+  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "recordRestoreTests", "readDirectory", "manageUsers"],
+  commune_editor: ["readGdpr", "editGdpr", "readBackups", "readProcurement", "readDirectory"],
+  auditor: ["readGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "readDirectory"],
 };
 
 export function can(roles: string[], capability: Capability): boolean {

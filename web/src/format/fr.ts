@@ -80,3 +80,23 @@ export function currentPeriod(now = new Date()): string {
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${formatNumber(n)} ${Math.abs(n) >= 2 ? pluralForm : singular}`;
 }
+
+const percentFormat = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
+
+/** Basis points (10 000 = 100 %) -> "72,5 %". */
+export function formatBp(bp: number | null | undefined): string {
+  return bp === null || bp === undefined ? "—" : `${percentFormat.format(bp / 100)} %`;
+}
+
+/** A change in basis points -> "+5 points", "−2,5 points", "stable". */
+export function formatBpChange(bp: number | null | undefined): string {
+  if (bp === null || bp === undefined) return "première évaluation";
+  if (bp === 0) return "stable";
+  const n = percentFormat.format(Math.abs(bp) / 100);
+  return `${bp > 0 ? "+" : "−"}${n} point${Math.abs(bp) >= 200 ? "s" : ""}`;
+}
+
+/** Today as YYYY-MM-DD in Paris time. */
+export function today(now = new Date()): string {
+  return new Intl.DateTimeFormat("fr-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "Europe/Paris" }).format(now);
+}

@@ -8,7 +8,7 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { SkipLinks } from "@codegouvfr/react-dsfr/SkipLinks";
 import { MainNavigation } from "@codegouvfr/react-dsfr/MainNavigation";
 import { useSession } from "../auth/SessionProvider";
-import { entriesFor, isActive } from "./navigation";
+import { isActive, navigationFor } from "./navigation";
 import { TenantSwitcher } from "./TenantSwitcher";
 
 const brandTop = (
@@ -33,11 +33,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const demo = isDemo(state);
   const authenticated = state.status === "authenticated";
   const navigation = authenticated
-    ? entriesFor(state.roles).map((e) => ({
-        text: e.label,
-        linkProps: { to: e.path },
-        isActive: isActive(e, pathname),
-      }))
+    ? navigationFor(state.roles).map((item) =>
+        "entry" in item
+          ? { text: item.entry.label, linkProps: { to: item.entry.path }, isActive: isActive(item.entry, pathname) }
+          : {
+              text: item.group,
+              isActive: item.entries.some((e) => isActive(e, pathname)),
+              menuLinks: item.entries.map((e) => ({ text: e.label, linkProps: { to: e.path }, isActive: isActive(e, pathname) })),
+            },
+      )
     : undefined;
 
   return (

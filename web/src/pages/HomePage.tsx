@@ -5,6 +5,8 @@ import { useAuthenticated } from "../auth/SessionProvider";
 import { roleLabel } from "../auth/roles";
 import { entriesFor } from "../layout/navigation";
 import { PageHeading } from "../layout/PageHeading";
+import { can } from "../auth/roles";
+import { CouncilSummaryLinks } from "./maturity/CouncilSummaryLinks";
 
 const descriptions: Record<string, string> = {
   "/tableau-de-bord": "Indicateurs consolidés de toutes les communes, graphiques et export PDF.",
@@ -14,6 +16,13 @@ const descriptions: Record<string, string> = {
   "/sauvegardes": "État des sauvegardes par rapport à leur objectif de point de reprise.",
   "/couts": "Quote-part des coûts expliquée ligne à ligne, factures.",
   "/alertes": "Échéances proches ou dépassées, sauvegardes en retard, factures impayées.",
+  "/maturite": "Questionnaires de maturité RGPD, évaluations des communes et leur progression.",
+  "/suivi-dpo": "Analyses d'impact à mener et demandes de droits en retard de toutes les communes.",
+  "/contrats": "Marchés en cours, reconductions à décider et préavis, avenants.",
+  "/repartition": "Pools de coûts, répartitions entre communes et simulation d'une autre répartition.",
+  "/facturation": "Campagnes de facturation, factures des communes et leur envoi.",
+  "/achats-groupes": "Familles achetées séparément par plusieurs communes, à grouper ; saucissonnage.",
+  "/communes": "Communes membres, utilisateurs et leurs rôles, invitations.",
   "/export": "Export du registre pour un audit (formats ouverts, manifeste vérifiable).",
 };
 
@@ -26,6 +35,9 @@ export function HomePage() {
         {[...new Set(ctx.roles)].map(roleLabel).join(", ") || "Aucun rôle"}
         {ctx.currentTenant ? ` · ${ctx.currentTenant.name}` : ctx.tenants.length > 1 ? ` · ${ctx.tenants.length} communes` : ""}
       </PageHeading>
+      {ctx.currentTenant && ctx.currentTenant.kind !== "organisation" && can(ctx.roles, "readGdpr") ? (
+        <CouncilSummaryLinks tenantId={ctx.currentTenant.id} tenantName={ctx.currentTenant.name} />
+      ) : null}
       <h2 className="fr-h4">Vos espaces</h2>
       <div className="fr-grid-row fr-grid-row--gutters">
         {entries.map((e) => (

@@ -10,6 +10,8 @@ import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
 import { formatDateTime, formatNumber } from "../../format/fr";
 import { backupStateLabel, backupStateSeverity } from "./backupStates";
+import { can } from "../../auth/roles";
+import { RestoreTestForm } from "./RestoreTestForm";
 
 export const BackupStateQuery = graphql(`
   query BackupState($tenantIds: [UUID!], $windowDays: Int!) {
@@ -131,6 +133,9 @@ export function BackupsPage() {
             </>,
           ])}
         />
+      ) : null}
+      {q.data && can(ctx.roles, "recordRestoreTests") && policies.length ? (
+        <RestoreTestForm policies={policies.map((p) => p.policy)} onRecorded={q.reload} />
       ) : null}
     </>
   );

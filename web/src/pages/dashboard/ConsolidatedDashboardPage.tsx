@@ -11,7 +11,7 @@ import { DataTable } from "../../components/DataTable";
 import { SelectField } from "../../components/formFields";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatBytes, formatCents, formatDateTime, formatNumber, formatPeriod, plural } from "../../format/fr";
+import { formatBp, formatBytes, formatCents, formatDateTime, formatNumber, formatPeriod, plural } from "../../format/fr";
 import { backupStateLabel } from "../backups/backupStates";
 import type { ConsolidatedReportsQuery as ReportsResult } from "../../gql/graphql";
 import { ConsolidatedReportsQuery, RefreshReportMutation } from "./reportQueries";
@@ -88,7 +88,8 @@ type Report = ReportsResult["consolidatedReports"][number];
 
 function ReportView({ report, organisationId }: { report: Report; organisationId: string }) {
   const t = report.total;
-  const communes = [...report.communes].sort((a, b) => a.name.localeCompare(b.name, "fr"));
+  // Member communes only (servers before the maturity index also listed the organisation's own tenant).
+  const communes = report.communes.filter((c) => c.inseeCode !== null).sort((a, b) => a.name.localeCompare(b.name, "fr"));
   const exportHref = (format: string) =>
     `/exports/reports/consolidated?organisation=${encodeURIComponent(organisationId)}&period=${encodeURIComponent(report.period)}&format=${format}`;
   const validated = t.activitiesValidated + t.activitiesChecked;
@@ -125,6 +126,7 @@ function ReportView({ report, organisationId }: { report: Report; organisationId
         <Figure label="Sauvegardes" value={plural(t.backupPolicies, "politique")} detail={`${formatBytes(t.backupBytes)} stockés`} />
         <Figure label="Coûts répartis" value={formatCents(t.costsAllocatedCents)} detail={`facturé ${formatCents(t.invoicedCents)}`} />
         <Figure label="Impayés" value={formatCents(t.unpaidCents)} detail={`payé ${formatCents(t.paidCents)}`} />
+        <Figure label="Maturité RGPD moyenne" value={formatBp(t.maturityBp)} detail={`${plural(t.maturityAssessed, "commune évaluée", "communes évaluées")} sur ${formatNumber(communes.length)}`} />
       </div>
 
       <h2 className="fr-h3 fr-mt-4w">Par commune</h2>
@@ -168,6 +170,19 @@ function ReportView({ report, organisationId }: { report: Report; organisationId
         bars={communes.map((c) => ({ label: c.name, value: c.costsAllocatedCents, display: formatCents(c.costsAllocatedCents) }))}
       />
 
+      <BarChart
+        title="Maturité RGPD par commune"
+        description="Score de la dernière évaluation de maturité de chaque commune (0 à 100 %) ; les communes non évaluées n'ont pas de barre."
+        valueHeader="Maturité"
+        max={10000}
+        bars={communes.map((c) => ({
+          label: c.name,
+          value: c.maturityBp ?? 0,
+          display: c.maturityBp === null ? "non évaluée" : formatBp(c.maturityBp),
+          tone: c.maturityBp === null ? "default" : c.maturityBp >= 7500 ? "ok" : c.maturityBp < 4000 ? "alt" : "default",
+        }))}
+      />
+
       <h2 className="fr-h3 fr-mt-4w">Détail</h2>
       <DataTable
         caption={`Indicateurs par commune, ${formatPeriod(report.period)}`}
@@ -181,6 +196,7 @@ function ReportView({ report, organisationId }: { report: Report; organisationId
           backupStateLabel(c.backupState),
           formatCents(c.costsAllocatedCents),
           formatCents(c.unpaidCents),
+          c.maturityBp === null ? "non évaluée" : formatBp(c.maturityBp),
         ])}
       />
     </>

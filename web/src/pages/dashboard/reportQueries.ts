@@ -25,6 +25,8 @@ export const ReportFiguresFragment = graphql(`
     invoicedCents
     paidCents
     unpaidCents
+    maturityBp
+    maturityAssessed
     backupStates {
       state
       communes
