@@ -96,6 +96,11 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
     let first = data(&r)["recordMaturityAssessment"].clone();
     assert_eq!(first["scoreBp"], json!(5000));
     assert_eq!(
+        first["changeBp"],
+        json!(null),
+        "the commune's first assessment"
+    );
+    assert_eq!(
         first["themes"],
         json!([{"theme": "Registre", "scoreBp": 6000}, {"theme": "Gouvernance", "scoreBp": 0}])
     );
@@ -109,6 +114,11 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
         )
         .await;
     assert_eq!(data(&r)["recordMaturityAssessment"]["scoreBp"], json!(8750));
+    assert_eq!(
+        data(&r)["recordMaturityAssessment"]["changeBp"],
+        json!(3750),
+        "the change since the month-old assessment"
+    );
     // The DPO assesses A2: all "Non" = 0 %.
     let r = app
         .gql(

@@ -134,13 +134,14 @@ impl Assessment {
     }
 }
 
-/// Records an assessment (EditGdpr: the commune's administrator or the DPO), audited.
+/// Records an assessment (EditGdpr: the commune's administrator or the DPO), audited; also
+/// gives the score of the commune's assessment just before it (by date), if any.
 pub async fn record(
     db: &DatabaseConnection,
     scope: &Scope,
     a: NewAssessment,
     now: DateTime<Utc>,
-) -> Result<Assessment, MaturityError> {
+) -> Result<(Assessment, Option<i32>), MaturityError> {
     if scope.permission() != Permission::EditGdpr {
         return Err(AccessError::Forbidden(Permission::EditGdpr).into());
     }
@@ -179,6 +180,15 @@ pub async fn record(
         return Err(AccessError::NotFound.into());
     }
     let s = score(&q.questions, &answers)?;
+    let previous = scope
+        .find::<maturity_assessment::Entity>()
+        .filter(maturity_assessment::Column::TenantId.eq(t.id))
+        .filter(maturity_assessment::Column::AssessedOn.lte(a.assessed_on))
+        .order_by_desc(maturity_assessment::Column::AssessedOn)
+        .order_by_desc(maturity_assessment::Column::CreatedAt)
+        .one(&txn)
+        .await?
+        .map(|p| p.score_bp);
     let row = maturity_assessment::Model {
         id: Uuid::now_v7(),
         organisation_id: t.organisation_id,
@@ -212,10 +222,13 @@ pub async fn record(
     )
     .await?;
     txn.commit().await?;
-    Ok(Assessment {
-        row,
-        themes: s.themes,
-    })
+    Ok((
+        Assessment {
+            row,
+            themes: s.themes,
+        },
+        previous,
+    ))
 }
 
 /// Assessments of the communes the scope reaches (or of `tenant_ids`), by commune then date:

@@ -271,9 +271,7 @@ impl MaturityMutation {
                 .collect(),
             notes: input.notes,
         };
-        Ok(assessment_out(
-            assessment::record(db, &s, a, Utc::now()).await.gql()?,
-            None,
-        ))
+        let (recorded, previous) = assessment::record(db, &s, a, Utc::now()).await.gql()?;
+        Ok(assessment_out(recorded, previous))
     }
 }
