@@ -53,6 +53,21 @@ pub enum Command {
         #[arg(long)]
         siren: String,
     },
+    /// Give a person a role in an organisation (the first administrator of a new one, with no
+    /// SQL): they log in through OpenID Connect with this e-mail.
+    Invite {
+        #[arg(long)]
+        email: String,
+        /// org_admin, dpo, commune_admin or commune_editor.
+        #[arg(long)]
+        role: String,
+        /// The organisation (its SIREN).
+        #[arg(long)]
+        siren: String,
+        /// For commune roles: the commune's INSEE code.
+        #[arg(long)]
+        insee: Option<String>,
+    },
     /// Recompute every tenant's audit hash chain; exits 1 when a record was changed or removed.
     VerifyAudit,
     /// Check an export bundle offline: every file against its manifest. (The server's
@@ -77,6 +92,8 @@ pub enum CliError {
     Referential(#[from] tenants::referential::ReferentialError),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    #[error(transparent)]
+    Directory(#[from] tenants::directory::DirectoryError),
     #[error("audit trail: {0} problem(s) found")]
     AuditBroken(usize),
     #[error("{0}")]
@@ -212,6 +229,32 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!(
                 "organisation {}: {} tenants created, {} updated, {} unchanged",
                 r.organisation_id, r.tenants_created, r.tenants_updated, r.tenants_unchanged
+            );
+        }
+        Command::Invite {
+            email,
+            role,
+            siren,
+            insee,
+        } => {
+            let siren =
+                Siren::parse(&siren).map_err(|e| CliError::Input(format!("--siren: {e}")))?;
+            let db = operator_db(&config).await?;
+            let scope = operator
+                .scope(Permission::ManageUsers)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            let m = tenants::directory::invite_by_codes(
+                &db,
+                &scope,
+                &email,
+                &role,
+                siren.as_str(),
+                insee.as_deref(),
+            )
+            .await?;
+            println!(
+                "{email} is {role} (membership {}); they log in with this e-mail",
+                m.id
             );
         }
         Command::VerifyAudit => {

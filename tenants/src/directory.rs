@@ -174,6 +174,57 @@ pub struct Invitation {
     pub tenant_id: Option<Uuid>,
 }
 
+/// `invite` with the organisation named by its SIREN and the commune by its INSEE code (the
+/// operator's command line knows codes, not ids).
+pub async fn invite_by_codes(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    email: &str,
+    role: &str,
+    siren: &str,
+    insee: Option<&str>,
+) -> Result<membership::Model, DirectoryError> {
+    let txn = scope.begin(db).await?;
+    let org = scope
+        .find::<organisation::Entity>()
+        .filter(organisation::Column::Siren.eq(siren))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| {
+            bad(
+                "siren",
+                format!("no organisation {siren} (create-organisation first)"),
+            )
+        })?;
+    let tenant_id = match insee {
+        None => None,
+        Some(code) => Some(
+            scope
+                .find::<tenant::Entity>()
+                .filter(tenant::Column::OrganisationId.eq(org.id))
+                .filter(tenant::Column::InseeCode.eq(code))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| bad("insee", format!("no commune {code} in {}", org.name)))?
+                .id,
+        ),
+    };
+    txn.commit().await?;
+    invite(
+        db,
+        scope,
+        Invitation {
+            email: email.to_owned(),
+            given_name: None,
+            usual_name: None,
+            role: role.to_owned(),
+            organisation_id: org.id,
+            tenant_id,
+        },
+    )
+    .await
+}
+
 /// Give a person (created if new, matched by e-mail at first login) a role.
 pub async fn invite(
     db: &DatabaseConnection,

@@ -82,6 +82,7 @@ fn bad_settings_stop_startup_naming_the_setting() {
         "migrate",
         "import-referential",
         "create-organisation",
+        "invite",
         "verify-audit",
     ] {
         assert!(out.contains(c), "--help lacks {c}: {out}");
@@ -121,6 +122,87 @@ async fn verify_audit_command_exits_non_zero_on_tampering() {
     assert!(
         out.contains("TAMPERED") && out.contains(&fx.tenant_a1.to_string()),
         "{out}"
+    );
+}
+
+#[tokio::test]
+async fn invite_command_gives_the_first_administrator_a_role_without_sql() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let env: Vec<(&str, &str)> = vec![
+        ("DATABASE_URL", app.testdb.app_url.as_str()),
+        ("DATABASE_ADMIN_URL", app.testdb.admin_url.as_str()),
+        ("OIDC_ISSUER_URL", "http://127.0.0.1:9/"),
+        ("OIDC_CLIENT_ID", "x"),
+        ("OIDC_CLIENT_SECRET", "y"),
+    ];
+    let before = app.count("membership").await;
+    // Refused with the reason, nothing written: an unknown organisation, a commune outside it,
+    // a role the operator does not hand out this way.
+    for (args, why) in [
+        (vec!["--siren", "123456789"], "siren"),
+        (vec!["--siren", ORG_A_SIREN, "--insee", "59183"], "insee"),
+    ] {
+        let mut a = vec!["invite", "--email", "dsi@agglo.fr", "--role", "org_admin"];
+        a.extend(args);
+        let (code, out, err) = run(&env, &a);
+        assert_ne!(code, 0, "{out}{err}");
+        assert!(err.contains(why), "{err}");
+    }
+    let (code, out, err) = run(
+        &env,
+        &[
+            "invite",
+            "--email",
+            "x@agglo.fr",
+            "--role",
+            "platform_admin",
+            "--siren",
+            ORG_A_SIREN,
+        ],
+    );
+    assert_ne!(code, 0, "{out}{err}");
+    assert_eq!(app.count("membership").await, before);
+    // The DSI of organisation A, then a commune administrator of Margny.
+    let (code, out, err) = run(
+        &env,
+        &[
+            "invite",
+            "--email",
+            "nouveau.dsi@agglo-compiegne.fr",
+            "--role",
+            "org_admin",
+            "--siren",
+            ORG_A_SIREN,
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = run(
+        &env,
+        &[
+            "invite",
+            "--email",
+            "dgs@margny.fr",
+            "--role",
+            "commune_admin",
+            "--siren",
+            ORG_A_SIREN,
+            "--insee",
+            "60382",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        app.count_where(
+            "membership m JOIN app_user u ON u.id = m.user_id",
+            &format!(
+                "(u.email = 'nouveau.dsi@agglo-compiegne.fr' AND m.role = 'org_admin' AND m.organisation_id = '{}' AND m.tenant_id IS NULL)
+                 OR (u.email = 'dgs@margny.fr' AND m.role = 'commune_admin' AND m.tenant_id = '{}')",
+                fx.org_a, fx.tenant_a2
+            )
+        )
+        .await,
+        2
     );
 }
 
