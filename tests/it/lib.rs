@@ -2,6 +2,7 @@
 //! ephemeral port, fixture organisations from real referential data, and GraphQL callers.
 //!
 //! Services come from `tests/services.sh` (PostgreSQL, Redis, the OpenID provider).
+pub mod bench;
 pub mod dataset;
 use api::config::{Config, RawConfig};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};

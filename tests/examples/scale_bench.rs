@@ -1,0 +1,313 @@
+//! France-scale GraphQL benchmark (prints figures; asserts only that answers are right).
+//!
+//! 1. All of France: every intercommunality an organisation, every commune a tenant, each with
+//!    100 activities, 50 contracts, 5 backup policies and 4 rights requests (`dataset`).
+//! 2. A separate API process (the release binary given by MUTUALIS_BIN) on that database: its
+//!    memory idle, then the main tenant-scoped queries of a commune administrator (a commune of
+//!    the CA du Pays Basque) at 50 and 200 concurrent clients: requests/s, p50, p99, and the
+//!    process's peak memory.
+//! 3. The same list queries in raw SQL with pgbench (same role, same RLS settings, same
+//!    clients): the figure the API spends its overhead against.
+//! 4. PostGraphile 4 (npm, `tests/bench/postgraphile`) serving the same tables as the same role
+//!    under the same RLS settings: the peer a user could pick instead.
+//!
+//! Run with the test services up (`source tests/services.sh; start_services`):
+//!   cargo build --release -p api --bin mutualis
+//!   MUTUALIS_BIN=$CARGO_TARGET_DIR/release/mutualis \
+//!     cargo run --release -p integration-tests --example scale_bench -- [seconds]
+use integration_tests::bench::{drive, report};
+use integration_tests::dataset::{self, Volumes};
+use integration_tests::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tenants::referential::{self, Referential};
+use tenants::tenancy::{Permission, Principal};
+
+/// Resident memory of a process, in MiB.
+fn rss_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn pgbench(url: &str, clients: usize, secs: u64, script: &str) -> String {
+    let file = std::env::temp_dir().join(format!("mutualis-pgbench-{}.sql", uuid::Uuid::now_v7()));
+    std::fs::write(&file, script).expect("script");
+    let out = std::process::Command::new("pgbench")
+        .args([
+            "-n",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &secs.to_string(),
+            "-f",
+        ])
+        .arg(&file)
+        .arg(url)
+        .output()
+        .expect("pgbench (Debian package postgresql-client)");
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let pick = |k: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(k))
+            .map(|l| l.trim().to_owned())
+            .unwrap_or_else(|| format!("{k}: ? ({})", String::from_utf8_lossy(&out.stderr)))
+    };
+    format!("{}; {}", pick("tps"), pick("latency average"))
+}
+
+#[tokio::main]
+async fn main() {
+    let secs: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
+    let dir = std::env::var("MUTUALIS_TEST_REFERENTIAL_DIR")
+        .expect("MUTUALIS_TEST_REFERENTIAL_DIR (source tests/services.sh; start_services)");
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let seeds = dataset::seeds(&app, &fx.org_admin_a, fx.org_a, fx.tenant_a1).await;
+    let r = Referential::read_dir(std::path::Path::new(&dir)).expect("referential");
+    referential::load(&app.db, &r, &indicatif_hidden())
+        .await
+        .expect("referential loads");
+    let op = Principal::operator();
+    let scope = op.scope(Permission::ManageUsers).expect("operator");
+    let reports = referential::provision_all(&app.db, &scope, &r, &indicatif_hidden())
+        .await
+        .expect("provision");
+    let orgs: Vec<uuid::Uuid> = reports.iter().map(|p| p.organisation_id).collect();
+    let t = Instant::now();
+    let mut activities = 0;
+    for chunk in orgs.chunks(100) {
+        activities += dataset::fill(&app.admin, &seeds, chunk, Volumes::ISSUE_7)
+            .await
+            .activities;
+    }
+    println!(
+        "France: {} organisations, {activities} activities and the rest generated in {:.0} s",
+        orgs.len(),
+        t.elapsed().as_secs_f64()
+    );
+
+    // A commune administrator of the CA du Pays Basque (158 communes).
+    let org = reports
+        .iter()
+        .zip(&r.epcis)
+        .find(|(_, e)| e.siren == "200067106")
+        .map(|(p, _)| p.organisation_id)
+        .expect("CA du Pays Basque");
+    let tenant: uuid::Uuid = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        use tenants::entities::tenant;
+        let s = Principal::operator()
+            .scope(Permission::ReadDirectory)
+            .expect("operator");
+        let txn = s.begin(&app.db).await.expect("txn");
+        let t = tenant::Entity::find()
+            .filter(tenant::Column::OrganisationId.eq(org))
+            .filter(tenant::Column::Kind.ne("organisation"))
+            .order_by_asc(tenant::Column::InseeCode)
+            .one(&txn)
+            .await
+            .expect("query")
+            .expect("a commune");
+        txn.commit().await.expect("commit");
+        t.id
+    };
+    let caller = app
+        .person("dgs@commune.example.fr", "commune_admin", org, Some(tenant))
+        .await;
+    let Caller::Session { secret, csrf, .. } = caller else {
+        unreachable!()
+    };
+
+    let (mut api, base) = app.start_api(app.config.redis_url.as_deref().unwrap_or(""));
+    app.wait_ready(&base).await;
+    let pid = api.id();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    println!("API process memory, idle: {:.1} MiB", rss_mib(pid));
+
+    // PostGraphile on the same database, as the same role.
+    let pg_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/postgraphile");
+    if !pg_dir.join("node_modules").exists() {
+        let ok = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&pg_dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "npm ci in {}", pg_dir.display());
+    }
+    let pg_port = free_port();
+    let mut postgraphile = std::process::Command::new("node")
+        .arg("server.mjs")
+        .current_dir(&pg_dir)
+        .env("DATABASE_URL", &app.testdb.app_url)
+        .env("PORT", pg_port.to_string())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("node");
+    let pg_url = format!("http://127.0.0.1:{pg_port}/graphql");
+
+    let queries = [
+        (
+            "activities(first: 50)",
+            r#"{"query":"{ activities(first: 50) { id name status dpiaScreening } }"}"#,
+            "SELECT id, name, status, dpia_criteria FROM gdpr_activity WHERE NOT is_model ORDER BY name, id LIMIT 50;",
+            r#"{"query":"{ allGdprActivities(first: 50, orderBy: [NAME_ASC, ID_ASC], condition: {isModel: false}) { nodes { id name status dpiaCriteria } } }"}"#,
+        ),
+        (
+            "rightsRequests(first: 50)",
+            r#"{"query":"{ rightsRequests(first: 50) { id kind receivedOn dueOn status } }"}"#,
+            "SELECT id, kind, received_on, due_on, status FROM gdpr_request ORDER BY received_on DESC, id LIMIT 50;",
+            r#"{"query":"{ allGdprRequests(first: 50, orderBy: [RECEIVED_ON_DESC, ID_ASC]) { nodes { id kind receivedOn dueOn status } } }"}"#,
+        ),
+        (
+            "contracts(first: 50)",
+            r#"{"query":"{ contracts(first: 50) { id reference object estimatedCents } }"}"#,
+            "SELECT id, reference, object, estimated_cents FROM proc_contract ORDER BY reference, id LIMIT 50;",
+            r#"{"query":"{ allProcContracts(first: 50, orderBy: [REFERENCE_ASC, ID_ASC]) { nodes { id reference object estimatedCents } } }"}"#,
+        ),
+    ];
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .expect("client");
+    let url = format!("{base}/graphql");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http.get(&pg_url).send().await.is_err() {
+        assert!(Instant::now() < deadline, "PostGraphile did not start");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    for (label, body, sql, pg_body) in queries {
+        let probe = http
+            .post(&pg_url)
+            .header("x-tenant", tenant.to_string())
+            .header("x-organisation", org.to_string())
+            .header("content-type", "application/json")
+            .body(pg_body)
+            .send()
+            .await
+            .expect("probe")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            probe.contains("\"nodes\"") && !probe.contains("\"errors\""),
+            "PostGraphile {label}: {probe}"
+        );
+        let probe = http
+            .post(&url)
+            .header("cookie", format!("mutualis_session={secret}"))
+            .header("x-csrf-token", &csrf)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("probe")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            probe.contains("\"data\"") && !probe.contains("\"errors\""),
+            "{label}: {probe}"
+        );
+        for clients in [50usize, 200] {
+            let peak = Arc::new(AtomicU64::new(0));
+            let sampler = {
+                let peak = peak.clone();
+                tokio::spawn(async move {
+                    loop {
+                        let kib = (rss_mib(pid) * 1024.0) as u64;
+                        peak.fetch_max(kib, Ordering::Relaxed);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                })
+            };
+            let (h, u, s, c) = (http.clone(), url.clone(), secret.clone(), csrf.clone());
+            let (lat, errors, elapsed) = drive(clients, secs, move || {
+                let (h, u, s, c) = (h.clone(), u.clone(), s.clone(), c.clone());
+                async move {
+                    match h
+                        .post(&u)
+                        .header("cookie", format!("mutualis_session={s}"))
+                        .header("x-csrf-token", &c)
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                    {
+                        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                        _ => false,
+                    }
+                }
+            })
+            .await;
+            sampler.abort();
+            report(
+                &format!("GraphQL {label}, {clients} clients"),
+                lat,
+                errors,
+                elapsed,
+            );
+            println!(
+                "    API peak memory {:.1} MiB",
+                peak.load(Ordering::Relaxed) as f64 / 1024.0
+            );
+            let script = format!(
+                "BEGIN;\nSELECT set_config('app.tenant_ids', '{{{tenant}}}', true), set_config('app.member_org_ids', '{{{org}}}', true);\n{sql}\nCOMMIT;\n"
+            );
+            println!(
+                "    pgbench, same list as mutualis_app under RLS, {clients} clients: {}",
+                pgbench(&app.testdb.app_url, clients, secs, &script)
+            );
+            let (h, u, t, o) = (
+                http.clone(),
+                pg_url.clone(),
+                tenant.to_string(),
+                org.to_string(),
+            );
+            let (lat, errors, elapsed) = drive(clients, secs, move || {
+                let (h, u, t, o) = (h.clone(), u.clone(), t.clone(), o.clone());
+                async move {
+                    match h
+                        .post(&u)
+                        .header("x-tenant", t)
+                        .header("x-organisation", o)
+                        .header("content-type", "application/json")
+                        .body(pg_body)
+                        .send()
+                        .await
+                    {
+                        Ok(r) if r.status().is_success() => r
+                            .bytes()
+                            .await
+                            .is_ok_and(|b| !b.windows(8).any(|w| w == b"\"errors\"")),
+                        _ => false,
+                    }
+                }
+            })
+            .await;
+            report(
+                &format!("PostGraphile {label}, {clients} clients"),
+                lat,
+                errors,
+                elapsed,
+            );
+        }
+    }
+    let _ = postgraphile.kill();
+    let _ = postgraphile.wait();
+    let _ = api.kill();
+    let _ = api.wait();
+}
