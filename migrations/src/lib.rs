@@ -14,6 +14,7 @@ mod m20261124_000008_jobs_billing;
 mod m20261124_000009_reporting;
 mod m20261124_000010_alerts;
 mod m20261124_000011_maturity;
+mod m20261124_000012_list_indexes;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_reporting::Migration),
             Box::new(m20261124_000010_alerts::Migration),
             Box::new(m20261124_000011_maturity::Migration),
+            Box::new(m20261124_000012_list_indexes::Migration),
         ]
     }
 }
