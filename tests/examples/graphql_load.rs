@@ -9,7 +9,7 @@
 //!
 //! Run with the test services up (`source tests/services.sh; start_services`):
 //!   cargo run --release -p integration-tests --example graphql_load -- [clients] [seconds]
-use integration_tests::bench::{drive, report};
+use integration_tests::bench::{drive, report, session_post};
 use integration_tests::*;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 use std::time::Instant;
@@ -80,12 +80,7 @@ async fn main() {
         .build()
         .expect("client");
     let url = format!("{}/graphql", app.url);
-    let check = http
-        .post(&url)
-        .header("cookie", format!("mutualis_session={secret}"))
-        .header("x-csrf-token", &csrf)
-        .header("content-type", "application/json")
-        .body(query)
+    let check = session_post(&http, &url, &secret, &csrf, query)
         .send()
         .await
         .expect("probe")
@@ -96,12 +91,7 @@ async fn main() {
     let (lat, errors, elapsed) = drive(clients, secs, move || {
         let (http, url, secret, csrf) = (http.clone(), url.clone(), secret.clone(), csrf.clone());
         async move {
-            match http
-                .post(&url)
-                .header("cookie", format!("mutualis_session={secret}"))
-                .header("x-csrf-token", &csrf)
-                .header("content-type", "application/json")
-                .body(query)
+            match session_post(&http, &url, &secret, &csrf, query)
                 .send()
                 .await
             {

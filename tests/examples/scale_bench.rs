@@ -15,7 +15,7 @@
 //!   cargo build --release -p api --bin mutualis
 //!   MUTUALIS_BIN=$CARGO_TARGET_DIR/release/mutualis \
 //!     cargo run --release -p integration-tests --example scale_bench -- [seconds]
-use integration_tests::bench::{drive, report};
+use integration_tests::bench::{drive, report, session_post};
 use integration_tests::dataset::{self, Volumes};
 use integration_tests::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -211,12 +211,7 @@ async fn main() {
             probe.contains("\"nodes\"") && !probe.contains("\"errors\""),
             "PostGraphile {label}: {probe}"
         );
-        let probe = http
-            .post(&url)
-            .header("cookie", format!("mutualis_session={secret}"))
-            .header("x-csrf-token", &csrf)
-            .header("content-type", "application/json")
-            .body(body)
+        let probe = session_post(&http, &url, &secret, &csrf, body)
             .send()
             .await
             .expect("probe")
@@ -243,15 +238,7 @@ async fn main() {
             let (lat, errors, elapsed) = drive(clients, secs, move || {
                 let (h, u, s, c) = (h.clone(), u.clone(), s.clone(), c.clone());
                 async move {
-                    match h
-                        .post(&u)
-                        .header("cookie", format!("mutualis_session={s}"))
-                        .header("x-csrf-token", &c)
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await
-                    {
+                    match session_post(&h, &u, &s, &c, body).send().await {
                         Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
                         _ => false,
                     }

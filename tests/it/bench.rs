@@ -54,3 +54,18 @@ where
     }
     (all, errors, start.elapsed())
 }
+
+/// A GraphQL POST with a browser session (cookie and CSRF header), ready to send.
+pub fn session_post(
+    http: &reqwest::Client,
+    url: &str,
+    secret: &str,
+    csrf: &str,
+    body: &'static str,
+) -> reqwest::RequestBuilder {
+    http.post(url)
+        .header("cookie", format!("mutualis_session={secret}"))
+        .header("x-csrf-token", csrf)
+        .header("content-type", "application/json")
+        .body(body)
+}

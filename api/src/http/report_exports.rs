@@ -28,34 +28,43 @@ pub async fn consolidated(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let (mut org, mut period, mut format) = (None, None, formats::Format::Pdf);
-    for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
-        match k.as_ref() {
-            "organisation" => match Uuid::parse_str(&v) {
-                Ok(o) => org = Some(o),
-                Err(_) => return bad("organisation", format!("{v:?} is not an organisation id")),
-            },
-            "period" => match Period::parse(&v) {
-                Ok(p) => period = Some(p),
-                Err(_) => return bad("period", format!("{v:?}: a month as YYYY-MM")),
-            },
-            "format" => match parse_format(&v) {
-                Ok(f) => format = f,
-                Err(r) => return r,
-            },
-            other => return bad("query", format!("unknown parameter {other:?}")),
-        }
-    }
-    let (Some(org), Some(period)) = (org, period) else {
-        return bad(
-            "organisation",
-            "organisation and period are required".into(),
-        );
+    let (org, period, format) = match query(q, "organisation", "an organisation") {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     respond(
         documents::consolidated(&st.db, &scope, org, period).await,
         format,
     )
+}
+
+/// `{key}=<id>&period=YYYY-MM[&format=…]` (PDF by default), or the 400 to answer (the
+/// handler returns it as is, like `parse_format`'s).
+#[allow(clippy::result_large_err)]
+fn query(
+    q: Option<String>,
+    key: &'static str,
+    what: &str,
+) -> Result<(Uuid, Period, formats::Format), Response> {
+    let (mut id, mut period, mut format) = (None, None, formats::Format::Pdf);
+    for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "period" => match Period::parse(&v) {
+                Ok(p) => period = Some(p),
+                Err(_) => return Err(bad("period", format!("{v:?}: a month as YYYY-MM"))),
+            },
+            "format" => format = parse_format(&v)?,
+            k if k == key => match Uuid::parse_str(&v) {
+                Ok(i) => id = Some(i),
+                Err(_) => return Err(bad(key, format!("{v:?} is not {what} id"))),
+            },
+            other => return Err(bad("query", format!("unknown parameter {other:?}"))),
+        }
+    }
+    match (id, period) {
+        (Some(i), Some(p)) => Ok((i, p, format)),
+        _ => Err(bad(key, format!("{key} and period are required"))),
+    }
 }
 
 /// The document, or the error as the other exports give it.
@@ -95,26 +104,9 @@ pub async fn commune_summary(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let (mut tenant, mut period, mut format) = (None, None, formats::Format::Pdf);
-    for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
-        match k.as_ref() {
-            "tenant" => match Uuid::parse_str(&v) {
-                Ok(t) => tenant = Some(t),
-                Err(_) => return bad("tenant", format!("{v:?} is not a tenant id")),
-            },
-            "period" => match Period::parse(&v) {
-                Ok(p) => period = Some(p),
-                Err(_) => return bad("period", format!("{v:?}: a month as YYYY-MM")),
-            },
-            "format" => match parse_format(&v) {
-                Ok(f) => format = f,
-                Err(r) => return r,
-            },
-            other => return bad("query", format!("unknown parameter {other:?}")),
-        }
-    }
-    let (Some(tenant), Some(period)) = (tenant, period) else {
-        return bad("tenant", "tenant and period are required".into());
+    let (tenant, period, format) = match query(q, "tenant", "a tenant") {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     respond(
         documents::commune_summary(&st.db, &scope, tenant, period).await,
