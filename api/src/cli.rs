@@ -141,7 +141,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         return Ok(());
     }
     let config = Config::load(cli.config.as_deref())?;
-    crate::telemetry::init_logs(config.json_logs);
+    crate::telemetry::init_logs(config.json_logs, &config.log_secrets);
     let operator = Principal::operator();
     match command {
         Command::Serve => server::serve(config).await?,

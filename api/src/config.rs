@@ -68,6 +68,19 @@ pub struct RawConfig {
     pub mail_from: Option<String>,
     /// Seconds between two alert scans (default 900).
     pub alert_scan_secs: Option<u64>,
+    /// Requests per minute of one user, API token or anonymous address (default 1200).
+    pub rate_limit_per_minute: Option<u32>,
+    /// Requests one of them may make at once (default 200).
+    pub rate_limit_burst: Option<u32>,
+    /// Backup reports per minute of one ingest token (default 60).
+    pub ingest_rate_per_minute: Option<u32>,
+    /// Failed credentials one address may present before it is refused (default 30; one more
+    /// every ten seconds).
+    pub auth_failure_burst: Option<u32>,
+    /// Reverse proxies in front of the server that append to `X-Forwarded-For` (default 0).
+    pub trusted_proxy_hops: Option<usize>,
+    /// Prefix of this deployment's Redis keys (default `mutualis`).
+    pub redis_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +113,9 @@ pub struct Config {
     pub job_lease: std::time::Duration,
     pub smtp: Option<SmtpConfig>,
     pub alert_every: std::time::Duration,
+    pub rate_limits: crate::http::limits::RateLimits,
+    /// Every secret value of the configuration, for the log redactor.
+    pub log_secrets: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -181,6 +197,12 @@ impl Config {
                 "SMTP_URL",
                 "MAIL_FROM",
                 "ALERT_SCAN_SECS",
+                "RATE_LIMIT_PER_MINUTE",
+                "RATE_LIMIT_BURST",
+                "INGEST_RATE_PER_MINUTE",
+                "AUTH_FAILURE_BURST",
+                "TRUSTED_PROXY_HOPS",
+                "REDIS_PREFIX",
             ]));
         let mut raw: RawConfig = fig
             .extract()
@@ -197,6 +219,8 @@ impl Config {
     }
 
     pub fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
+        let rate_limits = rate_limits(&raw)?;
+        let log_secrets = secrets_of(&raw);
         let nonempty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         let data_dir = PathBuf::from(nonempty(raw.data_dir).unwrap_or_else(|| "./data".into()));
         let (database_url, embedded) = match nonempty(raw.database_url) {
@@ -416,6 +440,8 @@ impl Config {
             }
         };
         Ok(Config {
+            log_secrets,
+            rate_limits,
             smtp,
             alert_every,
             job_lease,
@@ -439,6 +465,109 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
     }
+}
+
+/// The secret values among the settings: passwords in URLs, keys, the ingest secret.
+fn secrets_of(raw: &RawConfig) -> Vec<String> {
+    let urls = [
+        &raw.database_url,
+        &raw.database_admin_url,
+        &raw.redis_url,
+        &raw.smtp_url,
+    ];
+    let mut out: Vec<String> = urls
+        .into_iter()
+        .flatten()
+        .flat_map(|u| u.split(','))
+        .filter_map(|u| url::Url::parse(u.trim()).ok())
+        .filter_map(|u| u.password().map(str::to_owned))
+        .collect();
+    out.extend(
+        [
+            &raw.oidc_client_secret,
+            &raw.stripe_secret_key,
+            &raw.stripe_webhook_secret,
+            &raw.ingest_secret,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned(),
+    );
+    out.extend(
+        raw.restic_passwords
+            .iter()
+            .flatten()
+            .map(|(_, v)| v.clone()),
+    );
+    out
+}
+
+fn rate_limits(raw: &RawConfig) -> Result<crate::http::limits::RateLimits, ConfigError> {
+    use crate::http::limits::{Quota, RateLimits};
+    let d = RateLimits::default();
+    let within = |v: Option<u32>, default: u32, setting: &'static str, max: u32| match v {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(invalid(setting, format!("between 1 and {max}"))),
+    };
+    let per_minute = within(
+        raw.rate_limit_per_minute,
+        d.principal.per_minute,
+        "MUTUALIS_RATE_LIMIT_PER_MINUTE",
+        6_000_000,
+    )?;
+    let burst = within(
+        raw.rate_limit_burst,
+        d.principal.burst,
+        "MUTUALIS_RATE_LIMIT_BURST",
+        1_000_000,
+    )?;
+    let ingest = within(
+        raw.ingest_rate_per_minute,
+        d.ingest_token.per_minute,
+        "MUTUALIS_INGEST_RATE_PER_MINUTE",
+        60_000,
+    )?;
+    let failures = within(
+        raw.auth_failure_burst,
+        d.auth_failures.burst,
+        "MUTUALIS_AUTH_FAILURE_BURST",
+        10_000,
+    )?;
+    let hops = match raw.trusted_proxy_hops {
+        None => 0,
+        Some(n) if n <= 5 => n,
+        Some(_) => return Err(invalid("MUTUALIS_TRUSTED_PROXY_HOPS", "between 0 and 5")),
+    };
+    let prefix = match raw.redis_prefix.as_deref().map(str::trim) {
+        None | Some("") => d.key_prefix,
+        Some(p)
+            if p.len() <= 64
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) =>
+        {
+            p.to_owned()
+        }
+        Some(_) => {
+            return Err(invalid(
+                "MUTUALIS_REDIS_PREFIX",
+                "at most 64 letters, digits, '-', '_' or '.'",
+            ))
+        }
+    };
+    Ok(RateLimits {
+        principal: Quota { per_minute, burst },
+        ingest_token: Quota {
+            per_minute: ingest,
+            burst: ingest.div_ceil(2).max(1),
+        },
+        auth_failures: Quota {
+            per_minute: d.auth_failures.per_minute,
+            burst: failures,
+        },
+        trusted_proxy_hops: hops,
+        key_prefix: prefix,
+    })
 }
 
 /// A URL with its password hidden, for messages and logs.
@@ -537,6 +666,27 @@ mod tests {
                     ..raw()
                 },
                 "MUTUALIS_LOG_FORMAT",
+            ),
+            (
+                RawConfig {
+                    rate_limit_per_minute: Some(0),
+                    ..raw()
+                },
+                "MUTUALIS_RATE_LIMIT_PER_MINUTE",
+            ),
+            (
+                RawConfig {
+                    trusted_proxy_hops: Some(9),
+                    ..raw()
+                },
+                "MUTUALIS_TRUSTED_PROXY_HOPS",
+            ),
+            (
+                RawConfig {
+                    redis_prefix: Some("a b".into()),
+                    ..raw()
+                },
+                "MUTUALIS_REDIS_PREFIX",
             ),
         ];
         for (c, setting) in cases {

@@ -2,7 +2,7 @@
 use crate::config::{redact, Config};
 use crate::graphql;
 use crate::http::{
-    backup_webhook, billing_exports, cost_exports, demo, exports, oidc, ops, public,
+    backup_webhook, billing_exports, cost_exports, demo, exports, limits, oidc, ops, public,
     report_exports, stripe_webhook,
 };
 use crate::state::AppState;
@@ -147,7 +147,12 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppSt
                 .map_err(|e| StartError::Oidc(e.to_string()))?,
         )),
     };
+    let limiter = Arc::new(crate::http::limits::Limiter::new(
+        config.rate_limits.clone(),
+        redis.clone(),
+    ));
     Ok(AppState {
+        limiter,
         db,
         redis,
         oidc,
@@ -197,17 +202,11 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let mut app = Router::new()
+    // Everything that identifies its caller: counted per principal (or anonymous address).
+    let api = Router::new()
         .route("/graphql", get(graphql::handle).post(graphql::handle))
-        .route("/graphiql", get(graphql::graphiql))
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
         .route("/auth/session", get(ops::session))
-        .route("/auth/login", get(oidc::login))
-        .route("/auth/callback", get(oidc::callback))
         .route("/auth/logout", post(oidc::logout))
-        .route("/auth/demo", get(demo::page).post(demo::login))
         .route("/public/registre/{tenant}", get(public::register))
         .route(exports::REGISTER_EXPORT, get(exports::register))
         .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus))
@@ -223,7 +222,27 @@ pub fn router(state: AppState) -> Router {
         .route(
             report_exports::COMMUNE_SUMMARY,
             get(report_exports::commune_summary),
-        );
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::api_guard,
+        ));
+    // Logins: an address that keeps failing is refused before anything is checked.
+    let login = Router::new()
+        .route("/auth/login", get(oidc::login))
+        .route("/auth/callback", get(oidc::callback))
+        .route("/auth/demo", get(demo::page).post(demo::login))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::credentials_guard,
+        ));
+    let mut app = Router::new()
+        .route("/graphiql", get(graphql::graphiql))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .merge(api)
+        .merge(login);
     app = if std::path::Path::new("web/dist/index.html").exists() {
         // The console is a single-page application: its own routes (/registre, /alertes...)
         // are answered with its index.html.
@@ -237,6 +256,10 @@ pub fn router(state: AppState) -> Router {
     // Bundles to verify are larger than any other body: their route has its own limit.
     let uploads = Router::new()
         .route(exports::VERIFY_BUNDLE, post(exports::verify))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::api_guard,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(
             exports::MAX_BUNDLE_BYTES,
         ))
@@ -244,6 +267,10 @@ pub fn router(state: AppState) -> Router {
     // Backup reports are small: a larger body is refused (413) before it is read.
     let webhooks = Router::new()
         .route(backup_webhook::PATH, post(backup_webhook::receive))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::credentials_guard,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(
             tenants::backups::ingest::MAX_BODY_BYTES,
         ))
@@ -252,6 +279,10 @@ pub fn router(state: AppState) -> Router {
         ));
     let stripe = Router::new()
         .route(stripe_webhook::PATH, post(stripe_webhook::receive))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::credentials_guard,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(
             stripe_webhook::MAX_BODY_BYTES,
         ))

@@ -14,4 +14,5 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub schema: MutualisSchema,
     pub metrics: PrometheusHandle,
+    pub limiter: Arc<crate::http::limits::Limiter>,
 }

@@ -196,6 +196,10 @@ pub struct AppOptions {
     pub oidc: bool,
     /// Start without an ingest secret (the backup webhook disabled).
     pub no_ingest_secret: bool,
+    /// Rate limits other than the defaults.
+    pub rate_limits: Option<api::http::limits::RateLimits>,
+    /// Start without Redis (each process keeps its own rate-limit buckets).
+    pub no_redis: bool,
 }
 
 impl Default for AppOptions {
@@ -204,6 +208,8 @@ impl Default for AppOptions {
             listen_addr: "127.0.0.1:0".into(),
             oidc: false,
             no_ingest_secret: false,
+            rate_limits: None,
+            no_redis: false,
         }
     }
 }
@@ -233,6 +239,8 @@ pub fn test_config(testdb: &TestDb, listen: &str, oidc: bool) -> Config {
         stripe_webhook_secret: Some(TEST_STRIPE_WEBHOOK_SECRET.into()),
         // localstripe has no send_invoice collection, /finalize or /send.
         stripe_send_invoices: Some(false),
+        // Tests run side by side on one Redis: each app counts its rate limits apart.
+        redis_prefix: Some(testdb.name.clone()),
         ..RawConfig::default()
     })
     .expect("test configuration is valid")
@@ -255,6 +263,13 @@ pub async fn spawn_app_on(testdb: TestDb, opts: AppOptions) -> TestApp {
     let mut config = test_config(&testdb, &addr.to_string(), opts.oidc);
     if opts.no_ingest_secret {
         config.ingest_secret = None;
+    }
+    if let Some(mut limits) = opts.rate_limits {
+        limits.key_prefix = config.rate_limits.key_prefix.clone();
+        config.rate_limits = limits;
+    }
+    if opts.no_redis {
+        config.redis_url = None;
     }
     let db = api::server::connect(&config)
         .await
@@ -443,6 +458,15 @@ impl TestApp {
     /// Starts the real binary (`MUTUALIS_BIN`) on this test's database with `args` and extra
     /// environment (the rest cleared: dummy OIDC, the test ingest secret, no collector or scan).
     pub fn start_binary(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+        self.binary_command(args, env)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("process starts")
+    }
+
+    /// The command `start_binary` runs, for a test that wants its output.
+    pub fn binary_command(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
         let exe = std::env::var_os("MUTUALIS_BIN")
             .expect("MUTUALIS_BIN (set by tests/run) points at the built binary");
         let mut cmd = std::process::Command::new(exe);
@@ -456,15 +480,14 @@ impl TestApp {
             .env("MUTUALIS_INGEST_SECRET", TEST_INGEST_SECRET)
             .env("MUTUALIS_COLLECT_INTERVAL_SECS", "86400")
             .env("MUTUALIS_ALERT_SCAN_SECS", "86400")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+            .env("MUTUALIS_REDIS_PREFIX", &self.testdb.name)
+            .env("RUST_LOG", "warn");
         for (k, v) in env {
             if !v.is_empty() {
                 cmd.env(k, v);
             }
         }
-        cmd.spawn().expect("process starts")
+        cmd
     }
 
     /// Another API process on a free port: (process, base URL).
@@ -1115,4 +1138,72 @@ impl TestApp {
             joint_contract,
         }
     }
+}
+
+/// Applies the migrations to the database at `admin_url` (its owner, or a superuser): for a
+/// database outside the shared cluster, such as the throwaway one a fault test stops and
+/// starts. The first run also creates the `mutualis_app` role in that cluster.
+pub async fn migrate_at(admin_url: &str) {
+    let owner = tenants::db::connect(admin_url, 1)
+        .await
+        .unwrap_or_else(|e| panic!("{admin_url}: {e}"));
+    use migrations::MigratorTrait;
+    migrations::Migrator::up(&owner, None)
+        .await
+        .expect("migrations apply");
+    owner.close().await.ok();
+}
+
+impl TestDb {
+    /// A database migrated by `migrate_at`: `admin_url` as given, the server as `mutualis_app`.
+    pub fn at(admin_url: &str) -> TestDb {
+        let u = url::Url::parse(admin_url).expect("a database URL");
+        TestDb {
+            name: u.path().trim_start_matches('/').to_owned(),
+            admin_url: admin_url.to_owned(),
+            app_url: with_user(admin_url, migrations::APP_ROLE),
+        }
+    }
+}
+
+/// Polls `check` every 200 ms until it holds; panics naming `what` after `limit` (a generous
+/// bound: only a real hang reaches it).
+pub async fn wait_until<F, Fut>(what: &str, limit: std::time::Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + limit;
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: still not the case after {limit:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+/// Sends `signal` (`"TERM"`, `"KILL"`, `"STOP"`...) to one process by id, through `kill(1)`.
+pub fn signal(pid: u32, signal: &str) {
+    let ok = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "kill -{signal} {pid}");
+}
+
+/// GET `base`/readyz: (status, JSON body, how long it took); `None` on no answer within a
+/// minute (a hang).
+pub async fn readyz(base: &str) -> Option<(u16, Value, std::time::Duration)> {
+    let t = std::time::Instant::now();
+    let resp = reqwest::Client::new()
+        .get(format!("{base}/readyz"))
+        .timeout(std::time::Duration::from_secs(60))
+        .send()
+        .await
+        .ok()?;
+    let status = resp.status().as_u16();
+    let body = resp.json().await.unwrap_or(Value::Null);
+    Some((status, body, t.elapsed()))
 }

@@ -7,6 +7,8 @@ use tenants::tenancy::{resolve_session, resolve_token, AuthError, Principal};
 
 pub const SESSION_COOKIE: &str = "mutualis_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const UNKNOWN_SESSION: &str = "unknown session, log in again";
+pub const EXPIRED_SESSION: &str = "session expired, log in again";
 
 /// The outcome of looking at a request's credentials.
 #[derive(Debug, Clone)]
@@ -37,20 +39,45 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+tokio::task_local! {
+    /// The request's caller, resolved once by `limits::api_guard` before the handler runs.
+    static CALLER: Caller;
+}
+
+/// Runs `fut` (the handler) with the caller already resolved, so `identify` does not look the
+/// credentials up a second time.
+pub async fn with_caller<F: std::future::Future>(caller: Caller, fut: F) -> F::Output {
+    CALLER.scope(caller, fut).await
+}
+
+/// The request's caller: the one `limits::api_guard` resolved, else looked up now.
 pub async fn identify(state: &AppState, method: &Method, headers: &HeaderMap) -> Caller {
+    if let Ok(c) = CALLER.try_with(Caller::clone) {
+        return c;
+    }
+    resolve(state, method, headers).await.0
+}
+
+/// Looks the credentials up. The flag is true when they were made up or stolen rather than
+/// merely old (unknown or revoked token, unknown session, wrong CSRF token): those failures
+/// count towards the address's lockout, expired ones don't.
+pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> (Caller, bool) {
     if let Some(secret) = bearer(headers) {
         return match resolve_token(&state.db, secret).await {
-            Ok(p) => Caller::Authenticated(p),
-            Err(AuthError::Expired) => Caller::Rejected("API token expired"),
+            Ok(p) => (Caller::Authenticated(p), false),
+            Err(AuthError::Expired) => (Caller::Rejected("API token expired"), false),
             Err(AuthError::Db(e)) => {
                 tracing::error!(error = %e, "token lookup failed");
-                Caller::Rejected("authentication unavailable, retry later")
+                (
+                    Caller::Rejected("authentication unavailable, retry later"),
+                    false,
+                )
             }
-            Err(_) => Caller::Rejected("unknown or revoked API token"),
+            Err(_) => (Caller::Rejected("unknown or revoked API token"), true),
         };
     }
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
-        return Caller::Anonymous;
+        return (Caller::Anonymous, false);
     };
     match resolve_session(&state.db, &secret).await {
         Ok((p, csrf)) => {
@@ -60,19 +87,25 @@ pub async fn identify(state: &AppState, method: &Method, headers: &HeaderMap) ->
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
                 if !constant_time_eq(sent, &csrf) {
-                    return Caller::Rejected(
-                        "missing or wrong X-CSRF-Token header for a cookie session",
+                    return (
+                        Caller::Rejected(
+                            "missing or wrong X-CSRF-Token header for a cookie session",
+                        ),
+                        !sent.is_empty(),
                     );
                 }
             }
-            Caller::Authenticated(p)
+            (Caller::Authenticated(p), false)
         }
-        Err(AuthError::Expired) => Caller::Rejected("session expired, log in again"),
+        Err(AuthError::Expired) => (Caller::Rejected(EXPIRED_SESSION), false),
         Err(AuthError::Db(e)) => {
             tracing::error!(error = %e, "session lookup failed");
-            Caller::Rejected("authentication unavailable, retry later")
+            (
+                Caller::Rejected("authentication unavailable, retry later"),
+                false,
+            )
         }
-        Err(_) => Caller::Rejected("unknown session, log in again"),
+        Err(_) => (Caller::Rejected(UNKNOWN_SESSION), true),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod billing_exports;
 pub mod cost_exports;
 pub mod demo;
 pub mod exports;
+pub mod limits;
 pub mod oidc;
 pub mod ops;
 pub mod public;
