@@ -23,6 +23,7 @@ mod rate_limits;
 mod redis_cluster;
 mod referential_import;
 mod reporting_snapshot;
+mod request_limits;
 mod rls_backstop;
 mod scale_processes;
 mod schema_file;
