@@ -15,6 +15,7 @@ mod m20261124_000009_reporting;
 mod m20261124_000010_alerts;
 mod m20261124_000011_maturity;
 mod m20261124_000012_list_indexes;
+mod m20261124_000013_distribution_keys;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_alerts::Migration),
             Box::new(m20261124_000011_maturity::Migration),
             Box::new(m20261124_000012_list_indexes::Migration),
+            Box::new(m20261124_000013_distribution_keys::Migration),
         ]
     }
 }

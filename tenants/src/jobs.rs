@@ -72,7 +72,7 @@ pub async fn enqueue_at(
         finished_at: None,
     }))
     .on_conflict(
-        OnConflict::column(job::Column::DedupKey)
+        OnConflict::columns([job::Column::DedupKey, job::Column::OrganisationId])
             .do_nothing()
             .to_owned(),
     )

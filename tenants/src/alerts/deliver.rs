@@ -152,6 +152,7 @@ pub async fn record(
         OnConflict::columns([
             alert_delivery::Column::AlertId,
             alert_delivery::Column::UserId,
+            alert_delivery::Column::OrganisationId,
         ])
         .do_nothing()
         .to_owned(),

@@ -246,9 +246,13 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, A
             created_at: now,
         }))
         .on_conflict(
-            OnConflict::columns([alert::Column::TenantId, alert::Column::CauseKey])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns([
+                alert::Column::TenantId,
+                alert::Column::CauseKey,
+                alert::Column::OrganisationId,
+            ])
+            .do_nothing()
+            .to_owned(),
         )
         .do_nothing()
         .exec_without_returning(&txn)
@@ -307,10 +311,13 @@ pub async fn schedule_digest(
     }
     let scope = Scope::worker(Permission::ReadDirectory);
     let txn = scope.begin(db).await?;
-    // The job needs a tenant: the first organisation's own (the digest covers everyone).
+    // The job needs a tenant: the first organisation's own (the digest covers everyone). Always
+    // the same one: the dedup key is unique per organisation (migration 13).
+    use sea_orm::QueryOrder;
     let Some(t) = scope
         .find::<tenant::Entity>()
         .filter(tenant::Column::Kind.eq("organisation"))
+        .order_by_asc(tenant::Column::Id)
         .one(&txn)
         .await?
     else {

@@ -265,6 +265,7 @@ async fn collect_repository(
                     backup_job::Column::TenantId,
                     backup_job::Column::Source,
                     backup_job::Column::ExternalId,
+                    backup_job::Column::OrganisationId,
                 ])
                 .do_nothing()
                 .to_owned(),

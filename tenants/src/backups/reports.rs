@@ -102,6 +102,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
                 backup_job::Column::TenantId,
                 backup_job::Column::Source,
                 backup_job::Column::ExternalId,
+                backup_job::Column::OrganisationId,
             ])
             .do_nothing()
             .to_owned(),

@@ -82,9 +82,12 @@ pub async fn push_invoice<G: StripeGateway>(
                 },
             ))
             .on_conflict(
-                OnConflict::column(billing_customer::Column::TenantId)
-                    .do_nothing()
-                    .to_owned(),
+                OnConflict::columns([
+                    billing_customer::Column::TenantId,
+                    billing_customer::Column::OrganisationId,
+                ])
+                .do_nothing()
+                .to_owned(),
             )
             .do_nothing()
             .exec_without_returning(&txn)

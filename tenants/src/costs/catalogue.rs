@@ -258,6 +258,7 @@ pub async fn set_key(
                 cost_key_value::Column::TenantId,
                 cost_key_value::Column::Key,
                 cost_key_value::Column::Year,
+                cost_key_value::Column::OrganisationId,
             ])
             .update_columns([
                 cost_key_value::Column::Value,
