@@ -28,14 +28,24 @@ async fn browser_login(
     http: &reqwest::Client,
     login: &str,
 ) -> (reqwest::Response, String) {
+    browser_login_at(&app.url, &issuer(), http, login).await
+}
+
+/// The same against the server at `base` and the provider at `issuer`.
+async fn browser_login_at(
+    base: &str,
+    issuer: &str,
+    http: &reqwest::Client,
+    login: &str,
+) -> (reqwest::Response, String) {
     let start = http
-        .get(format!("{}/auth/login?return_to=/tableau-de-bord", app.url))
+        .get(format!("{base}/auth/login?return_to=/tableau-de-bord"))
         .send()
         .await
         .expect("login");
     assert_eq!(start.status(), 303, "{:?}", start.text().await);
-    let authorize = location(&start, &app.url);
-    assert!(authorize.starts_with(&issuer()), "{authorize}");
+    let authorize = location(&start, base);
+    assert!(authorize.starts_with(issuer), "{authorize}");
     for p in [
         "code_challenge=",
         "code_challenge_method=S256",
@@ -50,7 +60,7 @@ async fn browser_login(
     }
     let to_form = http.get(&authorize).send().await.expect("authorize");
     assert_eq!(to_form.status(), 303);
-    let interaction = location(&to_form, &issuer());
+    let interaction = location(&to_form, issuer);
     let submitted = http
         .post(&interaction)
         .form(&[("prompt", "login"), ("login", login), ("password", "x")])
@@ -58,12 +68,12 @@ async fn browser_login(
         .await
         .expect("login form");
     assert_eq!(submitted.status(), 303);
-    let resume = location(&submitted, &issuer());
+    let resume = location(&submitted, issuer);
     let back = http.get(&resume).send().await.expect("resume");
     assert_eq!(back.status(), 303);
-    let callback = location(&back, &issuer());
+    let callback = location(&back, issuer);
     assert!(
-        callback.starts_with(&format!("{}/auth/callback?", app.url)),
+        callback.starts_with(&format!("{base}/auth/callback?")),
         "{callback}"
     );
     (
@@ -210,20 +220,165 @@ async fn a_forged_callback_is_refused() {
     );
 }
 
+/// The Node that runs the provider: the one tests/services.sh fetched when the system's is
+/// too old for oidc-provider 9, else the system's.
+fn node() -> std::path::PathBuf {
+    let fetched = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".run/node22/bin/node");
+    if fetched.exists() {
+        fetched
+    } else {
+        "node".into()
+    }
+}
+
+/// A provider process of this test alone on `port` (the shared one stays up for the others).
+fn start_provider(port: u16) -> std::process::Child {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::process::Command::new(node())
+        .arg(dir.join("oidc/provider.mjs"))
+        .current_dir(dir)
+        .env("OIDC_PORT", port.to_string())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("node runs tests/oidc/provider.mjs")
+}
+
+/// A real login through a real provider process, then the provider dies: the session opened
+/// through it keeps working (reads and writes), a new login gets the error page, and the
+/// login works again once the provider is back.
 #[tokio::test]
 async fn a_provider_that_is_down_gives_an_error_page_and_sessions_keep_working() {
-    // oidc: false points the server at a closed port.
     let app = spawn_app().await;
     let fx = app.fixture().await;
-    let r = client()
-        .get(format!("{}/auth/login", app.url))
+    let email = "claire.dupont@mairie-compiegne.fr";
+    data(&app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($o: UUID!, $t: UUID!, $m: String!) { inviteUser(input: {email: $m, role: \"commune_admin\", organisationId: $o, tenantId: $t}) { id } }",
+            json!({"o": fx.org_a, "t": fx.tenant_a1, "m": email}),
+        )
+        .await);
+    let port = free_port();
+    let issuer = format!("http://127.0.0.1:{port}");
+    let discovery = format!("{issuer}/.well-known/openid-configuration");
+    let up = || async {
+        client()
+            .get(&discovery)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+    };
+    let mut provider = Processes(vec![start_provider(port)]);
+    wait_until(
+        "the provider answers",
+        std::time::Duration::from_secs(60),
+        up,
+    )
+    .await;
+    // The server as a process of its own, logging in through this provider.
+    let (client_id, client_secret) = (
+        std::env::var("MUTUALIS_TEST_OIDC_CLIENT_ID").unwrap_or_else(|_| "mutualis-test".into()),
+        std::env::var("MUTUALIS_TEST_OIDC_CLIENT_SECRET")
+            .unwrap_or_else(|_| "mutualis-test-secret".into()),
+    );
+    let listen = format!("127.0.0.1:{}", free_port());
+    let base = format!("http://{listen}");
+    let _server = Processes(vec![app.start_binary(
+        &["serve"],
+        &[
+            ("LISTEN_ADDR", &listen),
+            ("OIDC_ISSUER_URL", &issuer),
+            ("OIDC_CLIENT_ID", &client_id),
+            ("OIDC_CLIENT_SECRET", &client_secret),
+        ],
+    )]);
+    app.wait_ready(&base).await;
+
+    let http = client();
+    let (done, _) = browser_login_at(&base, &issuer, &http, email).await;
+    assert_eq!(done.status(), 303, "{:?}", done.text().await);
+    let session = |http: reqwest::Client| {
+        let base = base.clone();
+        async move {
+            let s: Value = http
+                .get(format!("{base}/auth/session"))
+                .send()
+                .await
+                .expect("session")
+                .json()
+                .await
+                .expect("json");
+            s
+        }
+    };
+    let s = session(http.clone()).await;
+    assert_eq!(
+        (s["authenticated"].clone(), s["email"].clone()),
+        (json!(true), json!(email))
+    );
+    let csrf = s["csrfToken"].as_str().expect("csrf").to_owned();
+
+    // The provider goes down.
+    provider.0[0].kill().expect("SIGKILL the provider");
+    provider.0[0].wait().expect("reaped");
+    assert!(!up().await, "the provider is down");
+
+    // The session opened through it keeps working: a read and a write.
+    let s = session(http.clone()).await;
+    assert_eq!(s["authenticated"], json!(true), "{s}");
+    let r: Value = http
+        .post(format!("{base}/graphql"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"query": "mutation($t: UUID!, $d: Date!) { createRightsRequest(input: {tenantId: $t, kind: \"access\", receivedOn: $d, requester: \"Pendant la panne\"}) { id } } ",
+            "variables": {"t": fx.tenant_a1, "d": chrono::Utc::now().date_naive()}}))
+        .send()
+        .await
+        .expect("gql")
+        .json()
+        .await
+        .expect("json");
+    assert!(data(&r)["createRightsRequest"]["id"].is_string(), "{r}");
+    let r: Value = http
+        .post(format!("{base}/graphql"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"query": "{ me { email } }"}))
+        .send()
+        .await
+        .expect("gql")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(data(&r)["me"]["email"], json!(email));
+
+    // A new login (another browser) gets the error page, not a redirect to a dead provider.
+    let other = client();
+    let r = other
+        .get(format!("{base}/auth/login"))
         .send()
         .await
         .expect("login");
-    assert_eq!(r.status(), 503);
-    assert!(r.text().await.expect("body").contains("ne répond pas"));
-    data(
-        &app.gql(&fx.commune_admin_a1, "{ me { email } }", json!({}))
-            .await,
+    let status = r.status();
+    let location = r.headers().get(LOCATION).cloned();
+    let page = r.text().await.expect("body");
+    assert_eq!(status, 503, "{location:?} {page}");
+    assert!(page.contains("ne répond pas"), "{page}");
+    assert!(
+        page.contains("Les sessions ouvertes restent valides"),
+        "{page}"
     );
+
+    // Back up: logins work again, without restarting the server.
+    provider.0[0] = start_provider(port);
+    wait_until(
+        "the provider answers again",
+        std::time::Duration::from_secs(60),
+        up,
+    )
+    .await;
+    let (done, _) = browser_login_at(&base, &issuer, &other, email).await;
+    assert_eq!(done.status(), 303, "{:?}", done.text().await);
+    let s = session(other).await;
+    assert_eq!(s["authenticated"], json!(true), "{s}");
 }

@@ -7,6 +7,10 @@ use redis::cluster_async::ClusterConnection;
 use redis::{Cmd, Pipeline, RedisFuture, RedisResult, Value};
 use std::time::Duration;
 
+/// How long one connection attempt to a Redis node may take (a host that drops packets would
+/// otherwise hold it for the system's TCP connect timeout, minutes).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
 #[derive(Clone)]
 pub enum RedisConn {
     Single(ConnectionManager),
@@ -15,6 +19,14 @@ pub enum RedisConn {
 
 impl RedisConn {
     /// Connects; `response_timeout` must exceed the longest blocking wait (BRPOP) made on it.
+    ///
+    /// While Redis is down every command fails within about `CONNECT_TIMEOUT`: nothing here
+    /// needs Redis to answer (wake-ups are hints, the rate limiter fails open), so a command
+    /// must never wait for it. The client's own reconnection back-off did: with the redis
+    /// crate's retry settings a reconnection slept 1 s, then 60 to 120 s (its `factor` is
+    /// handed to `backon` as a multiplier of the 1 s minimum delay), and every command waited
+    /// for it (a write that woke the workers answered after two minutes; the worker's loop
+    /// stalled as long). Now a reconnection is one attempt, made again by the next command.
     pub async fn connect(url: &str, response_timeout: Duration) -> RedisResult<Self> {
         let nodes: Vec<&str> = url
             .split(',')
@@ -22,15 +34,22 @@ impl RedisConn {
             .filter(|s| !s.is_empty())
             .collect();
         if nodes.len() > 1 {
+            // The cluster client retries (redirections and node failures) up to 16 times with
+            // waits up to 655 s by default: a few short ones instead.
             let client = redis::cluster::ClusterClientBuilder::new(nodes)
                 .response_timeout(response_timeout)
+                .connection_timeout(CONNECT_TIMEOUT)
+                .retries(3)
+                .min_retry_wait(100)
+                .max_retry_wait(1000)
                 .build()?;
             Ok(RedisConn::Cluster(client.get_async_connection().await?))
         } else {
             let client = redis::Client::open(url)?;
             let config = ConnectionManagerConfig::new()
                 .set_response_timeout(response_timeout)
-                .set_number_of_retries(2);
+                .set_connection_timeout(CONNECT_TIMEOUT)
+                .set_number_of_retries(0);
             Ok(RedisConn::Single(
                 ConnectionManager::new_with_config(client, config).await?,
             ))

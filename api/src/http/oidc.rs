@@ -81,10 +81,19 @@ impl Oidc {
         })
     }
 
+    /// The client as last discovered (the callback's), or discovered now.
     async fn client(&self) -> Result<Client, OidcError> {
         if let Some(c) = self.client.read().await.as_ref() {
             return Ok(c.clone());
         }
+        self.discover().await
+    }
+
+    /// Fetches the provider's metadata and keys again and keeps them for the callback. Each
+    /// login starts with it: a provider that is down gets the error page instead of a
+    /// redirect to a dead address (the cached metadata answered for it), and rotated keys or
+    /// endpoints are picked up without a restart.
+    async fn discover(&self) -> Result<Client, OidcError> {
         let issuer = IssuerUrl::new(self.config.issuer_url.clone())
             .map_err(|e| OidcError::Internal(e.to_string()))?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
@@ -109,7 +118,7 @@ impl Oidc {
         db: &sea_orm::DatabaseConnection,
         return_to: &str,
     ) -> Result<String, OidcError> {
-        let client = self.client().await?;
+        let client = self.discover().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut req = client
             .authorize_url(

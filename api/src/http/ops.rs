@@ -13,22 +13,37 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers, and Redis when configured.
+/// How long a readiness check waits for a dependency: under the orchestrator's probe timeout
+/// (3 s in deploy/kubernetes), so a stopped or hung database gives a 503, never a hang.
+const CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Readiness: the database answers. Redis is checked and reported, but does not make the
+/// process unready: it only wakes idle workers (they poll the job table without it) and the
+/// rate limiter fails open, so reads and writes keep working while it is down; taking every
+/// replica out of the Service for it would turn a degraded mode into an outage.
 pub async fn readyz(State(st): State<AppState>) -> Response {
-    let db_ok = st.db.execute_unprepared("SELECT 1").await.is_ok();
-    let redis_ok = match st.redis.clone() {
-        None => None,
-        Some(mut r) => Some(
-            tokio::time::timeout(
-                std::time::Duration::from_secs(2),
-                redis::cmd("PING").query_async::<String>(&mut r),
-            )
+    // Both at once, each bounded: a pool waiting for a dead server would otherwise hold the
+    // probe for its acquire timeout (10 s), and a hung one for the TCP timeout.
+    let db = async {
+        tokio::time::timeout(CHECK_TIMEOUT, st.db.execute_unprepared("SELECT 1"))
             .await
-            .map(|r| r.is_ok())
-            .unwrap_or(false),
-        ),
+            .is_ok_and(|r| r.is_ok())
     };
-    let ready = db_ok && redis_ok.unwrap_or(true);
+    let redis = async {
+        match st.redis.clone() {
+            None => None,
+            Some(mut r) => Some(
+                tokio::time::timeout(
+                    CHECK_TIMEOUT,
+                    redis::cmd("PING").query_async::<String>(&mut r),
+                )
+                .await
+                .is_ok_and(|r| r.is_ok()),
+            ),
+        }
+    };
+    let (db_ok, redis_ok) = tokio::join!(db, redis);
+    let ready = db_ok;
     let body = json!({
         "ready": ready,
         "database": if db_ok { "ok" } else { "unavailable" },
