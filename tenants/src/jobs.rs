@@ -165,6 +165,28 @@ pub async fn claim(
     Ok(claimed)
 }
 
+/// Extends `worker`'s lease on a claimed job just before it runs: a worker claims several jobs
+/// at once, and the lease taken at claim time may have run out while the earlier ones ran.
+/// False when the job is no longer this worker's (another took it over): it must not run.
+pub async fn renew(
+    db: &DatabaseConnection,
+    id: Uuid,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<bool, JobError> {
+    let txn = worker_txn(db).await?;
+    let r = job::Entity::update_many()
+        .col_expr(job::Column::LockedUntil, Some(now + lease).into())
+        .filter(job::Column::Id.eq(id))
+        .filter(job::Column::LockedBy.eq(worker))
+        .filter(job::Column::Status.eq("running"))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(r.rows_affected == 1)
+}
+
 /// The job ran to its end.
 pub async fn complete(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result<(), JobError> {
     let txn = worker_txn(db).await?;

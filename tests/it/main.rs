@@ -17,6 +17,7 @@ mod gdpr_exports;
 mod gdpr_register;
 mod graphql_http;
 mod isolation_matrix;
+mod job_lease;
 mod maturity;
 mod oidc_login;
 mod procurement_contracts;

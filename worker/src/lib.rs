@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use tenants::backups::collector::{self, CollectReport, ResticSettings};
 use tenants::billing::PUSH_INVOICE;
 use tokio::sync::watch;
+use tracing::Instrument;
 
 /// The Redis list a job's creator pushes to, so an idle worker wakes at once instead of at
 /// its next poll. The job table stays the only source of truth.
@@ -189,15 +190,22 @@ pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize,
             return Ok(ran);
         }
         for j in claimed {
+            if !tenants::jobs::renew(db, j.id, &s.worker_id, Utc::now(), s.lease).await? {
+                tracing::warn!(job = %j.id, "lease lost before the job ran: another worker has it");
+                continue;
+            }
             let span = tracing::info_span!("job", id = %j.id, kind = %j.kind, tenant = %j.tenant_id, attempt = j.attempts);
-            let _e = span.enter();
-            match run_job(db, s, &j).await {
-                Ok(()) => tenants::jobs::complete(db, j.id, &s.worker_id).await?,
-                Err(e) => {
-                    tracing::warn!(error = %e, "job failed");
-                    tenants::jobs::fail(db, &j, &e, Utc::now()).await?;
+            async {
+                match run_job(db, s, &j).await {
+                    Ok(()) => tenants::jobs::complete(db, j.id, &s.worker_id).await,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "job failed");
+                        tenants::jobs::fail(db, &j, &e, Utc::now()).await
+                    }
                 }
             }
+            .instrument(span)
+            .await?;
             ran += 1;
         }
     }
