@@ -17,6 +17,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::process::Command;
 
+/// The collector only reads: without a lock, a worker killed mid-command (its restic goes on
+/// alone, or dies) leaves no stale lock to block the commune's next backup.
+const NO_LOCK: &str = "--no-lock";
 /// Default limit for one restic run.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -251,7 +254,9 @@ impl Restic {
     /// `restic snapshots --json`, oldest first.
     pub async fn snapshots(&self) -> Result<Vec<Snapshot>, ResticError> {
         let command = "snapshots";
-        let out = self.run(command, &["snapshots", "--json"], &[0]).await?;
+        let out = self
+            .run(command, &["snapshots", "--json", NO_LOCK], &[0])
+            .await?;
         // Restic prints `null` for an empty repository in some versions.
         let snapshots: Option<Vec<Snapshot>> = parse(command, &out.stdout)?;
         Ok(snapshots.unwrap_or_default())
@@ -263,7 +268,7 @@ impl Restic {
         let out = self
             .run(
                 &command,
-                &["stats", "--json", "--mode", mode.as_arg()],
+                &["stats", "--json", NO_LOCK, "--mode", mode.as_arg()],
                 &[0],
             )
             .await?;
@@ -274,7 +279,7 @@ impl Restic {
     /// `ids` is empty): in `raw-data` mode, the stored bytes those snapshots need together.
     pub async fn stats_for(&self, mode: StatsMode, ids: &[&str]) -> Result<Stats, ResticError> {
         let command = format!("stats --mode {} ({} snapshots)", mode.as_arg(), ids.len());
-        let mut args = vec!["stats", "--json", "--mode", mode.as_arg(), "--"];
+        let mut args = vec!["stats", "--json", NO_LOCK, "--mode", mode.as_arg(), "--"];
         args.extend_from_slice(ids);
         let out = self.run(&command, &args, &[0]).await?;
         parse(&command, &out.stdout)
