@@ -9,6 +9,8 @@ pub const SESSION_COOKIE: &str = "mutualis_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const UNKNOWN_SESSION: &str = "unknown session, log in again";
 pub const EXPIRED_SESSION: &str = "session expired, log in again";
+/// The credentials could not be checked (the database is unreachable): not the caller's fault.
+pub const AUTH_UNAVAILABLE: &str = "authentication unavailable, retry later";
 
 /// The outcome of looking at a request's credentials.
 #[derive(Debug, Clone)]
@@ -68,10 +70,7 @@ pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> 
             Err(AuthError::Expired) => (Caller::Rejected("API token expired"), false),
             Err(AuthError::Db(e)) => {
                 tracing::error!(error = %e, "token lookup failed");
-                (
-                    Caller::Rejected("authentication unavailable, retry later"),
-                    false,
-                )
+                (Caller::Rejected(AUTH_UNAVAILABLE), false)
             }
             Err(_) => (Caller::Rejected("unknown or revoked API token"), true),
         };
@@ -100,10 +99,7 @@ pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> 
         Err(AuthError::Expired) => (Caller::Rejected(EXPIRED_SESSION), false),
         Err(AuthError::Db(e)) => {
             tracing::error!(error = %e, "session lookup failed");
-            (
-                Caller::Rejected("authentication unavailable, retry later"),
-                false,
-            )
+            (Caller::Rejected(AUTH_UNAVAILABLE), false)
         }
         Err(_) => (Caller::Rejected(UNKNOWN_SESSION), true),
     }

@@ -266,6 +266,26 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, hops: usize) -> IpAddr {
         .unwrap_or(peer)
 }
 
+/// 503 with `Retry-After` when the credentials could not be checked (the database is down): a
+/// client must retry, not send its user back to the login page.
+pub fn unavailable(path: &str) -> Response {
+    let message = "the service is unavailable for a moment (database unreachable): retry shortly";
+    let mut resp = if path == "/graphql" {
+        axum::Json(json!({"errors": [{
+            "message": message,
+            "extensions": {"code": "SERVICE_UNAVAILABLE", "retryAfterSecs": 5},
+        }]}))
+        .into_response()
+    } else {
+        axum::Json(json!({"code": "SERVICE_UNAVAILABLE", "message": message, "retryAfterSecs": 5}))
+            .into_response()
+    };
+    *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    resp
+}
+
 /// 429 with `Retry-After`, shaped for the route: a GraphQL error on `/graphql`, a French page
 /// on the browser's login routes, a JSON problem elsewhere.
 pub fn too_many(path: &str, wait: Duration) -> Response {
@@ -323,6 +343,9 @@ pub async fn api_guard(State(st): State<AppState>, req: Request<Body>, next: Nex
         }
     }
     let (caller, guessed) = auth::resolve(&st, req.method(), req.headers()).await;
+    if matches!(caller, Caller::Rejected(why) if why == auth::AUTH_UNAVAILABLE) {
+        return unavailable(&path);
+    }
     if guessed {
         // The answer is the handler's (401 or UNAUTHENTICATED); this only counts the failure.
         let _ = st.limiter.take(Bucket::AuthFailures, &ip).await;
