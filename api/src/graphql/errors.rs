@@ -15,6 +15,9 @@ pub mod code {
     /// The server lacks a setting this operation needs (e.g. the ingest secret).
     pub const NOT_CONFIGURED: &str = "NOT_CONFIGURED";
     pub const INTERNAL: &str = "INTERNAL_SERVER_ERROR";
+    /// The HTTP request is not a GraphQL request (no or wrong Content-Type, malformed JSON, a
+    /// mutation over GET).
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
     /// Parse, validation and limit errors raised by the GraphQL engine itself.
     pub const VALIDATION: &str = "GRAPHQL_VALIDATION_FAILED";
 }

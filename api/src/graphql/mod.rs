@@ -15,6 +15,7 @@ pub mod procurement;
 pub mod query;
 pub mod reporting;
 pub mod scalars;
+pub mod text;
 pub mod types;
 
 use crate::http::auth::{identify, Caller};
@@ -23,7 +24,8 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{EmptySubscription, Schema};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::rejection::GraphQLRejection;
+use async_graphql_axum::GraphQLRequest;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -77,6 +79,7 @@ pub fn build_schema() -> MutualisSchema {
     .limit_recursive_depth(32)
     .limit_directives(10)
     .extension(limits::AliasLimit(MAX_ALIASES))
+    .extension(text::NoNulText)
     .finish()
 }
 
@@ -94,13 +97,122 @@ pub async fn graphiql() -> Html<String> {
     )
 }
 
+/// `application/graphql-response+json`, the GraphQL-over-HTTP media type.
+pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+/// The media type of the answer, from the request's `Accept` (GraphQL over HTTP):
+/// `application/graphql-response+json` when the client asks for it at least as much as for
+/// `application/json`; `application/json` otherwise (no `Accept`, `*/*`, `application/json`, or
+/// nothing we serve: the answer is still JSON rather than a 406).
+pub fn negotiate(headers: &HeaderMap) -> &'static str {
+    let (mut graphql, mut json) = (0.0_f32, 0.0_f32);
+    for value in headers.get_all(axum::http::header::ACCEPT) {
+        let Ok(value) = value.to_str() else { continue };
+        for range in value.split(',') {
+            let mut parts = range.split(';');
+            let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q=").map(str::to_owned))
+                .next()
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .filter(|q| (0.0..=1.0).contains(q))
+                .unwrap_or(1.0);
+            match media.as_str() {
+                GRAPHQL_RESPONSE_JSON => graphql = graphql.max(q),
+                "application/json" => json = json.max(q),
+                _ => {}
+            }
+        }
+    }
+    if graphql > 0.0 && graphql >= json {
+        GRAPHQL_RESPONSE_JSON
+    } else {
+        "application/json"
+    }
+}
+
+/// A refusal of the HTTP request itself (before any GraphQL): a JSON body in the GraphQL
+/// response shape, with no `data` entry, and `extensions.code` BAD_REQUEST.
+fn refuse(status: StatusCode, media: &'static str, message: impl Into<String>) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message.into(), "extensions": { "code": errors::code::BAD_REQUEST } }]
+    });
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, media)],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Is this `Content-Type` JSON (`application/json`, any parameters)?
+fn is_json(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
 pub async fn handle(
     State(st): State<AppState>,
     method: Method,
     headers: HeaderMap,
-    req: GraphQLRequest,
+    req: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
-    let mut req = req.into_inner();
+    let media = negotiate(&headers);
+    if method == Method::POST {
+        // GraphQL over HTTP: a POST says what its body is, and the body is JSON. (Nothing here
+        // takes multipart uploads, and a form or text/plain POST is what a forged cross-site
+        // request looks like.)
+        match headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap_or_default())
+        {
+            None => {
+                return refuse(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    media,
+                    "POST /graphql needs Content-Type: application/json",
+                )
+            }
+            Some(ct) if !is_json(ct) => {
+                return refuse(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    media,
+                    format!("POST /graphql takes application/json, not {ct:?}"),
+                )
+            }
+            Some(_) => {}
+        }
+    }
+    let mut req = match req {
+        Ok(r) => r.into_inner(),
+        Err(GraphQLRejection(async_graphql::ParseRequestError::PayloadTooLarge)) => {
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, media, "request too large")
+        }
+        Err(GraphQLRejection(e)) => {
+            // The body is not a GraphQL request (malformed JSON, a batch, a `query` that is not
+            // a string...): 400, whatever the media type.
+            let why = match e {
+                async_graphql::ParseRequestError::UnsupportedBatch => {
+                    "batched requests are not supported".to_owned()
+                }
+                async_graphql::ParseRequestError::InvalidRequest(e) => {
+                    format!("not a GraphQL request: {e}")
+                }
+                other => format!("not a GraphQL request: {other}"),
+            };
+            return refuse(StatusCode::BAD_REQUEST, media, why);
+        }
+    };
+    // `query` is the one parameter a GraphQL-over-HTTP request must have.
+    if req.query.trim().is_empty() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            media,
+            "not a GraphQL request: `query` is missing or empty",
+        );
+    }
     // GraphQL over HTTP: a GET must not change anything.
     if method == Method::GET {
         if let Ok(doc) = async_graphql::parser::parse_query(&req.query) {
@@ -112,12 +224,16 @@ pub async fn handle(
                         .is_none_or(|n| name.map(|x| x.as_str()) == Some(n))
             });
             if mutates {
-                return (
+                let mut r = refuse(
                     StatusCode::METHOD_NOT_ALLOWED,
-                    [(axum::http::header::ALLOW, "POST")],
+                    media,
                     "mutations must be sent with POST",
-                )
-                    .into_response();
+                );
+                r.headers_mut().insert(
+                    axum::http::header::ALLOW,
+                    axum::http::HeaderValue::from_static("POST"),
+                );
+                return r;
             }
         }
     }
@@ -177,5 +293,44 @@ pub async fn handle(
                 .set("code", errors::code::VALIDATION);
         }
     }
-    GraphQLResponse::from(resp).into_response()
+    respond(resp, media)
+}
+
+/// The answer in the negotiated media type. A request refused before execution (parse or
+/// validation errors, variables that do not coerce) has no `data` entry (GraphQL spec, 7.1.2);
+/// with `application/graphql-response+json` it is a 400, with `application/json` a 200 like
+/// every other answer (GraphQL over HTTP, 6.4.1 and 6.4.2).
+pub fn respond(resp: async_graphql::Response, media: &'static str) -> Response {
+    let refused = resp.data == async_graphql::Value::Null
+        && !resp.errors.is_empty()
+        && resp.errors.iter().all(|e| e.path.is_empty());
+    let mut headers = resp.http_headers.clone();
+    let cache = (resp.is_ok()).then(|| resp.cache_control.value()).flatten();
+    let mut body = match serde_json::to_value(&resp) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, "GraphQL response not serialisable");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "internal error");
+        }
+    };
+    if refused {
+        if let Some(map) = body.as_object_mut() {
+            map.remove("data");
+        }
+    }
+    let status = if refused && media == GRAPHQL_RESPONSE_JSON {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(media),
+    );
+    if let Some(v) = cache.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
+        headers.insert(axum::http::header::CACHE_CONTROL, v);
+    }
+    let mut out = (status, body.to_string()).into_response();
+    out.headers_mut().extend(headers);
+    out
 }

@@ -4,7 +4,7 @@
 use super::BillingError;
 use crate::entities::{billing_invoice, cost_line, tenant};
 use crate::tenancy::Scope;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use formats::{Cell, Column, Document, Sheet};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -30,10 +30,8 @@ pub async fn document(
     tenant_id: Uuid,
     year: i32,
 ) -> Result<Document, BillingError> {
-    let (start, end) = (
-        NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| super::bad("year", "a year"))?,
-        NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| super::bad("year", "a year"))?,
-    );
+    let (start, end) = crate::costs::calendar_year(year)
+        .ok_or_else(|| super::bad("year", "a year from 1 to 9999"))?;
     let txn = scope.begin(db).await?;
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     let lines = scope

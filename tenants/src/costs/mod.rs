@@ -38,6 +38,19 @@ pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> CostError 
     }
 }
 
+/// 1 January and 31 December of a calendar year from 1 to 9999: the years a date can be written
+/// with (YYYY-MM-DD), all within PostgreSQL's range. `None` outside, where chrono would still
+/// build a date that PostgreSQL refuses.
+pub fn calendar_year(y: i32) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    if !(1..=9999).contains(&y) {
+        return None;
+    }
+    Some((
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1)?,
+        chrono::NaiveDate::from_ymd_opt(y, 12, 31)?,
+    ))
+}
+
 pub(crate) fn require(scope: &Scope, p: Permission) -> Result<(), CostError> {
     if scope.permission() != p {
         return Err(AccessError::Forbidden(p).into());

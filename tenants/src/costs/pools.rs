@@ -171,10 +171,8 @@ pub async fn list(
         q = q.filter(cost_pool::Column::OrganisationId.eq(o));
     }
     if let Some(y) = year {
-        let (start, end) = (
-            NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(|| bad("year", "a year"))?,
-            NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(|| bad("year", "a year"))?,
-        );
+        let (start, end) =
+            super::calendar_year(y).ok_or_else(|| bad("year", "a year from 1 to 9999"))?;
         q = q
             .filter(cost_pool::Column::PeriodStart.lte(end))
             .filter(cost_pool::Column::PeriodEnd.gte(start));

@@ -649,8 +649,8 @@ pub async fn lines(
         q = q.filter(cost_line::Column::RunId.eq(r));
     }
     if let Some(y) = f.year {
-        let start = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(|| bad("year", "a year"))?;
-        let end = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(|| bad("year", "a year"))?;
+        let (start, end) =
+            super::calendar_year(y).ok_or_else(|| bad("year", "a year from 1 to 9999"))?;
         q = q
             .filter(cost_line::Column::PeriodStart.lte(end))
             .filter(cost_line::Column::PeriodEnd.gte(start));
