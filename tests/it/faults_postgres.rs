@@ -238,7 +238,11 @@ async fn postgres_restarted_makes_the_api_unready_then_it_recovers_without_a_res
         took.as_secs_f64()
     );
     assert_eq!(status, 503, "{r}");
-    assert_eq!(error_code(&r).as_deref(), Some("SERVICE_UNAVAILABLE"), "{r}");
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("SERVICE_UNAVAILABLE"),
+        "{r}"
+    );
     assert!(
         r["errors"][0]["message"]
             .as_str()
