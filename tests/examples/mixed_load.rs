@@ -23,7 +23,7 @@ fn plan_for(tenant: Uuid, org: Uuid) -> Vec<(&'static str, bool, Value)> {
         (
             "activities",
             false,
-            json!({"query": "query($t: [UUID!]) { activities(tenantIds: $t, first: 50) { id tenantId name status } }", "variables": {"t": t}}),
+            json!({"query": "query($t: [UUID!]) { activities(tenantIds: $t, first: 50) { id tenantId name status { code label } } }", "variables": {"t": t}}),
         ),
         (
             "activities (search)",
@@ -33,7 +33,7 @@ fn plan_for(tenant: Uuid, org: Uuid) -> Vec<(&'static str, bool, Value)> {
         (
             "rightsRequests",
             false,
-            json!({"query": "query($t: [UUID!]) { rightsRequests(tenantIds: $t, first: 50) { id tenantId kind receivedOn } }", "variables": {"t": t}}),
+            json!({"query": "query($t: [UUID!]) { rightsRequests(tenantIds: $t, first: 50) { id tenantId kind { code label } receivedOn } }", "variables": {"t": t}}),
         ),
         (
             "contracts",
@@ -185,7 +185,7 @@ async fn main() {
     };
     let n = |k: &str| summary[k].as_u64().unwrap_or(0);
     let written = app
-        .count_where("rights_request", "requester LIKE 'Charge %'")
+        .count_where("gdpr_request", "requester LIKE 'Charge %'")
         .await;
     println!("mixed tenant traffic: 30 commune administrators, 3 communes, 2 organisations, default rate limits");
     println!(
