@@ -9,6 +9,9 @@ pub mod db;
 pub mod demo;
 pub mod directory;
 pub mod entities;
+/// The fuzz targets' checks (`tests/fuzz`), replayed by the unit tests.
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod gdpr;
 pub mod identifiers;
 pub mod jobs;

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use uuid::Uuid;
 
@@ -29,6 +29,9 @@ pub enum ReferentialError {
         path: String,
         source: serde_json::Error,
     },
+    /// `load` upserts by code: a code listed twice would fail the whole batch in the database.
+    #[error("{path} lists {code} twice")]
+    Duplicate { path: String, code: String },
     #[error("SIREN {0} is not an EPCI in the referential (import the referential first, or check the number)")]
     UnknownSiren(String),
     #[error(transparent)]
@@ -92,9 +95,10 @@ impl Referential {
                 member_of.insert(m.code.as_str(), (e.code.as_str(), m.siren.as_deref()));
             }
         }
-        let communes = communes
-            .iter()
-            .filter(|c| c.kind == "commune-actuelle")
+        let current = || communes.iter().filter(|c| c.kind == "commune-actuelle");
+        unique("communes.json", current().map(|c| c.code.as_str()))?;
+        unique("epci.json", epcis.iter().map(|e| e.code.as_str()))?;
+        let communes = current()
             .map(|c| {
                 let membership = member_of.get(c.code.as_str());
                 ref_commune::Model {
@@ -141,6 +145,20 @@ impl Referential {
             include_str!("../data/demo-epci.json"),
         )
     }
+}
+
+/// Found by fuzzing: a code listed twice parsed fine, then failed `load` in the database.
+fn unique<'a>(path: &str, codes: impl Iterator<Item = &'a str>) -> Result<(), ReferentialError> {
+    let mut seen = HashSet::new();
+    for code in codes {
+        if !seen.insert(code) {
+            return Err(ReferentialError::Duplicate {
+                path: path.into(),
+                code: code.into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 pub const DEMO_SIREN: &str = "200067965";
@@ -390,5 +408,9 @@ mod tests {
         assert!(err.to_string().contains("communes.json"), "{err}");
         let err = Referential::parse("[]", "[{\"code\":1}]").expect_err("bad epci");
         assert!(err.to_string().contains("epci.json"), "{err}");
+        let twice = r#"[{"code":"60159","nom":"A","type":"commune-actuelle"},
+            {"code":"60159","nom":"B","type":"commune-actuelle"}]"#;
+        let err = Referential::parse(twice, "[]").expect_err("duplicate");
+        assert_eq!(err.to_string(), "communes.json lists 60159 twice");
     }
 }

@@ -143,8 +143,8 @@ async fn main() {
 
     let redis = app.config.redis_url.clone().unwrap_or_default();
     let (api, base) = app.start_api(&redis);
-    let _guard = Processes(vec![api]);
-    let pid = _guard.0[0].id();
+    let guard = Processes(vec![api]);
+    let pid = guard.0[0].id();
     app.wait_ready(&base).await;
     let idle = rss_mib(pid);
 
@@ -235,6 +235,8 @@ async fn main() {
     .iter()
     .map(|k| n(k))
     .sum::<u64>();
+    // exit() runs no destructor: stop the API process first.
+    drop(guard);
     if bad > 0 || n("total") == 0 {
         std::process::exit(1);
     }

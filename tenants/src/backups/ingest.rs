@@ -401,6 +401,91 @@ async fn refuse(
     Ok(Err(r))
 }
 
+/// A delivery that passed every check needing no database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The body's `id`, as sent: the replay key.
+    pub report_id: String,
+    /// The body's `policy`, trimmed: a policy id or name, looked up by the caller.
+    pub policy_ref: String,
+    pub report: JobReport,
+}
+
+/// The checks of a delivery for a known, live token, in order: headers, signature, clock,
+/// body. A refusal carries the report id once the body was read. Pure, so it can be fuzzed.
+pub fn check_delivery(
+    secret: &IngestSecret,
+    token_id: &str,
+    timestamp: Option<&str>,
+    signature: Option<&str>,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Checked, (Rejection, Option<String>)> {
+    let (Some(ts), Some(sig)) = (timestamp, signature) else {
+        return Err((
+            reject(
+                400,
+                "missing_header",
+                "X-Mutualis-Timestamp and X-Mutualis-Signature are required",
+            ),
+            None,
+        ));
+    };
+    let Ok(ts) = ts.trim().parse::<i64>() else {
+        let r = reject(400, "bad_timestamp", "X-Mutualis-Timestamp: Unix seconds");
+        return Err((r, None));
+    };
+    let expected = sign(&secret.signing_key(token_id), ts, body);
+    // Several signatures may be sent during a key rotation: any valid one will do.
+    let valid = sig
+        .split([',', ' '])
+        .map(str::trim)
+        .any(|s| constant_time_eq(s, &expected));
+    if !valid {
+        let r = reject(
+            401,
+            "bad_signature",
+            "the signature does not match the body",
+        );
+        return Err((r, None));
+    }
+    // Checked after the signature, so nobody can make us log a stale call for another's token.
+    // `abs_diff`: a signed timestamp near i64::MIN overflowed `now - ts` (found by fuzzing).
+    if now.timestamp().abs_diff(ts) > TOLERANCE_SECS.unsigned_abs() {
+        let r = reject(
+            400,
+            "stale_timestamp",
+            format!("the timestamp is more than {TOLERANCE_SECS} s away from the server's clock"),
+        );
+        return Err((r, None));
+    }
+    let body: ReportBody = match serde_json::from_slice(body) {
+        Ok(b) => b,
+        Err(e) => {
+            let r = reject(
+                400,
+                "malformed_json",
+                format!("the body is not a report: {e}"),
+            );
+            return Err((r, None));
+        }
+    };
+    let report_id = body.id.clone();
+    let policy_ref = body.policy.trim().to_owned();
+    // `into_report` only fails with `BadInput`, whose text is `{field}: {message}`.
+    match body.into_report(now) {
+        Ok(report) => Ok(Checked {
+            report_id,
+            policy_ref,
+            report,
+        }),
+        Err(e) => Err((
+            reject(422, "invalid_report", e.to_string()),
+            Some(report_id),
+        )),
+    }
+}
+
 /// Verifies and records one delivery. `Ok(Err(_))` is a refusal (already logged when the token
 /// is known); `Err(_)` is a failure of this server (the database), answered 503.
 pub async fn receive(
@@ -426,62 +511,15 @@ pub async fn receive(
         let r = reject(401, "revoked_token", "this ingest token was revoked");
         return refuse(db, &t, now, None, r).await;
     }
-    let (Some(ts), Some(sig)) = (d.timestamp, d.signature) else {
-        let r = reject(
-            400,
-            "missing_header",
-            "X-Mutualis-Timestamp and X-Mutualis-Signature are required",
-        );
-        return refuse(db, &t, now, None, r).await;
+    let Checked {
+        report_id,
+        policy_ref,
+        report,
+    } = match check_delivery(secret, token_id, d.timestamp, d.signature, d.body, now) {
+        Ok(c) => c,
+        Err((r, report_id)) => return refuse(db, &t, now, report_id, r).await,
     };
-    let Ok(ts) = ts.trim().parse::<i64>() else {
-        let r = reject(400, "bad_timestamp", "X-Mutualis-Timestamp: Unix seconds");
-        return refuse(db, &t, now, None, r).await;
-    };
-    let expected = sign(&secret.signing_key(token_id), ts, d.body);
-    // Several signatures may be sent during a key rotation: any valid one will do.
-    let valid = sig
-        .split([',', ' '])
-        .map(str::trim)
-        .any(|s| constant_time_eq(s, &expected));
-    if !valid {
-        let r = reject(
-            401,
-            "bad_signature",
-            "the signature does not match the body",
-        );
-        return refuse(db, &t, now, None, r).await;
-    }
-    // Checked after the signature, so nobody can make us log a stale call for another's token.
-    if (now.timestamp() - ts).abs() > TOLERANCE_SECS {
-        let r = reject(
-            400,
-            "stale_timestamp",
-            format!("the timestamp is more than {TOLERANCE_SECS} s away from the server's clock"),
-        );
-        return refuse(db, &t, now, None, r).await;
-    }
-    let body: ReportBody = match serde_json::from_slice(d.body) {
-        Ok(b) => b,
-        Err(e) => {
-            let r = reject(
-                400,
-                "malformed_json",
-                format!("the body is not a report: {e}"),
-            );
-            return refuse(db, &t, now, None, r).await;
-        }
-    };
-    let report_id = Some(body.id.clone());
-    let policy_ref = body.policy.trim().to_owned();
-    let report = match body.into_report(now) {
-        Ok(r) => r,
-        Err(BackupError::BadInput { field, message }) => {
-            let r = reject(422, "invalid_report", format!("{field}: {message}"));
-            return refuse(db, &t, now, report_id, r).await;
-        }
-        Err(e) => return Err(e),
-    };
+    let report_id = Some(report_id);
     let scope = ingest_scope(&t);
     let txn = scope.begin(db).await?;
     let mut q = scope

@@ -55,7 +55,8 @@ pub fn verify(
     if sigs.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now.timestamp() - t).abs() > TOLERANCE_SECS {
+    // `abs_diff`: `t=-9223372036854775808` overflowed `now - t` (found by fuzzing).
+    if now.timestamp().abs_diff(t) > TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let expected = sign(secret, t, payload);
@@ -103,16 +104,44 @@ fn status_of(kind: &str, object: &serde_json::Value) -> Option<&'static str> {
     }
 }
 
-/// Handles a verified payload.
-pub async fn handle(db: &DatabaseConnection, payload: &[u8]) -> Result<Outcome, BillingError> {
+/// What an event asks of us, read from its payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedEvent {
+    /// The event id (the duplicate key), at most 255 characters.
+    pub id: String,
+    /// The event type, at most 100 characters.
+    pub kind: String,
+    /// Our new status for a Stripe invoice id, when this is an invoice event that says one.
+    pub invoice_status: Option<(&'static str, String)>,
+}
+
+/// Reads a payload (verified or not: this only parses). Pure, so it can be fuzzed.
+pub fn parse_event(payload: &[u8]) -> Result<ParsedEvent, BillingError> {
     let event: Event = serde_json::from_slice(payload)
         .map_err(|e| super::bad("payload", format!("not a Stripe event: {e}")))?;
+    let invoice_status = match (
+        status_of(&event.kind, &event.data.object),
+        event.data.object["id"].as_str(),
+    ) {
+        (Some(status), Some(id)) => Some((status, id.to_owned())),
+        _ => None,
+    };
+    Ok(ParsedEvent {
+        id: event.id.chars().take(255).collect(),
+        kind: event.kind.chars().take(100).collect(),
+        invoice_status,
+    })
+}
+
+/// Handles a verified payload.
+pub async fn handle(db: &DatabaseConnection, payload: &[u8]) -> Result<Outcome, BillingError> {
+    let event = parse_event(payload)?;
     let scope = Scope::worker(Permission::ManageCosts);
     let txn = scope.begin(db).await?;
     let fresh = billing_stripe_event::Entity::insert(billing_stripe_event::ActiveModel::from(
         billing_stripe_event::Model {
-            id: event.id.chars().take(255).collect(),
-            kind: event.kind.chars().take(100).collect(),
+            id: event.id,
+            kind: event.kind,
             received_at: Utc::now(),
         },
     ))
@@ -127,13 +156,10 @@ pub async fn handle(db: &DatabaseConnection, payload: &[u8]) -> Result<Outcome, 
     if !matches!(fresh, sea_orm::TryInsertResult::Inserted(n) if n > 0) {
         return Ok(Outcome::Duplicate);
     }
-    let outcome = match (
-        status_of(&event.kind, &event.data.object),
-        event.data.object["id"].as_str(),
-    ) {
-        (Some(status), Some(id)) => {
+    let outcome = match event.invoice_status {
+        Some((status, id)) => {
             let changing = billing_invoice::Entity::find()
-                .filter(billing_invoice::Column::StripeInvoiceId.eq(id))
+                .filter(billing_invoice::Column::StripeInvoiceId.eq(id.as_str()))
                 .filter(billing_invoice::Column::Status.ne(status))
                 .all(&txn)
                 .await?;
@@ -157,7 +183,7 @@ pub async fn handle(db: &DatabaseConnection, payload: &[u8]) -> Result<Outcome, 
             }
             Outcome::Handled(r.rows_affected)
         }
-        _ => Outcome::Ignored,
+        None => Outcome::Ignored,
     };
     txn.commit().await?;
     Ok(outcome)
@@ -200,6 +226,10 @@ mod tests {
         assert_eq!(
             verify("whsec_x", Some("v1=abc"), body, now),
             Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            verify("whsec_x", Some(&format!("t={},v1=0", i64::MIN)), body, now),
+            Err(SignatureError::Stale)
         );
     }
 }

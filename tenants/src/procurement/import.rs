@@ -105,7 +105,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<Record>, (usize, String)> {
 }
 
 /// "12 345,67", "12345.67", "12345" (euros) -> cents.
-fn euros_to_cents(s: &str) -> Result<i64, String> {
+pub(crate) fn euros_to_cents(s: &str) -> Result<i64, String> {
     let compact: String = s
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}' && *c != '€')
@@ -153,10 +153,12 @@ fn column_of(field: &str) -> &str {
     }
 }
 
-struct Row {
-    line: usize,
-    fields: ContractFields,
-    supplier: Option<(String, String)>,
+/// A row that passed every check, ready to insert.
+pub(crate) struct Row {
+    pub(crate) line: usize,
+    pub(crate) fields: ContractFields,
+    /// The contractor's normalised SIRET and name.
+    pub(crate) supplier: Option<(String, String)>,
 }
 
 /// The tenant an import writes to, checked before the file is read: a foreign one is not
@@ -232,6 +234,17 @@ const MAX_XLSX_COLUMNS: u32 = 64;
 
 /// The rows of the first worksheet, each with its 1-based line; empty rows are left out.
 pub fn xlsx_records(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
+    // calamine 0.38 panics on some malformed sheets (unchecked arithmetic on cell references
+    // such as `AAAAAAAAA1`, tafia/calamine#709, found by fuzzing): that is a bad file too.
+    std::panic::catch_unwind(|| read_xlsx(xlsx)).unwrap_or_else(|_| {
+        Err(super::bad(
+            "xlsx",
+            "not an XLSX workbook: its worksheet could not be read",
+        ))
+    })
+}
+
+fn read_xlsx(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
     let not_xlsx =
         |e: &dyn std::fmt::Display| super::bad("xlsx", format!("not an XLSX workbook: {e}"));
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).map_err(|e| not_xlsx(&e))?;
@@ -279,6 +292,56 @@ async fn import_records(
     records: &[Record],
     dry_run: bool,
 ) -> Result<ImportReport, ProcurementError> {
+    let (mut report, rows) = check_records(source, records)?;
+    if !report.rejected.is_empty() || dry_run {
+        return Ok(report);
+    }
+    // Everything or nothing: one transaction.
+    let txn = scope.begin(db).await?;
+    let mut supplier_ids: HashMap<String, Uuid> = HashMap::new();
+    for mut r in rows {
+        if let Some((siret, name)) = r.supplier.take() {
+            let id = match supplier_ids.get(&siret) {
+                Some(id) => *id,
+                None => {
+                    let (s, _) =
+                        suppliers::find_or_insert(&txn, scope, t, "SIRET", siret.clone(), name)
+                            .await?;
+                    supplier_ids.insert(siret, s.id);
+                    s.id
+                }
+            };
+            r.fields.supplier_ids = vec![id];
+        }
+        match contracts::insert(&txn, scope, t, &r.fields, "importContract").await {
+            Ok(row) => report.contract_ids.push(row.id),
+            Err(ProcurementError::Conflict(m)) => {
+                report.rejected.push(Rejection {
+                    line: r.line,
+                    reference: r.fields.reference.clone(),
+                    field: "reference".into(),
+                    message: m,
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !report.rejected.is_empty() {
+        txn.rollback().await?;
+        report.contract_ids.clear();
+        return Ok(report);
+    }
+    txn.commit().await?;
+    report.imported = report.contract_ids.len();
+    Ok(report)
+}
+
+/// The checks of [`import_records`] that need no database: the header, then every row. The
+/// report counts the rows and lists the rejected ones. Pure, so it can be fuzzed.
+pub(crate) fn check_records(
+    source: &'static str,
+    records: &[Record],
+) -> Result<(ImportReport, Vec<Row>), ProcurementError> {
     let Some(((_, header), body)) = records.split_first() else {
         return Err(super::bad(source, "the file is empty"));
     };
@@ -398,47 +461,7 @@ async fn import_records(
             Err(r) => report.rejected.push(r),
         }
     }
-    if !report.rejected.is_empty() || dry_run {
-        return Ok(report);
-    }
-    // Everything or nothing: one transaction.
-    let txn = scope.begin(db).await?;
-    let mut supplier_ids: HashMap<String, Uuid> = HashMap::new();
-    for mut r in rows {
-        if let Some((siret, name)) = r.supplier.take() {
-            let id = match supplier_ids.get(&siret) {
-                Some(id) => *id,
-                None => {
-                    let (s, _) =
-                        suppliers::find_or_insert(&txn, scope, t, "SIRET", siret.clone(), name)
-                            .await?;
-                    supplier_ids.insert(siret, s.id);
-                    s.id
-                }
-            };
-            r.fields.supplier_ids = vec![id];
-        }
-        match contracts::insert(&txn, scope, t, &r.fields, "importContract").await {
-            Ok(row) => report.contract_ids.push(row.id),
-            Err(ProcurementError::Conflict(m)) => {
-                report.rejected.push(Rejection {
-                    line: r.line,
-                    reference: r.fields.reference.clone(),
-                    field: "reference".into(),
-                    message: m,
-                });
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    if !report.rejected.is_empty() {
-        txn.rollback().await?;
-        report.contract_ids.clear();
-        return Ok(report);
-    }
-    txn.commit().await?;
-    report.imported = report.contract_ids.len();
-    Ok(report)
+    Ok((report, rows))
 }
 
 #[cfg(test)]

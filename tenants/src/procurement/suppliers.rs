@@ -40,7 +40,9 @@ pub fn normalise_identifier(id_type: &str, raw: &str) -> Result<String, Procurem
             .map_err(|e| bad("identifier", e.to_string()))?
             .to_string()),
         "TVA" => {
-            let ok = compact.len() >= 4
+            // ASCII first: `compact[..2]` panicked when a multi-byte character straddled byte 2.
+            let ok = compact.is_ascii()
+                && compact.len() >= 4
                 && compact.len() <= 15
                 && compact[..2].bytes().all(|b| b.is_ascii_uppercase())
                 && compact[2..].bytes().all(|b| b.is_ascii_alphanumeric());
@@ -255,5 +257,6 @@ mod tests {
             "DE123456789"
         );
         assert!(normalise_identifier("HORS-UE", " ").is_err());
+        assert!(normalise_identifier("TVA", "aéb1").is_err());
     }
 }

@@ -1,0 +1,6 @@
+#![no_main]
+// The checks are tenants::fuzzing::referential_import, shared with the corpus replay test; whether the input
+// was accepted only matters to that test.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    tenants::fuzzing::referential_import(data);
+});
