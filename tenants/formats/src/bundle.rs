@@ -119,6 +119,12 @@ pub enum VerifyError {
     },
     #[error("entry {name:?} appears more than once in the archive or manifest")]
     DuplicateEntry { name: String },
+    #[error("the manifest declares {declared} bytes of files, more than a {archive}-byte archive can hold (at most {limit})")]
+    TooLarge {
+        declared: u64,
+        archive: u64,
+        limit: u64,
+    },
     #[error("entry {name:?} could not be read: {source}")]
     Read {
         name: String,
@@ -256,6 +262,22 @@ fn verify_inner(
         return Err(VerifyError::UnsupportedVersion(manifest.format_version));
     }
 
+    // Hashing reads only what the manifest declares (plus one byte, to see a longer entry), and
+    // the declared total may not exceed what DEFLATE can expand the archive to: a crafted zip
+    // whose entries share compressed data cannot make a small upload cost terabytes of work.
+    let archive_len = zip_bytes.len() as u64;
+    let limit = archive_len.saturating_mul(MAX_DEFLATE_RATIO);
+    let declared = manifest
+        .files
+        .iter()
+        .fold(0u64, |sum, f| sum.saturating_add(f.bytes));
+    if declared > limit {
+        return Err(VerifyError::TooLarge {
+            declared,
+            archive: archive_len,
+            limit,
+        });
+    }
     let mut listed = HashSet::new();
     for file in &manifest.files {
         if !listed.insert(file.name.as_str()) || file.name == MANIFEST_NAME {
@@ -272,11 +294,11 @@ fn verify_inner(
             }
             Err(e) => return Err(e.into()),
         };
-        let (actual_sha256, actual_bytes) =
-            hash_reader(entry).map_err(|source| VerifyError::Read {
-                name: file.name.clone(),
-                source,
-            })?;
+        let (actual_sha256, actual_bytes) = hash_reader(entry.take(file.bytes.saturating_add(1)))
+            .map_err(|source| VerifyError::Read {
+            name: file.name.clone(),
+            source,
+        })?;
         if actual_bytes != file.bytes || !actual_sha256.eq_ignore_ascii_case(&file.sha256) {
             return Err(VerifyError::AlteredFile {
                 name: file.name.clone(),
@@ -295,6 +317,9 @@ fn verify_inner(
     }
     Ok(manifest)
 }
+
+/// DEFLATE's best ratio is about 1032:1.
+const MAX_DEFLATE_RATIO: u64 = 1032;
 
 /// Streamed SHA-256 and length, so a large entry is never held in memory.
 fn hash_reader(mut reader: impl Read) -> std::io::Result<(String, u64)> {

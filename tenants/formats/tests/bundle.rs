@@ -261,3 +261,38 @@ fn bundle_rejects_bad_names() {
         ))
     ));
 }
+
+#[test]
+fn work_is_bounded_by_the_declared_sizes_and_the_archive_size() {
+    let b = make();
+    // An entry far longer than declared (zeros compress ~1000:1) is read only one byte past its
+    // declared size before it is refused.
+    let mut stored = entries(&b.zip);
+    let (name, declared) = (b.manifest.files[0].name.clone(), b.manifest.files[0].bytes);
+    let slot = stored.iter_mut().find(|(n, _)| *n == name).expect("entry");
+    slot.1 = vec![0u8; 20 * 1024 * 1024];
+    match verify(&rezip(&stored)) {
+        Err(VerifyError::AlteredFile {
+            name: n,
+            actual_bytes,
+            ..
+        }) => {
+            assert_eq!(n, name);
+            assert_eq!(
+                actual_bytes,
+                declared + 1,
+                "stopped one byte past the declaration"
+            );
+        }
+        other => panic!("expected AlteredFile, got {other:?}"),
+    }
+    // A manifest declaring more than the archive could expand to is refused before any hashing.
+    let mut stored = entries(&b.zip);
+    let mut manifest = b.manifest.clone();
+    manifest.files[0].bytes = u64::MAX / 2;
+    stored.last_mut().expect("manifest").1 = serde_json::to_vec_pretty(&manifest).expect("json");
+    assert!(matches!(
+        verify(&rezip(&stored)),
+        Err(VerifyError::TooLarge { declared, limit, .. }) if declared > limit
+    ));
+}
