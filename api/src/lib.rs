@@ -3,6 +3,7 @@ pub mod cli;
 pub mod config;
 pub mod graphql;
 pub mod http;
+pub mod redis_slot;
 pub mod server;
 pub mod state;
 pub mod telemetry;

@@ -30,8 +30,6 @@ pub enum StartError {
     Database { url: String, source: sea_orm::DbErr },
     #[error("{0}")]
     Refused(String),
-    #[error("REDIS_URL: {0}")]
-    Redis(String),
     #[error("OpenID Connect: {0}")]
     Oidc(String),
     #[error("demo seed: {0}")]
@@ -133,12 +131,8 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, StartError> 
 
 pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppState, StartError> {
     let redis = match &config.redis_url {
-        None => None,
-        Some(url) => Some(
-            worker::redis_conn::RedisConn::connect(url, std::time::Duration::from_secs(5))
-                .await
-                .map_err(|e| StartError::Redis(e.to_string()))?,
-        ),
+        None => crate::redis_slot::RedisSlot::none(),
+        Some(url) => crate::redis_slot::RedisSlot::connect(url).await,
     };
     let oidc = match &config.oidc {
         None => None,

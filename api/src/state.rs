@@ -9,7 +9,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    pub redis: Option<worker::redis_conn::RedisConn>,
+    pub redis: crate::redis_slot::RedisSlot,
     pub oidc: Option<Arc<Oidc>>,
     pub config: Arc<Config>,
     pub schema: MutualisSchema,

@@ -279,3 +279,54 @@ async fn redis_down_for_a_minute_keeps_the_api_answering_and_loses_no_job() {
         assert!(c.try_wait().expect("status").is_none(), "a process exited");
     }
 }
+
+#[tokio::test]
+async fn an_api_started_while_redis_is_down_serves_and_connects_when_it_returns() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let port = free_port();
+    let dir = TempDir(std::env::temp_dir().join(format!("{}-late-redis", app.testdb.name)));
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    // Nothing listens on the port yet: the API starts anyway.
+    let (api, base) = app.start_api(&format!("redis://127.0.0.1:{port}"));
+    let mut procs = Processes(vec![api]);
+    app.wait_ready(&base).await;
+    let (status, body, _) = readyz(&base).await.expect("/readyz answers");
+    assert_eq!(
+        (status, body["redis"].as_str()),
+        (200, Some("unavailable")),
+        "{body}"
+    );
+    let r = app
+        .gql_on(&base, &fx.commune_admin_a1, "{ me { email } }", json!({}))
+        .await;
+    assert!(data(&r)["me"]["email"].is_string(), "{r}");
+
+    // Redis arrives: the same process connects and uses it (its rate-limit buckets land there).
+    procs.0.push(redis_server(port, &dir.0));
+    wait_until(
+        "the API connects to the late Redis",
+        Duration::from_secs(60),
+        || {
+            let base = base.clone();
+            async move {
+                readyz(&base)
+                    .await
+                    .is_some_and(|(_, b, _)| b["redis"] == json!("ok"))
+            }
+        },
+    )
+    .await;
+    let r = app
+        .gql_on(&base, &fx.commune_admin_a1, "{ me { email } }", json!({}))
+        .await;
+    assert!(data(&r)["me"]["email"].is_string(), "{r}");
+    let keys = redis_cli(
+        port,
+        &["--scan", "--pattern", &format!("{}:rl:*", app.testdb.name)],
+    );
+    assert!(
+        !keys.is_empty(),
+        "the rate-limit buckets are in the late Redis"
+    );
+}

@@ -12,13 +12,13 @@ pub struct RequestCtx {
     pub ingest_secret: Option<tenants::backups::ingest::IngestSecret>,
     /// The webhook's public address, given with a new ingest token.
     pub ingest_endpoint: String,
-    pub redis: Option<worker::redis_conn::RedisConn>,
+    pub redis: crate::redis_slot::RedisSlot,
 }
 
 impl RequestCtx {
     /// Tells idle workers that jobs are waiting (best effort: they also poll the table).
     pub async fn wake_workers(&self) {
-        if let Some(mut r) = self.redis.clone() {
+        if let Some(mut r) = self.redis.get() {
             let sent: redis::RedisResult<i64> = redis::cmd("LPUSH")
                 .arg(worker::WAKE_LIST)
                 .arg("wake")

@@ -133,7 +133,7 @@ const LOCAL_MAX: usize = 100_000;
 
 pub struct Limiter {
     limits: RateLimits,
-    redis: Option<worker::redis_conn::RedisConn>,
+    redis: crate::redis_slot::RedisSlot,
     local: Mutex<HashMap<String, i64>>,
     redis_down_until: AtomicI64,
 }
@@ -146,7 +146,7 @@ fn now_ms() -> i64 {
 }
 
 impl Limiter {
-    pub fn new(limits: RateLimits, redis: Option<worker::redis_conn::RedisConn>) -> Self {
+    pub fn new(limits: RateLimits, redis: crate::redis_slot::RedisSlot) -> Self {
         Limiter {
             limits,
             redis,
@@ -195,7 +195,7 @@ impl Limiter {
 
     /// The wait Redis computed, or None when Redis is absent or failing.
     async fn redis_wait(&self, key: &str, quota: Quota, take: bool) -> Option<i64> {
-        let mut conn = self.redis.clone()?;
+        let mut conn = self.redis.get()?;
         if now_ms() < self.redis_down_until.load(Ordering::Relaxed) {
             return None;
         }

@@ -30,7 +30,8 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
             .is_ok_and(|r| r.is_ok())
     };
     let redis = async {
-        match st.redis.clone() {
+        match st.redis.get() {
+            None if st.redis.configured() => Some(false),
             None => None,
             Some(mut r) => Some(
                 tokio::time::timeout(
