@@ -269,57 +269,66 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, hops: usize) -> IpAddr {
 /// 503 with `Retry-After` when the credentials could not be checked (the database is down): a
 /// client must retry, not send its user back to the login page.
 pub fn unavailable(path: &str) -> Response {
-    let message = "the service is unavailable for a moment (database unreachable): retry shortly";
-    let mut resp = if path == "/graphql" {
-        axum::Json(json!({"errors": [{
-            "message": message,
-            "extensions": {"code": "SERVICE_UNAVAILABLE", "retryAfterSecs": 5},
-        }]}))
-        .into_response()
-    } else {
-        axum::Json(json!({"code": "SERVICE_UNAVAILABLE", "message": message, "retryAfterSecs": 5}))
-            .into_response()
-    };
-    *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-    resp.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    resp
+    refusal(
+        path,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+        "the service is unavailable for a moment (database unreachable): retry shortly".into(),
+        5,
+    )
 }
 
 /// 429 with `Retry-After`, shaped for the route: a GraphQL error on `/graphql`, a French page
 /// on the browser's login routes, a JSON problem elsewhere.
 pub fn too_many(path: &str, wait: Duration) -> Response {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let message = format!("too many requests: retry in {secs} s");
-    let mut resp = if path == "/graphql" {
-        axum::Json(json!({"errors": [{
-            "message": message,
-            "extensions": {"code": "RATE_LIMITED", "retryAfterSecs": secs},
-        }]}))
-        .into_response()
-    } else if path.starts_with("/auth/") {
-        axum::response::Html(format!(
+    if path.starts_with("/auth/") {
+        let mut resp = axum::response::Html(format!(
             "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Trop de tentatives — Mutualis</title></head>\
              <body><main><h1>Trop de tentatives</h1><p>Trop de tentatives de connexion depuis cette adresse. \
              Réessayez dans {secs} secondes.</p></main></body></html>"
         ))
-        .into_response()
-    } else {
-        axum::Json(json!({"code": "RATE_LIMITED", "message": message, "retryAfterSecs": secs}))
-            .into_response()
-    };
-    *resp.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-        resp.headers_mut().insert(header::RETRY_AFTER, v);
+        .into_response();
+        *resp.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        retry_after(&mut resp, secs);
+        return resp;
     }
+    refusal(
+        path,
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        format!("too many requests: retry in {secs} s"),
+        secs,
+    )
+}
+
+/// A refusal before the handler: a GraphQL error on `/graphql`, a JSON problem elsewhere.
+fn refusal(path: &str, status: StatusCode, code: &str, message: String, secs: u64) -> Response {
+    let body = if path == "/graphql" {
+        json!({"errors": [{"message": message, "extensions": {"code": code, "retryAfterSecs": secs}}]})
+    } else {
+        json!({"code": code, "message": message, "retryAfterSecs": secs})
+    };
+    let mut resp = axum::Json(body).into_response();
+    *resp.status_mut() = status;
+    retry_after(&mut resp, secs);
     resp
 }
 
-fn peer_ip(req: &Request<Body>) -> IpAddr {
-    req.extensions()
+fn retry_after(resp: &mut Response, secs: u64) {
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+}
+
+/// The request's client address, as the buckets key it.
+fn client_address(st: &AppState, req: &Request<Body>) -> String {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]))
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    client_ip(peer, req.headers(), st.limiter.limits().trusted_proxy_hops).to_string()
 }
 
 /// The API routes: the caller is identified once (handlers read it back), a principal's requests
@@ -328,12 +337,7 @@ fn peer_ip(req: &Request<Body>) -> IpAddr {
 pub async fn api_guard(State(st): State<AppState>, req: Request<Body>, next: Next) -> Response {
     use crate::http::auth::{self, Caller};
     let path = req.uri().path().to_owned();
-    let ip = client_ip(
-        peer_ip(&req),
-        req.headers(),
-        st.limiter.limits().trusted_proxy_hops,
-    )
-    .to_string();
+    let ip = client_address(&st, &req);
     let presents_credentials = auth::bearer(req.headers()).is_some()
         || auth::cookie(req.headers(), auth::SESSION_COOKIE).is_some();
     if presents_credentials {
@@ -378,12 +382,7 @@ pub async fn credentials_guard(
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_owned();
-    let ip = client_ip(
-        peer_ip(&req),
-        req.headers(),
-        st.limiter.limits().trusted_proxy_hops,
-    )
-    .to_string();
+    let ip = client_address(&st, &req);
     if let Err(wait) = st.limiter.check(Bucket::AuthFailures, &ip).await {
         tracing::warn!(client = %ip, path = %path, "refused: too many failures from this address");
         return too_many(&path, wait);
