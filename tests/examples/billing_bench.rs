@@ -33,19 +33,10 @@ async fn main() {
     referential::load(&app.db, &r, &indicatif_hidden())
         .await
         .expect("referential loads");
-    let mut members: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in &r.communes {
-        if let Some(s) = c.epci_siren.as_deref() {
-            *members.entry(s).or_default() += 1;
-        }
-    }
-    let (siren, _) = members
-        .into_iter()
-        .max_by_key(|(s, n)| (*n, std::cmp::Reverse(*s)))
-        .expect("an EPCI");
+    let (siren, name, _) = integration_tests::dataset::largest_epci(&r);
     let op = Principal::operator();
     let scope = op.scope(Permission::ManageUsers).expect("operator");
-    let p = referential::provision(&app.db, &scope, &Siren::parse(siren).expect("siren"))
+    let p = referential::provision(&app.db, &scope, &Siren::parse(&siren).expect("siren"))
         .await
         .expect("provision");
     let org = p.organisation_id;
@@ -55,12 +46,6 @@ async fn main() {
             &format!("organisation_id = '{org}' AND kind = 'commune'"),
         )
         .await;
-    let name = r
-        .epcis
-        .iter()
-        .find(|e| e.siren == siren)
-        .map(|e| e.name.clone())
-        .unwrap_or_default();
     println!("{name} ({siren}): {communes} communes");
     let dsi = app.person("dsi@bench.fr", "org_admin", org, None).await;
 

@@ -10,6 +10,7 @@
 //!   MUTUALIS_BIN=$CARGO_TARGET_DIR/release/mutualis \
 //!     cargo run --release -p integration-tests --example mixed_load -- [rate] [seconds]
 //! or `tests/load/run.sh [rate] [seconds]`, which does all of that.
+use integration_tests::bench::rss_mib;
 use integration_tests::*;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -72,17 +73,6 @@ fn plan_for(tenant: Uuid, org: Uuid) -> Vec<(&'static str, bool, Value)> {
                    "variables": {"t": tenant, "d": chrono::Utc::now().date_naive()}}),
         ),
     ]
-}
-
-fn rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 #[tokio::main]

@@ -62,26 +62,9 @@ async fn main() {
         );
         reports.iter().map(|p| p.organisation_id).collect()
     } else {
-        let mut members: std::collections::HashMap<&str, usize> = Default::default();
-        for c in &r.communes {
-            if let Some(s) = c.epci_siren.as_deref() {
-                *members.entry(s).or_default() += 1;
-            }
-        }
-        let (siren, n) = members
-            .into_iter()
-            .max_by_key(|(s, n)| (*n, std::cmp::Reverse(*s)))
-            .expect("an EPCI");
-        let name = r
-            .epcis
-            .iter()
-            .find(|e| e.siren == siren)
-            .map(|e| e.name.clone());
-        println!(
-            "largest intercommunality: {} ({siren}), {n} communes",
-            name.unwrap_or_default()
-        );
-        let p = referential::provision(&app.db, &scope, &Siren::parse(siren).expect("siren"))
+        let (siren, name, n) = dataset::largest_epci(&r);
+        println!("largest intercommunality: {name} ({siren}), {n} communes");
+        let p = referential::provision(&app.db, &scope, &Siren::parse(&siren).expect("siren"))
             .await
             .expect("provision");
         vec![p.organisation_id]

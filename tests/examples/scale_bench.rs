@@ -15,7 +15,7 @@
 //!   cargo build --release -p api --bin mutualis
 //!   MUTUALIS_BIN=$CARGO_TARGET_DIR/release/mutualis \
 //!     cargo run --release -p integration-tests --example scale_bench -- [seconds]
-use integration_tests::bench::{drive, report, session_post};
+use integration_tests::bench::{drive, report, rss_mib, session_post};
 use integration_tests::dataset::{self, Volumes};
 use integration_tests::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,19 +23,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tenants::referential::{self, Referential};
 use tenants::tenancy::{Permission, Principal};
-
-/// Resident memory of a process, in MiB.
-fn rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        })
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn pgbench(url: &str, clients: usize, secs: u64, script: &str) -> String {
     let file = std::env::temp_dir().join(format!("mutualis-pgbench-{}.sql", uuid::Uuid::now_v7()));

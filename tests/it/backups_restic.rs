@@ -17,13 +17,6 @@ fn restic_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("restic"))
 }
 
-struct TempDir(PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn write_files(dir: &Path, seed: u64, kb: usize) {
     std::fs::create_dir_all(dir.join("etat-civil")).expect("fixture");
     std::fs::write(

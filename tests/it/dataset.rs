@@ -221,3 +221,25 @@ pub async fn fill(admin: &DatabaseConnection, s: &Seeds, orgs: &[Uuid], v: Volum
     exec(admin, "ANALYZE".into()).await;
     f
 }
+
+/// The intercommunality with the most member communes in the referential: (SIREN, name,
+/// communes). Ties go to the smaller SIREN, so every run picks the same one.
+pub fn largest_epci(r: &tenants::referential::Referential) -> (String, String, usize) {
+    let mut members: std::collections::HashMap<&str, usize> = Default::default();
+    for c in &r.communes {
+        if let Some(s) = c.epci_siren.as_deref() {
+            *members.entry(s).or_default() += 1;
+        }
+    }
+    let (siren, n) = members
+        .into_iter()
+        .max_by_key(|(s, n)| (*n, std::cmp::Reverse(*s)))
+        .expect("an EPCI in the referential");
+    let name = r
+        .epcis
+        .iter()
+        .find(|e| e.siren == siren)
+        .map(|e| e.name.clone())
+        .unwrap_or_default();
+    (siren.to_owned(), name, n)
+}

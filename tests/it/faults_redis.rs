@@ -6,46 +6,21 @@
 //! again; every job is done, each once (one attempt), none lost.
 use integration_tests::*;
 use serde_json::json;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const OUTAGE: Duration = Duration::from_secs(60);
 
-struct TempDir(std::path::PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn redis_server(port: u16, dir: &std::path::Path) -> Child {
-    Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            &dir.to_string_lossy(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server (Debian package redis-server)")
-}
-
-fn redis_cli(port: u16, args: &[&str]) -> String {
-    let out = Command::new("redis-cli")
-        .arg("-p")
-        .arg(port.to_string())
-        .args(args)
-        .output()
-        .expect("redis-cli (Debian package redis-tools)");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+/// Asks (through the API process at `base`) for the report of `period`: a job due at once.
+async fn refresh(app: &TestApp, base: &str, fx: &Fixture, period: &str) {
+    let r = app
+        .gql_on(
+            base,
+            &fx.dpo_a,
+            "mutation($o: UUID!, $p: String!) { refreshConsolidatedReport(organisationId: $o, period: $p) }",
+            json!({"o": fx.org_a, "p": period}),
+        )
+        .await;
+    assert_eq!(data(&r)["refreshConsolidatedReport"], json!(true));
 }
 
 /// The period of the i-th report asked for during the test: months of 2001, 2002...
@@ -62,7 +37,7 @@ async fn redis_down_for_a_minute_keeps_the_api_answering_and_loses_no_job() {
     std::fs::create_dir_all(&dir.0).expect("redis dir");
     let port = free_port();
     let url = format!("redis://127.0.0.1:{port}");
-    let mut redis = Processes(vec![redis_server(port, &dir.0)]);
+    let mut redis = Processes(vec![redis_server(port, &dir.0, &[])]);
     wait_until("redis-server answers", Duration::from_secs(30), || async {
         redis_cli(port, &["PING"]) == "PONG"
     })
@@ -127,15 +102,7 @@ async fn redis_down_for_a_minute_keeps_the_api_answering_and_loses_no_job() {
         );
         // A write that queues a job to run at once.
         let p = period(asked);
-        let r = app
-            .gql_on(
-                &base,
-                &fx.dpo_a,
-                "mutation($o: UUID!, $p: String!) { refreshConsolidatedReport(organisationId: $o, period: $p) }",
-                json!({"o": fx.org_a, "p": p}),
-            )
-            .await;
-        assert_eq!(data(&r)["refreshConsolidatedReport"], json!(true));
+        refresh(&app, &base, &fx, &p).await;
         asked += 1;
         writes += 1;
         assert_eq!(
@@ -195,7 +162,7 @@ async fn redis_down_for_a_minute_keeps_the_api_answering_and_loses_no_job() {
     );
 
     // Redis is back on the same port.
-    redis.0[0] = redis_server(port, &dir.0);
+    redis.0[0] = redis_server(port, &dir.0, &[]);
     wait_until(
         "redis-server answers again",
         Duration::from_secs(30),
@@ -220,15 +187,7 @@ async fn redis_down_for_a_minute_keeps_the_api_answering_and_loses_no_job() {
     .await;
     // The API pushes wake-ups again, and the worker takes them.
     let p = period(asked);
-    let r = app
-        .gql_on(
-            &base,
-            &fx.dpo_a,
-            "mutation($o: UUID!, $p: String!) { refreshConsolidatedReport(organisationId: $o, period: $p) }",
-            json!({"o": fx.org_a, "p": p}),
-        )
-        .await;
-    assert_eq!(data(&r)["refreshConsolidatedReport"], json!(true));
+    refresh(&app, &base, &fx, &p).await;
     asked += 1;
     assert!(
         redis_cli(port, &["INFO", "commandstats"]).contains("cmdstat_lpush:calls="),
@@ -303,7 +262,7 @@ async fn an_api_started_while_redis_is_down_serves_and_connects_when_it_returns(
     assert!(data(&r)["me"]["email"].is_string(), "{r}");
 
     // Redis arrives: the same process connects and uses it (its rate-limit buckets land there).
-    procs.0.push(redis_server(port, &dir.0));
+    procs.0.push(redis_server(port, &dir.0, &[]));
     wait_until(
         "the API connects to the late Redis",
         Duration::from_secs(60),

@@ -195,13 +195,6 @@ fn restic(repo: &Path) -> Restic {
         .with_timeout(Duration::from_secs(120))
 }
 
-struct TempDir(PathBuf);
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Processes (by id) whose environment names a repository under `dir`: the restic commands a
 /// killed worker left running.
 fn restic_under(dir: &Path) -> Vec<u32> {

@@ -1207,3 +1207,38 @@ pub async fn readyz(base: &str) -> Option<(u16, Value, std::time::Duration)> {
     let body = resp.json().await.unwrap_or(Value::Null);
     Some((status, body, t.elapsed()))
 }
+
+/// A directory removed with everything in it when dropped, however the test ends.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A redis-server of the test's own on `port` (the shared one is never touched), keeping
+/// nothing on disk but what `extra` asks for (cluster configuration) under `dir`.
+pub fn redis_server(port: u16, dir: &std::path::Path, extra: &[&str]) -> std::process::Child {
+    std::process::Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"])
+        .arg("--dir")
+        .arg(dir)
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server (Debian package redis-server)")
+}
+
+/// `redis-cli -p port args…`: its output, trimmed.
+pub fn redis_cli(port: u16, args: &[&str]) -> String {
+    let out = std::process::Command::new("redis-cli")
+        .arg("-p")
+        .arg(port.to_string())
+        .args(args)
+        .output()
+        .expect("redis-cli (Debian package redis-tools)");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}

@@ -5,18 +5,7 @@
 //! and does the job.
 use integration_tests::*;
 use serde_json::json;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn redis_cli(port: u16, args: &[&str]) -> String {
-    let out = Command::new("redis-cli")
-        .arg("-p")
-        .arg(port.to_string())
-        .args(args)
-        .output()
-        .expect("redis-cli (Debian package redis-tools)");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
 
 #[tokio::test]
 async fn the_queue_wakes_workers_through_a_redis_cluster() {
@@ -27,29 +16,16 @@ async fn the_queue_wakes_workers_through_a_redis_cluster() {
     let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
     let mut procs = Processes(vec![]);
     for p in &ports {
-        procs.0.push(
-            Command::new("redis-server")
-                .args([
-                    "--port",
-                    &p.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--cluster-enabled",
-                    "yes",
-                    "--cluster-config-file",
-                    &format!("nodes-{p}.conf"),
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    &dir.to_string_lossy(),
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("redis-server (Debian package redis-server)"),
-        );
+        procs.0.push(redis_server(
+            *p,
+            &dir,
+            &[
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                &format!("nodes-{p}.conf"),
+            ],
+        ));
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     while ports.iter().any(|p| redis_cli(*p, &["PING"]) != "PONG") {

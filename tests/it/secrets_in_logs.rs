@@ -69,19 +69,19 @@ async fn no_secret_or_credential_is_logged_or_echoed() {
 
     let mut answers = String::new();
     // The session, on a query and on a mutation (the CSRF header travels).
-    let fxs = Caller::Session {
-        secret: secret.clone(),
-        csrf: csrf.clone(),
-        email: "dpo".into(),
-    };
     answers += &app
-        .gql_on(&base, &fxs, "{ me { email } tenants { id } }", json!({}))
+        .gql_on(
+            &base,
+            &fx.dpo_a,
+            "{ me { email } tenants { id } }",
+            json!({}),
+        )
         .await
         .to_string();
     answers += &app
         .gql_on(
             &base,
-            &fxs,
+            &fx.dpo_a,
             "mutation { setAlertDelivery(mode: \"immediate\") }",
             json!({}),
         )
