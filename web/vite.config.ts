@@ -8,7 +8,14 @@ const proxied = ["/graphql", "/auth", "/exports", "/public", "/healthz"];
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 1200 },
+  // The server's build script (api/build.rs) builds into its OUT_DIR and embeds the result.
+  // No source maps: the embedded console is public, its sources need not be.
+  build: {
+    outDir: process.env.MUTUALIS_CONSOLE_OUT ?? "dist",
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 1200,
+  },
   server: {
     port: 5173,
     proxy: Object.fromEntries(proxied.map((p) => [p, { target: api, changeOrigin: false }])),

@@ -2,16 +2,16 @@
 use crate::config::{redact, Config};
 use crate::graphql;
 use crate::http::{
-    backup_webhook, billing_exports, cost_exports, demo, exports, limits, oidc, ops, public,
-    report_exports, stripe_webhook,
+    backup_webhook, billing_exports, console, cost_exports, demo, exports, limits, oidc, ops,
+    public, report_exports, stripe_webhook,
 };
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;
-use axum::extract::{MatchedPath, State};
+use axum::extract::MatchedPath;
 use axum::http::{HeaderName, Request};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use migrations::{Migrator, MigratorTrait};
@@ -21,7 +21,6 @@ use std::time::{Duration, Instant};
 use tenants::backups::ingest::IngestSecret;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 #[derive(Debug, thiserror::Error)]
@@ -173,25 +172,6 @@ async fn record_metrics(req: Request<Body>, next: Next) -> Response {
     resp
 }
 
-async fn home(State(st): State<AppState>) -> Response {
-    let demo = if st.config.demo {
-        "<p role=\"alert\"><strong>DÉMONSTRATION</strong> — <a href=\"/auth/demo\">se connecter avec un compte de démonstration</a></p>"
-    } else {
-        ""
-    };
-    let login = if st.oidc.is_some() {
-        "<p><a href=\"/auth/login\">Se connecter</a></p>"
-    } else {
-        ""
-    };
-    Html(format!(
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Mutualis</title></head><body><main>\
-         <h1>Mutualis</h1><p>Services numériques mutualisés de l'intercommunalité.</p>{demo}{login}\
-         <p><a href=\"/graphiql\">Explorateur GraphQL</a></p></main></body></html>"
-    ))
-    .into_response()
-}
-
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
@@ -237,16 +217,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .merge(api)
         .merge(login);
-    app = if std::path::Path::new("web/dist/index.html").exists() {
-        // The console is a single-page application: its own routes (/registre, /alertes...)
-        // are answered with its index.html.
-        app.fallback_service(
-            ServeDir::new("web/dist")
-                .fallback(tower_http::services::ServeFile::new("web/dist/index.html")),
-        )
-    } else {
-        app.route("/", get(home))
-    };
+    // The console, embedded in the binary: its files, and its index.html for its own pages.
+    app = app.merge(console::router()).fallback(console::fallback);
     // Bundles to verify are larger than any other body: their route has its own limit.
     let uploads = Router::new()
         .route(exports::VERIFY_BUNDLE, post(exports::verify))

@@ -167,13 +167,25 @@ def check_dockerfile() -> None:
     for needle in ("cargo build --release --locked -p api --bin mutualis", "npm ci", "npm run build"):
         if needle not in runs:
             fail(f"Dockerfile: no RUN with {needle!r}")
-    workdir = [a for i, a in final if i == "WORKDIR"]
-    wd = workdir[-1] if workdir else "/"
-    dist = [a for i, a in final if i == "COPY" and "web/dist" in a]
-    if not any(a.split()[-1].rstrip("/") in ("./web/dist", os.path.join(wd, "web/dist")) for a in dist):
-        fail(f"Dockerfile: web/dist is not copied to WORKDIR ({wd})/web/dist, where the server looks")
+    # The console is embedded in the binary: the rust stage must be given the console's build
+    # (MUTUALIS_CONSOLE_DIST, from the console stage) and build after receiving it.
+    stages, cur = [], []
+    for i, a in instr:
+        if i == "FROM" and cur:
+            stages.append(cur)
+            cur = []
+        cur.append((i, a))
+    stages.append(cur)
+    rust = next((st for st in stages if any(i == "RUN" and "cargo build" in a for i, a in st)), [])
+    env_at = next((k for k, (i, a) in enumerate(rust) if i == "ENV" and "MUTUALIS_CONSOLE_DIST=" in a), None)
+    copy_at = next((k for k, (i, a) in enumerate(rust) if i == "COPY" and "--from=console" in a and "dist" in a), None)
+    build_at = next((k for k, (i, a) in enumerate(rust) if i == "RUN" and "cargo build" in a), None)
+    if env_at is None or copy_at is None or build_at is None or max(env_at, copy_at) > build_at:
+        fail("Dockerfile: the rust stage does not receive the console's build (COPY --from=console ... dist, ENV MUTUALIS_CONSOLE_DIST) before cargo build")
     else:
-        ok(f"Dockerfile: console at {wd}/web/dist (server's ./web/dist)")
+        ok("Dockerfile: console built in its own stage, embedded by cargo build (MUTUALIS_CONSOLE_DIST)")
+    if any(i == "COPY" and "web/dist" in a for i, a in final):
+        fail("Dockerfile: the runtime stage copies web/dist, which the server no longer reads (the console is in the binary)")
     if not any(i == "EXPOSE" and "8080" in a for i, a in final):
         fail("Dockerfile: no EXPOSE 8080")
     if not any(i == "ENV" and "LISTEN_ADDR=0.0.0.0:8080" in a for i, a in final):

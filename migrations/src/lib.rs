@@ -16,6 +16,7 @@ mod m20261124_000010_alerts;
 mod m20261124_000011_maturity;
 mod m20261124_000012_list_indexes;
 mod m20261124_000013_distribution_keys;
+mod m20261207_000014_french_collation;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000011_maturity::Migration),
             Box::new(m20261124_000012_list_indexes::Migration),
             Box::new(m20261124_000013_distribution_keys::Migration),
+            Box::new(m20261207_000014_french_collation::Migration),
         ]
     }
 }

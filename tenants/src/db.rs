@@ -1,24 +1,34 @@
 //! Database connection: PostgreSQL in production, an embedded SQLite file by default.
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let sqlite = url.starts_with("sqlite:");
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.max_connections(max_connections)
+    opts.max_connections(if sqlite { 1 } else { max_connections })
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(if sqlite { 30 } else { 10 }))
         .sqlx_logging(false);
-    let db = Database::connect(opts).await?;
-    if url.starts_with("sqlite:") {
-        // WAL lets the in-process worker read while the API writes; foreign keys are off by
-        // default in SQLite.
-        db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
-        )
-        .await?;
+    if sqlite {
+        opts.map_sqlx_sqlite_opts(sqlite_options);
     }
-    Ok(db)
+    Database::connect(opts).await
+}
+
+/// SQLite as a server needs it, on every connection. SQLite has one writer at a time: two
+/// transactions that both read then write deadlock, and one of them fails at once with
+/// "database is locked" (the busy timeout does not apply to that case). So the server's pool
+/// holds ONE connection: the API and the in-process worker take turns, each transaction whole.
+/// WAL still lets other processes (`mutualis` commands, backups) read while it writes, and the
+/// busy timeout makes them wait for the write lock instead of failing.
+fn sqlite_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
+    o.journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(30))
+        .foreign_keys(true)
+        .collation(crate::collation::COLLATION, crate::collation::french_cmp)
 }
 
 /// What the PostgreSQL role the server logs in as may do: the server refuses to start as a

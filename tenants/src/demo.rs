@@ -25,33 +25,56 @@ pub enum DemoError {
     Db(#[from] DbErr),
 }
 
-/// (e-mail, role, INSEE code of the commune for tenant roles, label in the login page).
-pub const DEMO_PEOPLE: &[(&str, &str, Option<&str>, &str)] = &[
-    (
-        "dsi@demo.mutualis.invalid",
-        "org_admin",
-        None,
-        "DSI de l'agglomération",
-    ),
-    ("dpo@demo.mutualis.invalid", "dpo", None, "DPO mutualisé"),
-    (
-        "mairie-compiegne@demo.mutualis.invalid",
-        "commune_admin",
-        Some("60159"),
-        "Administratrice, mairie de Compiègne",
-    ),
-    (
-        "agent-margny@demo.mutualis.invalid",
-        "commune_editor",
-        Some("60382"),
-        "Agent, mairie de Margny-lès-Compiègne",
-    ),
-    (
-        "auditeur@demo.mutualis.invalid",
-        "auditor",
-        Some("60159"),
-        "Auditeur (accès 30 jours)",
-    ),
+/// One person of the demo login, shown in the console's login page.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoPerson {
+    pub email: &'static str,
+    /// The role's code (`org_admin`…), never shown to people.
+    pub role: &'static str,
+    /// INSEE code of the commune, for tenant roles.
+    pub insee: Option<&'static str>,
+    /// Who they are, in French.
+    pub label: &'static str,
+    /// What they can do, in French.
+    pub description: &'static str,
+}
+
+pub const DEMO_PEOPLE: &[DemoPerson] = &[
+    DemoPerson {
+        email: "dsi@demo.mutualis.invalid",
+        role: "org_admin",
+        insee: None,
+        label: "DSI de l'agglomération",
+        description: "Toutes les communes : catalogue de services, coûts et facturation, tableau de bord consolidé.",
+    },
+    DemoPerson {
+        email: "dpo@demo.mutualis.invalid",
+        role: "dpo",
+        insee: None,
+        label: "DPO mutualisé",
+        description: "Registres, demandes de droits, violations et maturité de toutes les communes.",
+    },
+    DemoPerson {
+        email: "mairie-compiegne@demo.mutualis.invalid",
+        role: "commune_admin",
+        insee: Some("60159"),
+        label: "Administratrice, mairie de Compiègne",
+        description: "Le registre, les contrats, les sauvegardes et les factures de Compiègne ; ses utilisateurs.",
+    },
+    DemoPerson {
+        email: "agent-margny@demo.mutualis.invalid",
+        role: "commune_editor",
+        insee: Some("60382"),
+        label: "Agent, mairie de Margny-lès-Compiègne",
+        description: "Tient le registre et les demandes de sa commune ; consulte ses contrats et sauvegardes.",
+    },
+    DemoPerson {
+        email: "auditeur@demo.mutualis.invalid",
+        role: "auditor",
+        insee: Some("60159"),
+        label: "Auditeur (accès 30 jours)",
+        description: "Lecture seule et exports du registre de Compiègne, pour 30 jours.",
+    },
 ];
 
 /// Seeds once; later starts find the organisation and change nothing.
@@ -65,7 +88,10 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, DemoError> {
     let siren = Siren::parse(DEMO_SIREN).map_err(|e| DbErr::Custom(e.to_string()))?;
     let report = referential::provision(db, &scope, &siren).await?;
     let mut seeded = false;
-    for (email, role, insee, _) in DEMO_PEOPLE {
+    for DemoPerson {
+        email, role, insee, ..
+    } in DEMO_PEOPLE
+    {
         if app_user::Entity::find()
             .filter(app_user::Column::Email.eq(*email))
             .one(db)

@@ -1,5 +1,6 @@
 //! Organisations, tenants and the people who work in them.
 use crate::audit::{self, AuditError, Entry};
+use crate::collation::OrderByName;
 use crate::entities::{app_user, membership, organisation, tenant};
 use crate::identifiers::Email;
 use crate::tenancy::{AccessError, Permission, Role, Scope};
@@ -42,7 +43,7 @@ pub async fn organisations(
     let txn = scope.begin(db).await?;
     let rows = scope
         .find::<organisation::Entity>()
-        .order_by_asc(organisation::Column::Name)
+        .order_by_name(organisation::Column::Name)
         .all(&txn)
         .await?;
     txn.commit().await?;
@@ -80,7 +81,7 @@ pub async fn tenants(
         );
     }
     let rows = q
-        .order_by_asc(tenant::Column::Name)
+        .order_by_name(tenant::Column::Name)
         .order_by_asc(tenant::Column::Id)
         .offset(f.offset)
         .limit(f.limit)

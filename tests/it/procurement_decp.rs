@@ -2,22 +2,10 @@
 //! them, amendments as `modifications`, incomplete contracts listed as skipped.
 use integration_tests::*;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 
-/// `../shared/data/decp/schema_decp_v2.0.3.json`, from the workspace or from this crate.
+/// The official schema, as the repository keeps it (`tenants/data/decp/`).
 fn decp_schema() -> Value {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        here.join("../../shared/data/decp/schema_decp_v2.0.3.json"),
-        here.join("../shared/data/decp/schema_decp_v2.0.3.json"),
-        here.join("../../../shared/data/decp/schema_decp_v2.0.3.json"),
-    ];
-    let path = candidates
-        .iter()
-        .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("DECP schema not found in {candidates:?}"));
-    serde_json::from_str(&std::fs::read_to_string(path).expect("schema readable"))
-        .expect("schema is JSON")
+    serde_json::from_str(tenants::procurement::decp::SCHEMA).expect("schema is JSON")
 }
 
 fn errors(schema: &Value, doc: &Value) -> Vec<String> {

@@ -85,16 +85,8 @@ async fn the_demo_seeds_contracts_once_with_something_to_show() {
     );
     assert_eq!(lot("MRG-2024-NET-02")["codeCPV"], "90919200");
     assert!(lot("MRG-2024-NET-02").get("actesSousTraitance").is_none());
-    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let path = [
-        here.join("../../shared/data/decp/schema_decp_v2.0.3.json"),
-        here.join("../shared/data/decp/schema_decp_v2.0.3.json"),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
-    .expect("DECP schema");
     let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
+        serde_json::from_str(tenants::procurement::decp::SCHEMA).expect("json");
     let v = jsonschema::validator_for(&schema).expect("schema");
     let errs: Vec<String> = v.iter_errors(&e.document).map(|e| e.to_string()).collect();
     assert!(errs.is_empty(), "{errs:?}");

@@ -26,7 +26,7 @@ async fn start(dir: &std::path::Path) -> (String, sea_orm::DatabaseConnection) {
     (url, db)
 }
 
-async fn demo_login(http: &reqwest::Client, url: &str, email: &str) -> (String, String) {
+pub(crate) async fn demo_login(http: &reqwest::Client, url: &str, email: &str) -> (String, String) {
     let resp = http
         .post(format!("{url}/auth/demo"))
         .form(&[("email", email)])
@@ -63,7 +63,13 @@ async fn demo_login(http: &reqwest::Client, url: &str, email: &str) -> (String, 
     )
 }
 
-async fn gql(http: &reqwest::Client, url: &str, s: &(String, String), q: &str, v: Value) -> Value {
+pub(crate) async fn gql(
+    http: &reqwest::Client,
+    url: &str,
+    s: &(String, String),
+    q: &str,
+    v: Value,
+) -> Value {
     http.post(format!("{url}/graphql"))
         .header("cookie", format!("mutualis_session={}", s.0))
         .header("x-csrf-token", &s.1)
@@ -94,15 +100,41 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let page = http
+    // The demo people are offered by the console's login page, in French.
+    let old_page = http
         .get(format!("{url}/auth/demo"))
         .send()
         .await
-        .expect("page")
-        .text()
+        .expect("page");
+    assert_eq!(old_page.status(), 303);
+    assert_eq!(old_page.headers()["location"], "/");
+    let anonymous: Value = http
+        .get(format!("{url}/auth/session"))
+        .send()
         .await
-        .expect("text");
-    assert!(page.contains("DÉMONSTRATION"), "the demo says so");
+        .expect("session")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(anonymous["demo"], true);
+    let people = anonymous["demoAccounts"].as_array().expect("demo accounts");
+    assert_eq!(people.len(), tenants::demo::DEMO_PEOPLE.len());
+    assert!(people
+        .iter()
+        .any(|p| p["label"] == "DSI de l'agglomération"));
+    let shown = serde_json::to_string(people).expect("json");
+    for code in [
+        "org_admin",
+        "commune_admin",
+        "commune_editor",
+        "auditor",
+        "\"dpo\"",
+    ] {
+        assert!(
+            !shown.contains(code),
+            "a role code reaches the login page: {code}"
+        );
+    }
 
     let dsi = demo_login(&http, &url, "dsi@demo.mutualis.invalid").await;
     let r = gql(
@@ -116,6 +148,13 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
     assert_eq!(r["data"]["organisations"][0]["siren"], "200067965");
     let tenants = r["data"]["tenants"].as_array().expect("tenants");
     assert_eq!(tenants.len(), 23, "22 communes and the agglomeration");
+    // Names in the French order on SQLite too (the collation registered on the connection).
+    let names: Vec<&str> = tenants.iter().filter_map(|t| t["name"].as_str()).collect();
+    let mut french = names.clone();
+    french.sort_by(|a, b| tenants::collation::french_cmp(a, b));
+    assert_eq!(names, french);
+    let at = |n: &str| names.iter().position(|x| *x == n).expect(n);
+    assert!(at("Béthisy-Saint-Martin") < at("Bienville"), "{names:?}");
     assert!(tenants.iter().any(|t| t["inseeCode"] == "60159"
         && t["name"] == "Compiègne"
         && t["population"].as_i64() > Some(40_000)));

@@ -5,8 +5,8 @@
 #   MUTUALIS_BIN=/path/to/mutualis web/e2e/run.sh
 #   web/e2e/run.sh web/e2e/tests/dpo-alerts.test.mjs   # some test files only
 #
-# 1. builds the console (npm ci when node_modules is missing, then npm run build: codegen,
-#    tsc --noEmit, vite build);
+# 1. installs the test tools (npm ci when node_modules is missing); the console itself is
+#    embedded in the server binary (api/build.rs builds it), so the binary is what is tested;
 # 2. starts the test OpenID Connect provider (tests/oidc/provider.mjs through
 #    tests/services.sh) unless MUTUALIS_E2E_OIDC=0;
 # 3. starts the server binary ($MUTUALIS_BIN, default the shared debug build) in embedded
@@ -44,14 +44,12 @@ if [ -z "$CHROMIUM" ]; then
 fi
 export CHROMIUM
 
-# --- the console
+# --- the test tools (playwright-core, axe-core)
 cd "$WEB"
 if [ ! -d node_modules ]; then
   log "npm ci"
   npm ci --no-audit --no-fund >&2
 fi
-log "npm run build"
-npm run build >&2
 
 # --- scratch directory, free port
 SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/mutualis-e2e.XXXXXX")"
@@ -102,9 +100,9 @@ if [ "${MUTUALIS_E2E_OIDC:-1}" != 0 ]; then
   fi
 fi
 
-# --- the server, embedded mode (its own copy of the binary: the shared one may be rebuilt)
+# --- the server, embedded mode (its own copy of the binary: the shared one may be rebuilt;
+# the console is inside it)
 cp "$BIN" "$SCRATCH/mutualis"
-ln -s "$WEB" "$SCRATCH/web"
 log "server on $URL (scratch $SCRATCH)"
 (
   cd "$SCRATCH"

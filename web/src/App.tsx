@@ -35,7 +35,7 @@ export function App() {
       ) : state.status === "error" ? (
         <Alert severity="error" title="Le serveur ne répond pas" description={state.message} />
       ) : state.status === "anonymous" ? (
-        <LoginPage demo={state.demo} oidc={state.oidc} />
+        <LoginPage demo={state.demo} oidc={state.oidc} demoAccounts={state.demoAccounts} />
       ) : (
         <Routes>
           <Route path="/" element={<HomePage />} />

@@ -1,11 +1,11 @@
-//! The demo login of the embedded mode: one click per role, offered only when the server
-//! listens on loopback AND the request comes from loopback. Every page says it is a demo.
+//! The demo login of the embedded mode: one click per role in the console's login page,
+//! offered only when the server listens on loopback AND the request comes from loopback.
 use crate::http::auth::session_cookie;
 use crate::http::oidc::error_page;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
@@ -18,6 +18,26 @@ fn allowed(st: &AppState, peer: &SocketAddr) -> bool {
     st.config.demo && peer.ip().is_loopback()
 }
 
+/// The demo people offered to this caller (loopback only), for the console's login page.
+pub fn accounts(st: &AppState, peer: Option<&SocketAddr>) -> Option<serde_json::Value> {
+    if !peer.is_some_and(|p| allowed(st, p)) {
+        return None;
+    }
+    Some(
+        DEMO_PEOPLE
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "email": p.email,
+                    "label": p.label,
+                    "description": p.description,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The console's login page lists the demo people: this old address leads there.
 pub async fn page(
     State(st): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -29,21 +49,7 @@ pub async fn page(
             "La connexion de démonstration n'est pas offerte ici.",
         );
     }
-    let buttons: String = DEMO_PEOPLE
-        .iter()
-        .map(|(email, role, _, label)| {
-            format!(
-                "<li><form method=\"post\" action=\"/auth/demo\"><input type=\"hidden\" name=\"email\" value=\"{email}\">\
-                 <button type=\"submit\">{label}</button> <small>({role})</small></form></li>"
-            )
-        })
-        .collect();
-    Html(format!(
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Démonstration — Mutualis</title></head><body>\
-         <main><p role=\"alert\"><strong>DÉMONSTRATION</strong> — données fictives de démonstration sur un référentiel réel, \
-         connexion sans mot de passe réservée à cet ordinateur.</p><h1>Se connecter en tant que…</h1><ul>{buttons}</ul></main></body></html>"
-    ))
-    .into_response()
+    Redirect::to("/").into_response()
 }
 
 #[derive(Deserialize)]
@@ -64,7 +70,7 @@ pub async fn login(
         );
     }
     // Only the seeded demo people, never an arbitrary account.
-    if !DEMO_PEOPLE.iter().any(|(e, ..)| *e == f.email) {
+    if !DEMO_PEOPLE.iter().any(|p| p.email == f.email) {
         return error_page(
             StatusCode::BAD_REQUEST,
             "Compte de démonstration inconnu",

@@ -2,6 +2,7 @@
 pub mod auth;
 pub mod backup_webhook;
 pub mod billing_exports;
+pub mod console;
 pub mod cost_exports;
 pub mod demo;
 pub mod exports;

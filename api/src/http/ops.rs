@@ -2,7 +2,7 @@
 use crate::http::auth::{identify, Caller};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -63,11 +63,11 @@ pub async fn metrics(State(st): State<AppState>) -> String {
 }
 
 /// The console's view of its session: who, and the CSRF token to send back.
-pub async fn session(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match identify(&st, &Method::GET, &headers).await {
+pub async fn session(State(st): State<AppState>, req: axum::extract::Request) -> Response {
+    let headers = req.headers();
+    match identify(&st, &Method::GET, headers).await {
         Caller::Authenticated(p) => {
-            let csrf = match crate::http::auth::cookie(&headers, crate::http::auth::SESSION_COOKIE)
-            {
+            let csrf = match crate::http::auth::cookie(headers, crate::http::auth::SESSION_COOKIE) {
                 Some(secret) => tenants::tenancy::resolve_session(&st.db, &secret)
                     .await
                     .map(|(_, c)| c)
@@ -85,8 +85,17 @@ pub async fn session(State(st): State<AppState>, headers: HeaderMap) -> Response
             .into_response()
         }
         _ => {
-            Json(json!({"authenticated": false, "demo": st.config.demo, "oidc": st.oidc.is_some()}))
-                .into_response()
+            let peer = req
+                .extensions()
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| &c.0);
+            Json(json!({
+                "authenticated": false,
+                "demo": st.config.demo,
+                "oidc": st.oidc.is_some(),
+                "demoAccounts": crate::http::demo::accounts(&st, peer),
+            }))
+            .into_response()
         }
     }
 }

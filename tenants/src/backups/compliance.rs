@@ -13,6 +13,7 @@
 //! `max(0, round(g / interval) - 1)` runs. Rounding, not flooring, absorbs schedule jitter: a
 //! daily job that ran 25 h after the previous one missed nothing, one that ran 40 h after did.
 use super::{BackupError, GOOD_STATUSES};
+use crate::collation::OrderByName;
 use crate::entities::{backup_job, backup_policy, backup_restore_test};
 use crate::tenancy::Scope;
 use chrono::{DateTime, Duration, Months, Utc};
@@ -287,7 +288,7 @@ pub async fn overview(
         q = q.filter(crate::entities::tenant::Column::Id.is_in(ids.clone()));
     }
     let tenants: Vec<(Uuid, Uuid)> = q
-        .order_by_asc(crate::entities::tenant::Column::Name)
+        .order_by_name(crate::entities::tenant::Column::Name)
         .all(&txn)
         .await?
         .into_iter()

@@ -10,6 +10,7 @@
 //! now (accrued so far). A tenant's figure sums its policies' byte-seconds before converting,
 //! and is given in thousandths of a GB-month, rounded half up, so allocation works on integers.
 use super::{bad, BackupError};
+use crate::collation::OrderByName;
 use crate::entities::{backup_policy, backup_storage_sample, tenant};
 use crate::tenancy::Scope;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -146,7 +147,7 @@ pub async fn usage(
     if let Some(ids) = &tenant_ids {
         tq = tq.filter(tenant::Column::Id.is_in(ids.clone()));
     }
-    let tenants = tq.order_by_asc(tenant::Column::Name).all(&txn).await?;
+    let tenants = tq.order_by_name(tenant::Column::Name).all(&txn).await?;
     let tids: Vec<Uuid> = tenants.iter().map(|t| t.id).collect();
     let policies = scope
         .find::<backup_policy::Entity>()

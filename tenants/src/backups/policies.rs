@@ -2,6 +2,7 @@
 //! recovery point objective, in which repository. Defined by the DSI (ManageBackups).
 use super::{bad, one_of, text, BackupError, KINDS};
 use crate::audit::{self, Entry};
+use crate::collation::OrderByName;
 use crate::entities::{backup_policy, tenant};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::Utc;
@@ -298,7 +299,7 @@ pub async fn list(
     }
     let rows = q
         .order_by_asc(backup_policy::Column::TenantId)
-        .order_by_asc(backup_policy::Column::Name)
+        .order_by_name(backup_policy::Column::Name)
         .all(&txn)
         .await?;
     txn.commit().await?;

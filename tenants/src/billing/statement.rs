@@ -2,6 +2,7 @@
 //! the year (service, pool, period, its units against the total, the unit cost, the amount),
 //! then its invoices and their status. Rendered in the open formats of `formats`.
 use super::BillingError;
+use crate::collation::OrderByName;
 use crate::entities::{billing_invoice, cost_line, tenant};
 use crate::tenancy::Scope;
 use chrono::Utc;
@@ -40,7 +41,7 @@ pub async fn document(
         .filter(cost_line::Column::Superseded.eq(false))
         .filter(cost_line::Column::PeriodStart.lte(end))
         .filter(cost_line::Column::PeriodEnd.gte(start))
-        .order_by_asc(cost_line::Column::ServiceName)
+        .order_by_name(cost_line::Column::ServiceName)
         .order_by_asc(cost_line::Column::PeriodStart)
         .order_by_asc(cost_line::Column::Id)
         .all(&txn)

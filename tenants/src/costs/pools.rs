@@ -4,6 +4,7 @@ use super::catalogue::org_tenant;
 use super::methods::Method;
 use super::{bad, require, CostError};
 use crate::audit::{self, Entry};
+use crate::collation::OrderByName;
 use crate::entities::{cost_pool, cost_service};
 use crate::tenancy::{Permission, Scope};
 use chrono::{NaiveDate, Utc};
@@ -179,7 +180,7 @@ pub async fn list(
     }
     let rows = q
         .order_by_asc(cost_pool::Column::PeriodStart)
-        .order_by_asc(cost_pool::Column::Label)
+        .order_by_name(cost_pool::Column::Label)
         .all(&txn)
         .await?;
     txn.commit().await?;

@@ -3,6 +3,7 @@
 use super::vocab::*;
 use super::GdprError;
 use crate::audit::{self, Entry};
+use crate::collation::OrderByName;
 use crate::entities::{gdpr_activity, gdpr_activity_processor, gdpr_processor, tenant};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::Utc;
@@ -621,7 +622,7 @@ pub async fn list(
         q = q.offset(f.offset).limit(f.limit);
     }
     let rows = q
-        .order_by_asc(gdpr_activity::Column::Name)
+        .order_by_name(gdpr_activity::Column::Name)
         .order_by_asc(gdpr_activity::Column::Id)
         .all(&txn)
         .await?;

@@ -3,9 +3,10 @@
 //! model changed since.
 use super::activity::{self, Activity, ActivityFields};
 use super::GdprError;
+use crate::collation::OrderByName;
 use crate::entities::gdpr_activity;
 use crate::tenancy::{AccessError, Permission, Scope};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -41,7 +42,7 @@ pub async fn list(db: &DatabaseConnection, scope: &Scope) -> Result<Vec<Activity
     let rows = gdpr_activity::Entity::find()
         .filter(gdpr_activity::Column::IsModel.eq(true))
         .filter(gdpr_activity::Column::OrganisationId.is_in(scope.member_organisations()))
-        .order_by_asc(gdpr_activity::Column::Name)
+        .order_by_name(gdpr_activity::Column::Name)
         .all(&txn)
         .await?;
     txn.commit().await?;

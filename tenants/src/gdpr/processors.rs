@@ -3,6 +3,7 @@ use super::activity::tenant_in_scope;
 use super::vocab::{ActionStatus, DpaStatus, DpiaStatus};
 use super::{paris_today, GdprError};
 use crate::audit::{self, Entry};
+use crate::collation::OrderByName;
 use crate::entities::{gdpr_action, gdpr_activity, gdpr_dpia, gdpr_processor};
 use crate::identifiers::Siret;
 use crate::tenancy::{AccessError, Permission, Scope};
@@ -106,7 +107,7 @@ pub async fn processors(
         q = q.filter(gdpr_processor::Column::TenantId.is_in(ids));
     }
     let rows = q
-        .order_by_asc(gdpr_processor::Column::Name)
+        .order_by_name(gdpr_processor::Column::Name)
         .all(&txn)
         .await?;
     txn.commit().await?;

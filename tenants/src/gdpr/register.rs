@@ -237,7 +237,7 @@ pub async fn public_page(
             });
         }
     }
-    activities.sort_by(|a, b| a.name.cmp(&b.name));
+    activities.sort_by(|a, b| crate::collation::french_cmp(&a.name, &b.name));
     Ok(Some(PublicRegister {
         commune: t.name,
         insee_code: t.insee_code,

@@ -2,6 +2,7 @@
 //! version under the same title), readable by every member commune.
 use super::{bad, MaturityError};
 use crate::audit::{self, Entry};
+use crate::collation::OrderByName;
 use crate::entities::maturity_questionnaire;
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{DateTime, Utc};
@@ -247,7 +248,7 @@ pub async fn list(
         q = q.filter(maturity_questionnaire::Column::OrganisationId.eq(o));
     }
     let rows = q
-        .order_by_asc(maturity_questionnaire::Column::Title)
+        .order_by_name(maturity_questionnaire::Column::Title)
         .order_by_desc(maturity_questionnaire::Column::Version)
         .all(&txn)
         .await?;

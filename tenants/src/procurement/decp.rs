@@ -1,6 +1,6 @@
 //! DECP (données essentielles de la commande publique) export, format 2.0.3 (arrêté of
-//! 22 December 2022 on the essential data of public contracts; schema
-//! `../shared/data/decp/schema_decp_v2.0.3.json`). Closed lists are stored as the schema
+//! 22 December 2022 on the essential data of public contracts; the official schema is kept in
+//! `tenants/data/decp/`, see its README). Closed lists are stored as the schema
 //! spells them, so they are copied as they are. Amounts are published in euros HT.
 //!
 //! A contract is published once notified; one that lacks what the format requires (buyer SIRET,
@@ -18,6 +18,9 @@ use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use uuid::Uuid;
+
+/// The official JSON Schema of the format (DECP 2.0.3), as published.
+pub const SCHEMA: &str = include_str!("../../data/decp/schema_decp_v2.0.3.json");
 
 #[derive(Debug, Clone)]
 pub struct Skipped {

@@ -6,13 +6,14 @@
 use super::vocab::{one_of, ID_TYPES};
 use super::{bad, ProcurementError};
 use crate::audit::{self, Entry};
+use crate::collation::OrderByName;
 use crate::entities::{proc_supplier, tenant};
 use crate::identifiers::Siret;
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::Utc;
 use sea_orm::{
     sea_query::OnConflict, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -176,7 +177,7 @@ pub async fn list(
 ) -> Result<Vec<proc_supplier::Model>, ProcurementError> {
     let txn = scope.begin(db).await?;
     let rows = shared(scope, proc_supplier::Entity::find())
-        .order_by_asc(proc_supplier::Column::Name)
+        .order_by_name(proc_supplier::Column::Name)
         .all(&txn)
         .await?;
     txn.commit().await?;

@@ -1,5 +1,5 @@
 //! Closed lists, spelled exactly as the DECP 2.0.3 schema spells them
-//! (`../shared/data/decp/schema_decp_v2.0.3.json`, definitions/marche), so the export copies
+//! (`tenants/data/decp/schema_decp_v2.0.3.json`, definitions/marche), so the export copies
 //! them as they are.
 use super::{bad, ProcurementError};
 

@@ -8,6 +8,7 @@
 use super::{ReportError, SNAPSHOT_JOB};
 use crate::backups::compliance;
 use crate::backups::metering::{self, Period};
+use crate::collation::OrderByName;
 use crate::costs::runs::{self as cost_runs, LineFilter};
 use crate::entities::{billing_invoice, gdpr_dpia, report_snapshot, tenant};
 use crate::gdpr::activity::{self, ActivityFilter};
@@ -120,7 +121,7 @@ pub async fn compute(
         .find::<tenant::Entity>()
         .filter(tenant::Column::OrganisationId.eq(organisation_id))
         .filter(tenant::Column::Kind.ne("organisation"))
-        .order_by_asc(tenant::Column::Name)
+        .order_by_name(tenant::Column::Name)
         .all(&txn)
         .await?;
     txn.commit().await?;

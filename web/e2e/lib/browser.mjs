@@ -89,15 +89,15 @@ export async function expectHeading(page, title, timeoutMs = 15_000) {
   else assert.equal(text, title);
 }
 
-/** Logs in through the demo page of the embedded mode (one button per demo person). */
+/** Logs in through the demo people of the login page (embedded mode, one button each). */
 export async function demoLogin(page, personLabel) {
   await page.goto("/");
   await expectHeading(page, "Connexion à Mutualis");
   await checkAccessibility(page, "connexion");
-  await page.getByRole("link", { name: "Se connecter avec un compte de démonstration" }).click();
-  await page.waitForURL("**/auth/demo");
-  await checkAccessibility(page, "connexion de démonstration (page du serveur)");
-  await page.getByRole("button", { name: personLabel }).click();
+  // Roles are shown in French, never as the API's codes.
+  const demo = page.locator("section", { has: page.getByRole("heading", { name: "Démonstration" }) });
+  assert.doesNotMatch(await demo.innerText(), /org_admin|commune_admin|commune_editor|\bdpo\b|auditor/);
+  await page.getByRole("button", { name: personLabel, exact: true }).click();
   await page.waitForURL((u) => new URL(u).pathname === "/");
   await expectHeading(page, /^Bonjour /);
 }

@@ -3,7 +3,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { setCsrfToken, request } from "../api/graphqlClient";
 import { graphql } from "../gql";
-import { fetchSession, logout as apiLogout, type Session } from "./sessionApi";
+import { fetchSession, logout as apiLogout, type DemoAccount, type Session } from "./sessionApi";
+import { compareNames } from "../format/fr";
 
 export const ViewerQuery = graphql(`
   query Viewer {
@@ -50,7 +51,7 @@ type LoggedIn = Extract<Session, { authenticated: true }>;
 export type SessionState =
   | { status: "loading" }
   | { status: "error"; message: string }
-  | { status: "anonymous"; demo: boolean; oidc: boolean }
+  | { status: "anonymous"; demo: boolean; oidc: boolean; demoAccounts: DemoAccount[] }
   | {
       status: "authenticated";
       session: LoggedIn;
@@ -92,7 +93,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const session = await fetchSession();
         if (!session.authenticated) {
           setCsrfToken(null);
-          if (!cancelled) setState({ status: "anonymous", demo: session.demo, oidc: session.oidc });
+          if (!cancelled) setState({
+              status: "anonymous",
+              demo: session.demo,
+              oidc: session.oidc,
+              demoAccounts: session.demoAccounts ?? [],
+            });
           return;
         }
         setCsrfToken(session.csrfToken);
@@ -104,7 +110,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           roles: viewer.me.roles,
           grants: viewer.me.grants,
           organisations: viewer.organisations,
-          tenants: [...viewer.tenants].sort((a, b) => a.name.localeCompare(b.name, "fr")),
+          tenants: [...viewer.tenants].sort((a, b) => compareNames(a.name, b.name)),
         });
       } catch (e) {
         if (!cancelled)

@@ -10,7 +10,10 @@ export type Session =
       csrfToken: string | null;
       demo: boolean;
     }
-  | { authenticated: false; demo: boolean; oidc: boolean };
+  | { authenticated: false; demo: boolean; oidc: boolean; demoAccounts: DemoAccount[] | null };
+
+/** A person of the demo login (embedded mode, offered to this computer only). */
+export type DemoAccount = { email: string; label: string; description: string };
 
 export async function fetchSession(): Promise<Session> {
   const response = await fetch("/auth/session", {

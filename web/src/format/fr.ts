@@ -100,3 +100,11 @@ export function formatBpChange(bp: number | null | undefined): string {
 export function today(now = new Date()): string {
   return new Intl.DateTimeFormat("fr-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "Europe/Paris" }).format(now);
 }
+
+// Names in the French order, as the server sorts them (tenants/src/collation.rs): accents,
+// case, spaces and hyphens ignored first ("Béthisy-Saint-Martin" before "Bienville",
+// "Saintines" before "Saint-Jean-aux-Bois").
+const nameCollator = new Intl.Collator("fr", { ignorePunctuation: true });
+export function compareNames(a: string, b: string): number {
+  return nameCollator.compare(a, b);
+}

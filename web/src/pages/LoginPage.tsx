@@ -1,16 +1,26 @@
 // Login: the OpenID Connect flow of the API (ProConnect-compatible), and in the embedded
-// mode the demo login page of the server.
+// mode the demo people, one button each (a form posted to the server, which sets the
+// session cookie and comes back to the console's home page).
 import { useLocation } from "react-router-dom";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { PageHeading } from "../layout/PageHeading";
+import type { DemoAccount } from "../auth/sessionApi";
 
-export function LoginPage({ demo, oidc }: { demo: boolean; oidc: boolean }) {
+export function LoginPage({
+  demo,
+  oidc,
+  demoAccounts,
+}: {
+  demo: boolean;
+  oidc: boolean;
+  demoAccounts: DemoAccount[];
+}) {
   const location = useLocation();
   const returnTo = `${location.pathname}${location.search}`;
   const loginHref = `/auth/login?return_to=${encodeURIComponent(returnTo)}`;
   return (
     <div className="fr-grid-row fr-grid-row--center">
-      <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
+      <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
         <PageHeading title="Connexion à Mutualis">
           Registres RGPD, sauvegardes, coûts et factures des services numériques partagés.
         </PageHeading>
@@ -24,17 +34,37 @@ export function LoginPage({ demo, oidc }: { demo: boolean; oidc: boolean }) {
           </div>
         ) : null}
         {demo ? (
-          <div className="fr-mb-4w">
+          <section className="fr-mb-4w" aria-labelledby="demo-titre">
+            <h2 className="fr-h4" id="demo-titre">
+              Démonstration
+            </h2>
             <Alert
               severity="warning"
-              title="Démonstration"
-              description="Ce serveur tourne en mode démonstration : données fictives sur un référentiel réel, connexion sans mot de passe réservée à cet ordinateur."
+              small
+              description="Ce serveur tourne en mode démonstration : données fictives sur le référentiel réel de l'Agglomération de la Région de Compiègne, connexion sans mot de passe réservée à cet ordinateur."
               className="fr-mb-3w"
             />
-            <a className={oidc ? "fr-btn fr-btn--secondary" : "fr-btn fr-btn--lg"} href="/auth/demo">
-              Se connecter avec un compte de démonstration
-            </a>
-          </div>
+            {demoAccounts.length ? (
+              <>
+                <p>Choisissez qui vous êtes pour découvrir la console :</p>
+                <ul className="fr-grid-row fr-grid-row--gutters mutualis-demo-accounts">
+                  {demoAccounts.map((a) => (
+                    <li key={a.email} className="fr-col-12 fr-col-md-6">
+                      <form method="post" action="/auth/demo" className="fr-card fr-card--sm fr-p-3w">
+                        <input type="hidden" name="email" value={a.email} />
+                        <button type="submit" className="fr-btn">
+                          {a.label}
+                        </button>
+                        <p className="fr-text--sm fr-mt-2w fr-mb-0">{a.description}</p>
+                      </form>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : (
+              <p>La connexion de démonstration n'est offerte que depuis l'ordinateur qui fait tourner le serveur.</p>
+            )}
+          </section>
         ) : null}
         {!oidc && !demo ? (
           <Alert

@@ -8,7 +8,7 @@ import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatDateTime, formatNumber } from "../../format/fr";
+import { formatDateTime, formatNumber, compareNames } from "../../format/fr";
 import { backupStateLabel, backupStateSeverity } from "./backupStates";
 import { can } from "../../auth/roles";
 import { RestoreTestForm } from "./RestoreTestForm";
@@ -67,7 +67,7 @@ export function BackupsPage() {
   const ctx = useAuthenticated();
   const q = useQuery(BackupStateQuery, { tenantIds: ctx.tenantIds, windowDays: 30 });
   const tenants = [...(q.data?.backupTenantStates ?? [])].sort((a, b) =>
-    ctx.tenantName(a.tenantId).localeCompare(ctx.tenantName(b.tenantId), "fr"),
+    compareNames(ctx.tenantName(a.tenantId), ctx.tenantName(b.tenantId)),
   );
   const policies = q.data?.backupPolicyStatuses ?? [];
   return (

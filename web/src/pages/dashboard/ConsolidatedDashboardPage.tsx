@@ -11,7 +11,7 @@ import { DataTable } from "../../components/DataTable";
 import { SelectField } from "../../components/formFields";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatBp, formatBytes, formatCents, formatDateTime, formatNumber, formatPeriod, plural } from "../../format/fr";
+import { formatBp, formatBytes, formatCents, formatDateTime, formatNumber, formatPeriod, plural, compareNames } from "../../format/fr";
 import { backupStateLabel } from "../backups/backupStates";
 import type { ConsolidatedReportsQuery as ReportsResult } from "../../gql/graphql";
 import { ConsolidatedReportsQuery, RefreshReportMutation } from "./reportQueries";
@@ -89,7 +89,7 @@ type Report = ReportsResult["consolidatedReports"][number];
 function ReportView({ report, organisationId }: { report: Report; organisationId: string }) {
   const t = report.total;
   // Member communes only (servers before the maturity index also listed the organisation's own tenant).
-  const communes = report.communes.filter((c) => c.inseeCode !== null).sort((a, b) => a.name.localeCompare(b.name, "fr"));
+  const communes = report.communes.filter((c) => c.inseeCode !== null).sort((a, b) => compareNames(a.name, b.name));
   const exportHref = (format: string) =>
     `/exports/reports/consolidated?organisation=${encodeURIComponent(organisationId)}&period=${encodeURIComponent(report.period)}&format=${format}`;
   const validated = t.activitiesValidated + t.activitiesChecked;

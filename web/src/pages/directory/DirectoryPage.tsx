@@ -11,7 +11,7 @@ import { DataTable } from "../../components/DataTable";
 import { ErrorSummary, SelectField, TextField } from "../../components/formFields";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatDateTime, formatNumber, plural } from "../../format/fr";
+import { formatDateTime, formatNumber, plural, compareNames } from "../../format/fr";
 import { InviteUserMutation, MemberTenantsQuery, PeopleQuery } from "./directoryQueries";
 import { personName } from "./usePeopleNames";
 
@@ -22,10 +22,10 @@ export function DirectoryPage() {
   const ctx = useAuthenticated();
   const people = useQuery(PeopleQuery, {});
   const tenants = useQuery(MemberTenantsQuery, {});
-  const communes = [...(tenants.data?.tenants ?? [])].filter((t) => t.kind !== "organisation").sort((a, b) => a.name.localeCompare(b.name, "fr"));
+  const communes = [...(tenants.data?.tenants ?? [])].filter((t) => t.kind !== "organisation").sort((a, b) => compareNames(a.name, b.name));
   const totalPopulation = communes.reduce((s, t) => s + t.population, 0);
   const canInvite = ctx.roles.some((r) => r === "platform_admin" || r === "org_admin" || r === "commune_admin");
-  const list = [...(people.data?.people ?? [])].sort((a, b) => personName(a).localeCompare(personName(b), "fr"));
+  const list = [...(people.data?.people ?? [])].sort((a, b) => compareNames(personName(a), personName(b)));
   return (
     <>
       <PageHeading title="Communes et utilisateurs">
