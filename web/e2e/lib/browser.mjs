@@ -94,6 +94,7 @@ export async function demoLogin(page, personLabel) {
   await page.goto("/");
   await expectHeading(page, "Connexion à Mutualis");
   await checkAccessibility(page, "connexion");
+  await screenshot(page, "connexion");
   // Roles are shown in French, never as the API's codes.
   const demo = page.locator("section", { has: page.getByRole("heading", { name: "Démonstration" }) });
   assert.doesNotMatch(await demo.innerText(), /org_admin|commune_admin|commune_editor|\bdpo\b|auditor/);
