@@ -162,13 +162,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 "{} repositories, {} snapshots seen, {} jobs and {} storage samples recorded, {} unmatched, {} ambiguous",
                 r.repositories, r.snapshots_seen, r.jobs_recorded, r.samples_recorded, r.unmatched, r.ambiguous
             );
-            for f in &r.failures {
+            // Asked for by hand, a repository left unread is named and fails the command
+            // (the worker, for which webhook-only policies are normal, stays quiet).
+            for f in r.skipped.iter().chain(&r.failures) {
                 eprintln!("not collected: {f}");
             }
-            if !r.failures.is_empty() {
+            if !r.failures.is_empty() || !r.skipped.is_empty() {
                 return Err(CliError::Failed(format!(
                     "{} repositories not collected",
-                    r.failures.len()
+                    r.failures.len() + r.skipped.len()
                 )));
             }
         }

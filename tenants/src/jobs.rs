@@ -106,18 +106,40 @@ pub async fn claim(
     now: DateTime<Utc>,
     lease: Duration,
 ) -> Result<Vec<job::Model>, JobError> {
+    claim_except(db, worker, n, now, lease, &[]).await
+}
+
+/// The same, leaving alone the jobs of the `skip` kinds: those this worker cannot run (no
+/// Stripe key for invoice pushes) wait, untouched, for a worker that can.
+pub async fn claim_except(
+    db: &DatabaseConnection,
+    worker: &str,
+    n: u64,
+    now: DateTime<Utc>,
+    lease: Duration,
+    skip: &[&str],
+) -> Result<Vec<job::Model>, JobError> {
     let txn = worker_txn(db).await?;
     let lease = now + lease;
     let claimed = if db.get_database_backend() == DatabaseBackend::Postgres {
+        let mut values: Vec<sea_orm::Value> =
+            vec![lease.into(), worker.into(), now.into(), (n as i64).into()];
+        let mut not_kinds = String::new();
+        for k in skip {
+            values.push((*k).into());
+            not_kinds.push_str(&format!(" AND kind <> ${}", values.len()));
+        }
         let rows = txn
             .query_all(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,
-                "UPDATE job SET status = 'running', attempts = attempts + 1, locked_until = $1, locked_by = $2
+                format!(
+                    "UPDATE job SET status = 'running', attempts = attempts + 1, locked_until = $1, locked_by = $2
                  WHERE id IN (SELECT id FROM job
-                   WHERE (status = 'pending' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)
+                   WHERE ((status = 'pending' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)){not_kinds}
                    ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-                 RETURNING id",
-                [lease.into(), worker.into(), now.into(), (n as i64).into()],
+                 RETURNING id"
+                ),
+                values,
             ))
             .await?;
         let ids: Vec<Uuid> = rows
@@ -145,6 +167,7 @@ pub async fn claim(
                             .add(job::Column::LockedUntil.lt(now)),
                     ),
             )
+            .filter(job::Column::Kind.is_not_in(skip.iter().copied()))
             .order_by_asc(job::Column::RunAt)
             .limit(n)
             .all(&txn)

@@ -71,3 +71,45 @@ async fn a_job_taken_over_while_waiting_in_a_batch_is_left_to_its_new_worker() {
         2
     );
 }
+
+/// A worker without Stripe leaves invoice pushes alone (pending, no attempt spent, never dead):
+/// another worker with Stripe takes them, at once.
+#[tokio::test]
+async fn a_worker_without_stripe_leaves_invoice_pushes_pending() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    app.admin_exec(&format!(
+        "INSERT INTO job (id, organisation_id, tenant_id, kind, payload, dedup_key, status, attempts, max_attempts, run_at, created_at)
+         VALUES (gen_random_uuid(), '{o}', '{t}', 'billing.push_invoice', '{{}}', 'push-1', 'pending', 0, 5, now() - interval '1 minute', now()),
+                (gen_random_uuid(), '{o}', '{t}', 'test.other', '{{}}', 'other-1', 'pending', 0, 5, now() - interval '1 minute', now())",
+        o = fx.org_a,
+        t = fx.tenant_a1
+    ))
+    .await;
+    let lease = chrono::Duration::minutes(5);
+    let skip = [tenants::billing::PUSH_INVOICE];
+    let got =
+        tenants::jobs::claim_except(&app.db, "no-stripe", 50, chrono::Utc::now(), lease, &skip)
+            .await
+            .expect("claim");
+    assert!(got.iter().any(|j| j.kind == "test.other"));
+    assert!(!got.iter().any(|j| j.kind == tenants::billing::PUSH_INVOICE));
+    // The whole worker pass, without Stripe: the push is still untouched.
+    let settings = worker::JobSettings {
+        stripe: None,
+        mailer: None,
+        ..job_settings("no-stripe")
+    };
+    worker::run_jobs(&app.db, &settings).await.expect("jobs");
+    assert_eq!(
+        app.count_where("job", "kind = 'billing.push_invoice' AND status = 'pending' AND attempts = 0 AND last_error IS NULL")
+            .await,
+        1
+    );
+    let taken = tenants::jobs::claim(&app.db, "with-stripe", 50, chrono::Utc::now(), lease)
+        .await
+        .expect("claim");
+    assert!(taken
+        .iter()
+        .any(|j| j.kind == tenants::billing::PUSH_INVOICE));
+}

@@ -184,8 +184,16 @@ pub async fn send_digests(db: &DatabaseConnection, s: &JobSettings) -> Result<()
 /// Claims and runs ready jobs until none is left; returns how many ran (done or failed).
 pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize, WorkerError> {
     let mut ran = 0;
+    // Without Stripe, invoice pushes are left pending (not failed into dead jobs): a worker
+    // with Stripe takes them, or this one once its key is configured.
+    let skip: &[&str] = if s.stripe.is_none() {
+        &[PUSH_INVOICE]
+    } else {
+        &[]
+    };
     loop {
-        let claimed = tenants::jobs::claim(db, &s.worker_id, 10, Utc::now(), s.lease).await?;
+        let claimed =
+            tenants::jobs::claim_except(db, &s.worker_id, 10, Utc::now(), s.lease, skip).await?;
         if claimed.is_empty() {
             return Ok(ran);
         }
@@ -254,6 +262,11 @@ pub async fn collect_backups(
 /// logged and retried: a database or Redis restart must not kill the worker.
 pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(every_secs = s.every.as_secs(), worker = %s.jobs.worker_id, "worker started");
+    if s.jobs.stripe.is_none() {
+        tracing::info!(
+            "Stripe is not configured (STRIPE_SECRET_KEY): invoices wait, pending, for a worker that has it"
+        );
+    }
     let mut last_tick: Option<Instant> = None;
     let mut last_collect: Option<Instant> = None;
     let mut last_report: Option<Instant> = None;
@@ -308,10 +321,11 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
         if last_collect.is_none_or(|t| t.elapsed() >= s.collect_every) {
             last_collect = Some(Instant::now());
             match collect_backups(&db, &s.restic).await {
-                Ok(r) if r.repositories > 0 => tracing::info!(
+                Ok(r) if r.repositories > 0 || !r.skipped.is_empty() => tracing::info!(
                     repositories = r.repositories,
                     snapshots = r.snapshots_seen,
                     jobs = r.jobs_recorded,
+                    skipped_without_password = r.skipped.len(),
                     "restic repositories collected"
                 ),
                 Ok(_) => {}

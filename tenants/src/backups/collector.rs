@@ -10,7 +10,8 @@
 //! (size and files), the others are recorded without. Storage: `stats --mode raw-data` over
 //! the policy's snapshots, the bytes they need in the repository after deduplication.
 //! Passwords come from the configuration by the policy's `password_ref`; the database never
-//! holds them.
+//! holds them. A repository whose password the configuration does not hold is not read (it is
+//! listed as skipped): its policies are fed by the webhook.
 use super::restic::{Restic, ResticPassword, Snapshot, StatsMode};
 use super::{policies, reports, BackupError};
 use crate::entities::{backup_job, backup_policy, backup_storage_sample};
@@ -57,6 +58,8 @@ pub struct CollectReport {
     pub ambiguous: usize,
     /// One line per repository that could not be read (the others are still collected).
     pub failures: Vec<String>,
+    /// Repositories left alone because the configuration holds no password for them.
+    pub skipped: Vec<String>,
 }
 
 /// The policy a snapshot belongs to, if exactly one is the best match.
@@ -108,17 +111,21 @@ pub async fn collect(
     }
     let mut report = CollectReport::default();
     for ((repository, password_ref), group) in groups {
-        report.repositories += 1;
-        let span = tracing::info_span!("restic_collect", repository = %repository);
-        let _enter = span.enter();
+        // No password here for it: not a repository this worker reads. Policies fed by the
+        // webhook from another backup tool name their location and a password name too; a
+        // warning every pass for them would be noise. Listed, so `collect-backups` shows a
+        // forgotten password (and the policy's RPO state shows the missing runs).
         let Some(password) = settings.passwords.get(&password_ref) else {
-            report.failures.push(format!(
+            report.skipped.push(format!(
                 "{repository}: no password {password_ref:?} in the configuration \
                  (MUTUALIS_RESTIC_PASSWORD_{})",
                 password_ref.to_ascii_uppercase().replace('-', "_")
             ));
             continue;
         };
+        report.repositories += 1;
+        let span = tracing::info_span!("restic_collect", repository = %repository);
+        let _enter = span.enter();
         let restic = Restic::new(repository.clone(), password.clone())
             .with_binary(&settings.binary)
             .with_timeout(settings.timeout);
