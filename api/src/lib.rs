@@ -1,6 +1,7 @@
 //! The Mutualis server: configuration, HTTP (login, operations), GraphQL, and the CLI.
 pub mod cli;
 pub mod config;
+pub mod demo_restic;
 pub mod graphql;
 pub mod http;
 pub mod redis_slot;

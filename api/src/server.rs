@@ -337,7 +337,12 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     }
     let db = connect(&config).await?;
     if config.demo {
-        let fresh = tenants::demo::seed(&db)
+        // Embedded: a real local restic repository feeds one demo policy, when restic is here.
+        let restic = match config.embedded {
+            true => crate::demo_restic::prepare(&config.data_dir, &mut config.restic).await,
+            false => None,
+        };
+        let fresh = tenants::demo::seed_with(&db, restic.as_deref())
             .await
             .map_err(|e| StartError::Demo(e.to_string()))?;
         if fresh {

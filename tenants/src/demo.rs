@@ -22,6 +22,14 @@ pub enum DemoError {
     #[error(transparent)]
     Procurement(#[from] crate::procurement::ProcurementError),
     #[error(transparent)]
+    Backups(#[from] crate::backups::BackupError),
+    #[error(transparent)]
+    Maturity(#[from] crate::maturity::MaturityError),
+    #[error(transparent)]
+    Costs(#[from] crate::costs::CostError),
+    #[error(transparent)]
+    Billing(#[from] crate::billing::BillingError),
+    #[error(transparent)]
     Db(#[from] DbErr),
 }
 
@@ -79,6 +87,15 @@ pub const DEMO_PEOPLE: &[DemoPerson] = &[
 
 /// Seeds once; later starts find the organisation and change nothing.
 pub async fn seed(db: &DatabaseConnection) -> Result<bool, DemoError> {
+    seed_with(db, None).await
+}
+
+/// The same; `restic_repository` is the local restic repository the embedded start made (when
+/// restic is installed), which one demo backup policy then names.
+pub async fn seed_with(
+    db: &DatabaseConnection,
+    restic_repository: Option<&str>,
+) -> Result<bool, DemoError> {
     let operator = Principal::operator();
     let scope = operator
         .scope(Permission::ManageUsers)
@@ -147,19 +164,38 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, DemoError> {
             .await?;
         }
     }
-    let dpo_id = app_user::Entity::find()
-        .filter(app_user::Column::Email.eq("dpo@demo.mutualis.invalid"))
+    let dpo = person(db, "dpo@demo.mutualis.invalid").await?;
+    let dsi = person(db, "dsi@demo.mutualis.invalid").await?;
+    let org = report.organisation_id;
+    let gdpr = crate::gdpr::demo::seed(db, org, &dpo).await?;
+    let procurement = crate::procurement::demo::seed(db, org).await?;
+    let backups = crate::backups::demo::seed(db, org, restic_repository).await?;
+    let maturity = crate::maturity::demo::seed(db, org, &dpo).await?;
+    // After the backups: the storage pool reads their metering. The billing run invoices the
+    // allocations just made, and only those (never a visitor's own costs on a later start).
+    let costs = crate::costs::demo::seed(db, org, &dsi).await?;
+    let billing = costs && crate::billing::demo::seed(db, org, &dsi).await?;
+    Ok(
+        seeded
+            || report.changed()
+            || gdpr
+            || procurement
+            || backups
+            || maturity
+            || costs
+            || billing,
+    )
+}
+
+/// A demo person as the principal their login gives.
+async fn person(db: &DatabaseConnection, email: &str) -> Result<Principal, DemoError> {
+    let id = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email))
         .one(db)
         .await?
         .map(|u| u.id)
-        .ok_or_else(|| DbErr::Custom("demo DPO missing".into()))?;
-    let dpo = crate::tenancy::resolve_user(db, dpo_id)
+        .ok_or_else(|| DbErr::Custom(format!("demo person {email} missing")))?;
+    crate::tenancy::resolve_user(db, id)
         .await
-        .map_err(|e| DbErr::Custom(e.to_string()))?;
-    let gdpr = crate::gdpr::demo::seed(db, report.organisation_id, &dpo).await?;
-    let procurement = crate::procurement::demo::seed(db, report.organisation_id).await?;
-    let backups = crate::backups::demo::seed(db, report.organisation_id)
-        .await
-        .map_err(|e| DbErr::Custom(e.to_string()))?;
-    Ok(seeded || report.changed() || gdpr || procurement || backups)
+        .map_err(|e| DbErr::Custom(e.to_string()).into())
 }

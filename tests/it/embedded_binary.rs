@@ -6,9 +6,9 @@ use integration_tests::*;
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 
-struct Embedded {
+pub(crate) struct Embedded {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Embedded {
@@ -19,20 +19,25 @@ impl Drop for Embedded {
 }
 
 /// `mutualis` with no argument and no configuration, in `dir`: embedded SQLite under
-/// `dir/data`, demo, worker in-process. Waits until it answers.
-async fn start_in(dir: &std::path::Path) -> Embedded {
+/// `dir/data`, demo, worker in-process. Waits until it answers. Its output (the logs are on
+/// stdout) and its stderr go to `dir/server.log`.
+pub(crate) async fn start_in(dir: &std::path::Path) -> Embedded {
+    start_in_with(dir, "warn").await
+}
+
+/// The same with another `RUST_LOG`.
+pub(crate) async fn start_in_with(dir: &std::path::Path, rust_log: &str) -> Embedded {
     let exe = std::env::var_os("MUTUALIS_BIN").expect("MUTUALIS_BIN (set by tests/run)");
     let port = free_port();
+    let log = std::fs::File::create(dir.join("server.log")).expect("log file");
     let child = Command::new(exe)
         .current_dir(dir)
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(
-            std::fs::File::create(dir.join("server.log")).expect("log file"),
-        ))
+        .env("RUST_LOG", rust_log)
+        .stdout(Stdio::from(log.try_clone().expect("log file")))
+        .stderr(Stdio::from(log))
         .spawn()
         .expect("the binary starts");
     let url = format!("http://127.0.0.1:{port}");

@@ -9,6 +9,7 @@ mod billing_stripe;
 mod cli;
 mod collation;
 mod costs_allocation;
+mod demo_content;
 mod distribution_keys;
 mod embedded_binary;
 mod faults_postgres;

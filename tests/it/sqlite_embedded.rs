@@ -3,7 +3,7 @@
 use api::config::{Config, RawConfig};
 use serde_json::{json, Value};
 
-async fn start(dir: &std::path::Path) -> (String, sea_orm::DatabaseConnection) {
+pub(crate) async fn start(dir: &std::path::Path) -> (String, sea_orm::DatabaseConnection) {
     let config = Config::from_raw(RawConfig {
         data_dir: Some(dir.display().to_string()),
         listen_addr: Some("127.0.0.1:0".into()),

@@ -1,7 +1,11 @@
 //! Demo backups for the demo organisation: the town hall server of Compiègne backed up every
 //! night for a month (storage growing, a restore test four months ago), a share in Margny with
 //! two failures ten days ago and no run for three nights (late, no restore test: flagged), and a
-//! third commune whose nightly run has just failed. Reports are dated from the seeding time.
+//! third commune whose nightly run has just failed. Those three are reported by another backup
+//! tool through the webhook (dated from the seeding time): their repository's password is not in
+//! the configuration, so the restic collector leaves them alone. When the embedded start made a
+//! real restic repository, a fourth policy (Lacroix-Saint-Ouen's file server) names it, with the
+//! host and tags of its snapshots, and is fed by the collector alone.
 use super::policies::{self, PolicyInput};
 use super::reports::{self, JobReport};
 use super::restore_tests::{self, NewRestoreTest};
@@ -25,12 +29,26 @@ fn input(name: &str, kind: &str, target: &str, host: &str, rpo: i32) -> PolicyIn
         keep_monthly: 12,
         keep_yearly: 1,
         rpo_hours: rpo,
-        repository: "/srv/restic/agglo-compiegne".into(),
-        password_ref: "agglo".into(),
+        repository: WEBHOOK_REPOSITORY.into(),
+        password_ref: "veeam".into(),
     }
 }
 
-pub async fn seed(db: &DatabaseConnection, organisation_id: Uuid) -> Result<bool, BackupError> {
+/// Where the webhook-reported demo policies are kept (another tool's repository).
+pub const WEBHOOK_REPOSITORY: &str = "\\\\nas-dsi\\veeam\\mairies";
+/// The restic-fed demo policy: the host and tags its snapshots carry, and the name of the
+/// repository's password in the configuration.
+pub const RESTIC_HOST: &str = "srv-fichiers-lacroix";
+pub const RESTIC_TAGS: &[&str] = &["mairie", "nightly"];
+pub const RESTIC_PASSWORD_REF: &str = "demo-restic";
+
+/// Seeds once (nothing when the organisation has policies). `restic_repository`: the local
+/// repository the embedded start made, if any.
+pub async fn seed(
+    db: &DatabaseConnection,
+    organisation_id: Uuid,
+    restic_repository: Option<&str>,
+) -> Result<bool, BackupError> {
     let op = Principal::operator();
     let manage = op.scope(Permission::ManageBackups)?;
     let txn = manage.begin(db).await?;
@@ -145,6 +163,26 @@ pub async fn seed(db: &DatabaseConnection, organisation_id: Uuid) -> Result<bool
         reports::record(&txn, &p, "webhook", report, now).await?;
     }
     txn.commit().await?;
+    if let (Some(repository), Some(lacroix)) = (restic_repository, by_insee("60338")) {
+        policies::create(
+            db,
+            &manage,
+            lacroix.id,
+            PolicyInput {
+                tags: RESTIC_TAGS.iter().map(|t| (*t).to_owned()).collect(),
+                repository: repository.into(),
+                password_ref: RESTIC_PASSWORD_REF.into(),
+                ..input(
+                    "Serveur de fichiers de la mairie",
+                    "share",
+                    "Dossiers partagés des services (restic)",
+                    RESTIC_HOST,
+                    36,
+                )
+            },
+        )
+        .await?;
+    }
     let record = op.scope(Permission::RecordRestoreTests)?;
     restore_tests::record(
         db,

@@ -292,8 +292,29 @@ impl Restic {
         host: &str,
         tags: &[&str],
     ) -> Result<BackupSummary, ResticError> {
+        self.backup_at(paths, host, tags, None).await
+    }
+
+    /// The same with the snapshot's time set (`--time`, which restic reads in the local time
+    /// zone, as chrono's `Local` does), for snapshots dated in the past.
+    pub async fn backup_at(
+        &self,
+        paths: &[&Path],
+        host: &str,
+        tags: &[&str],
+        time: Option<DateTime<Utc>>,
+    ) -> Result<BackupSummary, ResticError> {
         let command = "backup";
+        let time = time.map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        });
         let mut args: Vec<&std::ffi::OsStr> = vec!["backup".as_ref(), "--json".as_ref()];
+        if let Some(t) = &time {
+            args.push("--time".as_ref());
+            args.push(t.as_ref());
+        }
         args.push("--host".as_ref());
         args.push(host.as_ref());
         for tag in tags {

@@ -2,6 +2,7 @@
 //! invoice per commune, written with one job each (the outbox); the worker pushes each invoice
 //! to Stripe through the narrow `StripeGateway` interface, idempotently; Stripe's signed
 //! webhooks keep the status in sync.
+pub mod demo;
 pub mod gateway;
 pub mod runs;
 pub mod statement;

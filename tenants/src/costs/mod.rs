@@ -3,6 +3,7 @@
 //! immutable runs whose lines explain each commune's share.
 pub mod allocate;
 pub mod catalogue;
+pub mod demo;
 pub mod focus;
 pub mod methods;
 pub mod pools;

@@ -1,5 +1,7 @@
 //! Demo register content for the demo organisation: realistic municipal activities on several
-//! communes, a model published by the agglomeration, requests and a breach.
+//! communes, a model published by the agglomeration, rights requests in each state of their
+//! workflow and breaches in each outcome of the 72-hour rule, so the DPO's screens and clocks
+//! have something to show on the first start.
 use super::activity::*;
 use super::vocab::*;
 use super::GdprError;
@@ -181,49 +183,11 @@ pub async fn seed(
             }
         }
     }
+    requests_and_breaches(db, &edit, &tenants).await?;
     if let Some(c) = tenants
         .iter()
         .find(|t| t.insee_code.as_deref() == Some("60159"))
     {
-        let today = super::paris_today();
-        for (kind, days, who) in [
-            (RequestKind::Access, 40, "M. Durand"),
-            (RequestKind::Erasure, 10, "Mme Petit"),
-            (RequestKind::Rectification, 2, "M. Moreau"),
-        ] {
-            super::requests::create(
-                db,
-                &edit,
-                super::requests::NewRequest {
-                    tenant_id: c.id,
-                    kind,
-                    received_on: today - Duration::days(days),
-                    requester: who.into(),
-                    contact: String::new(),
-                    details: String::new(),
-                },
-            )
-            .await?;
-        }
-        super::breaches::create(
-            db,
-            &edit,
-            super::breaches::NewBreach {
-                tenant_id: c.id,
-                title: "Envoi d'un courriel groupé sans copie cachée".into(),
-                aware_at: Utc::now() - Duration::hours(30),
-                occurred_at: Some(Utc::now() - Duration::hours(34)),
-                natures: vec![BreachNature::Confidentiality],
-                data_categories: "Adresses électroniques des parents d'élèves".into(),
-                people_count: Some(240),
-                records_count: Some(240),
-                consequences: "Divulgation des adresses électroniques entre destinataires".into(),
-                measures: "Message de rappel demandant la suppression ; formation des agents"
-                    .into(),
-                severity: Severity::Low,
-            },
-        )
-        .await?;
         super::register::set(
             db,
             &edit,
@@ -239,4 +203,301 @@ pub async fn seed(
         .await?;
     }
     Ok(true)
+}
+
+/// One demo rights request and where it stands.
+struct DemoRequest {
+    insee: &'static str,
+    kind: RequestKind,
+    days_ago: i64,
+    requester: &'static str,
+    details: &'static str,
+    then: Outcome,
+}
+
+enum Outcome {
+    Received,
+    InProgress,
+    /// Extended by two months with this reason (Art. 12(3)), still being handled.
+    Extended(&'static str),
+    /// Closed with this answer, given this many days ago.
+    Answered(&'static str, i64),
+    Refused(&'static str, i64),
+}
+
+/// Requests in every state a DPO meets (one overdue, one extended with its reason, answered,
+/// refused) and breaches in every outcome (notified in time, notified late with the reasons,
+/// documented and not notified, one whose 72-hour clock is running), on three communes.
+async fn requests_and_breaches(
+    db: &DatabaseConnection,
+    edit: &crate::tenancy::Scope,
+    tenants: &[tenant::Model],
+) -> Result<(), GdprError> {
+    use super::breaches::{self, Notification};
+    use super::requests;
+    let today = super::paris_today();
+    let requests_seed = [
+        DemoRequest {
+            insee: "60159",
+            kind: RequestKind::Access,
+            days_ago: 40,
+            requester: "M. Durand",
+            details: "Copie de son dossier de demande de logement social",
+            then: Outcome::Received,
+        },
+        DemoRequest {
+            insee: "60159",
+            kind: RequestKind::Erasure,
+            days_ago: 10,
+            requester: "Mme Petit",
+            details: "Suppression de son compte du portail famille",
+            then: Outcome::InProgress,
+        },
+        DemoRequest {
+            insee: "60159",
+            kind: RequestKind::Rectification,
+            days_ago: 2,
+            requester: "M. Moreau",
+            details: "Adresse erronée sur la liste électorale",
+            then: Outcome::Received,
+        },
+        DemoRequest {
+            insee: "60159",
+            kind: RequestKind::Access,
+            days_ago: 24,
+            requester: "Mme Lefèvre",
+            details: "Toutes les données la concernant détenues par le CCAS depuis 2012",
+            then: Outcome::Extended(
+                "Demande complexe : douze années de dossiers d'aide sociale, dont des archives \
+                 papier à consulter ; la demandeuse en a été informée (art. 12(3) du RGPD).",
+            ),
+        },
+        DemoRequest {
+            insee: "60382",
+            kind: RequestKind::Objection,
+            days_ago: 50,
+            requester: "M. Garnier",
+            details: "Ne plus recevoir la lettre d'information municipale",
+            then: Outcome::Answered(
+                "Adresse retirée de la liste de diffusion ; confirmation envoyée par courriel.",
+                22,
+            ),
+        },
+        DemoRequest {
+            insee: "60382",
+            kind: RequestKind::Erasure,
+            days_ago: 35,
+            requester: "Mme Roux",
+            details: "Effacement de son acte de naissance",
+            then: Outcome::Refused(
+                "Refus motivé : les actes d'état civil sont conservés en application d'une \
+                 obligation légale (art. 17(3)(b) du RGPD) ; information sur le droit de saisir \
+                 la CNIL et d'exercer un recours.",
+                12,
+            ),
+        },
+        DemoRequest {
+            insee: "60665",
+            kind: RequestKind::Access,
+            days_ago: 15,
+            requester: "M. Fontaine",
+            details: "Son dossier d'inscription à la restauration scolaire",
+            then: Outcome::InProgress,
+        },
+    ];
+    let by_insee = |code: &str| {
+        tenants
+            .iter()
+            .find(|t| t.insee_code.as_deref() == Some(code))
+    };
+    for r in requests_seed {
+        let Some(t) = by_insee(r.insee) else {
+            continue;
+        };
+        let row = requests::create(
+            db,
+            edit,
+            requests::NewRequest {
+                tenant_id: t.id,
+                kind: r.kind,
+                received_on: today - Duration::days(r.days_ago),
+                requester: r.requester.into(),
+                contact: "Courrier postal".into(),
+                details: r.details.into(),
+            },
+        )
+        .await?;
+        let ago = |days: i64| Some(today - Duration::days(days));
+        match r.then {
+            Outcome::Received => {}
+            Outcome::InProgress => {
+                requests::set_status(db, edit, row.id, RequestStatus::InProgress, None, None)
+                    .await?;
+            }
+            Outcome::Extended(reason) => {
+                requests::set_status(db, edit, row.id, RequestStatus::InProgress, None, None)
+                    .await?;
+                requests::extend(db, edit, row.id, reason, today).await?;
+            }
+            Outcome::Answered(answer, days) => {
+                requests::set_status(
+                    db,
+                    edit,
+                    row.id,
+                    RequestStatus::Answered,
+                    Some(answer.into()),
+                    ago(days),
+                )
+                .await?;
+            }
+            Outcome::Refused(answer, days) => {
+                requests::set_status(
+                    db,
+                    edit,
+                    row.id,
+                    RequestStatus::Rejected,
+                    Some(answer.into()),
+                    ago(days),
+                )
+                .await?;
+            }
+        }
+    }
+
+    let now = Utc::now();
+    let breach = |tenant_id: Uuid,
+                  title: &str,
+                  aware_hours_ago: i64,
+                  natures: Vec<BreachNature>,
+                  data: &str,
+                  people: i64,
+                  consequences: &str,
+                  measures: &str,
+                  severity: Severity| breaches::NewBreach {
+        tenant_id,
+        title: title.into(),
+        aware_at: now - Duration::hours(aware_hours_ago),
+        occurred_at: Some(now - Duration::hours(aware_hours_ago + 4)),
+        natures,
+        data_categories: data.into(),
+        people_count: Some(people),
+        records_count: Some(people),
+        consequences: consequences.into(),
+        measures: measures.into(),
+        severity,
+    };
+    if let Some(c) = by_insee("60159") {
+        // The 72-hour clock still running.
+        breaches::create(
+            db,
+            edit,
+            breach(
+                c.id,
+                "Envoi d'un courriel groupé sans copie cachée",
+                30,
+                vec![BreachNature::Confidentiality],
+                "Adresses électroniques des parents d'élèves",
+                240,
+                "Divulgation des adresses électroniques entre destinataires",
+                "Message de rappel demandant la suppression ; formation des agents",
+                Severity::Low,
+            ),
+        )
+        .await?;
+        // Notified five days after awareness: the reasons for the delay go with it.
+        let late = breaches::create(
+            db,
+            edit,
+            breach(
+                c.id,
+                "Dossiers d'inscription scolaire envoyés à une autre famille",
+                20 * 24,
+                vec![BreachNature::Confidentiality],
+                "Identité, adresse, quotient familial et informations de santé (PAI) d'enfants",
+                3,
+                "Données de santé d'enfants portées à la connaissance d'un tiers",
+                "Documents récupérés auprès du destinataire ; familles informées ; double \
+                 vérification des envois du service enfance",
+                Severity::Medium,
+            ),
+        )
+        .await?;
+        breaches::record_notification(
+            db,
+            edit,
+            late.id,
+            Notification::Notified {
+                at: late.aware_at + Duration::hours(5 * 24),
+                late_reasons: Some(
+                    "Le service enfance n'a signalé l'erreur au DPO que quatre jours après sa \
+                     découverte ; la procédure interne de remontée des incidents a été rappelée \
+                     aux agents."
+                        .into(),
+                ),
+            },
+        )
+        .await?;
+    }
+    if let Some(m) = by_insee("60382") {
+        // Notified to the CNIL within 72 hours.
+        let ransom = breaches::create(
+            db,
+            edit,
+            breach(
+                m.id,
+                "Rançongiciel sur le poste de l'accueil de la mairie",
+                75 * 24,
+                vec![BreachNature::Availability, BreachNature::Confidentiality],
+                "Pièces d'identité et justificatifs de domicile numérisés à l'accueil",
+                1_300,
+                "Poste indisponible deux jours ; exfiltration possible des pièces numérisées",
+                "Poste isolé et réinstallé, mots de passe changés, plainte déposée, \
+                 sauvegarde de la veille restaurée",
+                Severity::High,
+            ),
+        )
+        .await?;
+        breaches::record_notification(
+            db,
+            edit,
+            ransom.id,
+            Notification::Notified {
+                at: ransom.aware_at + Duration::hours(40),
+                late_reasons: None,
+            },
+        )
+        .await?;
+    }
+    if let Some(v) = by_insee("60665") {
+        // Documented, and not notified: the decision and its reasoning are kept.
+        let key = breaches::create(
+            db,
+            edit,
+            breach(
+                v.id,
+                "Perte d'une clé USB chiffrée contenant la liste électorale",
+                12 * 24,
+                vec![BreachNature::Confidentiality, BreachNature::Availability],
+                "Identité et adresse des électeurs",
+                2_100,
+                "Aucune : données chiffrées et copie disponible dans le logiciel élections",
+                "Rappel de l'interdiction des supports amovibles non chiffrés",
+                Severity::Low,
+            ),
+        )
+        .await?;
+        breaches::record_notification(
+            db,
+            edit,
+            key.id,
+            Notification::NotNotified {
+                reason: "Clé chiffrée (mot de passe robuste, non compromis) : la violation n'est \
+                         pas susceptible d'engendrer un risque pour les droits et libertés des \
+                         personnes (art. 33(1)) ; elle est documentée (art. 33(5))."
+                    .into(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! communes compared. Scores are percentages (basis points), so assessments against successive
 //! versions of a questionnaire stay comparable; themes are compared by name.
 pub mod assessment;
+pub mod demo;
 pub mod questionnaire;
 
 use crate::tenancy::AccessError;
