@@ -7,7 +7,7 @@
 use super::questionnaire::{self, Question};
 use super::{bad, MaturityError};
 use crate::audit::{self, Entry};
-use crate::entities::{maturity_assessment, tenant};
+use crate::entities::{maturity_assessment, maturity_questionnaire, tenant};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -180,9 +180,20 @@ pub async fn record(
         return Err(AccessError::NotFound.into());
     }
     let s = score(&q.questions, &answers)?;
+    // Progress is measured against the same questionnaire (any of its versions): scores of
+    // two different questionnaires do not compare.
+    let lineage: Vec<Uuid> = questionnaire::published_to(scope)
+        .filter(maturity_questionnaire::Column::OrganisationId.eq(q.row.organisation_id))
+        .filter(maturity_questionnaire::Column::Title.eq(q.row.title.clone()))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
     let previous = scope
         .find::<maturity_assessment::Entity>()
         .filter(maturity_assessment::Column::TenantId.eq(t.id))
+        .filter(maturity_assessment::Column::QuestionnaireId.is_in(lineage))
         .filter(maturity_assessment::Column::AssessedOn.lte(a.assessed_on))
         .order_by_desc(maturity_assessment::Column::AssessedOn)
         .order_by_desc(maturity_assessment::Column::CreatedAt)
@@ -232,12 +243,13 @@ pub async fn record(
 }
 
 /// Assessments of the communes the scope reaches (or of `tenant_ids`), by commune then date:
-/// each commune's list is its progress.
+/// each commune's list is its progress. Each comes with the score of the commune's previous
+/// assessment on the same questionnaire (any version), as `record` gives it.
 pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
     tenant_ids: Option<Vec<Uuid>>,
-) -> Result<Vec<Assessment>, MaturityError> {
+) -> Result<Vec<(Assessment, Option<i32>)>, MaturityError> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<maturity_assessment::Entity>();
     if let Some(ids) = tenant_ids {
@@ -249,8 +261,28 @@ pub async fn list(
         .order_by_asc(maturity_assessment::Column::CreatedAt)
         .all(&txn)
         .await?;
+    let mut ids: Vec<Uuid> = rows.iter().map(|r| r.questionnaire_id).collect();
+    ids.sort();
+    ids.dedup();
+    let titles: HashMap<Uuid, String> = questionnaire::published_to(scope)
+        .filter(maturity_questionnaire::Column::Id.is_in(ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.title))
+        .collect();
     txn.commit().await?;
-    rows.into_iter().map(Assessment::from_row).collect()
+    let mut last: HashMap<(Uuid, &str), i32> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let title = titles
+            .get(&row.questionnaire_id)
+            .map(String::as_str)
+            .unwrap_or_default();
+        let previous = last.insert((row.tenant_id, title), row.score_bp);
+        out.push((Assessment::from_row(row)?, previous));
+    }
+    Ok(out)
 }
 
 /// Each commune's latest score on `as_of` (the consolidated report's maturity column).

@@ -242,8 +242,7 @@ pub async fn list(
     organisation_id: Option<Uuid>,
 ) -> Result<Vec<Questionnaire>, MaturityError> {
     let txn = scope.begin(db).await?;
-    let mut q = maturity_questionnaire::Entity::find()
-        .filter(maturity_questionnaire::Column::OrganisationId.is_in(scope.member_organisations()));
+    let mut q = published_to(scope);
     if let Some(o) = organisation_id {
         q = q.filter(maturity_questionnaire::Column::OrganisationId.eq(o));
     }
@@ -257,14 +256,20 @@ pub async fn list(
 }
 
 /// One questionnaire a member of its organisation may answer.
+/// Questionnaires are published by the organisation for its communes: every scope reaching
+/// one of its communes reads them (not only scopes reaching the organisation's own tenant).
+pub(crate) fn published_to(scope: &Scope) -> sea_orm::Select<maturity_questionnaire::Entity> {
+    maturity_questionnaire::Entity::find()
+        .filter(maturity_questionnaire::Column::OrganisationId.is_in(scope.member_organisations()))
+}
+
 pub(crate) async fn get(
     txn: &sea_orm::DatabaseTransaction,
     scope: &Scope,
     id: Uuid,
 ) -> Result<Questionnaire, MaturityError> {
-    let row = maturity_questionnaire::Entity::find()
+    let row = published_to(scope)
         .filter(maturity_questionnaire::Column::Id.eq(id))
-        .filter(maturity_questionnaire::Column::OrganisationId.is_in(scope.member_organisations()))
         .one(txn)
         .await?
         .ok_or(AccessError::NotFound)?;

@@ -65,9 +65,11 @@ test("the DPO publishes a questionnaire and assesses a commune", async () => {
   await page.getByLabel("Poids de la question 1").fill("4");
   await page.getByRole("button", { name: "Publier le questionnaire" }).click();
   await page.getByText(`Questionnaire « ${TITLE} » publié (version 2).`).waitFor();
+  // Both versions listed, beside the demo's own questionnaire.
   const versions = tableByCaption(page, "Versions des questionnaires");
-  await versions.locator("tbody tr").nth(1).waitFor();
-  assert.equal(await versions.locator("tbody tr").count(), 2);
+  const ours = versions.locator("tbody tr", { hasText: TITLE });
+  await ours.nth(1).waitFor();
+  assert.equal(await ours.count(), 2);
   await checkAccessibility(page, "maturité (questionnaires)");
 
   // Compiègne, through the switcher.
@@ -75,6 +77,7 @@ test("the DPO publishes a questionnaire and assesses a commune", async () => {
   await page.getByRole("link", { name: "Synthèse de Compiègne (PDF)" }).waitFor();
   await page.getByRole("link", { name: "Évaluer Compiègne" }).click();
   await expectHeading(page, "Évaluer la maturité d'une commune");
+  await page.getByLabel("Questionnaire").selectOption({ label: `${TITLE} (version 2)` });
   await page.getByLabel("Date de l'évaluation").fill(day(1));
   await choose(page, "registre", "Partiellement");
   await page.getByRole("button", { name: "Enregistrer l'évaluation" }).click();
@@ -86,7 +89,7 @@ test("the DPO publishes a questionnaire and assesses a commune", async () => {
   await page.locator("#field-assessedOn-error").filter({ hasText: "La date ne peut pas être dans le futur." }).waitFor();
   assert.ok(await page.locator("#field-q-registre").getByLabel("Partiellement").isChecked(), "answers kept");
   await checkAccessibility(page, "évaluation de maturité (erreur de l'API)");
-  await page.getByLabel("Date de l'évaluation").fill(day(-30));
+  await page.getByLabel("Date de l'évaluation").fill(day(-1));
   await page.getByLabel("Notes").fill("Première évaluation avec le DPO.");
   await page.getByRole("button", { name: "Enregistrer l'évaluation" }).click();
   // (4 × 50 % + 2 × 100 %) / 6 = 66,7 %
@@ -123,6 +126,7 @@ test("Compiègne's administrator assesses again, sees the change and the council
   await expectHeading(page, "Maturité RGPD");
   await page.getByRole("link", { name: "Évaluer Compiègne" }).click();
   await expectHeading(page, "Évaluer la maturité d'une commune");
+  await page.getByLabel("Questionnaire").selectOption({ label: `${TITLE} (version 2)` });
   await choose(page, "registre", "Oui");
   await choose(page, "sauvegardes", "Oui");
   await page.getByRole("button", { name: "Enregistrer l'évaluation" }).click();
@@ -130,9 +134,10 @@ test("Compiègne's administrator assesses again, sees the change and the council
   await page.getByText(/\+33,3 points depuis l'évaluation précédente/).waitFor();
   await page.getByRole("link", { name: "Voir la progression" }).click();
   await expectHeading(page, "Maturité RGPD");
+  // The demo's two assessments (its own questionnaire) and the DPO's and this one.
   const history = tableByCaption(page, "Évaluations de la commune");
-  await history.locator("tbody tr").nth(1).waitFor();
-  assert.equal(await history.locator("tbody tr").count(), 2);
+  await history.locator("tbody tr").nth(3).waitFor();
+  assert.equal(await history.locator("tbody tr").count(), 4);
   assert.match(await history.locator("tbody tr").first().innerText(), /\+33,3 points/i);
   assert.equal(await page.locator("figure svg[role=img]").count(), 2);
   await checkAccessibility(page, "maturité de la commune");

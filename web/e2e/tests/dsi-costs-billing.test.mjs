@@ -13,7 +13,7 @@ test("the DSI allocates, simulates, bills and manages communes and users", async
 
   await navigate(page, "Répartition");
   await expectHeading(page, "Répartition des coûts");
-  // The demo has no costs: a service, its subscribers and a pool first.
+  // A new service, its subscribers and a pool (the demo's own are already allocated and invoiced).
   await page.getByRole("heading", { name: "Ajouter un service" }).waitFor();
   await page.getByLabel("Code du service").fill("messagerie");
   await page.getByLabel("Nom du service").fill("Messagerie mutualisée");

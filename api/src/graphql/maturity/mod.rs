@@ -130,7 +130,8 @@ pub struct MaturityAssessment {
     pub assessed_on: Date,
     /// Basis points (10,000 = 100 %).
     pub score_bp: i32,
-    /// Change since the commune's previous assessment (basis points), null for its first.
+    /// Change since the commune's previous assessment on the same questionnaire (any of its
+    /// versions), in basis points; null for its first.
     pub change_bp: Option<i32>,
     pub themes: Vec<MaturityThemeScore>,
     pub answers: Vec<MaturityAnswer>,
@@ -208,7 +209,7 @@ impl MaturityQuery {
     }
 
     /// Assessments of the communes you reach (or of `tenantIds`), by commune then date, each
-    /// with its change since the commune's previous one.
+    /// with its change since the commune's previous one on the same questionnaire.
     async fn maturity_assessments(
         &self,
         ctx: &Context<'_>,
@@ -216,16 +217,10 @@ impl MaturityQuery {
     ) -> Result<Vec<MaturityAssessment>> {
         let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         let rows = assessment::list(db, &s, tenant_ids).await.gql()?;
-        let mut out = Vec::with_capacity(rows.len());
-        let mut previous: Option<(Uuid, i32)> = None;
-        for a in rows {
-            let prev = previous
-                .filter(|(t, _)| *t == a.row.tenant_id)
-                .map(|(_, s)| s);
-            previous = Some((a.row.tenant_id, a.row.score_bp));
-            out.push(assessment_out(a, prev));
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .map(|(a, previous)| assessment_out(a, previous))
+            .collect())
     }
 }
 

@@ -86,7 +86,11 @@ export function AllocationPage() {
         />
       ) : null}
       {pool ? <PoolDetail key={pool.id} pool={pool} /> : null}
-      {can(ctx.roles, "manageCosts") && organisationId ? <CatalogueSection organisationId={organisationId} year={year} onChanged={pools.reload} /> : null}
+      {can(ctx.roles, "manageCosts") && organisationId ? <CatalogueSection organisationId={organisationId} year={year} onChanged={(created) => {
+        pools.reload();
+        // A pool just created is the one the DSI wants to allocate next.
+        if (created) setPoolChoice(created);
+      }} /> : null}
     </>
   );
 }

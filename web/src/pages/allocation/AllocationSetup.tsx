@@ -32,7 +32,7 @@ function useFormState<T extends Record<string, string>>(initial: T) {
   return { form, setForm, set, errors, general, done, summary, fail, succeed };
 }
 
-export function CatalogueSection({ organisationId, year, onChanged }: { organisationId: string; year: number; onChanged: () => void }) {
+export function CatalogueSection({ organisationId, year, onChanged }: { organisationId: string; year: number; onChanged: (createdPoolId?: string) => void }) {
   const ctx = useAuthenticated();
   const catalogue = useQuery(CostCatalogueQuery, {});
   const communes = ctx.tenants.filter((t) => t.kind !== "organisation" && t.organisationId === organisationId);
@@ -126,7 +126,7 @@ export function CatalogueSection({ organisationId, year, onChanged }: { organisa
   );
 }
 
-function NewPoolForm({ organisationId, year, services, onCreated }: { organisationId: string; year: number; services: { id: string; name: string }[]; onCreated: () => void }) {
+function NewPoolForm({ organisationId, year, services, onCreated }: { organisationId: string; year: number; services: { id: string; name: string }[]; onCreated: (poolId: string) => void }) {
   const labels = { serviceId: "Service", label: "Libellé du pool", periodStart: "Début", periodEnd: "Fin (incluse)", "pool-amount": "Montant (€)", "pool-method": "Méthode de répartition", "pool-key": "Clé ou mesure" };
   // The API's field names, as this form's field ids (the what-if above has its own).
   const ids: Record<string, string> = { amountCents: "pool-amount", method: "pool-method", key: "pool-key", keys: "pool-key" };
@@ -158,7 +158,7 @@ function NewPoolForm({ organisationId, year, services, onCreated }: { organisati
         },
       });
       p.succeed(`Pool « ${r.createCostPool.label} » créé.`);
-      onCreated();
+      onCreated(r.createCostPool.id);
     } catch (err) {
       const r = splitFieldErrors(err);
       p.fail(renamed(r.fields), r.general);
