@@ -101,8 +101,14 @@ def readme_vars() -> set[str]:
 OTHER_ALLOWED = {"RUST_LOG", "XDG_CACHE_HOME"}
 
 
+def build_vars() -> set[str]:
+    """Build-time variables the server's build script reads (MUTUALIS_CONSOLE_DIST)."""
+    src = read(os.path.join(ROOT, "api/build.rs"))
+    return set(re.findall(r'env::var\("([A-Z][A-Z0-9_]+)"\)', src)) - {"CARGO_MANIFEST_DIR", "OUT_DIR"}
+
+
 def allowed_var(name: str, documented: set[str]) -> bool:
-    if name in documented or name in OTHER_ALLOWED:
+    if name in documented or name in OTHER_ALLOWED or name in build_vars():
         return True
     return bool(re.fullmatch(r"MUTUALIS_RESTIC_PASSWORD_[A-Z0-9_]+", name)) and (
         "MUTUALIS_RESTIC_PASSWORD_<NAME>" in documented
