@@ -42,8 +42,10 @@ fn main() {
 }
 
 fn fail(message: &str) -> ! {
-    // A panic in a build script prints its message as the build error.
-    panic!("\n\n  {message}\n\n");
+    // Cargo prints a failed build script's stderr under the build error: one sentence, no
+    // panic backtrace.
+    eprintln!("\n  {message}\n");
+    std::process::exit(1);
 }
 
 /// Every input of the console build, except what the build itself writes (`src/gql/`,
