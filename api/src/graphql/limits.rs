@@ -58,7 +58,10 @@ impl Extension for AliasLimitExtension {
         let n = aliases(&doc);
         if n > self.0 {
             return Err(ServerError::new(
-                format!("query uses {n} aliases; the limit is {}", self.0),
+                format!(
+                    "La requête utilise {n} alias (aliases) ; la limite est de {}.",
+                    self.0
+                ),
                 None,
             ));
         }

@@ -19,14 +19,7 @@ pub async fn focus(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(
-        &st,
-        &headers,
-        Permission::ReadCosts,
-        "you may not read costs",
-    )
-    .await
-    {
+    let scope = match scope_for(&st, &headers, Permission::ReadCosts).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -36,17 +29,32 @@ pub async fn focus(
         match k.as_ref() {
             "tenant" => match Uuid::parse_str(&v) {
                 Ok(id) => tenants.push(id),
-                Err(_) => return bad("tenant", format!("{v:?} is not a tenant id")),
+                Err(_) => {
+                    return bad(
+                        "tenant",
+                        format!("« {v} » n'est pas un identifiant de commune."),
+                    )
+                }
             },
             "run" => match Uuid::parse_str(&v) {
                 Ok(id) => f.run_id = Some(id),
-                Err(_) => return bad("run", format!("{v:?} is not a run id")),
+                Err(_) => {
+                    return bad(
+                        "run",
+                        format!("« {v} » n'est pas un identifiant de répartition."),
+                    )
+                }
             },
             "year" => match v.parse::<i32>() {
                 Ok(y) if (2000..=2100).contains(&y) => f.year = Some(y),
-                _ => return bad("year", format!("{v:?} is not a year")),
+                _ => {
+                    return bad(
+                        "year",
+                        format!("« {v} » n'est pas une année comprise entre 2000 et 2100."),
+                    )
+                }
             },
-            other => return bad("query", format!("unknown parameter {other:?}")),
+            other => return bad("query", format!("Paramètre inconnu « {other} ».")),
         }
     }
     // A tenant outside the scope is "not found", as everywhere else.
@@ -55,7 +63,7 @@ pub async fn focus(
             return problem(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "UNAVAILABLE",
-                "retry later",
+                "Service momentanément indisponible : réessayez dans un instant.",
             );
         };
         for t in &tenants {
@@ -65,14 +73,14 @@ pub async fn focus(
                     return problem(
                         StatusCode::NOT_FOUND,
                         "NOT_FOUND",
-                        "not found, or not within your access",
+                        AccessError::NotFound.to_string(),
                     )
                 }
                 Err(_) => {
                     return problem(
                         StatusCode::SERVICE_UNAVAILABLE,
                         "UNAVAILABLE",
-                        "retry later",
+                        "Service momentanément indisponible : réessayez dans un instant.",
                     )
                 }
             }
@@ -94,7 +102,7 @@ pub async fn focus(
         Err(CostError::Access(AccessError::NotFound)) => problem(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            "not found, or not within your access",
+            AccessError::NotFound.to_string(),
         ),
         Err(CostError::BadInput { field, message }) => bad(field, message),
         Err(e) => {
@@ -102,7 +110,7 @@ pub async fn focus(
             problem(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL_SERVER_ERROR",
-                "export failed",
+                "L'export a échoué : réessayez plus tard.",
             )
         }
     }

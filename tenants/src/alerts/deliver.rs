@@ -231,7 +231,10 @@ pub async fn set_mode(
         .find(|m| **m == mode.trim())
         .ok_or_else(|| AlertError::BadInput {
             field: "mode",
-            message: format!("{mode:?} is not one of {MODES:?}"),
+            message: format!(
+                "Mode inconnu « {mode} » ; modes possibles : {}.",
+                MODES.join(", ")
+            ),
         })?;
     let u = app_user::Entity::find_by_id(user_id)
         .one(db)

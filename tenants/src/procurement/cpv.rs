@@ -9,12 +9,12 @@ const CSV: &str = include_str!("../../data/cpv2008_en.csv");
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CpvError {
     #[error(
-        "a CPV code is 8 digits, optionally followed by -check digit (e.g. 72000000-5): {0:?}"
+        "« {0} » n'est pas un code CPV : 8 chiffres, suivis éventuellement d'un tiret et de la clé de contrôle (72000000-5 par exemple)."
     )]
     Format(String),
-    #[error("wrong CPV check digit for {code}: expected {expected}")]
+    #[error("La clé de contrôle du code CPV {code} est fausse : la bonne clé est {expected}.")]
     CheckDigit { code: String, expected: u8 },
-    #[error("{0} is not in the CPV 2008 list")]
+    #[error("Le code {0} ne figure pas dans la nomenclature CPV 2008.")]
     Unknown(String),
 }
 

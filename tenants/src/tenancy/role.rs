@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?} (expected one of platform_admin, org_admin, dpo, commune_admin, commune_editor, auditor)")]
+#[error("Rôle inconnu « {0} » : les rôles sont platform_admin, org_admin, dpo, commune_admin, commune_editor et auditor.")]
 pub struct RoleError(pub String);
 
 /// The roles of the design brief. Org-wide roles cover every tenant of one organisation.
@@ -87,6 +87,19 @@ impl Role {
             .ok_or_else(|| RoleError(s.to_owned()))
     }
 
+    /// The role in French for the messages people read: neutral forms, since nothing says
+    /// who holds it (« administrateur ou administratrice de commune »).
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Role::PlatformAdmin => "opérateur ou opératrice de la plateforme",
+            Role::OrgAdmin => "DSI de l'intercommunalité",
+            Role::Dpo => "DPO de l'intercommunalité",
+            Role::CommuneAdmin => "administrateur ou administratrice de commune",
+            Role::CommuneEditor => "agent ou agente de commune",
+            Role::Auditor => "auditeur ou auditrice",
+        }
+    }
+
     /// Org-wide roles are held on an organisation, the others on named tenants.
     pub fn is_org_wide(self) -> bool {
         matches!(self, Role::PlatformAdmin | Role::OrgAdmin | Role::Dpo)
@@ -154,6 +167,34 @@ impl Role {
             Role::OrgAdmin => other != Role::PlatformAdmin,
             Role::CommuneAdmin => matches!(other, Role::CommuneAdmin | Role::CommuneEditor),
             _ => false,
+        }
+    }
+}
+
+impl Permission {
+    /// What the permission lets a person do, in French, to complete « le droit de … » in the
+    /// refusal a person reads (the variant name is the stable word for logs and code).
+    pub fn label_fr(self) -> &'static str {
+        use Permission::*;
+        match self {
+            ReadDirectory => "consulter l'annuaire des communes et des personnes",
+            ManageUsers => "inviter des personnes et leur donner des rôles",
+            ManageAuditors => "ouvrir ou retirer des accès d'auditeur",
+            ManageTokens => "créer ou révoquer des jetons d'API",
+            ReadAudit => "consulter le journal d'audit",
+            ReadGdpr => "consulter les registres RGPD",
+            EditGdpr => "modifier les registres RGPD",
+            CheckGdpr => "contrôler les registres (DPO)",
+            PublishModels => "publier des traitements modèles pour les communes",
+            ExportGdpr => "exporter les registres RGPD",
+            ReadProcurement => "consulter les marchés publics",
+            EditProcurement => "modifier les marchés publics",
+            ReadBackups => "consulter les sauvegardes",
+            ManageBackups => "gérer les politiques de sauvegarde",
+            RecordRestoreTests => "enregistrer des tests de restauration",
+            ReadCosts => "consulter les coûts et les factures",
+            ManageCosts => "gérer les coûts et la facturation",
+            ReadReports => "consulter les rapports consolidés",
         }
     }
 }
