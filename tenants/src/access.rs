@@ -263,13 +263,15 @@ pub async fn create_api_token(
     }
     let txn = scope.begin(db).await?;
     let tenant_ids = match (role.is_org_wide(), input.tenant_ids) {
-        (true, Some(_)) => return Err(bad(
-            "tenantIds",
-            format!(
+        (true, Some(_)) => {
+            return Err(bad(
+                "tenantIds",
+                format!(
                 "Le rôle « {} » porte sur toute l'intercommunalité : ne choisissez pas de commune.",
                 role.label_fr()
             ),
-        )),
+            ))
+        }
         (true, None) => None,
         (false, None) => {
             return Err(bad(

@@ -128,7 +128,13 @@ pub fn looks_english(s: &str) -> bool {
 
 /// The French sentence for one of the engine's messages (`None`: not one we know).
 pub fn translate(message: &str) -> Option<String> {
-    let m = message.trim();
+    // A scalar's reason read inside another type carries where, in English: the type is
+    // already named.
+    let m = match message.find(" (occurred while parsing \"") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let m = m.trim();
     let n = names(m);
     let first = n.first().copied().unwrap_or_default();
     let second = n.get(1).copied().unwrap_or_default();

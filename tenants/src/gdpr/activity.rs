@@ -168,7 +168,7 @@ impl ActivityFields {
                 return Err(bad(
                     "transfers",
                     format!(
-                        "{} est dans l'Union européenne ou l'EEE : ce n'est pas un transfert hors UE.",
+                        "« {} » est dans l'Union européenne ou l'EEE : ce n'est pas un transfert hors UE.",
                         t.country
                     ),
                 ));

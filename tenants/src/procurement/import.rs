@@ -247,11 +247,10 @@ pub fn xlsx_records(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
 }
 
 fn read_xlsx(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
+    // The reader's reason is English and technical: logged, not shown.
     let not_xlsx = |e: &dyn std::fmt::Display| {
-        super::bad(
-            "xlsx",
-            format!("Ce fichier n'est pas un classeur XLSX lisible ({e})."),
-        )
+        tracing::debug!(error = %e, "not an XLSX workbook");
+        super::bad("xlsx", "Ce fichier n'est pas un classeur XLSX lisible.")
     };
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).map_err(|e| not_xlsx(&e))?;
     let first = book
