@@ -172,29 +172,30 @@ impl Role {
 }
 
 impl Permission {
-    /// What the permission lets a person do, in French, to complete « le droit de … » in the
-    /// refusal a person reads (the variant name is the stable word for logs and code).
+    /// What the permission lets a person do, in French, with its elided preposition (« de
+    /// consulter », « d'exporter »), to complete « le droit … » in the refusal a person reads
+    /// (the variant name is the stable word for logs and code).
     pub fn label_fr(self) -> &'static str {
         use Permission::*;
         match self {
-            ReadDirectory => "consulter l'annuaire des communes et des personnes",
-            ManageUsers => "inviter des personnes et leur donner des rôles",
-            ManageAuditors => "ouvrir ou retirer des accès d'auditeur",
-            ManageTokens => "créer ou révoquer des jetons d'API",
-            ReadAudit => "consulter le journal d'audit",
-            ReadGdpr => "consulter les registres RGPD",
-            EditGdpr => "modifier les registres RGPD",
-            CheckGdpr => "contrôler les registres (DPO)",
-            PublishModels => "publier des traitements modèles pour les communes",
-            ExportGdpr => "exporter les registres RGPD",
-            ReadProcurement => "consulter les marchés publics",
-            EditProcurement => "modifier les marchés publics",
-            ReadBackups => "consulter les sauvegardes",
-            ManageBackups => "gérer les politiques de sauvegarde",
-            RecordRestoreTests => "enregistrer des tests de restauration",
-            ReadCosts => "consulter les coûts et les factures",
-            ManageCosts => "gérer les coûts et la facturation",
-            ReadReports => "consulter les rapports consolidés",
+            ReadDirectory => "de consulter l'annuaire des communes et des personnes",
+            ManageUsers => "d'inviter des personnes et de leur donner des rôles",
+            ManageAuditors => "d'ouvrir ou de retirer des accès d'auditeur",
+            ManageTokens => "de créer ou de révoquer des jetons d'API",
+            ReadAudit => "de consulter le journal d'audit",
+            ReadGdpr => "de consulter les registres RGPD",
+            EditGdpr => "de modifier les registres RGPD",
+            CheckGdpr => "de contrôler les registres (DPO)",
+            PublishModels => "de publier des traitements modèles pour les communes",
+            ExportGdpr => "d'exporter les registres RGPD",
+            ReadProcurement => "de consulter les marchés publics",
+            EditProcurement => "de modifier les marchés publics",
+            ReadBackups => "de consulter les sauvegardes",
+            ManageBackups => "de gérer les politiques de sauvegarde",
+            RecordRestoreTests => "d'enregistrer des tests de restauration",
+            ReadCosts => "de consulter les coûts et les factures",
+            ManageCosts => "de gérer les coûts et la facturation",
+            ReadReports => "de consulter les rapports consolidés",
         }
     }
 }
@@ -215,6 +216,19 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Ok(r));
         }
         assert_eq!(Role::parse("admin"), Err(RoleError("admin".into())));
+    }
+
+    #[test]
+    fn refusals_name_the_permission_in_french() {
+        use crate::tenancy::AccessError;
+        assert_eq!(
+            AccessError::Forbidden(Permission::CheckGdpr).to_string(),
+            "Cette action demande le droit de contrôler les registres (DPO)."
+        );
+        assert_eq!(
+            AccessError::Forbidden(Permission::ExportGdpr).to_string(),
+            "Cette action demande le droit d'exporter les registres RGPD."
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccessError {
-    #[error("Cette action demande le droit de {}.", .0.label_fr())]
+    #[error("Cette action demande le droit {}.", .0.label_fr())]
     Forbidden(Permission),
     #[error("Élément introuvable, ou hors de votre périmètre.")]
     NotFound,
