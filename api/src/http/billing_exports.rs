@@ -1,7 +1,7 @@
 //! Billing downloads: `GET /exports/billing/invoice?id=…` (the UBL 2.1 e-invoice) and
 //! `GET /exports/billing/statement?tenant=…&year=…&format=pdf|ods|xlsx|csv|json` (the commune's
 //! annual statement). Outside your access is a 404.
-use super::exports::{bad_input as bad, download, parse_format, problem, scope_for};
+use super::exports::{bad_input as bad, download, internal, parse_format, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -24,14 +24,7 @@ fn failed(e: BillingError) -> Response {
             problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
         }
         BillingError::BadInput { field, message } => bad(field, message),
-        e => {
-            tracing::error!(error = %e, "billing export failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "L'export a échoué : réessayez plus tard.",
-            )
-        }
+        e => internal("billing export failed", e),
     }
 }
 

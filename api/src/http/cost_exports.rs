@@ -1,7 +1,7 @@
 //! `GET /exports/costs/focus`: cost lines in FOCUS 1.0 columns (CSV), for the DSI (all its
 //! communes), a commune (its own lines) or an auditor. Parameters: `year`, `run`, and `tenant`
 //! (repeatable); naming a tenant outside your access is a 404.
-use super::exports::{bad_input as bad, problem, scope_for};
+use super::exports::{bad_input as bad, internal, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -105,13 +105,6 @@ pub async fn focus(
             AccessError::NotFound.to_string(),
         ),
         Err(CostError::BadInput { field, message }) => bad(field, message),
-        Err(e) => {
-            tracing::error!(error = %e, "FOCUS export failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "L'export a échoué : réessayez plus tard.",
-            )
-        }
+        Err(e) => internal("FOCUS export failed", e),
     }
 }

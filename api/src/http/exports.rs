@@ -36,6 +36,18 @@ pub(crate) fn problem(status: StatusCode, code: &str, message: impl Into<String>
         .into_response()
 }
 
+/// A failure of this server: logged under a reference the answer gives, so the person who
+/// reads it can quote it (the detail is never shown).
+pub(crate) fn internal(what: &str, error: impl std::fmt::Display) -> Response {
+    let id = Uuid::now_v7();
+    tracing::error!(error_id = %id, error = %error, "{what}");
+    problem(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        format!("Erreur interne (référence {id}) : réessayez plus tard, et si elle persiste, transmettez cette référence au support."),
+    )
+}
+
 /// A 400 naming the parameter, as every export answers bad input.
 pub(crate) fn bad_input(field: &str, message: String) -> Response {
     (
@@ -85,14 +97,7 @@ pub(crate) fn download(doc: &formats::Document, format: formats::Format) -> Resp
             "INTERNAL_SERVER_ERROR",
             "L'export est vide.",
         ),
-        Err(e) => {
-            tracing::error!(error = %e, "rendering failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "L'export a échoué : réessayez plus tard.",
-            )
-        }
+        Err(e) => internal("rendering failed", e),
     }
 }
 
@@ -149,15 +154,7 @@ fn gdpr_problem(e: GdprError) -> Response {
             Json(json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}})),
         )
             .into_response(),
-        other => {
-            let id = Uuid::now_v7();
-            tracing::error!(error_id = %id, error = %other, "export failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                format!("Erreur interne (référence {id}) : réessayez plus tard, et si elle persiste, transmettez cette référence au support."),
-            )
-        }
+        other => internal("export failed", other),
     }
 }
 

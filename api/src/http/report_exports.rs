@@ -1,6 +1,6 @@
 //! `GET /exports/reports/consolidated?organisation=…&period=YYYY-MM&format=pdf|ods|xlsx|csv|json`:
 //! the stored consolidated report of a month, for the organisation's DSI and DPO.
-use super::exports::{bad_input as bad, download, parse_format, problem, scope_for};
+use super::exports::{bad_input as bad, download, internal, parse_format, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -86,14 +86,7 @@ fn respond(doc: Result<formats::Document, ReportError>, format: formats::Format)
             problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
         }
         Err(ReportError::BadInput { field, message }) => bad(field, message),
-        Err(e) => {
-            tracing::error!(error = %e, "report export failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "L'export a échoué : réessayez plus tard.",
-            )
-        }
+        Err(e) => internal("report export failed", e),
     }
 }
 
