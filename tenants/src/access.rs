@@ -27,7 +27,7 @@ pub enum AccessGrantError {
     },
     #[error("{0}")]
     Conflict(String),
-    #[error("no account for {0}: ask your administrator to invite you")]
+    #[error("Aucun compte n'est ouvert pour {0} : demandez une invitation à l'administration de votre commune ou de votre intercommunalité.")]
     NotInvited(String),
     #[error(transparent)]
     Directory(#[from] DirectoryError),
@@ -47,12 +47,15 @@ fn bad(field: &'static str, message: impl Into<String>) -> AccessGrantError {
 fn check_expiry(expires_at: DateTime<Utc>) -> Result<(), AccessGrantError> {
     let now = Utc::now();
     if expires_at <= now {
-        return Err(bad("expiresAt", "must be in the future"));
+        return Err(bad(
+            "expiresAt",
+            "La date d'expiration doit être dans le futur.",
+        ));
     }
     if expires_at > now + Duration::days(MAX_VALIDITY_DAYS) {
         return Err(bad(
             "expiresAt",
-            format!("must be within {MAX_VALIDITY_DAYS} days"),
+            format!("La date d'expiration doit tomber dans les {MAX_VALIDITY_DAYS} jours."),
         ));
     }
     Ok(())
@@ -69,7 +72,7 @@ async fn tenants_in_scope(
     ids.sort();
     ids.dedup();
     if ids.is_empty() {
-        return Err(bad("tenantIds", "name at least one tenant"));
+        return Err(bad("tenantIds", "Choisissez au moins une commune."));
     }
     let found = scope
         .find::<tenant::Entity>()
@@ -128,7 +131,7 @@ pub async fn grant_auditor(
     if reason.is_empty() {
         return Err(bad(
             "reason",
-            "say why the auditor needs access (mission, inspection...)",
+            "Indiquez pourquoi cet accès d'audit est ouvert (mission, contrôle…).",
         ));
     }
     if !scope.covers_organisation(input.organisation_id) {
@@ -176,7 +179,7 @@ pub async fn revoke_auditor(
     let g = scope.get::<auditor_grant::Entity, _>(&txn, id).await??;
     if g.revoked_at.is_some() {
         return Err(AccessGrantError::Conflict(
-            "this grant is already revoked".into(),
+            "Cet accès est déjà retiré.".into(),
         ));
     }
     let org = g.organisation_id;
@@ -237,11 +240,14 @@ pub async fn create_api_token(
     debug_assert_eq!(scope.permission(), Permission::ManageTokens);
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(bad("name", "1 to 100 characters"));
+        return Err(bad("name", "Le nom compte de 1 à 100 caractères."));
     }
     let role = Role::parse(&input.role).map_err(|e| bad("role", e.to_string()))?;
     if role == Role::PlatformAdmin {
-        return Err(bad("role", "platform rights stay with a person"));
+        return Err(bad(
+            "role",
+            "Les droits sur la plateforme restent attachés à une personne, pas à un jeton.",
+        ));
     }
     check_expiry(input.expires_at)?;
     if !scope.covers_organisation(input.organisation_id) {
@@ -260,11 +266,22 @@ pub async fn create_api_token(
         (true, Some(_)) => {
             return Err(bad(
                 "tenantIds",
-                format!("{role} covers the whole organisation"),
+                format!(
+                "Le rôle « {} » porte sur toute l'intercommunalité : ne choisissez pas de commune.",
+                role.label_fr()
+            ),
             ))
         }
         (true, None) => None,
-        (false, None) => return Err(bad("tenantIds", format!("{role} needs tenants"))),
+        (false, None) => {
+            return Err(bad(
+                "tenantIds",
+                format!(
+                    "Le rôle « {} » porte sur des communes : choisissez-les.",
+                    role.label_fr()
+                ),
+            ))
+        }
         (false, Some(ids)) => {
             let found = tenants_in_scope(&txn, scope, input.organisation_id, &ids).await?;
             Some(json!(found.iter().map(|t| t.id).collect::<Vec<_>>()))
@@ -314,7 +331,7 @@ pub async fn revoke_api_token(
     let t = scope.get::<api_token::Entity, _>(&txn, id).await??;
     if t.revoked_at.is_some() {
         return Err(AccessGrantError::Conflict(
-            "this token is already revoked".into(),
+            "Ce jeton est déjà révoqué.".into(),
         ));
     }
     let org = t.organisation_id;

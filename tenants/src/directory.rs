@@ -194,7 +194,9 @@ pub async fn invite_by_codes(
         .ok_or_else(|| {
             bad(
                 "siren",
-                format!("no organisation {siren} (create-organisation first)"),
+                format!(
+                    "Aucune intercommunalité de SIREN {siren} : créez-la d'abord (create-organisation)."
+                ),
             )
         })?;
     let tenant_id = match insee {
@@ -206,7 +208,12 @@ pub async fn invite_by_codes(
                 .filter(tenant::Column::InseeCode.eq(code))
                 .one(&txn)
                 .await?
-                .ok_or_else(|| bad("insee", format!("no commune {code} in {}", org.name)))?
+                .ok_or_else(|| {
+                    bad(
+                        "insee",
+                        format!("Aucune commune de code INSEE {code} dans {}.", org.name),
+                    )
+                })?
                 .id,
         ),
     };
@@ -238,7 +245,7 @@ pub async fn invite(
     if matches!(role, Role::PlatformAdmin | Role::Auditor) {
         return Err(bad(
             "role",
-            "platform_admin is granted by the operator, auditor through grantAuditor",
+            "Ce rôle ne se donne pas par une invitation : les droits sur la plateforme se donnent en ligne de commande, et un accès d'auditeur s'ouvre avec grantAuditor.",
         ));
     }
     let txn = scope.begin(db).await?;
@@ -248,10 +255,21 @@ pub async fn invite(
         (true, Some(_)) => {
             return Err(bad(
                 "tenantId",
-                format!("{role} is held on the whole organisation, not on a tenant"),
+                format!(
+                    "Le rôle « {} » porte sur toute l'intercommunalité, pas sur une commune : ne choisissez pas de commune.",
+                    role.label_fr()
+                ),
             ))
         }
-        (false, None) => return Err(bad("tenantId", format!("{role} needs a tenant"))),
+        (false, None) => {
+            return Err(bad(
+                "tenantId",
+                format!(
+                    "Le rôle « {} » porte sur une commune : choisissez-la.",
+                    role.label_fr()
+                ),
+            ))
+        }
         (true, None) => {
             if !scope.covers_organisation(inv.organisation_id) {
                 return Err(AccessError::NotFound.into());
@@ -306,8 +324,9 @@ pub async fn invite(
     };
     if dup.one(&txn).await?.is_some() {
         return Err(DirectoryError::Conflict(format!(
-            "{} already holds {role} there",
-            email.as_str()
+            "{} a déjà le rôle « {} » ici.",
+            email.as_str(),
+            role.label_fr()
         )));
     }
     let m = membership::ActiveModel {

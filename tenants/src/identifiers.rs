@@ -4,19 +4,19 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentifierError {
-    #[error("SIREN must be 9 digits, got {0:?}")]
+    #[error("Un SIREN compte 9 chiffres : « {0} » n'en est pas un.")]
     SirenFormat(String),
-    #[error("SIREN {0} fails its Luhn check digit")]
+    #[error("Le SIREN {0} est faux : sa clé de contrôle (Luhn) ne correspond pas.")]
     SirenChecksum(String),
-    #[error("SIRET must be 14 digits, got {0:?}")]
+    #[error("Un SIRET compte 14 chiffres : « {0} » n'en est pas un.")]
     SiretFormat(String),
-    #[error("SIRET {0} fails its Luhn check digit")]
+    #[error("Le SIRET {0} est faux : sa clé de contrôle (Luhn) ne correspond pas.")]
     SiretChecksum(String),
     #[error(
-        "INSEE commune code must be 5 characters (2 digits or 2A/2B, then 3 digits), got {0:?}"
+        "Un code commune INSEE compte 5 caractères (2 chiffres, ou 2A/2B, puis 3 chiffres) : « {0} » n'en est pas un."
     )]
     InseeFormat(String),
-    #[error("not a valid e-mail address: {0:?}")]
+    #[error("« {0} » n'est pas une adresse électronique valide.")]
     Email(String),
 }
 

@@ -297,7 +297,7 @@ pub async fn retry(
     let j = scope.get::<job::Entity, _>(&txn, id).await??;
     if j.status != "dead" {
         return Err(JobError::Conflict(format!(
-            "only a dead job is retried by hand (this one is {})",
+            "Seule une tâche abandonnée (dead) se relance à la main ; celle-ci est à l'état « {} ».",
             j.status
         )));
     }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod directory;
 pub mod entities;
+pub mod fr;
 /// The fuzz targets' checks (`tests/fuzz`), replayed by the unit tests.
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;

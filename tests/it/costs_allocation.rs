@@ -408,7 +408,7 @@ async fn costs_usage_of_backup_storage_comes_from_metering() {
     assert!(
         get(fx.tenant_a2)["explanation"]
             .as_str()
-            .is_some_and(|t| t.contains("30,000 GB-mois")),
+            .is_some_and(|t| t.contains("30,000 Go-mois")),
         "{lines:?}"
     );
 

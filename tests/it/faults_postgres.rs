@@ -184,11 +184,9 @@ async fn gql_raw(base: &str, caller: &Caller, query: &str) -> (u16, Value, Durat
         .await
         .expect("the API answers (no hang)");
     let status = resp.status().as_u16();
-    (
-        status,
-        resp.json().await.unwrap_or(Value::Null),
-        t.elapsed(),
-    )
+    let body = resp.json().await.unwrap_or(Value::Null);
+    assert_french_errors(&body);
+    (status, body, t.elapsed())
 }
 
 #[tokio::test]
@@ -246,7 +244,7 @@ async fn postgres_restarted_makes_the_api_unready_then_it_recovers_without_a_res
     assert!(
         r["errors"][0]["message"]
             .as_str()
-            .is_some_and(|m| m.contains("unavailable")),
+            .is_some_and(|m| m.contains("indisponible")),
         "{r}"
     );
     assert!(r["data"].is_null() || r["data"]["me"].is_null(), "{r}");

@@ -216,6 +216,7 @@ async fn responses_follow_graphql_over_http_media_types_and_status_codes() {
             .expect("ascii")
             .to_owned();
         let body: serde_json::Value = r.json().await.expect("a JSON body");
+        assert_french_errors(&body);
         (status, ct, body)
     };
 
@@ -490,4 +491,29 @@ async fn years_and_dates_outside_0001_to_9999_are_refused() {
         )
         .await;
     assert_eq!(status, 400);
+}
+
+/// The French check of every GraphQL error message (`assert_french`, in `gql`) fails on
+/// English, so the suite's hundreds of error cases would catch a message left untranslated.
+#[test]
+fn the_french_check_refuses_english_messages() {
+    let fails = |m: &'static str| std::panic::catch_unwind(|| assert_french(m)).is_err();
+    for english in [
+        "this action needs a permission you do not hold (CheckGdpr)",
+        "a request cannot be received in the future",
+        "key agents is missing for Armancourt (60023) in 2026",
+        "the activity changed since you opened it (version 2 now, 1 edited)",
+        "Unknown field \"nope\" on type \"Query\".",
+        "",
+    ] {
+        assert!(fails(english), "{english:?} passed as French");
+    }
+    for french in [
+        "Cette action demande le droit de contrôler les registres (DPO).",
+        "Une demande ne peut pas être reçue dans le futur : vérifiez la date de réception.",
+        "Valeur inconnue « the value » ; valeurs possibles : consent, contract, public_task.",
+        "Connectez-vous, ou envoyez un jeton d'API dans l'en-tête `Authorization: Bearer …`.",
+    ] {
+        assert!(!fails(french), "{french:?} failed as English");
+    }
 }

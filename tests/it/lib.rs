@@ -437,7 +437,9 @@ impl TestApp {
             "GraphQL answered HTTP {} for {query}",
             resp.status()
         );
-        resp.json().await.expect("JSON body")
+        let body: Value = resp.json().await.expect("JSON body");
+        assert_french_errors(&body);
+        body
     }
 
     /// Rows of `table`, which may carry its own condition (`"job WHERE …"`): read as the
@@ -549,6 +551,52 @@ pub fn free_port() -> u16 {
 
 pub fn indicatif_hidden() -> tenants::referential::HiddenProgress {
     tenants::referential::HiddenProgress::hidden()
+}
+
+/// English words that have no place in a French sentence. Short French homographs (a, an,
+/// as, on, but, or…) are left out: the check must never fail a correct French message.
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "is", "are", "was", "were", "be", "been", "must", "cannot", "can", "not", "no", "you",
+    "your", "this", "that", "these", "required", "invalid", "unknown", "missing", "between",
+    "already", "and", "of", "to", "for", "with", "from", "should", "expected", "only", "than",
+    "at", "has", "have", "does", "which", "when", "in", "it", "its", "please", "needs", "need",
+    "may", "too", "more", "less", "after", "before", "since", "allowed", "exists", "by", "if",
+    "will", "would", "there", "they", "any", "every", "each", "one", "into", "yet", "wrong",
+];
+
+/// Fails unless `message` reads as French: no English function word outside quoted values
+/// (« … », "…", `…`: names and codes the caller sent or the API quotes). Every GraphQL error
+/// message a test receives goes through it, so the whole suite checks the API speaks French.
+pub fn assert_french(message: &str) {
+    let mut plain = String::with_capacity(message.len());
+    let mut closing: Option<char> = None;
+    for c in message.chars() {
+        match closing {
+            Some(end) if c == end => closing = None,
+            Some(_) => {}
+            None => match c {
+                '«' => closing = Some('»'),
+                '"' => closing = Some('"'),
+                '`' => closing = Some('`'),
+                _ => plain.push(c),
+            },
+        }
+    }
+    let english: Vec<&str> = plain
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '\''))
+        .filter(|w| ENGLISH_WORDS.contains(&w.to_lowercase().as_str()))
+        .collect();
+    assert!(
+        english.is_empty() && !message.trim().is_empty(),
+        "not a French message ({english:?}): {message:?}"
+    );
+}
+
+/// `assert_french` on every `errors[].message` of a GraphQL answer.
+pub fn assert_french_errors(body: &Value) {
+    for e in body["errors"].as_array().into_iter().flatten() {
+        assert_french(e["message"].as_str().unwrap_or_default());
+    }
 }
 
 /// The `extensions.code` of the first error, if any.

@@ -133,7 +133,7 @@ async fn a_contract_is_recorded_read_and_audited() {
     assert_eq!(c["cpv"]["codeWithCheckDigit"], "50312000-5");
     assert_eq!(
         c["cpv"]["label"],
-        "Maintenance and repair of computer equipment"
+        "Maintenance et réparation de matériel informatique"
     );
     assert_eq!(c["procedure"], "Procédure adaptée");
     assert_eq!(c["ccag"], "Pas de CCAG");
@@ -556,7 +556,7 @@ async fn splitting_alerts_and_joint_opportunities() {
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "{ splittingAlerts(year: 2025) { tenantId cpvClass category year totalEstimatedCents largestSingleCents contractIds threshold { kind amountCents } } }",
+            "{ splittingAlerts(year: 2025) { tenantId cpvClass cpvClassLabel category year totalEstimatedCents largestSingleCents contractIds threshold { kind amountCents } } }",
             json!({}),
         )
         .await;
@@ -567,6 +567,7 @@ async fn splitting_alerts_and_joint_opportunities() {
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     let a = &alerts[0];
     assert_eq!(a["cpvClass"], "9091");
+    assert_eq!(a["cpvClassLabel"], "Services de nettoyage");
     assert_eq!(a["category"], "services");
     assert_eq!(a["totalEstimatedCents"], 7_500_000);
     assert_eq!(a["largestSingleCents"], 2_500_000);
@@ -727,7 +728,7 @@ async fn cpv_search_and_threshold_requirements() {
     let r = app
         .gql(
             &fx.editor_a2,
-            "{ a: cpvSearch(query: \"SCHOOL-CATERING\", first: 5) { code label codeWithCheckDigit } b: cpvSearch(query: \"9091\", first: 1) { code } }",
+            "{ a: cpvSearch(query: \"TRAITEUR-ECOLES\", first: 5) { code label codeWithCheckDigit } b: cpvSearch(query: \"9091\", first: 1) { code } }",
             json!({}),
         )
         .await;

@@ -137,9 +137,9 @@ async fn the_decp_export_is_valid_against_the_official_schema() {
     assert_eq!(e["exported"], 1, "{e:#}");
     let skipped = e["skipped"].to_string();
     // The fixture's contracts have no buyer SIRET; the draft is not notified.
-    assert!(skipped.contains("buyerSiret"), "{skipped}");
+    assert!(skipped.contains("SIRET de l'acheteur"), "{skipped}");
     assert!(
-        skipped.contains("VOI-DRAFT") && skipped.contains("not notified"),
+        skipped.contains("VOI-DRAFT") && skipped.contains("pas encore notifié"),
         "{skipped}"
     );
     let m = &doc["marches"]["marche"][0];

@@ -33,7 +33,9 @@ async fn post(
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    (status, retry, resp.json().await.expect("JSON body"))
+    let body: Value = resp.json().await.expect("JSON body");
+    assert_french_errors(&body);
+    (status, retry, body)
 }
 
 fn limits(per_minute: u32, burst: u32) -> RateLimits {

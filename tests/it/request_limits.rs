@@ -28,7 +28,7 @@ async fn too_deep_queries_and_too_large_bodies_are_refused_before_anything_runs(
     assert!(deep["errors"][0]["message"]
         .as_str()
         .unwrap_or_default()
-        .contains("nested too deep"));
+        .contains("trop imbriquée"));
     assert!(deep.get("data").is_none_or(|d| d.is_null()), "{deep}");
 
     // A body over 2 MiB is refused (413) before it is parsed: the mutation in it never runs.

@@ -1,6 +1,7 @@
 //! The embedded path: SQLite file, migrations, demo seed, demo login on loopback. Isolation
 //! there rests on the typed scope alone, so it is exercised here too.
 use api::config::{Config, RawConfig};
+use integration_tests::assert_french_errors;
 use serde_json::{json, Value};
 
 pub(crate) async fn start(dir: &std::path::Path) -> (String, sea_orm::DatabaseConnection) {
@@ -70,7 +71,8 @@ pub(crate) async fn gql(
     q: &str,
     v: Value,
 ) -> Value {
-    http.post(format!("{url}/graphql"))
+    let body: Value = http
+        .post(format!("{url}/graphql"))
         .header("cookie", format!("mutualis_session={}", s.0))
         .header("x-csrf-token", &s.1)
         .json(&json!({"query": q, "variables": v}))
@@ -79,7 +81,9 @@ pub(crate) async fn gql(
         .expect("graphql")
         .json()
         .await
-        .expect("json")
+        .expect("json");
+    assert_french_errors(&body);
+    body
 }
 
 #[tokio::test]

@@ -71,7 +71,7 @@ async fn a_token_reaches_only_its_tenants_and_role_and_dies_when_revoked_or_expi
         expired["errors"][0]["message"]
             .as_str()
             .unwrap_or_default()
-            .contains("expired"),
+            .contains("expiré"),
         "{expired}"
     );
     app.admin

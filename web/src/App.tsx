@@ -25,6 +25,7 @@ import { BillingPage } from "./pages/billing/BillingPage";
 import { JointProcurementPage } from "./pages/procurement/JointProcurementPage";
 import { DirectoryPage } from "./pages/directory/DirectoryPage";
 import { Loading } from "./components/QueryStatus";
+import { SessionExpiredNotice } from "./auth/SessionExpiredNotice";
 
 export function App() {
   const { state } = useSession();
@@ -37,6 +38,8 @@ export function App() {
       ) : state.status === "anonymous" ? (
         <LoginPage demo={state.demo} oidc={state.oidc} demoAccounts={state.demoAccounts} />
       ) : (
+        <>
+        <SessionExpiredNotice />
         <Routes>
           <Route path="/" element={<HomePage />} />
           <Route path="/registre" element={<RegisterListPage />} />
@@ -60,6 +63,7 @@ export function App() {
           <Route path="/maturite/evaluation" element={<AssessmentPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
+        </>
       )}
     </AppLayout>
   );

@@ -36,7 +36,7 @@ pub fn principal<'a>(ctx: &'a Context<'_>) -> Result<&'a Principal> {
         Caller::Authenticated(p) => Ok(p),
         Caller::Anonymous => Err(coded(
             code::UNAUTHENTICATED,
-            "log in, or send an API token as `Authorization: Bearer …`",
+            "Connectez-vous, ou envoyez un jeton d'API dans l'en-tête `Authorization: Bearer …`.",
         )),
         Caller::Rejected(why) => Err(coded(code::UNAUTHENTICATED, *why)),
     }

@@ -36,7 +36,10 @@ pub fn bad_input(field: &'static str, message: impl Into<String>) -> Error {
 pub fn internal(err: impl std::fmt::Display) -> Error {
     let id = uuid::Uuid::now_v7();
     tracing::error!(error_id = %id, error = %err, "internal error");
-    coded(code::INTERNAL, format!("internal error (reference {id})"))
+    coded(
+        code::INTERNAL,
+        format!("Erreur interne (référence {id}) : réessayez plus tard, et si elle persiste, transmettez cette référence au support."),
+    )
 }
 
 pub trait IntoGql {

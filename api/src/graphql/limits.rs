@@ -57,10 +57,17 @@ impl Extension for AliasLimitExtension {
         let doc = next.run(ctx, query, variables).await?;
         let n = aliases(&doc);
         if n > self.0 {
-            return Err(ServerError::new(
-                format!("query uses {n} aliases; the limit is {}", self.0),
+            let mut e = ServerError::new(
+                format!(
+                    "La requête utilise {n} alias (aliases) ; la limite est de {}.",
+                    self.0
+                ),
                 None,
-            ));
+            );
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", super::errors::code::VALIDATION);
+            e.extensions = Some(ext);
+            return Err(e);
         }
         Ok(doc)
     }

@@ -5,6 +5,7 @@ pub mod backups;
 pub mod billing;
 pub mod context;
 pub mod costs;
+pub mod engine_fr;
 pub mod errors;
 pub mod gdpr;
 pub mod limits;
@@ -172,14 +173,14 @@ pub async fn handle(
                 return refuse(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     media,
-                    "POST /graphql needs Content-Type: application/json",
+                    "POST /graphql demande l'en-tête Content-Type: application/json.",
                 )
             }
             Some(ct) if !is_json(ct) => {
                 return refuse(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     media,
-                    format!("POST /graphql takes application/json, not {ct:?}"),
+                    format!("POST /graphql prend du application/json, pas « {ct} »."),
                 )
             }
             Some(_) => {}
@@ -188,19 +189,25 @@ pub async fn handle(
     let mut req = match req {
         Ok(r) => r.into_inner(),
         Err(GraphQLRejection(async_graphql::ParseRequestError::PayloadTooLarge)) => {
-            return refuse(StatusCode::PAYLOAD_TOO_LARGE, media, "request too large")
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                "Requête trop volumineuse.",
+            )
         }
         Err(GraphQLRejection(e)) => {
             // The body is not a GraphQL request (malformed JSON, a batch, a `query` that is not
             // a string...): 400, whatever the media type.
             let why = match e {
                 async_graphql::ParseRequestError::UnsupportedBatch => {
-                    "batched requests are not supported".to_owned()
+                    "Les requêtes groupées (batch) ne sont pas acceptées.".to_owned()
                 }
-                async_graphql::ParseRequestError::InvalidRequest(e) => {
-                    format!("not a GraphQL request: {e}")
+                // The parser's detail is English: logged, not shown.
+                other => {
+                    tracing::debug!(error = %other, "not a GraphQL request");
+                    "Ce n'est pas une requête GraphQL : le corps doit être un objet JSON avec un champ « query »."
+                        .to_owned()
                 }
-                other => format!("not a GraphQL request: {other}"),
             };
             return refuse(StatusCode::BAD_REQUEST, media, why);
         }
@@ -210,7 +217,7 @@ pub async fn handle(
         return refuse(
             StatusCode::BAD_REQUEST,
             media,
-            "not a GraphQL request: `query` is missing or empty",
+            "Ce n'est pas une requête GraphQL : le champ « query » manque ou est vide.",
         );
     }
     // GraphQL over HTTP: a GET must not change anything.
@@ -227,7 +234,7 @@ pub async fn handle(
                 let mut r = refuse(
                     StatusCode::METHOD_NOT_ALLOWED,
                     media,
-                    "mutations must be sent with POST",
+                    "Une mutation s'envoie en POST.",
                 );
                 r.headers_mut().insert(
                     axum::http::header::ALLOW,
@@ -288,9 +295,13 @@ pub async fn handle(
             .as_ref()
             .is_some_and(|x| x.get("code").is_some());
         if !has_code {
-            e.extensions
-                .get_or_insert_with(Default::default)
-                .set("code", errors::code::VALIDATION);
+            // The engine's own refusals: French for the reader, the original for developers.
+            let ext = e.extensions.get_or_insert_with(Default::default);
+            ext.set("code", errors::code::VALIDATION);
+            ext.set("detail", e.message.clone());
+            e.message = engine_fr::translate(&e.message).unwrap_or_else(|| {
+                "La requête GraphQL est invalide (le détail est dans extensions.detail).".to_owned()
+            });
         }
     }
     respond(resp, media)
@@ -310,7 +321,11 @@ pub fn respond(resp: async_graphql::Response, media: &'static str) -> Response {
         Ok(v) => v,
         Err(e) => {
             tracing::error!(error = %e, "GraphQL response not serialisable");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, media, "internal error");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                "Erreur interne du serveur.",
+            );
         }
     };
     if refused {

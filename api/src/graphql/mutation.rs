@@ -135,7 +135,7 @@ impl PlatformMutation {
         if !s.is_platform() {
             return Err(super::errors::coded(
                 super::errors::code::FORBIDDEN,
-                "only platform operators create organisations",
+                "Seule l'exploitation de la plateforme crée des intercommunalités.",
             ));
         }
         let siren = Siren::parse(&siren).map_err(|e| bad_input("siren", e.to_string()))?;

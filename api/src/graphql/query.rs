@@ -3,7 +3,7 @@ use super::context::{principal, scoped};
 use super::errors::{code, coded, GqlResult};
 use super::types::*;
 use async_graphql::{Context, Object, Result};
-use tenants::tenancy::{Permission, PrincipalKind};
+use tenants::tenancy::{AccessError, Permission, PrincipalKind};
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -60,7 +60,7 @@ impl PlatformQuery {
             .into_iter()
             .find(|o| o.id == id)
             .map(Organisation::from)
-            .ok_or_else(|| coded(code::NOT_FOUND, "not found, or not within your access"))
+            .ok_or_else(|| coded(code::NOT_FOUND, AccessError::NotFound.to_string()))
     }
 
     /// Tenants you reach, by name; `search` matches a name part or an exact INSEE code.

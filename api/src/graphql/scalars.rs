@@ -11,7 +11,9 @@ impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(s) => parse_date(s).map(Date).ok_or_else(|| {
-                InputValueError::custom(format!("{s:?} is not a date as YYYY-MM-DD"))
+                InputValueError::custom(format!(
+                    "« {s} » n'est pas une date au format AAAA-MM-JJ (YYYY-MM-DD)."
+                ))
             }),
             _ => Err(InputValueError::expected_type(value)),
         }

@@ -124,7 +124,7 @@ impl Extension for NoNulTextExtension {
         let doc = next.run(ctx, query, variables).await?;
         if let Some((field, pos)) = find_nul(&doc, variables) {
             let mut e = ServerError::new(
-                format!("{field}: text must not contain the NUL character (U+0000)"),
+                format!("{field} : le texte ne peut pas contenir le caractère NUL (U+0000)."),
                 (pos != Pos::default()).then_some(pos),
             );
             let mut ext = async_graphql::ErrorExtensionValues::default();

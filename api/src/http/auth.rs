@@ -7,10 +7,11 @@ use tenants::tenancy::{resolve_session, resolve_token, AuthError, Principal};
 
 pub const SESSION_COOKIE: &str = "mutualis_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-pub const UNKNOWN_SESSION: &str = "unknown session, log in again";
-pub const EXPIRED_SESSION: &str = "session expired, log in again";
+pub const UNKNOWN_SESSION: &str = "Session inconnue : reconnectez-vous.";
+pub const EXPIRED_SESSION: &str = "Votre session a expiré : reconnectez-vous.";
 /// The credentials could not be checked (the database is unreachable): not the caller's fault.
-pub const AUTH_UNAVAILABLE: &str = "authentication unavailable, retry later";
+pub const AUTH_UNAVAILABLE: &str =
+    "Authentification momentanément indisponible : réessayez dans un instant.";
 
 /// The outcome of looking at a request's credentials.
 #[derive(Debug, Clone)]
@@ -67,12 +68,12 @@ pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> 
     if let Some(secret) = bearer(headers) {
         return match resolve_token(&state.db, secret).await {
             Ok(p) => (Caller::Authenticated(p), false),
-            Err(AuthError::Expired) => (Caller::Rejected("API token expired"), false),
+            Err(AuthError::Expired) => (Caller::Rejected("Jeton d'API expiré."), false),
             Err(AuthError::Db(e)) => {
                 tracing::error!(error = %e, "token lookup failed");
                 (Caller::Rejected(AUTH_UNAVAILABLE), false)
             }
-            Err(_) => (Caller::Rejected("unknown or revoked API token"), true),
+            Err(_) => (Caller::Rejected("Jeton d'API inconnu ou révoqué."), true),
         };
     }
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
@@ -88,7 +89,7 @@ pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> 
                 if !constant_time_eq(sent, &csrf) {
                     return (
                         Caller::Rejected(
-                            "missing or wrong X-CSRF-Token header for a cookie session",
+                            "En-tête X-CSRF-Token absent ou faux pour une session par cookie : rechargez la page.",
                         ),
                         !sent.is_empty(),
                     );

@@ -28,7 +28,7 @@ pub async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes
         return answer(
             503,
             "ingest_disabled",
-            "this server has no ingest secret (MUTUALIS_INGEST_SECRET)",
+            "Ce serveur n'a pas de secret de réception (MUTUALIS_INGEST_SECRET).",
         );
     };
     let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -58,7 +58,7 @@ pub async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes
             answer(
                 503,
                 "unavailable",
-                "the report could not be recorded; retry later",
+                "Le rapport n'a pas pu être enregistré : réessayez plus tard.",
             )
         }
     }

@@ -1,7 +1,7 @@
 //! Billing downloads: `GET /exports/billing/invoice?id=…` (the UBL 2.1 e-invoice) and
 //! `GET /exports/billing/statement?tenant=…&year=…&format=pdf|ods|xlsx|csv|json` (the commune's
 //! annual statement). Outside your access is a 404.
-use super::exports::{bad_input as bad, download, parse_format, problem, scope_for};
+use super::exports::{bad_input as bad, download, internal, parse_format, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -18,25 +18,18 @@ fn failed(e: BillingError) -> Response {
         BillingError::Access(AccessError::NotFound) => problem(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            "not found, or not within your access",
+            AccessError::NotFound.to_string(),
         ),
-        BillingError::Access(AccessError::Forbidden(_)) => {
-            problem(StatusCode::FORBIDDEN, "FORBIDDEN", "you may not read costs")
+        BillingError::Access(e @ AccessError::Forbidden(_)) => {
+            problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
         }
         BillingError::BadInput { field, message } => bad(field, message),
-        e => {
-            tracing::error!(error = %e, "billing export failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "export failed",
-            )
-        }
+        e => internal("billing export failed", e),
     }
 }
 
 async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Scope, Response> {
-    scope_for(st, headers, Permission::ReadCosts, "you may not read costs").await
+    scope_for(st, headers, Permission::ReadCosts).await
 }
 
 fn params(q: Option<String>) -> Vec<(String, String)> {
@@ -59,7 +52,7 @@ pub async fn invoice(
         .find(|(k, _)| k == "id")
         .map(|(_, v)| v);
     let Some(id) = id.as_deref().and_then(|v| Uuid::parse_str(v).ok()) else {
-        return bad("id", "an invoice id is required".into());
+        return bad("id", "Indiquez l'identifiant de la facture (id).".into());
     };
     match ubl::export(&st.db, &s, id).await {
         Ok((name, xml)) => (
@@ -94,21 +87,34 @@ pub async fn annual_statement(
         match k.as_str() {
             "tenant" => match Uuid::parse_str(&v) {
                 Ok(t) => tenant = Some(t),
-                Err(_) => return bad("tenant", format!("{v:?} is not a tenant id")),
+                Err(_) => {
+                    return bad(
+                        "tenant",
+                        format!("« {v} » n'est pas un identifiant de commune."),
+                    )
+                }
             },
             "year" => match v.parse::<i32>() {
                 Ok(y) if (2000..=2100).contains(&y) => year = Some(y),
-                _ => return bad("year", format!("{v:?} is not a year")),
+                _ => {
+                    return bad(
+                        "year",
+                        format!("« {v} » n'est pas une année comprise entre 2000 et 2100."),
+                    )
+                }
             },
             "format" => match parse_format(&v) {
                 Ok(f) => format = f,
                 Err(r) => return r,
             },
-            other => return bad("query", format!("unknown parameter {other:?}")),
+            other => return bad("query", format!("Paramètre inconnu « {other} ».")),
         }
     }
     let (Some(tenant), Some(year)) = (tenant, year) else {
-        return bad("tenant", "tenant and year are required".into());
+        return bad(
+            "tenant",
+            "Les paramètres tenant (la commune) et year (l'année) sont obligatoires.".into(),
+        );
     };
     let doc = match statement::document(&st.db, &s, tenant, year).await {
         Ok(d) => d,

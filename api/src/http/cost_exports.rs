@@ -1,7 +1,7 @@
 //! `GET /exports/costs/focus`: cost lines in FOCUS 1.0 columns (CSV), for the DSI (all its
 //! communes), a commune (its own lines) or an auditor. Parameters: `year`, `run`, and `tenant`
 //! (repeatable); naming a tenant outside your access is a 404.
-use super::exports::{bad_input as bad, problem, scope_for};
+use super::exports::{bad_input as bad, internal, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -19,14 +19,7 @@ pub async fn focus(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(
-        &st,
-        &headers,
-        Permission::ReadCosts,
-        "you may not read costs",
-    )
-    .await
-    {
+    let scope = match scope_for(&st, &headers, Permission::ReadCosts).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -36,17 +29,32 @@ pub async fn focus(
         match k.as_ref() {
             "tenant" => match Uuid::parse_str(&v) {
                 Ok(id) => tenants.push(id),
-                Err(_) => return bad("tenant", format!("{v:?} is not a tenant id")),
+                Err(_) => {
+                    return bad(
+                        "tenant",
+                        format!("« {v} » n'est pas un identifiant de commune."),
+                    )
+                }
             },
             "run" => match Uuid::parse_str(&v) {
                 Ok(id) => f.run_id = Some(id),
-                Err(_) => return bad("run", format!("{v:?} is not a run id")),
+                Err(_) => {
+                    return bad(
+                        "run",
+                        format!("« {v} » n'est pas un identifiant de répartition."),
+                    )
+                }
             },
             "year" => match v.parse::<i32>() {
                 Ok(y) if (2000..=2100).contains(&y) => f.year = Some(y),
-                _ => return bad("year", format!("{v:?} is not a year")),
+                _ => {
+                    return bad(
+                        "year",
+                        format!("« {v} » n'est pas une année comprise entre 2000 et 2100."),
+                    )
+                }
             },
-            other => return bad("query", format!("unknown parameter {other:?}")),
+            other => return bad("query", format!("Paramètre inconnu « {other} ».")),
         }
     }
     // A tenant outside the scope is "not found", as everywhere else.
@@ -55,7 +63,7 @@ pub async fn focus(
             return problem(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "UNAVAILABLE",
-                "retry later",
+                "Service momentanément indisponible : réessayez dans un instant.",
             );
         };
         for t in &tenants {
@@ -65,14 +73,14 @@ pub async fn focus(
                     return problem(
                         StatusCode::NOT_FOUND,
                         "NOT_FOUND",
-                        "not found, or not within your access",
+                        AccessError::NotFound.to_string(),
                     )
                 }
                 Err(_) => {
                     return problem(
                         StatusCode::SERVICE_UNAVAILABLE,
                         "UNAVAILABLE",
-                        "retry later",
+                        "Service momentanément indisponible : réessayez dans un instant.",
                     )
                 }
             }
@@ -94,16 +102,9 @@ pub async fn focus(
         Err(CostError::Access(AccessError::NotFound)) => problem(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            "not found, or not within your access",
+            AccessError::NotFound.to_string(),
         ),
         Err(CostError::BadInput { field, message }) => bad(field, message),
-        Err(e) => {
-            tracing::error!(error = %e, "FOCUS export failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "export failed",
-            )
-        }
+        Err(e) => internal("FOCUS export failed", e),
     }
 }

@@ -36,6 +36,18 @@ pub(crate) fn problem(status: StatusCode, code: &str, message: impl Into<String>
         .into_response()
 }
 
+/// A failure of this server: logged under a reference the answer gives, so the person who
+/// reads it can quote it (the detail is never shown).
+pub(crate) fn internal(what: &str, error: impl std::fmt::Display) -> Response {
+    let id = Uuid::now_v7();
+    tracing::error!(error_id = %id, error = %error, "{what}");
+    problem(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        format!("Erreur interne (référence {id}) : réessayez plus tard, et si elle persiste, transmettez cette référence au support."),
+    )
+}
+
 /// A 400 naming the parameter, as every export answers bad input.
 pub(crate) fn bad_input(field: &str, message: String) -> Response {
     (
@@ -58,7 +70,9 @@ pub(crate) fn parse_format(v: &str) -> Result<formats::Format, Response> {
         other => {
             return Err(bad_input(
                 "format",
-                format!("{other:?}: pdf, ods, xlsx, csv or json"),
+                format!(
+                    "Format inconnu « {other} » ; formats possibles : pdf, ods, xlsx, csv, json."
+                ),
             ))
         }
     })
@@ -81,37 +95,37 @@ pub(crate) fn download(doc: &formats::Document, format: formats::Format) -> Resp
         Ok(None) => problem(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL_SERVER_ERROR",
-            "empty export",
+            "L'export est vide.",
         ),
-        Err(e) => {
-            tracing::error!(error = %e, "rendering failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "export failed",
-            )
-        }
+        Err(e) => internal("rendering failed", e),
     }
 }
 
 /// The caller's scope for `permission`, or the answer to give instead: 401 when nobody is
-/// authenticated, 403 (`why`) when the role does not carry the permission.
+/// authenticated, 403 (naming the permission) when the role does not carry it.
 pub(crate) async fn scope_for(
     st: &AppState,
     headers: &HeaderMap,
     permission: Permission,
-    why: &str,
 ) -> Result<tenants::tenancy::Scope, Response> {
     let caller = identify(st, &Method::GET, headers).await;
     if let Some(r) = denied(&caller) {
         return Err(r);
     }
     let Caller::Authenticated(p) = caller else {
-        return Err(problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", ""));
+        return Err(problem(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            NOT_LOGGED_IN,
+        ));
     };
     p.scope(permission)
-        .map_err(|_| problem(StatusCode::FORBIDDEN, "FORBIDDEN", why))
+        .map_err(|e| problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string()))
 }
+
+/// The refusal of an anonymous download.
+const NOT_LOGGED_IN: &str =
+    "Connectez-vous, ou envoyez un jeton d'API dans l'en-tête `Authorization: Bearer …`.";
 
 pub(crate) fn denied(caller: &Caller) -> Option<Response> {
     match caller {
@@ -119,7 +133,7 @@ pub(crate) fn denied(caller: &Caller) -> Option<Response> {
         Caller::Anonymous => Some(problem(
             StatusCode::UNAUTHORIZED,
             "UNAUTHENTICATED",
-            "log in or send a bearer token",
+            NOT_LOGGED_IN,
         )),
         Caller::Rejected(why) => Some(problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", *why)),
     }
@@ -130,27 +144,17 @@ fn gdpr_problem(e: GdprError) -> Response {
         GdprError::Access(AccessError::NotFound) => problem(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            "not found, or not within your access",
+            AccessError::NotFound.to_string(),
         ),
-        GdprError::Access(AccessError::Forbidden(_)) => problem(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            "you may not export registers",
-        ),
+        GdprError::Access(e @ AccessError::Forbidden(_)) => {
+            problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
+        }
         GdprError::BadInput { field, message } => (
             StatusCode::BAD_REQUEST,
             Json(json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}})),
         )
             .into_response(),
-        other => {
-            let id = Uuid::now_v7();
-            tracing::error!(error_id = %id, error = %other, "export failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                format!("internal error (reference {id})"),
-            )
-        }
+        other => internal("export failed", other),
     }
 }
 
@@ -161,14 +165,7 @@ pub async fn register(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(
-        &st,
-        &headers,
-        Permission::ExportGdpr,
-        "you may not export registers",
-    )
-    .await
-    {
+    let scope = match scope_for(&st, &headers, Permission::ExportGdpr).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -181,7 +178,7 @@ pub async fn register(
                 Err(_) => {
                     return gdpr_problem(GdprError::BadInput {
                         field: "tenant",
-                        message: format!("{v:?} is not a tenant id"),
+                        message: format!("« {v} » n'est pas un identifiant de commune."),
                     })
                 }
             },
@@ -194,7 +191,9 @@ pub async fn register(
                 other => {
                     return gdpr_problem(GdprError::BadInput {
                         field: "format",
-                        message: format!("{other:?}: csv, ods, xlsx, pdf or json"),
+                        message: format!(
+                            "Format inconnu « {other} » ; formats possibles : csv, ods, xlsx, pdf, json."
+                        ),
                     })
                 }
             },
@@ -248,17 +247,11 @@ pub async fn verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
         return r;
     }
     let Caller::Authenticated(p) = caller else {
-        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "");
+        return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", NOT_LOGGED_IN);
     };
     let scope = match p.scope(Permission::ReadAudit) {
         Ok(s) => s,
-        Err(_) => {
-            return problem(
-                StatusCode::FORBIDDEN,
-                "FORBIDDEN",
-                "you may not read the audit trail",
-            )
-        }
+        Err(e) => return problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string()),
     };
     match export::verify_bundle(&st.db, &scope, &body).await {
         Ok(v) => Json(json!({
@@ -277,7 +270,7 @@ pub async fn verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
             problem(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "UNAVAILABLE",
-                "retry later",
+                "Service momentanément indisponible : réessayez dans un instant.",
             )
         }
     }

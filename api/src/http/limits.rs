@@ -273,7 +273,7 @@ pub fn unavailable(path: &str) -> Response {
         path,
         StatusCode::SERVICE_UNAVAILABLE,
         "SERVICE_UNAVAILABLE",
-        "the service is unavailable for a moment (database unreachable): retry shortly".into(),
+        "Le service est momentanément indisponible (base de données injoignable) : réessayez dans un instant.".into(),
         5,
     )
 }
@@ -297,7 +297,7 @@ pub fn too_many(path: &str, wait: Duration) -> Response {
         path,
         StatusCode::TOO_MANY_REQUESTS,
         "RATE_LIMITED",
-        format!("too many requests: retry in {secs} s"),
+        format!("Trop de requêtes : réessayez dans {secs} s."),
         secs,
     )
 }

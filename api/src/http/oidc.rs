@@ -324,7 +324,7 @@ pub async fn callback(State(st): State<AppState>, Query(p): Query<CallbackParams
         Err(OidcError::Access(AccessGrantError::NotInvited(who))) => error_page(
             StatusCode::FORBIDDEN,
             "Compte inconnu",
-            &format!("Aucun accès n'est ouvert pour {who}. Demandez une invitation à votre administrateur."),
+            &format!("Aucun accès n'est ouvert pour {who}. Demandez une invitation à l'administration de votre commune ou de votre intercommunalité."),
         ),
         Err(OidcError::Unreachable(e)) => {
             tracing::warn!(error = %e, "provider unreachable at callback");

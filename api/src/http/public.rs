@@ -73,9 +73,9 @@ pub async fn register(
     Html(format!(
         "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Registre des traitements — {c}</title></head><body><main><h1>Registre des activités de traitement — {c}</h1>\
-         <p>Publié en application de l'article 30 du RGPD. {n} traitement(s).</p>{items}</main></body></html>",
+         <p>Publié en application de l'article 30 du RGPD. {n}.</p>{items}</main></body></html>",
         c = esc(&page.commune),
-        n = page.activities.len()
+        n = tenants::fr::plural(page.activities.len() as i64, "traitement", "traitements")
     ))
     .into_response()
 }

@@ -1,6 +1,6 @@
 //! `GET /exports/reports/consolidated?organisation=…&period=YYYY-MM&format=pdf|ods|xlsx|csv|json`:
 //! the stored consolidated report of a month, for the organisation's DSI and DPO.
-use super::exports::{bad_input as bad, download, parse_format, problem, scope_for};
+use super::exports::{bad_input as bad, download, internal, parse_format, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -17,18 +17,11 @@ pub async fn consolidated(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(
-        &st,
-        &headers,
-        Permission::ReadReports,
-        "consolidated reports are the organisation's",
-    )
-    .await
-    {
+    let scope = match scope_for(&st, &headers, Permission::ReadReports).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let (org, period, format) = match query(q, "organisation", "an organisation") {
+    let (org, period, format) = match query(q, "organisation", "d'intercommunalité") {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -51,19 +44,32 @@ fn query(
         match k.as_ref() {
             "period" => match Period::parse(&v) {
                 Ok(p) => period = Some(p),
-                Err(_) => return Err(bad("period", format!("{v:?}: a month as YYYY-MM"))),
+                Err(_) => {
+                    return Err(bad(
+                        "period",
+                        format!("« {v} » n'est pas un mois au format AAAA-MM."),
+                    ))
+                }
             },
             "format" => format = parse_format(&v)?,
             k if k == key => match Uuid::parse_str(&v) {
                 Ok(i) => id = Some(i),
-                Err(_) => return Err(bad(key, format!("{v:?} is not {what} id"))),
+                Err(_) => {
+                    return Err(bad(
+                        key,
+                        format!("« {v} » n'est pas un identifiant {what}."),
+                    ))
+                }
             },
-            other => return Err(bad("query", format!("unknown parameter {other:?}"))),
+            other => return Err(bad("query", format!("Paramètre inconnu « {other} »."))),
         }
     }
     match (id, period) {
         (Some(i), Some(p)) => Ok((i, p, format)),
-        _ => Err(bad(key, format!("{key} and period are required"))),
+        _ => Err(bad(
+            key,
+            format!("Les paramètres {key} et period (le mois) sont obligatoires."),
+        )),
     }
 }
 
@@ -74,20 +80,13 @@ fn respond(doc: Result<formats::Document, ReportError>, format: formats::Format)
         Err(ReportError::Access(AccessError::NotFound)) => problem(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            "not found, or not within your access",
+            AccessError::NotFound.to_string(),
         ),
-        Err(ReportError::Access(AccessError::Forbidden(_))) => {
-            problem(StatusCode::FORBIDDEN, "FORBIDDEN", "not within your role")
+        Err(ReportError::Access(e @ AccessError::Forbidden(_))) => {
+            problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
         }
         Err(ReportError::BadInput { field, message }) => bad(field, message),
-        Err(e) => {
-            tracing::error!(error = %e, "report export failed");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "export failed",
-            )
-        }
+        Err(e) => internal("report export failed", e),
     }
 }
 
@@ -100,11 +99,11 @@ pub async fn commune_summary(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadGdpr, "not within your role").await {
+    let scope = match scope_for(&st, &headers, Permission::ReadGdpr).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let (tenant, period, format) = match query(q, "tenant", "a tenant") {
+    let (tenant, period, format) = match query(q, "tenant", "de commune") {
         Ok(v) => v,
         Err(r) => return r,
     };

@@ -32,7 +32,7 @@ pub async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes
         return answer(
             StatusCode::SERVICE_UNAVAILABLE,
             "stripe_disabled",
-            "STRIPE_WEBHOOK_SECRET is not set",
+            "STRIPE_WEBHOOK_SECRET n'est pas configuré.",
         );
     };
     let sig = headers
@@ -61,7 +61,7 @@ pub async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes
             answer(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
-                "retry later",
+                "Service momentanément indisponible : réessayez plus tard.",
             )
         }
     }

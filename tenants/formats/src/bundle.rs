@@ -93,23 +93,23 @@ pub enum BundleError {
 /// Why a bundle does not verify. Each problem names the file concerned.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
-    #[error("not a readable ZIP archive: {0}")]
+    #[error("ce n'est pas une archive ZIP lisible")]
     Archive(#[from] zip::result::ZipError),
-    #[error("the archive has no {MANIFEST_NAME}")]
+    #[error("l'archive ne contient pas de {MANIFEST_NAME}")]
     ManifestMissing,
-    #[error("{MANIFEST_NAME} is unreadable: {0}")]
+    #[error("{MANIFEST_NAME} est illisible ({0})")]
     ManifestInvalid(String),
-    #[error("{MANIFEST_NAME} has format_version {0}, this software reads {FORMAT_VERSION}")]
+    #[error("{MANIFEST_NAME} est au format_version {0}, ce logiciel lit le {FORMAT_VERSION}")]
     UnsupportedVersion(u32),
     #[error(
-        "{MANIFEST_NAME} does not match the expected hash: expected {expected}, found {actual}"
+        "{MANIFEST_NAME} ne correspond pas à l'empreinte enregistrée : {expected} attendue, {actual} trouvée"
     )]
     ManifestAltered { expected: String, actual: String },
-    #[error("file {name:?} is listed in the manifest but missing from the archive")]
+    #[error("le fichier « {name} » figure au manifeste mais manque dans l'archive")]
     MissingFile { name: String },
-    #[error("file {name:?} is in the archive but not in the manifest")]
+    #[error("le fichier « {name} » est dans l'archive mais pas au manifeste")]
     ExtraFile { name: String },
-    #[error("file {name:?} was altered: expected {expected_bytes} bytes with SHA-256 {expected_sha256}, found {actual_bytes} bytes with SHA-256 {actual_sha256}")]
+    #[error("le fichier « {name} » a été modifié : {expected_bytes} octets d'empreinte SHA-256 {expected_sha256} attendus, {actual_bytes} octets d'empreinte SHA-256 {actual_sha256} trouvés")]
     AlteredFile {
         name: String,
         expected_sha256: String,
@@ -117,15 +117,15 @@ pub enum VerifyError {
         expected_bytes: u64,
         actual_bytes: u64,
     },
-    #[error("entry {name:?} appears more than once in the archive or manifest")]
+    #[error("l'entrée « {name} » figure plusieurs fois dans l'archive ou le manifeste")]
     DuplicateEntry { name: String },
-    #[error("the manifest declares {declared} bytes of files, more than a {archive}-byte archive can hold (at most {limit})")]
+    #[error("le manifeste déclare {declared} octets de fichiers, plus qu'une archive de {archive} octets ne peut en contenir ({limit} au plus)")]
     TooLarge {
         declared: u64,
         archive: u64,
         limit: u64,
     },
-    #[error("entry {name:?} could not be read: {source}")]
+    #[error("l'entrée « {name} » n'a pas pu être lue")]
     Read {
         name: String,
         #[source]

@@ -94,10 +94,9 @@ pub fn message(a: &alert::Model, commune: &str) -> (String, String) {
 /// The digest of several alerts for one person: (subject, body).
 pub fn digest(alerts: &[(alert::Model, String)], day: chrono::NaiveDate) -> (String, String) {
     let subject = format!(
-        "[Mutualis] Récapitulatif du {} : {} alerte{}",
+        "[Mutualis] Récapitulatif du {} : {}",
         day.format("%d/%m/%Y"),
-        alerts.len(),
-        if alerts.len() > 1 { "s" } else { "" }
+        crate::fr::plural(alerts.len() as i64, "alerte", "alertes")
     );
     let mut body = String::from("Bonjour,\n\nLes alertes du jour :\n\n");
     for (a, commune) in alerts {
@@ -231,7 +230,10 @@ pub async fn set_mode(
         .find(|m| **m == mode.trim())
         .ok_or_else(|| AlertError::BadInput {
             field: "mode",
-            message: format!("{mode:?} is not one of {MODES:?}"),
+            message: format!(
+                "Mode inconnu « {mode} » ; modes possibles : {}.",
+                MODES.join(", ")
+            ),
         })?;
     let u = app_user::Entity::find_by_id(user_id)
         .one(db)

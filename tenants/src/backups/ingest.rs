@@ -45,7 +45,7 @@ impl IngestSecret {
     pub fn new(secret: impl Into<Vec<u8>>) -> Result<Self, BackupError> {
         let s = secret.into();
         if s.len() < 32 {
-            return Err(bad("ingestSecret", "at least 32 bytes"));
+            return Err(bad("ingestSecret", "Le secret compte au moins 32 octets."));
         }
         Ok(Self(s))
     }
@@ -98,7 +98,7 @@ pub async fn create_token(
     }
     let secret = secret.ok_or_else(|| {
         BackupError::NotConfigured(
-            "the server has no ingest secret (MUTUALIS_INGEST_SECRET): webhook tokens are disabled"
+            "Le serveur n'a pas de secret de réception (MUTUALIS_INGEST_SECRET) : les jetons de webhook sont désactivés."
                 .into(),
         )
     })?;
@@ -154,9 +154,7 @@ pub async fn revoke_token(
         .get::<backup_ingest_token::Entity, _>(&txn, id)
         .await??;
     if old.revoked_at.is_some() {
-        return Err(BackupError::Conflict(
-            "this token is already revoked".into(),
-        ));
+        return Err(BackupError::Conflict("Ce jeton est déjà révoqué.".into()));
     }
     let mut a = old.clone().into_active_model();
     a.revoked_at = Set(Some(Utc::now()));
@@ -262,7 +260,10 @@ impl ReportBody {
             .duration_seconds
             .or_else(|| s.map(|s| s.total_duration));
         if secs.is_some_and(|d| !d.is_finite() || !(0.0..=31_622_400.0).contains(&d)) {
-            return Err(bad("duration_seconds", "between 0 and one year"));
+            return Err(bad(
+                "duration_seconds",
+                "La durée est comprise entre 0 et un an.",
+            ));
         }
         let from_summary = |v: Option<i64>, f: fn(&super::restic::BackupSummary) -> u64| {
             v.or_else(|| s.map(|s| i64::try_from(f(s)).unwrap_or(i64::MAX)))
@@ -426,13 +427,17 @@ pub fn check_delivery(
             reject(
                 400,
                 "missing_header",
-                "X-Mutualis-Timestamp and X-Mutualis-Signature are required",
+                "Les en-têtes X-Mutualis-Timestamp et X-Mutualis-Signature sont obligatoires.",
             ),
             None,
         ));
     };
     let Ok(ts) = ts.trim().parse::<i64>() else {
-        let r = reject(400, "bad_timestamp", "X-Mutualis-Timestamp: Unix seconds");
+        let r = reject(
+            400,
+            "bad_timestamp",
+            "X-Mutualis-Timestamp : un nombre de secondes Unix.",
+        );
         return Err((r, None));
     };
     let expected = sign(&secret.signing_key(token_id), ts, body);
@@ -445,7 +450,7 @@ pub fn check_delivery(
         let r = reject(
             401,
             "bad_signature",
-            "the signature does not match the body",
+            "La signature ne correspond pas au corps de la requête.",
         );
         return Err((r, None));
     }
@@ -455,7 +460,7 @@ pub fn check_delivery(
         let r = reject(
             400,
             "stale_timestamp",
-            format!("the timestamp is more than {TOLERANCE_SECS} s away from the server's clock"),
+            format!("L'horodatage s'écarte de plus de {TOLERANCE_SECS} s de l'horloge du serveur."),
         );
         return Err((r, None));
     }
@@ -465,7 +470,7 @@ pub fn check_delivery(
             let r = reject(
                 400,
                 "malformed_json",
-                format!("the body is not a report: {e}"),
+                format!("Le corps n'est pas un rapport de sauvegarde ({e})."),
             );
             return Err((r, None));
         }
@@ -498,17 +503,25 @@ pub async fn receive(
         return Ok(Err(reject(
             401,
             "missing_token",
-            "X-Mutualis-Token is required",
+            "L'en-tête X-Mutualis-Token est obligatoire.",
         )));
     };
     if !token_id.starts_with("ing_") || token_id.len() > 100 {
-        return Ok(Err(reject(401, "unknown_token", "no such ingest token")));
+        return Ok(Err(reject(
+            401,
+            "unknown_token",
+            "Jeton de réception inconnu.",
+        )));
     }
     let Some(t) = find_token(db, token_id).await? else {
-        return Ok(Err(reject(401, "unknown_token", "no such ingest token")));
+        return Ok(Err(reject(
+            401,
+            "unknown_token",
+            "Jeton de réception inconnu.",
+        )));
     };
     if t.revoked_at.is_some() {
-        let r = reject(401, "revoked_token", "this ingest token was revoked");
+        let r = reject(401, "revoked_token", "Ce jeton de réception a été révoqué.");
         return refuse(db, &t, now, None, r).await;
     }
     let Checked {
@@ -534,7 +547,7 @@ pub async fn receive(
         let r = reject(
             422,
             "unknown_policy",
-            format!("this commune has no backup policy {policy_ref:?}"),
+            format!("Cette commune n'a pas de politique de sauvegarde « {policy_ref} »."),
         );
         return refuse(db, &t, now, report_id, r).await;
     };
@@ -543,7 +556,7 @@ pub async fn receive(
         let r = reject(
             409,
             "replay",
-            "a report with this id was already received for this commune",
+            "Un rapport de même identifiant a déjà été reçu pour cette commune.",
         );
         return refuse(db, &t, now, report_id, r).await;
     };

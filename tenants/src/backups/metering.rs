@@ -28,7 +28,7 @@ pub struct Period {
 
 impl Period {
     pub fn parse(s: &str) -> Result<Self, BackupError> {
-        let err = || bad("period", "a month as YYYY-MM");
+        let err = || bad("period", "Indiquez un mois au format AAAA-MM.");
         let (y, m) = s.trim().split_once('-').ok_or_else(err)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(err());
@@ -45,29 +45,12 @@ impl Period {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("validated month")
     }
 
-    /// [start, end) in UTC, from midnight Paris time.
     /// The month in French words: `octobre 2026`.
     pub fn french(self) -> String {
-        const MONTHS: [&str; 12] = [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ];
-        let name = MONTHS
-            .get(self.month.saturating_sub(1) as usize)
-            .unwrap_or(&"");
-        format!("{name} {}", self.year)
+        format!("{} {}", crate::fr::month(self.month), self.year)
     }
 
+    /// [start, end) in UTC, from midnight Paris time.
     pub fn bounds(self) -> (DateTime<Utc>, DateTime<Utc>) {
         let next = self
             .first_day()

@@ -61,17 +61,25 @@ pub(crate) fn one_of(
         .iter()
         .find(|a| **a == value.trim())
         .copied()
-        .ok_or_else(|| bad(field, format!("{value:?} is not one of {allowed:?}")))
+        .ok_or_else(|| {
+            bad(
+                field,
+                format!(
+                    "Valeur inconnue « {value} » ; valeurs possibles : {}.",
+                    allowed.join(", ")
+                ),
+            )
+        })
 }
 
 /// A required, trimmed text of at most `max` characters.
 pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String, BackupError> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(bad(field, "required"));
+        return Err(bad(field, "Ce champ est obligatoire."));
     }
     if v.chars().count() > max {
-        return Err(bad(field, format!("at most {max} characters")));
+        return Err(bad(field, format!("{max} caractères au plus.")));
     }
     Ok(v.to_owned())
 }

@@ -53,7 +53,7 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
     let target = text("target", &p.target, 500)?;
     let host = text("host", &p.host, 253)?;
     if host.chars().any(char::is_whitespace) {
-        return Err(bad("host", "a host name has no spaces"));
+        return Err(bad("host", "Un nom d'hôte ne contient pas d'espace."));
     }
     let mut tags = Vec::new();
     for t in p.tags {
@@ -61,7 +61,9 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
         if t.is_empty() || t.len() > 100 || t.contains(',') || t.chars().any(char::is_whitespace) {
             return Err(bad(
                 "tags",
-                format!("{t:?}: a tag is 1 to 100 characters, no comma, no space"),
+                format!(
+                    "Étiquette « {t} » : une étiquette compte de 1 à 100 caractères, sans virgule ni espace."
+                ),
             ));
         }
         if !tags.contains(&t) {
@@ -74,13 +76,16 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
         ("rpoHours", p.rpo_hours),
     ] {
         if !(1..=MAX_HOURS).contains(&v) {
-            return Err(bad(field, format!("between 1 and {MAX_HOURS} hours")));
+            return Err(bad(
+                field,
+                format!("La durée est comprise entre 1 et {MAX_HOURS} heures."),
+            ));
         }
     }
     if p.rpo_hours < p.interval_hours {
         return Err(bad(
             "rpoHours",
-            "shorter than the interval between runs: the objective could never be met",
+            "L'objectif de point de reprise (RPO) est plus court que l'intervalle entre deux sauvegardes : il ne pourrait jamais être tenu.",
         ));
     }
     let keep = [p.keep_daily, p.keep_weekly, p.keep_monthly, p.keep_yearly];
@@ -89,11 +94,14 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
         .zip(keep)
     {
         if !(0..=10_000).contains(&v) {
-            return Err(bad(field, "between 0 and 10000"));
+            return Err(bad(field, "La valeur est comprise entre 0 et 10 000."));
         }
     }
     if keep.iter().all(|k| *k == 0) {
-        return Err(bad("keepDaily", "a retention keeps at least one snapshot"));
+        return Err(bad(
+            "keepDaily",
+            "La rétention garde au moins un instantané.",
+        ));
     }
     let repository = text("repository", &p.repository, 500)?;
     // Credentials belong in the configuration, never in a location stored in clear.
@@ -107,7 +115,7 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
     {
         return Err(bad(
             "repository",
-            "no credentials in the location: name a password in the configuration (passwordRef)",
+            "L'emplacement ne doit contenir aucun identifiant ni mot de passe : nommez un mot de passe de la configuration (passwordRef).",
         ));
     }
     let password_ref = text("passwordRef", &p.password_ref, 64)?;
@@ -117,7 +125,7 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
     {
         return Err(bad(
             "passwordRef",
-            "letters, digits, '-' and '_' only (the key of the password in the configuration)",
+            "Lettres, chiffres, « - » et « _ » uniquement (la clé du mot de passe dans la configuration).",
         ));
     }
     Ok(Valid {
@@ -180,7 +188,7 @@ pub async fn create(
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     if name_taken(&txn, scope, t.id, &v.name, None).await? {
         return Err(BackupError::Conflict(format!(
-            "this commune already has a policy named {:?}",
+            "Cette commune a déjà une politique de sauvegarde nommée « {} ».",
             v.name
         )));
     }
@@ -239,13 +247,13 @@ pub async fn update(
     let old = scope.get::<backup_policy::Entity, _>(&txn, id).await??;
     if old.version != version {
         return Err(BackupError::Conflict(format!(
-            "the policy changed since you read it (version {} now, {version} read)",
+            "La politique a été modifiée depuis que vous l'avez lue (vous avez lu la version {version}, elle en est à la version {}) : rechargez-la puis refaites vos changements.",
             old.version
         )));
     }
     if name_taken(&txn, scope, old.tenant_id, &v.name, Some(old.id)).await? {
         return Err(BackupError::Conflict(format!(
-            "this commune already has a policy named {:?}",
+            "Cette commune a déjà une politique de sauvegarde nommée « {} ».",
             v.name
         )));
     }

@@ -34,17 +34,23 @@ pub fn check(r: &JobReport, now: DateTime<Utc>) -> Result<(), BackupError> {
         || r.external_id.len() > 200
         || r.external_id.chars().any(char::is_control)
     {
-        return Err(bad("id", "1 to 200 printable characters"));
+        return Err(bad(
+            "id",
+            "L'identifiant compte de 1 à 200 caractères imprimables.",
+        ));
     }
     one_of("status", r.status, JOB_STATUSES)?;
     // Clocks drift: five minutes of slack, no more.
     let limit = now + Duration::minutes(5);
     if r.finished_at > limit {
-        return Err(bad("finished_at", "in the future"));
+        return Err(bad("finished_at", "La fin ne peut pas être dans le futur."));
     }
     if let Some(s) = r.started_at {
         if s > r.finished_at {
-            return Err(bad("started_at", "after finished_at"));
+            return Err(bad(
+                "started_at",
+                "Le début est postérieur à la fin (finished_at).",
+            ));
         }
     }
     for (field, v) in [
@@ -55,17 +61,23 @@ pub fn check(r: &JobReport, now: DateTime<Utc>) -> Result<(), BackupError> {
         ("stored_bytes", r.stored_bytes),
     ] {
         if v.is_some_and(|v| v < 0) {
-            return Err(bad(field, "not negative"));
+            return Err(bad(field, "La valeur ne peut pas être négative."));
         }
     }
     if r.message.as_ref().is_some_and(|m| m.chars().count() > 2000) {
-        return Err(bad("message", "at most 2000 characters"));
+        return Err(bad(
+            "message",
+            "Le message compte 2 000 caractères au plus.",
+        ));
     }
     if r.snapshot_id
         .as_ref()
         .is_some_and(|s| s.is_empty() || s.len() > 100)
     {
-        return Err(bad("snapshot_id", "1 to 100 characters"));
+        return Err(bad(
+            "snapshot_id",
+            "L'identifiant d'instantané compte de 1 à 100 caractères.",
+        ));
     }
     Ok(())
 }

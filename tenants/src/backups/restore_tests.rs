@@ -33,25 +33,31 @@ pub async fn record(
         return Err(AccessError::Forbidden(Permission::RecordRestoreTests).into());
     }
     if t.performed_at > now + Duration::minutes(5) {
-        return Err(bad("performedAt", "in the future"));
+        return Err(bad(
+            "performedAt",
+            "La date ne peut pas être dans le futur.",
+        ));
     }
     if t.performed_at < now - Duration::days(3660) {
-        return Err(bad("performedAt", "more than ten years ago"));
+        return Err(bad("performedAt", "La date remonte à plus de dix ans."));
     }
     let performed_by = text("performedBy", &t.performed_by, 200)?;
     let restored = text("restored", &t.restored, 1000)?;
     if !(0..=30 * 86_400).contains(&t.duration_seconds) {
-        return Err(bad("durationSeconds", "between 0 and 30 days"));
+        return Err(bad(
+            "durationSeconds",
+            "La durée est comprise entre 0 et 30 jours.",
+        ));
     }
     let result = one_of("result", &t.result, RESTORE_RESULTS)?;
     let notes = t.notes.trim().to_owned();
     if notes.chars().count() > 5000 {
-        return Err(bad("notes", "at most 5000 characters"));
+        return Err(bad("notes", "Les notes comptent 5 000 caractères au plus."));
     }
     if result != "success" && notes.is_empty() {
         return Err(bad(
             "notes",
-            "say what went wrong: a partial or failed test needs notes",
+            "Dites ce qui n'a pas marché : un test partiel ou échoué demande des notes.",
         ));
     }
     let txn = scope.begin(db).await?;

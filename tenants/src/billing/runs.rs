@@ -32,11 +32,11 @@ pub async fn start(
         return Err(AccessError::Forbidden(Permission::ManageCosts).into());
     }
     if period_end < period_start {
-        return Err(bad("periodEnd", "before periodStart"));
+        return Err(bad("periodEnd", "La fin précède le début de la période."));
     }
     let label = label.trim().to_owned();
     if label.is_empty() || label.chars().count() > 200 {
-        return Err(bad("label", "1 to 200 characters"));
+        return Err(bad("label", "Le libellé compte de 1 à 200 caractères."));
     }
     let txn = scope.begin(db).await?;
     let org = org_tenant(&txn, scope, organisation_id)
@@ -64,8 +64,8 @@ pub async fn start(
     if runs.is_empty() {
         return Err(bad(
             "periodStart",
-            "nothing to invoice in this period: its allocations are already invoiced (a change \
-             needs a correction run) or none was run",
+            "Rien à facturer sur cette période : ses répartitions sont déjà facturées (une \
+             modification demande une répartition de correction) ou aucune n'a été lancée.",
         ));
     }
     let run_ids: Vec<Uuid> = runs.iter().map(|r| r.id).collect();

@@ -32,7 +32,7 @@ pub async fn document(
     year: i32,
 ) -> Result<Document, BillingError> {
     let (start, end) = crate::costs::calendar_year(year)
-        .ok_or_else(|| super::bad("year", "a year from 1 to 9999"))?;
+        .ok_or_else(|| super::bad("year", "Indiquez une année comprise entre 1 et 9999."))?;
     let txn = scope.begin(db).await?;
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     let lines = scope

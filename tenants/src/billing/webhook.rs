@@ -16,13 +16,13 @@ pub const TOLERANCE_SECS: i64 = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
-    #[error("no Stripe-Signature header")]
+    #[error("En-tête Stripe-Signature absent.")]
     Missing,
-    #[error("the Stripe-Signature header is malformed")]
+    #[error("L'en-tête Stripe-Signature est mal formé.")]
     Malformed,
-    #[error("the signature's timestamp is more than five minutes away")]
+    #[error("L'horodatage de la signature s'écarte de plus de cinq minutes.")]
     Stale,
-    #[error("no signature matches the payload")]
+    #[error("Aucune signature ne correspond au contenu reçu.")]
     Mismatch,
 }
 
@@ -117,8 +117,12 @@ pub struct ParsedEvent {
 
 /// Reads a payload (verified or not: this only parses). Pure, so it can be fuzzed.
 pub fn parse_event(payload: &[u8]) -> Result<ParsedEvent, BillingError> {
-    let event: Event = serde_json::from_slice(payload)
-        .map_err(|e| super::bad("payload", format!("not a Stripe event: {e}")))?;
+    let event: Event = serde_json::from_slice(payload).map_err(|e| {
+        super::bad(
+            "payload",
+            format!("Ce n'est pas un événement Stripe ({e})."),
+        )
+    })?;
     let invoice_status = match (
         status_of(&event.kind, &event.data.object),
         event.data.object["id"].as_str(),

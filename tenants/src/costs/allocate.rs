@@ -6,13 +6,13 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AllocationError {
-    #[error("every weight is zero: nothing to share the amount by")]
+    #[error("Tous les poids valent zéro : rien ne permet de répartir le montant.")]
     AllZero,
-    #[error("no commune to allocate to")]
+    #[error("Aucune commune entre qui répartir.")]
     Empty,
-    #[error("the amount is negative")]
+    #[error("Le montant est négatif.")]
     Negative,
-    #[error("the weights are too large to combine exactly")]
+    #[error("Les poids sont trop grands pour être combinés exactement.")]
     Overflow,
 }
 

@@ -37,11 +37,14 @@ pub async fn create_service(
     let code = key_name("code", code)?;
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(bad("name", "1 to 200 characters"));
+        return Err(bad("name", "Le nom compte de 1 à 200 caractères."));
     }
     let unit = unit.trim().to_owned();
     if unit.is_empty() || unit.chars().count() > 40 {
-        return Err(bad("unit", "1 to 40 characters (GB-mois, poste, ticket…)"));
+        return Err(bad(
+            "unit",
+            "L'unité compte de 1 à 40 caractères (Go-mois, poste, ticket…).",
+        ));
     }
     let txn = scope.begin(db).await?;
     let org = org_tenant(&txn, scope, organisation_id).await?;
@@ -53,7 +56,7 @@ pub async fn create_service(
         .await?;
     if taken.is_some() {
         return Err(CostError::Conflict(format!(
-            "a service with code {code} exists"
+            "Un service de code « {code} » existe déjà."
         )));
     }
     let m = cost_service::ActiveModel::from(cost_service::Model {
@@ -108,7 +111,7 @@ pub async fn subscribe(
 ) -> Result<cost_subscription::Model, CostError> {
     require(scope, Permission::ManageCosts)?;
     if ends_on.is_some_and(|e| e < starts_on) {
-        return Err(bad("endsOn", "before startsOn"));
+        return Err(bad("endsOn", "La fin précède le début de l'abonnement."));
     }
     let txn = scope.begin(db).await?;
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
@@ -118,7 +121,7 @@ pub async fn subscribe(
     if s.organisation_id != t.organisation_id || t.kind == "organisation" {
         return Err(bad(
             "tenantId",
-            "a member commune of the service's organisation",
+            "Choisissez une commune membre de l'intercommunalité du service.",
         ));
     }
     let overlapping = scope
@@ -134,7 +137,7 @@ pub async fn subscribe(
         });
     if overlapping {
         return Err(CostError::Conflict(
-            "this commune is already subscribed to this service for part of that time".into(),
+            "Cette commune est déjà abonnée à ce service sur une partie de cette période.".into(),
         ));
     }
     let m = cost_subscription::ActiveModel::from(cost_subscription::Model {
@@ -176,7 +179,7 @@ pub async fn end_subscription(
         .get::<cost_subscription::Entity, _>(&txn, id)
         .await??;
     if ends_on < old.starts_on {
-        return Err(bad("endsOn", "before the subscription started"));
+        return Err(bad("endsOn", "La fin précède le début de l'abonnement."));
     }
     let mut a = old.clone().into_active_model();
     a.ends_on = Set(Some(ends_on));
@@ -230,14 +233,17 @@ pub async fn set_key(
     if key == POPULATION {
         return Err(bad(
             "key",
-            "population comes from the official referential; it is not recorded by hand",
+            "La population vient du référentiel officiel : elle ne se saisit pas à la main.",
         ));
     }
     if !(2000..=2100).contains(&year) {
-        return Err(bad("year", "between 2000 and 2100"));
+        return Err(bad(
+            "year",
+            "Indiquez une année comprise entre 2000 et 2100.",
+        ));
     }
     if !(0..=1_000_000_000_000).contains(&value) {
-        return Err(bad("value", "a whole number, not negative"));
+        return Err(bad("value", "Indiquez un nombre entier positif ou nul."));
     }
     let txn = scope.begin(db).await?;
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;

@@ -50,7 +50,9 @@ pub fn key_name(field: &'static str, raw: &str) -> Result<String, CostError> {
     {
         return Err(bad(
             field,
-            format!("{raw:?}: a key name is 1 to 40 letters, digits or '_'"),
+            format!(
+                "« {raw} » : un nom de clé compte de 1 à 40 lettres minuscules sans accent, chiffres ou « _ »."
+            ),
         ));
     }
     Ok(k)
@@ -68,14 +70,17 @@ impl Method {
             },
             Method::Percentages { shares } => {
                 if shares.is_empty() {
-                    return Err(bad("method.shares", "at least one commune's share"));
+                    return Err(bad(
+                        "method.shares",
+                        "Indiquez la part d'au moins une commune.",
+                    ));
                 }
                 let total: u64 = shares.iter().map(|s| u64::from(s.basis_points)).sum();
                 if total != 10_000 {
                     return Err(bad(
                         "method.shares",
                         format!(
-                            "the percentages sum to {},{:02} %, not 100 %",
+                            "Les pourcentages totalisent {},{:02} % au lieu de 100 %.",
                             total / 100,
                             total % 100
                         ),
@@ -85,22 +90,28 @@ impl Method {
                 ids.sort();
                 ids.dedup();
                 if ids.len() != shares.len() {
-                    return Err(bad("method.shares", "a commune is listed twice"));
+                    return Err(bad("method.shares", "Une commune figure deux fois."));
                 }
                 Method::Percentages { shares }
             }
             Method::Mix { parts } => {
                 if parts.is_empty() || parts.len() > 4 {
-                    return Err(bad("method.parts", "one to four keys"));
+                    return Err(bad("method.parts", "De une à quatre clés."));
                 }
                 let mut out = Vec::with_capacity(parts.len());
                 for p in parts {
                     if p.weight == 0 || p.weight > 1000 {
-                        return Err(bad("method.parts", "each weight is between 1 and 1000"));
+                        return Err(bad(
+                            "method.parts",
+                            "Chaque poids est compris entre 1 et 1 000.",
+                        ));
                     }
                     let key = key_name("method.parts", &p.key)?;
                     if out.iter().any(|o: &MixPart| o.key == key) {
-                        return Err(bad("method.parts", format!("key {key} is listed twice")));
+                        return Err(bad(
+                            "method.parts",
+                            format!("La clé « {key} » figure deux fois."),
+                        ));
                     }
                     out.push(MixPart {
                         key,

@@ -33,22 +33,28 @@ struct Valid {
 fn validate(p: &PoolInput) -> Result<Valid, CostError> {
     let label = p.label.trim().to_owned();
     if label.is_empty() || label.chars().count() > 200 {
-        return Err(bad("label", "1 to 200 characters"));
+        return Err(bad("label", "Le libellé compte de 1 à 200 caractères."));
     }
     if p.period_end < p.period_start {
-        return Err(bad("periodEnd", "before periodStart"));
+        return Err(bad("periodEnd", "La fin précède le début de la période."));
     }
     if (p.period_end - p.period_start).num_days() > 366 {
-        return Err(bad("periodEnd", "a pool covers at most one year"));
+        return Err(bad(
+            "periodEnd",
+            "Une enveloppe de coûts couvre un an au plus.",
+        ));
     }
     if p.amount_cents < 0 {
         return Err(bad(
             "amountCents",
-            "a cost pool is not negative (corrections are runs)",
+            "Une enveloppe de coûts ne peut pas être négative (les régularisations se font par une répartition de correction).",
         ));
     }
     if p.amount_cents > 10_000_000_000_000 {
-        return Err(bad("amountCents", "more than 100 billion euros"));
+        return Err(bad(
+            "amountCents",
+            "Le montant dépasse 100 milliards d'euros.",
+        ));
     }
     Ok(Valid {
         label,
@@ -76,7 +82,10 @@ pub async fn create(
         .get::<cost_service::Entity, _>(&txn, input.service_id)
         .await??;
     if s.organisation_id != organisation_id {
-        return Err(bad("serviceId", "a service of this organisation"));
+        return Err(bad(
+            "serviceId",
+            "Choisissez un service de cette intercommunalité.",
+        ));
     }
     let now = Utc::now();
     let m = cost_pool::ActiveModel::from(cost_pool::Model {
@@ -124,7 +133,7 @@ pub async fn update(
     let old = scope.get::<cost_pool::Entity, _>(&txn, id).await??;
     if old.version != version {
         return Err(CostError::Conflict(format!(
-            "the pool changed since you read it (version {} now, {version} read)",
+            "L'enveloppe a été modifiée depuis que vous l'avez lue (vous avez lu la version {version}, elle en est à la version {}) : rechargez-la puis refaites vos changements.",
             old.version
         )));
     }
@@ -132,7 +141,10 @@ pub async fn update(
         .get::<cost_service::Entity, _>(&txn, input.service_id)
         .await??;
     if s.organisation_id != old.organisation_id {
-        return Err(bad("serviceId", "a service of this organisation"));
+        return Err(bad(
+            "serviceId",
+            "Choisissez un service de cette intercommunalité.",
+        ));
     }
     let mut a = old.clone().into_active_model();
     a.service_id = Set(s.id);
@@ -172,8 +184,8 @@ pub async fn list(
         q = q.filter(cost_pool::Column::OrganisationId.eq(o));
     }
     if let Some(y) = year {
-        let (start, end) =
-            super::calendar_year(y).ok_or_else(|| bad("year", "a year from 1 to 9999"))?;
+        let (start, end) = super::calendar_year(y)
+            .ok_or_else(|| bad("year", "Indiquez une année comprise entre 1 et 9999."))?;
         q = q
             .filter(cost_pool::Column::PeriodStart.lte(end))
             .filter(cost_pool::Column::PeriodEnd.gte(start));

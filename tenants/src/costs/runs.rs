@@ -76,13 +76,19 @@ fn months(start: NaiveDate, end: NaiveDate) -> Vec<Period> {
 
 fn from_allocation(e: AllocationError) -> CostError {
     match e {
-        AllocationError::AllZero => bad("method", "every subscribed commune's key is zero"),
+        AllocationError::AllZero => bad(
+            "method",
+            "La clé de chaque commune abonnée vaut zéro : rien à répartir.",
+        ),
         AllocationError::Empty => bad(
             "poolId",
-            "no commune subscribes to this service in the pool's period",
+            "Aucune commune n'est abonnée à ce service sur la période de l'enveloppe.",
         ),
-        AllocationError::Negative => bad("amountCents", "not negative"),
-        AllocationError::Overflow => bad("method", "the keys are too large to combine exactly"),
+        AllocationError::Negative => bad("amountCents", "Le montant ne peut pas être négatif."),
+        AllocationError::Overflow => bad(
+            "method",
+            "Les clés sont trop grandes pour être combinées exactement.",
+        ),
     }
 }
 
@@ -100,7 +106,10 @@ pub async fn compute(
     };
     let amount = o.amount_cents.unwrap_or(pool.amount_cents);
     if amount < 0 {
-        return Err(bad("amountCents", "a cost pool is not negative"));
+        return Err(bad(
+            "amountCents",
+            "Une enveloppe de coûts ne peut pas être négative.",
+        ));
     }
     let txn = scope.begin(db).await?;
     let service = scope
@@ -168,7 +177,10 @@ pub async fn compute(
     }
     for (tenant_id, key, value) in &o.keys {
         if *value < 0 {
-            return Err(bad("keys", "a key value is not negative"));
+            return Err(bad(
+                "keys",
+                "La valeur d'une clé ne peut pas être négative.",
+            ));
         }
         values.insert((*tenant_id, key.clone()), *value);
     }
@@ -180,7 +192,7 @@ pub async fn compute(
                 bad(
                     "method",
                     format!(
-                        "key {key} is missing for {} ({}) in {year}",
+                        "La clé « {key} » n'a pas de valeur pour {} ({}) en {year} : saisissez-la.",
                         t.name,
                         t.insee_code.as_deref().unwrap_or("-")
                     ),
@@ -195,13 +207,18 @@ pub async fn compute(
     let mut bases: Vec<Value> = Vec::with_capacity(communes.len());
     let mut texts: Vec<Box<dyn Fn(i64) -> String + Send>> = Vec::with_capacity(communes.len());
     let head = format!(
-        "{} — {} (du {} au {}) : {} réparti{}",
+        "{} — {} (du {} au {}) : {} {}",
         service.name,
         pool.label,
         pool.period_start.format("%d/%m/%Y"),
         pool.period_end.format("%d/%m/%Y"),
         euros(amount),
-        ""
+        // French puts amounts under 2 € in the singular.
+        if amount.abs() < 200 {
+            "réparti"
+        } else {
+            "répartis"
+        }
     );
     match &method {
         Method::Key { key } | Method::Usage { metric: key } => {
@@ -213,7 +230,7 @@ pub async fn compute(
             let usage = matches!(method, Method::Usage { .. });
             let shown = |v: u128| {
                 if key == BACKUP_METRIC {
-                    format!("{},{:03} GB-mois", group((v / 1000) as u64), v % 1000)
+                    format!("{},{:03} Go-mois", group((v / 1000) as u64), v % 1000)
                 } else {
                     group(v as u64)
                 }
@@ -251,7 +268,7 @@ pub async fn compute(
                 if !ids.contains(&s.tenant_id) {
                     return Err(bad(
                         "method.shares",
-                        format!("commune {} has a share but no subscription to this service in the period", s.tenant_id),
+                        format!("La commune {} a une part mais n'est pas abonnée à ce service sur la période.", s.tenant_id),
                     ));
                 }
             }
@@ -260,7 +277,7 @@ pub async fn compute(
                     bad(
                         "method.shares",
                         format!(
-                            "no share for {}, which subscribes to this service",
+                            "Aucune part pour {}, qui est abonnée à ce service : indiquez-la.",
                             label(t)
                         ),
                     )
@@ -423,7 +440,7 @@ async fn write(
         .ok_or(crate::tenancy::AccessError::NotFound)?;
     if pool.version != c.pool.version {
         return Err(CostError::Conflict(
-            "the pool changed during the run; run it again".into(),
+            "L'enveloppe a été modifiée pendant la répartition : relancez-la.".into(),
         ));
     }
     let runs = scope
@@ -457,15 +474,18 @@ async fn write(
     match (correction, invoiced.last()) {
         (None, Some(r)) => {
             return Err(CostError::Conflict(format!(
-                "this pool's allocation was invoiced ({}): record a correction run instead",
+                "La répartition de cette enveloppe a été facturée{} : enregistrez plutôt une répartition de correction.",
                 r.invoiced_at
-                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .map(|d| format!(
+                        " le {}",
+                        crate::fr::date(d.with_timezone(&chrono_tz::Europe::Paris).date_naive())
+                    ))
                     .unwrap_or_default()
             )))
         }
         (Some(()), None) => {
             return Err(CostError::Conflict(
-                "nothing was invoiced for this pool yet: run the allocation again instead".into(),
+                "Rien n'a encore été facturé pour cette enveloppe : relancez plutôt la répartition.".into(),
             ))
         }
         (None, None) => {
@@ -552,7 +572,7 @@ async fn write(
             }
             if out.is_empty() {
                 return Err(CostError::Conflict(
-                    "the allocation is the same as what was invoiced: nothing to correct".into(),
+                    "La répartition est identique à ce qui a été facturé : rien à corriger.".into(),
                 ));
             }
             kind = "correction";
@@ -649,8 +669,8 @@ pub async fn lines(
         q = q.filter(cost_line::Column::RunId.eq(r));
     }
     if let Some(y) = f.year {
-        let (start, end) =
-            super::calendar_year(y).ok_or_else(|| bad("year", "a year from 1 to 9999"))?;
+        let (start, end) = super::calendar_year(y)
+            .ok_or_else(|| bad("year", "Indiquez une année comprise entre 1 et 9999."))?;
         q = q
             .filter(cost_line::Column::PeriodStart.lte(end))
             .filter(cost_line::Column::PeriodEnd.gte(start));

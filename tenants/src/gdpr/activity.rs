@@ -93,10 +93,10 @@ impl ActivityFields {
     pub fn validate(mut self) -> Result<Self, GdprError> {
         self.name = trimmed(&self.name);
         if self.name.is_empty() {
-            return Err(bad("name", "the activity needs a name"));
+            return Err(bad("name", "Donnez un nom au traitement."));
         }
         if self.name.chars().count() > 200 {
-            return Err(bad("name", "at most 200 characters"));
+            return Err(bad("name", "Le nom compte 200 caractères au plus."));
         }
         self.purposes = trimmed(&self.purposes);
         if self.role == RegisterRole::Processor
@@ -109,7 +109,7 @@ impl ActivityFields {
         {
             return Err(bad(
                 "controllerName",
-                "a processor's register names the controller it acts for (Art. 30(2)(a))",
+                "Le registre d'un sous-traitant nomme le responsable de traitement pour lequel il agit (art. 30.2.a du RGPD).",
             ));
         }
         for (i, lb) in self.legal_bases.iter_mut().enumerate() {
@@ -122,7 +122,10 @@ impl ActivityFields {
             {
                 return Err(bad(
                     "legalBases",
-                    format!("legal basis #{}: name the legal text it rests on", i + 1),
+                    format!(
+                        "Base légale n° {} : indiquez le texte sur lequel elle repose.",
+                        i + 1
+                    ),
                 ));
             }
         }
@@ -131,17 +134,23 @@ impl ActivityFields {
             if d.category.is_empty() {
                 return Err(bad(
                     "dataSubjects",
-                    "a category of data subjects has no name",
+                    "Une catégorie de personnes concernées n'a pas de nom.",
                 ));
             }
             if d.estimated_count.is_some_and(|n| n < 0) {
-                return Err(bad("dataSubjects", "an estimated count cannot be negative"));
+                return Err(bad(
+                    "dataSubjects",
+                    "Un nombre estimé ne peut pas être négatif.",
+                ));
             }
         }
         for d in &mut self.data_categories {
             d.category = trimmed(&d.category);
             if d.category.is_empty() {
-                return Err(bad("dataCategories", "a category of data has no name"));
+                return Err(bad(
+                    "dataCategories",
+                    "Une catégorie de données n'a pas de nom.",
+                ));
             }
         }
         for t in &mut self.transfers {
@@ -149,13 +158,19 @@ impl ActivityFields {
             if t.country.len() != 2 || !t.country.bytes().all(|b| b.is_ascii_uppercase()) {
                 return Err(bad(
                     "transfers",
-                    format!("{:?} is not an ISO 3166-1 country code", t.country),
+                    format!(
+                        "« {} » n'est pas un code pays ISO 3166-1 (deux lettres, FR par exemple).",
+                        t.country
+                    ),
                 ));
             }
             if EU_EEA.contains(&t.country.as_str()) {
                 return Err(bad(
                     "transfers",
-                    format!("{} is in the EU/EEA: not a transfer", t.country),
+                    format!(
+                        "« {} » est dans l'Union européenne ou l'EEE : ce n'est pas un transfert hors UE.",
+                        t.country
+                    ),
                 ));
             }
         }
@@ -164,13 +179,13 @@ impl ActivityFields {
             if r.duration_months == 0 {
                 return Err(bad(
                     "retention",
-                    "every retention period needs a duration (in months)",
+                    "Chaque durée de conservation indique un nombre de mois.",
                 ));
             }
             if r.duration_months > 1200 {
                 return Err(bad(
                     "retention",
-                    "a duration over 100 years is not a retention period",
+                    "Une durée de plus de 100 ans n'est pas une durée de conservation.",
                 ));
             }
         }
@@ -349,7 +364,7 @@ async fn set_processors(
     if found.len() != ids.len() {
         return Err(bad(
             "processorIds",
-            "a processor is unknown or belongs to another tenant",
+            "Un sous-traitant est inconnu ou appartient à une autre commune.",
         ));
     }
     gdpr_activity_processor::Entity::delete_many()
@@ -464,7 +479,7 @@ pub async fn update(
     let row = load_row(&txn, scope, id).await?;
     if row.version != expected_version {
         return Err(GdprError::Conflict(format!(
-            "the activity changed since you opened it (version {} now, {expected_version} edited)",
+            "Le traitement a été modifié depuis que vous l'avez ouvert (vous avez modifié la version {expected_version}, il en est à la version {}) : rechargez-le puis refaites vos changements.",
             row.version
         )));
     }
@@ -519,19 +534,22 @@ pub async fn set_status(
     let txn = scope.begin(db).await?;
     let row = load_row(&txn, scope, id).await?;
     if row.is_model {
-        return Err(bad("id", "model activities have no validation status"));
+        return Err(bad(
+            "id",
+            "Un traitement modèle n'a pas de statut de validation.",
+        ));
     }
     let fields = ActivityFields::from_model(&row)?;
     if status != ActivityStatus::Draft && fields.purposes.is_empty() {
         return Err(bad(
             "status",
-            "an activity without purposes cannot be validated",
+            "Un traitement sans finalité ne peut pas être validé : indiquez ses finalités.",
         ));
     }
     if status != ActivityStatus::Draft && fields.legal_bases.is_empty() {
         return Err(bad(
             "status",
-            "an activity without a legal basis cannot be validated",
+            "Un traitement sans base légale ne peut pas être validé : indiquez sa base légale.",
         ));
     }
     let before = row.status.clone();

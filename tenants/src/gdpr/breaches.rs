@@ -48,26 +48,32 @@ pub async fn create(
 ) -> Result<gdpr_breach::Model, GdprError> {
     let title = b.title.trim().to_owned();
     if title.is_empty() {
-        return Err(bad("title", "describe the breach in a few words"));
+        return Err(bad("title", "Décrivez la violation en quelques mots."));
     }
     let now = Utc::now();
     if b.aware_at > now + Duration::minutes(5) {
-        return Err(bad("awareAt", "awareness cannot be in the future"));
+        return Err(bad(
+            "awareAt",
+            "La prise de connaissance ne peut pas être dans le futur.",
+        ));
     }
     if b.occurred_at.is_some_and(|o| o > b.aware_at) {
         return Err(bad(
             "occurredAt",
-            "a breach occurs before one becomes aware of it",
+            "La violation survient avant que l'on en prenne connaissance : la date de survenue précède la prise de connaissance.",
         ));
     }
     if b.natures.is_empty() {
         return Err(bad(
             "natures",
-            "confidentiality, integrity and/or availability",
+            "Indiquez la nature de la violation : confidentialité, intégrité ou disponibilité (une ou plusieurs).",
         ));
     }
     if b.people_count.is_some_and(|n| n < 0) || b.records_count.is_some_and(|n| n < 0) {
-        return Err(bad("peopleCount", "counts cannot be negative"));
+        return Err(bad(
+            "peopleCount",
+            "Les nombres ne peuvent pas être négatifs.",
+        ));
     }
     let mut natures = b.natures.clone();
     natures.sort_by_key(|n| n.code());
@@ -134,14 +140,17 @@ pub async fn record_notification(
     let b = scope.get::<gdpr_breach::Entity, _>(&txn, id).await??;
     if b.notified_at.is_some() {
         return Err(GdprError::Conflict(
-            "this breach was already notified".into(),
+            "Cette violation a déjà été notifiée.".into(),
         ));
     }
     let mut a: gdpr_breach::ActiveModel = b.clone().into();
     match n {
         Notification::Notified { at, late_reasons } => {
             if at < b.aware_at || at > Utc::now() + Duration::minutes(5) {
-                return Err(bad("notifiedAt", "between awareness and now"));
+                return Err(bad(
+                    "notifiedAt",
+                    "La date de notification doit être comprise entre la prise de connaissance et maintenant.",
+                ));
             }
             let reasons = late_reasons
                 .map(|r| r.trim().to_owned())
@@ -149,7 +158,7 @@ pub async fn record_notification(
             if at > b.notify_deadline && reasons.is_none() {
                 return Err(bad(
                     "lateReasons",
-                    "notified after 72 hours: the reasons for the delay must accompany it (Art. 33(1))",
+                    "Notification après 72 heures : indiquez les motifs du retard (art. 33.1 du RGPD).",
                 ));
             }
             a.notified_at = Set(Some(at));
@@ -161,7 +170,7 @@ pub async fn record_notification(
             if reason.is_empty() {
                 return Err(bad(
                     "reason",
-                    "document why the breach is unlikely to result in a risk",
+                    "Expliquez pourquoi la violation n'est pas susceptible d'engendrer un risque.",
                 ));
             }
             a.not_notified_reason = Set(Some(reason));

@@ -109,10 +109,10 @@ pub fn register_document(
                     .into(),
                     join(f.retention.iter().map(|r| {
                         format!(
-                            "{} : {} mois à compter de {}, puis {}",
+                            "{} : {} mois {}, puis {}",
                             r.data,
                             r.duration_months,
-                            r.starting_event,
+                            crate::fr::a_compter_de(&r.starting_event),
                             r.final_fate.label().to_lowercase()
                         )
                     }))
@@ -302,7 +302,7 @@ pub async fn export_register(
         message: m.into(),
     };
     if req.formats.is_empty() && !req.cnil_layout {
-        return Err(bad("format", "choose at least one format"));
+        return Err(bad("format", "Choisissez au moins un format."));
     }
     let purpose = req.purpose.trim().to_owned();
     let txn = scope.begin(db).await?;
@@ -324,7 +324,12 @@ pub async fn export_register(
         return Err(AccessError::NotFound.into());
     }
     if tenants.len() > MAX_TENANTS {
-        return Err(bad("tenant", "too many tenants for one bundle: name them"));
+        return Err(bad(
+            "tenant",
+            &format!(
+                "Trop de communes pour une seule archive ({MAX_TENANTS} au plus) : choisissez les communes à exporter."
+            ),
+        ));
     }
     let ids: Vec<Uuid> = tenants.iter().map(|t| t.id).collect();
     let activities = super::activity::list(

@@ -37,7 +37,7 @@ pub async fn create_processor(
 ) -> Result<gdpr_processor::Model, GdprError> {
     let name = p.name.trim().to_owned();
     if name.is_empty() {
-        return Err(bad("name", "the processor needs a name"));
+        return Err(bad("name", "Donnez un nom au sous-traitant."));
     }
     let siret = match p.siret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(
@@ -49,17 +49,29 @@ pub async fn create_processor(
     };
     let country = p.country.trim().to_ascii_uppercase();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(bad("country", "an ISO 3166-1 alpha-2 code such as FR"));
+        return Err(bad(
+            "country",
+            "Indiquez le pays par son code ISO 3166-1 à deux lettres (FR par exemple).",
+        ));
     }
     match (p.dpa_status, p.dpa_signed_on) {
         (DpaStatus::Signed, None) => {
-            return Err(bad("dpaSignedOn", "when was the agreement signed?"))
+            return Err(bad(
+                "dpaSignedOn",
+                "Indiquez la date de signature du contrat de sous-traitance.",
+            ))
         }
         (DpaStatus::Signed, Some(d)) if d > paris_today() => {
-            return Err(bad("dpaSignedOn", "not in the future"))
+            return Err(bad(
+                "dpaSignedOn",
+                "La date de signature ne peut pas être dans le futur.",
+            ))
         }
         (s, Some(_)) if s != DpaStatus::Signed => {
-            return Err(bad("dpaSignedOn", "only a signed agreement has a date"))
+            return Err(bad(
+                "dpaSignedOn",
+                "Seul un contrat signé a une date de signature.",
+            ))
         }
         _ => {}
     }
@@ -154,7 +166,10 @@ pub async fn record_dpia(
     }
     let conclusion = conclusion.trim().to_owned();
     if matches!(status, DpiaStatus::Completed | DpiaStatus::Validated) && conclusion.is_empty() {
-        return Err(bad("conclusion", "a completed DPIA states its conclusion"));
+        return Err(bad(
+            "conclusion",
+            "Une analyse d'impact réalisée énonce sa conclusion.",
+        ));
     }
     let txn = scope.begin(db).await?;
     let act = scope
@@ -239,7 +254,7 @@ pub async fn create_action(
 ) -> Result<gdpr_action::Model, GdprError> {
     let title = title.trim().to_owned();
     if title.is_empty() {
-        return Err(bad("title", "what is to be done?"));
+        return Err(bad("title", "Indiquez ce qu'il faut faire."));
     }
     let txn = scope.begin(db).await?;
     let tenant = tenant_in_scope(&txn, scope, tenant_id).await?;
@@ -250,7 +265,12 @@ pub async fn create_action(
             .filter(gdpr_activity::Column::TenantId.eq(tenant.id))
             .one(&txn)
             .await?
-            .ok_or_else(|| bad("activityId", "no such activity in this tenant's register"))?;
+            .ok_or_else(|| {
+                bad(
+                    "activityId",
+                    "Ce traitement ne figure pas au registre de cette commune.",
+                )
+            })?;
     }
     let row = gdpr_action::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -289,7 +309,7 @@ pub async fn complete_action(
     let txn = scope.begin(db).await?;
     let a = scope.get::<gdpr_action::Entity, _>(&txn, id).await??;
     if a.status == ActionStatus::Done.code() {
-        return Err(GdprError::Conflict("already done".into()));
+        return Err(GdprError::Conflict("Cette action est déjà faite.".into()));
     }
     let mut am: gdpr_action::ActiveModel = a.into();
     am.status = Set(ActionStatus::Done.code().to_owned());

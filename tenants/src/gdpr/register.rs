@@ -74,7 +74,7 @@ pub async fn set(
         return Err(GdprError::BadInput {
             field: "fields",
             message: format!(
-                "{f:?} cannot be published; choose among {}",
+                "Le champ « {f} » ne peut pas être publié ; champs possibles : {}.",
                 PUBLIC_FIELDS
                     .iter()
                     .map(|(k, _)| *k)
@@ -178,10 +178,10 @@ fn field_text(f: &ActivityFields, key: &str) -> String {
                 .iter()
                 .map(|r| {
                     format!(
-                        "{} : {} mois à compter de {} puis {}",
+                        "{} : {} mois {} puis {}",
                         r.data,
                         r.duration_months,
-                        r.starting_event,
+                        crate::fr::a_compter_de(&r.starting_event),
                         r.final_fate.label().to_lowercase()
                     )
                 })

@@ -46,12 +46,12 @@ pub async fn create(
 ) -> Result<gdpr_request::Model, GdprError> {
     let requester = r.requester.trim().to_owned();
     if requester.is_empty() {
-        return Err(bad("requester", "who made the request?"));
+        return Err(bad("requester", "Indiquez qui a fait la demande."));
     }
     if r.received_on > paris_today() {
         return Err(bad(
             "receivedOn",
-            "a request cannot be received in the future",
+            "Une demande ne peut pas être reçue dans le futur : vérifiez la date de réception.",
         ));
     }
     let txn = scope.begin(db).await?;
@@ -118,25 +118,25 @@ pub async fn extend(
     if reason.is_empty() {
         return Err(bad(
             "reason",
-            "an extension needs its reason (complexity, number of requests)",
+            "Indiquez le motif de la prolongation (complexité ou nombre de demandes).",
         ));
     }
     let txn = scope.begin(db).await?;
     let r = load(&txn, scope, id).await?;
     if r.extended_due_on.is_some() {
         return Err(GdprError::Conflict(
-            "this request was already extended".into(),
+            "Cette demande a déjà été prolongée.".into(),
         ));
     }
     if !RequestStatus::parse(&r.status).is_ok_and(RequestStatus::is_open) {
-        return Err(GdprError::Conflict("this request is closed".into()));
+        return Err(GdprError::Conflict("Cette demande est close.".into()));
     }
     if today > r.due_on {
         return Err(bad(
             "id",
             format!(
-                "the first deadline ({}) has passed: the extension had to be decided before it",
-                r.due_on
+                "La première échéance ({}) est passée : la prolongation devait être décidée avant elle.",
+                crate::fr::date(r.due_on)
             ),
         ));
     }
@@ -183,7 +183,7 @@ pub async fn set_status(
     if closing && answer.is_empty() {
         return Err(bad(
             "answer",
-            "record the answer given (or the reasons for refusing, Art. 12(4))",
+            "Indiquez la réponse donnée (ou les motifs du refus, art. 12.4 du RGPD).",
         ));
     }
     let answered_on = if closing {
@@ -193,7 +193,10 @@ pub async fn set_status(
     };
     if let Some(d) = answered_on {
         if d < r.received_on || d > paris_today() {
-            return Err(bad("answeredOn", "between the receipt and today"));
+            return Err(bad(
+                "answeredOn",
+                "La date de réponse doit être comprise entre la réception et aujourd'hui.",
+            ));
         }
     }
     let before = json!({"id": r.id, "status": r.status});

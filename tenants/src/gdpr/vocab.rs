@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown value {value:?}; expected one of: {expected}")]
+#[error("Valeur inconnue « {value} » ; valeurs possibles : {expected}.")]
 pub struct VocabError {
     pub value: String,
     pub expected: String,

@@ -47,7 +47,7 @@ pub fn score(
     {
         return Err(bad(
             "answers",
-            format!("no question {unknown:?} in this questionnaire"),
+            format!("Le questionnaire n'a pas de question « {unknown} »."),
         ));
     }
     let (mut earned, mut max) = (0u64, 0u64);
@@ -56,16 +56,16 @@ pub fn score(
         let Some(&i) = answers.get(&q.key) else {
             return Err(bad(
                 "answers",
-                format!("question {:?} is not answered", q.key),
+                format!("La question « {} » n'a pas de réponse.", q.key),
             ));
         };
         let Some(o) = q.options.get(i) else {
             return Err(bad(
                 "answers",
                 format!(
-                    "question {:?} has {} options; {i} is not one",
+                    "La question « {} » a {} : la réponse n° {i} n'existe pas (elles sont numérotées à partir de 0).",
                     q.key,
-                    q.options.len()
+                    crate::fr::plural(q.options.len() as i64, "réponse", "réponses")
                 ),
             ));
         };
@@ -91,7 +91,7 @@ pub fn score(
     if max == 0 {
         return Err(bad(
             "answers",
-            "every question is 'not applicable': nothing to score",
+            "Toutes les réponses sont « sans objet » : rien à évaluer.",
         ));
     }
     Ok(Score {
@@ -147,19 +147,25 @@ pub async fn record(
     }
     let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
     if a.assessed_on > today {
-        return Err(bad("assessedOn", "in the future"));
+        return Err(bad("assessedOn", "La date ne peut pas être dans le futur."));
     }
     if a.assessed_on < NaiveDate::from_ymd_opt(2018, 5, 25).unwrap_or(NaiveDate::MIN) {
-        return Err(bad("assessedOn", "before the GDPR applied (25/05/2018)"));
+        return Err(bad(
+            "assessedOn",
+            "La date est antérieure à l'entrée en application du RGPD (25 mai 2018).",
+        ));
     }
     let notes = a.notes.trim().to_owned();
     if notes.chars().count() > 5000 {
-        return Err(bad("notes", "at most 5000 characters"));
+        return Err(bad("notes", "Les notes comptent 5 000 caractères au plus."));
     }
     let mut answers = BTreeMap::new();
     for (key, option) in a.answers {
         if answers.insert(key.clone(), option).is_some() {
-            return Err(bad("answers", format!("question {key:?} answered twice")));
+            return Err(bad(
+                "answers",
+                format!("La question « {key} » a reçu deux réponses."),
+            ));
         }
     }
     let txn = scope.begin(db).await?;
@@ -172,7 +178,7 @@ pub async fn record(
     if t.kind == "organisation" {
         return Err(bad(
             "tenantId",
-            "assessments are of communes, not of the organisation",
+            "On évalue une commune, pas l'intercommunalité.",
         ));
     }
     let q = questionnaire::get(&txn, scope, a.questionnaire_id).await?;

@@ -68,10 +68,13 @@ impl Questionnaire {
 fn required(field: &'static str, what: &str, v: &str, max: usize) -> Result<String, MaturityError> {
     let v = v.trim();
     if v.is_empty() {
-        return Err(bad(field, format!("{what}: required")));
+        return Err(bad(field, format!("{what} est obligatoire.")));
     }
     if v.chars().count() > max {
-        return Err(bad(field, format!("{what}: at most {max} characters")));
+        return Err(bad(
+            field,
+            format!("{what} compte {max} caractères au plus."),
+        ));
     }
     Ok(v.to_owned())
 }
@@ -82,11 +85,11 @@ pub fn validate(
     title: &str,
     questions: Vec<Question>,
 ) -> Result<(String, Vec<Question>), MaturityError> {
-    let title = required("title", "title", title, 200)?;
+    let title = required("title", "Le titre", title, 200)?;
     if questions.is_empty() || questions.len() > MAX_QUESTIONS {
         return Err(bad(
             "questions",
-            format!("between 1 and {MAX_QUESTIONS} questions"),
+            format!("Le questionnaire compte de 1 à {MAX_QUESTIONS} questions."),
         ));
     }
     let mut keys = HashSet::new();
@@ -102,27 +105,39 @@ pub fn validate(
         {
             return Err(bad(
                 "questions",
-                format!("question {n}: key {key:?} must be 1 to 40 of a-z, 0-9, _ and -"),
+                format!(
+                    "Question {n} : la clé « {key} » compte de 1 à 40 caractères parmi a-z, 0-9, _ et -."
+                ),
             ));
         }
         if !keys.insert(key.clone()) {
             return Err(bad(
                 "questions",
-                format!("question {n}: key {key:?} used twice"),
+                format!("Question {n} : la clé « {key} » est utilisée deux fois."),
             ));
         }
-        let theme = required("questions", &format!("question {key} theme"), &q.theme, 80)?;
-        let text = required("questions", &format!("question {key} text"), &q.text, 1000)?;
+        let theme = required(
+            "questions",
+            &format!("Question {key} : le thème"),
+            &q.theme,
+            80,
+        )?;
+        let text = required(
+            "questions",
+            &format!("Question {key} : l'énoncé"),
+            &q.text,
+            1000,
+        )?;
         if !(1..=10).contains(&q.weight) {
             return Err(bad(
                 "questions",
-                format!("question {key}: weight between 1 and 10"),
+                format!("Question {key} : le poids est compris entre 1 et 10."),
             ));
         }
         if q.options.len() < 2 || q.options.len() > MAX_OPTIONS {
             return Err(bad(
                 "questions",
-                format!("question {key}: between 2 and {MAX_OPTIONS} answer options"),
+                format!("Question {key} : de 2 à {MAX_OPTIONS} réponses possibles."),
             ));
         }
         let mut labels = HashSet::new();
@@ -130,20 +145,22 @@ pub fn validate(
         for o in q.options {
             let label = required(
                 "questions",
-                &format!("question {key} option"),
+                &format!("Question {key} : le libellé de chaque réponse"),
                 &o.label,
                 200,
             )?;
             if !labels.insert(label.to_lowercase()) {
                 return Err(bad(
                     "questions",
-                    format!("question {key}: option {label:?} twice"),
+                    format!("Question {key} : la réponse « {label} » figure deux fois."),
                 ));
             }
             if o.score > 100 {
                 return Err(bad(
                     "questions",
-                    format!("question {key}: option {label:?} scores between 0 and 100 %"),
+                    format!(
+                        "Question {key} : le score de la réponse « {label} » est compris entre 0 et 100 %."
+                    ),
                 ));
             }
             options.push(AnswerOption {
@@ -155,13 +172,13 @@ pub fn validate(
         if options.iter().filter(|o| o.not_applicable).count() > 1 {
             return Err(bad(
                 "questions",
-                format!("question {key}: one 'not applicable' option at most"),
+                format!("Question {key} : une seule réponse « sans objet » au plus."),
             ));
         }
         if !options.iter().any(|o| !o.not_applicable && o.score == 100) {
             return Err(bad(
                 "questions",
-                format!("question {key}: one option must be worth 100 % (the expected practice)"),
+                format!("Question {key} : une réponse doit valoir 100 % (la pratique attendue)."),
             ));
         }
         out.push(Question {

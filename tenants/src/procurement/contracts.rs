@@ -67,25 +67,31 @@ fn lots_valid(
     let mut total: i64 = 0;
     for l in lots {
         if l.number < 1 {
-            return Err(bad("lots", "lot numbers start at 1"));
+            return Err(bad("lots", "Les lots sont numérotés à partir de 1."));
         }
         if out.iter().any(|v| v.number == l.number) {
-            return Err(bad("lots", format!("lot {} appears twice", l.number)));
+            return Err(bad(
+                "lots",
+                format!("Le lot {} figure deux fois.", l.number),
+            ));
         }
         if lot_decp_id(reference, l.number).chars().count() > 16 {
             return Err(bad(
                 "lots",
-                "each lot is published as reference-NN, at most 16 characters: shorten the reference",
+                "Chaque lot est publié sous la forme référence-NN, en 16 caractères au plus : raccourcissez la référence.",
             ));
         }
         let object = l.object.trim().to_owned();
         if object.is_empty() {
-            return Err(bad("lots", format!("lot {}: what is bought?", l.number)));
+            return Err(bad(
+                "lots",
+                format!("Lot {} : indiquez l'objet du lot.", l.number),
+            ));
         }
         let cpv = match l.cpv.as_deref().map(str::trim) {
             Some(c) if !c.is_empty() => {
                 cpv::parse(c)
-                    .map_err(|e| bad("lots", format!("lot {}: {e}", l.number)))?
+                    .map_err(|e| bad("lots", format!("Lot {} : {e}", l.number)))?
                     .code
             }
             _ => contract_cpv,
@@ -93,7 +99,10 @@ fn lots_valid(
         if l.estimated_cents < 0 || l.awarded_cents.is_some_and(|a| a < 0) {
             return Err(bad(
                 "lots",
-                format!("lot {}: amounts in cents, not negative", l.number),
+                format!(
+                    "Lot {} : les montants ne peuvent pas être négatifs.",
+                    l.number
+                ),
             ));
         }
         if let Some(m) = l.duration_months {
@@ -103,13 +112,13 @@ fn lots_valid(
             (Some(_), Some(a)) => {
                 total = total
                     .checked_add(a)
-                    .ok_or_else(|| bad("lots", "too large"))?
+                    .ok_or_else(|| bad("lots", "Montants trop élevés."))?
             }
             (Some(_), None) => {
                 return Err(bad(
                     "lots",
                     format!(
-                        "lot {}: the contract is awarded, state the lot's awarded amount",
+                        "Lot {} : le marché est attribué, indiquez le montant attribué du lot.",
                         l.number
                     ),
                 ))
@@ -118,7 +127,7 @@ fn lots_valid(
                 return Err(bad(
                     "lots",
                     format!(
-                        "lot {}: an awarded lot needs the contract's awarded amount (awardedCents)",
+                        "Lot {} : un lot attribué demande le montant attribué du marché.",
                         l.number
                     ),
                 ))
@@ -135,7 +144,11 @@ fn lots_valid(
         if total != awarded {
             return Err(bad(
                 "lots",
-                format!("the lots' awarded amounts sum to {total} cents, the contract's awarded amount is {awarded} cents"),
+                format!(
+                    "Les montants attribués des lots totalisent {} HT, le montant attribué du marché est de {} HT : ils doivent être égaux.",
+                    crate::costs::euros(total),
+                    crate::costs::euros(awarded)
+                ),
             ));
         }
     }
@@ -202,17 +215,20 @@ pub(crate) struct Valid {
 
 fn amount(field: &'static str, cents: i64) -> Result<i64, ProcurementError> {
     if cents < 0 {
-        return Err(bad(field, "an amount in cents excluding VAT, not negative"));
+        return Err(bad(
+            field,
+            "Le montant hors taxes ne peut pas être négatif.",
+        ));
     }
     Ok(cents)
 }
 
 fn months(field: &'static str, m: i32) -> Result<i32, ProcurementError> {
     if m <= 0 {
-        return Err(bad(field, "a duration in months, at least 1"));
+        return Err(bad(field, "La durée est d'au moins 1 mois."));
     }
     if m > 1200 {
-        return Err(bad(field, "at most 1200 months"));
+        return Err(bad(field, "La durée est de 1 200 mois au plus."));
     }
     Ok(m)
 }
@@ -224,7 +240,7 @@ fn shares_sum(shares: &[ShareInput], awarded: Option<i64>) -> Result<(), Procure
     let Some(awarded) = awarded else {
         return Err(bad(
             "awardedCents",
-            "a joint procurement's shares divide the awarded amount: state it",
+            "Les parts d'un groupement de commandes divisent le montant attribué : indiquez-le.",
         ));
     };
     let mut seen = vec![];
@@ -232,17 +248,21 @@ fn shares_sum(shares: &[ShareInput], awarded: Option<i64>) -> Result<(), Procure
     for s in shares {
         amount("shares", s.amount_cents)?;
         if seen.contains(&s.tenant_id) {
-            return Err(bad("shares", "one share per commune"));
+            return Err(bad("shares", "Une seule part par commune."));
         }
         seen.push(s.tenant_id);
         total = total
             .checked_add(s.amount_cents)
-            .ok_or_else(|| bad("shares", "too large"))?;
+            .ok_or_else(|| bad("shares", "Montants trop élevés."))?;
     }
     if total != awarded {
         return Err(bad(
             "shares",
-            format!("the shares sum to {total} cents, the awarded amount is {awarded} cents"),
+            format!(
+                "Les parts totalisent {} HT, le montant attribué est de {} HT : ils doivent être égaux.",
+                crate::costs::euros(total),
+                crate::costs::euros(awarded)
+            ),
         ));
     }
     Ok(())
@@ -255,12 +275,12 @@ impl ContractFields {
         if reference.is_empty() || reference.chars().count() > 16 {
             return Err(bad(
                 "reference",
-                "the buyer's reference, 1 to 16 characters",
+                "La référence de l'acheteur compte de 1 à 16 caractères.",
             ));
         }
         let object = self.object.trim().to_owned();
         if object.is_empty() {
-            return Err(bad("object", "what is bought?"));
+            return Err(bad("object", "Indiquez l'objet du marché."));
         }
         let cpv = cpv::parse(&self.cpv).map_err(|e| bad("cpv", e.to_string()))?;
         amount("estimatedCents", self.estimated_cents)?;
@@ -269,34 +289,46 @@ impl ContractFields {
         }
         months("durationMonths", self.duration_months)?;
         if self.renewals < 0 {
-            return Err(bad("renewals", "not negative"));
+            return Err(bad(
+                "renewals",
+                "Le nombre de reconductions ne peut pas être négatif.",
+            ));
         }
         if self.renewals > 0 {
             months("renewalMonths", self.renewal_months)?;
         } else if self.renewal_months != 0 {
-            return Err(bad("renewalMonths", "only with renewals"));
+            return Err(bad(
+                "renewalMonths",
+                "Une durée de reconduction demande au moins une reconduction.",
+            ));
         }
         if self.notice_days < 0 {
-            return Err(bad("noticeDays", "not negative"));
+            return Err(bad("noticeDays", "Le préavis ne peut pas être négatif."));
         }
         if let Some(n) = self.notified_on {
             if n > super::super::gdpr::paris_today() {
-                return Err(bad("notifiedOn", "not in the future"));
+                return Err(bad(
+                    "notifiedOn",
+                    "La date de notification ne peut pas être dans le futur.",
+                ));
             }
             if self.awarded_cents.is_none() {
                 return Err(bad(
                     "awardedCents",
-                    "a notified contract has an awarded amount",
+                    "Un marché notifié a un montant attribué : indiquez-le.",
                 ));
             }
         }
         let place_code = self.place_code.trim().to_owned();
         if place_code.is_empty() {
-            return Err(bad("placeCode", "where is the contract executed?"));
+            return Err(bad("placeCode", "Indiquez le lieu d'exécution du marché."));
         }
         shares_sum(&self.shares, self.awarded_cents)?;
         if self.offers_received.is_some_and(|n| n < 1) {
-            return Err(bad("offersReceived", "at least one offer"));
+            return Err(bad(
+                "offersReceived",
+                "Le nombre d'offres reçues est d'au moins 1.",
+            ));
         }
         let buyer_siret = match self.buyer_siret.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => Some(
@@ -375,7 +407,14 @@ impl Status {
         [Status::Draft, Status::Active, Status::Expired]
             .into_iter()
             .find(|x| x.code() == s)
-            .ok_or_else(|| bad(field, "one of draft, active, expired"))
+            .ok_or_else(|| {
+                bad(
+                    field,
+                    format!(
+                        "Statut inconnu « {s} » ; statuts possibles : draft (brouillon), active (en cours), expired (échu)."
+                    ),
+                )
+            })
     }
 }
 
@@ -511,7 +550,7 @@ async fn insert_shares(
         if member.organisation_id != row.organisation_id {
             return Err(bad(
                 "shares",
-                "members of a joint procurement share one organisation",
+                "Les membres d'un groupement de commandes appartiennent à la même intercommunalité.",
             ));
         }
         proc_share::ActiveModel {
@@ -590,7 +629,10 @@ pub(crate) async fn insert(
         if s.siren() != t.siren {
             return Err(bad(
                 "buyerSiret",
-                format!("an establishment of the buyer (SIREN {})", t.siren),
+                format!(
+                    "Indiquez un établissement de l'acheteur (SIRET commençant par son SIREN {}).",
+                    t.siren
+                ),
             ));
         }
     }
@@ -603,7 +645,7 @@ pub(crate) async fn insert(
         .is_some()
     {
         return Err(ProcurementError::Conflict(format!(
-            "this tenant already has a contract {}",
+            "Cette commune a déjà un marché de référence « {} ».",
             v.reference
         )));
     }
@@ -745,22 +787,28 @@ pub async fn amend(
     if a.awarded_cents.is_none() && a.duration_months.is_none() && a.supplier_ids.is_none() {
         return Err(bad(
             "awardedCents",
-            "an amendment changes the amount, the duration or the contractors",
+            "Une modification change le montant, la durée ou les titulaires : indiquez au moins l'un d'eux.",
         ));
     }
     let txn = scope.begin(db).await?;
     let row = locked(scope, &txn, contract_id).await?;
     let Some(notified) = row.notified_on else {
-        return Err(bad("signedOn", "the contract is not notified yet"));
+        return Err(bad("signedOn", "Le marché n'est pas encore notifié."));
     };
     if a.signed_on < notified {
         return Err(bad(
             "signedOn",
-            format!("an amendment comes after the notification ({notified})"),
+            format!(
+                "Une modification est postérieure à la notification du marché ({}).",
+                crate::fr::date(notified)
+            ),
         ));
     }
     if a.signed_on > super::super::gdpr::paris_today() {
-        return Err(bad("signedOn", "not in the future"));
+        return Err(bad(
+            "signedOn",
+            "La date de signature ne peut pas être dans le futur.",
+        ));
     }
     let lots = scope
         .find::<proc_lot::Entity>()
@@ -773,21 +821,21 @@ pub async fn amend(
     let mut new_total = a.awarded_cents;
     if let Some(n) = a.lot {
         if lots.is_empty() {
-            return Err(bad("lot", "this contract is not divided into lots"));
+            return Err(bad("lot", "Ce marché n'est pas alloti."));
         }
         let Some(lot) = lots.iter().find(|l| l.number == n) else {
-            return Err(bad("lot", "no such lot in this contract"));
+            return Err(bad("lot", "Ce lot n'existe pas dans ce marché."));
         };
         if a.duration_months.is_some() {
             return Err(bad(
                 "durationMonths",
-                "the duration is amended for the whole contract, without a lot",
+                "La durée se modifie pour tout le marché : ne nommez pas de lot.",
             ));
         }
         if a.awarded_cents.is_none() && a.supplier_ids.is_none() {
             return Err(bad(
                 "awardedCents",
-                "an amendment of a lot changes its amount or its contractors",
+                "La modification d'un lot change son montant ou ses titulaires.",
             ));
         }
         if let Some(new_lot) = a.awarded_cents {
@@ -816,12 +864,12 @@ pub async fn amend(
                 let Some(x) = x else {
                     return Err(bad(
                         "awardedCents",
-                        "the contract's lots have no awarded amount to amend",
+                        "Les lots de ce marché n'ont pas de montant attribué à modifier.",
                     ));
                 };
                 total = total
                     .checked_add(x)
-                    .ok_or_else(|| bad("awardedCents", "too large"))?;
+                    .ok_or_else(|| bad("awardedCents", "Montants trop élevés."))?;
             }
             new_total = Some(total);
         }
@@ -837,7 +885,7 @@ pub async fn amend(
         };
         return Err(bad(
             field,
-            "a contract divided into lots is amended lot by lot: name the lot (lot)",
+            "Un marché alloti se modifie lot par lot : indiquez le lot.",
         ));
     }
     if row.joint {
@@ -846,14 +894,20 @@ pub async fn amend(
             (Some(_), None) => {
                 return Err(bad(
                     "shares",
-                    "the amount of a joint procurement changes with its shares",
+                    "Le montant d'un groupement de commandes change avec ses parts : indiquez les nouvelles parts.",
                 ))
             }
-            (None, Some(_)) => return Err(bad("shares", "shares change with the amount")),
+            (None, Some(_)) => return Err(bad(
+                    "shares",
+                    "Les parts changent avec le montant : indiquez le nouveau montant.",
+                )),
             (None, None) => {}
         }
     } else if a.shares.as_ref().is_some_and(|s| !s.is_empty()) {
-        return Err(bad("shares", "this contract is not a joint procurement"));
+        return Err(bad(
+            "shares",
+            "Ce marché n'est pas un groupement de commandes.",
+        ));
     }
     if let (None, Some(ids)) = (a.lot, &a.supplier_ids) {
         set_contractors(&txn, scope, &row, ids, "supplierIds").await?;
@@ -941,24 +995,28 @@ pub async fn add_subcontracting_act(
     if a.amount_cents < 100 {
         return Err(bad(
             "amountCents",
-            "an amount in cents excluding VAT, at least 1 EUR",
+            "Le montant hors taxes est d'au moins 1 €.",
         ));
     }
     months("durationMonths", a.duration_months)?;
     let price_variation = one_of("priceVariation", &a.price_variation, PRICE_VARIATIONS)?;
     if a.notified_on > super::super::gdpr::paris_today() {
-        return Err(bad("notifiedOn", "not in the future"));
+        return Err(bad(
+            "notifiedOn",
+            "La date de notification ne peut pas être dans le futur.",
+        ));
     }
     let txn = scope.begin(db).await?;
     let row = locked(scope, &txn, contract_id).await?;
     let Some(notified) = row.notified_on else {
-        return Err(bad("notifiedOn", "the contract is not notified yet"));
+        return Err(bad("notifiedOn", "Le marché n'est pas encore notifié."));
     };
     if a.notified_on < notified {
         return Err(bad(
             "notifiedOn",
             format!(
-                "an act of subcontracting comes after the contract's notification ({notified})"
+                "Un acte spécial de sous-traitance est postérieur à la notification du marché ({}).",
+                crate::fr::date(notified)
             ),
         ));
     }
@@ -972,9 +1030,11 @@ pub async fn add_subcontracting_act(
         .collect();
     match a.lot {
         None if !lots.is_empty() => {
-            return Err(bad("lot", "this contract is divided into lots: which one?"))
+            return Err(bad("lot", "Ce marché est alloti : indiquez le lot."))
         }
-        Some(n) if !lots.contains(&n) => return Err(bad("lot", "no such lot in this contract")),
+        Some(n) if !lots.contains(&n) => {
+            return Err(bad("lot", "Ce lot n'existe pas dans ce marché."))
+        }
         _ => {}
     }
     let existing = scope
@@ -988,8 +1048,8 @@ pub async fn add_subcontracting_act(
             return Err(bad(
                 "notifiedOn",
                 format!(
-                    "acts are numbered in the order of notification: the last one is of {}",
-                    last.notified_on
+                    "Les actes sont numérotés dans l'ordre de notification : le dernier date du {}.",
+                    crate::fr::date(last.notified_on)
                 ),
             ));
         }
@@ -1147,7 +1207,7 @@ pub async fn list(
         if p.is_empty() || p.len() > 8 || !p.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad(
                 "cpvPrefix",
-                "1 to 8 digits, e.g. a CPV class such as 7226",
+                "De 1 à 8 chiffres, par exemple une classe CPV comme 7226.",
             ));
         }
     }
@@ -1186,7 +1246,7 @@ pub async fn expiring(
     today: NaiveDate,
 ) -> Result<Vec<Contract>, ProcurementError> {
     if !(0..=3660).contains(&within_days) {
-        return Err(bad("withinDays", "0 to 3660 days"));
+        return Err(bad("withinDays", "De 0 à 3 660 jours."));
     }
     let horizon = today + chrono::Duration::days(within_days);
     let f = ContractFilter {

@@ -1,20 +1,21 @@
 //! CPV (Common Procurement Vocabulary, Regulation (EC) No 213/2008): the official list is
-//! embedded (`data/cpv2008_en.csv`, copied from the EU's public CPV 2008 list, English labels).
+//! embedded with its French labels (`data/cpv2008_fr.csv`, the EU's CPV 2008 list; source and
+//! checks in `data/README.md`).
 //! A code is 8 digits, optionally followed by `-` and its check digit.
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const CSV: &str = include_str!("../../data/cpv2008_en.csv");
+const CSV: &str = include_str!("../../data/cpv2008_fr.csv");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CpvError {
     #[error(
-        "a CPV code is 8 digits, optionally followed by -check digit (e.g. 72000000-5): {0:?}"
+        "« {0} » n'est pas un code CPV : 8 chiffres, suivis éventuellement d'un tiret et de la clé de contrôle (72000000-5 par exemple)."
     )]
     Format(String),
-    #[error("wrong CPV check digit for {code}: expected {expected}")]
+    #[error("La clé de contrôle du code CPV {code} est fausse : la bonne clé est {expected}.")]
     CheckDigit { code: String, expected: u8 },
-    #[error("{0} is not in the CPV 2008 list")]
+    #[error("Le code {0} ne figure pas dans la nomenclature CPV 2008.")]
     Unknown(String),
 }
 
@@ -109,6 +110,15 @@ pub fn class(code8: &str) -> &str {
     &code8[..4.min(code8.len())]
 }
 
+/// The label of a CPV class (`9091` -> « Services de nettoyage »): the label of its code
+/// completed with zeros, which the list always has.
+pub fn class_label(class: &str) -> Option<&'static str> {
+    if class.len() > 8 {
+        return None;
+    }
+    lookup(&format!("{class:0<8}")).map(|e| e.label)
+}
+
 /// Search by label, case- and accent-insensitive; every word must occur. Codes also match by
 /// prefix. Shorter (more general) codes first.
 pub fn search(query: &str, first: usize) -> Vec<&'static CpvEntry> {
@@ -140,23 +150,27 @@ pub fn search(query: &str, first: usize) -> Vec<&'static CpvEntry> {
         .collect()
 }
 
-/// Lower case without diacritics (Latin letters found in French and English labels).
+/// Lower case without diacritics, ligatures spelt out (« Œufs » is found as « oeufs »);
+/// anything else than a letter or a digit (apostrophes, hyphens) separates words.
 pub fn fold(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'ç' => 'c',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' | 'ì' => 'i',
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ÿ' => 'y',
-            'ñ' => 'n',
-            c if c.is_alphanumeric() => c,
-            _ => ' ',
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => out.push('a'),
+            'ç' => out.push('c'),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
+            'ÿ' => out.push('y'),
+            'ñ' => out.push('n'),
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => out.push(' '),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -166,7 +180,10 @@ mod tests {
     #[test]
     fn the_embedded_list_is_whole_and_clean() {
         let l = list();
-        assert_eq!(l.entries.len(), 9455);
+        // The EU's list has 9,454 codes (the English file embedded before had one more, a
+        // conversion artefact `00000004` labelled "34113100-3").
+        assert_eq!(l.entries.len(), 9454);
+        assert!(lookup("00000004").is_none());
         for e in &l.entries {
             assert!(e.code.len() == 8 && e.code.bytes().all(|b| b.is_ascii_digit()));
             assert!(!e.label.is_empty() && !e.label.contains('"'), "{e:?}");
@@ -176,7 +193,15 @@ mod tests {
         }
         assert_eq!(
             lookup("03000000").expect("test data").label,
-            "Agricultural, farming, fishing, forestry and related products"
+            "Produits agricoles, de l'élevage, de la pêche, de la sylviculture et produits connexes"
+        );
+        assert_eq!(
+            lookup("66516000").expect("test data").label,
+            "Services d'assurance responsabilité civile"
+        );
+        assert_eq!(
+            lookup("72000000").expect("test data").label,
+            "Services de technologies de l'information, conseil, développement de logiciels, internet et appui"
         );
     }
 
@@ -217,12 +242,32 @@ mod tests {
 
     #[test]
     fn search_ignores_case_and_accents() {
-        let hits = search("SCHOOL catering", 10);
+        // « Service traiteur pour écoles » (55524000), whatever the case and accents.
+        let hits = search("TRAITEUR ecoles", 10);
         assert!(hits.iter().any(|e| e.code == "55524000"), "{hits:?}");
-        let accented = search("scHôol cätering", 10);
-        assert_eq!(hits, accented);
+        assert_eq!(hits, search("traîteur ÉCOLES", 10));
+        // « equipement » finds « Équipement … »; « oeufs » finds « Œufs ».
+        let equipment = search("equipement", 50);
+        assert!(
+            equipment.iter().any(|e| e.label.starts_with("Équipement")),
+            "{equipment:?}"
+        );
+        assert_eq!(equipment, search("ÉQUIPEMENT", 50));
+        assert!(search("oeufs", 5).iter().any(|e| e.label == "Œufs"));
+        // Words in any order, each required.
+        let liability = search("civile assurance responsabilité", 5);
+        assert_eq!(liability[0].code, "66516000", "{liability:?}");
+        assert!(search("assurance zzz", 5).is_empty());
         assert_eq!(search("7200", 1)[0].code, "72000000");
         assert!(search("  ", 5).is_empty());
         assert_eq!(class("72267000"), "7226");
+    }
+
+    #[test]
+    fn a_class_reads_with_its_label() {
+        assert_eq!(class_label("9091"), Some("Services de nettoyage"));
+        assert_eq!(class_label("7226"), lookup("72260000").map(|e| e.label));
+        assert_eq!(class_label("0000"), None);
+        assert_eq!(class_label("123456789"), None);
     }
 }

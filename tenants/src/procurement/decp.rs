@@ -53,13 +53,13 @@ fn titulaires(ids: &[Uuid], known: &HashMap<Uuid, (String, String)>) -> Vec<Valu
 
 fn why_not(c: &Contract) -> Option<&'static str> {
     if c.row.notified_on.is_none() {
-        return Some("not notified yet");
+        return Some("marché pas encore notifié");
     }
     if c.row.buyer_siret.is_none() {
-        return Some("no buyer SIRET (buyerSiret)");
+        return Some("SIRET de l'acheteur manquant");
     }
     if c.row.offers_received.is_none() {
-        return Some("number of offers received unknown (offersReceived)");
+        return Some("nombre d'offres reçues inconnu");
     }
     if c.supplier_ids.is_empty()
         || c.row
@@ -67,22 +67,22 @@ fn why_not(c: &Contract) -> Option<&'static str> {
             .as_array()
             .is_none_or(Vec::is_empty)
     {
-        return Some("no contractor (supplierIds)");
+        return Some("aucun titulaire");
     }
     if c.row.awarded_cents.is_none_or(|a| a < 100) {
-        return Some("awarded amount below 1 EUR");
+        return Some("montant attribué inférieur à 1 €");
     }
     if c.lots
         .iter()
         .any(|l| l.supplier_ids.as_array().is_none_or(Vec::is_empty))
     {
-        return Some("a lot without contractor (lots)");
+        return Some("un lot sans titulaire");
     }
     if c.lots
         .iter()
         .any(|l| l.awarded_cents.is_none_or(|a| a < 100))
     {
-        return Some("a lot's awarded amount below 1 EUR (lots)");
+        return Some("un lot dont le montant attribué est inférieur à 1 €");
     }
     None
 }

@@ -95,7 +95,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<Record>, (usize, String)> {
         }
     }
     if in_quotes {
-        return Err((start, "unterminated quoted field".into()));
+        return Err((start, "un champ entre guillemets n'est pas refermé".into()));
     }
     record.push(field);
     if record.iter().any(|f| !f.trim().is_empty()) {
@@ -119,21 +119,23 @@ pub(crate) fn euros_to_cents(s: &str) -> Result<i64, String> {
         || frac.len() > 2
         || !frac.bytes().all(|b| b.is_ascii_digit())
     {
-        return Err(format!("{s:?} is not an amount in euros"));
+        return Err(format!(
+            "« {s} » n'est pas un montant en euros (12 345,67 par exemple)."
+        ));
     }
     let cents = int
         .parse::<i64>()
         .ok()
         .and_then(|e| e.checked_mul(100))
         .and_then(|c| c.checked_add(format!("{frac:0<2}").parse::<i64>().unwrap_or(0)))
-        .ok_or_else(|| format!("{s:?} is too large"))?;
+        .ok_or_else(|| format!("« {s} » est un montant trop élevé."))?;
     Ok(if negative { -cents } else { cents })
 }
 
 fn date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d/%m/%Y"))
-        .map_err(|_| format!("{s:?}: a date as AAAA-MM-JJ or JJ/MM/AAAA"))
+        .map_err(|_| format!("« {s} » n'est pas une date au format AAAA-MM-JJ ou JJ/MM/AAAA."))
 }
 
 /// CSV column of a domain field, so the report names what the commune sees.
@@ -186,7 +188,7 @@ pub async fn import_csv(
 ) -> Result<ImportReport, ProcurementError> {
     let t = import_tenant(db, scope, tenant_id).await?;
     let records =
-        parse_csv(csv).map_err(|(line, m)| super::bad("csv", format!("line {line}: {m}")))?;
+        parse_csv(csv).map_err(|(line, m)| super::bad("csv", format!("Ligne {line} : {m}.")))?;
     import_records(db, scope, &t, "csv", &records, dry_run).await
 }
 
@@ -239,20 +241,23 @@ pub fn xlsx_records(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
     std::panic::catch_unwind(|| read_xlsx(xlsx)).unwrap_or_else(|_| {
         Err(super::bad(
             "xlsx",
-            "not an XLSX workbook: its worksheet could not be read",
+            "Ce fichier n'est pas un classeur XLSX lisible : sa feuille n'a pas pu être lue.",
         ))
     })
 }
 
 fn read_xlsx(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
-    let not_xlsx =
-        |e: &dyn std::fmt::Display| super::bad("xlsx", format!("not an XLSX workbook: {e}"));
+    // The reader's reason is English and technical: logged, not shown.
+    let not_xlsx = |e: &dyn std::fmt::Display| {
+        tracing::debug!(error = %e, "not an XLSX workbook");
+        super::bad("xlsx", "Ce fichier n'est pas un classeur XLSX lisible.")
+    };
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).map_err(|e| not_xlsx(&e))?;
     let first = book
         .sheet_names()
         .into_iter()
         .next()
-        .ok_or_else(|| super::bad("xlsx", "the workbook has no worksheet"))?;
+        .ok_or_else(|| super::bad("xlsx", "Le classeur n'a aucune feuille."))?;
     let mut cells = book
         .worksheet_cells_reader(&first)
         .map_err(|e| not_xlsx(&e))?;
@@ -272,7 +277,7 @@ fn read_xlsx(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
         if rows.len() > MAX_XLSX_ROWS {
             return Err(super::bad(
                 "xlsx",
-                format!("more than {MAX_XLSX_ROWS} rows"),
+                format!("Le classeur dépasse {MAX_XLSX_ROWS} lignes."),
             ));
         }
     }
@@ -343,7 +348,7 @@ pub(crate) fn check_records(
     records: &[Record],
 ) -> Result<(ImportReport, Vec<Row>), ProcurementError> {
     let Some(((_, header), body)) = records.split_first() else {
-        return Err(super::bad(source, "the file is empty"));
+        return Err(super::bad(source, "Le fichier est vide."));
     };
     let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
     let missing: Vec<&&str> = COLUMNS
@@ -351,7 +356,17 @@ pub(crate) fn check_records(
         .filter(|c| !OPTIONAL.contains(c) && !header.iter().any(|h| h == *c))
         .collect();
     if !missing.is_empty() {
-        return Err(super::bad(source, format!("missing columns: {missing:?}")));
+        return Err(super::bad(
+            source,
+            format!(
+                "Colonnes manquantes : {}.",
+                missing
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
     }
     let mut report = ImportReport {
         rows: body.len(),
@@ -386,9 +401,12 @@ pub(crate) fn check_records(
                 "" => None,
                 s => Some(date(s).map_err(|m| reject("date_notification", m))?),
             };
-            let duration = get("duree_mois")
-                .parse::<i32>()
-                .map_err(|_| reject("duree_mois", "a whole number of months".into()))?;
+            let duration = get("duree_mois").parse::<i32>().map_err(|_| {
+                reject(
+                    "duree_mois",
+                    "Indiquez la durée en nombre entier de mois.".into(),
+                )
+            })?;
             let place = get("lieu");
             let supplier = match get("titulaire_siret").as_str() {
                 "" => None,
@@ -397,7 +415,10 @@ pub(crate) fn check_records(
                         .map_err(|e| reject("titulaire_siret", e.to_string()))?;
                     let name = get("titulaire_nom");
                     if name.is_empty() {
-                        return Err(reject("titulaire_nom", "the contractor's name".into()));
+                        return Err(reject(
+                            "titulaire_nom",
+                            "Indiquez le nom du titulaire.".into(),
+                        ));
                     }
                     Some((id, name))
                 }
@@ -448,7 +469,10 @@ pub(crate) fn check_records(
                 });
             }
             if !seen.insert(fields.reference.trim().to_owned()) {
-                return Err(reject("reference", "twice in the file".into()));
+                return Err(reject(
+                    "reference",
+                    "Cette référence figure deux fois dans le fichier.".into(),
+                ));
             }
             Ok(Row {
                 line: *line,

@@ -151,7 +151,10 @@ pub fn opportunities(contracts: &[Contract]) -> Vec<Opportunity> {
 
 fn year_ok(year: Option<i32>) -> Result<(), ProcurementError> {
     if year.is_some_and(|y| !(2000..=2100).contains(&y)) {
-        return Err(bad("year", "a year between 2000 and 2100"));
+        return Err(bad(
+            "year",
+            "Indiquez une année comprise entre 2000 et 2100.",
+        ));
     }
     Ok(())
 }

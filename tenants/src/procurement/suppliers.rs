@@ -34,7 +34,10 @@ pub fn normalise_identifier(id_type: &str, raw: &str) -> Result<String, Procurem
         .collect::<String>()
         .to_ascii_uppercase();
     if compact.is_empty() {
-        return Err(bad("identifier", "the supplier's identifier is required"));
+        return Err(bad(
+            "identifier",
+            "Indiquez l'identifiant du fournisseur (SIRET ou numéro de TVA).",
+        ));
     }
     match id_type {
         "SIRET" => Ok(Siret::parse(&compact)
@@ -50,7 +53,7 @@ pub fn normalise_identifier(id_type: &str, raw: &str) -> Result<String, Procurem
             if !ok {
                 return Err(bad(
                     "identifier",
-                    "an intra-community VAT number: country code then 2 to 13 characters",
+                    "Un numéro de TVA intracommunautaire compte le code du pays puis 2 à 13 caractères.",
                 ));
             }
             if let Some(rest) = compact.strip_prefix("FR") {
@@ -61,14 +64,20 @@ pub fn normalise_identifier(id_type: &str, raw: &str) -> Result<String, Procurem
                         (12 + 3 * (siren % 97)) % 97 == rest[..2].parse::<u64>().unwrap_or(100)
                     });
                 if !valid {
-                    return Err(bad("identifier", "this French VAT number's key is wrong"));
+                    return Err(bad(
+                        "identifier",
+                        "La clé de ce numéro de TVA français est fausse.",
+                    ));
                 }
             }
             Ok(compact)
         }
         _ => {
             if compact.len() > 50 {
-                return Err(bad("identifier", "at most 50 characters"));
+                return Err(bad(
+                    "identifier",
+                    "L'identifiant compte 50 caractères au plus.",
+                ));
             }
             Ok(compact)
         }
@@ -89,7 +98,7 @@ pub async fn create(
     let identifier = normalise_identifier(id_type, &s.identifier)?;
     let name = s.name.trim().to_owned();
     if name.is_empty() {
-        return Err(bad("name", "the supplier needs a name"));
+        return Err(bad("name", "Donnez un nom au fournisseur."));
     }
     let txn = scope.begin(db).await?;
     let t = scope
@@ -150,7 +159,7 @@ pub(crate) async fn find_or_insert(
         return match existing(row.identifier.clone()).await? {
             Some(existing) => Ok((existing, false)),
             None => Err(ProcurementError::Conflict(
-                "this identifier was just recorded elsewhere: try again".into(),
+                "Cet identifiant vient d'être enregistré par ailleurs : réessayez.".into(),
             )),
         };
     }
@@ -216,7 +225,10 @@ pub(crate) async fn of_organisation(
         .all(txn)
         .await?;
     if found.len() != ids.len() {
-        return Err(bad(field, "unknown supplier in this organisation"));
+        return Err(bad(
+            field,
+            "Fournisseur inconnu dans cette intercommunalité.",
+        ));
     }
     Ok(found)
 }

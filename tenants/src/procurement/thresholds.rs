@@ -83,7 +83,7 @@ pub const THRESHOLDS: &[Threshold] = &[
         amount_cents: 100_000 * 100,
         valid_from: d(2026, 1, 1),
         valid_to: None,
-        source: "R2122-8 CCP (décret of December 2025)",
+        source: "R2122-8 CCP (décret de décembre 2025)",
     },
     Threshold {
         kind: ThresholdKind::NoPublicity,
@@ -91,7 +91,7 @@ pub const THRESHOLDS: &[Threshold] = &[
         amount_cents: 60_000 * 100,
         valid_from: d(2026, 4, 1),
         valid_to: None,
-        source: "R2122-8 CCP (décret of December 2025)",
+        source: "R2122-8 CCP (décret de décembre 2025)",
     },
     Threshold {
         kind: ThresholdKind::NationalNotice,
@@ -123,7 +123,7 @@ pub const THRESHOLDS: &[Threshold] = &[
         amount_cents: 216_000 * 100,
         valid_from: d(2026, 1, 1),
         valid_to: Some(d(2027, 12, 31)),
-        source: "R2124-1 CCP, avis annexé (European thresholds 2026-2027)",
+        source: "R2124-1 CCP, avis annexé (seuils européens 2026-2027)",
     },
     Threshold {
         kind: ThresholdKind::European,
@@ -131,7 +131,7 @@ pub const THRESHOLDS: &[Threshold] = &[
         amount_cents: 5_404_000 * 100,
         valid_from: d(2026, 1, 1),
         valid_to: Some(d(2027, 12, 31)),
-        source: "R2124-1 CCP, avis annexé (European thresholds 2026-2027)",
+        source: "R2124-1 CCP, avis annexé (seuils européens 2026-2027)",
     },
 ];
 

@@ -96,7 +96,9 @@ impl Category {
             .ok_or_else(|| {
                 bad(
                     field,
-                    format!("{s:?}: one of travaux, fournitures, services"),
+                    format!(
+                        "Catégorie inconnue « {s} » ; catégories possibles : travaux, fournitures, services."
+                    ),
                 )
             })
     }
@@ -112,7 +114,15 @@ pub fn one_of(
         .iter()
         .find(|a| **a == value.trim())
         .copied()
-        .ok_or_else(|| bad(field, format!("{value:?} is not one of {allowed:?}")))
+        .ok_or_else(|| {
+            bad(
+                field,
+                format!(
+                    "Valeur inconnue « {value} » ; valeurs possibles : {}.",
+                    allowed.join(", ")
+                ),
+            )
+        })
 }
 
 /// A non-empty list of distinct values of `allowed`.
@@ -122,7 +132,7 @@ pub fn list_of(
     allowed: &[&'static str],
 ) -> Result<Vec<&'static str>, ProcurementError> {
     if values.is_empty() {
-        return Err(bad(field, "at least one value"));
+        return Err(bad(field, "Indiquez au moins une valeur."));
     }
     let mut out = vec![];
     for v in values {

@@ -14,7 +14,10 @@ use uuid::Uuid;
 fn not_computed(period: Period) -> ReportError {
     ReportError::BadInput {
         field: "period",
-        message: format!("no report computed for {period} yet (refresh it first)"),
+        message: format!(
+            "Aucun rapport n'a encore été calculé pour {} : lancez d'abord son calcul.",
+            period.french()
+        ),
     }
 }
 
@@ -210,7 +213,7 @@ pub async fn consolidated(
     .map(|(k, l)| Column::new(k, l))
     .collect();
     Ok(Document {
-        title: format!("Rapport consolidé {period}"),
+        title: format!("Rapport consolidé — {}", period.french()),
         subtitle: Some(computed_line(&row)),
         charts: charts(&f),
         sheets: vec![Sheet {
@@ -246,7 +249,7 @@ pub async fn commune_summary(
     if t.kind == "organisation" {
         return Err(ReportError::BadInput {
             field: "tenant",
-            message: "a summary is of a commune".into(),
+            message: "La synthèse porte sur une commune, pas sur l'intercommunalité.".into(),
         });
     }
     let org_scope = Scope::worker_for_organisation(Permission::ReadReports, t.organisation_id);
@@ -299,8 +302,12 @@ pub async fn commune_summary(
             "Sauvegardes",
             backup_state(&c.backup_state).to_owned(),
             format!(
-                "{} commune(s) à jour sur {n}",
-                all.backup_states.get("ok").copied().unwrap_or(0)
+                "{} à jour sur {n}",
+                crate::fr::plural(
+                    all.backup_states.get("ok").copied().unwrap_or(0),
+                    "commune",
+                    "communes"
+                )
             ),
         ),
         text(

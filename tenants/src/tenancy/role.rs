@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?} (expected one of platform_admin, org_admin, dpo, commune_admin, commune_editor, auditor)")]
+#[error("Rôle inconnu « {0} » : les rôles sont platform_admin, org_admin, dpo, commune_admin, commune_editor et auditor.")]
 pub struct RoleError(pub String);
 
 /// The roles of the design brief. Org-wide roles cover every tenant of one organisation.
@@ -87,6 +87,19 @@ impl Role {
             .ok_or_else(|| RoleError(s.to_owned()))
     }
 
+    /// The role in French for the messages people read: neutral forms, since nothing says
+    /// who holds it (« administrateur ou administratrice de commune »).
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Role::PlatformAdmin => "opérateur ou opératrice de la plateforme",
+            Role::OrgAdmin => "DSI de l'intercommunalité",
+            Role::Dpo => "DPO de l'intercommunalité",
+            Role::CommuneAdmin => "administrateur ou administratrice de commune",
+            Role::CommuneEditor => "agent ou agente de commune",
+            Role::Auditor => "auditeur ou auditrice",
+        }
+    }
+
     /// Org-wide roles are held on an organisation, the others on named tenants.
     pub fn is_org_wide(self) -> bool {
         matches!(self, Role::PlatformAdmin | Role::OrgAdmin | Role::Dpo)
@@ -158,6 +171,35 @@ impl Role {
     }
 }
 
+impl Permission {
+    /// What the permission lets a person do, in French, with its elided preposition (« de
+    /// consulter », « d'exporter »), to complete « le droit … » in the refusal a person reads
+    /// (the variant name is the stable word for logs and code).
+    pub fn label_fr(self) -> &'static str {
+        use Permission::*;
+        match self {
+            ReadDirectory => "de consulter l'annuaire des communes et des personnes",
+            ManageUsers => "d'inviter des personnes et de leur donner des rôles",
+            ManageAuditors => "d'ouvrir ou de retirer des accès d'auditeur",
+            ManageTokens => "de créer ou de révoquer des jetons d'API",
+            ReadAudit => "de consulter le journal d'audit",
+            ReadGdpr => "de consulter les registres RGPD",
+            EditGdpr => "de modifier les registres RGPD",
+            CheckGdpr => "de contrôler les registres (DPO)",
+            PublishModels => "de publier des traitements modèles pour les communes",
+            ExportGdpr => "d'exporter les registres RGPD",
+            ReadProcurement => "de consulter les marchés publics",
+            EditProcurement => "de modifier les marchés publics",
+            ReadBackups => "de consulter les sauvegardes",
+            ManageBackups => "de gérer les politiques de sauvegarde",
+            RecordRestoreTests => "d'enregistrer des tests de restauration",
+            ReadCosts => "de consulter les coûts et les factures",
+            ManageCosts => "de gérer les coûts et la facturation",
+            ReadReports => "de consulter les rapports consolidés",
+        }
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -174,6 +216,19 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Ok(r));
         }
         assert_eq!(Role::parse("admin"), Err(RoleError("admin".into())));
+    }
+
+    #[test]
+    fn refusals_name_the_permission_in_french() {
+        use crate::tenancy::AccessError;
+        assert_eq!(
+            AccessError::Forbidden(Permission::CheckGdpr).to_string(),
+            "Cette action demande le droit de contrôler les registres (DPO)."
+        );
+        assert_eq!(
+            AccessError::Forbidden(Permission::ExportGdpr).to_string(),
+            "Cette action demande le droit d'exporter les registres RGPD."
+        );
     }
 
     #[test]

@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccessError {
-    #[error("this action needs a permission you do not hold ({0:?})")]
+    #[error("Cette action demande le droit {}.", .0.label_fr())]
     Forbidden(Permission),
-    #[error("not found, or not within your access")]
+    #[error("Élément introuvable, ou hors de votre périmètre.")]
     NotFound,
 }
 

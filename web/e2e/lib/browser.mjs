@@ -50,7 +50,40 @@ export async function launch() {
       consoleErrors.push(`console: ${m.text()} (${where})`);
     }
   });
+  // Every GraphQL answer the page receives: an error message a person could read must be
+  // French (the API's message is shown as written). A failure lands in consoleErrors, which
+  // every test asserts empty.
+  page.on("response", async (response) => {
+    if (!response.url().startsWith(`${baseUrl}/graphql`)) return;
+    let body;
+    try {
+      body = await response.json();
+    } catch {
+      return;
+    }
+    for (const e of body?.errors ?? []) {
+      const english = englishWords(e?.message ?? "");
+      if (english.length) consoleErrors.push(`GraphQL error not in French (${english.join(", ")}): ${e.message}`);
+    }
+  });
   return { browser, context, page, consoleErrors };
+}
+
+/** English function words have no place in a French sentence (quoted values aside: names and
+ * codes the person typed or the API quotes). Short French homographs (a, an, on, or…) are
+ * left out. The same list as the Rust harness's `assert_french` (tests/it/lib.rs). */
+const ENGLISH_WORDS = new Set(
+  ("the is are was were be been must cannot can not no you your this that these required invalid unknown " +
+    "missing between already and of to for with from should expected only than at has have does which when " +
+    "in it its please needs need may too more less after before since allowed exists by if will would there " +
+    "they any every each one into yet wrong").split(" "),
+);
+
+/** The English words of `message` (empty: reads as French). An empty message is English too. */
+export function englishWords(message) {
+  if (!message.trim()) return ["(message vide)"];
+  const plain = message.replace(/«[^»]*»|"[^"]*"|`[^`]*`/g, " ");
+  return plain.split(/[^\p{L}\p{N}_'-]+/u).filter((w) => ENGLISH_WORDS.has(w.toLowerCase()));
 }
 
 /** Runs axe-core on the page as it is now; fails on any WCAG 2.1 A/AA violation. */

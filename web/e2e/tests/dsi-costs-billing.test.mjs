@@ -1,4 +1,4 @@
-// The DSI: cost pools with a what-if and a new allocation run, a billing run and its
+// The DSI: cost pools (« enveloppes de coûts ») with a what-if and a new allocation run, a billing run and its
 // invoices, procurement across communes (joint-procurement opportunities), member communes
 // and users (an invitation).
 import { test, after } from "node:test";
@@ -23,17 +23,17 @@ test("the DSI allocates, simulates, bills and manages communes and users", async
   await page.getByRole("button", { name: "Abonner toutes les communes à « Messagerie mutualisée »" }).click();
   await page.getByText(/communes abonnées à « Messagerie mutualisée »/).waitFor();
   await page.locator("#field-serviceId").selectOption({ label: "Messagerie mutualisée" });
-  await page.getByLabel("Libellé du pool").fill("Messagerie — licences et hébergement");
+  await page.getByLabel("Libellé de l'enveloppe").fill("Messagerie — licences et hébergement");
   await page.locator("#field-pool-amount").fill("-10");
-  await page.getByRole("button", { name: "Créer le pool" }).click();
+  await page.getByRole("button", { name: "Créer l'enveloppe" }).click();
   await page.locator("#field-pool-amount-error").waitFor();
-  assert.equal(await page.getByLabel("Libellé du pool").inputValue(), "Messagerie — licences et hébergement");
+  assert.equal(await page.getByLabel("Libellé de l'enveloppe").inputValue(), "Messagerie — licences et hébergement");
   await page.locator("#field-pool-amount").fill("96000");
-  await page.getByRole("button", { name: "Créer le pool" }).click();
-  await page.getByText("Pool « Messagerie — licences et hébergement » créé.").waitFor();
-  const pools = tableByCaption(page, "Pools de coûts");
+  await page.getByRole("button", { name: "Créer l'enveloppe" }).click();
+  await page.getByText("Enveloppe « Messagerie — licences et hébergement » créée.").waitFor();
+  const pools = tableByCaption(page, "Enveloppes de coûts");
   await pools.locator("tbody tr").first().waitFor();
-  await page.getByRole("button", { name: "Lancer la répartition de ce pool" }).click();
+  await page.getByRole("button", { name: "Lancer la répartition de cette enveloppe" }).click();
   await page.getByText(/^Répartition enregistrée : /).waitFor();
   await tableByCaption(page, "Répartitions de « Messagerie — licences et hébergement »").locator("tbody tr").first().waitFor();
   // What-if: an amount that is not one, flagged next to the field.
@@ -88,10 +88,10 @@ test("the DSI allocates, simulates, bills and manages communes and users", async
   await page.getByLabel("Adresse électronique").fill(email);
   await page.getByLabel("Prénom").fill("Camille");
   await page.locator("#field-usualName").fill("Martin");
-  await page.getByLabel("Rôle").selectOption({ label: "Agent de commune" });
+  await page.getByLabel("Rôle").selectOption({ label: "Agent ou agente de commune" });
   await page.locator("#field-tenantId").selectOption({ label: "Compiègne" });
   await page.getByRole("button", { name: "Inviter" }).click();
-  await page.getByText(`${email} : Agent de commune — Compiègne.`, { exact: false }).waitFor();
+  await page.getByText(`${email} : Agent ou agente de commune — Compiègne.`, { exact: false }).waitFor();
   await tableByCaption(page, "Utilisateurs et leurs rôles").locator("tbody tr", { hasText: "Camille Martin" }).waitFor();
   await checkAccessibility(page, "communes et utilisateurs");
   await screenshot(page, "communes-utilisateurs");

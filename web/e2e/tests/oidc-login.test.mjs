@@ -26,7 +26,7 @@ test("login through the OpenID Connect provider returns to the page asked for", 
   await page.waitForURL((u) => u.toString().startsWith(baseUrl) && new URL(u).pathname === "/registre");
   assert.equal(new URL(page.url()).search, "?statut=draft", "the return_to kept the filters");
   await expectHeading(page, "Registre RGPD");
-  assert.match(await page.locator(".console-tenant-bar").innerText(), /DPO mutualisé/);
+  assert.match(await page.locator(".console-tenant-bar").innerText(), /DPO de l'intercommunalité/);
   await checkAccessibility(page, "registre après connexion OIDC");
   const session = await page.evaluate(() => fetch("/auth/session").then((r) => r.json()));
   assert.equal(session.authenticated, true);

@@ -27,6 +27,20 @@ export class GraphQLRequestError extends Error {
 
 let csrfToken: string | null = null;
 
+type SessionLostListener = () => void;
+const sessionLostListeners = new Set<SessionLostListener>();
+
+/** Called when a request made under a session comes back UNAUTHENTICATED: the session expired
+ * or was closed elsewhere while the page was open. Returns the unsubscribe function. */
+export function onSessionLost(listener: SessionLostListener): () => void {
+  sessionLostListeners.add(listener);
+  return () => sessionLostListeners.delete(listener);
+}
+
+function sessionLost(errors: ApiError[], status: number): boolean {
+  return status === 401 || errors.some((e) => e.extensions?.code === "UNAUTHENTICATED");
+}
+
 /** Set from /auth/session; sent with every POST made under a cookie session. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -67,13 +81,18 @@ export async function request<TResult, TVariables>(
   } catch {
     body = null;
   }
-  if (body?.errors?.length) throw new GraphQLRequestError(body.errors, response.status);
-  if (!response.ok || !body?.data) {
-    const message =
+  let errors: ApiError[] | null = body?.errors?.length ? body.errors : null;
+  if (!errors && (!response.ok || !body?.data)) {
+    errors = [
       response.status === 401
-        ? "Votre session a expiré : reconnectez-vous."
-        : `Le serveur a répondu ${response.status}.`;
-    throw new GraphQLRequestError([{ message, extensions: { code: String(response.status) } }], response.status);
+        ? { message: "Votre session a expiré : reconnectez-vous.", extensions: { code: "UNAUTHENTICATED" } }
+        : { message: `Le serveur a répondu ${response.status} : réessayez plus tard.` },
+    ];
   }
-  return body.data;
+  if (errors) {
+    // Only a page that had a session can lose it; the login page has none to lose.
+    if (csrfToken && sessionLost(errors, response.status)) sessionLostListeners.forEach((l) => l());
+    throw new GraphQLRequestError(errors, response.status);
+  }
+  return body!.data as TResult;
 }

@@ -1,7 +1,7 @@
 // Who is logged in (from /auth/session), the communes they reach (GraphQL `tenants`), and
 // the commune chosen in the tenant switcher (kept in this browser's localStorage).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { setCsrfToken, request } from "../api/graphqlClient";
+import { onSessionLost, setCsrfToken, request } from "../api/graphqlClient";
 import { graphql } from "../gql";
 import { fetchSession, logout as apiLogout, type DemoAccount, type Session } from "./sessionApi";
 import { compareNames } from "../format/fr";
@@ -68,6 +68,8 @@ type Ctx = {
   setTenantId: (id: string | null) => void;
   logout: () => Promise<void>;
   refresh: () => void;
+  /** The session ended while the page was open (expired, or closed in another tab). */
+  sessionLost: boolean;
 };
 
 const SessionContext = createContext<Ctx | null>(null);
@@ -85,9 +87,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: "loading" });
   const [tenantId, setTenantIdState] = useState<string | null>(readStoredTenant);
   const [generation, setGeneration] = useState(0);
+  const [sessionLost, setSessionLost] = useState(false);
+
+  useEffect(() => onSessionLost(() => setSessionLost(true)), []);
 
   useEffect(() => {
     let cancelled = false;
+    setSessionLost(false);
     (async () => {
       try {
         const session = await fetchSession();
@@ -151,8 +157,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<Ctx>(
-    () => ({ state, tenantId, setTenantId, logout, refresh: () => setGeneration((g) => g + 1) }),
-    [state, tenantId, setTenantId, logout],
+    () => ({ state, tenantId, setTenantId, logout, refresh: () => setGeneration((g) => g + 1), sessionLost }),
+    [state, tenantId, setTenantId, logout, sessionLost],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -1,4 +1,5 @@
-// The API's roles (tenants/src/tenancy/role.rs) and what the console shows for each.
+// The API's roles (tenants/src/tenancy/role.rs) and what the console shows for each: neutral
+// forms, since nothing says who holds the role (as Role::label_fr on the server).
 export type Role =
   | "platform_admin"
   | "org_admin"
@@ -8,12 +9,12 @@ export type Role =
   | "auditor";
 
 export const roleLabels: Record<string, string> = {
-  platform_admin: "Opérateur de la plateforme",
+  platform_admin: "Opérateur ou opératrice de la plateforme",
   org_admin: "DSI de l'intercommunalité",
-  dpo: "DPO mutualisé",
-  commune_admin: "Administrateur de commune",
-  commune_editor: "Agent de commune",
-  auditor: "Auditeur",
+  dpo: "DPO de l'intercommunalité",
+  commune_admin: "Administrateur ou administratrice de commune",
+  commune_editor: "Agent ou agente de commune",
+  auditor: "Auditeur ou auditrice",
 };
 
 export function roleLabel(role: string): string {

@@ -1,6 +1,6 @@
 // What a screen shows while its data loads, or when the API refused it.
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { describeError } from "../api/errorMessages";
+import { describeError, isSessionLost } from "../api/errorMessages";
 
 export function Loading({ what = "les données" }: { what?: string }) {
   return (
@@ -11,5 +11,7 @@ export function Loading({ what = "les données" }: { what?: string }) {
 }
 
 export function QueryError({ error, title = "Chargement impossible" }: { error: unknown; title?: string }) {
+  // A lost session is said once, above the page (SessionExpiredNotice).
+  if (isSessionLost(error)) return null;
   return <Alert severity="error" title={title} description={describeError(error)} className="fr-mb-3w" />;
 }

@@ -11,8 +11,16 @@ function parseDay(day: string): Date {
   return new Date(`${day}T12:00:00Z`);
 }
 
+/** Intl writes « 1 janvier »; French writes the first of the month as an ordinal, « 1er janvier ». */
+function firstOfMonth(format: Intl.DateTimeFormat, date: Date): string {
+  return format
+    .formatToParts(date)
+    .map((p) => (p.type === "day" && Number(p.value) === 1 ? "1er" : p.value))
+    .join("");
+}
+
 export function formatDate(day: string | null | undefined): string {
-  return day ? dateFormat.format(parseDay(day)) : "—";
+  return day ? firstOfMonth(dateFormat, parseDay(day)) : "—";
 }
 
 export function formatShortDate(day: string | null | undefined): string {
@@ -20,7 +28,7 @@ export function formatShortDate(day: string | null | undefined): string {
 }
 
 export function formatDateTime(instant: string | null | undefined): string {
-  return instant ? dateTimeFormat.format(new Date(instant)) : "—";
+  return instant ? firstOfMonth(dateTimeFormat, new Date(instant)) : "—";
 }
 
 export function formatCents(cents: number | null | undefined): string {
@@ -93,7 +101,7 @@ export function formatBpChange(bp: number | null | undefined): string {
   if (bp === null || bp === undefined) return "première évaluation";
   if (bp === 0) return "stable";
   const n = percentFormat.format(Math.abs(bp) / 100);
-  return `${bp > 0 ? "+" : "−"}${n} point${Math.abs(bp) >= 200 ? "s" : ""}`;
+  return `${bp > 0 ? "+" : "−"}${n} ${Math.abs(bp) >= 200 ? "points" : "point"}`;
 }
 
 /** Today as YYYY-MM-DD in Paris time. */

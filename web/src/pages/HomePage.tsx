@@ -19,7 +19,7 @@ const descriptions: Record<string, string> = {
   "/maturite": "Questionnaires de maturité RGPD, évaluations des communes et leur progression.",
   "/suivi-dpo": "Analyses d'impact à mener et demandes de droits en retard de toutes les communes.",
   "/contrats": "Marchés en cours, reconductions à décider et préavis, avenants.",
-  "/repartition": "Pools de coûts, répartitions entre communes et simulation d'une autre répartition.",
+  "/repartition": "Enveloppes de coûts, répartitions entre communes et simulation d'une autre répartition.",
   "/facturation": "Campagnes de facturation, factures des communes et leur envoi.",
   "/achats-groupes": "Familles achetées séparément par plusieurs communes, à grouper ; saucissonnage.",
   "/communes": "Communes membres, utilisateurs et leurs rôles, invitations.",

@@ -36,7 +36,15 @@ pub struct AllocationMethodInput {
 impl AllocationMethodInput {
     pub fn to_method(&self) -> Result<Method> {
         let need = |v: Option<String>, f: &'static str| {
-            v.ok_or_else(|| bad_input(f, format!("required for a {:?} method", self.kind)))
+            v.ok_or_else(|| {
+                bad_input(
+                    f,
+                    format!(
+                        "Ce champ est obligatoire pour la méthode « {} ».",
+                        self.kind
+                    ),
+                )
+            })
         };
         Ok(match self.kind.as_str() {
             "key" => Method::Key {
@@ -49,7 +57,12 @@ impl AllocationMethodInput {
                 shares: self
                     .shares
                     .clone()
-                    .ok_or_else(|| bad_input("method.shares", "required for percentages"))?
+                    .ok_or_else(|| {
+                        bad_input(
+                            "method.shares",
+                            "Indiquez les parts de chaque commune pour une répartition en pourcentages.",
+                        )
+                    })?
                     .into_iter()
                     .map(|s| FixedShare {
                         tenant_id: s.tenant_id,
@@ -61,7 +74,12 @@ impl AllocationMethodInput {
                 parts: self
                     .parts
                     .clone()
-                    .ok_or_else(|| bad_input("method.parts", "required for a mix"))?
+                    .ok_or_else(|| {
+                        bad_input(
+                            "method.parts",
+                            "Indiquez les clés pondérées d'une répartition mixte.",
+                        )
+                    })?
                     .into_iter()
                     .map(|p| MixPart {
                         key: p.key,
@@ -72,7 +90,9 @@ impl AllocationMethodInput {
             other => {
                 return Err(bad_input(
                     "method.kind",
-                    format!("{other:?} is not one of key, usage, percentages, mix"),
+                    format!(
+                        "Méthode inconnue « {other} » ; méthodes possibles : key, usage, percentages, mix."
+                    ),
                 ))
             }
         })

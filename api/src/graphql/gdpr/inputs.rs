@@ -148,7 +148,7 @@ impl ActivityInput {
                     let months = r.duration_months.filter(|m| *m > 0).ok_or_else(|| {
                         bad_input(
                             "retention",
-                            "every retention period needs a duration (in months)",
+                            "Chaque durée de conservation indique un nombre de mois.",
                         )
                     })?;
                     Ok(RetentionEntry {

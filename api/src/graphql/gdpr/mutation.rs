@@ -99,7 +99,10 @@ impl GdprMutation {
             .await
             .gql()?;
         if !a.row.is_model {
-            return Err(bad_input("id", "not a model activity"));
+            return Err(bad_input(
+                "id",
+                "Ce traitement n'est pas un traitement modèle.",
+            ));
         }
         Ok(a.into())
     }

@@ -78,7 +78,10 @@ impl ProcurementMutation {
     ) -> Result<ContractImport> {
         let (db, s) = scoped(ctx, Permission::EditProcurement)?;
         if csv.len() > 5 * 1024 * 1024 {
-            return Err(crate::graphql::errors::bad_input("csv", "at most 5 MB"));
+            return Err(crate::graphql::errors::bad_input(
+                "csv",
+                "Le fichier fait 5 Mo au plus.",
+            ));
         }
         Ok(import::import_csv(db, &s, tenant_id, &csv, dry_run)
             .await
@@ -103,14 +106,22 @@ impl ProcurementMutation {
         let (db, s) = scoped(ctx, Permission::EditProcurement)?;
         // Refused before decoding when the text cannot be at most MAX bytes once decoded.
         if xlsx.len() > MAX.div_ceil(3) * 4 + 1024 {
-            return Err(crate::graphql::errors::bad_input("xlsx", "at most 5 MB"));
+            return Err(crate::graphql::errors::bad_input(
+                "xlsx",
+                "Le fichier fait 5 Mo au plus.",
+            ));
         }
         let compact: String = xlsx.split_ascii_whitespace().collect();
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(&compact)
-            .map_err(|_| crate::graphql::errors::bad_input("xlsx", "not base64"))?;
+            .map_err(|_| {
+                crate::graphql::errors::bad_input("xlsx", "Le fichier n'est pas encodé en base64.")
+            })?;
         if bytes.len() > MAX {
-            return Err(crate::graphql::errors::bad_input("xlsx", "at most 5 MB"));
+            return Err(crate::graphql::errors::bad_input(
+                "xlsx",
+                "Le fichier fait 5 Mo au plus.",
+            ));
         }
         Ok(import::import_xlsx(db, &s, tenant_id, &bytes, dry_run)
             .await

@@ -42,7 +42,10 @@ impl ProcurementQuery {
         scope(ctx, Permission::ReadProcurement)?;
         let c = Category::parse("category", &category).gql()?;
         if amount_cents < 0 {
-            return Err(bad_input("amountCents", "not negative"));
+            return Err(bad_input(
+                "amountCents",
+                "Le montant ne peut pas être négatif.",
+            ));
         }
         Ok(thresholds::requirements(c, amount_cents, date.0).into())
     }

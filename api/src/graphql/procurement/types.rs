@@ -375,11 +375,20 @@ impl From<DomainContract> for Contract {
     }
 }
 
+/// A class's label; a class the list lacks (not possible for a stored code) reads as itself.
+fn class_label(class: &str) -> String {
+    tenants::procurement::cpv::class_label(class)
+        .unwrap_or(class)
+        .to_owned()
+}
+
 #[derive(SimpleObject, Clone)]
 pub struct SplittingAlert {
     pub tenant_id: Uuid,
     /// CPV class: the first four digits.
     pub cpv_class: String,
+    /// The class's label in the CPV list (« Services de nettoyage » for 9091).
+    pub cpv_class_label: String,
     pub category: String,
     pub year: i32,
     pub total_estimated_cents: i64,
@@ -393,6 +402,7 @@ impl From<splitting::SplittingAlert> for SplittingAlert {
     fn from(a: splitting::SplittingAlert) -> Self {
         Self {
             tenant_id: a.tenant_id,
+            cpv_class_label: class_label(&a.cpv_class),
             cpv_class: a.cpv_class,
             category: a.category.code().into(),
             year: a.year,
@@ -415,6 +425,8 @@ pub struct TenantVolume {
 pub struct JointOpportunity {
     pub organisation_id: Uuid,
     pub cpv_class: String,
+    /// The class's label in the CPV list (« Services de nettoyage » for 9091).
+    pub cpv_class_label: String,
     pub category: String,
     pub year: i32,
     pub total_estimated_cents: i64,
@@ -427,6 +439,7 @@ impl From<splitting::Opportunity> for JointOpportunity {
     fn from(o: splitting::Opportunity) -> Self {
         Self {
             organisation_id: o.organisation_id,
+            cpv_class_label: class_label(&o.cpv_class),
             cpv_class: o.cpv_class,
             category: o.category.code().into(),
             year: o.year,

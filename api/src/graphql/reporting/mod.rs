@@ -122,10 +122,9 @@ impl ReportingQuery {
         period: Option<String>,
     ) -> Result<Vec<ConsolidatedReport>> {
         let (db, s) = scoped(ctx, Permission::ReadReports)?;
-        let period = period
-            .map(|p| Period::parse(&p))
-            .transpose()
-            .map_err(|_| super::errors::bad_input("period", "a month as YYYY-MM"))?;
+        let period = period.map(|p| Period::parse(&p)).transpose().map_err(|_| {
+            super::errors::bad_input("period", "Indiquez un mois au format AAAA-MM.")
+        })?;
         Ok(snapshot::stored(db, &s, organisation_id, period)
             .await
             .gql()?
@@ -156,8 +155,9 @@ impl ReportingMutation {
     ) -> Result<bool> {
         let (db, s) = scoped(ctx, Permission::ReadReports)?;
         let period = match period {
-            Some(p) => Period::parse(&p)
-                .map_err(|_| super::errors::bad_input("period", "a month as YYYY-MM"))?,
+            Some(p) => Period::parse(&p).map_err(|_| {
+                super::errors::bad_input("period", "Indiquez un mois au format AAAA-MM.")
+            })?,
             None => snapshot::current_period(Utc::now()),
         };
         let fresh = snapshot::request(db, &s, organisation_id, period)

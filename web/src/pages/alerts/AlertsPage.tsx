@@ -10,7 +10,7 @@ import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatCountdown, formatDateTime } from "../../format/fr";
+import { formatCountdown, formatDateTime, plural } from "../../format/fr";
 import { alertKindLabel, alertKindLabels, alertSeverity } from "./alertKinds";
 
 export const AlertsQuery = graphql(`
@@ -65,7 +65,7 @@ export function AlertsPage() {
       {alerts.error ? <QueryError error={alerts.error} /> : null}
       {alerts.loading && !alerts.data ? <Loading what="les alertes" /> : null}
       <p role="status" aria-live="polite" className="fr-text--sm">
-        {alerts.data ? `${shown.length} alerte${shown.length > 1 ? "s" : ""}.` : ""}
+        {alerts.data ? `${plural(shown.length, "alerte")}.` : ""}
       </p>
       {alerts.data && shown.length === 0 ? <EmptyState>Aucune alerte en cours.</EmptyState> : null}
       {shown.length ? (

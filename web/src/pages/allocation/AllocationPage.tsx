@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { request } from "../../api/graphqlClient";
-import { describeError, splitFieldErrors } from "../../api/errorMessages";
+import { errorText, splitFieldErrors } from "../../api/errorMessages";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { can } from "../../auth/roles";
@@ -54,7 +54,7 @@ export function AllocationPage() {
   return (
     <>
       <PageHeading title="Répartition des coûts">
-        Pools de coûts des services partagés, leurs répartitions entre communes et la simulation d'une autre répartition.
+        Enveloppes de coûts des services partagés, leurs répartitions entre communes et la simulation d'une autre répartition.
       </PageHeading>
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-3">
@@ -63,18 +63,18 @@ export function AllocationPage() {
         </div>
         {list.length ? (
           <div className="fr-col-12 fr-col-md-9">
-            <SelectField id="pools-pool" label="Pool de coûts" value={pool?.id ?? ""} onChange={setPoolChoice}
+            <SelectField id="pools-pool" label="Enveloppe de coûts" value={pool?.id ?? ""} onChange={setPoolChoice}
               options={list.map((p) => ({ value: p.id, label: `${p.label} — ${formatCents(p.amountCents)}` }))} />
           </div>
         ) : null}
       </div>
       {pools.error ? <QueryError error={pools.error} /> : null}
-      {pools.loading && !pools.data ? <Loading what="les pools de coûts" /> : null}
-      {pools.data && !list.length ? <EmptyState>Aucun pool de coûts en {year}.</EmptyState> : null}
+      {pools.loading && !pools.data ? <Loading what="les enveloppes de coûts" /> : null}
+      {pools.data && !list.length ? <EmptyState>Aucune enveloppe de coûts en {year}.</EmptyState> : null}
       {list.length ? (
         <DataTable
-          caption={`Pools de coûts ${year}`}
-          headers={["Pool", "Service", "Période", "Montant", "Méthode"]}
+          caption={`Enveloppes de coûts ${year}`}
+          headers={["Enveloppe", "Service", "Période", "Montant", "Méthode"]}
           rowHeaders
           rows={list.map((p) => [
             p.label,
@@ -115,7 +115,8 @@ function PoolDetail({ pool }: { pool: Pool }) {
       setRunMessage({ ok: true, text: `Répartition enregistrée : ${formatCents(r.runAllocation.totalCents)} répartis.` });
       runs.reload();
     } catch (e) {
-      setRunMessage({ ok: false, text: describeError(e) });
+      const text = errorText(e);
+      setRunMessage(text ? { ok: false, text } : null);
     }
   }
 
@@ -125,7 +126,7 @@ function PoolDetail({ pool }: { pool: Pool }) {
       <p>Montant {formatCents(pool.amountCents)}, réparti {describeMethod(pool.method)}.</p>
       <h3 className="fr-h5">Répartitions</h3>
       {runs.error ? <QueryError error={runs.error} /> : null}
-      {runs.data && !runs.data.costRuns.length ? <EmptyState>Ce pool n'a pas encore été réparti.</EmptyState> : null}
+      {runs.data && !runs.data.costRuns.length ? <EmptyState>Cette enveloppe n'a pas encore été répartie.</EmptyState> : null}
       {runs.data?.costRuns.length ? (
         <DataTable
           caption={`Répartitions de « ${pool.label} »`}
@@ -145,7 +146,7 @@ function PoolDetail({ pool }: { pool: Pool }) {
       {can(ctx.roles, "manageCosts") ? (
         <>
           <button type="button" className="fr-btn fr-btn--secondary" onClick={() => void run()}>
-            Lancer la répartition de ce pool
+            Lancer la répartition de cette enveloppe
           </button>
           {runMessage ? <div className="fr-mt-2w"><Alert severity={runMessage.ok ? "success" : "error"} small description={runMessage.text} /></div> : null}
         </>
@@ -203,7 +204,7 @@ function WhatIf({ pool, current }: { pool: Pool; current: Map<string, number> })
           <div className="fr-col-12 fr-col-md-4">
             <SelectField id="field-method" label={whatIfLabels.method} value={form.kind} onChange={set("kind")} error={errors.method}
               options={[
-                { value: "", label: "Celle du pool" },
+                { value: "", label: "Celle de l'enveloppe" },
                 { value: "key", label: "Au prorata d'une clé" },
                 { value: "usage", label: "À l'usage mesuré" },
               ]} />

@@ -2,7 +2,7 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { request } from "../../api/graphqlClient";
-import { describeError, splitFieldErrors } from "../../api/errorMessages";
+import { errorText, splitFieldErrors } from "../../api/errorMessages";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { DataTable } from "../../components/DataTable";
@@ -69,7 +69,8 @@ export function CatalogueSection({ organisationId, year, onChanged }: { organisa
       for (const t of missing) await request(SubscribeToServiceMutation, { tenantId: t.id, serviceId, startsOn: `${year}-01-01` });
       setSubscribeMessage({ ok: true, text: `${plural(missing.length, "commune abonnée", "communes abonnées")} à « ${name} » à partir du 1er janvier ${year}.` });
     } catch (err) {
-      setSubscribeMessage({ ok: false, text: describeError(err) });
+      const text = errorText(err);
+      setSubscribeMessage(text ? { ok: false, text } : null);
     }
     catalogue.reload();
   }
@@ -127,7 +128,7 @@ export function CatalogueSection({ organisationId, year, onChanged }: { organisa
 }
 
 function NewPoolForm({ organisationId, year, services, onCreated }: { organisationId: string; year: number; services: { id: string; name: string }[]; onCreated: (poolId: string) => void }) {
-  const labels = { serviceId: "Service", label: "Libellé du pool", periodStart: "Début", periodEnd: "Fin (incluse)", "pool-amount": "Montant (€)", "pool-method": "Méthode de répartition", "pool-key": "Clé ou mesure" };
+  const labels = { serviceId: "Service", label: "Libellé de l'enveloppe", periodStart: "Début", periodEnd: "Fin (incluse)", "pool-amount": "Montant (€)", "pool-method": "Méthode de répartition", "pool-key": "Clé ou mesure" };
   // The API's field names, as this form's field ids (the what-if above has its own).
   const ids: Record<string, string> = { amountCents: "pool-amount", method: "pool-method", key: "pool-key", keys: "pool-key" };
   const renamed = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [ids[k] ?? k, v]));
@@ -137,7 +138,7 @@ function NewPoolForm({ organisationId, year, services, onCreated }: { organisati
     e.preventDefault();
     const local: Record<string, string> = {};
     if (!p.form.serviceId) local.serviceId = "Choisissez le service.";
-    if (!p.form.label.trim()) local.label = "Donnez un libellé au pool.";
+    if (!p.form.label.trim()) local.label = "Donnez un libellé à l'enveloppe.";
     if (!p.form.periodStart) local.periodStart = "Indiquez le début.";
     if (!p.form.periodEnd) local.periodEnd = "Indiquez la fin.";
     else if (p.form.periodEnd < p.form.periodStart) local.periodEnd = "La fin précède le début.";
@@ -157,7 +158,7 @@ function NewPoolForm({ organisationId, year, services, onCreated }: { organisati
           method: p.form.kind === "usage" ? { kind: "usage", metric: p.form.key.trim() } : { kind: "key", key: p.form.key.trim() },
         },
       });
-      p.succeed(`Pool « ${r.createCostPool.label} » créé.`);
+      p.succeed(`Enveloppe « ${r.createCostPool.label} » créée.`);
       onCreated(r.createCostPool.id);
     } catch (err) {
       const r = splitFieldErrors(err);
@@ -167,7 +168,7 @@ function NewPoolForm({ organisationId, year, services, onCreated }: { organisati
 
   return (
     <>
-      <h3 className="fr-h5 fr-mt-4w">Nouveau pool de coûts</h3>
+      <h3 className="fr-h5 fr-mt-4w">Nouvelle enveloppe de coûts</h3>
       <ErrorSummary errors={p.errors} general={p.general} labels={labels} summaryRef={p.summary} />
       {p.done ? <div><Alert severity="success" small description={p.done} className="fr-mb-2w" /></div> : null}
       <form onSubmit={submit} noValidate>
@@ -196,7 +197,7 @@ function NewPoolForm({ organisationId, year, services, onCreated }: { organisati
             <TextField id="field-pool-key" label={labels["pool-key"]} value={p.form.key} onChange={p.set("key")} error={p.errors["pool-key"]} hint="population, agents, postes, tickets, backup_gb_month…" />
           </div>
         </div>
-        <button type="submit" className="fr-btn">Créer le pool</button>
+        <button type="submit" className="fr-btn">Créer l'enveloppe</button>
       </form>
     </>
   );

@@ -197,7 +197,7 @@ function StartRunForm({ organisationId, onStarted }: { organisationId: string; o
   return (
     <section className="fr-mt-6w" aria-labelledby="start-run-title">
       <h2 className="fr-h4" id="start-run-title">Lancer une campagne</h2>
-      <p className="fr-text--sm">Facture les répartitions en vigueur des pools compris dans la période (une facture par commune).</p>
+      <p className="fr-text--sm">Facture les répartitions en vigueur des enveloppes de coûts comprises dans la période (une facture par commune).</p>
       <ErrorSummary errors={errors} general={general} labels={labels} summaryRef={summary} />
       {done ? <div><Alert severity="success" small description={done} className="fr-mb-2w" /></div> : null}
       <form onSubmit={submit} noValidate>

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { request } from "../../api/graphqlClient";
-import { describeError } from "../../api/errorMessages";
+import { errorText } from "../../api/errorMessages";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { BarChart } from "../../components/BarChart";
@@ -39,7 +39,8 @@ export function ConsolidatedDashboardPage() {
           : "Un recalcul est déjà en attente pour ce mois.",
       });
     } catch (e) {
-      setRefresh({ ok: false, text: describeError(e) });
+      const text = errorText(e);
+      setRefresh(text ? { ok: false, text } : null);
     }
   }
 

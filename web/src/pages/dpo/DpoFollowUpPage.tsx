@@ -15,7 +15,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorSummary, SelectField, TextAreaField } from "../../components/formFields";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatDate, formatDaysLeft } from "../../format/fr";
+import { formatDate, formatDaysLeft, plural } from "../../format/fr";
 import { DpiaQueueQuery, OverdueRequestsQuery, RecordDpiaMutation } from "./dpoQueries";
 
 const DONE = new Set(["completed", "validated"]);
@@ -69,7 +69,7 @@ export function DpoFollowUpPage() {
       {overdue.error ? <QueryError error={overdue.error} /> : null}
       {overdue.loading && !overdue.data ? <Loading what="les demandes en retard" /> : null}
       <p role="status" aria-live="polite" className="fr-text--sm">
-        {overdue.data ? `${requests.length} demande${requests.length > 1 ? "s" : ""} en retard.` : ""}
+        {overdue.data ? `${plural(requests.length, "demande")} en retard.` : ""}
       </p>
       {overdue.data && !requests.length ? <EmptyState>Aucune demande en retard.</EmptyState> : null}
       {requests.length ? (

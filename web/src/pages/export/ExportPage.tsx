@@ -38,6 +38,8 @@ export function ExportPage() {
     if (!chosen.length && !cnil) local.formats = "Choisissez au moins un format.";
     setErrors(local);
     setGeneral([]);
+    // The previous archive's link must not stand beside this request's errors.
+    setResult(null);
     if (Object.keys(local).length) return;
     setBusy(true);
     try {

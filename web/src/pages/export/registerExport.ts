@@ -1,7 +1,6 @@
 // The register export (GET /exports/gdpr/register, a ZIP with its manifest) and the bundle
 // check (POST /exports/verify).
 import { getCsrfToken } from "../../api/graphqlClient";
-import { messageFr } from "../../api/messagesFr";
 
 export type ExportRequest = { tenantIds: string[]; formats: string[]; cnil: boolean; purpose: string };
 export type ExportResult = { blob: Blob; fileName: string; manifestSha256: string | null };
@@ -10,7 +9,7 @@ async function problem(response: Response): Promise<string> {
   try {
     const body = await response.json();
     const message = body?.error?.message ?? body?.message ?? body?.problem;
-    if (message) return messageFr(String(message));
+    if (message) return String(message);
   } catch {
     /* not JSON */
   }

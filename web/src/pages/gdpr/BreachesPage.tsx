@@ -9,7 +9,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { useNow } from "../../components/useNow";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatCountdown, formatDateTime } from "../../format/fr";
+import { formatCountdown, formatDateTime, plural } from "../../format/fr";
 import { BreachesQuery } from "./gdprQueries";
 
 export function BreachesPage() {
@@ -27,7 +27,7 @@ export function BreachesPage() {
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les violations" /> : null}
       <p role="status" aria-live="polite" className="fr-text--sm">
-        {q.data ? `${rows.length} violation${rows.length > 1 ? "s" : ""}.` : ""}
+        {q.data ? `${plural(rows.length, "violation")}.` : ""}
       </p>
       {q.data && !rows.length ? <EmptyState>Aucune violation à afficher.</EmptyState> : null}
       {rows.map((b) => {

@@ -13,7 +13,7 @@ import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatDate, formatDaysLeft } from "../../format/fr";
+import { formatDate, formatDaysLeft, plural } from "../../format/fr";
 import { CreateRightsRequestMutation, RightsRequestsQuery } from "./gdprQueries";
 
 export function RightsRequestsPage() {
@@ -39,7 +39,7 @@ export function RightsRequestsPage() {
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les demandes" /> : null}
       <p role="status" aria-live="polite" className="fr-text--sm">
-        {q.data ? `${rows.length} demande${rows.length > 1 ? "s" : ""}.` : ""}
+        {q.data ? `${plural(rows.length, "demande")}.` : ""}
       </p>
       {q.data && !rows.length ? <EmptyState>Aucune demande à afficher.</EmptyState> : null}
       {rows.length ? (
@@ -87,6 +87,8 @@ function NewRequestForm({ kinds, onCreated }: { kinds: { code: string; label: st
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // A success from an earlier submission must not stand beside this one's errors.
+    setDone(null);
     const local: Record<string, string> = {};
     const tenantId = ctx.tenantId ?? form.tenantId;
     if (!tenantId) local.tenantId = "Choisissez la commune.";

@@ -74,6 +74,8 @@ export function AssessmentPage() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (saving || !questionnaire) return;
+    // The previous result must not stand beside this submission's errors.
+    setResult(null);
     const local: Record<string, string> = {};
     if (!tenantId) local.tenantId = "Choisissez la commune évaluée.";
     if (!assessedOn) local.assessedOn = "Indiquez la date de l'évaluation.";

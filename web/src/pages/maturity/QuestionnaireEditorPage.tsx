@@ -99,7 +99,7 @@ export function QuestionnaireEditorPage() {
       const qs: Record<number, string> = {};
       const rest = [...other];
       if (fields.questions) {
-        const target = questionOfMessage(draft, fields.questions.replace(/^Question /, "question ").replace(/ : /, ": "));
+        const target = questionOfMessage(draft, fields.questions);
         if (target !== undefined) qs[target] = fields.questions;
         else rest.push(fields.questions);
       }

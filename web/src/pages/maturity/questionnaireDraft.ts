@@ -92,9 +92,11 @@ export function toInput(d: QuestionnaireDraft): MaturityQuestionInput[] {
 
 /** The question an API message names ("question 2: …" or "question cle: …"). */
 export function questionOfMessage(d: QuestionnaireDraft, message: string): number | undefined {
-  const byIndex = message.match(/^question (\d+):/);
+  // The API's messages start « Question 3 : … » (a question's rank) or « Question cle : … »
+  // (its key).
+  const byIndex = message.match(/^Question (\d+) :/);
   if (byIndex) return d.questions[Number(byIndex[1]) - 1]?.uid;
-  const byKey = message.match(/^question "?([a-z0-9_-]+)"?[ :]/);
+  const byKey = message.match(/^(?:Question|La question) (?:« )?([a-z0-9_-]+)(?: »)? /);
   if (byKey) return d.questions.find((q) => q.key.trim() === byKey[1])?.uid;
   return undefined;
 }

@@ -43,7 +43,7 @@ export function JointProcurementPage() {
 
       <h2 className="fr-h4">Opportunités de groupements de commandes</h2>
       <p role="status" aria-live="polite" className="fr-text--sm">
-        {q.data ? `${plural(opportunities.length, "famille")} achetée${opportunities.length > 1 ? "s" : ""} séparément par plusieurs communes ${inYear}.` : ""}
+        {q.data ? `${plural(opportunities.length, "famille achetée", "familles achetées")} séparément par plusieurs communes ${inYear}.` : ""}
       </p>
       {q.data && !opportunities.length ? <EmptyState>Aucune famille achetée par plusieurs communes {inYear}.</EmptyState> : null}
       {opportunities.length ? (
@@ -52,7 +52,7 @@ export function JointProcurementPage() {
           captionHidden
           headers={["Famille (classe CPV)", "Catégorie", "Année", "Besoin cumulé", "Communes", "Seuil atteint ensemble"]}
           rows={opportunities.map((o) => [
-            o.cpvClass,
+            `${o.cpvClass} — ${o.cpvClassLabel}`,
             categoryLabels[o.category] ?? o.category,
             String(o.year),
             <span className="console-nowrap">{formatCents(o.totalEstimatedCents)}</span>,
@@ -77,7 +77,7 @@ export function JointProcurementPage() {
           headers={["Commune", "Famille (classe CPV)", "Catégorie", "Année", "Besoin de l'année", "Plus gros contrat", "Contrats", "Seuil franchi"]}
           rows={splitting.map((s) => [
             ctx.tenantName(s.tenantId),
-            s.cpvClass,
+            `${s.cpvClass} — ${s.cpvClassLabel}`,
             categoryLabels[s.category] ?? s.category,
             String(s.year),
             formatCents(s.totalEstimatedCents),

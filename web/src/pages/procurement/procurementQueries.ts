@@ -54,6 +54,7 @@ export const JointOpportunitiesQuery = graphql(`
   query JointOpportunities($organisationId: UUID!, $year: Int) {
     jointProcurementOpportunities(organisationId: $organisationId, year: $year) {
       cpvClass
+      cpvClassLabel
       category
       year
       totalEstimatedCents
@@ -70,6 +71,7 @@ export const JointOpportunitiesQuery = graphql(`
     splittingAlerts(year: $year) {
       tenantId
       cpvClass
+      cpvClassLabel
       category
       year
       totalEstimatedCents

@@ -5,7 +5,7 @@ import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { request } from "../../api/graphqlClient";
-import { splitFieldErrors, describeError } from "../../api/errorMessages";
+import { splitFieldErrors, errorText } from "../../api/errorMessages";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { can } from "../../auth/roles";
@@ -43,6 +43,14 @@ export function ActivityEditorPage() {
   const [saved, setSaved] = useState<string | null>(null);
   const [statusChoice, setStatusChoice] = useState("");
   const [statusMessage, setStatusMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // The creation notice is shown until the next action, whose outcome replaces it.
+  const [noticeShown, setNoticeShown] = useState(true);
+  // Each action's outcome replaces the previous ones: no success beside a newer error.
+  const clearOutcomes = () => {
+    setSaved(null);
+    setStatusMessage(null);
+    setNoticeShown(false);
+  };
   const summary = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -70,6 +78,7 @@ export function ActivityEditorPage() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!draft || saving) return;
+    clearOutcomes();
     const local = checkDraft(draft);
     const tenantMissing = !id && !tenantChoice;
     if (tenantMissing) local.tenant = "Choisissez la commune dont le registre reçoit ce traitement.";
@@ -103,13 +112,17 @@ export function ActivityEditorPage() {
 
   async function changeStatus() {
     if (!id || !statusChoice) return;
+    clearOutcomes();
+    setErrors({});
+    setGeneral([]);
     try {
       const r = await request(SetActivityStatusMutation, { id, status: statusChoice });
       setVersion(r.setActivityStatus.version);
       setStatusMessage({ ok: true, text: `Statut : ${r.setActivityStatus.status.label}.` });
       detail.reload();
     } catch (err) {
-      setStatusMessage({ ok: false, text: describeError(err) });
+      const text = errorText(err);
+      setStatusMessage(text ? { ok: false, text } : null);
     }
   }
 
@@ -134,7 +147,7 @@ export function ActivityEditorPage() {
           "Une nouvelle entrée du registre des activités de traitement (article 30 du RGPD), créée en brouillon."
         )}
       </PageHeading>
-      {notice && !saved ? <Alert severity="success" small description={notice} className="fr-mb-3w" /> : null}
+      {notice && noticeShown && !saved ? <Alert severity="success" small description={notice} className="fr-mb-3w" /> : null}
       {saved ? (
         <div>
           <Alert severity="success" small description={saved} className="fr-mb-3w" />

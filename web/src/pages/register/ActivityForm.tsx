@@ -211,6 +211,7 @@ export function ActivityForm({
             </div>
             <div className="fr-col-12 fr-col-md-6">
               <TextField id={`retention-start-${i}`} label="À compter de" value={item.startingEvent}
+                hint="L'événement avec son article : « la fin du contrat », « l'achèvement des travaux »."
                 onChange={(v) => update({ startingEvent: v })} />
             </div>
             <div className="fr-col-12 fr-col-md-6">

@@ -5,7 +5,7 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { request } from "../../api/graphqlClient";
-import { describeError } from "../../api/errorMessages";
+import { errorText } from "../../api/errorMessages";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { can } from "../../auth/roles";
@@ -14,7 +14,7 @@ import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatShortDate } from "../../format/fr";
+import { formatShortDate, plural } from "../../format/fr";
 import { InstantiateModelMutation, ModelActivitiesQuery, RegisterActivitiesQuery } from "./activityQueries";
 import { dpiaLabel } from "./registerLabels";
 
@@ -102,7 +102,7 @@ export function RegisterListPage() {
       {list.error ? <QueryError error={list.error} /> : null}
       {list.loading && !list.data ? <Loading what="le registre" /> : null}
       <p role="status" aria-live="polite" className="fr-text--sm">
-        {list.data ? `${activities.length}${activities.length === first ? " premiers" : ""} traitement${activities.length > 1 ? "s" : ""}${filtered ? " correspondant aux filtres" : ""}.` : ""}
+        {list.data ? `${activities.length === first ? `${activities.length} premiers traitements` : plural(activities.length, "traitement")}${filtered ? " correspondant aux filtres" : ""}.` : ""}
       </p>
       {list.data && activities.length === 0 ? (
         <EmptyState>{filtered ? "Aucun traitement ne correspond à ces filtres." : "Le registre est vide."}</EmptyState>
@@ -161,7 +161,7 @@ function ModelsSection() {
         state: { notice: `Le modèle « ${r.instantiateModel.name} » a été copié dans le registre.` },
       });
     } catch (e) {
-      setError(describeError(e));
+      setError(errorText(e));
     }
   }
 
