@@ -37,4 +37,5 @@ mod schema_file;
 mod secrets_in_logs;
 mod sqlite_embedded;
 mod tokens_and_grants;
+mod upload_limits;
 mod worker_tick;

@@ -260,7 +260,7 @@ pub async fn verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
             )
         }
     };
-    match export::verify_bundle(&st.db, &scope, &body).await {
+    match export::verify_bundle(&st.db, &scope, body).await {
         Ok(v) => Json(json!({
             "valid": true,
             "recorded": v.recorded,
@@ -272,7 +272,7 @@ pub async fn verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
             Json(json!({"valid": false, "recorded": false, "problem": e.to_string()})),
         )
             .into_response(),
-        Err(VerifyBundleError::Db(e)) => {
+        Err(e @ (VerifyBundleError::Db(_) | VerifyBundleError::Busy(_))) => {
             tracing::error!(error = %e, "verify");
             problem(
                 StatusCode::SERVICE_UNAVAILABLE,

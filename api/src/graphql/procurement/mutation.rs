@@ -112,7 +112,7 @@ impl ProcurementMutation {
         if bytes.len() > MAX {
             return Err(crate::graphql::errors::bad_input("xlsx", "at most 5 MB"));
         }
-        Ok(import::import_xlsx(db, &s, tenant_id, &bytes, dry_run)
+        Ok(import::import_xlsx(db, &s, tenant_id, bytes, dry_run)
             .await
             .gql()?
             .into())
