@@ -4,7 +4,7 @@ use crate::directory::{organisation_tenant, DirectoryError};
 use crate::entities::{api_token, app_user, auditor_grant, login_attempt, session, tenant};
 use crate::identifiers::Email;
 use crate::secrets::{new_secret, sha256_hex};
-use crate::tenancy::{AccessError, Permission, Role, Scope};
+use crate::tenancy::{AccessError, Permission, PrincipalKind, Role, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
@@ -29,6 +29,15 @@ pub enum AccessGrantError {
     Conflict(String),
     #[error("no account for {0}: ask your administrator to invite you")]
     NotInvited(String),
+    /// Access is given by someone else: nobody grants a role to themselves.
+    #[error(
+        "personne ne peut s'attribuer un accès à soi-même : demandez-le à un autre administrateur"
+    )]
+    SelfGrant,
+    /// API tokens are created by people: a token cannot mint tokens that outlive its own
+    /// revocation or expiry.
+    #[error("un jeton d'API ne peut pas créer de jeton : connectez-vous pour en créer un")]
+    TokenByToken,
     #[error(transparent)]
     Directory(#[from] DirectoryError),
     #[error(transparent)]
@@ -134,9 +143,38 @@ pub async fn grant_auditor(
     if !scope.covers_organisation(input.organisation_id) {
         return Err(AccessError::NotFound.into());
     }
+    let principal = scope.principal();
+    if principal
+        .email
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case(email.as_str()))
+    {
+        return Err(AccessGrantError::SelfGrant);
+    }
+    // What the grant carries: the auditor role's permissions that the granter holds on every
+    // listed tenant (a DPO's grant reads registers, never contracts or costs).
+    let carried: Vec<Permission> = Permission::ALL
+        .into_iter()
+        .filter(|p| Role::Auditor.allows(*p))
+        .filter(|p| {
+            principal.scope(*p).is_ok_and(|s| {
+                input
+                    .tenant_ids
+                    .iter()
+                    .all(|t| s.covers(input.organisation_id, *t))
+            })
+        })
+        .collect();
+    if !carried.contains(&Permission::ReadDirectory) {
+        return Err(AccessError::Forbidden(Permission::ManageAuditors).into());
+    }
     let txn = scope.begin(db).await?;
     tenants_in_scope(&txn, scope, input.organisation_id, &input.tenant_ids).await?;
     let user = user_by_email(&txn, &email).await?;
+    if principal.user_id() == Some(user.id) {
+        return Err(AccessGrantError::SelfGrant);
+    }
+    let permissions = json!(carried.iter().map(|p| p.as_str()).collect::<Vec<_>>());
     let g = auditor_grant::ActiveModel {
         id: Set(Uuid::now_v7()),
         organisation_id: Set(input.organisation_id),
@@ -147,6 +185,7 @@ pub async fn grant_auditor(
         revoked_at: Set(None),
         created_at: Set(Utc::now()),
         created_by: Set(scope.principal().user_id()),
+        permissions: Set(Some(permissions)),
     }
     .insert(&txn)
     .await?;
@@ -159,7 +198,7 @@ pub async fn grant_auditor(
             tenant_id: org_tenant.id,
             operation: "grantAuditor",
             before: None,
-            after: Some(json!({"grant": g.id, "email": user.email, "tenants": g.tenant_ids, "expiresAt": g.expires_at, "reason": g.reason})),
+            after: Some(json!({"grant": g.id, "email": user.email, "tenants": g.tenant_ids, "expiresAt": g.expires_at, "reason": g.reason, "permissions": g.permissions})),
         },
     )
     .await?;
@@ -235,6 +274,9 @@ pub async fn create_api_token(
     input: ApiTokenInput,
 ) -> Result<(api_token::Model, String), AccessGrantError> {
     debug_assert_eq!(scope.permission(), Permission::ManageTokens);
+    if matches!(scope.principal().kind, PrincipalKind::Token(_)) {
+        return Err(AccessGrantError::TokenByToken);
+    }
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(bad("name", "1 to 100 characters"));

@@ -59,6 +59,57 @@ pub enum Permission {
     ReadReports,
 }
 
+impl Permission {
+    pub const ALL: [Permission; 18] = [
+        Permission::ReadDirectory,
+        Permission::ManageUsers,
+        Permission::ManageAuditors,
+        Permission::ManageTokens,
+        Permission::ReadAudit,
+        Permission::ReadGdpr,
+        Permission::EditGdpr,
+        Permission::CheckGdpr,
+        Permission::PublishModels,
+        Permission::ExportGdpr,
+        Permission::ReadProcurement,
+        Permission::EditProcurement,
+        Permission::ReadBackups,
+        Permission::ManageBackups,
+        Permission::RecordRestoreTests,
+        Permission::ReadCosts,
+        Permission::ManageCosts,
+        Permission::ReadReports,
+    ];
+
+    /// The stored name (an auditor grant lists the permissions it carries).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::ReadDirectory => "read_directory",
+            Permission::ManageUsers => "manage_users",
+            Permission::ManageAuditors => "manage_auditors",
+            Permission::ManageTokens => "manage_tokens",
+            Permission::ReadAudit => "read_audit",
+            Permission::ReadGdpr => "read_gdpr",
+            Permission::EditGdpr => "edit_gdpr",
+            Permission::CheckGdpr => "check_gdpr",
+            Permission::PublishModels => "publish_models",
+            Permission::ExportGdpr => "export_gdpr",
+            Permission::ReadProcurement => "read_procurement",
+            Permission::EditProcurement => "edit_procurement",
+            Permission::ReadBackups => "read_backups",
+            Permission::ManageBackups => "manage_backups",
+            Permission::RecordRestoreTests => "record_restore_tests",
+            Permission::ReadCosts => "read_costs",
+            Permission::ManageCosts => "manage_costs",
+            Permission::ReadReports => "read_reports",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Permission::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 6] = [
         Role::PlatformAdmin,
