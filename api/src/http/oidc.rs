@@ -203,11 +203,31 @@ impl Oidc {
     }
 }
 
-/// Only local paths: no open redirect through `return_to`.
+/// Only a path of this site: no open redirect through `return_to`. The value must start with
+/// one `/`, hold no control or space character and no backslash (browsers drop tabs and line
+/// breaks, and read `\` as `/`: `/\t/evil.example` was `//evil.example`), and still be on
+/// this origin once resolved as a browser resolves a `Location`; anything else means `/`.
 pub fn safe_return_to(v: Option<&str>) -> String {
-    match v {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
-        _ => "/".into(),
+    const BASE: &str = "https://mutualis.invalid/";
+    let Some(p) = v else { return "/".into() };
+    let plain = p.starts_with('/')
+        && !p.starts_with("//")
+        && p.len() <= 2000
+        && !p
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    let same_origin = url::Url::parse(BASE)
+        .and_then(|base| base.join(p))
+        .is_ok_and(|u| {
+            u.scheme() == "https"
+                && u.host_str() == Some("mutualis.invalid")
+                && u.port().is_none()
+                && u.username().is_empty()
+        });
+    if plain && same_origin {
+        p.to_owned()
+    } else {
+        "/".into()
     }
 }
 
@@ -228,6 +248,53 @@ pub fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
         )),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn return_to_is_a_path_of_this_site_whatever_the_bypass() {
+        for ok in [
+            "/",
+            "/registre",
+            "/demandes?statut=ouverte&page=2",
+            "/registre/0193-abc#historique",
+            "/%2F%2Fevil.example",
+            "/a//b",
+        ] {
+            assert_eq!(safe_return_to(Some(ok)), ok, "{ok:?}");
+        }
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\\/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "https://evil.example",
+            "http:evil.example",
+            "https:/evil.example",
+            "//evil.example@mutualis.invalid",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "evil.example",
+            "",
+            "/\u{0}//evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}/evil.example",
+        ] {
+            assert_eq!(safe_return_to(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_return_to(None), "/");
+    }
 }
 
 #[derive(Deserialize)]
