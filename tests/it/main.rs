@@ -18,6 +18,7 @@ mod gdpr_clocks;
 mod gdpr_exports;
 mod gdpr_register;
 mod graphql_http;
+mod http_hardening;
 mod isolation_matrix;
 mod job_lease;
 mod maturity;

@@ -1,5 +1,5 @@
-//! GraphQL at `/graphql` (GraphQL over HTTP: POST JSON, GET for queries only), GraphiQL at
-//! `/graphiql`, and the SDL checked in as `api/schema.graphql`.
+//! GraphQL at `/graphql` (GraphQL over HTTP: POST JSON, GET for queries only), and the SDL
+//! checked in as `api/schema.graphql` (the explorer at `/graphiql` is `http::explorer`).
 pub mod alerts;
 pub mod backups;
 pub mod billing;
@@ -21,14 +21,13 @@ pub mod types;
 use crate::http::auth::{identify, Caller};
 use crate::state::AppState;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{EmptySubscription, Schema};
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::GraphQLRequest;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use context::RequestCtx;
 use loaders::TenantLoader;
 use tenants::tenancy::Permission;
@@ -86,15 +85,6 @@ pub fn build_schema() -> MutualisSchema {
 /// The SDL checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
     build_schema().sdl()
-}
-
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Mutualis — GraphiQL")
-            .finish(),
-    )
 }
 
 /// `application/graphql-response+json`, the GraphQL-over-HTTP media type.

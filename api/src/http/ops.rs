@@ -81,6 +81,7 @@ pub async fn session(State(st): State<AppState>, req: axum::extract::Request) ->
                 "roles": p.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>(),
                 "csrfToken": csrf,
                 "demo": st.config.demo,
+                "graphqlExplorer": st.config.graphql_explorer,
             }))
             .into_response()
         }
@@ -92,6 +93,7 @@ pub async fn session(State(st): State<AppState>, req: axum::extract::Request) ->
             Json(json!({
                 "authenticated": false,
                 "demo": st.config.demo,
+                "graphqlExplorer": st.config.graphql_explorer,
                 "oidc": st.oidc.is_some(),
                 "demoAccounts": crate::http::demo::accounts(&st, peer),
             }))
