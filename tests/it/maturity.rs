@@ -209,7 +209,8 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
     assert_eq!(report["total"]["maturityAssessed"], json!(2));
     assert_eq!(report["total"]["maturityBp"], json!(4375));
 
-    // A1's one-page summary for its council: one page, its score beside the mean, charts.
+    // A1's one-page summary for its council: one page, its score, charts; the mean of two
+    // communes is not published (it would give A2's score to A1).
     let (status, pdf) = app
         .get_bytes_as(
             &fx.commune_admin_a1,
@@ -232,10 +233,13 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
         "Registre des traitements",
         "Indice de maturité",
         "87,5 %",
-        "43,8 %",
-        "Moyenne des communes",
+        "non publié (moins de 3 communes)",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from {text}");
     }
+    assert!(
+        !text.contains("43,8 %") && !text.contains("Moyenne des communes"),
+        "{text}"
+    );
     assert!(!text.contains("Margny"), "{text}");
 }
