@@ -16,6 +16,7 @@ pub mod query;
 pub mod reporting;
 pub mod scalars;
 pub mod text;
+pub mod text_bounds;
 pub mod types;
 
 use crate::http::auth::{identify, Caller};
@@ -79,6 +80,7 @@ pub fn build_schema() -> MutualisSchema {
     .limit_directives(10)
     .extension(limits::AliasLimit(MAX_ALIASES))
     .extension(text::NoNulText)
+    .extension(text_bounds::TextBounds)
     .finish()
 }
 
