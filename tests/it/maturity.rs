@@ -84,6 +84,19 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
     );
     let (q1, q2) = (v1["id"].clone(), v2["id"].clone());
 
+    // A commune editor keeps the register, not its assessment (README: the administrator or
+    // the DPO; issue 18 found the code let editors record one).
+    let before = app.count("maturity_assessment").await;
+    let r = app
+        .gql(
+            &fx.editor_a2,
+            ASSESS,
+            json!({"t": fx.tenant_a2, "q": q1, "d": today, "a": answers(0, 0, 0)}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
+    assert_eq!(app.count("maturity_assessment").await, before);
+
     // A1 a month ago against v1: registre Oui (3×100), dpd Non (0), violations Non (0):
     // 300 / 600 = 50 %.
     let r = app

@@ -57,10 +57,12 @@ pub enum Permission {
     ManageCosts,
     /// Read the organisation's consolidated reports (all its communes side by side).
     ReadReports,
+    /// Record a commune's maturity assessment (its administrator or the DPO, not an editor).
+    AssessMaturity,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::ReadDirectory,
         Permission::ManageUsers,
         Permission::ManageAuditors,
@@ -79,6 +81,7 @@ impl Permission {
         Permission::ReadCosts,
         Permission::ManageCosts,
         Permission::ReadReports,
+        Permission::AssessMaturity,
     ];
 
     /// The stored name (an auditor grant lists the permissions it carries).
@@ -102,6 +105,7 @@ impl Permission {
             Permission::ReadCosts => "read_costs",
             Permission::ManageCosts => "manage_costs",
             Permission::ReadReports => "read_reports",
+            Permission::AssessMaturity => "assess_maturity",
         }
     }
 
@@ -160,10 +164,12 @@ impl Role {
                     | CheckGdpr
                     | PublishModels
                     | ExportGdpr
+                    | AssessMaturity
             ),
             Role::CommuneAdmin => matches!(
                 p,
                 ReadDirectory
+                    | AssessMaturity
                     | ManageUsers
                     | ReadAudit
                     | ReadGdpr
@@ -264,5 +270,14 @@ mod tests {
         assert!(Role::Dpo.allows(Permission::ReadReports));
         assert!(!Role::CommuneAdmin.allows(Permission::ReadReports));
         assert!(!Role::Auditor.allows(Permission::ReadReports));
+        // Maturity assessments: the commune's administrator or the DPO (and the DSI).
+        assert!(Role::CommuneAdmin.allows(Permission::AssessMaturity));
+        assert!(Role::Dpo.allows(Permission::AssessMaturity));
+        assert!(Role::OrgAdmin.allows(Permission::AssessMaturity));
+        assert!(!Role::CommuneEditor.allows(Permission::AssessMaturity));
+        assert!(!Role::Auditor.allows(Permission::AssessMaturity));
+        for p in Permission::ALL {
+            assert_eq!(Permission::parse(p.as_str()), Some(p));
+        }
     }
 }
