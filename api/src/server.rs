@@ -183,7 +183,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/session", get(ops::session))
         .route("/auth/logout", post(oidc::logout))
         .route("/public/registre/{tenant}", get(public::register))
-        .route(exports::REGISTER_EXPORT, get(exports::register))
+        .route(exports::REGISTER_EXPORT, post(exports::register))
         .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus))
         .route(billing_exports::INVOICE_UBL, get(billing_exports::invoice))
         .route(

@@ -445,35 +445,33 @@ pub async fn login(db: &DatabaseConnection, c: IdentityClaims) -> Result<Uuid, A
     Ok(id)
 }
 
-/// Opens a session; returns the cookie secret and the CSRF token.
+/// Opens a session; returns the cookie secret and the CSRF token (derived from the secret,
+/// stored nowhere).
 pub async fn open_session(
     db: &DatabaseConnection,
     user_id: Uuid,
     method: &str,
-    id_token: Option<String>,
 ) -> Result<(String, String), DbErr> {
     let secret = new_secret("ses_");
-    let csrf = new_secret("");
     session::ActiveModel {
         id_hash: Set(sha256_hex(&secret)),
         user_id: Set(user_id),
-        csrf_token: Set(csrf.clone()),
         method: Set(method.to_owned()),
-        id_token: Set(id_token),
         created_at: Set(Utc::now()),
         expires_at: Set(Utc::now() + Duration::hours(SESSION_HOURS)),
     }
     .insert(db)
     .await?;
+    let csrf = crate::secrets::session_csrf(&secret);
     Ok((secret, csrf))
 }
 
-/// Ends a session; returns its ID token (for the provider's logout) if it had one.
-pub async fn close_session(db: &DatabaseConnection, secret: &str) -> Result<Option<String>, DbErr> {
-    let hash = sha256_hex(secret);
-    let s = session::Entity::find_by_id(hash.clone()).one(db).await?;
-    session::Entity::delete_by_id(hash).exec(db).await?;
-    Ok(s.and_then(|s| s.id_token))
+/// Ends a session.
+pub async fn close_session(db: &DatabaseConnection, secret: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(sha256_hex(secret))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn store_login_attempt(

@@ -86,3 +86,58 @@ async fn the_graphql_explorer_is_served_from_here_and_only_when_configured_on() 
     assert_eq!(sdl.status(), 200);
     assert!(sdl.text().await.expect("sdl").contains("type Query"));
 }
+
+/// Issue 18 (to decide): the session row held the CSRF token and the provider's ID token in
+/// clear. Now it holds the cookie secret's hash and nothing else secret; the CSRF token is
+/// derived from the cookie and still works.
+#[tokio::test]
+async fn a_session_row_holds_no_secret_in_clear() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let Caller::Session { secret, csrf, .. } = &fx.dpo_a else {
+        panic!("session")
+    };
+    let columns: Vec<String> = app
+        .admin
+        .query_all(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'session' ORDER BY column_name",
+        ))
+        .await
+        .expect("columns")
+        .into_iter()
+        .filter_map(|r| r.try_get::<String>("", "column_name").ok())
+        .collect();
+    assert_eq!(
+        columns,
+        ["created_at", "expires_at", "id_hash", "method", "user_id"],
+        "no CSRF token nor ID token column"
+    );
+    let hash = tenants::secrets::sha256_hex(secret);
+    assert_eq!(
+        app.count_where("session", &format!("id_hash = '{hash}'"))
+            .await,
+        1
+    );
+    // The token the console reads is the one the server checks.
+    let session: serde_json::Value = app
+        .http
+        .get(format!("{}/auth/session", app.url))
+        .header("cookie", format!("mutualis_session={secret}"))
+        .send()
+        .await
+        .expect("session")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(session["csrfToken"].as_str(), Some(csrf.as_str()));
+    data(
+        &app.gql(
+            &fx.dpo_a,
+            "mutation { setAlertDelivery(mode: \"digest\") }",
+            serde_json::json!({}),
+        )
+        .await,
+    );
+}

@@ -401,7 +401,7 @@ impl TestApp {
     }
 
     pub async fn session_for(&self, user_id: Uuid, email: &str) -> Caller {
-        let (secret, csrf) = access::open_session(&self.db, user_id, "test", None)
+        let (secret, csrf) = access::open_session(&self.db, user_id, "test")
             .await
             .expect("session");
         Caller::Session {

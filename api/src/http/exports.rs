@@ -16,7 +16,7 @@ pub const REGISTER_EXPORT: &str = "/exports/gdpr/register";
 pub const VERIFY_BUNDLE: &str = "/exports/verify";
 /// Every export endpoint (method, path).
 pub const EXPORT_ROUTES: &[(&str, &str)] = &[
-    ("GET", REGISTER_EXPORT),
+    ("POST", REGISTER_EXPORT),
     ("POST", VERIFY_BUNDLE),
     ("GET", super::cost_exports::FOCUS_EXPORT),
     ("GET", super::billing_exports::INVOICE_UBL),
@@ -154,8 +154,10 @@ fn gdpr_problem(e: GdprError) -> Response {
     }
 }
 
-/// `GET /exports/gdpr/register?tenant=ID&tenant=ID&format=csv&format=pdf&cnil=true&purpose=…`
-/// Formats: csv, ods, xlsx, pdf, json (all when none is given). Answers a ZIP bundle.
+/// `POST /exports/gdpr/register?tenant=ID&tenant=ID&format=csv&format=pdf&cnil=true&purpose=…`
+/// Formats: csv, ods, xlsx, pdf, json (all when none is given). Answers a ZIP bundle. A POST:
+/// the export writes its manifest into the audit trail, so a cookie session must send its
+/// CSRF token like any other write (a GET could be triggered by a link on another site).
 pub async fn register(
     State(st): State<AppState>,
     headers: HeaderMap,

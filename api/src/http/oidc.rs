@@ -4,7 +4,7 @@
 //! Discovery is lazy and retried: the server starts, and existing sessions keep working, while
 //! the provider is down; only new logins get an error page.
 use crate::config::OidcConfig;
-use crate::http::auth::{clear_session_cookie, cookie, session_cookie, SESSION_COOKIE};
+use crate::http::auth::{clear_session_cookie, cookie, session_cookie, session_cookie_name};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -145,13 +145,13 @@ impl Oidc {
 
     /// Finishes a login: checks state, exchanges the code with the PKCE verifier, verifies the
     /// ID token (signature, audience, nonce), reads the user info. Returns the claims and the
-    /// page to return to.
+    /// page to return to; the ID token itself is not kept (nothing uses it after the login).
     pub async fn finish(
         &self,
         db: &sea_orm::DatabaseConnection,
         code: &str,
         state: &str,
-    ) -> Result<(IdentityClaims, String, String), OidcError> {
+    ) -> Result<(IdentityClaims, String), OidcError> {
         let attempt = access::take_login_attempt(db, state)
             .await
             .map_err(|e| OidcError::Internal(e.to_string()))?
@@ -199,7 +199,7 @@ impl Oidc {
                 }
             }
         }
-        Ok((identity, attempt.return_to, id_token.to_string()))
+        Ok((identity, attempt.return_to))
     }
 }
 
@@ -360,15 +360,15 @@ pub async fn callback(State(st): State<AppState>, Query(p): Query<CallbackParams
         );
     };
     let result = match oidc.finish(&st.db, &code, &state).await {
-        Ok((claims, return_to, id_token)) => access::login(&st.db, claims)
+        Ok((claims, return_to)) => access::login(&st.db, claims)
             .await
-            .map(|user| (user, return_to, id_token))
+            .map(|user| (user, return_to))
             .map_err(OidcError::from),
         Err(e) => Err(e),
     };
     match result {
-        Ok((user_id, return_to, id_token)) => {
-            match access::open_session(&st.db, user_id, "oidc", Some(id_token)).await {
+        Ok((user_id, return_to)) => {
+            match access::open_session(&st.db, user_id, "oidc").await {
                 Ok((secret, _csrf)) => {
                     tracing::info!(user = %user_id, "login");
                     (
@@ -417,7 +417,7 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response 
             "Jeton anti-CSRF manquant ou session inconnue.",
         );
     }
-    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(secret) = cookie(&headers, session_cookie_name(st.config.secure_cookies())) {
         if let Err(e) = access::close_session(&st.db, &secret).await {
             tracing::error!(error = %e, "logout could not delete the session");
         }

@@ -67,7 +67,8 @@ pub async fn session(State(st): State<AppState>, req: axum::extract::Request) ->
     let headers = req.headers();
     match identify(&st, &Method::GET, headers).await {
         Caller::Authenticated(p) => {
-            let csrf = match crate::http::auth::cookie(headers, crate::http::auth::SESSION_COOKIE) {
+            let name = crate::http::auth::session_cookie_name(st.config.secure_cookies());
+            let csrf = match crate::http::auth::cookie(headers, name) {
                 Some(secret) => tenants::tenancy::resolve_session(&st.db, &secret)
                     .await
                     .map(|(_, c)| c)

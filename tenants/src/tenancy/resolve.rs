@@ -40,7 +40,10 @@ pub async fn resolve_session(
     if s.expires_at <= Utc::now() {
         return Err(AuthError::Expired);
     }
-    Ok((resolve_user(db, s.user_id).await?, s.csrf_token))
+    Ok((
+        resolve_user(db, s.user_id).await?,
+        crate::secrets::session_csrf(secret),
+    ))
 }
 
 /// A user's memberships and live auditor grants.
