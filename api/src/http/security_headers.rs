@@ -8,9 +8,11 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// `'self'` for everything the pages load, `data:` for images and fonts (DSFR's icons are
-/// data: SVGs in its style sheet), nothing inline, nothing framed, no `<base>`, forms only here.
+/// data: SVGs in its style sheet), no inline script, nothing framed, no `<base>`, forms only
+/// here. Inline styles are allowed: React and DSFR set style attributes (the console's
+/// end-to-end tests saw them blocked), and a style cannot run script.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-     style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// A year, subdomains included: set only behind https (a plain-http deployment would lock
