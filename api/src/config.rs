@@ -81,6 +81,8 @@ pub struct RawConfig {
     pub trusted_proxy_hops: Option<usize>,
     /// Prefix of this deployment's Redis keys (default `mutualis`).
     pub redis_prefix: Option<String>,
+    /// The GraphQL explorer at `/graphiql` (default: on in the embedded demo only).
+    pub graphql_explorer: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +116,8 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     pub alert_every: std::time::Duration,
     pub rate_limits: crate::http::limits::RateLimits,
+    /// Serve the GraphQL explorer at `/graphiql`.
+    pub graphql_explorer: bool,
     /// Every secret value of the configuration, for the log redactor.
     pub log_secrets: Vec<String>,
 }
@@ -203,6 +207,7 @@ impl Config {
                 "AUTH_FAILURE_BURST",
                 "TRUSTED_PROXY_HOPS",
                 "REDIS_PREFIX",
+                "GRAPHQL_EXPLORER",
             ]));
         let mut raw: RawConfig = fig
             .extract()
@@ -439,7 +444,9 @@ impl Config {
                 ))
             }
         };
+        let demo = demo_wanted && listen_addr.ip().is_loopback();
         Ok(Config {
+            graphql_explorer: raw.graphql_explorer.unwrap_or(demo),
             log_secrets,
             rate_limits,
             smtp,
@@ -457,7 +464,7 @@ impl Config {
             public_url,
             listen_addr,
             data_dir,
-            demo: demo_wanted && listen_addr.ip().is_loopback(),
+            demo,
             json_logs,
         })
     }

@@ -2,8 +2,8 @@
 use crate::config::{redact, Config};
 use crate::graphql;
 use crate::http::{
-    backup_webhook, billing_exports, console, cost_exports, demo, exports, limits, oidc, ops,
-    public, report_exports, stripe_webhook,
+    backup_webhook, billing_exports, console, cost_exports, demo, explorer, exports, limits, oidc,
+    ops, public, report_exports, security_headers, stripe_webhook,
 };
 use crate::state::AppState;
 use crate::telemetry;
@@ -175,6 +175,7 @@ async fn record_metrics(req: Request<Body>, next: Next) -> Response {
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    let https = state.config.secure_cookies();
     let request_id = HeaderName::from_static("x-request-id");
     // Everything that identifies its caller: counted per principal (or anonymous address).
     let api = Router::new()
@@ -182,7 +183,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/session", get(ops::session))
         .route("/auth/logout", post(oidc::logout))
         .route("/public/registre/{tenant}", get(public::register))
-        .route(exports::REGISTER_EXPORT, get(exports::register))
+        .route(exports::REGISTER_EXPORT, post(exports::register))
         .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus))
         .route(billing_exports::INVOICE_UBL, get(billing_exports::invoice))
         .route(
@@ -211,12 +212,12 @@ pub fn router(state: AppState) -> Router {
             limits::credentials_guard,
         ));
     let mut app = Router::new()
-        .route("/graphiql", get(graphql::graphiql))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .merge(api)
-        .merge(login);
+        .merge(login)
+        .merge(explorer::router());
     // The console, embedded in the binary: its files, and its index.html for its own pages.
     app = app.merge(console::router()).fallback(console::fallback);
     // Bundles to verify are larger than any other body: their route has its own limit.
@@ -253,10 +254,12 @@ pub fn router(state: AppState) -> Router {
             stripe_webhook::MAX_BODY_BYTES,
         ))
         .layer(RequestBodyLimitLayer::new(stripe_webhook::MAX_BODY_BYTES));
-    app.layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+    let app = app
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(webhooks)
-        .merge(stripe)
+        .merge(stripe);
+    security_headers::apply(app, https)
         .layer(middleware::from_fn(record_metrics))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {

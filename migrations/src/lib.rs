@@ -17,6 +17,8 @@ mod m20261124_000011_maturity;
 mod m20261124_000012_list_indexes;
 mod m20261124_000013_distribution_keys;
 mod m20261207_000014_french_collation;
+mod m20261207_000015_auditor_grant_permissions;
+mod m20261207_000016_session_secrets;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -59,6 +61,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000012_list_indexes::Migration),
             Box::new(m20261124_000013_distribution_keys::Migration),
             Box::new(m20261207_000014_french_collation::Migration),
+            Box::new(m20261207_000015_auditor_grant_permissions::Migration),
+            Box::new(m20261207_000016_session_secrets::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@ use crate::directory::{organisation_tenant, DirectoryError};
 use crate::entities::{api_token, app_user, auditor_grant, login_attempt, session, tenant};
 use crate::identifiers::Email;
 use crate::secrets::{new_secret, sha256_hex};
-use crate::tenancy::{AccessError, Permission, Role, Scope};
+use crate::tenancy::{AccessError, Permission, PrincipalKind, Role, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
@@ -29,6 +29,15 @@ pub enum AccessGrantError {
     Conflict(String),
     #[error("Aucun compte n'est ouvert pour {0} : demandez une invitation à l'administration de votre commune ou de votre intercommunalité.")]
     NotInvited(String),
+    /// Access is given by someone else: nobody grants a role to themselves.
+    #[error(
+        "personne ne peut s'attribuer un accès à soi-même : demandez-le à un autre administrateur"
+    )]
+    SelfGrant,
+    /// API tokens are created by people: a token cannot mint tokens that outlive its own
+    /// revocation or expiry.
+    #[error("un jeton d'API ne peut pas créer de jeton : connectez-vous pour en créer un")]
+    TokenByToken,
     #[error(transparent)]
     Directory(#[from] DirectoryError),
     #[error(transparent)]
@@ -137,9 +146,38 @@ pub async fn grant_auditor(
     if !scope.covers_organisation(input.organisation_id) {
         return Err(AccessError::NotFound.into());
     }
+    let principal = scope.principal();
+    if principal
+        .email
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case(email.as_str()))
+    {
+        return Err(AccessGrantError::SelfGrant);
+    }
+    // What the grant carries: the auditor role's permissions that the granter holds on every
+    // listed tenant (a DPO's grant reads registers, never contracts or costs).
+    let carried: Vec<Permission> = Permission::ALL
+        .into_iter()
+        .filter(|p| Role::Auditor.allows(*p))
+        .filter(|p| {
+            principal.scope(*p).is_ok_and(|s| {
+                input
+                    .tenant_ids
+                    .iter()
+                    .all(|t| s.covers(input.organisation_id, *t))
+            })
+        })
+        .collect();
+    if !carried.contains(&Permission::ReadDirectory) {
+        return Err(AccessError::Forbidden(Permission::ManageAuditors).into());
+    }
     let txn = scope.begin(db).await?;
     tenants_in_scope(&txn, scope, input.organisation_id, &input.tenant_ids).await?;
     let user = user_by_email(&txn, &email).await?;
+    if principal.user_id() == Some(user.id) {
+        return Err(AccessGrantError::SelfGrant);
+    }
+    let permissions = json!(carried.iter().map(|p| p.as_str()).collect::<Vec<_>>());
     let g = auditor_grant::ActiveModel {
         id: Set(Uuid::now_v7()),
         organisation_id: Set(input.organisation_id),
@@ -150,6 +188,7 @@ pub async fn grant_auditor(
         revoked_at: Set(None),
         created_at: Set(Utc::now()),
         created_by: Set(scope.principal().user_id()),
+        permissions: Set(Some(permissions)),
     }
     .insert(&txn)
     .await?;
@@ -162,7 +201,7 @@ pub async fn grant_auditor(
             tenant_id: org_tenant.id,
             operation: "grantAuditor",
             before: None,
-            after: Some(json!({"grant": g.id, "email": user.email, "tenants": g.tenant_ids, "expiresAt": g.expires_at, "reason": g.reason})),
+            after: Some(json!({"grant": g.id, "email": user.email, "tenants": g.tenant_ids, "expiresAt": g.expires_at, "reason": g.reason, "permissions": g.permissions})),
         },
     )
     .await?;
@@ -238,6 +277,9 @@ pub async fn create_api_token(
     input: ApiTokenInput,
 ) -> Result<(api_token::Model, String), AccessGrantError> {
     debug_assert_eq!(scope.permission(), Permission::ManageTokens);
+    if matches!(scope.principal().kind, PrincipalKind::Token(_)) {
+        return Err(AccessGrantError::TokenByToken);
+    }
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(bad("name", "Le nom compte de 1 à 100 caractères."));
@@ -420,35 +462,33 @@ pub async fn login(db: &DatabaseConnection, c: IdentityClaims) -> Result<Uuid, A
     Ok(id)
 }
 
-/// Opens a session; returns the cookie secret and the CSRF token.
+/// Opens a session; returns the cookie secret and the CSRF token (derived from the secret,
+/// stored nowhere).
 pub async fn open_session(
     db: &DatabaseConnection,
     user_id: Uuid,
     method: &str,
-    id_token: Option<String>,
 ) -> Result<(String, String), DbErr> {
     let secret = new_secret("ses_");
-    let csrf = new_secret("");
     session::ActiveModel {
         id_hash: Set(sha256_hex(&secret)),
         user_id: Set(user_id),
-        csrf_token: Set(csrf.clone()),
         method: Set(method.to_owned()),
-        id_token: Set(id_token),
         created_at: Set(Utc::now()),
         expires_at: Set(Utc::now() + Duration::hours(SESSION_HOURS)),
     }
     .insert(db)
     .await?;
+    let csrf = crate::secrets::session_csrf(&secret);
     Ok((secret, csrf))
 }
 
-/// Ends a session; returns its ID token (for the provider's logout) if it had one.
-pub async fn close_session(db: &DatabaseConnection, secret: &str) -> Result<Option<String>, DbErr> {
-    let hash = sha256_hex(secret);
-    let s = session::Entity::find_by_id(hash.clone()).one(db).await?;
-    session::Entity::delete_by_id(hash).exec(db).await?;
-    Ok(s.and_then(|s| s.id_token))
+/// Ends a session.
+pub async fn close_session(db: &DatabaseConnection, secret: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(sha256_hex(secret))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn store_login_attempt(

@@ -23,6 +23,11 @@ pub enum DirectoryError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// Roles are given by someone else: nobody grants a role to themselves.
+    #[error(
+        "personne ne peut s'attribuer un rôle à soi-même : demandez-le à un autre administrateur"
+    )]
+    SelfGrant,
     #[error(transparent)]
     Audit(#[from] AuditError),
     #[error(transparent)]
@@ -242,6 +247,14 @@ pub async fn invite(
     debug_assert_eq!(scope.permission(), Permission::ManageUsers);
     let email = Email::parse(&inv.email).map_err(|e| bad("email", e.to_string()))?;
     let role = Role::parse(&inv.role).map_err(|e| bad("role", e.to_string()))?;
+    if scope
+        .principal()
+        .email
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case(email.as_str()))
+    {
+        return Err(DirectoryError::SelfGrant);
+    }
     if matches!(role, Role::PlatformAdmin | Role::Auditor) {
         return Err(bad(
             "role",

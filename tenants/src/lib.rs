@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod audit;
 pub mod backups;
 pub mod billing;
+pub mod blocking;
 pub mod collation;
 pub mod costs;
 pub mod db;

@@ -14,6 +14,21 @@ pub fn new_secret(prefix: &str) -> String {
     format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// A session's CSRF token: derived from the cookie's secret (HMAC-SHA256 keyed with it), so
+/// nothing of it is stored: the database holds the secret's SHA-256 only, from which the token
+/// cannot be computed, and the server recomputes it from the cookie of each request.
+pub fn session_csrf(secret: &str) -> String {
+    use hmac::{Hmac, Mac};
+    match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(b"mutualis session csrf v1");
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        }
+        // HMAC takes a key of any length: not reached.
+        Err(_) => sha256_hex(&format!("csrf:{secret}")),
+    }
+}
+
 /// Constant-time comparison for CSRF tokens and signatures.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -32,5 +47,10 @@ mod tests {
         assert_ne!(sha256_hex(&a), sha256_hex(&b));
         assert!(constant_time_eq(&a, &a.clone()));
         assert!(!constant_time_eq(&a, &b));
+        // The CSRF token follows from the secret, not from its stored hash.
+        assert_eq!(session_csrf(&a), session_csrf(&a));
+        assert_ne!(session_csrf(&a), session_csrf(&b));
+        assert_ne!(session_csrf(&a), sha256_hex(&a));
+        assert_eq!(session_csrf(&a).len(), 43);
     }
 }

@@ -5,15 +5,15 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 async fn export(app: &TestApp, caller: &Caller, query: &str) -> reqwest::Response {
-    let mut req = app.http.get(format!(
+    let mut req = app.http.post(format!(
         "{}{}?{query}",
         app.url,
         api::http::exports::REGISTER_EXPORT
     ));
     req = match caller {
-        Caller::Session { secret, .. } => {
-            req.header("cookie", format!("mutualis_session={secret}"))
-        }
+        Caller::Session { secret, csrf, .. } => req
+            .header("cookie", format!("mutualis_session={secret}"))
+            .header("x-csrf-token", csrf),
         Caller::Token(t) => req.bearer_auth(t),
         Caller::Anonymous => req,
     };
@@ -131,6 +131,36 @@ async fn a_register_bundle_holds_every_format_and_its_manifest_is_audited() {
 async fn who_may_export_and_bad_requests() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
+    // Issue 18: the export writes to the audit trail, so it is a POST with the CSRF token. A
+    // GET (a link or an image on another site, the Lax cookie riding along) writes nothing.
+    let Caller::Session { secret, .. } = &fx.dpo_a else {
+        panic!("session")
+    };
+    let url = format!("{}{}", app.url, api::http::exports::REGISTER_EXPORT);
+    let trail = app
+        .count("audit_log WHERE operation = 'exportRegister'")
+        .await;
+    let get = app
+        .http
+        .get(&url)
+        .header("cookie", format!("mutualis_session={secret}"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(get.status(), 405);
+    let forged = app
+        .http
+        .post(&url)
+        .header("cookie", format!("mutualis_session={secret}"))
+        .send()
+        .await
+        .expect("POST without token");
+    assert_eq!(forged.status(), 401);
+    assert_eq!(
+        app.count("audit_log WHERE operation = 'exportRegister'")
+            .await,
+        trail
+    );
     assert_eq!(export(&app, &Caller::Anonymous, "").await.status(), 401);
     assert_eq!(
         export(&app, &fx.editor_a2, "").await.status(),
@@ -233,7 +263,7 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
             "{m:?}"
         );
     }
-    covered.insert(("GET", api::http::exports::REGISTER_EXPORT));
+    covered.insert(("POST", api::http::exports::REGISTER_EXPORT));
 
     // POST verify: B's bundle is intact, but A's people cannot see that B's trail recorded it.
     for caller in [&fx.org_admin_a, &fx.commune_admin_a1] {

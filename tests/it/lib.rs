@@ -200,6 +200,8 @@ pub struct AppOptions {
     pub rate_limits: Option<api::http::limits::RateLimits>,
     /// Start without Redis (each process keeps its own rate-limit buckets).
     pub no_redis: bool,
+    /// Serve the GraphQL explorer at /graphiql (off outside the embedded demo).
+    pub graphql_explorer: bool,
 }
 
 impl Default for AppOptions {
@@ -210,6 +212,7 @@ impl Default for AppOptions {
             no_ingest_secret: false,
             rate_limits: None,
             no_redis: false,
+            graphql_explorer: false,
         }
     }
 }
@@ -271,6 +274,7 @@ pub async fn spawn_app_on(testdb: TestDb, opts: AppOptions) -> TestApp {
     if opts.no_redis {
         config.redis_url = None;
     }
+    config.graphql_explorer = opts.graphql_explorer;
     let db = api::server::connect(&config)
         .await
         .expect("server connects as mutualis_app");
@@ -397,7 +401,7 @@ impl TestApp {
     }
 
     pub async fn session_for(&self, user_id: Uuid, email: &str) -> Caller {
-        let (secret, csrf) = access::open_session(&self.db, user_id, "test", None)
+        let (secret, csrf) = access::open_session(&self.db, user_id, "test")
             .await
             .expect("session");
         Caller::Session {

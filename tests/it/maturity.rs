@@ -84,6 +84,19 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
     );
     let (q1, q2) = (v1["id"].clone(), v2["id"].clone());
 
+    // A commune editor keeps the register, not its assessment (README: the administrator or
+    // the DPO; issue 18 found the code let editors record one).
+    let before = app.count("maturity_assessment").await;
+    let r = app
+        .gql(
+            &fx.editor_a2,
+            ASSESS,
+            json!({"t": fx.tenant_a2, "q": q1, "d": today, "a": answers(0, 0, 0)}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
+    assert_eq!(app.count("maturity_assessment").await, before);
+
     // A1 a month ago against v1: registre Oui (3×100), dpd Non (0), violations Non (0):
     // 300 / 600 = 50 %.
     let r = app
@@ -209,7 +222,8 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
     assert_eq!(report["total"]["maturityAssessed"], json!(2));
     assert_eq!(report["total"]["maturityBp"], json!(4375));
 
-    // A1's one-page summary for its council: one page, its score beside the mean, charts.
+    // A1's one-page summary for its council: one page, its score, charts; the mean of two
+    // communes is not published (it would give A2's score to A1).
     let (status, pdf) = app
         .get_bytes_as(
             &fx.commune_admin_a1,
@@ -232,10 +246,13 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
         "Registre des traitements",
         "Indice de maturité",
         "87,5 %",
-        "43,8 %",
-        "Moyenne des communes",
+        "non publié (moins de 3 communes)",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from {text}");
     }
+    assert!(
+        !text.contains("43,8 %") && !text.contains("Moyenne des communes"),
+        "{text}"
+    );
     assert!(!text.contains("Margny"), "{text}");
 }

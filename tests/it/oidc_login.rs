@@ -38,8 +38,22 @@ async fn browser_login_at(
     http: &reqwest::Client,
     login: &str,
 ) -> (reqwest::Response, String) {
+    browser_login_returning(base, issuer, http, login, "/tableau-de-bord").await
+}
+
+/// The same with `return_to` (sent URL-encoded).
+async fn browser_login_returning(
+    base: &str,
+    issuer: &str,
+    http: &reqwest::Client,
+    login: &str,
+    return_to: &str,
+) -> (reqwest::Response, String) {
+    let q: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", return_to)
+        .finish();
     let start = http
-        .get(format!("{base}/auth/login?return_to=/tableau-de-bord"))
+        .get(format!("{base}/auth/login?{q}"))
         .send()
         .await
         .expect("login");
@@ -107,6 +121,13 @@ async fn an_invited_agent_logs_in_through_the_provider() {
             json!({"o": fx.org_a, "t": fx.tenant_a1, "m": email}),
         )
         .await);
+
+    // Issue 18, finding 4: `/<tab>/evil.example` came back as the Location, which browsers
+    // follow to //evil.example. A path that is not plainly this site's means the home page.
+    let (done, _) =
+        browser_login_returning(&app.url, &issuer(), &client(), email, "/\t/evil.example").await;
+    assert_eq!(done.status(), 303, "{:?}", done.text().await);
+    assert_eq!(done.headers()[LOCATION], "/");
 
     let http = client();
     let (done, callback) = browser_login(&app, &http, email).await;

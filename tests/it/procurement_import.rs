@@ -126,7 +126,7 @@ const QX: &str = "mutation($t: UUID!, $x: String!, $dry: Boolean!) { importContr
   rows imported contractIds rejected { line reference field message } } }";
 
 /// Standard base64 with padding (the test crate has no base64 dependency).
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
@@ -151,6 +151,11 @@ fn base64(bytes: &[u8]) -> String {
 /// number cells mixed with text ("36 540,50", "20/01/2025"). `siret_2025` is the contractor
 /// of the third row.
 pub(crate) fn import_xlsx(siret_2025: i64) -> String {
+    base64(&import_xlsx_bytes(siret_2025))
+}
+
+/// [`import_xlsx`]'s workbook, as bytes.
+pub(crate) fn import_xlsx_bytes(siret_2025: i64) -> Vec<u8> {
     use formats::{Cell, Column, Document, Format, Sheet};
     let d = |y, m, d| Cell::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date"));
     let t = Cell::text;
@@ -217,7 +222,7 @@ pub(crate) fn import_xlsx(siret_2025: i64) -> String {
         charts: Vec::new(),
     };
     let files = formats::render(&doc, Format::Xlsx).expect("xlsx");
-    base64(&files[0].bytes)
+    files.into_iter().next().expect("one file").bytes
 }
 
 #[tokio::test]

@@ -206,3 +206,64 @@ async fn the_consolidated_report_adds_up_every_module_and_is_read_as_stored() {
         .await;
     assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"));
 }
+
+/// Issue 18, finding 7: the commune summary showed costs to roles that cannot read them, and
+/// its "whole intercommunality" column could be one neighbour's figure.
+#[tokio::test]
+async fn a_commune_summary_shows_each_section_to_whom_may_read_it_and_no_aggregate_of_one() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    app.cost_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
+        .await;
+    app.maturity_objects(&fx.dpo_a, fx.org_a, fx.tenant_a2)
+        .await;
+    let period = tenants::reporting::snapshot::current_period(chrono::Utc::now());
+    tenants::reporting::snapshot::refresh(&app.db, fx.org_a, period, chrono::Utc::now())
+        .await
+        .expect("report");
+    let summary = |caller: &Caller, tenant: uuid::Uuid| {
+        let (app, caller) = (&app, caller.clone());
+        async move {
+            let (status, body) = app
+                .get_as(
+                    &caller,
+                    api::http::report_exports::COMMUNE_SUMMARY,
+                    &format!("tenant={tenant}&period={period}&format=json"),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            body
+        }
+    };
+    // The DSI reads every section; the commune's own figures are there.
+    let dsi = summary(&fx.org_admin_a, fx.tenant_a2).await;
+    for label in [
+        "Coûts mutualisés répartis",
+        "Facturé / impayé",
+        "Marchés à reconduire",
+        "Sauvegardes",
+    ] {
+        assert!(dsi.contains(label), "{label}: {dsi}");
+    }
+    // An editor of the commune and the DPO cannot read costs (FORBIDDEN on costLines): no
+    // cost row; the DPO reads no contracts either.
+    for (who, caller) in [("editor", &fx.editor_a2), ("dpo", &fx.dpo_a)] {
+        let body = summary(caller, fx.tenant_a2).await;
+        assert!(
+            !body.contains("Coûts") && !body.contains("Facturé"),
+            "{who}: {body}"
+        );
+        assert!(body.contains("Traitements au registre"), "{who}: {body}");
+        assert_eq!(
+            body.contains("Marchés à reconduire"),
+            who == "editor",
+            "{who}: {body}"
+        );
+    }
+    // One commune assessed, two with costs: the whole's maturity mean and costs would be
+    // that commune's, or its neighbour's: not published.
+    assert!(dsi.contains("non publié (moins de 3 communes)"), "{dsi}");
+    let rows: serde_json::Value = serde_json::from_str(&dsi).expect("json");
+    let text = rows.to_string();
+    assert!(!text.contains("Moyenne des communes"), "{text}");
+}

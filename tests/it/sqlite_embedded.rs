@@ -338,3 +338,67 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
     assert_eq!(r["data"]["tenants"].as_array().map(Vec::len), Some(23));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 18, finding 10: a 300 KB `search` reached SQLite's LIKE ("LIKE pattern too complex")
+/// and came back as an internal error. Every free-text argument is bounded before anything runs.
+#[tokio::test]
+async fn long_search_strings_are_refused_as_bad_input_before_reaching_the_database() {
+    let dir = integration_tests::TempDir(
+        std::env::temp_dir().join(format!("mutualis-search-{}", uuid::Uuid::now_v7())),
+    );
+    let (url, db) = start(&dir.0).await;
+    tenants::demo::seed(&db).await.expect("seed");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let dsi = demo_login(&http, &url, "dsi@demo.mutualis.invalid").await;
+    let long = "%_".repeat(150_000);
+    for q in [
+        "query($s: String) { tenants(search: $s) { id } }",
+        "query($s: String) { activities(search: $s) { id } }",
+        "query($s: String) { suppliers(search: $s) { id } }",
+        "query($s: String!) { cpvSearch(query: $s) { code } }",
+    ] {
+        let r = gql(&http, &url, &dsi, q, json!({"s": long})).await;
+        assert_eq!(
+            r["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{q}: {r}"
+        );
+        assert_eq!(r["errors"][0]["extensions"]["field"], "$s", "{q}");
+        let message = r["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("200 caractères au plus"), "{message}");
+    }
+    // Written in the query itself, and any other text over its bound.
+    let r = gql(
+        &http,
+        &url,
+        &dsi,
+        &format!("{{ tenants(search: \"{}\") {{ id }} }}", "a".repeat(201)),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r["errors"][0]["extensions"]["field"], "search", "{r}");
+    let r = gql(
+        &http,
+        &url,
+        &dsi,
+        "mutation($t: UUID!, $x: String!) { createGdprAction(tenantId: $t, title: $x, dueOn: \"2027-01-01\") { id } }",
+        json!({"t": uuid::Uuid::nil(), "x": "a".repeat(10_001)}),
+    )
+    .await;
+    assert_eq!(
+        r["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{r}"
+    );
+    // A search of ordinary length still answers.
+    let r = gql(
+        &http,
+        &url,
+        &dsi,
+        "{ tenants(search: \"Compi\") { name } }",
+        json!({}),
+    )
+    .await;
+    assert!(r["errors"].is_null(), "{r}");
+}

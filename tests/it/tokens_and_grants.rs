@@ -307,3 +307,128 @@ async fn invitations_follow_the_role_rules() {
         .to_string()
         .contains("secretariat@mairie-compiegne.fr"));
 }
+
+const GRANT: &str = "mutation($o: UUID!, $t: [UUID!]!, $e: DateTime!, $m: String!) { grantAuditor(input: {email: $m, organisationId: $o, tenantIds: $t, expiresAt: $e, reason: \"contrôle\"}) { id } }";
+
+/// Issue 18, finding 3: the DPO granted themselves auditor access and read contracts.
+#[tokio::test]
+async fn nobody_grants_themselves_access_and_a_grant_carries_no_more_than_its_granter_holds() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    let far = chrono::Utc::now() + chrono::Duration::days(15);
+    let both = json!([fx.tenant_a1, fx.tenant_a2]);
+    // The DPO, their own address (any case): refused, and nothing written.
+    let grants = app.count("auditor_grant").await;
+    for email in ["dpo@agglo-compiegne.fr", "DPO@Agglo-Compiegne.fr"] {
+        let r = app
+            .gql(
+                &fx.dpo_a,
+                GRANT,
+                json!({"o": fx.org_a, "t": both, "e": far, "m": email}),
+            )
+            .await;
+        assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
+    }
+    assert_eq!(app.count("auditor_grant").await, grants);
+    let own = app
+        .gql(
+            &fx.dpo_a,
+            "query($t: UUID!) { contracts(tenantIds: [$t]) { id } }",
+            json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    assert_eq!(error_code(&own).as_deref(), Some("FORBIDDEN"), "{own}");
+
+    // A grant by the DPO reads registers, never contracts or costs (which the DPO cannot).
+    app.procurement_objects(&fx.org_admin_a, fx.tenant_a1, &[fx.tenant_a1])
+        .await;
+    data(
+        &app.gql(
+            &fx.dpo_a,
+            GRANT,
+            json!({"o": fx.org_a, "t": both, "e": far, "m": "inspecteur@cnil.fr"}),
+        )
+        .await,
+    );
+    let user = |email: &'static str| {
+        let app = &app;
+        async move {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            tenants::entities::app_user::Entity::find()
+                .filter(tenants::entities::app_user::Column::Email.eq(email))
+                .one(&app.db)
+                .await
+                .expect("query")
+                .expect("user")
+                .id
+        }
+    };
+    let inspector = app
+        .session_for(user("inspecteur@cnil.fr").await, "inspecteur@cnil.fr")
+        .await;
+    let q =
+        "query($t: UUID!) { activities(tenantIds: [$t]) { id } contracts(tenantIds: [$t]) { id } }";
+    let r = app.gql(&inspector, q, json!({"t": fx.tenant_a1})).await;
+    assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
+    let r = app
+        .gql(
+            &inspector,
+            "query($t: UUID!) { activities(tenantIds: [$t]) { id } }",
+            json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    data(&r);
+    // The DSI's grant carries every auditor permission.
+    data(
+        &app.gql(
+            &fx.org_admin_a,
+            GRANT,
+            json!({"o": fx.org_a, "t": both, "e": far, "m": "magistrat@crc.fr"}),
+        )
+        .await,
+    );
+    let magistrate = app
+        .session_for(user("magistrat@crc.fr").await, "magistrat@crc.fr")
+        .await;
+    let r = app.gql(&magistrate, q, json!({"t": fx.tenant_a1})).await;
+    assert!(
+        data(&r)["contracts"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()),
+        "{r}"
+    );
+    // Nor does the DSI invite themselves.
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($o: UUID!) { inviteUser(input: {email: \"dsi@agglo-compiegne.fr\", role: \"dpo\", organisationId: $o}) { id } }",
+            json!({"o": fx.org_a}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
+
+    // An org_admin token creates no token (a leaked one cannot outlive its revocation).
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            CREATE_TOKEN,
+            json!({"o": fx.org_a, "r": "org_admin", "t": null, "e": far}),
+        )
+        .await;
+    let token = Caller::Token(
+        data(&r)["createApiToken"]["secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned(),
+    );
+    let tokens = app.count("api_token").await;
+    let r = app
+        .gql(
+            &token,
+            CREATE_TOKEN,
+            json!({"o": fx.org_a, "r": "org_admin", "t": null, "e": far}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
+    assert_eq!(app.count("api_token").await, tokens);
+}

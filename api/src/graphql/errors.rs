@@ -67,6 +67,7 @@ impl IntoGql for DirectoryError {
             DirectoryError::Access(a) => a.into_gql(),
             DirectoryError::BadInput { field, message } => bad_input(field, message),
             DirectoryError::Conflict(m) => coded(code::CONFLICT, m),
+            DirectoryError::SelfGrant => coded(code::FORBIDDEN, self.to_string()),
             other => internal(other),
         }
     }
@@ -78,6 +79,9 @@ impl IntoGql for AccessGrantError {
             AccessGrantError::Access(a) => a.into_gql(),
             AccessGrantError::BadInput { field, message } => bad_input(field, message),
             AccessGrantError::Conflict(m) => coded(code::CONFLICT, m),
+            AccessGrantError::SelfGrant | AccessGrantError::TokenByToken => {
+                coded(code::FORBIDDEN, self.to_string())
+            }
             AccessGrantError::Directory(d) => d.into_gql(),
             other => internal(other),
         }

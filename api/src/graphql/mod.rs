@@ -1,5 +1,5 @@
-//! GraphQL at `/graphql` (GraphQL over HTTP: POST JSON, GET for queries only), GraphiQL at
-//! `/graphiql`, and the SDL checked in as `api/schema.graphql`.
+//! GraphQL at `/graphql` (GraphQL over HTTP: POST JSON, GET for queries only), and the SDL
+//! checked in as `api/schema.graphql` (the explorer at `/graphiql` is `http::explorer`).
 pub mod alerts;
 pub mod backups;
 pub mod billing;
@@ -17,19 +17,19 @@ pub mod query;
 pub mod reporting;
 pub mod scalars;
 pub mod text;
+pub mod text_bounds;
 pub mod types;
 
 use crate::http::auth::{identify, Caller};
 use crate::state::AppState;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{EmptySubscription, Schema};
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::GraphQLRequest;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use context::RequestCtx;
 use loaders::TenantLoader;
 use tenants::tenancy::Permission;
@@ -81,21 +81,13 @@ pub fn build_schema() -> MutualisSchema {
     .limit_directives(10)
     .extension(limits::AliasLimit(MAX_ALIASES))
     .extension(text::NoNulText)
+    .extension(text_bounds::TextBounds)
     .finish()
 }
 
 /// The SDL checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
     build_schema().sdl()
-}
-
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Mutualis — GraphiQL")
-            .finish(),
-    )
 }
 
 /// `application/graphql-response+json`, the GraphQL-over-HTTP media type.

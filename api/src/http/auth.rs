@@ -5,7 +5,22 @@ use axum::http::{header, HeaderMap, Method};
 use tenants::secrets::constant_time_eq;
 use tenants::tenancy::{resolve_session, resolve_token, AuthError, Principal};
 
+/// The session cookie on plain http (the embedded mode on loopback, tests).
 pub const SESSION_COOKIE: &str = "mutualis_session";
+/// The session cookie behind https: the `__Host-` prefix makes browsers keep it only when set
+/// with `Secure`, `Path=/` and no `Domain`, so no subdomain or plain-http page can plant or
+/// shadow it. A browser refuses that prefix without `Secure`, which plain http cannot set:
+/// there the cookie keeps its plain name.
+pub const HOST_SESSION_COOKIE: &str = "__Host-mutualis_session";
+
+/// The session cookie's name for a server whose public URL is https (`secure`) or not.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const UNKNOWN_SESSION: &str = "Session inconnue : reconnectez-vous.";
 pub const EXPIRED_SESSION: &str = "Votre session a expiré : reconnectez-vous.";
@@ -76,7 +91,7 @@ pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> 
             Err(_) => (Caller::Rejected("Jeton d'API inconnu ou révoqué."), true),
         };
     }
-    let Some(secret) = cookie(headers, SESSION_COOKIE) else {
+    let Some(secret) = cookie(headers, session_cookie_name(state.config.secure_cookies())) else {
         return (Caller::Anonymous, false);
     };
     match resolve_session(&state.db, &secret).await {
@@ -109,7 +124,8 @@ pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> 
 /// `Set-Cookie` for a new session.
 pub fn session_cookie(secret: &str, secure: bool, max_age_secs: i64) -> String {
     format!(
-        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        "{}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        session_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -125,6 +141,9 @@ mod tests {
     #[test]
     fn session_cookies_are_http_only_lax_and_secure_behind_https() {
         let c = session_cookie("ses_x", true, 3600);
+        assert!(c.starts_with("__Host-mutualis_session=ses_x;"), "{c}");
+        assert!(!c.contains("Domain"), "{c}");
+        assert!(session_cookie("ses_x", false, 1).starts_with("mutualis_session=ses_x;"));
         for part in [
             "mutualis_session=ses_x",
             "HttpOnly",

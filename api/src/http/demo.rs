@@ -91,7 +91,7 @@ pub async fn login(
             )
         }
     };
-    match access::open_session(&st.db, user.id, "demo", None).await {
+    match access::open_session(&st.db, user.id, "demo").await {
         Ok((secret, _)) => {
             tracing::warn!(user = %user.email, "DEMO login (loopback only)");
             (

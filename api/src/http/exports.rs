@@ -16,7 +16,7 @@ pub const REGISTER_EXPORT: &str = "/exports/gdpr/register";
 pub const VERIFY_BUNDLE: &str = "/exports/verify";
 /// Every export endpoint (method, path).
 pub const EXPORT_ROUTES: &[(&str, &str)] = &[
-    ("GET", REGISTER_EXPORT),
+    ("POST", REGISTER_EXPORT),
     ("POST", VERIFY_BUNDLE),
     ("GET", super::cost_exports::FOCUS_EXPORT),
     ("GET", super::billing_exports::INVOICE_UBL),
@@ -158,8 +158,10 @@ fn gdpr_problem(e: GdprError) -> Response {
     }
 }
 
-/// `GET /exports/gdpr/register?tenant=ID&tenant=ID&format=csv&format=pdf&cnil=true&purpose=…`
-/// Formats: csv, ods, xlsx, pdf, json (all when none is given). Answers a ZIP bundle.
+/// `POST /exports/gdpr/register?tenant=ID&tenant=ID&format=csv&format=pdf&cnil=true&purpose=…`
+/// Formats: csv, ods, xlsx, pdf, json (all when none is given). Answers a ZIP bundle. A POST:
+/// the export writes its manifest into the audit trail, so a cookie session must send its
+/// CSRF token like any other write (a GET could be triggered by a link on another site).
 pub async fn register(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -253,7 +255,7 @@ pub async fn verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
         Ok(s) => s,
         Err(e) => return problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string()),
     };
-    match export::verify_bundle(&st.db, &scope, &body).await {
+    match export::verify_bundle(&st.db, &scope, body).await {
         Ok(v) => Json(json!({
             "valid": true,
             "recorded": v.recorded,
@@ -265,7 +267,7 @@ pub async fn verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
             Json(json!({"valid": false, "recorded": false, "problem": e.to_string()})),
         )
             .into_response(),
-        Err(VerifyBundleError::Db(e)) => {
+        Err(e @ (VerifyBundleError::Db(_) | VerifyBundleError::Busy(_))) => {
             tracing::error!(error = %e, "verify");
             problem(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -10,7 +10,11 @@
 //! - a principal (user or API token), and an anonymous client address, on the API routes;
 //! - an ingest token, on the backup webhook (every delivery, accepted or not);
 //! - a client address's failed credentials (unknown session or token, bad signature, refused
-//!   login): when it is empty, credentials from that address are refused before they are checked.
+//!   login): when it is empty, the address's made-up credentials are answered 429 instead of
+//!   401. Valid credentials are never refused for their address: a town hall behind one NAT
+//!   keeps working while one of its machines guesses (issue 18). Secrets are 256-bit, so the
+//!   lockout is not what stops guessing; it bounds the noise, and the guesser's lookups are
+//!   counted in its address's anonymous bucket like any anonymous request.
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
@@ -333,26 +337,22 @@ fn client_address(st: &AppState, req: &Request<Body>) -> String {
 
 /// The API routes: the caller is identified once (handlers read it back), a principal's requests
 /// are counted in its bucket, an anonymous one's in its address's, and unknown credentials count
-/// as failures of the address, which is refused once it has failed too often.
+/// as failures of the address; once it has failed too often, its failures are answered 429.
 pub async fn api_guard(State(st): State<AppState>, req: Request<Body>, next: Next) -> Response {
     use crate::http::auth::{self, Caller};
     let path = req.uri().path().to_owned();
     let ip = client_address(&st, &req);
-    let presents_credentials = auth::bearer(req.headers()).is_some()
-        || auth::cookie(req.headers(), auth::SESSION_COOKIE).is_some();
-    if presents_credentials {
-        if let Err(wait) = st.limiter.check(Bucket::AuthFailures, &ip).await {
-            tracing::warn!(client = %ip, "credentials refused: too many failures from this address");
-            return too_many(&path, wait);
-        }
-    }
     let (caller, guessed) = auth::resolve(&st, req.method(), req.headers()).await;
     if matches!(caller, Caller::Rejected(why) if why == auth::AUTH_UNAVAILABLE) {
         return unavailable(&path);
     }
     if guessed {
-        // The answer is the handler's (401 or UNAUTHENTICATED); this only counts the failure.
-        let _ = st.limiter.take(Bucket::AuthFailures, &ip).await;
+        // Within the address's allowance the answer is the handler's (401 or UNAUTHENTICATED).
+        if let Err(wait) = st.limiter.take(Bucket::AuthFailures, &ip).await {
+            tracing::warn!(client = %ip, "made-up credentials: too many failures from this address");
+            let _ = st.limiter.take(Bucket::Anonymous, &ip).await;
+            return too_many(&path, wait);
+        }
     }
     let counted = match &caller {
         Caller::Authenticated(p) => st.limiter.take(Bucket::Principal, &p.audit_ref()).await,
@@ -374,8 +374,9 @@ pub async fn api_guard(State(st): State<AppState>, req: Request<Body>, next: Nex
     resp
 }
 
-/// Login and webhook routes: an address that failed too often is refused before its
-/// credentials are checked; a refusal (401, 403, or 400 on the login callback) counts.
+/// Login and webhook routes: a refusal (401, 403, or 400 on the login callback) counts as a
+/// failure of the address; once it has failed too often, its refusals are answered 429. A
+/// login or a delivery that holds goes through whatever its address did before.
 pub async fn credentials_guard(
     State(st): State<AppState>,
     req: Request<Body>,
@@ -383,10 +384,6 @@ pub async fn credentials_guard(
 ) -> Response {
     let path = req.uri().path().to_owned();
     let ip = client_address(&st, &req);
-    if let Err(wait) = st.limiter.check(Bucket::AuthFailures, &ip).await {
-        tracing::warn!(client = %ip, path = %path, "refused: too many failures from this address");
-        return too_many(&path, wait);
-    }
     // Every delivery signed with an ingest token counts against that token, whatever its fate.
     if path == crate::http::backup_webhook::PATH {
         let token = req
@@ -408,7 +405,10 @@ pub async fn credentials_guard(
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
     ) || (path == "/auth/callback" && resp.status() == StatusCode::BAD_REQUEST);
     if failed {
-        let _ = st.limiter.take(Bucket::AuthFailures, &ip).await;
+        if let Err(wait) = st.limiter.take(Bucket::AuthFailures, &ip).await {
+            tracing::warn!(client = %ip, path = %path, "refused: too many failures from this address");
+            return too_many(&path, wait);
+        }
     }
     resp
 }

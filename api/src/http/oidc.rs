@@ -4,7 +4,7 @@
 //! Discovery is lazy and retried: the server starts, and existing sessions keep working, while
 //! the provider is down; only new logins get an error page.
 use crate::config::OidcConfig;
-use crate::http::auth::{clear_session_cookie, cookie, session_cookie, SESSION_COOKIE};
+use crate::http::auth::{clear_session_cookie, cookie, session_cookie, session_cookie_name};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -145,13 +145,13 @@ impl Oidc {
 
     /// Finishes a login: checks state, exchanges the code with the PKCE verifier, verifies the
     /// ID token (signature, audience, nonce), reads the user info. Returns the claims and the
-    /// page to return to.
+    /// page to return to; the ID token itself is not kept (nothing uses it after the login).
     pub async fn finish(
         &self,
         db: &sea_orm::DatabaseConnection,
         code: &str,
         state: &str,
-    ) -> Result<(IdentityClaims, String, String), OidcError> {
+    ) -> Result<(IdentityClaims, String), OidcError> {
         let attempt = access::take_login_attempt(db, state)
             .await
             .map_err(|e| OidcError::Internal(e.to_string()))?
@@ -199,15 +199,35 @@ impl Oidc {
                 }
             }
         }
-        Ok((identity, attempt.return_to, id_token.to_string()))
+        Ok((identity, attempt.return_to))
     }
 }
 
-/// Only local paths: no open redirect through `return_to`.
+/// Only a path of this site: no open redirect through `return_to`. The value must start with
+/// one `/`, hold no control or space character and no backslash (browsers drop tabs and line
+/// breaks, and read `\` as `/`: `/\t/evil.example` was `//evil.example`), and still be on
+/// this origin once resolved as a browser resolves a `Location`; anything else means `/`.
 pub fn safe_return_to(v: Option<&str>) -> String {
-    match v {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
-        _ => "/".into(),
+    const BASE: &str = "https://mutualis.invalid/";
+    let Some(p) = v else { return "/".into() };
+    let plain = p.starts_with('/')
+        && !p.starts_with("//")
+        && p.len() <= 2000
+        && !p
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    let same_origin = url::Url::parse(BASE)
+        .and_then(|base| base.join(p))
+        .is_ok_and(|u| {
+            u.scheme() == "https"
+                && u.host_str() == Some("mutualis.invalid")
+                && u.port().is_none()
+                && u.username().is_empty()
+        });
+    if plain && same_origin {
+        p.to_owned()
+    } else {
+        "/".into()
     }
 }
 
@@ -228,6 +248,53 @@ pub fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
         )),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn return_to_is_a_path_of_this_site_whatever_the_bypass() {
+        for ok in [
+            "/",
+            "/registre",
+            "/demandes?statut=ouverte&page=2",
+            "/registre/0193-abc#historique",
+            "/%2F%2Fevil.example",
+            "/a//b",
+        ] {
+            assert_eq!(safe_return_to(Some(ok)), ok, "{ok:?}");
+        }
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\\/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "https://evil.example",
+            "http:evil.example",
+            "https:/evil.example",
+            "//evil.example@mutualis.invalid",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "evil.example",
+            "",
+            "/\u{0}//evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}/evil.example",
+        ] {
+            assert_eq!(safe_return_to(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_return_to(None), "/");
+    }
 }
 
 #[derive(Deserialize)]
@@ -293,15 +360,15 @@ pub async fn callback(State(st): State<AppState>, Query(p): Query<CallbackParams
         );
     };
     let result = match oidc.finish(&st.db, &code, &state).await {
-        Ok((claims, return_to, id_token)) => access::login(&st.db, claims)
+        Ok((claims, return_to)) => access::login(&st.db, claims)
             .await
-            .map(|user| (user, return_to, id_token))
+            .map(|user| (user, return_to))
             .map_err(OidcError::from),
         Err(e) => Err(e),
     };
     match result {
-        Ok((user_id, return_to, id_token)) => {
-            match access::open_session(&st.db, user_id, "oidc", Some(id_token)).await {
+        Ok((user_id, return_to)) => {
+            match access::open_session(&st.db, user_id, "oidc").await {
                 Ok((secret, _csrf)) => {
                     tracing::info!(user = %user_id, "login");
                     (
@@ -350,7 +417,7 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response 
             "Jeton anti-CSRF manquant ou session inconnue.",
         );
     }
-    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(secret) = cookie(&headers, session_cookie_name(st.config.secure_cookies())) {
         if let Err(e) = access::close_session(&st.db, &secret).await {
             tracing::error!(error = %e, "logout could not delete the session");
         }

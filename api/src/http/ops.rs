@@ -67,7 +67,8 @@ pub async fn session(State(st): State<AppState>, req: axum::extract::Request) ->
     let headers = req.headers();
     match identify(&st, &Method::GET, headers).await {
         Caller::Authenticated(p) => {
-            let csrf = match crate::http::auth::cookie(headers, crate::http::auth::SESSION_COOKIE) {
+            let name = crate::http::auth::session_cookie_name(st.config.secure_cookies());
+            let csrf = match crate::http::auth::cookie(headers, name) {
                 Some(secret) => tenants::tenancy::resolve_session(&st.db, &secret)
                     .await
                     .map(|(_, c)| c)
@@ -81,6 +82,7 @@ pub async fn session(State(st): State<AppState>, req: axum::extract::Request) ->
                 "roles": p.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>(),
                 "csrfToken": csrf,
                 "demo": st.config.demo,
+                "graphqlExplorer": st.config.graphql_explorer,
             }))
             .into_response()
         }
@@ -92,6 +94,7 @@ pub async fn session(State(st): State<AppState>, req: axum::extract::Request) ->
             Json(json!({
                 "authenticated": false,
                 "demo": st.config.demo,
+                "graphqlExplorer": st.config.graphql_explorer,
                 "oidc": st.oidc.is_some(),
                 "demoAccounts": crate::http::demo::accounts(&st, peer),
             }))

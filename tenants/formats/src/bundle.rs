@@ -21,6 +21,14 @@ pub const MANIFEST_NAME: &str = "manifest.json";
 pub const FORMAT_VERSION: u32 = 1;
 /// The largest `manifest.json` that [`verify`] reads.
 const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+/// The most files (manifest included) a bundle to verify may hold: a register export has one
+/// per format and sheet, about ten.
+pub const MAX_ENTRIES: usize = 100;
+/// The most bytes the files of a bundle to verify may add up to. A register export of 1,000
+/// activities in every format is about 10 MB; this leaves room for the largest registers, and
+/// bounds the hashing a 50 MiB upload can ask for (a few hundred milliseconds of one core,
+/// where the DEFLATE ratio alone allowed 52 GB).
+pub const MAX_CONTENT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A tenant the export covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +133,8 @@ pub enum VerifyError {
         archive: u64,
         limit: u64,
     },
+    #[error("l'archive contient {count} entrées ; une archive de registre en compte {MAX_ENTRIES} au plus")]
+    TooManyEntries { count: usize },
     #[error("l'entrée « {name} » n'a pas pu être lue")]
     Read {
         name: String,
@@ -203,6 +213,12 @@ fn build(files: Vec<RenderedFile>, meta: ManifestMeta) -> Result<Bundle, BundleE
 /// this order: a file of the manifest missing from the archive or altered (manifest order),
 /// then an entry of the archive the manifest does not list (archive order).
 pub fn verify(zip_bytes: &[u8]) -> Result<Manifest, VerifyError> {
+    verify_inner(zip_bytes, None).map(|(m, _)| m)
+}
+
+/// [`verify`], with the SHA-256 (hex) of the `manifest.json` bytes, to compare with recorded
+/// values without reading the bundle again.
+pub fn verify_hashed(zip_bytes: &[u8]) -> Result<(Manifest, String), VerifyError> {
     verify_inner(zip_bytes, None)
 }
 
@@ -212,14 +228,19 @@ pub fn verify_against(
     zip_bytes: &[u8],
     expected_manifest_sha256: &str,
 ) -> Result<Manifest, VerifyError> {
-    verify_inner(zip_bytes, Some(expected_manifest_sha256))
+    verify_inner(zip_bytes, Some(expected_manifest_sha256)).map(|(m, _)| m)
 }
 
 fn verify_inner(
     zip_bytes: &[u8],
     expected_manifest_sha256: Option<&str>,
-) -> Result<Manifest, VerifyError> {
+) -> Result<(Manifest, String), VerifyError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes))?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(VerifyError::TooManyEntries {
+            count: archive.len(),
+        });
+    }
 
     let mut entry_names = Vec::with_capacity(archive.len());
     let mut seen = BTreeSet::new();
@@ -247,8 +268,9 @@ fn verify_inner(
             })?;
         bytes
     };
+    let manifest_sha256 = sha256_hex(&manifest_bytes);
     if let Some(expected) = expected_manifest_sha256 {
-        let actual = sha256_hex(&manifest_bytes);
+        let actual = manifest_sha256.clone();
         if !actual.eq_ignore_ascii_case(expected.trim()) {
             return Err(VerifyError::ManifestAltered {
                 expected: expected.to_owned(),
@@ -263,10 +285,13 @@ fn verify_inner(
     }
 
     // Hashing reads only what the manifest declares (plus one byte, to see a longer entry), and
-    // the declared total may not exceed what DEFLATE can expand the archive to: a crafted zip
-    // whose entries share compressed data cannot make a small upload cost terabytes of work.
+    // the declared total may not exceed what DEFLATE can expand the archive to nor what a real
+    // bundle holds: a crafted zip whose entries share compressed data, or one entry declaring
+    // gigabytes, cannot make an upload cost more than a real bundle's work.
     let archive_len = zip_bytes.len() as u64;
-    let limit = archive_len.saturating_mul(MAX_DEFLATE_RATIO);
+    let limit = archive_len
+        .saturating_mul(MAX_DEFLATE_RATIO)
+        .min(MAX_CONTENT_BYTES);
     let declared = manifest
         .files
         .iter()
@@ -315,7 +340,7 @@ fn verify_inner(
     {
         return Err(VerifyError::ExtraFile { name: extra });
     }
-    Ok(manifest)
+    Ok((manifest, manifest_sha256))
 }
 
 /// DEFLATE's best ratio is about 1032:1.

@@ -37,17 +37,20 @@ mod ods;
 mod pdf;
 mod text;
 mod xlsx;
+pub mod zip_limits;
 
 pub use bundle::{
-    bundle, verify, verify_against, Bundle, BundleError, Manifest, ManifestFile, ManifestMeta,
-    TenantRef, VerifyError,
+    bundle, verify, verify_against, verify_hashed, Bundle, BundleError, Manifest, ManifestFile,
+    ManifestMeta, TenantRef, VerifyError,
 };
 pub use chart::{group as group_thousands, Bar, Chart, ValueFormat};
 pub use csv_format::CsvError;
 pub use json::JsonError;
 pub use ods::OdsError;
 pub use pdf::PdfError;
+pub use text::neutralize;
 pub use xlsx::XlsxError;
+pub use zip_limits::{ZipLimitError, ZipLimits};
 
 /// The time zone in which XLSX, ODS and PDF show date-times (CSV and JSON stay in UTC).
 pub const DISPLAY_TZ: chrono_tz::Tz = chrono_tz::Europe::Paris;

@@ -31,8 +31,9 @@ pub(crate) fn yes_no(value: bool) -> &'static str {
 }
 
 /// OWASP CSV-injection guard: a text that a spreadsheet could read as a formula gets a leading
-/// single quote. Covers `= + - @`, tab, CR, LF and the full-width `＝ ＋ － ＠`.
-pub(crate) fn neutralize(value: &str) -> Cow<'_, str> {
+/// single quote. Covers `= + - @`, tab, CR, LF and the full-width `＝ ＋ － ＠`. The one guard
+/// of every spreadsheet-readable writer (CSV, ODS, XLSX here; the FOCUS CSV of the costs).
+pub fn neutralize(value: &str) -> Cow<'_, str> {
     match value.chars().next() {
         Some(
             '=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}'

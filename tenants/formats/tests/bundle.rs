@@ -296,3 +296,56 @@ fn work_is_bounded_by_the_declared_sizes_and_the_archive_size() {
         Err(VerifyError::TooLarge { declared, limit, .. }) if declared > limit
     ));
 }
+
+/// The issue-18 probe: one entry of zeros that deflates about 1000:1, its true size declared
+/// in the manifest. The archive-ratio bound alone let it through (300 MiB of hashing for a
+/// 0.3 MB upload; 52 GB for a 50 MiB one); a bundle's content is bounded whatever its ratio.
+#[test]
+fn a_bundle_declaring_more_than_a_register_holds_is_refused_before_hashing() {
+    let big: u64 = formats::bundle::MAX_CONTENT_BYTES + 44 * 1024 * 1024;
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    z.start_file("registre.csv", opts).expect("entry");
+    let chunk = vec![0u8; 1024 * 1024];
+    for _ in 0..big / chunk.len() as u64 {
+        z.write_all(&chunk).expect("zeros");
+    }
+    let mut manifest = make().manifest;
+    manifest.files = vec![formats::ManifestFile {
+        name: "registre.csv".into(),
+        media_type: "text/csv".into(),
+        bytes: big,
+        sha256: "0".repeat(64),
+    }];
+    z.start_file(formats::bundle::MANIFEST_NAME, opts)
+        .expect("manifest");
+    z.write_all(&serde_json::to_vec_pretty(&manifest).expect("json"))
+        .expect("manifest bytes");
+    let zip = z.finish().expect("zip").into_inner();
+    assert!(zip.len() < 1024 * 1024, "{} bytes", zip.len());
+    let t = std::time::Instant::now();
+    match verify(&zip) {
+        Err(VerifyError::TooLarge {
+            declared, limit, ..
+        }) => {
+            assert_eq!(declared, big);
+            assert_eq!(limit, formats::bundle::MAX_CONTENT_BYTES);
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        t.elapsed()
+    );
+    // And no bundle holds hundreds of files.
+    let many: Vec<(String, Vec<u8>)> = (0..=formats::bundle::MAX_ENTRIES)
+        .map(|i| (format!("f{i}.csv"), vec![]))
+        .collect();
+    assert!(matches!(
+        verify(&rezip(&many)),
+        Err(VerifyError::TooManyEntries { .. })
+    ));
+}

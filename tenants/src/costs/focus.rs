@@ -42,8 +42,15 @@ fn money(cents: i64) -> String {
     format!("{sign}{}.{:02}", c / 100, c % 100)
 }
 
-/// RFC 4180: quoted when needed, quotes doubled.
+/// A text field: the formula guard every spreadsheet-readable export uses
+/// ([`formats::neutralize`]: a label starting with `=`, `+`, `-`, `@`... gets a leading quote),
+/// then RFC 4180 quoting (quoted when needed, quotes doubled). Amounts do not pass here.
 fn field(s: &str) -> String {
+    let s = formats::neutralize(s);
+    quoted(&s)
+}
+
+fn quoted(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -103,7 +110,13 @@ pub fn csv(
             l.pool_label.clone(),
             t.and_then(|t| t.insee_code.clone()).unwrap_or_default(),
         ];
-        out.push_str(&row.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
+        // The four cost columns are numbers (a credit is negative): written as they are.
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, s)| if i < 4 { quoted(s) } else { field(s) })
+            .collect();
+        out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
     out
@@ -137,4 +150,44 @@ pub async fn export(
         .collect();
     txn.commit().await?;
     Ok(csv(&lines, &tenants, &orgs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 18, finding 8: labels went out as live formulas while the other exports were
+    /// guarded.
+    #[test]
+    fn labels_that_a_spreadsheet_would_run_are_neutralised_and_amounts_are_not() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let line = cost_line::Model {
+            id: Uuid::nil(),
+            organisation_id: Uuid::nil(),
+            tenant_id: Uuid::nil(),
+            run_id: Uuid::nil(),
+            pool_id: Uuid::nil(),
+            service_code: "x".into(),
+            service_name: "=HYPERLINK(\"https://evil.example\",\"clic\")".into(),
+            pool_label: "+cmd|' /C calc'!A0".into(),
+            amount_cents: -1234,
+            basis: serde_json::json!({}),
+            explanation: "@SUM(1+1)".into(),
+            period_start: d("2026-01-01"),
+            period_end: d("2026-12-31"),
+            superseded: false,
+        };
+        let out = csv(&[line], &HashMap::new(), &HashMap::new());
+        let row = out.lines().nth(1).expect("one row");
+        assert!(row.starts_with("-12.34,-12.34,-12.34,-12.34,EUR,"), "{row}");
+        assert!(
+            row.contains("\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"clic\"\")\""),
+            "{row}"
+        );
+        assert!(row.contains(",'+cmd|' /C calc'!A0,"), "{row}");
+        assert!(row.contains(",'@SUM(1+1),"), "{row}");
+        for cell in row.split(',') {
+            assert!(!cell.starts_with(['=', '+', '@']), "{cell} in {row}");
+        }
+    }
 }

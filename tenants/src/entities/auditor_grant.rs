@@ -15,6 +15,9 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<Uuid>,
+    /// JSON array of the permission names the grant carries (those of the auditor role its
+    /// granter held on every listed tenant); null for grants older than that rule: all.
+    pub permissions: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -134,7 +134,8 @@ impl Assessment {
     }
 }
 
-/// Records an assessment (EditGdpr: the commune's administrator or the DPO), audited; also
+/// Records an assessment (AssessMaturity: the commune's administrator or the DPO, as the
+/// README says; an editor keeps the register, not its assessment), audited; also
 /// gives the score of the commune's assessment just before it (by date), if any.
 pub async fn record(
     db: &DatabaseConnection,
@@ -142,8 +143,8 @@ pub async fn record(
     a: NewAssessment,
     now: DateTime<Utc>,
 ) -> Result<(Assessment, Option<i32>), MaturityError> {
-    if scope.permission() != Permission::EditGdpr {
-        return Err(AccessError::Forbidden(Permission::EditGdpr).into());
+    if scope.permission() != Permission::AssessMaturity {
+        return Err(AccessError::Forbidden(Permission::AssessMaturity).into());
     }
     let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
     if a.assessed_on > today {

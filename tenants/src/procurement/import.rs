@@ -194,16 +194,19 @@ pub async fn import_csv(
 
 /// XLSX import: the first worksheet of the workbook, laid out like the CSV file (a header
 /// row with the same column names, then one contract a row), checked by the same rules.
-/// Dates may be date cells or text, amounts numbers or text (`12 345,67`).
+/// Dates may be date cells or text, amounts numbers or text (`12 345,67`). The workbook is
+/// read on the blocking pool ([`crate::blocking`]), after its archive is bounded.
 pub async fn import_xlsx(
     db: &DatabaseConnection,
     scope: &Scope,
     tenant_id: Uuid,
-    xlsx: &[u8],
+    xlsx: Vec<u8>,
     dry_run: bool,
 ) -> Result<ImportReport, ProcurementError> {
     let t = import_tenant(db, scope, tenant_id).await?;
-    let records = xlsx_records(xlsx)?;
+    let records = crate::blocking::run(move || xlsx_records(&xlsx))
+        .await
+        .map_err(|e| ProcurementError::Corrupt(e.to_string()))??;
     import_records(db, scope, &t, "xlsx", &records, dry_run).await
 }
 
@@ -234,8 +237,19 @@ pub const MAX_XLSX_ROWS: usize = 20_000;
 /// Columns read: the import has 13; cells further right are ignored.
 const MAX_XLSX_COLUMNS: u32 = 64;
 
+/// What a workbook's archive may hold once inflated, checked before the spreadsheet reader
+/// sees it (it reads every shared string before any row limit applies). A sheet of
+/// [`MAX_XLSX_ROWS`] rows of the 13 columns is about 10 MB of XML.
+pub const XLSX_ZIP_LIMITS: formats::ZipLimits = formats::ZipLimits {
+    max_entries: 500,
+    max_entry_bytes: 32 * 1024 * 1024,
+    max_total_bytes: 64 * 1024 * 1024,
+};
+
 /// The rows of the first worksheet, each with its 1-based line; empty rows are left out.
 pub fn xlsx_records(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
+    formats::zip_limits::check(xlsx, &XLSX_ZIP_LIMITS)
+        .map_err(|e| super::bad("xlsx", format!("classeur XLSX refusé : {e}")))?;
     // calamine 0.38 panics on some malformed sheets (unchecked arithmetic on cell references
     // such as `AAAAAAAAA1`, tafia/calamine#709, found by fuzzing): that is a bad file too.
     std::panic::catch_unwind(|| read_xlsx(xlsx)).unwrap_or_else(|_| {
@@ -577,6 +591,61 @@ mod tests {
                 (3, vec![String::new(), "2024-01".into()]),
                 (1_048_576, vec!["x".into()]),
             ]
+        );
+    }
+
+    /// The issue-18 probe: a workbook whose `xl/sharedStrings.xml` inflates about 1000:1. The
+    /// reader used to take every shared string into memory before any row limit applied.
+    #[test]
+    fn a_workbook_that_inflates_past_its_bound_is_refused_before_it_is_read() {
+        use std::io::{Read, Write};
+        let good = workbook(&[(0, 0, "reference")]);
+        let mut src = zip::ZipArchive::new(std::io::Cursor::new(&good[..])).expect("zip");
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let inflated = XLSX_ZIP_LIMITS.max_entry_bytes as usize + (8 << 20);
+        for i in 0..src.len() {
+            let mut e = src.by_index(i).expect("entry");
+            let name = e.name().expect("name").into_owned();
+            out.start_file(name.as_str(), opts).expect("start");
+            if name == "xl/sharedStrings.xml" {
+                out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1\" uniqueCount=\"1\"><si><t>")
+                    .expect("head");
+                let chunk = vec![b'a'; 1 << 20];
+                for _ in 0..inflated >> 20 {
+                    out.write_all(&chunk).expect("string");
+                }
+                out.write_all(b"</t></si></sst>").expect("tail");
+            } else {
+                let mut b = vec![];
+                e.read_to_end(&mut b).expect("read");
+                out.write_all(&b).expect("copy");
+            }
+        }
+        let bomb = out.finish().expect("zip").into_inner();
+        assert!(bomb.len() < 200 * 1024, "{} bytes", bomb.len());
+        let hwm = |s: &str| -> u64 {
+            std::fs::read_to_string("/proc/self/status")
+                .unwrap_or_default()
+                .lines()
+                .find_map(|l| l.strip_prefix(s))
+                .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
+                .unwrap_or(0)
+        };
+        let t = std::time::Instant::now();
+        match xlsx_records(&bomb) {
+            Err(ProcurementError::BadInput { field, message }) => {
+                assert_eq!(field, "xlsx");
+                assert!(message.contains("décompressé"), "{message}");
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|r| r.len())),
+        }
+        eprintln!(
+            "{} KiB bomb refused in {:?}; peak RSS of the test process {} MiB",
+            bomb.len() / 1024,
+            t.elapsed(),
+            hwm("VmHWM:") / 1024
         );
     }
 

@@ -225,6 +225,10 @@ pub async fn consolidated(
     })
 }
 
+/// The fewest communes an aggregate of the summary is published over (the rule of three of
+/// French statistical confidentiality).
+pub const MIN_AGGREGATE: i64 = 3;
+
 /// A commune's one-page summary for its municipal council: its figures of the month beside
 /// the intercommunality's. Anyone who reads the commune's register may print it; the stored
 /// report is the organisation's, so it is read with the organisation's scope once the
@@ -267,40 +271,92 @@ pub async fn commune_summary(
         .cloned()
         .ok_or_else(|| not_computed(period))?;
     let all = &f.total;
-    let n = f.communes.len().max(1) as i64;
+    let n = f.communes.len() as i64;
+    // Each section as its own permission allows on this commune: the summary shows no more
+    // than the module would (a commune editor or the DPO reads no costs, the DPO no contracts).
+    let principal = scope.principal();
+    let may = |p: Permission| {
+        principal
+            .scope(p)
+            .is_ok_and(|s| s.covers(t.organisation_id, t.id))
+    };
+    let (procurement, backups, costs_ok) = (
+        may(Permission::ReadProcurement),
+        may(Permission::ReadBackups),
+        may(Permission::ReadCosts),
+    );
+    // The whole's figure of a row is published only when at least MIN_AGGREGATE communes make
+    // it (French statistical confidentiality rule): over fewer, it is one or two neighbours'
+    // own figure, the commune's own being known.
+    let contributors = |get: &dyn Fn(&CommuneFigures) -> bool| -> i64 {
+        f.communes.iter().filter(|c| get(c)).count() as i64
+    };
+    // A sum: the communes with something in it (a total of nothing hides nobody's figure).
+    let summing = |get: &dyn Fn(&CommuneFigures) -> i64| -> i64 {
+        if get(all) == 0 {
+            MIN_AGGREGATE
+        } else {
+            contributors(&|x| get(x) != 0)
+        }
+    };
+    let whole = |count: i64, cell: Cell| -> Cell {
+        if count >= MIN_AGGREGATE {
+            cell
+        } else {
+            Cell::text(format!("non publié (moins de {MIN_AGGREGATE} communes)"))
+        }
+    };
     let ints = |label: &str, get: fn(&CommuneFigures) -> i64| -> Vec<Cell> {
-        vec![Cell::text(label), Cell::Int(get(&c)), Cell::Int(get(all))]
+        vec![
+            Cell::text(label),
+            Cell::Int(get(&c)),
+            whole(summing(&get), Cell::Int(get(all))),
+        ]
     };
-    let text = |label: &str, mine: String, theirs: String| -> Vec<Cell> {
-        vec![Cell::text(label), Cell::text(mine), Cell::text(theirs)]
+    let text = |label: &str, mine: String, count: i64, theirs: String| -> Vec<Cell> {
+        vec![
+            Cell::text(label),
+            Cell::text(mine),
+            whole(count, Cell::text(theirs)),
+        ]
     };
-    let rows = vec![
+    let with_activities = contributors(&|x| x.activities > 0);
+    let mut rows = vec![
         ints("Traitements au registre", |c| c.activities),
         vec![
             Cell::text("Part validée"),
             pct(c.activities_validated, c.activities),
-            pct(all.activities_validated, all.activities),
+            whole(
+                with_activities,
+                pct(all.activities_validated, all.activities),
+            ),
         ],
         vec![
             Cell::text("Part contrôlée par le DPD"),
             pct(c.activities_checked, c.activities),
-            pct(all.activities_checked, all.activities),
+            whole(with_activities, pct(all.activities_checked, all.activities)),
         ],
-        vec![
-            Cell::text("AIPD réalisées / requises"),
-            Cell::text(format!("{} / {}", c.dpia_done, c.dpia_required)),
-            Cell::text(format!("{} / {}", all.dpia_done, all.dpia_required)),
-        ],
+        text(
+            "AIPD réalisées / requises",
+            format!("{} / {}", c.dpia_done, c.dpia_required),
+            summing(&|x| x.dpia_required + x.dpia_done),
+            format!("{} / {}", all.dpia_done, all.dpia_required),
+        ),
         ints("Demandes de droits ouvertes", |c| c.requests_open),
         ints("dont en retard", |c| c.requests_overdue),
         ints("Violations de données ouvertes", |c| c.breaches_open),
         ints("dont hors délai de 72 h", |c| c.breaches_late),
-        ints("Marchés à reconduire sous 90 jours", |c| {
+    ];
+    if procurement {
+        rows.push(ints("Marchés à reconduire sous 90 jours", |c| {
             c.contracts_to_renew
-        }),
-        text(
+        }));
+    }
+    if backups {
+        rows.push(text(
             "Sauvegardes",
             backup_state(&c.backup_state).to_owned(),
+            n,
             format!(
                 "{} à jour sur {n}",
                 crate::fr::plural(
@@ -309,36 +365,42 @@ pub async fn commune_summary(
                     "communes"
                 )
             ),
-        ),
-        text(
+        ));
+        rows.push(text(
             "Stockage sauvegardé (Go-mois)",
             gb_months(c.backup_milli_gb_months),
+            summing(&|x| x.backup_milli_gb_months),
             gb_months(all.backup_milli_gb_months),
-        ),
-        text(
+        ));
+    }
+    if costs_ok {
+        rows.push(text(
             "Coûts mutualisés répartis",
             crate::costs::euros(c.costs_allocated_cents),
+            summing(&|x| x.costs_allocated_cents),
             crate::costs::euros(all.costs_allocated_cents),
-        ),
-        text(
+        ));
+        rows.push(text(
             "Facturé / impayé",
             format!(
                 "{} / {}",
                 crate::costs::euros(c.invoiced_cents),
                 crate::costs::euros(c.unpaid_cents)
             ),
+            summing(&|x| x.invoiced_cents.abs() + x.unpaid_cents.abs()),
             format!(
                 "{} / {}",
                 crate::costs::euros(all.invoiced_cents),
                 crate::costs::euros(all.unpaid_cents)
             ),
-        ),
-        vec![
-            Cell::text("Indice de maturité"),
-            maturity(c.maturity_bp),
-            maturity(all.maturity_bp),
-        ],
-    ];
+        ));
+    }
+    let mean_published = all.maturity_assessed >= MIN_AGGREGATE;
+    rows.push(vec![
+        Cell::text("Indice de maturité"),
+        maturity(c.maturity_bp),
+        whole(all.maturity_assessed, maturity(all.maturity_bp)),
+    ]);
     let mut charts = vec![Chart {
         title: "Registre des traitements".into(),
         series: series(&COVERAGE),
@@ -348,7 +410,7 @@ pub async fn commune_summary(
         }],
         format: ValueFormat::Count,
     }];
-    if c.costs_allocated_cents > 0 || c.invoiced_cents > 0 {
+    if costs_ok && (c.costs_allocated_cents > 0 || c.invoiced_cents > 0) {
         charts.push(Chart {
             title: "Coûts mutualisés".into(),
             series: series(&COSTS),
@@ -360,19 +422,20 @@ pub async fn commune_summary(
         });
     }
     if let Some(m) = c.maturity_bp {
+        let mut bars = vec![Bar {
+            label: c.name.clone(),
+            values: vec![m],
+        }];
+        if mean_published {
+            bars.push(Bar {
+                label: "Moyenne des communes".into(),
+                values: vec![all.maturity_bp.unwrap_or(0)],
+            });
+        }
         charts.push(Chart {
             title: "Indice de maturité".into(),
             series: series(&["Score"]),
-            bars: vec![
-                Bar {
-                    label: c.name.clone(),
-                    values: vec![m],
-                },
-                Bar {
-                    label: "Moyenne des communes".into(),
-                    values: vec![all.maturity_bp.unwrap_or(0)],
-                },
-            ],
+            bars,
             format: ValueFormat::BasisPoints,
         });
     }

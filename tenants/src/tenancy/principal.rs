@@ -24,6 +24,15 @@ pub struct Grant {
     pub tenant_id: Option<Uuid>,
     pub role: Role,
     pub expires_at: Option<DateTime<Utc>>,
+    /// When set, the grant carries only these of its role's permissions (an auditor grant
+    /// never carries more than its granter held).
+    pub permissions: Option<Vec<Permission>>,
+}
+
+impl Grant {
+    pub fn allows(&self, p: Permission) -> bool {
+        self.role.allows(p) && self.permissions.as_ref().is_none_or(|l| l.contains(&p))
+    }
 }
 
 /// An authenticated caller with everything it may do. Built only by `resolve_*` (or
@@ -102,7 +111,7 @@ impl Principal {
 
     /// Grants that carry `p`.
     pub(crate) fn grants_for(&self, p: Permission) -> impl Iterator<Item = &Grant> {
-        self.grants.iter().filter(move |g| g.role.allows(p))
+        self.grants.iter().filter(move |g| g.allows(p))
     }
 
     /// The strongest role this principal holds over a tenant (org-wide grants included).

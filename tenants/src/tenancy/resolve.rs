@@ -2,7 +2,7 @@
 //! before any scope exists, so each sets the one row-level-security key it is entitled to
 //! (`app.token_hash`, `app.user_id`) and nothing more.
 use super::principal::{Grant, Principal, PrincipalKind};
-use super::role::{Role, RoleError};
+use super::role::{Permission, Role, RoleError};
 use super::scope::{set_pg_scope, PgScope};
 use crate::entities::{api_token, app_user, auditor_grant, membership, session};
 use crate::secrets::sha256_hex;
@@ -40,7 +40,10 @@ pub async fn resolve_session(
     if s.expires_at <= Utc::now() {
         return Err(AuthError::Expired);
     }
-    Ok((resolve_user(db, s.user_id).await?, s.csrf_token))
+    Ok((
+        resolve_user(db, s.user_id).await?,
+        crate::secrets::session_csrf(secret),
+    ))
 }
 
 /// A user's memberships and live auditor grants.
@@ -72,6 +75,7 @@ pub async fn resolve_user(db: &DatabaseConnection, user_id: Uuid) -> Result<Prin
             tenant_id: m.tenant_id,
             role: Role::parse(&m.role)?,
             expires_at: None,
+            permissions: None,
         });
     }
     let now = Utc::now();
@@ -82,12 +86,17 @@ pub async fn resolve_user(db: &DatabaseConnection, user_id: Uuid) -> Result<Prin
         .all(&txn)
         .await?
     {
+        let permissions = match &g.permissions {
+            None => None,
+            Some(v) => Some(permission_list(v)?),
+        };
         for t in tenant_list(&g.tenant_ids)? {
             grants.push(Grant {
                 organisation_id: g.organisation_id,
                 tenant_id: Some(t),
                 role: Role::Auditor,
                 expires_at: Some(g.expires_at),
+                permissions: permissions.clone(),
             });
         }
     }
@@ -137,6 +146,7 @@ pub async fn resolve_token(db: &DatabaseConnection, secret: &str) -> Result<Prin
             tenant_id: None,
             role,
             expires_at: Some(t.expires_at),
+            permissions: None,
         }],
         Some(list) => tenant_list(list)?
             .into_iter()
@@ -145,6 +155,7 @@ pub async fn resolve_token(db: &DatabaseConnection, secret: &str) -> Result<Prin
                 tenant_id: Some(tid),
                 role,
                 expires_at: Some(t.expires_at),
+                permissions: None,
             })
             .collect(),
     };
@@ -161,6 +172,17 @@ pub async fn resolve_token(db: &DatabaseConnection, secret: &str) -> Result<Prin
         platform_admin: false,
         grants,
     })
+}
+
+/// An auditor grant's stored permissions (names); an unknown name makes the grant unreadable
+/// rather than wider.
+fn permission_list(v: &serde_json::Value) -> Result<Vec<Permission>, AuthError> {
+    let names: Vec<String> =
+        serde_json::from_value(v.clone()).map_err(|_| AuthError::TenantList)?;
+    names
+        .iter()
+        .map(|n| Permission::parse(n).ok_or(AuthError::TenantList))
+        .collect()
 }
 
 pub(crate) fn tenant_list(v: &serde_json::Value) -> Result<Vec<Uuid>, AuthError> {

@@ -57,6 +57,61 @@ pub enum Permission {
     ManageCosts,
     /// Read the organisation's consolidated reports (all its communes side by side).
     ReadReports,
+    /// Record a commune's maturity assessment (its administrator or the DPO, not an editor).
+    AssessMaturity,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 19] = [
+        Permission::ReadDirectory,
+        Permission::ManageUsers,
+        Permission::ManageAuditors,
+        Permission::ManageTokens,
+        Permission::ReadAudit,
+        Permission::ReadGdpr,
+        Permission::EditGdpr,
+        Permission::CheckGdpr,
+        Permission::PublishModels,
+        Permission::ExportGdpr,
+        Permission::ReadProcurement,
+        Permission::EditProcurement,
+        Permission::ReadBackups,
+        Permission::ManageBackups,
+        Permission::RecordRestoreTests,
+        Permission::ReadCosts,
+        Permission::ManageCosts,
+        Permission::ReadReports,
+        Permission::AssessMaturity,
+    ];
+
+    /// The stored name (an auditor grant lists the permissions it carries).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::ReadDirectory => "read_directory",
+            Permission::ManageUsers => "manage_users",
+            Permission::ManageAuditors => "manage_auditors",
+            Permission::ManageTokens => "manage_tokens",
+            Permission::ReadAudit => "read_audit",
+            Permission::ReadGdpr => "read_gdpr",
+            Permission::EditGdpr => "edit_gdpr",
+            Permission::CheckGdpr => "check_gdpr",
+            Permission::PublishModels => "publish_models",
+            Permission::ExportGdpr => "export_gdpr",
+            Permission::ReadProcurement => "read_procurement",
+            Permission::EditProcurement => "edit_procurement",
+            Permission::ReadBackups => "read_backups",
+            Permission::ManageBackups => "manage_backups",
+            Permission::RecordRestoreTests => "record_restore_tests",
+            Permission::ReadCosts => "read_costs",
+            Permission::ManageCosts => "manage_costs",
+            Permission::ReadReports => "read_reports",
+            Permission::AssessMaturity => "assess_maturity",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Permission::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 impl Role {
@@ -122,10 +177,12 @@ impl Role {
                     | CheckGdpr
                     | PublishModels
                     | ExportGdpr
+                    | AssessMaturity
             ),
             Role::CommuneAdmin => matches!(
                 p,
                 ReadDirectory
+                    | AssessMaturity
                     | ManageUsers
                     | ReadAudit
                     | ReadGdpr
@@ -196,6 +253,7 @@ impl Permission {
             ReadCosts => "de consulter les coûts et les factures",
             ManageCosts => "de gérer les coûts et la facturation",
             ReadReports => "de consulter les rapports consolidés",
+            AssessMaturity => "d'enregistrer une évaluation de maturité",
         }
     }
 }
@@ -268,5 +326,14 @@ mod tests {
         assert!(Role::Dpo.allows(Permission::ReadReports));
         assert!(!Role::CommuneAdmin.allows(Permission::ReadReports));
         assert!(!Role::Auditor.allows(Permission::ReadReports));
+        // Maturity assessments: the commune's administrator or the DPO (and the DSI).
+        assert!(Role::CommuneAdmin.allows(Permission::AssessMaturity));
+        assert!(Role::Dpo.allows(Permission::AssessMaturity));
+        assert!(Role::OrgAdmin.allows(Permission::AssessMaturity));
+        assert!(!Role::CommuneEditor.allows(Permission::AssessMaturity));
+        assert!(!Role::Auditor.allows(Permission::AssessMaturity));
+        for p in Permission::ALL {
+            assert_eq!(Permission::parse(p.as_str()), Some(p));
+        }
     }
 }

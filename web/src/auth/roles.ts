@@ -36,13 +36,14 @@ export type Capability =
   | "manageCosts"
   | "checkGdpr"
   | "readDirectory"
-  | "manageUsers";
+  | "manageUsers"
+  | "assessMaturity";
 
 const capabilities: Record<Role, Capability[]> = {
-  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers"],
-  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers"],
-  dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "publishMaturity", "checkGdpr", "readDirectory"],
-  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "recordRestoreTests", "readDirectory", "manageUsers"],
+  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity"],
+  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity"],
+  dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "publishMaturity", "checkGdpr", "readDirectory", "assessMaturity"],
+  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity"],
   commune_editor: ["readGdpr", "editGdpr", "readBackups", "readProcurement", "readDirectory"],
   auditor: ["readGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "readDirectory"],
 };

@@ -9,8 +9,16 @@ export type Session =
       roles: string[];
       csrfToken: string | null;
       demo: boolean;
+      /** The server serves its GraphQL explorer at /graphiql (MUTUALIS_GRAPHQL_EXPLORER). */
+      graphqlExplorer: boolean;
     }
-  | { authenticated: false; demo: boolean; oidc: boolean; demoAccounts: DemoAccount[] | null };
+  | {
+      authenticated: false;
+      demo: boolean;
+      graphqlExplorer: boolean;
+      oidc: boolean;
+      demoAccounts: DemoAccount[] | null;
+    };
 
 /** A person of the demo login (embedded mode, offered to this computer only). */
 export type DemoAccount = { email: string; label: string; description: string };

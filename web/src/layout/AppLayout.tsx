@@ -31,6 +31,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const { state, logout } = useSession();
   const { pathname } = useLocation();
   const demo = isDemo(state);
+  // The explorer link only where the server serves it.
+  const explorer = state.status === "authenticated" && state.session.graphqlExplorer;
   const authenticated = state.status === "authenticated";
   const navigation = authenticated
     ? navigationFor(state.roles).map((item) =>
@@ -98,7 +100,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         id="footer"
         accessibility="partially compliant"
         contentDescription="Mutualis : registres RGPD, commande publique, sauvegardes, répartition des coûts et facturation des services numériques partagés entre l'intercommunalité et ses communes membres."
-        bottomItems={[{ text: "Explorateur GraphQL", linkProps: { href: "/graphiql" } }]}
+        bottomItems={explorer ? [{ text: "Explorateur GraphQL", linkProps: { href: "/graphiql" } }] : []}
       />
     </>
   );

@@ -254,7 +254,7 @@ impl MaturityMutation {
         ctx: &Context<'_>,
         input: MaturityAssessmentInput,
     ) -> Result<MaturityAssessment> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped(ctx, Permission::AssessMaturity)?;
         let a = NewAssessment {
             tenant_id: input.tenant_id,
             questionnaire_id: input.questionnaire_id,

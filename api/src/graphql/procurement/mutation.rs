@@ -123,7 +123,7 @@ impl ProcurementMutation {
                 "Le fichier fait 5 Mo au plus.",
             ));
         }
-        Ok(import::import_xlsx(db, &s, tenant_id, &bytes, dry_run)
+        Ok(import::import_xlsx(db, &s, tenant_id, bytes, dry_run)
             .await
             .gql()?
             .into())

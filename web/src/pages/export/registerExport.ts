@@ -1,5 +1,5 @@
-// The register export (GET /exports/gdpr/register, a ZIP with its manifest) and the bundle
-// check (POST /exports/verify).
+// The register export (POST /exports/gdpr/register with the CSRF token: it records its manifest
+// in the audit trail; a ZIP with its manifest) and the bundle check (POST /exports/verify).
 import { getCsrfToken } from "../../api/graphqlClient";
 
 export type ExportRequest = { tenantIds: string[]; formats: string[]; cnil: boolean; purpose: string };
@@ -28,7 +28,12 @@ export function exportUrl(r: ExportRequest): string {
 }
 
 export async function downloadRegisterExport(r: ExportRequest): Promise<ExportResult> {
-  const response = await fetch(exportUrl(r), { credentials: "same-origin" });
+  const token = getCsrfToken();
+  const response = await fetch(exportUrl(r), {
+    method: "POST",
+    credentials: "same-origin",
+    headers: token ? { "X-CSRF-Token": token } : {},
+  });
   if (!response.ok) throw new Error(await problem(response));
   const disposition = response.headers.get("Content-Disposition") ?? "";
   const fileName = disposition.match(/filename="([^"]+)"/)?.[1] ?? "registre-rgpd.zip";

@@ -47,7 +47,7 @@ export function AssessmentPage() {
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
   const title = "Évaluer la maturité d'une commune";
-  if (!can(ctx.roles, "editGdpr")) {
+  if (!can(ctx.roles, "assessMaturity")) {
     return (<><PageHeading title={title} /><Alert severity="info" small description="Votre rôle permet de consulter les évaluations, pas d'en enregistrer." /></>);
   }
   if (list.error) return (<><PageHeading title={title} /><QueryError error={list.error} /></>);

@@ -50,7 +50,7 @@ export function MaturityPage() {
       {notice ? <div><Alert severity="success" small description={notice} className="fr-mb-3w" /></div> : null}
       {commune ? <CouncilSummaryLinks tenantId={commune.id} tenantName={commune.name} /> : null}
       <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
-        {can(ctx.roles, "editGdpr") && list.length ? (
+        {can(ctx.roles, "assessMaturity") && list.length ? (
           <li>
             <Link className="fr-btn" to="/maturite/evaluation">
               {commune ? `Évaluer ${commune.name}` : "Évaluer une commune"}
