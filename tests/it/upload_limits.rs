@@ -62,7 +62,8 @@ async fn a_workbook_that_inflates_to_hundreds_of_megabytes_is_refused_before_it_
     assert_eq!(r["errors"][0]["extensions"]["field"], json!("xlsx"), "{r}");
     let message = r["errors"][0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("décompressé"), "{message}");
-    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    // A figure, not a condition (tests never fail on time): refused before any parsing.
+    eprintln!("workbook bomb refused in {:?}", t.elapsed());
 }
 
 /// One request: how long the answer took, and its status (0: none).
@@ -149,17 +150,11 @@ async fn bundles_are_verified_beside_health_checks_and_graphql() {
             body["problem"]
                 .as_str()
                 .unwrap_or_default()
-                .contains("altered"),
+                .contains("a été modifié"),
             "hashed to the end: {body}"
         );
     }
-    // Measured: on the blocking pool under 1 ms and 50 ms; on the runtime 200 and 470 ms.
-    assert!(
-        healthz < Duration::from_millis(100),
-        "/healthz took {healthz:?}"
-    );
-    assert!(
-        graphql < Duration::from_millis(250),
-        "GraphQL took {graphql:?}"
-    );
+    // The latencies above are printed, not asserted (tests never fail on time). Measured here:
+    // with the hashing on the blocking pool, /healthz under 1 ms and GraphQL under 50 ms; with
+    // it on the runtime's thread, 200 and 470 ms.
 }

@@ -17,15 +17,17 @@ pub struct ZipLimits {
 /// Why an archive is refused. The messages reach the person who sent the file (in French).
 #[derive(Debug, thiserror::Error)]
 pub enum ZipLimitError {
-    #[error("archive ZIP illisible : {0}")]
+    /// The zip library's reason is English and technical: kept for the logs (`source`), not
+    /// shown.
+    #[error("archive ZIP illisible (fichier tronqué ou d'un autre format)")]
     Archive(#[from] zip::result::ZipError),
     #[error("l'archive contient {count} fichiers, {max} au plus sont acceptés")]
     TooManyEntries { count: usize, max: usize },
-    #[error("le fichier {name:?} de l'archive dépasse {max} octets une fois décompressé")]
+    #[error("le fichier « {name} » de l'archive dépasse {max} octets une fois décompressé")]
     EntryTooLarge { name: String, max: u64 },
     #[error("l'archive dépasse {max} octets une fois décompressée")]
     TooLarge { max: u64 },
-    #[error("le fichier {name:?} de l'archive est illisible : {source}")]
+    #[error("le fichier « {name} » de l'archive est illisible")]
     Read {
         name: String,
         #[source]

@@ -165,7 +165,7 @@ pub async fn seed(
     {
         return Ok(false);
     }
-    let edit = dpo.scope(Permission::EditGdpr)?;
+    let edit = dpo.scope(Permission::AssessMaturity)?;
     let txn = edit.begin(db).await?;
     let tenants: Vec<tenant::Model> = edit
         .find::<tenant::Entity>()
