@@ -187,6 +187,10 @@ pub fn router(state: AppState) -> Router {
         .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus))
         .route(billing_exports::INVOICE_UBL, get(billing_exports::invoice))
         .route(
+            billing_exports::TITRES,
+            get(billing_exports::titres_de_recettes),
+        )
+        .route(
             billing_exports::STATEMENT,
             get(billing_exports::annual_statement),
         )

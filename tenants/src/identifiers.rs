@@ -18,6 +18,12 @@ pub enum IdentifierError {
     InseeFormat(String),
     #[error("« {0} » n'est pas une adresse électronique valide.")]
     Email(String),
+    #[error("« {0} » n'est pas un IBAN : 2 lettres de pays, 2 chiffres de clé, puis 11 à 30 lettres ou chiffres.")]
+    IbanFormat(String),
+    #[error("L'IBAN {0} est faux : sa clé de contrôle (modulo 97) ne correspond pas.")]
+    IbanChecksum(String),
+    #[error("« {0} » n'est pas un BIC : 8 ou 11 caractères (banque, pays, place, agence).")]
+    Bic(String),
 }
 
 /// Luhn over a string of ASCII digits (the SIREN/SIRET key, INSEE's "clé de contrôle").
@@ -98,6 +104,89 @@ impl Siret {
     }
 }
 
+/// IBAN (ISO 13616): country, 2 check digits, then the national account number; the check is
+/// ISO 7064 MOD 97-10 over the rearranged string. Spaces are tolerated on input.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Iban(String);
+
+impl Iban {
+    pub fn parse(input: &str) -> Result<Self, IdentifierError> {
+        let s: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let b = s.as_bytes();
+        let shape = (15..=34).contains(&b.len())
+            && b[..2].iter().all(u8::is_ascii_uppercase)
+            && b[2..4].iter().all(u8::is_ascii_digit)
+            && b[4..].iter().all(u8::is_ascii_alphanumeric);
+        if !shape {
+            return Err(IdentifierError::IbanFormat(input.to_owned()));
+        }
+        if iban_mod97(&s) != 1 {
+            return Err(IdentifierError::IbanChecksum(s));
+        }
+        Ok(Self(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The remainder of an IBAN-shaped string (country and key moved to the end, letters as
+/// 10..35) divided by 97, digit by digit so no big integer is needed.
+fn iban_mod97(s: &str) -> u32 {
+    let rearranged = s[4..].bytes().chain(s[..4].bytes());
+    rearranged.fold(0u32, |acc, c| {
+        if c.is_ascii_digit() {
+            (acc * 10 + u32::from(c - b'0')) % 97
+        } else {
+            (acc * 100 + u32::from(c - b'A') + 10) % 97
+        }
+    })
+}
+
+/// The IBAN with its check digits computed, from a country and a national account number (the
+/// demo's accounts; a test's).
+pub fn iban_with_key(country: &str, bban: &str) -> String {
+    let r = iban_mod97(&format!("{country}00{bban}"));
+    format!("{country}{:02}{bban}", 98 - r)
+}
+
+/// A SIRET of `siren` whose NIC starts with `nic4`, its last digit chosen so the Luhn key holds
+/// (the demo's establishments; a test's).
+pub fn siret_with_key(siren: &str, nic4: &str) -> String {
+    (0..10)
+        .map(|d| format!("{siren}{nic4}{d}"))
+        .find(|s| Siret::parse(s).is_ok())
+        .unwrap_or_default()
+}
+
+/// BIC (ISO 9362): 4 letters (bank), 2 (country), 2 letters or digits (place), optionally 3
+/// more (branch).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Bic(String);
+
+impl Bic {
+    pub fn parse(input: &str) -> Result<Self, IdentifierError> {
+        let s = input.trim().to_ascii_uppercase();
+        let b = s.as_bytes();
+        let ok = matches!(b.len(), 8 | 11)
+            && b[..6].iter().all(u8::is_ascii_uppercase)
+            && b[6..].iter().all(u8::is_ascii_alphanumeric);
+        if !ok {
+            return Err(IdentifierError::Bic(input.to_owned()));
+        }
+        Ok(Self(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// INSEE code of a commune (code officiel géographique): 2 digits or 2A/2B for Corsica, then 3
 /// digits; overseas departments are 97x + 2 digits, which the same shape covers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -167,11 +256,45 @@ macro_rules! string_newtype_impls {
         }
     )*};
 }
-string_newtype_impls!(Siren, Siret, InseeCode, Email);
+string_newtype_impls!(Siren, Siret, InseeCode, Email, Iban, Bic);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ibans_by_their_key_and_bics_by_their_shape() {
+        // The examples of the ECBS register (France, Germany) and one computed here.
+        for ok in [
+            "FR14 2004 1010 0505 0001 3M02 606",
+            "DE89370400440532013000",
+            "fr7630001007941234567890185",
+        ] {
+            assert!(Iban::parse(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            Iban::parse("FR15 2004 1010 0505 0001 3M02 606"),
+            Err(IdentifierError::IbanChecksum(
+                "FR1520041010050500013M02606".into()
+            ))
+        );
+        assert!(matches!(
+            Iban::parse("1234"),
+            Err(IdentifierError::IbanFormat(_))
+        ));
+        let made = iban_with_key("FR", "30001007941234567890185");
+        assert_eq!(made, "FR7630001007941234567890185");
+        let siret = siret_with_key("216001594", "0001");
+        assert_eq!(
+            Siret::parse(&siret).map(|s| s.siren().to_owned()),
+            Ok("216001594".into())
+        );
+        assert!(Iban::parse(&made).is_ok());
+        assert_eq!(Bic::parse("bdfefrpp").map(|b| b.0), Ok("BDFEFRPP".into()));
+        assert!(Bic::parse("BDFEFRPPCCT").is_ok());
+        assert!(Bic::parse("BDFE12PP").is_err());
+        assert!(Bic::parse("BDFEFRP").is_err());
+    }
 
     #[test]
     fn real_sirens_pass_and_typos_fail() {

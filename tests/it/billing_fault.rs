@@ -83,6 +83,14 @@ async fn a_worker_killed_mid_billing_run_leaves_exactly_one_invoice_per_commune(
         .as_str()
         .expect("pool")
         .to_owned();
+    // Billed through Stripe: the communes' channel.
+    app.admin_exec(&format!(
+        "INSERT INTO billing_identity (id, organisation_id, tenant_id, channel, updated_by, updated_at)
+         SELECT gen_random_uuid(), organisation_id, id, 'stripe', 'test', now()
+         FROM tenant WHERE organisation_id = '{o}' AND name LIKE 'Commune d''essai %'",
+        o = fx.org_b
+    ))
+    .await;
     let r = app
         .gql(&fx.org_admin_b, "mutation($p: UUID!, $o: UUID!) {
             runAllocation(poolId: $p) { id }

@@ -269,6 +269,8 @@ async fn failing_jobs_retry_with_backoff_then_die_visibly_and_can_be_retried() {
     let fx = app.fixture().await;
     app.cost_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1])
         .await;
+    app.billing_identities(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1], "stripe")
+        .await;
     let r = app
         .gql(&fx.org_admin_a, "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"2026\") { id } }", json!({"o": fx.org_a}))
         .await;
@@ -378,6 +380,13 @@ async fn two_workers_never_run_the_same_job() {
     let fx = app.fixture().await;
     app.cost_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
         .await;
+    app.billing_identities(
+        &fx.org_admin_a,
+        fx.org_a,
+        &[fx.tenant_a1, fx.tenant_a2],
+        "stripe",
+    )
+    .await;
     let r = app
         .gql(&fx.org_admin_a, "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"2026\") { id } }", json!({"o": fx.org_a}))
         .await;

@@ -1,7 +1,7 @@
 //! What a visitor finds on the first start (issue 16): every module has content, read through
 //! GraphQL as the demo people, on the embedded SQLite path; and the real binary started from an
 //! empty directory writes no warning or error while its worker runs over that content (restic
-//! snapshots collected when restic is installed, invoice pushes left waiting without Stripe).
+//! snapshots collected when restic is installed, invoices issued through Chorus Pro and by titre).
 use crate::embedded_binary::start_in_with;
 use crate::sqlite_embedded::{demo_login, gql, start};
 use chrono::Datelike;
@@ -374,8 +374,7 @@ async fn the_first_start_shows_every_module() {
         "one computed, not yet invoiced: {statuses:?}"
     );
 
-    // Billing: one run, one invoice per commune subscribed to an invoiced service; without
-    // Stripe its pushes wait (pending, never tried) instead of failing.
+    // Billing: one run, one invoice per commune subscribed to an invoiced service.
     let r = gql(&http, &url, &dsi, "{ billingRuns { id status invoices totalCents } jobs(kind: \"billing.push_invoice\", first: 500) { status attempts } }", json!({})).await;
     let runs = list(&r, "billingRuns");
     assert_eq!(runs.len(), 1, "{r}");
@@ -408,24 +407,30 @@ async fn the_first_start_shows_every_module() {
             .sum::<i64>(),
         invoiced_total
     );
-    let settings = worker::JobSettings {
-        worker_id: "demo-test".into(),
-        stripe: None,
-        send_invoices: false,
-        lease: tenants::jobs::LEASE,
-        mailer: None,
-    };
-    worker::run_jobs(&db, &settings).await.expect("jobs run");
-    let r = gql(&http, &url, &dsi, "{ billingRuns { status } jobs(kind: \"billing.push_invoice\", first: 500) { status attempts } }", json!({})).await;
-    let pushes = list(&r, "jobs");
-    assert_eq!(pushes.len(), billed.len(), "{r}");
+    // The communes go through Chorus Pro (one by titre): issued at once, nothing waits for
+    // Stripe, the run is done; every commune has a complete billing identity.
+    let r = gql(&http, &url, &dsi, "{ billingRuns { status } jobs(kind: \"billing.push_invoice\", first: 500) { status } invoices { status channel buyerSiret } billingIdentities { tenantName channel missingForChorus } }", json!({})).await;
+    assert_eq!(list(&r, "jobs").len(), 0, "{r}");
+    assert_eq!(r["data"]["billingRuns"][0]["status"], "done", "{r}");
+    let all = list(&r, "invoices");
     assert!(
-        pushes
-            .iter()
-            .all(|j| j["status"] == "pending" && j["attempts"] == 0),
+        all.iter()
+            .all(|i| i["status"] == "open" && i["buyerSiret"].is_string()),
         "{r}"
     );
-    assert_eq!(r["data"]["billingRuns"][0]["status"], "running");
+    assert_eq!(
+        all.iter().filter(|i| i["channel"] == "titre").count(),
+        1,
+        "{r}"
+    );
+    let identities = list(&r, "billingIdentities");
+    assert!(identities.len() > 20, "{r}");
+    assert!(
+        identities
+            .iter()
+            .all(|i| i["missingForChorus"] == json!([])),
+        "{r}"
+    );
     // The commune reads its own invoice.
     let r = gql(&http, &url, &mairie, "{ invoices { tenantId } }", json!({})).await;
     assert_eq!(
@@ -464,8 +469,9 @@ async fn the_first_start_shows_every_module() {
 }
 
 /// The real binary from an empty directory: its first start makes the demo (restic repository
-/// included when restic is in the binary's PATH), its worker collects, reports, scans and
-/// leaves invoice pushes waiting, and the log holds no WARN or ERROR line. Nobody logs in
+/// included when restic is in the binary's PATH), its worker collects, reports and scans (the
+/// demo's invoices go through Chorus Pro, no push waits), and the log holds no WARN or ERROR
+/// line. Nobody logs in
 /// meanwhile (a demo login is itself logged as a warning, by design): the test reads the
 /// server's database file beside it.
 #[tokio::test]
@@ -519,16 +525,12 @@ async fn a_clean_start_logs_no_warning() {
     let jobs = job::Entity::find().all(&db).await.expect("jobs");
     let dead: Vec<_> = jobs.iter().filter(|j| j.status == "dead").collect();
     assert!(dead.is_empty(), "{dead:?}");
-    let pushes: Vec<_> = jobs
-        .iter()
-        .filter(|j| j.kind == tenants::billing::PUSH_INVOICE)
-        .collect();
-    assert!(!pushes.is_empty());
+    // The demo bills through Chorus Pro and by titre: nothing is queued for Stripe.
     assert!(
-        pushes
+        !jobs
             .iter()
-            .all(|j| j.status == "pending" && j.attempts == 0 && j.last_error.is_none()),
-        "{pushes:?}"
+            .any(|j| j.kind == tenants::billing::PUSH_INVOICE),
+        "{jobs:?}"
     );
     let failed: Vec<_> = jobs.iter().filter(|j| j.last_error.is_some()).collect();
     assert!(failed.is_empty(), "{failed:?}");

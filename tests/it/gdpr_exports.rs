@@ -302,6 +302,16 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     assert!(csv.contains(&cost_a.run));
     covered.insert(("GET", focus));
 
+    // Billed through Chorus Pro: complete identities first.
+    app.billing_identities(&fx.org_admin_b, fx.org_b, &[fx.tenant_b1], "chorus_pro")
+        .await;
+    app.billing_identities(
+        &fx.org_admin_a,
+        fx.org_a,
+        &[fx.tenant_a1, fx.tenant_a2],
+        "chorus_pro",
+    )
+    .await;
     // GET an invoice's UBL and a commune's annual statement: foreign ones are 404s.
     let start = |caller: Caller, org: uuid::Uuid| {
         let app = &app;

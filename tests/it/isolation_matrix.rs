@@ -308,6 +308,9 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("jobs", "{ jobs(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
             c("startBillingRun", "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"intrus\") { id } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             c("retryJob", "mutation($id: UUID!) { retryJob(id: $id) { id } }", json!({"id": foreign_job}), Expect::Denied(DENIED)),
+            c("billingIdentities", "{ billingIdentities { tenantId siren siret iban } }", json!({}), Expect::NoForeignData),
+            c("billingIdentities", "query($o: UUID) { billingIdentities(organisationId: $o) { tenantId } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("setBillingIdentity", "mutation($t: UUID!) { setBillingIdentity(input: {tenantId: $t, channel: \"stripe\"}) { tenantId } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             // Consolidated reports (organisation-wide roles only)
             c("consolidatedReports", "query($o: UUID!) { consolidatedReports(organisationId: $o) { period total { activities } communes { tenantId } } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             c("refreshConsolidatedReport", "mutation($o: UUID!) { refreshConsolidatedReport(organisationId: $o) }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),

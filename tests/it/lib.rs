@@ -28,6 +28,17 @@ fn with_db(url: &str, db: &str) -> String {
     u.to_string()
 }
 
+/// The Node of the test tools (OIDC provider, EN 16931 validator): the one tests/services.sh
+/// fetched when the system's is too old for oidc-provider 9, else the system's.
+pub fn node() -> std::path::PathBuf {
+    let fetched = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".run/node22/bin/node");
+    if fetched.exists() {
+        fetched
+    } else {
+        "node".into()
+    }
+}
+
 fn with_user(url: &str, user: &str) -> String {
     let mut u = url::Url::parse(url).expect("URL");
     u.set_username(user).expect("user");
@@ -1097,6 +1108,66 @@ impl TestApp {
     }
 
     /// Cost objects, then a billing run of 2026 pushed to localstripe by the worker.
+    /// Complete billing identities: the intercommunality's SIRET and public accountant's
+    /// account, and each commune's SIRET and `channel` (chorus_pro, titre or stripe).
+    pub async fn billing_identities(
+        &self,
+        caller: &Caller,
+        org: Uuid,
+        communes: &[Uuid],
+        channel: &str,
+    ) {
+        let r = self
+            .gql(
+                caller,
+                "query($o: UUID) { billingIdentities(organisationId: $o) { tenantId tenantKind siren } }",
+                json!({"o": org}),
+            )
+            .await;
+        for t in data(&r)["billingIdentities"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let id: Uuid = t["tenantId"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .expect("tenant id");
+            let siren = t["siren"].as_str().expect("siren");
+            let seller = t["tenantKind"] == json!("organisation");
+            if !seller && !communes.contains(&id) {
+                continue;
+            }
+            let mut input = json!({"tenantId": id,
+                "siret": tenants::identifiers::siret_with_key(siren, "0001"),
+                "channel": if seller { "chorus_pro" } else { channel }});
+            if seller {
+                input["iban"] = json!(tenants::identifiers::iban_with_key(
+                    "FR",
+                    &format!("30001{siren:0>18}")
+                ));
+                input["bic"] = json!("BDFEFRPPCCT");
+                input["budgetAccount"] = json!("70875");
+                input["agreementReference"] =
+                    json!("Convention du service commun (délibération 2021-045)");
+            }
+            let r = self
+                .gql(
+                    caller,
+                    "mutation($i: BillingIdentityInput!) { setBillingIdentity(input: $i) { tenantId missingForChorus } }",
+                    json!({"i": input}),
+                )
+                .await;
+            assert_eq!(
+                data(&r)["setBillingIdentity"]["missingForChorus"],
+                json!([]),
+                "{r}"
+            );
+        }
+    }
+
+    /// A billing run of 2026 for `communes`, billed through Stripe (the worker pushes each
+    /// invoice to localstripe before this returns).
     pub async fn billing_objects(
         &self,
         caller: &Caller,
@@ -1104,6 +1175,8 @@ impl TestApp {
         communes: &[Uuid],
     ) -> (CostIds, String) {
         let co = self.cost_objects(caller, org, communes).await;
+        self.billing_identities(caller, org, communes, "stripe")
+            .await;
         let r = self
             .gql(
                 caller,

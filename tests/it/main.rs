@@ -4,6 +4,7 @@ mod audit_trail;
 mod backups_policies;
 mod backups_restic;
 mod backups_webhook;
+mod billing_einvoice;
 mod billing_fault;
 mod billing_stripe;
 mod cli;

@@ -241,17 +241,6 @@ async fn a_forged_callback_is_refused() {
     );
 }
 
-/// The Node that runs the provider: the one tests/services.sh fetched when the system's is
-/// too old for oidc-provider 9, else the system's.
-fn node() -> std::path::PathBuf {
-    let fetched = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".run/node22/bin/node");
-    if fetched.exists() {
-        fetched
-    } else {
-        "node".into()
-    }
-}
-
 /// A provider process of this test alone on `port` (the shared one stays up for the others).
 fn start_provider(port: u16) -> std::process::Child {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -770,8 +770,18 @@ async fn cpv_search_and_threshold_requirements() {
         publicity(&req("travaux", 9_999_999, "2026-01-01").await),
         "none"
     );
+    // Works under 100 000 EUR HT need no publicity since the loi ASAP (2020-12-08), through
+    // its extensions, not only from 2026; the day before, 40 000 EUR HT.
     assert_eq!(
         publicity(&req("travaux", 9_999_999, "2025-12-31").await),
+        "none"
+    );
+    assert_eq!(
+        publicity(&req("travaux", 9_999_999, "2020-12-08").await),
+        "none"
+    );
+    assert_eq!(
+        publicity(&req("travaux", 9_999_999, "2020-12-07").await),
         "boamp_or_jal"
     );
     let r = req("fournitures", 21_600_000, "2026-01-01").await;

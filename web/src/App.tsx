@@ -22,6 +22,7 @@ import { DpoFollowUpPage } from "./pages/dpo/DpoFollowUpPage";
 import { ContractsPage } from "./pages/procurement/ContractsPage";
 import { AllocationPage } from "./pages/allocation/AllocationPage";
 import { BillingPage } from "./pages/billing/BillingPage";
+import { BillingIdentityPage } from "./pages/billing/BillingIdentityPage";
 import { JointProcurementPage } from "./pages/procurement/JointProcurementPage";
 import { DirectoryPage } from "./pages/directory/DirectoryPage";
 import { Loading } from "./components/QueryStatus";
@@ -56,6 +57,7 @@ export function App() {
           <Route path="/contrats" element={<ContractsPage />} />
           <Route path="/repartition" element={<AllocationPage />} />
           <Route path="/facturation" element={<BillingPage />} />
+          <Route path="/facturation/identites" element={<BillingIdentityPage />} />
           <Route path="/achats-groupes" element={<JointProcurementPage />} />
           <Route path="/communes" element={<DirectoryPage />} />
           <Route path="/maturite" element={<MaturityPage />} />

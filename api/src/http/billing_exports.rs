@@ -1,17 +1,20 @@
-//! Billing downloads: `GET /exports/billing/invoice?id=…` (the UBL 2.1 e-invoice) and
+//! Billing downloads: `GET /exports/billing/invoice?id=…[&syntax=ubl|cii]` (the e-invoice in
+//! UBL 2.1, or in CII, the XML of Factur-X) and
 //! `GET /exports/billing/statement?tenant=…&year=…&format=pdf|ods|xlsx|csv|json` (the commune's
-//! annual statement). Outside your access is a 404.
+//! annual statement), `GET /exports/billing/titres?run=…&format=csv|xlsx|ods|pdf|json` (the
+//! titres de recettes of a billing run, for the finance software). Outside your access is a 404.
 use super::exports::{bad_input as bad, download, internal, parse_format, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tenants::billing::{statement, ubl, BillingError};
+use tenants::billing::{statement, titres, ubl, BillingError};
 use tenants::tenancy::{AccessError, Permission, Scope};
 use uuid::Uuid;
 
 pub const INVOICE_UBL: &str = "/exports/billing/invoice";
 pub const STATEMENT: &str = "/exports/billing/statement";
+pub const TITRES: &str = "/exports/billing/titres";
 
 fn failed(e: BillingError) -> Response {
     match e {
@@ -47,14 +50,27 @@ pub async fn invoice(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let id = params(q)
-        .into_iter()
-        .find(|(k, _)| k == "id")
-        .map(|(_, v)| v);
-    let Some(id) = id.as_deref().and_then(|v| Uuid::parse_str(v).ok()) else {
+    let ps = params(q);
+    let id = ps.iter().find(|(k, _)| k == "id").map(|(_, v)| v.as_str());
+    let Some(id) = id.and_then(|v| Uuid::parse_str(v).ok()) else {
         return bad("id", "Indiquez l'identifiant de la facture (id).".into());
     };
-    match ubl::export(&st.db, &s, id).await {
+    let file =
+        match ps
+            .iter()
+            .find(|(k, _)| k == "syntax")
+            .map(|(_, v)| v.as_str())
+        {
+            None | Some("ubl") => ubl::export(&st.db, &s, id).await,
+            Some("cii") => ubl::export_cii(&st.db, &s, id).await,
+            Some(other) => return bad(
+                "syntax",
+                format!(
+                    "Syntaxe « {other} » inconnue : ubl (UBL 2.1) ou cii (CII, celle de Factur-X)."
+                ),
+            ),
+        };
+    match file {
         Ok((name, xml)) => (
             [
                 (
@@ -121,4 +137,44 @@ pub async fn annual_statement(
         Err(e) => return failed(e),
     };
     download(&doc, format)
+}
+
+pub async fn titres_de_recettes(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let s = match scope_for(&st, &headers, Permission::ManageCosts).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (mut run, mut format) = (None, formats::Format::Csv);
+    for (k, v) in params(q) {
+        match k.as_str() {
+            "run" => match Uuid::parse_str(&v) {
+                Ok(r) => run = Some(r),
+                Err(_) => {
+                    return bad(
+                        "run",
+                        format!("« {v} » n'est pas un identifiant de campagne."),
+                    )
+                }
+            },
+            "format" => match parse_format(&v) {
+                Ok(f) => format = f,
+                Err(r) => return r,
+            },
+            other => return bad("query", format!("Paramètre inconnu « {other} ».")),
+        }
+    }
+    let Some(run) = run else {
+        return bad(
+            "run",
+            "Le paramètre run (la campagne de facturation) est obligatoire.".into(),
+        );
+    };
+    match titres::document(&st.db, &s, run).await {
+        Ok(d) => download(&d, format),
+        Err(e) => failed(e),
+    }
 }

@@ -2,11 +2,14 @@
 //! invoice per commune, written with one job each (the outbox); the worker pushes each invoice
 //! to Stripe through the narrow `StripeGateway` interface, idempotently; Stripe's signed
 //! webhooks keep the status in sync.
+pub mod cii;
 pub mod demo;
 pub mod gateway;
+pub mod identity;
 pub mod runs;
 pub mod statement;
 pub mod sync;
+pub mod titres;
 pub mod ubl;
 pub mod webhook;
 

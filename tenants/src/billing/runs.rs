@@ -1,10 +1,11 @@
 //! Billing runs. In one transaction: the current (not yet invoiced) allocation
 //! runs of the period are marked invoiced (they become immutable), one invoice per commune is
 //! numbered and written with its lines, and one push job per invoice is enqueued.
+use super::identity::{self, Channel};
 use super::{bad, BillingError, PUSH_INVOICE};
 use crate::audit::{self, Entry};
 use crate::costs::catalogue::org_tenant;
-use crate::entities::{billing_invoice, billing_run, cost_line, cost_pool, cost_run};
+use crate::entities::{billing_invoice, billing_run, cost_line, cost_pool, cost_run, tenant};
 use crate::jobs::{self, NewJob};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
@@ -81,6 +82,60 @@ pub async fn start(
     for l in lines {
         by_commune.entry(l.tenant_id).or_default().push(l);
     }
+    // Chorus Pro refuses an invoice without the identifiers the buyer requires: refuse the run
+    // first, naming what is missing where, and write nothing.
+    let mut ids: Vec<Uuid> = by_commune.keys().copied().collect();
+    ids.push(org.id);
+    let identities = identity::of_tenants(&txn, scope, ids.clone()).await?;
+    let channel_of = |t: &Uuid| Channel::of(identities.get(t));
+    let mut missing: Vec<String> = vec![];
+    let names: BTreeMap<Uuid, String> = scope
+        .find::<tenant::Entity>()
+        .filter(tenant::Column::Id.is_in(ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let name = |t: &Uuid| names.get(t).cloned().unwrap_or_default();
+    let mut chorus = false;
+    // A credit note needs the same identifiers as the invoice it corrects: no exception.
+    for t in by_commune.keys() {
+        if channel_of(t) != Channel::ChorusPro {
+            continue;
+        }
+        chorus = true;
+        let m = identity::missing_for_chorus(identities.get(t), false);
+        if !m.is_empty() {
+            missing.push(format!("pour {}, {}", name(t), m.join(" et ")));
+        }
+    }
+    if chorus {
+        let m = identity::missing_for_chorus(identities.get(&org.id), true);
+        if !m.is_empty() {
+            missing.push(format!(
+                "pour l'intercommunalité ({}), {}",
+                name(&org.id),
+                m.join(" et ")
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(bad(
+            "billingIdentity",
+            format!(
+                "Facturation refusée : Chorus Pro rejetterait ces factures. Il manque {}. \
+                 Renseignez-les dans « Identité de facturation » ; rien n'a été facturé.",
+                missing.join(" ; ")
+            ),
+        ));
+    }
+    let pushes = by_commune
+        .iter()
+        .filter(|(t, ls)| {
+            channel_of(t) == Channel::Stripe && ls.iter().map(|l| l.amount_cents).sum::<i64>() > 0
+        })
+        .count();
     let now = Utc::now();
     let today = crate::gdpr::paris_today();
     let run = billing_run::ActiveModel::from(billing_run::Model {
@@ -90,12 +145,13 @@ pub async fn start(
         period_start,
         period_end,
         label,
-        status: "running".into(),
+        // Chorus Pro files and titres are issued at once; Stripe pushes finish the run later.
+        status: if pushes > 0 { "running" } else { "done" }.into(),
         invoices: by_commune.len() as i32,
         total_cents: by_commune.values().flatten().map(|l| l.amount_cents).sum(),
         created_by: scope.principal().audit_ref(),
         created_at: now,
-        finished_at: None,
+        finished_at: (pushes == 0).then_some(now),
     })
     .insert(&txn)
     .await?;
@@ -110,6 +166,22 @@ pub async fn start(
         .count();
     for (n, (tenant_id, lines)) in by_commune.into_iter().enumerate() {
         let amount: i64 = lines.iter().map(|l| l.amount_cents).sum();
+        let channel = channel_of(&tenant_id);
+        let ident = identities.get(&tenant_id);
+        // A credit note names the commune's last invoice, the one it corrects (BT-25).
+        let corrects_number = if amount < 0 {
+            scope
+                .find::<billing_invoice::Entity>()
+                .filter(billing_invoice::Column::TenantId.eq(tenant_id))
+                .filter(billing_invoice::Column::AmountCents.gt(0))
+                .order_by_desc(billing_invoice::Column::CreatedAt)
+                .order_by_desc(billing_invoice::Column::Number)
+                .one(&txn)
+                .await?
+                .map(|i| i.number)
+        } else {
+            None
+        };
         let invoice = billing_invoice::ActiveModel::from(billing_invoice::Model {
             id: Uuid::now_v7(),
             organisation_id,
@@ -117,7 +189,15 @@ pub async fn start(
             billing_run_id: run.id,
             number: format!("{}-{:03}-{:05}", now.year(), earlier, n + 1),
             amount_cents: amount,
-            status: if amount < 0 { "credit_note" } else { "pending" }.into(),
+            status: if amount < 0 {
+                "credit_note"
+            } else if channel == Channel::Stripe {
+                "pending"
+            } else {
+                // A Chorus Pro file or a titre: issued now, to be paid.
+                "open"
+            }
+            .into(),
             lines: json!(lines
                 .iter()
                 .map(|l| json!({"id": l.id, "label": format!("{} — {}", l.service_name, l.pool_label),
@@ -127,13 +207,18 @@ pub async fn start(
             issued_on: today,
             due_on: today + Duration::days(PAYMENT_DAYS),
             stripe_invoice_id: None,
+            channel: channel.as_str().to_owned(),
+            buyer_siret: ident.and_then(|i| i.siret.clone()),
+            service_code: ident.and_then(|i| i.service_code.clone()),
+            commitment_number: ident.and_then(|i| i.commitment_number.clone()),
+            corrects_number,
             created_at: now,
             updated_at: now,
         })
         .insert(&txn)
         .await?;
-        // A credit note is not collected: nothing to push.
-        if amount > 0 {
+        // A credit note is not collected, a Chorus Pro file or a titre is not pushed.
+        if amount > 0 && channel == Channel::Stripe {
             jobs::enqueue(
                 &txn,
                 NewJob {

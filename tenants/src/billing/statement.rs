@@ -112,6 +112,7 @@ pub async fn document(
             Column::new("due_on", "Échéance"),
             Column::new("amount", "Montant"),
             Column::new("status", "État"),
+            Column::new("channel", "Transmise par"),
         ],
         rows: invoices
             .iter()
@@ -128,6 +129,11 @@ pub async fn document(
                         "pending" => "en préparation",
                         _ => "à payer",
                     }),
+                    Cell::text(
+                        super::identity::Channel::parse(&i.channel)
+                            .map(|c| c.label_fr())
+                            .unwrap_or("-"),
+                    ),
                 ]
             })
             .collect(),

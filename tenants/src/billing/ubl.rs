@@ -2,10 +2,10 @@
 //! public-sector channels accept): an `Invoice` (type 380) for an amount due, a `CreditNote`
 //! (type 381) for a negative total. The shared service between public bodies is outside the
 //! scope of VAT (CGI art. 256 B): tax category `O`, exemption code VATEX-EU-O, no rate.
-use crate::entities::{billing_invoice, organisation, tenant};
+use crate::entities::{billing_identity, billing_invoice, organisation, tenant};
 use chrono::NaiveDate;
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -28,15 +28,15 @@ pub fn amount(cents: i64) -> String {
     format!("{sign}{}.{:02}", c / 100, c % 100)
 }
 
-struct Line {
-    label: String,
-    explanation: String,
-    cents: i64,
-    start: Option<NaiveDate>,
-    end: Option<NaiveDate>,
+pub(crate) struct Line {
+    pub label: String,
+    pub explanation: String,
+    pub cents: i64,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
 }
 
-fn lines(inv: &billing_invoice::Model) -> Vec<Line> {
+pub(crate) fn lines(inv: &billing_invoice::Model) -> Vec<Line> {
     inv.lines
         .as_array()
         .map(|a| {
@@ -53,20 +53,31 @@ fn lines(inv: &billing_invoice::Model) -> Vec<Line> {
         .unwrap_or_default()
 }
 
-fn party(o: &mut String, tag: &str, siren: &str, name: &str) {
+/// A party identified by its SIRET (scheme 0009, what Chorus Pro routes on) when one is
+/// recorded, else by its SIREN (0002): the SIREN alone is valid EN 16931 for the other channels.
+fn party(o: &mut String, tag: &str, siren: &str, siret: Option<&str>, name: &str) {
+    let (scheme, id) = match siret {
+        Some(s) => ("0009", s),
+        None => ("0002", siren),
+    };
     o.push_str(&format!(
-        "  <cac:{tag}>\n    <cac:Party>\n      <cbc:EndpointID schemeID=\"0009\">{s}</cbc:EndpointID>\n      <cac:PartyIdentification><cbc:ID schemeID=\"0002\">{s}</cbc:ID></cac:PartyIdentification>\n      <cac:PartyName><cbc:Name>{n}</cbc:Name></cac:PartyName>\n      <cac:PostalAddress><cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>\n      <cac:PartyLegalEntity><cbc:RegistrationName>{n}</cbc:RegistrationName><cbc:CompanyID schemeID=\"0002\">{s}</cbc:CompanyID></cac:PartyLegalEntity>\n    </cac:Party>\n  </cac:{tag}>\n",
+        "  <cac:{tag}>\n    <cac:Party>\n      <cbc:EndpointID schemeID=\"{scheme}\">{i}</cbc:EndpointID>\n      <cac:PartyIdentification><cbc:ID schemeID=\"{scheme}\">{i}</cbc:ID></cac:PartyIdentification>\n      <cac:PartyName><cbc:Name>{n}</cbc:Name></cac:PartyName>\n      <cac:PostalAddress><cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>\n      <cac:PartyLegalEntity><cbc:RegistrationName>{n}</cbc:RegistrationName><cbc:CompanyID schemeID=\"0002\">{s}</cbc:CompanyID></cac:PartyLegalEntity>\n    </cac:Party>\n  </cac:{tag}>\n",
+        i = esc(id),
         s = esc(siren),
         n = esc(name)
     ));
 }
 
+/// Outside the scope of VAT, stated once in the breakdown (BR-O-10); the lines carry the
+/// category alone (the exemption repeated on each line is what UBL-CR-600/601 warn about).
 const TAX: &str = "<cac:TaxCategory><cbc:ID>O</cbc:ID><cbc:TaxExemptionReasonCode>VATEX-EU-O</cbc:TaxExemptionReasonCode><cbc:TaxExemptionReason>Hors champ de la TVA : service commun entre personnes publiques (CGI art. 256 B)</cbc:TaxExemptionReason><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory>";
+const LINE_TAX: &str = "<cac:ClassifiedTaxCategory><cbc:ID>O</cbc:ID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory>";
 
 /// The UBL document of one invoice: (file name, XML).
 pub fn render(
     inv: &billing_invoice::Model,
     supplier: &organisation::Model,
+    seller: Option<&billing_identity::Model>,
     customer: &tenant::Model,
 ) -> (String, String) {
     let credit = inv.amount_cents < 0;
@@ -108,10 +119,13 @@ pub fn render(
     o.push_str(&format!("  <cbc:{type_tag}>{type_code}</cbc:{type_tag}>\n"));
     o.push_str("  <cbc:Note>Remboursement du service commun numérique (coûts répartis entre les communes membres).</cbc:Note>\n");
     o.push_str("  <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>\n");
-    o.push_str(&format!(
-        "  <cbc:BuyerReference>{}</cbc:BuyerReference>\n",
-        esc(&customer.siren)
-    ));
+    // Chorus Pro: the buyer's service code (BT-10), when it has one.
+    if let Some(code) = &inv.service_code {
+        o.push_str(&format!(
+            "  <cbc:BuyerReference>{}</cbc:BuyerReference>\n",
+            esc(code)
+        ));
+    }
     if let (Some(s), Some(e)) = (
         ls.iter().filter_map(|l| l.start).min(),
         ls.iter().filter_map(|l| l.end).max(),
@@ -120,21 +134,57 @@ pub fn render(
             "  <cac:InvoicePeriod><cbc:StartDate>{s}</cbc:StartDate><cbc:EndDate>{e}</cbc:EndDate></cac:InvoicePeriod>\n"
         ));
     }
+    // The commitment number (engagement juridique) of the buyer's accounts (BT-13).
+    if let Some(c) = &inv.commitment_number {
+        o.push_str(&format!(
+            "  <cac:OrderReference><cbc:ID>{}</cbc:ID></cac:OrderReference>\n",
+            esc(c)
+        ));
+    }
+    // A credit note names the invoice it corrects (BT-25).
+    if let Some(n) = &inv.corrects_number {
+        o.push_str(&format!(
+            "  <cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>{}</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference>\n",
+            esc(n)
+        ));
+    }
     party(
         &mut o,
         "AccountingSupplierParty",
         &supplier.siren,
+        seller.and_then(|s| s.siret.as_deref()),
         &supplier.name,
     );
     party(
         &mut o,
         "AccountingCustomerParty",
         &customer.siren,
+        inv.buyer_siret.as_deref(),
         &customer.name,
     );
-    o.push_str(
-        "  <cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode></cac:PaymentMeans>\n",
-    );
+    // A transfer to the public accountant's account (BR-61 wants the account when the means is
+    // a transfer); without a recorded account, "not defined" (code 1) says so honestly.
+    match seller.and_then(|s| s.iban.as_deref()) {
+        Some(iban) => {
+            let bic = seller
+                .and_then(|s| s.bic.as_deref())
+                .map(|b| {
+                    format!(
+                        "<cac:FinancialInstitutionBranch><cbc:ID>{}</cbc:ID></cac:FinancialInstitutionBranch>",
+                        esc(b)
+                    )
+                })
+                .unwrap_or_default();
+            o.push_str(&format!(
+                "  <cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode><cbc:PaymentID>{n}</cbc:PaymentID><cac:PayeeFinancialAccount><cbc:ID>{i}</cbc:ID>{bic}</cac:PayeeFinancialAccount></cac:PaymentMeans>\n",
+                n = esc(&inv.number),
+                i = esc(iban),
+            ));
+        }
+        None => o.push_str(
+            "  <cac:PaymentMeans><cbc:PaymentMeansCode>1</cbc:PaymentMeansCode></cac:PaymentMeans>\n",
+        ),
+    }
     if !credit {
         o.push_str(&format!(
             "  <cac:PaymentTerms><cbc:Note>Paiement par virement sous {} jours</cbc:Note></cac:PaymentTerms>\n",
@@ -158,7 +208,7 @@ pub fn render(
         } else {
             ("1", a.clone())
         };
-        let tax = TAX.replace("cac:TaxCategory", "cac:ClassifiedTaxCategory");
+        let tax = LINE_TAX;
         o.push_str(&format!(
             "  <cac:{line_tag}>\n    <cbc:ID>{n}</cbc:ID>\n    <cbc:{qty_tag} unitCode=\"C62\">{qty}</cbc:{qty_tag}>\n    <cbc:LineExtensionAmount currencyID=\"EUR\">{a}</cbc:LineExtensionAmount>\n    <cac:Item><cbc:Description>{d}</cbc:Description><cbc:Name>{name}</cbc:Name>{tax}</cac:Item>\n    <cac:Price><cbc:PriceAmount currencyID=\"EUR\">{price}</cbc:PriceAmount></cac:Price>\n  </cac:{line_tag}>\n",
             n = i + 1,
@@ -170,24 +220,93 @@ pub fn render(
     (format!("facture-{}.xml", inv.number), o)
 }
 
+/// What an e-invoice is made of: the invoice, its seller (organisation and identity) and its
+/// buyer, read within the scope.
+pub(crate) struct Parts {
+    pub invoice: billing_invoice::Model,
+    pub supplier: organisation::Model,
+    pub seller: Option<billing_identity::Model>,
+    pub customer: tenant::Model,
+}
+
+pub(crate) async fn load(
+    db: &sea_orm::DatabaseConnection,
+    scope: &crate::tenancy::Scope,
+    invoice_id: uuid::Uuid,
+) -> Result<Parts, super::BillingError> {
+    let txn = scope.begin(db).await?;
+    let invoice = scope
+        .get::<billing_invoice::Entity, _>(&txn, invoice_id)
+        .await??;
+    let customer = scope
+        .get::<tenant::Entity, _>(&txn, invoice.tenant_id)
+        .await??;
+    let supplier = scope
+        .get::<organisation::Entity, _>(&txn, invoice.organisation_id)
+        .await??;
+    txn.commit().await?;
+    let seller = seller_identity(db, invoice.organisation_id).await?;
+    Ok(Parts {
+        invoice,
+        supplier,
+        seller,
+        customer,
+    })
+}
+
 /// The UBL file of an invoice within the scope.
 pub async fn export(
     db: &sea_orm::DatabaseConnection,
     scope: &crate::tenancy::Scope,
     invoice_id: uuid::Uuid,
 ) -> Result<(String, String), super::BillingError> {
-    let txn = scope.begin(db).await?;
-    let inv = scope
-        .get::<billing_invoice::Entity, _>(&txn, invoice_id)
-        .await??;
-    let t = scope
-        .get::<tenant::Entity, _>(&txn, inv.tenant_id)
-        .await??;
-    let o = scope
-        .get::<organisation::Entity, _>(&txn, inv.organisation_id)
-        .await??;
+    let p = load(db, scope, invoice_id).await?;
+    Ok(render(
+        &p.invoice,
+        &p.supplier,
+        p.seller.as_ref(),
+        &p.customer,
+    ))
+}
+
+/// The CII file (the XML of Factur-X) of an invoice within the scope.
+pub async fn export_cii(
+    db: &sea_orm::DatabaseConnection,
+    scope: &crate::tenancy::Scope,
+    invoice_id: uuid::Uuid,
+) -> Result<(String, String), super::BillingError> {
+    let p = load(db, scope, invoice_id).await?;
+    Ok((
+        format!("facture-{}-cii.xml", p.invoice.number),
+        super::cii::render(&p.invoice, &p.supplier, p.seller.as_ref(), &p.customer),
+    ))
+}
+
+/// The intercommunality's identity as seller. A commune reading its own invoice may not read
+/// the organisation's tenant; the seller's SIRET and account are printed on every invoice it
+/// receives anyway, so they are read in a transaction of the organisation's scope, alone.
+pub(crate) async fn seller_identity(
+    db: &sea_orm::DatabaseConnection,
+    organisation_id: uuid::Uuid,
+) -> Result<Option<billing_identity::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let org_scope = crate::tenancy::Scope::worker_for_organisation(
+        crate::tenancy::Permission::ReadCosts,
+        organisation_id,
+    );
+    let txn = org_scope.begin(db).await?;
+    let found = match org_scope.organisation_tenant(&txn, organisation_id).await? {
+        Ok(t) => {
+            org_scope
+                .find::<billing_identity::Entity>()
+                .filter(billing_identity::Column::TenantId.eq(t.id))
+                .one(&txn)
+                .await?
+        }
+        Err(_) => None,
+    };
     txn.commit().await?;
-    Ok(render(&inv, &o, &t))
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -212,6 +331,11 @@ mod tests {
             issued_on: NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
             due_on: NaiveDate::from_ymd_opt(2026, 12, 24).expect("date"),
             stripe_invoice_id: None,
+            channel: "chorus_pro".into(),
+            buyer_siret: Some("21600159400014".into()),
+            service_code: Some("SERV-INFO".into()),
+            commitment_number: Some("EJ 2026-42".into()),
+            corrects_number: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }
@@ -289,7 +413,7 @@ mod tests {
     #[test]
     fn billing_ubl_invoice_adds_up_and_escapes() {
         let (o, t) = parties();
-        let (name, xml) = render(&invoice(&[120_050, -20_000, 3]), &o, &t);
+        let (name, xml) = render(&invoice(&[120_050, -20_000, 3]), &o, None, &t);
         assert_eq!(name, "facture-2026-000-00001.xml");
         assert!(xml
             .contains("<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\""));
@@ -312,13 +436,57 @@ mod tests {
         );
         assert_eq!(get("Name")[2], "Licences & <logiciels>");
         assert_eq!(get("DueDate"), ["2026-12-24"]);
-        assert!(get("ID").contains(&"216001594".to_owned()));
+        // The buyer by its SIRET, the service code and the commitment where Chorus Pro reads
+        // them; the seller, with no identity recorded, by its SIREN.
+        assert!(xml.contains("<cbc:EndpointID schemeID=\"0009\">21600159400014</cbc:EndpointID>"));
+        assert!(xml.contains("<cbc:EndpointID schemeID=\"0002\">200067965</cbc:EndpointID>"));
+        assert_eq!(get("BuyerReference"), ["SERV-INFO"]);
+        assert!(
+            xml.contains("<cac:OrderReference><cbc:ID>EJ 2026-42</cbc:ID></cac:OrderReference>")
+        );
+        assert_eq!(get("PaymentMeansCode"), ["1"]);
+        // The exemption is stated once, in the breakdown.
+        assert_eq!(get("TaxExemptionReasonCode"), ["VATEX-EU-O"]);
+    }
+
+    #[test]
+    fn billing_ubl_pays_to_the_public_accountant_account() {
+        let (o, t) = parties();
+        let seller = billing_identity::Model {
+            id: Uuid::nil(),
+            organisation_id: Uuid::nil(),
+            tenant_id: Uuid::nil(),
+            siret: Some("20006796500011".into()),
+            service_code: None,
+            service_code_required: false,
+            commitment_number: None,
+            commitment_required: false,
+            channel: "chorus_pro".into(),
+            iban: Some("FR7630001007941234567890185".into()),
+            bic: Some("BDFEFRPPCCT".into()),
+            agreement_reference: None,
+            budget_account: None,
+            updated_by: String::new(),
+            updated_at: Utc::now(),
+        };
+        let (_, xml) = render(&invoice(&[10_000]), &o, Some(&seller), &t);
+        let v = texts(&xml);
+        let get = |k: &str| {
+            v.iter()
+                .filter(|(n, _)| n == k)
+                .map(|(_, x)| x.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(get("PaymentMeansCode"), ["30"]);
+        assert_eq!(get("PaymentID"), ["2026-000-00001"]);
+        assert!(get("ID").contains(&"FR7630001007941234567890185".to_owned()));
+        assert!(xml.contains("<cbc:EndpointID schemeID=\"0009\">20006796500011</cbc:EndpointID>"));
     }
 
     #[test]
     fn billing_ubl_negative_total_is_a_credit_note() {
         let (o, t) = parties();
-        let (_, xml) = render(&invoice(&[-5_000, 1_000]), &o, &t);
+        let (_, xml) = render(&invoice(&[-5_000, 1_000]), &o, None, &t);
         let v = texts(&xml);
         let get = |k: &str| {
             v.iter()
@@ -331,5 +499,13 @@ mod tests {
         assert_eq!(get("PayableAmount"), ["40.00"]);
         assert_eq!(get("CreditedQuantity"), ["1", "-1"]);
         assert!(get("DueDate").is_empty());
+        // No BillingReference without an invoice to correct; with one, its number.
+        assert!(!xml.contains("BillingReference"));
+        let mut inv = invoice(&[-5_000]);
+        inv.corrects_number = Some("2026-000-00007".into());
+        let (_, xml) = render(&inv, &o, None, &t);
+        assert!(xml.contains(
+            "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>2026-000-00007</cbc:ID>"
+        ));
     }
 }

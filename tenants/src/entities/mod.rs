@@ -13,6 +13,7 @@ pub mod backup_policy;
 pub mod backup_restore_test;
 pub mod backup_storage_sample;
 pub mod billing_customer;
+pub mod billing_identity;
 pub mod billing_invoice;
 pub mod billing_run;
 pub mod billing_stripe_event;

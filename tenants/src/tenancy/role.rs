@@ -59,10 +59,13 @@ pub enum Permission {
     ReadReports,
     /// Record a commune's maturity assessment (its administrator or the DPO, not an editor).
     AssessMaturity,
+    /// Record a tenant's billing identity (SIRET, Chorus Pro service code, commitment, channel):
+    /// the DSI for every tenant, a commune's administrator for its own.
+    EditBillingIdentity,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ReadDirectory,
         Permission::ManageUsers,
         Permission::ManageAuditors,
@@ -82,6 +85,7 @@ impl Permission {
         Permission::ManageCosts,
         Permission::ReadReports,
         Permission::AssessMaturity,
+        Permission::EditBillingIdentity,
     ];
 
     /// The stored name (an auditor grant lists the permissions it carries).
@@ -106,6 +110,7 @@ impl Permission {
             Permission::ManageCosts => "manage_costs",
             Permission::ReadReports => "read_reports",
             Permission::AssessMaturity => "assess_maturity",
+            Permission::EditBillingIdentity => "edit_billing_identity",
         }
     }
 
@@ -193,6 +198,7 @@ impl Role {
                     | ReadBackups
                     | RecordRestoreTests
                     | ReadCosts
+                    | EditBillingIdentity
             ),
             Role::CommuneEditor => matches!(
                 p,
@@ -254,6 +260,7 @@ impl Permission {
             ManageCosts => "de gérer les coûts et la facturation",
             ReadReports => "de consulter les rapports consolidés",
             AssessMaturity => "d'enregistrer une évaluation de maturité",
+            EditBillingIdentity => "de modifier l'identité de facturation",
         }
     }
 }

@@ -353,6 +353,7 @@ tenant_scoped!(
     billing_run,
     billing_invoice,
     billing_customer,
+    billing_identity,
     report_snapshot,
     alert,
     alert_delivery,

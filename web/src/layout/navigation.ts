@@ -19,6 +19,7 @@ export const navEntries: NavEntry[] = [
   { path: "/couts", label: "Coûts et factures", needs: "readCosts", group: "Coûts" },
   { path: "/repartition", label: "Répartition", needs: "manageCosts", group: "Coûts" },
   { path: "/facturation", label: "Facturation", needs: "manageCosts", group: "Coûts" },
+  { path: "/facturation/identites", label: "Identité de facturation", needs: "editBillingIdentity", group: "Coûts" },
   { path: "/alertes", label: "Alertes" },
   { path: "/communes", label: "Communes et utilisateurs", needs: "manageUsers" },
 ];

@@ -1,4 +1,5 @@
 //! Billing runs, invoices, and the job queue's dead letters.
+pub mod identity;
 use super::context::{scoped, RequestCtx};
 use super::errors::{code, coded, internal, GqlResult, IntoGql};
 use super::scalars::Date;
@@ -38,7 +39,8 @@ pub struct BillingRun {
     pub period_start: Date,
     pub period_end: Date,
     pub label: String,
-    /// running (invoices still on their way to Stripe) or done.
+    /// running (invoices still on their way to Stripe) or done (Chorus Pro files and titres
+    /// are issued at once).
     pub status: String,
     pub invoices: i32,
     pub total_cents: i64,
@@ -72,13 +74,21 @@ pub struct Invoice {
     pub billing_run_id: Uuid,
     pub number: String,
     pub amount_cents: i64,
-    /// pending, open, paid, void or credit_note.
+    /// pending (on its way to Stripe), open (issued, to be paid), paid, void or credit_note.
     pub status: String,
     /// The cost lines invoiced, each with its explanation.
     pub lines: async_graphql::Json<serde_json::Value>,
     pub issued_on: Date,
     pub due_on: Date,
     pub stripe_invoice_id: Option<String>,
+    /// chorus_pro, titre or stripe: how the invoice left.
+    pub channel: String,
+    /// The buyer's identity the invoice was issued with.
+    pub buyer_siret: Option<String>,
+    pub service_code: Option<String>,
+    pub commitment_number: Option<String>,
+    /// A credit note: the number of the invoice it corrects.
+    pub corrects_number: Option<String>,
 }
 
 impl From<billing_invoice::Model> for Invoice {
@@ -94,6 +104,11 @@ impl From<billing_invoice::Model> for Invoice {
             issued_on: Date(m.issued_on),
             due_on: Date(m.due_on),
             stripe_invoice_id: m.stripe_invoice_id,
+            channel: m.channel,
+            buyer_siret: m.buyer_siret,
+            service_code: m.service_code,
+            commitment_number: m.commitment_number,
+            corrects_number: m.corrects_number,
         }
     }
 }

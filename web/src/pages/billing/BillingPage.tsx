@@ -55,6 +55,7 @@ export const RunInvoicesQuery = graphql(`
       issuedOn
       dueOn
       stripeInvoiceId
+      channel
     }
   }
 `);
@@ -71,6 +72,7 @@ export const StartBillingRunMutation = graphql(`
 
 const runStatusLabels: Record<string, string> = { running: "en cours d'envoi", done: "terminée" };
 const invoiceStatusLabels: Record<string, string> = { pending: "en préparation", open: "à payer", paid: "payée", void: "annulée", credit_note: "avoir" };
+const channelLabels: Record<string, string> = { chorus_pro: "Chorus Pro", titre: "titre de recettes", stripe: "Stripe" };
 const jobStatusLabels: Record<string, string> = { pending: "en attente", running: "en cours", done: "fait", dead: "abandonné" };
 const labels = { periodStart: "Début de la période", periodEnd: "Fin de la période", label: "Libellé" };
 
@@ -127,6 +129,7 @@ export function BillingPage() {
                 <span className="console-nowrap">{formatCents(i.amountCents)}</span>,
                 <>
                   {invoiceStatusLabels[i.status] ?? i.status}
+                  <span className="fr-hint-text">par {channelLabels[i.channel] ?? i.channel}</span>
                   {i.stripeInvoiceId ? <span className="fr-hint-text">Stripe {i.stripeInvoiceId}</span> : null}
                 </>,
                 <a href={`/exports/billing/invoice?id=${i.id}`} download>
