@@ -16,7 +16,7 @@ test("the DSI completes the billing identities Chorus Pro needs", async () => {
   const table = tableByCaption(page, "Identités de facturation");
   await table.locator("tbody tr").nth(5).waitFor();
   // The demo filled them all: the intercommunality as seller, every commune complete.
-  assert.match(await table.locator("tbody tr", { hasText: "(vendeur)" }).innerText(), /complète/);
+  assert.match(await table.locator("tbody tr", { hasText: "(vendeur)" }).innerText(), /complète/i);
 
   await page.locator("#identity-tenant").selectOption({ label: "Compiègne" });
   const siret = await page.locator("#field-siret").inputValue();
@@ -40,7 +40,7 @@ test("the DSI completes the billing identities Chorus Pro needs", async () => {
   await page.locator("#field-serviceCode").fill("SERV-NUMERIQUE");
   await page.getByRole("button", { name: "Enregistrer l'identité" }).click();
   await page.getByText("Identité de Compiègne enregistrée.", { exact: true }).waitFor();
-  assert.match(await table.locator("tbody tr", { hasText: /^Compiègne/ }).innerText(), /SERV-NUMERIQUE[\s\S]*complète/);
+  assert.match(await table.locator("tbody tr", { hasText: /^Compiègne/ }).innerText(), /SERV-NUMERIQUE[\s\S]*complète/i);
   await screenshot(page, "identite-facturation");
 
   // The demo's run went through Chorus Pro: issued and to be paid, not waiting for Stripe.
@@ -48,7 +48,7 @@ test("the DSI completes the billing identities Chorus Pro needs", async () => {
   await expectHeading(page, "Facturation");
   const runs = tableByCaption(page, "Campagnes de facturation");
   await runs.locator("tbody tr").first().waitFor();
-  assert.match(await runs.locator("tbody tr").first().innerText(), /terminée/);
+  assert.match(await runs.locator("tbody tr").first().innerText(), /terminée/i);
   const invoices = page.locator("table", { has: page.locator("caption", { hasText: /^Factures de « / }) });
   await invoices.locator("tbody tr").first().waitFor();
   assert.match(await invoices.innerText(), /à payer\s*par Chorus Pro/);
