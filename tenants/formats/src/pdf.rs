@@ -497,8 +497,7 @@ fn records(l: &mut Layout<'_>, doc: &Document, sheet: &Sheet) {
         .filter(|(c, _)| *c != title_col)
         .map(|(_, t)| l.fonts.bold.width(t, SIZE))
         .fold(0.0, f32::max)
-        .min(CONTENT_W * 0.3)
-        .max(40.0)
+        .clamp(40.0, CONTENT_W * 0.3)
         + 2.0 * PAD_X
         + 1.0;
     let style = TableStyle {
