@@ -19,6 +19,8 @@ mod m20261124_000013_distribution_keys;
 mod m20261207_000014_french_collation;
 mod m20261207_000015_auditor_grant_permissions;
 mod m20261207_000016_session_secrets;
+mod m20261214_000017_request_events;
+mod m20261214_000018_activity_archive;
 mod m20261207_000026_billing_identity;
 mod rls;
 
@@ -39,6 +41,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000009_reporting::TABLES.iter().copied())
         .chain(m20261124_000010_alerts::TABLES.iter().copied())
         .chain(m20261124_000011_maturity::TABLES.iter().copied())
+        .chain(m20261214_000017_request_events::TABLES.iter().copied())
         .chain(m20261207_000026_billing_identity::TABLES.iter().copied())
         .collect()
 }
@@ -65,6 +68,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_french_collation::Migration),
             Box::new(m20261207_000015_auditor_grant_permissions::Migration),
             Box::new(m20261207_000016_session_secrets::Migration),
+            Box::new(m20261214_000017_request_events::Migration),
+            Box::new(m20261214_000018_activity_archive::Migration),
             Box::new(m20261207_000026_billing_identity::Migration),
         ]
     }

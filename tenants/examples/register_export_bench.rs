@@ -68,6 +68,7 @@ fn main() {
                 version: 1,
                 created_at: Utc::now(),
                 updated_at: Utc::now(),
+                archived_at: None,
             };
             Activity {
                 row,

@@ -19,6 +19,7 @@ mod faults_worker_kill;
 mod gdpr_clocks;
 mod gdpr_exports;
 mod gdpr_register;
+mod gdpr_workflows;
 mod graphql_http;
 mod http_hardening;
 mod isolation_matrix;

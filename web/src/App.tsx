@@ -12,6 +12,9 @@ import { AlertsPage } from "./pages/alerts/AlertsPage";
 import { ConsolidatedDashboardPage } from "./pages/dashboard/ConsolidatedDashboardPage";
 import { RightsRequestsPage } from "./pages/gdpr/RightsRequestsPage";
 import { BreachesPage } from "./pages/gdpr/BreachesPage";
+import { RightsRequestDetailPage } from "./pages/gdpr/RightsRequestDetailPage";
+import { ProcessorsPage } from "./pages/processors/ProcessorsPage";
+import { ProcessorPage } from "./pages/processors/ProcessorPage";
 import { BackupsPage } from "./pages/backups/BackupsPage";
 import { CostsPage } from "./pages/costs/CostsPage";
 import { ExportPage } from "./pages/export/ExportPage";
@@ -49,7 +52,10 @@ export function App() {
           <Route path="/alertes" element={<AlertsPage />} />
           <Route path="/tableau-de-bord" element={<ConsolidatedDashboardPage />} />
           <Route path="/demandes" element={<RightsRequestsPage />} />
+          <Route path="/demandes/:id" element={<RightsRequestDetailPage />} />
           <Route path="/violations" element={<BreachesPage />} />
+          <Route path="/sous-traitants" element={<ProcessorsPage />} />
+          <Route path="/sous-traitants/:id" element={<ProcessorPage />} />
           <Route path="/sauvegardes" element={<BackupsPage />} />
           <Route path="/couts" element={<CostsPage />} />
           <Route path="/export" element={<ExportPage />} />

@@ -1,7 +1,12 @@
-//! PDF through `krilla`: A4 landscape, PDF/A-2b (archival), Liberation Sans embedded (subset),
-//! title block with the generation time in Europe/Paris, one table per sheet (each sheet starts
-//! on a new page) whose header row is repeated on every page, text wrapped inside cells (a row
-//! taller than a page continues on the next), "page N / M" in the footer.
+//! PDF through `krilla`: A4 landscape, PDF/A-2b (archival), tagged (accessible: headings,
+//! paragraphs, tables with their header cells, in reading order; running heads, footers and
+//! rules are artifacts), Liberation Sans embedded (subset), title block with the generation
+//! time in Europe/Paris, "page N / M" in the footer. Each sheet starts on a new page:
+//! - a sheet of up to ten columns is one table whose header row is repeated on every page,
+//!   text wrapped inside cells (a row taller than a page continues on the next);
+//! - a wider sheet (the register's 23 columns) is one block a record: its name as a heading,
+//!   then each column's label beside its value, wrapped at word boundaries on the page's width,
+//!   so that no word is cut and an auditor reads a record as a form.
 //!
 //! Text is laid out here, glyph by glyph (no shaping: one glyph per character, which is right
 //! for Latin text); every glyph carries its source text so the PDF's text can be extracted and
@@ -19,6 +24,10 @@ use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, SpanTag, TableHeaderScope, Tag, TagGroup,
+    TagKind, TagTree,
+};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document as PdfDocument, SerializeSettings};
 use skrifa::instance::{LocationRef, Size};
@@ -127,6 +136,35 @@ impl Fonts {
     }
 }
 
+/// Sheets wider than this many columns are laid out one block a record.
+const RECORD_LAYOUT_ABOVE: usize = 10;
+
+/// Where a piece of text belongs in the document's logical structure (tagged PDF): a node of
+/// the structure, or an artifact (a running head, a repeated table header, a continuation).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mark {
+    Artifact,
+    Node(usize),
+}
+
+/// The role of a structure node.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Role {
+    Heading(u16),
+    Paragraph,
+    Section,
+    Table,
+    Row,
+    /// A header cell, of its column or (`true`) of its row.
+    HeaderCell(bool),
+    Cell,
+}
+
+struct StructNode {
+    role: Role,
+    parent: Option<usize>,
+}
+
 /// A drawing operation on one page, laid out before drawing so the page count is known.
 enum Op {
     Text {
@@ -136,6 +174,7 @@ enum Op {
         bold: bool,
         grey: bool,
         text: String,
+        mark: Mark,
     },
     Fill {
         rect: Rect,
@@ -155,8 +194,8 @@ pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
         regular: Face::load(REGULAR, "Liberation Sans")?,
         bold: Face::load(BOLD, "Liberation Sans Bold")?,
     };
-    let pages = layout(doc, &mut fonts);
-    draw(doc, &mut fonts, &pages)
+    let (pages, nodes) = layout(doc, &mut fonts);
+    draw(doc, &mut fonts, &pages, &nodes)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,9 +205,23 @@ struct Layout<'f> {
     fonts: &'f mut Fonts,
     pages: Vec<Vec<Op>>,
     y: f32,
+    nodes: Vec<StructNode>,
 }
 
 impl Layout<'_> {
+    /// A new node of the logical structure, after its earlier siblings.
+    fn node(&mut self, role: Role, parent: Option<usize>) -> Mark {
+        self.nodes.push(StructNode { role, parent });
+        Mark::Node(self.nodes.len() - 1)
+    }
+
+    fn node_id(mark: Mark) -> Option<usize> {
+        match mark {
+            Mark::Node(n) => Some(n),
+            Mark::Artifact => None,
+        }
+    }
+
     fn ops(&mut self) -> &mut Vec<Op> {
         if self.pages.is_empty() {
             self.pages.push(Vec::new());
@@ -190,12 +243,21 @@ impl Layout<'_> {
             bold: false,
             grey: true,
             text,
+            mark: Mark::Artifact,
         });
         self.y = MARGIN + size * 1.2 + 8.0;
     }
 
     /// A block of wrapped text across the page width.
-    fn paragraph(&mut self, text: &str, size: f32, bold: bool, grey: bool, space_after: f32) {
+    fn paragraph(
+        &mut self,
+        text: &str,
+        size: f32,
+        bold: bool,
+        grey: bool,
+        space_after: f32,
+        mark: Mark,
+    ) {
         let lines = wrap(self.fonts.face(bold), text, size, CONTENT_W);
         for line in lines {
             let baseline = self.y + size;
@@ -206,6 +268,7 @@ impl Layout<'_> {
                 bold,
                 grey,
                 text: line,
+                mark,
             });
             self.y += size * 1.25;
         }
@@ -213,17 +276,21 @@ impl Layout<'_> {
     }
 }
 
-fn layout(doc: &Document, fonts: &mut Fonts) -> Vec<Vec<Op>> {
+fn layout(doc: &Document, fonts: &mut Fonts) -> (Vec<Vec<Op>>, Vec<StructNode>) {
     let mut l = Layout {
         fonts,
         pages: vec![Vec::new()],
         y: MARGIN,
+        nodes: Vec::new(),
     };
-    l.paragraph(&clean(&doc.title), 16.0, true, false, 4.0);
+    let title = l.node(Role::Heading(1), None);
+    l.paragraph(&clean(&doc.title), 16.0, true, false, 4.0, title);
     if let Some(subtitle) = &doc.subtitle {
-        l.paragraph(&clean(subtitle), 11.0, false, false, 2.0);
+        let p = l.node(Role::Paragraph, None);
+        l.paragraph(&clean(subtitle), 11.0, false, false, 2.0, p);
     }
-    l.paragraph(&generated_line(doc.generated_at), 9.0, false, true, 10.0);
+    let p = l.node(Role::Paragraph, None);
+    l.paragraph(&generated_line(doc.generated_at), 9.0, false, true, 10.0, p);
 
     for c in &doc.charts {
         chart(&mut l, doc, c);
@@ -232,9 +299,13 @@ fn layout(doc: &Document, fonts: &mut Fonts) -> Vec<Vec<Op>> {
         if i > 0 {
             l.new_page(&doc.title);
         }
-        table(&mut l, doc, sheet);
+        if sheet.columns.len() > RECORD_LAYOUT_ABOVE {
+            records(&mut l, doc, sheet);
+        } else {
+            table(&mut l, doc, sheet);
+        }
     }
-    l.pages
+    (l.pages, l.nodes)
 }
 
 fn generated_line(at: DateTime<Utc>) -> String {
@@ -324,14 +395,26 @@ fn table(l: &mut Layout<'_>, doc: &Document, sheet: &Sheet) {
     if l.y + heading_size * 1.25 + header_h + style.line_h + 2.0 * PAD_Y > BOTTOM {
         l.new_page(&doc.title);
     }
-    l.paragraph(&clean(&sheet.name), heading_size, true, false, 4.0);
+    let heading = l.node(Role::Heading(2), None);
+    l.paragraph(&clean(&sheet.name), heading_size, true, false, 4.0, heading);
+    let table_node = l.node(Role::Table, None);
+    let header_row = l.node(Role::Row, Layout::node_id(table_node));
+    let header_marks: Vec<Mark> = (0..ncols)
+        .map(|_| l.node(Role::HeaderCell(false), Layout::node_id(header_row)))
+        .collect();
+    // Repeated on later pages, the header row is an artifact: read once.
+    let repeated = vec![Mark::Artifact; ncols];
+    let bold_header = vec![true; ncols];
+    let plain = vec![false; ncols];
     draw_row(
         l,
         &header_lines,
         0..usize::MAX,
         &style,
         true,
-        &vec![false; ncols],
+        &bold_header,
+        &plain,
+        &header_marks,
     );
 
     let fresh_page_lines = ((BOTTOM - (MARGIN + 8.0 * 1.2 + 8.0) - header_h - 2.0 * PAD_Y)
@@ -345,6 +428,10 @@ fn table(l: &mut Layout<'_>, doc: &Document, sheet: &Sheet) {
             .map(|(t, w)| wrap(l.fonts.face(false), t, size, w - 2.0 * PAD_X))
             .collect();
         let total = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let row_node = l.node(Role::Row, Layout::node_id(table_node));
+        let cell_marks: Vec<Mark> = (0..ncols)
+            .map(|_| l.node(Role::Cell, Layout::node_id(row_node)))
+            .collect();
         let mut start = 0;
         let mut just_broke = false;
         while start < total {
@@ -362,7 +449,9 @@ fn table(l: &mut Layout<'_>, doc: &Document, sheet: &Sheet) {
                     0..usize::MAX,
                     &style,
                     true,
-                    &vec![false; ncols],
+                    &bold_header,
+                    &plain,
+                    &repeated,
                 );
                 just_broke = true;
                 continue;
@@ -370,12 +459,143 @@ fn table(l: &mut Layout<'_>, doc: &Document, sheet: &Sheet) {
             // On a fresh page at least one line goes, whatever the header took.
             let take = fit.max(1).min(remaining);
             just_broke = false;
-            draw_row(l, &lines, start..start + take, &style, false, &right);
+            draw_row(
+                l,
+                &lines,
+                start..start + take,
+                &style,
+                false,
+                &plain,
+                &right,
+                &cell_marks,
+            );
             start += take;
         }
     }
     if sheet.rows.is_empty() {
-        l.paragraph("Aucune ligne.", size, false, true, 0.0);
+        let p = l.node(Role::Paragraph, None);
+        l.paragraph("Aucune ligne.", size, false, true, 0.0, p);
+    }
+}
+
+/// A wide sheet, one block a record: the record's name as a heading (the `name` column, else
+/// the first), then a two-column table of every other column's label and value, the values
+/// wrapped at word boundaries across most of the page's width. A record taller than the rest
+/// of the page continues on the next, under its name followed by « (suite) ».
+fn records(l: &mut Layout<'_>, doc: &Document, sheet: &Sheet) {
+    const SIZE: f32 = 8.5;
+    const HEADING: f32 = 10.5;
+    let title_col = sheet
+        .columns
+        .iter()
+        .position(|c| c.key == "name")
+        .unwrap_or(0);
+    let labels: Vec<String> = sheet.columns.iter().map(|c| clean(&c.label)).collect();
+    let label_w = labels
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| *c != title_col)
+        .map(|(_, t)| l.fonts.bold.width(t, SIZE))
+        .fold(0.0, f32::max)
+        .clamp(40.0, CONTENT_W * 0.3)
+        + 2.0 * PAD_X
+        + 1.0;
+    let style = TableStyle {
+        size: SIZE,
+        line_h: SIZE * 1.25,
+        widths: vec![label_w, CONTENT_W - label_w],
+    };
+    let heading_size = 12.0;
+    if l.y + heading_size * 1.25 + HEADING * 1.25 + style.line_h + 2.0 * PAD_Y > BOTTOM {
+        l.new_page(&doc.title);
+    }
+    let heading = l.node(Role::Heading(2), None);
+    l.paragraph(&clean(&sheet.name), heading_size, true, false, 6.0, heading);
+    if sheet.rows.is_empty() {
+        let p = l.node(Role::Paragraph, None);
+        l.paragraph("Aucune ligne.", SIZE, false, true, 0.0, p);
+        return;
+    }
+    let fresh_page_lines = ((BOTTOM - (MARGIN + 8.0 * 1.2 + 8.0) - HEADING * 1.25 - 2.0 * PAD_Y)
+        / style.line_h)
+        .floor()
+        .max(1.0) as usize;
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let mut title = cell_text(&row[title_col]).replace('\n', " ");
+        if title.trim().is_empty() {
+            title = format!("{} {}", labels[title_col], i + 1);
+        }
+        let section = l.node(Role::Section, None);
+        let heading_lines = wrap(l.fonts.face(true), &title, HEADING, CONTENT_W).len() as f32;
+        // The name stays with the record's first line.
+        if l.y + heading_lines * HEADING * 1.25 + 2.0 + style.line_h + 2.0 * PAD_Y > BOTTOM {
+            l.new_page(&doc.title);
+        }
+        let h = l.node(Role::Heading(3), Layout::node_id(section));
+        l.paragraph(&title, HEADING, true, false, 2.0, h);
+        let table_node = l.node(Role::Table, Layout::node_id(section));
+        for (c, cell) in row.iter().enumerate() {
+            if c == title_col {
+                continue;
+            }
+            let value = cell_text(cell);
+            let value = if value.trim().is_empty() {
+                "—".to_owned()
+            } else {
+                value
+            };
+            let lines = vec![
+                wrap(l.fonts.face(true), &labels[c], SIZE, label_w - 2.0 * PAD_X),
+                wrap(
+                    l.fonts.face(false),
+                    &value,
+                    SIZE,
+                    style.widths[1] - 2.0 * PAD_X,
+                ),
+            ];
+            let row_node = l.node(Role::Row, Layout::node_id(table_node));
+            let marks = [
+                l.node(Role::HeaderCell(true), Layout::node_id(row_node)),
+                l.node(Role::Cell, Layout::node_id(row_node)),
+            ];
+            let total = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let mut start = 0;
+            let mut just_broke = false;
+            while start < total {
+                let fit = ((BOTTOM - l.y - 2.0 * PAD_Y) / style.line_h)
+                    .floor()
+                    .max(0.0) as usize;
+                let remaining = total - start;
+                let split = fit < remaining && remaining <= fresh_page_lines && start == 0;
+                if (fit == 0 || split) && !just_broke {
+                    l.new_page(&doc.title);
+                    l.paragraph(
+                        &format!("{title} (suite)"),
+                        HEADING,
+                        true,
+                        true,
+                        2.0,
+                        Mark::Artifact,
+                    );
+                    just_broke = true;
+                    continue;
+                }
+                let take = fit.max(1).min(remaining);
+                just_broke = false;
+                draw_row(
+                    l,
+                    &lines,
+                    start..start + take,
+                    &style,
+                    false,
+                    &[true, false],
+                    &[false, false],
+                    &marks,
+                );
+                start += take;
+            }
+        }
+        l.y += 8.0;
     }
 }
 
@@ -416,8 +636,15 @@ fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
     let area_x = MARGIN + label_w + 6.0;
     let area_w = (CONTENT_W - label_w - 6.0 - value_w).max(10.0);
 
-    let head = |l: &mut Layout<'_>, title: &str| {
-        l.paragraph(&clean(title), TITLE, true, false, 3.0);
+    // The first head is the chart's heading and legend; its repetitions on later pages are
+    // artifacts.
+    let head = |l: &mut Layout<'_>, title: &str, first: bool| {
+        let mark = if first {
+            l.node(Role::Heading(2), None)
+        } else {
+            Mark::Artifact
+        };
+        l.paragraph(&clean(title), TITLE, true, false, 3.0, mark);
         if c.series.len() > 1 {
             let mut x = MARGIN;
             for (i, name) in c.series.iter().enumerate() {
@@ -435,6 +662,11 @@ fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
                 }
                 let text = ellipsize(l.fonts.face(false), &name, SIZE, CONTENT_W - 11.0);
                 let baseline = l.y + SIZE;
+                let mark = if first {
+                    l.node(Role::Paragraph, None)
+                } else {
+                    Mark::Artifact
+                };
                 l.ops().push(Op::Text {
                     x: x + 11.0,
                     baseline,
@@ -442,6 +674,7 @@ fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
                     bold: false,
                     grey: false,
                     text,
+                    mark,
                 });
                 x += 11.0 + w + 14.0;
             }
@@ -458,12 +691,14 @@ fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
     if l.y + head_h + BAR_H > BOTTOM {
         l.new_page(&doc.title);
     }
-    head(l, &c.title);
+    head(l, &c.title, true);
     for (b, total) in c.bars.iter().zip(&totals) {
         if l.y + BAR_H > BOTTOM {
             l.new_page(&doc.title);
-            head(l, &format!("{} (suite)", c.title));
+            head(l, &format!("{} (suite)", c.title), false);
         }
+        // One paragraph a bar: its label and its total.
+        let mark = l.node(Role::Paragraph, None);
         let label = ellipsize(l.fonts.face(false), &clean(&b.label), SIZE, label_w);
         let baseline = l.y + BAR_H - 2.0;
         l.ops().push(Op::Text {
@@ -473,6 +708,7 @@ fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
             bold: false,
             grey: false,
             text: label,
+            mark,
         });
         let mut x = area_x;
         for (i, v) in b.values.iter().enumerate() {
@@ -492,11 +728,13 @@ fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
             bold: false,
             grey: false,
             text: total.clone(),
+            mark,
         });
         l.y += BAR_H + GAP;
     }
     if c.bars.is_empty() {
-        l.paragraph("Aucune donnée.", SIZE, false, true, 0.0);
+        let p = l.node(Role::Paragraph, None);
+        l.paragraph("Aucune donnée.", SIZE, false, true, 0.0, p);
     }
     l.y += 10.0;
 }
@@ -505,14 +743,19 @@ fn row_height(lines: &[Vec<String>], style: &TableStyle) -> f32 {
     lines.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * style.line_h + 2.0 * PAD_Y
 }
 
-/// Emit lines `range` of every cell of a row at the current y, with frames.
+/// Emit lines `range` of every cell of a row at the current y, with frames (shaded for a
+/// header row and a row's header cell); `bold` and `right` by column, each cell's text marked
+/// with `marks`.
+#[allow(clippy::too_many_arguments)]
 fn draw_row(
     l: &mut Layout<'_>,
     cells: &[Vec<String>],
     range: Range<usize>,
     style: &TableStyle,
     header: bool,
+    bold: &[bool],
     right: &[bool],
+    marks: &[Mark],
 ) {
     let n = cells
         .iter()
@@ -526,16 +769,19 @@ fn draw_row(
     for (c, lines) in cells.iter().enumerate() {
         let w = style.widths[c];
         if let Some(rect) = Rect::from_xywh(x, top, w, height) {
-            if header {
+            // Header cells, of the row or of the column, are shaded.
+            if header || bold.get(c).copied().unwrap_or(false) {
                 l.ops().push(Op::Fill { rect });
             }
             l.ops().push(Op::Frame { rect });
         }
         let end = lines.len().min(range.end);
+        let is_bold = bold.get(c).copied().unwrap_or(header);
+        let mark = marks.get(c).copied().unwrap_or(Mark::Artifact);
         for (i, line) in lines.iter().enumerate().take(end).skip(range.start) {
             let baseline = top + PAD_Y + (i - range.start) as f32 * style.line_h + style.size;
             let tx = if right.get(c).copied().unwrap_or(false) {
-                x + w - PAD_X - l.fonts.face(header).width(line, style.size)
+                x + w - PAD_X - l.fonts.face(is_bold).width(line, style.size)
             } else {
                 x + PAD_X
             };
@@ -543,9 +789,10 @@ fn draw_row(
                 x: tx,
                 baseline,
                 size: style.size,
-                bold: header,
+                bold: is_bold,
                 grey: false,
                 text: line.clone(),
+                mark,
             });
         }
         x += w;
@@ -737,15 +984,24 @@ fn ellipsize(face: &mut Face, text: &str, size: f32, width: f32) -> String {
 // ---------------------------------------------------------------------------------------------
 // Drawing
 
-fn draw(doc: &Document, fonts: &mut Fonts, pages: &[Vec<Op>]) -> Result<Vec<u8>, PdfError> {
+fn draw(
+    doc: &Document,
+    fonts: &mut Fonts,
+    pages: &[Vec<Op>],
+    nodes: &[StructNode],
+) -> Result<Vec<u8>, PdfError> {
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A2_B)
         .finish()
         .map_err(|e| PdfError::Configuration(format!("{e:?}")))?;
     let settings = SerializeSettings {
         configuration,
+        enable_tagging: true,
         ..SerializeSettings::default()
     };
+    // The marked content of each structure node, in drawing (reading) order.
+    let mut leaves: Vec<Vec<Identifier>> = vec![Vec::new(); nodes.len()];
+    let artifact = |kind: ArtifactType| ContentTag::Artifact(Artifact::with_kind(kind));
     let mut pdf = PdfDocument::new_with(settings);
 
     let mut metadata = Metadata::new()
@@ -776,6 +1032,24 @@ fn draw(doc: &Document, fonts: &mut Fonts, pages: &[Vec<Op>]) -> Result<Vec<u8>,
         let mut page = pdf.start_page_with(settings);
         let mut surface = page.surface();
         for op in ops {
+            // Text of the structure is marked for its node; everything else is an artifact.
+            match op {
+                Op::Text {
+                    mark: Mark::Node(n),
+                    ..
+                } => {
+                    let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+                    if let Some(l) = leaves.get_mut(*n) {
+                        l.push(id);
+                    }
+                }
+                Op::Text { .. } => {
+                    surface.start_tagged(artifact(ArtifactType::PaginationOther));
+                }
+                _ => {
+                    surface.start_tagged(artifact(ArtifactType::Layout));
+                }
+            }
             match op {
                 Op::Fill { rect } => {
                     surface.set_stroke(None);
@@ -806,14 +1080,17 @@ fn draw(doc: &Document, fonts: &mut Fonts, pages: &[Vec<Op>]) -> Result<Vec<u8>,
                     bold,
                     grey: is_grey,
                     text,
+                    ..
                 } => {
                     surface.set_stroke(None);
                     surface.set_fill(Some(fill(if *is_grey { grey } else { black })));
                     draw_text(&mut surface, fonts.face(*bold), *x, *baseline, *size, text);
                 }
             }
+            surface.end_tagged();
         }
         // Footer: title on the left, page number on the right.
+        surface.start_tagged(artifact(ArtifactType::Footer));
         surface.set_stroke(None);
         surface.set_fill(Some(fill(grey)));
         let baseline = PAGE_H - MARGIN;
@@ -841,10 +1118,62 @@ fn draw(doc: &Document, fonts: &mut Fonts, pages: &[Vec<Op>]) -> Result<Vec<u8>,
             FOOTER_SIZE,
             &number,
         );
+        surface.end_tagged();
         surface.finish();
         page.finish();
     }
+    pdf.set_tag_tree(tag_tree(nodes, leaves));
     pdf.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+}
+
+/// The logical structure: each node with its child nodes, or else its marked content.
+fn tag_tree(nodes: &[StructNode], mut leaves: Vec<Vec<Identifier>>) -> TagTree {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut roots = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        match n.parent {
+            Some(p) => children[p].push(i),
+            None => roots.push(i),
+        }
+    }
+    fn group(
+        i: usize,
+        nodes: &[StructNode],
+        children: &[Vec<usize>],
+        leaves: &mut [Vec<Identifier>],
+    ) -> TagGroup {
+        let kind: TagKind = match nodes[i].role {
+            Role::Heading(level) => Tag::Hn(
+                std::num::NonZeroU16::new(level).unwrap_or(std::num::NonZeroU16::MIN),
+                None,
+            )
+            .into(),
+            Role::Paragraph => Tag::P.into(),
+            Role::Section => Tag::Section.into(),
+            Role::Table => Tag::Table.into(),
+            Role::Row => Tag::TR.into(),
+            Role::HeaderCell(of_row) => Tag::TH(if of_row {
+                TableHeaderScope::Row
+            } else {
+                TableHeaderScope::Column
+            })
+            .into(),
+            Role::Cell => Tag::TD.into(),
+        };
+        let mut g = TagGroup::new(kind);
+        for c in &children[i] {
+            g.push(group(*c, nodes, children, leaves));
+        }
+        for id in std::mem::take(&mut leaves[i]) {
+            g.push(id);
+        }
+        g
+    }
+    let mut tree = TagTree::new();
+    for r in roots {
+        tree.push(group(r, nodes, &children, &mut leaves));
+    }
+    tree
 }
 
 fn draw_rect(surface: &mut Surface<'_>, rect: Rect) {
@@ -976,7 +1305,8 @@ mod tests {
             regular: Face::load(REGULAR, "r").expect("font"),
             bold: Face::load(BOLD, "b").expect("font"),
         };
-        let pages = layout(&doc, &mut fonts);
+        let (pages, nodes) = layout(&doc, &mut fonts);
+        assert!(!nodes.is_empty(), "a logical structure");
         assert!(pages.len() > 3);
         // The 120 bars continue over pages, each continuation titled as such.
         let bars = pages

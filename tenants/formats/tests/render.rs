@@ -423,3 +423,99 @@ fn pdf_draws_charts_with_their_labels_and_totals() {
     // The charts come before the tables.
     assert!(b < text.find("Nom du traitement").unwrap_or(0));
 }
+
+// ------------------------------------------------------------------- wide sheets, tagging
+
+/// A register-like sheet of 23 columns: laid out one block a record, no word cut.
+fn wide_document() -> Document {
+    use formats::Column;
+    let mut columns = vec![
+        Column::new("commune", "Commune"),
+        Column::new("insee", "Code INSEE"),
+        Column::new("name", "Traitement"),
+    ];
+    for i in 3..23 {
+        columns.push(Column::new(
+            format!("c{i}"),
+            format!("Rubrique du registre numéro {i}"),
+        ));
+    }
+    let communes = [
+        ("Compiègne", "60159"),
+        ("Margny-lès-Compiègne", "60382"),
+        ("Saint-Jean-aux-Bois", "60587"),
+        ("Bienville", "60070"),
+    ];
+    let rows = (0..40)
+        .map(|r| {
+            let (commune, insee) = communes[r % communes.len()];
+            let mut row = vec![
+                Cell::text(commune),
+                Cell::text(insee),
+                Cell::text(format!("Gestion des inscriptions scolaires n° {r}")),
+            ];
+            for i in 3..23 {
+                row.push(match i % 3 {
+                    0 => Cell::text(format!(
+                        "Données d'identification des familles de {commune} ; coordonnées ; quotient familial"
+                    )),
+                    1 => Cell::Empty,
+                    _ => Cell::text(common::LONG_TEXT),
+                });
+            }
+            row
+        })
+        .collect();
+    let mut doc = document();
+    doc.sheets = vec![Sheet {
+        name: "Registre".into(),
+        columns,
+        rows,
+    }];
+    doc
+}
+
+#[test]
+fn pdf_lays_out_a_wide_sheet_one_record_a_block_without_cutting_words() {
+    let bytes = only(&wide_document(), Format::Pdf);
+    let pdf = lopdf::Document::load_mem(&bytes).expect("valid PDF");
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    let raw = pdf.extract_text(&pages).expect("text");
+    // Every word of every line is whole: the commune names and the labels come back intact.
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    for name in [
+        "Compiègne",
+        "Margny-lès-Compiègne",
+        "Saint-Jean-aux-Bois",
+        "Bienville",
+    ] {
+        assert!(words.contains(&name), "{name} not found whole in:\n{raw}");
+    }
+    for cut in ["Compièg", "Margny-lès-", "Compiègn"] {
+        assert!(!words.contains(&cut), "{cut} is a cut word:\n{raw}");
+    }
+    let text = squash(&raw);
+    assert!(text.contains("Gestion des inscriptions scolaires n° 39"));
+    assert!(text.contains("Rubrique du registre numéro 22"));
+    assert!(pages.len() > 5, "forty records over several pages");
+}
+
+#[test]
+fn pdf_is_tagged() {
+    for doc in [document(), wide_document()] {
+        let bytes = only(&doc, Format::Pdf);
+        let pdf = lopdf::Document::load_mem(&bytes).expect("valid PDF");
+        let catalog = pdf.catalog().expect("catalog");
+        assert!(catalog.get(b"StructTreeRoot").is_ok(), "no StructTreeRoot");
+        let mark_info = catalog
+            .get(b"MarkInfo")
+            .and_then(|m| pdf.dereference(m).map(|(_, o)| o.clone()))
+            .expect("MarkInfo");
+        let marked = mark_info
+            .as_dict()
+            .and_then(|d| d.get(b"Marked"))
+            .and_then(lopdf::Object::as_bool)
+            .expect("Marked");
+        assert!(marked, "MarkInfo /Marked true");
+    }
+}

@@ -31,6 +31,7 @@ pub mod gdpr_dpia;
 pub mod gdpr_processor;
 pub mod gdpr_register_settings;
 pub mod gdpr_request;
+pub mod gdpr_request_event;
 pub mod job;
 pub mod login_attempt;
 pub mod maturity_assessment;

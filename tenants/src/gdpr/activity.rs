@@ -9,7 +9,7 @@ use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -464,6 +464,139 @@ async fn load_row(
         .ok_or(GdprError::Access(AccessError::NotFound))
 }
 
+/// An archived activity is kept as it was: it no longer changes.
+fn not_archived(row: &gdpr_activity::Model) -> Result<(), GdprError> {
+    match row.archived_at {
+        Some(at) => Err(GdprError::Conflict(format!(
+            "Ce traitement a été archivé le {} : il ne se modifie plus.",
+            crate::fr::date(at.with_timezone(&chrono_tz::Europe::Paris).date_naive())
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn check_version(row: &gdpr_activity::Model, expected_version: i32) -> Result<(), GdprError> {
+    if row.version != expected_version {
+        return Err(GdprError::Conflict(format!(
+            "Le traitement a été modifié depuis que vous l'avez ouvert (vous avez modifié la version {expected_version}, il en est à la version {}) : rechargez-le puis refaites vos changements.",
+            row.version
+        )));
+    }
+    Ok(())
+}
+
+/// Archives a register entry the commune no longer carries out: it leaves the register, its
+/// exports and the figures, stays readable by its id, and the audit trail keeps its content.
+pub async fn archive(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+) -> Result<Activity, GdprError> {
+    let txn = scope.begin(db).await?;
+    let row = load_row(&txn, scope, id).await?;
+    if row.is_model {
+        return Err(bad("id", "Un traitement modèle ne s'archive pas ici."));
+    }
+    not_archived(&row)?;
+    check_version(&row, expected_version)?;
+    let fields = ActivityFields::from_model(&row)?;
+    let now = Utc::now();
+    let mut a: gdpr_activity::ActiveModel = row.clone().into();
+    a.archived_at = Set(Some(now));
+    a.version = Set(row.version + 1);
+    a.updated_at = Set(now);
+    let row = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "archiveActivity",
+            before: Some(json!({"id": row.id, "status": row.status, "fields": fields.to_json()})),
+            after: Some(json!({"id": row.id, "archivedAt": row.archived_at})),
+        },
+    )
+    .await?;
+    let processor_ids = processors_of(&txn, scope, &[row.id])
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    txn.commit().await?;
+    Ok(Activity {
+        row,
+        fields,
+        processor_ids,
+    })
+}
+
+/// Deletes a draft that was never validated (a mistake, a duplicate). Its content stays in the
+/// audit trail. A draft with a DPIA or action plan items is archived instead.
+pub async fn delete_draft(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+) -> Result<Uuid, GdprError> {
+    use crate::entities::{gdpr_action, gdpr_dpia};
+    let txn = scope.begin(db).await?;
+    let row = load_row(&txn, scope, id).await?;
+    if row.is_model {
+        return Err(bad("id", "Un traitement modèle ne se supprime pas ici."));
+    }
+    check_version(&row, expected_version)?;
+    if row.status != ActivityStatus::Draft.code() || row.archived_at.is_some() {
+        return Err(GdprError::Conflict(
+            "Seul un brouillon se supprime : un traitement validé ou archivé reste au dossier (archivez-le).".into(),
+        ));
+    }
+    let dpias = scope
+        .find::<gdpr_dpia::Entity>()
+        .filter(gdpr_dpia::Column::ActivityId.eq(row.id))
+        .count(&txn)
+        .await?;
+    let actions = scope
+        .find::<gdpr_action::Entity>()
+        .filter(gdpr_action::Column::ActivityId.eq(row.id))
+        .count(&txn)
+        .await?;
+    if dpias + actions > 0 {
+        return Err(GdprError::Conflict(
+            "Ce brouillon a une analyse d'impact ou des actions : archivez-le plutôt, pour garder leur trace.".into(),
+        ));
+    }
+    let fields = ActivityFields::from_model(&row)?;
+    let processor_ids: Vec<Uuid> = processors_of(&txn, scope, &[row.id])
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    gdpr_activity_processor::Entity::delete_many()
+        .filter(gdpr_activity_processor::Column::ActivityId.eq(row.id))
+        .exec(&txn)
+        .await?;
+    gdpr_activity::Entity::delete_many()
+        .filter(gdpr_activity::Column::Id.eq(row.id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "deleteActivity",
+            before: Some(json!({"id": row.id, "fields": fields.to_json(), "processors": processor_ids, "model": row.model_id})),
+            after: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
 /// Replaces the fields. `expected_version` guards against two people editing at once. A
 /// validated or checked activity goes back to draft: the check applied to other content.
 pub async fn update(
@@ -477,12 +610,8 @@ pub async fn update(
     let fields = fields.validate()?;
     let txn = scope.begin(db).await?;
     let row = load_row(&txn, scope, id).await?;
-    if row.version != expected_version {
-        return Err(GdprError::Conflict(format!(
-            "Le traitement a été modifié depuis que vous l'avez ouvert (vous avez modifié la version {expected_version}, il en est à la version {}) : rechargez-le puis refaites vos changements.",
-            row.version
-        )));
-    }
+    not_archived(&row)?;
+    check_version(&row, expected_version)?;
     let before = ActivityFields::from_model(&row)?;
     let mut a: gdpr_activity::ActiveModel = row.clone().into();
     fields.apply(&mut a);
@@ -539,6 +668,7 @@ pub async fn set_status(
             "Un traitement modèle n'a pas de statut de validation.",
         ));
     }
+    not_archived(&row)?;
     let fields = ActivityFields::from_model(&row)?;
     if status != ActivityStatus::Draft && fields.purposes.is_empty() {
         return Err(bad(
@@ -618,7 +748,8 @@ pub async fn list(
     let txn = scope.begin(db).await?;
     let mut q = scope
         .find::<gdpr_activity::Entity>()
-        .filter(gdpr_activity::Column::IsModel.eq(false));
+        .filter(gdpr_activity::Column::IsModel.eq(false))
+        .filter(gdpr_activity::Column::ArchivedAt.is_null());
     if let Some(ids) = &f.tenant_ids {
         q = q.filter(gdpr_activity::Column::TenantId.is_in(ids.clone()));
     }

@@ -14,6 +14,7 @@ pub mod vocab;
 use crate::audit::AuditError;
 use crate::tenancy::AccessError;
 use sea_orm::DbErr;
+use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GdprError {
@@ -26,6 +27,9 @@ pub enum GdprError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// The commune's register already holds a copy of this model (its id, to open it).
+    #[error("{message}")]
+    AlreadyInstantiated { message: String, existing_id: Uuid },
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
     #[error(transparent)]

@@ -84,6 +84,23 @@ pub async fn instantiate(
     if m.organisation_id != tenant.organisation_id {
         return Err(AccessError::NotFound.into());
     }
+    // One copy a commune: a second would be a silent duplicate in its register.
+    if let Some(existing) = scope
+        .find::<gdpr_activity::Entity>()
+        .filter(gdpr_activity::Column::TenantId.eq(tenant.id))
+        .filter(gdpr_activity::Column::ModelId.eq(m.id))
+        .filter(gdpr_activity::Column::ArchivedAt.is_null())
+        .one(&txn)
+        .await?
+    {
+        return Err(GdprError::AlreadyInstantiated {
+            message: format!(
+                "Le registre de {} contient déjà une copie de ce modèle : « {} ». Ouvrez-la pour l'adapter plutôt que d'en créer une seconde.",
+                tenant.name, existing.name
+            ),
+            existing_id: existing.id,
+        });
+    }
     let fields = ActivityFields::from_model(&m)?;
     let snapshot = fields.to_json();
     let row = activity::insert(

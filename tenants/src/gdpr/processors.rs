@@ -30,11 +30,14 @@ pub struct NewProcessor {
     pub dpa_signed_on: Option<NaiveDate>,
 }
 
-pub async fn create_processor(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    p: NewProcessor,
-) -> Result<gdpr_processor::Model, GdprError> {
+/// The processor's fields once checked: trimmed name, normalised SIRET and country.
+struct CheckedProcessor {
+    name: String,
+    siret: Option<String>,
+    country: String,
+}
+
+fn check_processor(p: &NewProcessor) -> Result<CheckedProcessor, GdprError> {
     let name = p.name.trim().to_owned();
     if name.is_empty() {
         return Err(bad("name", "Donnez un nom au sous-traitant."));
@@ -75,6 +78,23 @@ pub async fn create_processor(
         }
         _ => {}
     }
+    Ok(CheckedProcessor {
+        name,
+        siret,
+        country,
+    })
+}
+
+pub async fn create_processor(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    p: NewProcessor,
+) -> Result<gdpr_processor::Model, GdprError> {
+    let CheckedProcessor {
+        name,
+        siret,
+        country,
+    } = check_processor(&p)?;
     let txn = scope.begin(db).await?;
     let tenant = tenant_in_scope(&txn, scope, p.tenant_id).await?;
     let row = gdpr_processor::ActiveModel {
@@ -106,6 +126,152 @@ pub async fn create_processor(
     .await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Changes a processor's identity and its contract (not its commune).
+pub async fn update_processor(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    p: NewProcessor,
+) -> Result<gdpr_processor::Model, GdprError> {
+    let CheckedProcessor {
+        name,
+        siret,
+        country,
+    } = check_processor(&p)?;
+    let txn = scope.begin(db).await?;
+    let old = scope.get::<gdpr_processor::Entity, _>(&txn, id).await??;
+    let before = json!({"name": old.name, "siret": old.siret, "country": old.country, "contract": old.contract_ref, "dpa": old.dpa_status, "dpaSignedOn": old.dpa_signed_on});
+    let mut a: gdpr_processor::ActiveModel = old.into();
+    a.name = Set(name);
+    a.siret = Set(siret);
+    a.contact = Set(p.contact.trim().to_owned());
+    a.country = Set(country);
+    a.contract_ref = Set(p.contract_ref.trim().to_owned());
+    a.dpa_status = Set(p.dpa_status.code().to_owned());
+    a.dpa_signed_on = Set(p.dpa_signed_on);
+    let row = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "updateProcessor",
+            before: Some(before),
+            after: Some(json!({"id": row.id, "name": row.name, "siret": row.siret, "country": row.country, "contract": row.contract_ref, "dpa": row.dpa_status, "dpaSignedOn": row.dpa_signed_on})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn processor(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<gdpr_processor::Model, GdprError> {
+    let txn = scope.begin(db).await?;
+    let row = scope.get::<gdpr_processor::Entity, _>(&txn, id).await??;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Links (or unlinks) a processor and an activity of the same commune's register. The
+/// activity's version moves: an editor opened before would otherwise write its old list back.
+pub async fn set_link(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    processor_id: Uuid,
+    activity_id: Uuid,
+    linked: bool,
+) -> Result<gdpr_processor::Model, GdprError> {
+    use crate::entities::gdpr_activity_processor as link;
+    use sea_orm::EntityTrait;
+    let txn = scope.begin(db).await?;
+    let p = scope
+        .get::<gdpr_processor::Entity, _>(&txn, processor_id)
+        .await??;
+    let act = scope
+        .find::<gdpr_activity::Entity>()
+        .filter(gdpr_activity::Column::Id.eq(activity_id))
+        .filter(gdpr_activity::Column::IsModel.eq(false))
+        .one(&txn)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    if act.archived_at.is_some() {
+        return Err(GdprError::Conflict(
+            "Ce traitement est archivé : ses sous-traitants ne changent plus.".into(),
+        ));
+    }
+    if act.tenant_id != p.tenant_id {
+        return Err(bad(
+            "activityId",
+            "Ce traitement appartient au registre d'une autre commune que ce sous-traitant.",
+        ));
+    }
+    let existing = scope
+        .find::<link::Entity>()
+        .filter(link::Column::ActivityId.eq(act.id))
+        .filter(link::Column::ProcessorId.eq(p.id))
+        .one(&txn)
+        .await?;
+    match (linked, existing) {
+        (true, Some(_)) => {
+            return Err(GdprError::Conflict(
+                "Ce sous-traitant est déjà associé à ce traitement.".into(),
+            ))
+        }
+        (false, None) => {
+            return Err(GdprError::Conflict(
+                "Ce sous-traitant n'est pas associé à ce traitement.".into(),
+            ))
+        }
+        (true, None) => {
+            link::Entity::insert(link::ActiveModel {
+                activity_id: Set(act.id),
+                processor_id: Set(p.id),
+                organisation_id: Set(act.organisation_id),
+                tenant_id: Set(act.tenant_id),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        (false, Some(_)) => {
+            link::Entity::delete_many()
+                .filter(link::Column::ActivityId.eq(act.id))
+                .filter(link::Column::ProcessorId.eq(p.id))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    let version = act.version;
+    let mut a: gdpr_activity::ActiveModel = act.into();
+    a.version = Set(version + 1);
+    a.updated_at = Set(Utc::now());
+    let act = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: p.organisation_id,
+            tenant_id: p.tenant_id,
+            operation: if linked {
+                "linkProcessor"
+            } else {
+                "unlinkProcessor"
+            },
+            before: None,
+            after: Some(
+                json!({"processor": p.id, "activity": act.id, "activityVersion": act.version}),
+            ),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(p)
 }
 
 pub async fn processors(
@@ -329,6 +495,64 @@ pub async fn complete_action(
     .await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Changes what an action plan item says or when it is due (an item done stays as it was).
+pub async fn update_action(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+    title: String,
+    due_on: NaiveDate,
+) -> Result<gdpr_action::Model, GdprError> {
+    let title = title.trim().to_owned();
+    if title.is_empty() {
+        return Err(bad("title", "Indiquez ce qu'il faut faire."));
+    }
+    let txn = scope.begin(db).await?;
+    let a = scope.get::<gdpr_action::Entity, _>(&txn, id).await??;
+    if a.status == ActionStatus::Done.code() {
+        return Err(GdprError::Conflict(
+            "Cette action est faite : elle ne se modifie plus.".into(),
+        ));
+    }
+    let before = json!({"id": a.id, "title": a.title, "dueOn": a.due_on});
+    let mut am: gdpr_action::ActiveModel = a.into();
+    am.title = Set(title);
+    am.due_on = Set(due_on);
+    let row = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "updateAction",
+            before: Some(before),
+            after: Some(json!({"id": row.id, "title": row.title, "dueOn": row.due_on})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The action plan items of these activities, soonest first.
+pub async fn actions_of_activities(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    activity_ids: &[Uuid],
+) -> Result<Vec<gdpr_action::Model>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let rows = scope
+        .find::<gdpr_action::Entity>()
+        .filter(gdpr_action::Column::ActivityId.is_in(activity_ids.to_vec()))
+        .order_by_asc(gdpr_action::Column::DueOn)
+        .order_by_asc(gdpr_action::Column::Id)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
 }
 
 pub async fn actions(

@@ -5,8 +5,8 @@ use super::calendar::Calendar;
 use super::vocab::{RequestKind, RequestStatus};
 use super::{paris_today, GdprError};
 use crate::audit::{self, Entry};
-use crate::entities::gdpr_request;
-use crate::tenancy::{AccessError, Scope};
+use crate::entities::{gdpr_request, gdpr_request_event};
+use crate::tenancy::{AccessError, PrincipalKind, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -24,6 +24,79 @@ fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
 /// The deadline in force: the extended one when there is one.
 pub fn effective_due(r: &gdpr_request::Model) -> NaiveDate {
     r.extended_due_on.unwrap_or(r.due_on)
+}
+
+/// What the history says for an action, in French.
+pub fn event_label(action: &str) -> &'static str {
+    match action {
+        "received" => "Demande enregistrée",
+        "extended" => "Délai prolongé de deux mois (art. 12.3)",
+        "in_progress" => "Demande prise en charge",
+        "answered" => "Réponse envoyée",
+        "rejected" => "Demande refusée (motifs donnés)",
+        "withdrawn" => "Demande close (retirée)",
+        "received_again" => "Demande remise à l'état « reçue »",
+        _ => "Modification",
+    }
+}
+
+/// Who did it, as a person reads it in the history.
+fn actor_name(scope: &Scope) -> String {
+    let p = scope.principal();
+    match p.kind {
+        PrincipalKind::User(_) | PrincipalKind::Token(_) => p.display_name.clone(),
+        PrincipalKind::Operator => "Opérateur (ligne de commande)".into(),
+        PrincipalKind::Worker | PrincipalKind::Ingest(_) | PrincipalKind::Public => {
+            "Mutualis".into()
+        }
+    }
+}
+
+/// One line of the request's history, in the transaction of the change it records.
+async fn record_event(
+    txn: &sea_orm::DatabaseTransaction,
+    scope: &Scope,
+    row: &gdpr_request::Model,
+    action: &str,
+    note: &str,
+) -> Result<(), GdprError> {
+    gdpr_request_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(row.organisation_id),
+        tenant_id: Set(row.tenant_id),
+        request_id: Set(row.id),
+        at: Set(Utc::now()),
+        actor: Set(actor_name(scope)),
+        action: Set(action.to_owned()),
+        note: Set(note.to_owned()),
+        due_on: Set(Some(effective_due(row))),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The history of these requests, oldest first (within the scope).
+pub async fn history(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    request_ids: &[Uuid],
+) -> Result<Vec<gdpr_request_event::Model>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let rows = scope
+        .find::<gdpr_request_event::Entity>()
+        .filter(gdpr_request_event::Column::RequestId.is_in(request_ids.to_vec()))
+        .order_by_asc(gdpr_request_event::Column::At)
+        .order_by_asc(gdpr_request_event::Column::Id)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// When an extension would end: three months from receipt, on the commune's calendar.
+pub fn extended_due(insee_code: &str, received_on: NaiveDate) -> NaiveDate {
+    Calendar::for_insee(insee_code).months_later(received_on, 3)
 }
 
 pub fn is_overdue(r: &gdpr_request::Model, today: NaiveDate) -> bool {
@@ -89,6 +162,7 @@ pub async fn create(
         },
     )
     .await?;
+    record_event(&txn, scope, &row, "received", "").await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -161,6 +235,7 @@ pub async fn extend(
         },
     )
     .await?;
+    record_event(&txn, scope, &row, "extended", reason).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -176,6 +251,11 @@ pub async fn set_status(
 ) -> Result<gdpr_request::Model, GdprError> {
     let txn = scope.begin(db).await?;
     let r = load(&txn, scope, id).await?;
+    if !RequestStatus::parse(&r.status).is_ok_and(RequestStatus::is_open) {
+        return Err(GdprError::Conflict(
+            "Cette demande est close : son statut ne change plus.".into(),
+        ));
+    }
     let answer = answer
         .map(|a| a.trim().to_owned())
         .unwrap_or_else(|| r.answer.clone());
@@ -217,6 +297,16 @@ pub async fn set_status(
         },
     )
     .await?;
+    let action = match status {
+        RequestStatus::Received => "received_again",
+        s => s.code(),
+    };
+    let note = if status.is_open() {
+        String::new()
+    } else {
+        row.answer.clone()
+    };
+    record_event(&txn, scope, &row, action, &note).await?;
     txn.commit().await?;
     Ok(row)
 }

@@ -328,6 +328,7 @@ tenant_scoped!(
     gdpr_dpia,
     gdpr_action,
     gdpr_request,
+    gdpr_request_event,
     gdpr_breach,
     gdpr_register_settings,
     proc_supplier,

@@ -24,7 +24,7 @@ test("an auditor exports the register of Compiègne and checks the archive", asy
   assert.equal(await page.getByRole("link", { name: "Nouveau traitement" }).count(), 0);
   await page.locator("table tbody tr a").first().click();
   await expectHeading(page, /^Traitement : /);
-  await page.getByText("Lecture seule").waitFor();
+  await page.getByText("Lecture seule : votre rôle ne permet pas de modifier le registre.").waitFor();
   assert.ok(await page.getByLabel("Nom du traitement").isDisabled());
   await checkAccessibility(page, "traitement en lecture seule");
 

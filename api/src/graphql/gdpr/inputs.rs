@@ -194,6 +194,24 @@ pub struct ProcessorInput {
     pub dpa_signed_on: Option<crate::graphql::scalars::Date>,
 }
 
+/// A processor's identity and contract as changed (its commune stays).
+#[derive(InputObject)]
+pub struct ProcessorChangesInput {
+    pub name: String,
+    pub siret: Option<String>,
+    #[graphql(default)]
+    pub contact: String,
+    /// ISO 3166-1 alpha-2.
+    #[graphql(default_with = "\"FR\".to_string()")]
+    pub country: String,
+    #[graphql(default)]
+    pub contract_ref: String,
+    /// none, requested, signed.
+    #[graphql(default_with = "\"none\".to_string()")]
+    pub dpa_status: String,
+    pub dpa_signed_on: Option<crate::graphql::scalars::Date>,
+}
+
 #[derive(InputObject)]
 pub struct RightsRequestInput {
     pub tenant_id: Uuid,

@@ -1,5 +1,5 @@
 //! Batched loads for nested GDPR fields: one query per request and field, not one per item.
-use super::types::Dpia;
+use super::types::{Action, Dpia, RightsRequestEvent};
 use crate::graphql::context::RequestCtx;
 use async_graphql::dataloader::Loader;
 use std::collections::HashMap;
@@ -11,19 +11,23 @@ use uuid::Uuid;
 pub enum LinkKey {
     ActivityDpia(Uuid),
     ProcessorActivities(Uuid),
+    RequestHistory(Uuid),
+    ActivityActions(Uuid),
 }
 
 #[derive(Clone)]
 pub enum Linked {
     Dpia(Box<Dpia>),
     Ids(Vec<Uuid>),
+    Events(Vec<RightsRequestEvent>),
+    Actions(Vec<Action>),
 }
 
 impl Linked {
     pub fn ids(self) -> Vec<Uuid> {
         match self {
             Linked::Ids(v) => v,
-            Linked::Dpia(_) => vec![],
+            Linked::Dpia(_) | Linked::Events(_) | Linked::Actions(_) => vec![],
         }
     }
 }
@@ -94,6 +98,47 @@ impl Loader<LinkKey> for GdprLoader {
             for (p, mut v) in by {
                 v.sort();
                 out.insert(LinkKey::ProcessorActivities(p), Linked::Ids(v));
+            }
+        }
+        let requests: Vec<Uuid> = keys
+            .iter()
+            .filter_map(|k| match k {
+                LinkKey::RequestHistory(r) => Some(*r),
+                _ => None,
+            })
+            .collect();
+        if !requests.is_empty() {
+            let mut by: HashMap<Uuid, Vec<RightsRequestEvent>> = HashMap::new();
+            for e in tenants::gdpr::requests::history(&self.db, scope, &requests)
+                .await
+                .map_err(Arc::new)?
+            {
+                by.entry(e.request_id).or_default().push(e.into());
+            }
+            for (r, v) in by {
+                out.insert(LinkKey::RequestHistory(r), Linked::Events(v));
+            }
+        }
+        let with_actions: Vec<Uuid> = keys
+            .iter()
+            .filter_map(|k| match k {
+                LinkKey::ActivityActions(a) => Some(*a),
+                _ => None,
+            })
+            .collect();
+        if !with_actions.is_empty() {
+            let mut by: HashMap<Uuid, Vec<Action>> = HashMap::new();
+            for a in
+                tenants::gdpr::processors::actions_of_activities(&self.db, scope, &with_actions)
+                    .await
+                    .map_err(Arc::new)?
+            {
+                if let Some(activity) = a.activity_id {
+                    by.entry(activity).or_default().push(a.into());
+                }
+            }
+            for (a, v) in by {
+                out.insert(LinkKey::ActivityActions(a), Linked::Actions(v));
             }
         }
         Ok(out)

@@ -9,7 +9,7 @@ pub use mutation::GdprMutation;
 pub use query::GdprQuery;
 
 use super::errors::{code, coded, internal};
-use async_graphql::Error;
+use async_graphql::{Error, ErrorExtensions};
 use tenants::gdpr::GdprError;
 
 impl super::errors::IntoGql for GdprError {
@@ -18,6 +18,13 @@ impl super::errors::IntoGql for GdprError {
             GdprError::Access(a) => a.into_gql(),
             GdprError::BadInput { field, message } => super::errors::bad_input(field, message),
             GdprError::Conflict(m) => coded(code::CONFLICT, m),
+            GdprError::AlreadyInstantiated {
+                message,
+                existing_id,
+            } => Error::new(message).extend_with(|_, e| {
+                e.set("code", code::CONFLICT);
+                e.set("existingId", existing_id.to_string());
+            }),
             other => internal(other),
         }
     }

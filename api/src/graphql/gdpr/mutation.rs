@@ -70,6 +70,31 @@ impl GdprMutation {
             .into())
     }
 
+    /// Archive a register entry the commune no longer carries out: it leaves the register, its
+    /// exports and figures; it stays readable by its id and in the audit trail. `version` is
+    /// the one you read (CONFLICT if it moved).
+    async fn archive_activity(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: i32,
+    ) -> Result<Activity> {
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        Ok(gdpr::activity::archive(db, &s, id, version)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Delete a draft (never validated, without DPIA or action plan items); its content stays
+    /// in the audit trail. Answers the id deleted.
+    async fn delete_activity(&self, ctx: &Context<'_>, id: Uuid, version: i32) -> Result<Uuid> {
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        gdpr::activity::delete_draft(db, &s, id, version)
+            .await
+            .gql()
+    }
+
     /// Publish a model activity for the organisation's communes (DSI or DPO).
     async fn publish_model_activity(
         &self,
@@ -143,6 +168,64 @@ impl GdprMutation {
             .into())
     }
 
+    /// Change a processor's identity or contract (its commune stays).
+    async fn update_processor(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: ProcessorChangesInput,
+    ) -> Result<Processor> {
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let current = gdpr::processors::processor(db, &s, id).await.gql()?;
+        let p = gdpr::processors::NewProcessor {
+            tenant_id: current.tenant_id,
+            name: input.name,
+            siret: input.siret,
+            contact: input.contact,
+            country: input.country,
+            contract_ref: input.contract_ref,
+            dpa_status: vocab("dpaStatus", DpaStatus::parse(&input.dpa_status))?,
+            dpa_signed_on: input.dpa_signed_on.map(|d| d.0),
+        };
+        Ok(gdpr::processors::update_processor(db, &s, id, p)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Record that an activity of the commune's register uses this processor (the register's
+    /// "Sous-traitants" column and sheet); the activity's version moves.
+    async fn link_processor_to_activity(
+        &self,
+        ctx: &Context<'_>,
+        processor_id: Uuid,
+        activity_id: Uuid,
+    ) -> Result<Processor> {
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        Ok(
+            gdpr::processors::set_link(db, &s, processor_id, activity_id, true)
+                .await
+                .gql()?
+                .into(),
+        )
+    }
+
+    /// The activity no longer uses this processor; the activity's version moves.
+    async fn unlink_processor_from_activity(
+        &self,
+        ctx: &Context<'_>,
+        processor_id: Uuid,
+        activity_id: Uuid,
+    ) -> Result<Processor> {
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        Ok(
+            gdpr::processors::set_link(db, &s, processor_id, activity_id, false)
+                .await
+                .gql()?
+                .into(),
+        )
+    }
+
     /// Open or update the DPIA of an activity; `validated` is the DPO's.
     async fn record_dpia(
         &self,
@@ -181,6 +264,21 @@ impl GdprMutation {
                 .gql()?
                 .into(),
         )
+    }
+
+    /// Change what an open action plan item says or when it is due.
+    async fn update_gdpr_action(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        title: String,
+        due_on: Date,
+    ) -> Result<Action> {
+        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        Ok(gdpr::processors::update_action(db, &s, id, title, due_on.0)
+            .await
+            .gql()?
+            .into())
     }
 
     async fn complete_gdpr_action(&self, ctx: &Context<'_>, id: Uuid) -> Result<Action> {

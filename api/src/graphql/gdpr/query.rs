@@ -81,6 +81,11 @@ impl GdprQuery {
             .collect())
     }
 
+    async fn processor(&self, ctx: &Context<'_>, id: Uuid) -> Result<Processor> {
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        Ok(gdpr::processors::processor(db, &s, id).await.gql()?.into())
+    }
+
     async fn gdpr_actions(
         &self,
         ctx: &Context<'_>,

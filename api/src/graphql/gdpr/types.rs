@@ -106,6 +106,8 @@ pub struct Activity {
     pub processor_ids: Vec<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the commune archived it (out of the register, its exports and figures).
+    pub archived_at: Option<DateTime<Utc>>,
     #[graphql(skip)]
     pub inner: activity::Activity,
 }
@@ -197,6 +199,7 @@ impl From<activity::Activity> for Activity {
             processor_ids: a.processor_ids.clone(),
             created_at: r.created_at,
             updated_at: r.updated_at,
+            archived_at: r.archived_at,
             inner: a,
         }
     }
@@ -221,6 +224,17 @@ impl Activity {
                 in_model_now: Json(c.in_model_now),
             })
             .collect())
+    }
+
+    /// The action plan items about this activity, soonest first (batched per request).
+    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<Action>> {
+        let loader = ctx.data::<DataLoader<GdprLoader>>()?;
+        Ok(
+            match loader.load_one(LinkKey::ActivityActions(self.id)).await? {
+                Some(Linked::Actions(v)) => v,
+                _ => vec![],
+            },
+        )
     }
 
     /// The DPIA record of this activity, if one was opened (batched per request).
@@ -331,7 +345,35 @@ impl From<gdpr_action::Model> for Action {
     }
 }
 
+/// One thing done to a rights request, as its history shows it.
 #[derive(SimpleObject, Clone)]
+pub struct RightsRequestEvent {
+    pub at: DateTime<Utc>,
+    /// Who did it (empty for what was recorded before the history was kept).
+    pub actor: String,
+    /// `received`, `in_progress`, `extended`, `answered`, `rejected`, `withdrawn` or
+    /// `received_again`, with its French label.
+    pub action: Term,
+    /// The answer, the reasons of a refusal, or the reason of an extension.
+    pub note: String,
+    /// The deadline in force after this event.
+    pub due_on: Option<Date>,
+}
+
+impl From<tenants::entities::gdpr_request_event::Model> for RightsRequestEvent {
+    fn from(m: tenants::entities::gdpr_request_event::Model) -> Self {
+        Self {
+            action: Term::of(&m.action, tenants::gdpr::requests::event_label(&m.action)),
+            at: m.at,
+            actor: m.actor,
+            note: m.note,
+            due_on: m.due_on.map(Date),
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct RightsRequest {
     pub id: Uuid,
     pub tenant_id: Uuid,
@@ -353,6 +395,10 @@ pub struct RightsRequest {
     /// Days left until the deadline in force (negative when overdue), open requests only.
     pub days_left: Option<i64>,
     pub overdue: bool,
+    /// Open, not yet extended and the first deadline not passed: it may still be extended.
+    pub extendable: bool,
+    #[graphql(skip)]
+    pub inner: gdpr_request::Model,
 }
 
 impl From<gdpr_request::Model> for RightsRequest {
@@ -362,6 +408,8 @@ impl From<gdpr_request::Model> for RightsRequest {
         let status = RequestStatus::parse(&m.status).unwrap_or(RequestStatus::Received);
         let due = tenants::gdpr::requests::effective_due(&m);
         Self {
+            extendable: status.is_open() && m.extended_due_on.is_none() && today <= m.due_on,
+            inner: m.clone(),
             overdue: tenants::gdpr::requests::is_overdue(&m, today),
             days_left: status.is_open().then(|| (due - today).num_days()),
             effective_due_on: due.into(),
@@ -379,6 +427,36 @@ impl From<gdpr_request::Model> for RightsRequest {
             extended_due_on: m.extended_due_on.map(Date),
             extension_reason: m.extension_reason,
         }
+    }
+}
+
+#[ComplexObject]
+impl RightsRequest {
+    /// What was done to the request, oldest first: who, when, with the answer or the reason.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<RightsRequestEvent>> {
+        let loader = ctx.data::<DataLoader<GdprLoader>>()?;
+        Ok(
+            match loader.load_one(LinkKey::RequestHistory(self.id)).await? {
+                Some(Linked::Events(v)) => v,
+                _ => vec![],
+            },
+        )
+    }
+
+    /// The deadline an extension would give (three months from receipt, on the commune's
+    /// calendar), while the request may still be extended.
+    async fn extension_due_on(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
+        if !self.extendable {
+            return Ok(None);
+        }
+        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let t = tenants::directory::tenant(db, &s, self.tenant_id)
+            .await
+            .gql()?;
+        Ok(Some(Date(tenants::gdpr::requests::extended_due(
+            t.insee_code.as_deref().unwrap_or_default(),
+            self.inner.received_on,
+        ))))
     }
 }
 

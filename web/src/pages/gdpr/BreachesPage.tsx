@@ -1,7 +1,7 @@
 // Personal data breaches with the 72-hour clock of Art. 33: a live countdown while the
-// notification is undecided, and the draft notification to the CNIL.
+// notification is undecided, the draft notification to the CNIL, the decision, and the
+// declaration of a new breach.
 import { useState } from "react";
-import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { CheckboxField } from "../../components/formFields";
@@ -9,7 +9,10 @@ import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { useNow } from "../../components/useNow";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatCountdown, formatDateTime, plural } from "../../format/fr";
+import { plural } from "../../format/fr";
+import { can } from "../../auth/roles";
+import { BreachCard } from "./BreachCard";
+import { DeclareBreachForm } from "./DeclareBreachForm";
 import { BreachesQuery } from "./gdprQueries";
 
 export function BreachesPage() {
@@ -18,6 +21,7 @@ export function BreachesPage() {
   const q = useQuery(BreachesQuery, { tenantIds: ctx.tenantIds, openOnly, first: 50 });
   const now = useNow(30_000);
   const rows = q.data?.breaches ?? [];
+  const canEdit = can(ctx.roles, "editGdpr");
   return (
     <>
       <PageHeading title="Violations de données">
@@ -30,48 +34,14 @@ export function BreachesPage() {
         {q.data ? `${plural(rows.length, "violation")}.` : ""}
       </p>
       {q.data && !rows.length ? <EmptyState>Aucune violation à afficher.</EmptyState> : null}
-      {rows.map((b) => {
-        const open = !b.notifiedAt && !b.notNotifiedReason;
-        const secondsLeft = Math.round((Date.parse(b.notifyDeadline) - now) / 1000);
-        return (
-          <article key={b.id} className="fr-card fr-card--no-arrow fr-mb-3w">
-            <div className="fr-card__body">
-              <div className="fr-card__content">
-                <h2 className="fr-card__title fr-h5">{b.title}</h2>
-                <p className="fr-card__desc">
-                  {ctx.tenantId ? null : <>{ctx.tenantName(b.tenantId)} · </>}
-                  Connue le {formatDateTime(b.awareAt)} · gravité {b.severity.label.toLowerCase()} ·{" "}
-                  {b.natures.map((n) => n.label).join(", ")}
-                </p>
-                <div className="fr-card__start">
-                  {open ? (
-                    <p className="fr-mb-1w">
-                      <Badge as="span" severity={secondsLeft < 0 ? "error" : secondsLeft < 24 * 3600 ? "warning" : "info"}>
-                        {secondsLeft < 0 ? "Délai de 72 h dépassé" : "À notifier"} : {formatCountdown(secondsLeft)}
-                      </Badge>
-                    </p>
-                  ) : b.notifiedAt ? (
-                    <p className="fr-mb-1w">
-                      <Badge as="span" severity={b.notifiedLate ? "warning" : "success"}>
-                        Notifiée le {formatDateTime(b.notifiedAt)}{b.notifiedLate ? " (hors délai)" : ""}
-                      </Badge>
-                    </p>
-                  ) : (
-                    <p className="fr-mb-1w">
-                      <Badge as="span" severity="info" noIcon>Non notifiée : {b.notNotifiedReason}</Badge>
-                    </p>
-                  )}
-                </div>
-                <p className="fr-text--sm fr-mb-1w">Échéance de notification : {formatDateTime(b.notifyDeadline)}</p>
-                <details>
-                  <summary>Projet de notification à la CNIL (art. 33.3)</summary>
-                  <pre className="console-pre fr-text--sm fr-mt-1w">{b.notificationDraft}</pre>
-                </details>
-              </div>
-            </div>
-          </article>
-        );
-      })}
+      {rows.map((b) => (
+        <BreachCard key={b.id} b={b} now={now} tenantName={ctx.tenantId ? null : ctx.tenantName(b.tenantId)} canDecide={canEdit} onDecided={q.reload} />
+      ))}
+      {canEdit ? (
+        <DeclareBreachForm onCreated={q.reload} />
+      ) : (
+        <p className="fr-mt-4w">Lecture seule : votre rôle ne permet pas de déclarer une violation ni de décider de sa notification.</p>
+      )}
     </>
   );
 }

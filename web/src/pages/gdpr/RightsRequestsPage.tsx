@@ -1,6 +1,7 @@
 // Rights requests (access, erasure...) with their legal month and the days left, soonest
 // deadline first; and a form to record a new one.
 import { useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { request } from "../../api/graphqlClient";
@@ -48,7 +49,7 @@ export function RightsRequestsPage() {
           captionHidden
           headers={["Demandeur", "Droit", ...(ctx.tenantId ? [] : ["Commune"]), "Reçue le", "Échéance", "Délai", "Statut"]}
           rows={rows.map((r) => [
-            r.requester,
+            <Link key="requester" to={`/demandes/${r.id}`}>{r.requester}</Link>,
             r.kind.label,
             ...(ctx.tenantId ? [] : [ctx.tenantName(r.tenantId)]),
             formatDate(r.receivedOn),
@@ -69,6 +70,8 @@ export function RightsRequestsPage() {
       ) : null}
       {can(ctx.roles, "editGdpr") && q.data ? (
         <NewRequestForm kinds={q.data.gdprVocabulary.requestKinds} onCreated={q.reload} />
+      ) : q.data ? (
+        <p className="fr-mt-4w">Lecture seule : votre rôle ne permet pas d'enregistrer ni de traiter une demande.</p>
       ) : null}
     </>
   );
@@ -82,7 +85,7 @@ function NewRequestForm({ kinds, onCreated }: { kinds: { code: string; label: st
   const [form, setForm] = useState({ tenantId: ctx.tenantId ?? "", kind: kinds[0]?.code ?? "", receivedOn: today, requester: "", contact: "", details: "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ text: string; id: string } | null>(null);
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
 
   async function submit(e: FormEvent) {
@@ -99,7 +102,7 @@ function NewRequestForm({ kinds, onCreated }: { kinds: { code: string; label: st
     if (Object.keys(local).length) return;
     try {
       const r = await request(CreateRightsRequestMutation, { input: { ...form, tenantId } });
-      setDone(`Demande enregistrée : réponse due le ${formatDate(r.createRightsRequest.effectiveDueOn)}.`);
+      setDone({ text: `Demande enregistrée : réponse due le ${formatDate(r.createRightsRequest.effectiveDueOn)}.`, id: r.createRightsRequest.id });
       setForm({ ...form, requester: "", contact: "", details: "" });
       onCreated();
     } catch (err) {
@@ -113,7 +116,12 @@ function NewRequestForm({ kinds, onCreated }: { kinds: { code: string; label: st
     <section className="fr-mt-6w" aria-labelledby="new-request-title">
       <h2 id="new-request-title" className="fr-h4">Enregistrer une demande</h2>
       <ErrorSummary errors={errors} general={general} labels={labels} />
-      {done ? <div><Alert severity="success" small description={done} className="fr-mb-2w" /></div> : null}
+      {done ? (
+        <div>
+          <Alert severity="success" small className="fr-mb-2w"
+            description={<>{done.text} <Link to={`/demandes/${done.id}`}>Voir la demande</Link></>} />
+        </div>
+      ) : null}
       <form onSubmit={submit} noValidate>
         <div className="fr-grid-row fr-grid-row--gutters">
           {!ctx.tenantId ? (

@@ -43,6 +43,7 @@ export const BreachesQuery = graphql(`
       notifyDeadline
       notifiedAt
       notNotifiedReason
+      lateReasons
       secondsLeft
       notifiedLate
       notificationDraft

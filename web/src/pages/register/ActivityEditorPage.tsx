@@ -23,6 +23,8 @@ import {
   UpdateActivityMutation,
 } from "./activityQueries";
 import { dpiaLabel } from "./registerLabels";
+import { ActivityActions } from "./ActivityActions";
+import { ActivityLifecycle } from "./ActivityLifecycle";
 
 export function ActivityEditorPage() {
   const { id } = useParams<{ id: string }>();
@@ -61,7 +63,11 @@ export function ActivityEditorPage() {
     }
   }, [activity, draft]);
 
-  const editable = can(ctx.roles, "editGdpr");
+  const archived = Boolean(activity?.archivedAt);
+  const mayEdit = can(ctx.roles, "editGdpr");
+  const editable = mayEdit && !archived;
+  // « Contrôlé par le DPO » is the DPO's word: not offered to anyone else.
+  const mayCheck = can(ctx.roles, "checkGdpr");
   const title = id ? (activity ? `Traitement : ${activity.name}` : "Traitement") : "Nouveau traitement";
 
   const setDraft = (update: (d: ActivityDraft) => ActivityDraft) => {
@@ -148,6 +154,10 @@ export function ActivityEditorPage() {
         )}
       </PageHeading>
       {notice && noticeShown && !saved ? <Alert severity="success" small description={notice} className="fr-mb-3w" /> : null}
+      {activity?.archivedAt ? (
+        <Alert severity="info" small className="fr-mb-3w"
+          description={`Archivé le ${formatDateTime(activity.archivedAt)} : ce traitement ne figure plus au registre ni dans ses exports, et ne se modifie plus.`} />
+      ) : null}
       {saved ? (
         <div>
           <Alert severity="success" small description={saved} className="fr-mb-3w" />
@@ -190,18 +200,26 @@ export function ActivityEditorPage() {
               </li>
             </ul>
           ) : (
-            <p className="fr-mt-4w">Lecture seule : votre rôle ne permet pas de modifier le registre.</p>
+            <p className="fr-mt-4w">
+              {archived ? "Lecture seule : ce traitement est archivé." : "Lecture seule : votre rôle ne permet pas de modifier le registre."}
+            </p>
           )}
         </form>
       )}
       {id && activity && editable && editorData.data ? (
         <section className="fr-mt-6w" aria-labelledby="status-title">
           <h2 id="status-title" className="fr-h4">Statut</h2>
-          <p className="fr-text--sm">Brouillon ou validé par la commune ; « vérifié » est réservé au DPO.</p>
+          <p className="fr-text--sm" id="activity-status-note">
+            {mayCheck
+              ? "Brouillon ou validé par la commune ; « Contrôlé par le DPO » est votre contrôle."
+              : "Brouillon ou validé par la commune. « Contrôlé par le DPO » est réservé au DPO de l'intercommunalité : il n'est pas proposé ici."}
+          </p>
           <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
             <div className="fr-col-12 fr-col-md-6">
               <SelectField id="activity-status" label="Nouveau statut" value={statusChoice} onChange={setStatusChoice}
-                options={editorData.data.gdprVocabulary.activityStatuses.map((s) => ({ value: s.code, label: s.label }))} />
+                options={editorData.data.gdprVocabulary.activityStatuses
+                  .filter((s) => mayCheck || s.code !== "checked" || activity.status.code === "checked")
+                  .map((s) => ({ value: s.code, label: s.label }))} />
             </div>
             <div className="fr-col-12 fr-col-md-6">
               <button type="button" className="fr-btn fr-btn--secondary fr-mb-3w" onClick={() => void changeStatus()}>
@@ -215,6 +233,14 @@ export function ActivityEditorPage() {
             </div>
           ) : null}
         </section>
+      ) : null}
+      {id && activity ? (
+        <ActivityActions activityId={id} editable={editable}
+          readOnlyReason={archived ? "Ce traitement est archivé : son plan d'action ne change plus." : "Lecture seule : votre rôle ne permet pas de modifier le plan d'action."} />
+      ) : null}
+      {id && activity && editable && version !== null ? (
+        <ActivityLifecycle id={id} name={activity.name} version={version} draft={activity.status.code === "draft"}
+          onArchived={() => { clearOutcomes(); detail.reload(); }} />
       ) : null}
     </>
   );

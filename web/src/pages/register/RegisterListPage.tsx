@@ -1,10 +1,10 @@
 // The GDPR register of the commune chosen (or of every commune reached), with filters kept in
 // the address so that a filtered list can be bookmarked; and the intercommunality's models.
 import { useState, type FormEvent } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { request } from "../../api/graphqlClient";
+import { GraphQLRequestError, request } from "../../api/graphqlClient";
 import { errorText } from "../../api/errorMessages";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
@@ -23,6 +23,8 @@ const PAGE = 50;
 export function RegisterListPage() {
   const ctx = useAuthenticated();
   const [params, setParams] = useSearchParams();
+  // What the previous screen did (a draft deleted).
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const search = params.get("q") ?? "";
   const status = params.get("statut") ?? "";
   const dpiaRequired = params.get("aipd") === "1";
@@ -65,6 +67,7 @@ export function RegisterListPage() {
       <PageHeading title="Registre RGPD">
         {ctx.currentTenant ? `Registre des activités de traitement de ${ctx.currentTenant.name}.` : "Registres des activités de traitement de toutes les communes accessibles."}
       </PageHeading>
+      {notice ? <Alert role="status" severity="success" small description={notice} className="fr-mb-3w" /> : null}
       {editable ? (
         <p>
           <Link className="fr-btn fr-icon-add-line fr-btn--icon-left" to="/registre/nouvelle">
@@ -149,19 +152,22 @@ function ModelsSection() {
   const ctx = useAuthenticated();
   const navigate = useNavigate();
   const models = useQuery(ModelActivitiesQuery, {});
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ text: string | null; existingId: string | null } | null>(null);
   const tenantId = ctx.tenantId;
   if (models.error || !models.data || models.data.modelActivities.length === 0) return null;
 
   async function instantiate(modelId: string) {
     if (!tenantId) return;
+    setError(null);
     try {
       const r = await request(InstantiateModelMutation, { modelId, tenantId });
       navigate(`/registre/${r.instantiateModel.id}`, {
         state: { notice: `Le modèle « ${r.instantiateModel.name} » a été copié dans le registre.` },
       });
     } catch (e) {
-      setError(errorText(e));
+      // A model the commune already copied: the API names the copy, to open it instead.
+      const existing = e instanceof GraphQLRequestError ? e.errors.find((x) => x.extensions?.code === "CONFLICT")?.extensions?.existingId : undefined;
+      setError({ text: errorText(e), existingId: typeof existing === "string" ? existing : null });
     }
   }
 
@@ -170,7 +176,10 @@ function ModelsSection() {
       <h2 id="models-title" className="fr-h4">Modèles de l'intercommunalité</h2>
       <p>Traitements types publiés par l'intercommunalité, à copier dans le registre d'une commune puis à adapter.</p>
       {!tenantId ? <p className="fr-text--sm">Choisissez une commune dans le sélecteur pour y copier un modèle.</p> : null}
-      {error ? <Alert severity="error" small description={error} className="fr-mb-2w" /> : null}
+      {error && (error.text || error.existingId) ? (
+        <Alert severity="error" small className="fr-mb-2w"
+          description={<>{error.text}{error.existingId ? <> <Link to={`/registre/${error.existingId}`}>Ouvrir la copie existante</Link></> : null}</>} />
+      ) : null}
       <DataTable
         caption="Modèles de traitement"
         captionHidden

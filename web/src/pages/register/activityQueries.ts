@@ -113,6 +113,7 @@ export const ActivityDetailQuery = graphql(`
       isModel
       modelId
       updatedAt
+      archivedAt
       modelChanges { field atInstantiation inModelNow }
       ...ActivityContent
     }
