@@ -1,6 +1,5 @@
 // Personal data breaches with the 72-hour clock of Art. 33: a live countdown while the
 // notification is undecided, and the draft notification to the CNIL.
-import { useState } from "react";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
@@ -9,26 +8,28 @@ import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { useNow } from "../../components/useNow";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatCountdown, formatDateTime, plural } from "../../format/fr";
+import { ResultCount, Pagination, useListParams } from "../../components/ListPager";
+import { formatCountdown, formatDateTime } from "../../format/fr";
 import { BreachesQuery } from "./gdprQueries";
 
 export function BreachesPage() {
   const ctx = useAuthenticated();
-  const [openOnly, setOpenOnly] = useState(false);
-  const q = useQuery(BreachesQuery, { tenantIds: ctx.tenantIds, openOnly, first: 50 });
+  const list = useListParams(20);
+  const openOnly = list.get("a-decider") === "1";
+  const q = useQuery(BreachesQuery, { tenantIds: ctx.tenantIds, openOnly, first: list.first, offset: list.offset });
   const now = useNow(30_000);
-  const rows = q.data?.breaches ?? [];
+  const rows = q.data?.breaches.items ?? [];
+  const total = q.data?.breaches.totalCount;
   return (
     <>
       <PageHeading title="Violations de données">
         Notification à la CNIL dans les 72 heures après en avoir pris connaissance (article 33 du RGPD).
       </PageHeading>
-      <CheckboxField id="breaches-open" label="Violations à décider seulement (ni notifiées, ni documentées comme non notifiées)" checked={openOnly} onChange={setOpenOnly} />
+      <CheckboxField id="breaches-open" label="Violations à décider seulement (ni notifiées, ni documentées comme non notifiées)" checked={openOnly}
+        onChange={(v) => list.update({ "a-decider": v ? "1" : null })} />
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les violations" /> : null}
-      <p role="status" aria-live="polite" className="fr-text--sm">
-        {q.data ? `${plural(rows.length, "violation")}.` : ""}
-      </p>
+      <ResultCount total={total} page={list.page} pageSize={list.first} loading={q.loading} />
       {q.data && !rows.length ? <EmptyState>Aucune violation à afficher.</EmptyState> : null}
       {rows.map((b) => {
         const open = !b.notifiedAt && !b.notNotifiedReason;
@@ -72,6 +73,7 @@ export function BreachesPage() {
           </article>
         );
       })}
+      <Pagination total={total} list={list} pageSize={list.first} label="Pages des violations" />
     </>
   );
 }
