@@ -7,6 +7,8 @@ import { formatNumber, plural } from "../format/fr";
 
 /** Rows a page of the console shows (the API takes up to 500). */
 export const PAGE_SIZE = 50;
+/** What a person may choose as the number of rows a page (`?par=`). */
+export const PAGE_SIZES = [10, 20, 50, 100] as const;
 
 export type ListParams = {
   /** 1-based page number from `?page=` (or `?<name>-page=` for a second list of the page). */
@@ -40,6 +42,9 @@ export function useListParams(pageSize = PAGE_SIZE, name = ""): ListParams {
   const prefix = name ? `${name}-` : "";
   const pageParam = `${prefix}page`;
   const page = Math.max(1, Number.parseInt(params.get(pageParam) ?? "1", 10) || 1);
+  // The page size chosen in the address, when it is one of those offered.
+  const asked = Number(params.get(`${prefix}par`));
+  const size = (PAGE_SIZES as readonly number[]).includes(asked) ? asked : pageSize;
   const update = useCallback(
     (changes: Record<string, string | null | undefined>) => setParams(withChanges(params, { ...changes, [pageParam]: null })),
     [params, setParams, pageParam],
@@ -49,8 +54,8 @@ export function useListParams(pageSize = PAGE_SIZE, name = ""): ListParams {
       page,
       pageParam,
       prefix,
-      offset: (page - 1) * pageSize,
-      first: pageSize,
+      offset: (page - 1) * size,
+      first: size,
       get: (key: string) => params.get(key) ?? "",
       update,
       hrefWith: (changes) => {
@@ -58,7 +63,7 @@ export function useListParams(pageSize = PAGE_SIZE, name = ""): ListParams {
         return q ? `${pathname}?${q}` : pathname;
       },
     }),
-    [page, pageParam, prefix, pageSize, params, pathname, update],
+    [page, pageParam, prefix, size, params, pathname, update],
   );
 }
 
@@ -89,13 +94,13 @@ export function useSort(list: ListParams, defaultKey: string, keys: readonly str
 }
 
 /** "105 résultats", "page 1 sur 3": always shown, announced when it changes. */
-export function ResultCount({ total, page, pageSize = PAGE_SIZE, loading }: {
+export function ResultCount({ total, list, loading }: {
   total: number | undefined;
-  page: number;
-  pageSize?: number;
+  list: ListParams;
   loading?: boolean;
 }) {
-  const pages = total === undefined ? 0 : Math.max(1, Math.ceil(total / pageSize));
+  const page = list.page;
+  const pages = total === undefined ? 0 : Math.max(1, Math.ceil(total / list.first));
   const text =
     total === undefined
       ? loading
@@ -110,15 +115,16 @@ export function ResultCount({ total, page, pageSize = PAGE_SIZE, loading }: {
 }
 
 /** The pages of a list (DSFR pagination): first, previous, the pages around this one, next, last. */
-export function Pagination({ total, list, pageSize = PAGE_SIZE, label = "Pages de la liste" }: {
+export function Pagination({ total, list, label = "Pages de la liste" }: {
   total: number | undefined;
   list: ListParams;
-  pageSize?: number;
   label?: string;
 }) {
   if (total === undefined) return null;
+  const pageSize = list.first;
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (pages <= 1) return null;
+  const sizes = total > PAGE_SIZES[0] ? <PageSizeSelect list={list} label={label} /> : null;
+  if (pages <= 1) return sizes;
   const current = Math.min(list.page, pages);
   const href = (p: number) => list.hrefWith({ [list.pageParam]: p === 1 ? null : String(p) });
   const around = [current - 1, current, current + 1].filter((p) => p >= 1 && p <= pages);
@@ -137,6 +143,7 @@ export function Pagination({ total, list, pageSize = PAGE_SIZE, label = "Pages d
     </li>
   );
   return (
+    <div className="console-pager">
     <nav role="navigation" className="fr-pagination fr-mt-2w" aria-label={label}>
       <ul className="fr-pagination__list">
         {edge(1, current > 1, "fr-pagination__link--first", "Première page")}
@@ -158,5 +165,26 @@ export function Pagination({ total, list, pageSize = PAGE_SIZE, label = "Pages d
         {edge(pages, current < pages, "fr-pagination__link--last", "Dernière page")}
       </ul>
     </nav>
+    {sizes}
+    </div>
+  );
+}
+
+/** How many rows a page shows, kept in the address (`?par=`). */
+function PageSizeSelect({ list, label }: { list: ListParams; label: string }) {
+  const id = `${list.prefix}page-size`;
+  return (
+    <div className="fr-select-group fr-mt-2w console-page-size">
+      <label className="fr-label" htmlFor={id}>
+        Résultats par page<span className="fr-sr-only"> ({label.toLowerCase()})</span>
+      </label>
+      <select className="fr-select" id={id} value={String(list.first)} onChange={(e) => list.update({ [`${list.prefix}par`]: e.target.value })}>
+        {PAGE_SIZES.map((n) => (
+          <option key={n} value={String(n)}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

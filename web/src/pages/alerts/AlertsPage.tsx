@@ -79,7 +79,7 @@ export function AlertsPage() {
       </div>
       {alerts.error ? <QueryError error={alerts.error} /> : null}
       {alerts.loading && !alerts.data ? <Loading what="les alertes" /> : null}
-      <ResultCount total={total} page={list.page} loading={alerts.loading} />
+      <ResultCount total={total} list={list} loading={alerts.loading} />
       {alerts.data && shown.length === 0 ? <EmptyState>Aucune alerte en cours.</EmptyState> : null}
       {shown.length ? (
         <DataTable

@@ -119,7 +119,7 @@ export function RestoreTestForm({ policies, onRecorded }: { policies: { id: stri
   return (
     <section className="fr-mt-6w" aria-labelledby="restore-test-title">
       <h2 id="restore-test-title" className="fr-h4">Tests de restauration</h2>
-      <ResultCount total={total} page={pages.page} pageSize={pages.first} loading={tests.loading} />
+      <ResultCount total={total} list={pages} loading={tests.loading} />
       {list.length ? (
         <DataTable
           caption="Derniers tests de restauration"
@@ -137,7 +137,7 @@ export function RestoreTestForm({ policies, onRecorded }: { policies: { id: stri
           ])}
         />
       ) : null}
-      <Pagination total={total} list={pages} pageSize={pages.first} label="Pages des tests de restauration" />
+      <Pagination total={total} list={pages} label="Pages des tests de restauration" />
       <h3 className="fr-h5">Enregistrer un test de restauration</h3>
       <ErrorSummary errors={errors} general={general} labels={labels} summaryRef={summary} />
       {done ? <div><Alert severity="success" small description={done} className="fr-mb-2w" /></div> : null}

@@ -128,7 +128,7 @@ export function BillingPage() {
       {runs.error ? <QueryError error={runs.error} /> : null}
       {runs.loading && !runs.data ? <Loading what="les campagnes de facturation" /> : null}
       <h2 className="fr-h4">Campagnes</h2>
-      <ResultCount total={runs.data?.billingRuns.totalCount} page={runPages.page} pageSize={runPages.first} loading={runs.loading} />
+      <ResultCount total={runs.data?.billingRuns.totalCount} list={runPages} loading={runs.loading} />
       {runs.data && !list.length ? <EmptyState>Aucune campagne de facturation.</EmptyState> : null}
       {list.length ? (
         <DataTable
@@ -145,14 +145,14 @@ export function BillingPage() {
           ])}
         />
       ) : null}
-      <Pagination total={runs.data?.billingRuns.totalCount} list={runPages} pageSize={runPages.first} label="Pages des campagnes" />
+      <Pagination total={runs.data?.billingRuns.totalCount} list={runPages} label="Pages des campagnes" />
       {run ? (
         <section className="fr-mt-4w" aria-labelledby="run-invoices-title">
           <h2 className="fr-h4" id="run-invoices-title">Factures de la campagne</h2>
           <SelectField id="billing-run" label="Campagne affichée" value={run.id} onChange={(v) => invoicePages.update({ campagne: v })}
             options={list.map((r) => ({ value: r.id, label: `${r.label} (${formatDate(r.periodStart)} – ${formatDate(r.periodEnd)})` }))} />
           {invoices.error ? <QueryError error={invoices.error} /> : null}
-          <ResultCount total={invoices.data?.invoices.totalCount} page={invoicePages.page} loading={invoices.loading} />
+          <ResultCount total={invoices.data?.invoices.totalCount} list={invoicePages} loading={invoices.loading} />
           {invoices.data ? (
             <DataTable
               caption={`Factures de « ${run.label} »`}
@@ -180,7 +180,7 @@ export function BillingPage() {
       ) : null}
       {can(ctx.roles, "manageCosts") && organisationId ? <StartRunForm organisationId={organisationId} onStarted={runs.reload} /> : null}
       <h2 className="fr-h4 fr-mt-6w">Envoi des factures (file de tâches)</h2>
-      <ResultCount total={runs.data?.jobs.totalCount} page={jobPages.page} pageSize={jobPages.first} loading={runs.loading} />
+      <ResultCount total={runs.data?.jobs.totalCount} list={jobPages} loading={runs.loading} />
       {runs.data && !jobs.length ? <EmptyState>Aucune tâche d'envoi.</EmptyState> : null}
       {jobs.length ? (
         <DataTable
@@ -197,7 +197,7 @@ export function BillingPage() {
           ])}
         />
       ) : null}
-      <Pagination total={runs.data?.jobs.totalCount} list={jobPages} pageSize={jobPages.first} label="Pages des tâches d'envoi" />
+      <Pagination total={runs.data?.jobs.totalCount} list={jobPages} label="Pages des tâches d'envoi" />
     </>
   );
 }

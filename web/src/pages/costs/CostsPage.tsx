@@ -129,7 +129,7 @@ export function CostsPage() {
         <>
           <h2 className="fr-h4 fr-mt-4w">Factures</h2>
           {invoices.error ? <QueryError error={invoices.error} /> : null}
-          <ResultCount total={invoices.data?.invoices.totalCount} page={invoicePages.page} loading={invoices.loading} />
+          <ResultCount total={invoices.data?.invoices.totalCount} list={invoicePages} loading={invoices.loading} />
           {invoices.data && !invoiceItems.length ? <EmptyState>Aucune facture.</EmptyState> : null}
           {invoiceItems.length ? (
             <DataTable

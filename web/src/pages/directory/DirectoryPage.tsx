@@ -38,7 +38,7 @@ export function DirectoryPage() {
       <h2 className="fr-h4">Communes membres</h2>
       {tenants.error ? <QueryError error={tenants.error} /> : null}
       {tenants.loading && !tenants.data ? <Loading what="les communes" /> : null}
-      <ResultCount total={tenants.data?.tenants.totalCount} page={pages.page} loading={tenants.loading} />
+      <ResultCount total={tenants.data?.tenants.totalCount} list={pages} loading={tenants.loading} />
       <DataTable
         caption="Communes membres"
         captionHidden

@@ -73,7 +73,7 @@ export function DpoFollowUpPage() {
       <h2 className="fr-h4 fr-mt-6w">Demandes de droits en retard</h2>
       {overdue.error ? <QueryError error={overdue.error} /> : null}
       {overdue.loading && !overdue.data ? <Loading what="les demandes en retard" /> : null}
-      <ResultCount total={overdueTotal} page={pages.page} loading={overdue.loading} />
+      <ResultCount total={overdueTotal} list={pages} loading={overdue.loading} />
       {overdue.data && !requests.length ? <EmptyState>Aucune demande en retard.</EmptyState> : null}
       {requests.length ? (
         <DataTable

@@ -29,7 +29,7 @@ export function BreachesPage() {
         onChange={(v) => list.update({ "a-decider": v ? "1" : null })} />
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les violations" /> : null}
-      <ResultCount total={total} page={list.page} pageSize={list.first} loading={q.loading} />
+      <ResultCount total={total} list={list} loading={q.loading} />
       {q.data && !rows.length ? <EmptyState>Aucune violation à afficher.</EmptyState> : null}
       {rows.map((b) => {
         const open = !b.notifiedAt && !b.notNotifiedReason;
@@ -73,7 +73,7 @@ export function BreachesPage() {
           </article>
         );
       })}
-      <Pagination total={total} list={list} pageSize={list.first} label="Pages des violations" />
+      <Pagination total={total} list={list} label="Pages des violations" />
     </>
   );
 }

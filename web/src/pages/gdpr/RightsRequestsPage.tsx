@@ -84,7 +84,7 @@ export function RightsRequestsPage() {
       </fieldset>
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les demandes" /> : null}
-      <ResultCount total={total} page={list.page} loading={q.loading} />
+      <ResultCount total={total} list={list} loading={q.loading} />
       {q.data && !rows.length ? <EmptyState>Aucune demande à afficher.</EmptyState> : null}
       {rows.length ? (
         <DataTable

@@ -135,7 +135,7 @@ export function ContractsPage() {
           </div>
         </div>
       </form>
-      <ResultCount total={total} page={list.page} loading={q.loading} />
+      <ResultCount total={total} list={list} loading={q.loading} />
       {q.data && !contracts.length ? <EmptyState>Aucun contrat.</EmptyState> : null}
       {contracts.length ? (
         <DataTable

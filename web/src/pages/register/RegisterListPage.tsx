@@ -113,7 +113,7 @@ export function RegisterListPage() {
 
       {list.error ? <QueryError error={list.error} /> : null}
       {list.loading && !list.data ? <Loading what="le registre" /> : null}
-      <ResultCount total={total} page={pager.page} loading={list.loading} />
+      <ResultCount total={total} list={pager} loading={list.loading} />
       {list.data && activities.length === 0 ? (
         <EmptyState>{filtered ? "Aucun traitement ne correspond à ces filtres." : "Le registre est vide."}</EmptyState>
       ) : null}
