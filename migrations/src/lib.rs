@@ -19,9 +19,10 @@ mod m20261124_000013_distribution_keys;
 mod m20261207_000014_french_collation;
 mod m20261207_000015_auditor_grant_permissions;
 mod m20261207_000016_session_secrets;
+mod m20261207_000026_billing_identity;
 mod m20261214_000017_request_events;
 mod m20261214_000018_activity_archive;
-mod m20261207_000026_billing_identity;
+mod m20261214_000020_contract_version;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_session_secrets::Migration),
             Box::new(m20261214_000017_request_events::Migration),
             Box::new(m20261214_000018_activity_archive::Migration),
+            Box::new(m20261214_000020_contract_version::Migration),
             Box::new(m20261207_000026_billing_identity::Migration),
         ]
     }

@@ -3,6 +3,7 @@
 //! hash_n = SHA-256(hash_{n-1} || "\n" || canonical JSON of record n). The tenant row keeps the
 //! head (last seq and hash), so removing the newest record is as visible as editing an old one.
 use crate::entities::{audit_log, tenant};
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::{Principal, Scope};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sea_orm::{
@@ -106,19 +107,18 @@ pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
     tenant_id: Option<Uuid>,
-    limit: u64,
-) -> Result<Vec<audit_log::Model>, DbErr> {
+    page: PageReq,
+) -> Result<Paged<audit_log::Model>, DbErr> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<audit_log::Entity>();
     if let Some(t) = tenant_id {
         q = q.filter(audit_log::Column::TenantId.eq(t));
     }
-    let rows = q
+    let q = q
         .order_by_desc(audit_log::Column::At)
         .order_by_desc(audit_log::Column::Seq)
-        .limit(limit)
-        .all(&txn)
-        .await?;
+        .order_by_desc(audit_log::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }

@@ -3,11 +3,12 @@ use crate::audit::{self, AuditError, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{app_user, membership, organisation, tenant};
 use crate::identifiers::Email;
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::{AccessError, Permission, Role, Scope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -59,6 +60,8 @@ pub struct TenantFilter {
     pub organisation_id: Option<Uuid>,
     /// Case-insensitive match on the name, or an exact INSEE code.
     pub search: Option<String>,
+    /// `commune` (member communes) or `organisation` (the organisation's own tenant).
+    pub kind: Option<String>,
     pub offset: u64,
     pub limit: u64,
 }
@@ -67,11 +70,14 @@ pub async fn tenants(
     db: &DatabaseConnection,
     scope: &Scope,
     f: &TenantFilter,
-) -> Result<Vec<tenant::Model>, DbErr> {
+) -> Result<Paged<tenant::Model>, DbErr> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<tenant::Entity>();
     if let Some(o) = f.organisation_id {
         q = q.filter(tenant::Column::OrganisationId.eq(o));
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(tenant::Column::Kind.eq(k.as_str()));
     }
     if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(
@@ -85,13 +91,10 @@ pub async fn tenants(
                 ),
         );
     }
-    let rows = q
+    let q = q
         .order_by_name(tenant::Column::Name)
-        .order_by_asc(tenant::Column::Id)
-        .offset(f.offset)
-        .limit(f.limit)
-        .all(&txn)
-        .await?;
+        .order_by_asc(tenant::Column::Id);
+    let rows = paging::select(&txn, q, PageReq::new(f.offset, f.limit)).await?;
     txn.commit().await?;
     Ok(rows)
 }

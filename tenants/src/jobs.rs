@@ -6,6 +6,7 @@
 //! handlers are idempotent). Failures retry with exponential backoff, then the job is dead
 //! (visible, retryable by hand). Redis, when configured, only wakes workers up early.
 use crate::entities::job;
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::scope::{set_pg_scope, PgScope};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{DateTime, Duration, Utc};
@@ -265,8 +266,8 @@ pub async fn list(
     scope: &Scope,
     status: Option<&str>,
     kind: Option<&str>,
-    first: u64,
-) -> Result<Vec<job::Model>, JobError> {
+    page: PageReq,
+) -> Result<Paged<job::Model>, JobError> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<job::Entity>();
     if let Some(s) = status {
@@ -275,11 +276,10 @@ pub async fn list(
     if let Some(k) = kind {
         q = q.filter(job::Column::Kind.eq(k));
     }
-    let rows = q
+    let q = q
         .order_by_desc(job::Column::CreatedAt)
-        .limit(first)
-        .all(&txn)
-        .await?;
+        .order_by_desc(job::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }

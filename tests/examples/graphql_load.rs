@@ -74,7 +74,7 @@ async fn main() {
     let Caller::Session { secret, csrf, .. } = caller else {
         unreachable!()
     };
-    let query = r#"{"query":"{ tenants(first: 50) { id name inseeCode population } }"}"#;
+    let query = r#"{"query":"{ tenants(first: 50) { items { id name inseeCode population }} }"}"#;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()

@@ -24,22 +24,22 @@ fn plan_for(tenant: Uuid, org: Uuid) -> Vec<(&'static str, bool, Value)> {
         (
             "activities",
             false,
-            json!({"query": "query($t: [UUID!]) { activities(tenantIds: $t, first: 50) { id tenantId name status { code label } } }", "variables": {"t": t}}),
+            json!({"query": "query($t: [UUID!]) { activities(tenantIds: $t, first: 50) { items { id tenantId name status { code label } }} }", "variables": {"t": t}}),
         ),
         (
             "activities (search)",
             false,
-            json!({"query": "query($t: [UUID!]) { activities(tenantIds: $t, search: \"cantine\") { id tenantId name } }", "variables": {"t": t}}),
+            json!({"query": "query($t: [UUID!]) { activities(tenantIds: $t, search: \"cantine\") { items { id tenantId name }} }", "variables": {"t": t}}),
         ),
         (
             "rightsRequests",
             false,
-            json!({"query": "query($t: [UUID!]) { rightsRequests(tenantIds: $t, first: 50) { id tenantId kind { code label } receivedOn } }", "variables": {"t": t}}),
+            json!({"query": "query($t: [UUID!]) { rightsRequests(tenantIds: $t, first: 50) { items { id tenantId kind { code label } receivedOn }} }", "variables": {"t": t}}),
         ),
         (
             "contracts",
             false,
-            json!({"query": "query($t: [UUID!]) { contracts(tenantIds: $t) { id tenantId } }", "variables": {"t": t}}),
+            json!({"query": "query($t: [UUID!]) { contracts(tenantIds: $t) { items { id tenantId }} }", "variables": {"t": t}}),
         ),
         (
             "backupPolicies",
@@ -49,7 +49,7 @@ fn plan_for(tenant: Uuid, org: Uuid) -> Vec<(&'static str, bool, Value)> {
         (
             "me",
             false,
-            json!({"query": "{ me { email roles } tenants { id name } }"}),
+            json!({"query": "{ me { email roles } tenants { items { id name }} }"}),
         ),
         (
             "organisation",
@@ -59,12 +59,12 @@ fn plan_for(tenant: Uuid, org: Uuid) -> Vec<(&'static str, bool, Value)> {
         (
             "activities (page 2)",
             false,
-            json!({"query": "query($t: [UUID!]) { activities(tenantIds: $t, first: 20, offset: 20) { id tenantId } }", "variables": {"t": t}}),
+            json!({"query": "query($t: [UUID!]) { activities(tenantIds: $t, first: 20, offset: 20) { items { id tenantId }} }", "variables": {"t": t}}),
         ),
         (
             "rightsRequests (open)",
             false,
-            json!({"query": "query($t: [UUID!]) { rightsRequests(tenantIds: $t, openOnly: true) { id tenantId } }", "variables": {"t": t}}),
+            json!({"query": "query($t: [UUID!]) { rightsRequests(tenantIds: $t, openOnly: true) { items { id tenantId }} }", "variables": {"t": t}}),
         ),
         (
             "createRightsRequest",

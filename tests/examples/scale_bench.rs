@@ -149,19 +149,19 @@ async fn main() {
     let queries = [
         (
             "activities(first: 50)",
-            r#"{"query":"{ activities(first: 50) { id name status { code } dpiaScreening } }"}"#,
+            r#"{"query":"{ activities(first: 50) { items { id name status { code } dpiaScreening }} }"}"#,
             "SELECT id, name, status, dpia_criteria FROM gdpr_activity WHERE tenant_id = :tenant AND NOT is_model ORDER BY name, id LIMIT 50;",
             r#"{"query":"{ allGdprActivities(first: 50, orderBy: [NAME_ASC, ID_ASC], condition: {isModel: false, tenantId: \"TENANT\"}) { nodes { id name status dpiaCriteria } } }"}"#,
         ),
         (
             "rightsRequests(first: 50)",
-            r#"{"query":"{ rightsRequests(first: 50) { id kind { code } receivedOn dueOn status { code } } }"}"#,
+            r#"{"query":"{ rightsRequests(first: 50) { items { id kind { code } receivedOn dueOn status { code } }} }"}"#,
             "SELECT id, kind, received_on, due_on, status FROM gdpr_request WHERE tenant_id = :tenant ORDER BY received_on DESC, id LIMIT 50;",
             r#"{"query":"{ allGdprRequests(first: 50, orderBy: [RECEIVED_ON_DESC, ID_ASC], condition: {tenantId: \"TENANT\"}) { nodes { id kind receivedOn dueOn status } } }"}"#,
         ),
         (
             "contracts(first: 50)",
-            r#"{"query":"{ contracts(first: 50) { id reference object estimatedCents } }"}"#,
+            r#"{"query":"{ contracts(first: 50) { items { id reference object estimatedCents }} }"}"#,
             "SELECT id, reference, object, estimated_cents FROM proc_contract WHERE tenant_id = :tenant ORDER BY reference, id LIMIT 50;",
             r#"{"query":"{ allProcContracts(first: 50, orderBy: [REFERENCE_ASC, ID_ASC], condition: {tenantId: \"TENANT\"}) { nodes { id reference object estimatedCents } } }"}"#,
         ),

@@ -110,11 +110,11 @@ async fn alerts_are_recorded_once_and_emailed_once_at_once_or_in_a_digest() {
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "{ alerts { kind tenantId title } }",
+            "{ alerts { items { kind tenantId title }} }",
             json!({}),
         )
         .await;
-    let mut kinds: Vec<String> = data(&r)["alerts"]
+    let mut kinds: Vec<String> = data(&r)["alerts"]["items"]
         .as_array()
         .expect("alerts")
         .iter()
@@ -127,19 +127,26 @@ async fn alerts_are_recorded_once_and_emailed_once_at_once_or_in_a_digest() {
         "A1 sees its own"
     );
     let r = app
-        .gql(&fx.org_admin_a, "{ alerts { id kind } }", json!({}))
+        .gql(
+            &fx.org_admin_a,
+            "{ alerts { items { id kind }} }",
+            json!({}),
+        )
         .await;
-    assert_eq!(data(&r)["alerts"].as_array().map(Vec::len), Some(5));
-    let ids: Vec<String> = data(&r)["alerts"]
+    assert_eq!(
+        data(&r)["alerts"]["items"].as_array().map(Vec::len),
+        Some(5)
+    );
+    let ids: Vec<String> = data(&r)["alerts"]["items"]
         .as_array()
         .expect("alerts")
         .iter()
         .filter_map(|a| a["id"].as_str().map(str::to_owned))
         .collect();
     let r = app
-        .gql(&fx.org_admin_b, "{ alerts { kind } }", json!({}))
+        .gql(&fx.org_admin_b, "{ alerts { items { kind }} }", json!({}))
         .await;
-    assert_eq!(data(&r)["alerts"], json!([]));
+    assert_eq!(data(&r)["alerts"]["items"], json!([]));
 
     // Emails at once: A1's administrator gets its three; the DPO (digest) and the DSI (off)
     // none; running the jobs again sends nothing more.

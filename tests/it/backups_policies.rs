@@ -118,11 +118,11 @@ async fn backups_policies_are_validated_versioned_and_audited() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "query($t: UUID!) { auditLog(tenantId: $t) { operation before after } }",
+            "query($t: UUID!) { auditLog(tenantId: $t) { items { operation before after }} }",
             json!({"t": fx.tenant_a1}),
         )
         .await;
-    let ops: Vec<&str> = data(&r)["auditLog"]
+    let ops: Vec<&str> = data(&r)["auditLog"]["items"]
         .as_array()
         .expect("log")
         .iter()

@@ -137,12 +137,12 @@ async fn backups_collector_reads_real_restic_repositories() {
     let resp = app
         .gql(
             &fx.commune_admin_a1,
-            "query($p: UUID!) { backupJobs(policyId: $p) { source externalId status finishedAt bytesProcessed files snapshotId } backupPolicy(id: $p) { storageSamples { storedBytes source } } }",
+            "query($p: UUID!) { backupJobs(policyId: $p) { items { source externalId status finishedAt bytesProcessed files snapshotId }} backupPolicy(id: $p) { storageSamples { items { storedBytes source }} } }",
             json!({"p": policy}),
         )
         .await;
     let d = data(&resp).clone();
-    let jobs = d["backupJobs"].as_array().expect("jobs").clone();
+    let jobs = d["backupJobs"]["items"].as_array().expect("jobs").clone();
     assert_eq!(jobs.len(), 2, "{d}");
     for s in &mine {
         let j = jobs
@@ -173,7 +173,7 @@ async fn backups_collector_reads_real_restic_repositories() {
         "two different 300 KiB files are stored"
     );
     assert_eq!(
-        d["backupPolicy"]["storageSamples"],
+        d["backupPolicy"]["storageSamples"]["items"],
         json!([{"storedBytes": raw.total_size, "source": "restic"}])
     );
 

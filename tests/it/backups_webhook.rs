@@ -40,11 +40,14 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "query($p: UUID!) { backupJobs(policyId: $p) { id source externalId status durationMs bytesProcessed bytesAdded files snapshotId message } }",
+            "query($p: UUID!) { backupJobs(policyId: $p) { items { id source externalId status durationMs bytesProcessed bytesAdded files snapshotId message }} }",
             json!({"p": a1.policy}),
         )
         .await;
-    let jobs = data(&r)["backupJobs"].as_array().expect("jobs").clone();
+    let jobs = data(&r)["backupJobs"]["items"]
+        .as_array()
+        .expect("jobs")
+        .clone();
     assert_eq!(jobs.len(), 2, "{r}");
     let job = jobs
         .iter()
@@ -231,11 +234,11 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "{ backupIngestEvents(rejectedOnly: true, first: 100) { reason reportId tenantId } }",
+            "{ backupIngestEvents(rejectedOnly: true, first: 100) { items { reason reportId tenantId }} }",
             json!({}),
         )
         .await;
-    let events = data(&r)["backupIngestEvents"]
+    let events = data(&r)["backupIngestEvents"]["items"]
         .as_array()
         .expect("events")
         .clone();
@@ -266,11 +269,11 @@ async fn backup_webhook_records_signed_reports_and_refuses_every_bad_call() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "query($t: [UUID!]) { backupIngestEvents(tenantIds: $t, rejectedOnly: true) { id } }",
+            "query($t: [UUID!]) { backupIngestEvents(tenantIds: $t, rejectedOnly: true) { items { id }} }",
             json!({"t": [fx.tenant_a2]}),
         )
         .await;
-    assert_eq!(data(&r)["backupIngestEvents"], json!([]));
+    assert_eq!(data(&r)["backupIngestEvents"]["items"], json!([]));
 }
 
 #[tokio::test]
@@ -299,11 +302,14 @@ async fn backup_webhook_accepts_restics_own_summary() {
     let r = app
         .gql(
             &fx.org_admin_b,
-            "query($p: UUID!) { backupJobs(policyId: $p) { externalId durationMs bytesAdded bytesProcessed files snapshotId } }",
+            "query($p: UUID!) { backupJobs(policyId: $p) { items { externalId durationMs bytesAdded bytesProcessed files snapshotId }} }",
             json!({"p": b.policy}),
         )
         .await;
-    let jobs = data(&r)["backupJobs"].as_array().expect("jobs").clone();
+    let jobs = data(&r)["backupJobs"]["items"]
+        .as_array()
+        .expect("jobs")
+        .clone();
     let j = jobs
         .iter()
         .find(|j| j["externalId"] == json!("restic-cc1ae786"))

@@ -306,9 +306,13 @@ async fn billing_run_waits_for_chorus_identifiers_then_every_ubl_passes_en16931(
     data(&r);
 
     let r = app
-        .gql(&fx.org_admin_a, "{ invoices { id tenantId number amountCents status channel buyerSiret serviceCode commitmentNumber correctsNumber } }", json!({}))
+        .gql(&fx.org_admin_a, "{ invoices(first: 500) { totalCount items { id tenantId number amountCents status channel buyerSiret serviceCode commitmentNumber correctsNumber } } }", json!({}))
         .await;
-    let invoices = data(&r)["invoices"].as_array().expect("invoices").clone();
+    let invoices = data(&r)["invoices"]["items"]
+        .as_array()
+        .expect("invoices")
+        .clone();
+    assert_eq!(data(&r)["invoices"]["totalCount"], json!(invoices.len()));
     assert_eq!(invoices.len(), 4, "{invoices:?}");
     let dir =
         Scratch(std::env::temp_dir().join(format!("mutualis-einvoice-{}", uuid::Uuid::now_v7())));

@@ -36,15 +36,15 @@ async fn billing_invoices_each_commune_exactly_once_in_stripe() {
         .billing_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
         .await;
     let r = app
-        .gql(&fx.org_admin_a, "query($r: UUID) { billingRuns { id status invoices totalCents } invoices(billingRunId: $r) { tenantId number amountCents status stripeInvoiceId lines } jobs(kind: \"billing.push_invoice\") { kind status } }", json!({"r": run}))
+        .gql(&fx.org_admin_a, "query($r: UUID) { billingRuns { items { id status invoices totalCents }} invoices(billingRunId: $r) { items { tenantId number amountCents status stripeInvoiceId lines }} jobs(kind: \"billing.push_invoice\") { items { kind status }} }", json!({"r": run}))
         .await;
     let d = data(&r).clone();
-    assert_eq!(d["billingRuns"][0]["status"], json!("done"), "{d}");
-    assert_eq!(d["billingRuns"][0]["totalCents"], json!(1_234_567));
-    let invoices = d["invoices"].as_array().expect("invoices").clone();
+    assert_eq!(d["billingRuns"]["items"][0]["status"], json!("done"), "{d}");
+    assert_eq!(d["billingRuns"]["items"][0]["totalCents"], json!(1_234_567));
+    let invoices = d["invoices"]["items"].as_array().expect("invoices").clone();
     assert_eq!(invoices.len(), 2);
     assert!(
-        d["jobs"]
+        d["jobs"]["items"]
             .as_array()
             .expect("jobs")
             .iter()
@@ -97,12 +97,12 @@ async fn billing_invoices_each_commune_exactly_once_in_stripe() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "query($r: UUID) { invoices(billingRunId: $r) { status stripeInvoiceId } }",
+            "query($r: UUID) { invoices(billingRunId: $r) { items { status stripeInvoiceId }} }",
             json!({"r": run}),
         )
         .await;
     assert!(
-        data(&r)["invoices"]
+        data(&r)["invoices"]["items"]
             .as_array()
             .expect("inv")
             .iter()
@@ -141,11 +141,14 @@ async fn billing_invoices_each_commune_exactly_once_in_stripe() {
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "{ invoices { tenantId amountCents lines } }",
+            "{ invoices { items { tenantId amountCents lines }} }",
             json!({}),
         )
         .await;
-    let mine = data(&r)["invoices"].as_array().expect("inv").clone();
+    let mine = data(&r)["invoices"]["items"]
+        .as_array()
+        .expect("inv")
+        .clone();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["tenantId"], json!(fx.tenant_a1));
     assert!(mine[0]["lines"][0]["explanation"]
@@ -170,11 +173,11 @@ async fn stripe_webhooks_are_verified_deduplicated_and_keep_statuses() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "query($r: UUID) { invoices(billingRunId: $r) { stripeInvoiceId status } }",
+            "query($r: UUID) { invoices(billingRunId: $r) { items { stripeInvoiceId status }} }",
             json!({"r": run}),
         )
         .await;
-    let stripe_id = data(&r)["invoices"][0]["stripeInvoiceId"]
+    let stripe_id = data(&r)["invoices"]["items"][0]["stripeInvoiceId"]
         .as_str()
         .expect("id")
         .to_owned();
@@ -212,9 +215,13 @@ async fn stripe_webhooks_are_verified_deduplicated_and_keep_statuses() {
     assert_eq!(s, 400);
     let status = || async {
         let r = app
-            .gql(&fx.commune_admin_a1, "{ invoices { status } }", json!({}))
+            .gql(
+                &fx.commune_admin_a1,
+                "{ invoices { items { status }} }",
+                json!({}),
+            )
             .await;
-        data(&r)["invoices"][0]["status"].clone()
+        data(&r)["invoices"]["items"][0]["status"].clone()
     };
     assert_eq!(status().await, json!("open"));
     // Accepted once; the same event again is acknowledged and ignored. The commune's paid
@@ -291,11 +298,11 @@ async fn failing_jobs_retry_with_backoff_then_die_visibly_and_can_be_retried() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "{ jobs(kind: \"billing.push_invoice\") { status attempts runAt lastError } }",
+            "{ jobs(kind: \"billing.push_invoice\") { items { status attempts runAt lastError }} }",
             json!({}),
         )
         .await;
-    let j = data(&r)["jobs"][0].clone();
+    let j = data(&r)["jobs"]["items"][0].clone();
     assert_eq!(
         (j["status"].clone(), j["attempts"].clone()),
         (json!("pending"), json!(1)),
@@ -320,16 +327,16 @@ async fn failing_jobs_retry_with_backoff_then_die_visibly_and_can_be_retried() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "{ jobs(status: \"dead\") { id kind lastError } }",
+            "{ jobs(status: \"dead\") { items { id kind lastError }} }",
             json!({}),
         )
         .await;
-    let dead = data(&r)["jobs"].as_array().expect("jobs").clone();
+    let dead = data(&r)["jobs"]["items"].as_array().expect("jobs").clone();
     assert_eq!(dead.len(), 1, "{r}");
     assert_eq!(dead[0]["kind"], json!("billing.push_invoice"));
     // A commune administrator does not see the queue.
     let r = app
-        .gql(&fx.commune_admin_a1, "{ jobs { id } }", json!({}))
+        .gql(&fx.commune_admin_a1, "{ jobs { items { id }} }", json!({}))
         .await;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"));
     // Retried by the DSI, it completes once Stripe answers.
@@ -366,12 +373,12 @@ async fn failing_jobs_retry_with_backoff_then_die_visibly_and_can_be_retried() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "{ jobs(kind: \"billing.push_invoice\") { status } invoices { status } }",
+            "{ jobs(kind: \"billing.push_invoice\") { items { status }} invoices { items { status }} }",
             json!({}),
         )
         .await;
-    assert_eq!(data(&r)["jobs"][0]["status"], json!("done"));
-    assert_eq!(data(&r)["invoices"][0]["status"], json!("open"));
+    assert_eq!(data(&r)["jobs"]["items"][0]["status"], json!("done"));
+    assert_eq!(data(&r)["invoices"]["items"][0]["status"], json!("open"));
 }
 
 #[tokio::test]

@@ -10,11 +10,11 @@ async fn lists_by_name_follow_the_french_order() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "{ tenants(first: 100) { name kind } }",
+            "{ tenants(first: 100) { items { name kind }} }",
             json!({}),
         )
         .await;
-    let names: Vec<&str> = data(&r)["tenants"]
+    let names: Vec<&str> = data(&r)["tenants"]["items"]
         .as_array()
         .expect("tenants")
         .iter()

@@ -42,9 +42,13 @@ pub async fn seeds(app: &TestApp, caller: &Caller, org: Uuid, tenant: Uuid) -> S
     let p = app.procurement_objects(caller, tenant, &[tenant]).await;
     let b = app.backup_objects(caller, tenant, "srv-seed").await;
     let r = app
-        .gql(caller, "{ rightsRequests(first: 1) { id } }", json!({}))
+        .gql(
+            caller,
+            "{ rightsRequests(first: 1) { items { id }} }",
+            json!({}),
+        )
         .await;
-    let request = data(&r)["rightsRequests"][0]["id"]
+    let request = data(&r)["rightsRequests"]["items"][0]["id"]
         .as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| g.request.clone());

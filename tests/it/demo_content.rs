@@ -48,9 +48,12 @@ fn plain(log: &str) -> String {
     out
 }
 
+/// A list of the answer: a page's items, or a plain list.
 fn list<'a>(v: &'a Value, field: &str) -> &'a Vec<Value> {
-    v["data"][field]
+    let f = &v["data"][field];
+    f["items"]
         .as_array()
+        .or_else(|| f.as_array())
         .unwrap_or_else(|| panic!("{field} in {v}"))
 }
 
@@ -125,7 +128,7 @@ async fn the_first_start_shows_every_module() {
         &http,
         &url,
         &dsi,
-        "{ tenants(first: 100) { id inseeCode } }",
+        "{ tenants(first: 100) { items { id inseeCode }} }",
         json!({}),
     )
     .await;
@@ -221,7 +224,7 @@ async fn the_first_start_shows_every_module() {
     assert_eq!(list(&r, "maturityAssessments").len(), 2, "{r}");
 
     // Rights requests in their states; breaches in each outcome of the 72-hour rule.
-    let r = gql(&http, &url, &dpo, "{ rightsRequests(first: 100) { tenantId status { code } overdue extendedDueOn extensionReason answer answeredOn } breaches(first: 50) { title notifiedAt notifiedLate lateReasons notNotifiedReason secondsLeft } }", json!({})).await;
+    let r = gql(&http, &url, &dpo, "{ rightsRequests(first: 100) { items { tenantId status { code } overdue extendedDueOn extensionReason answer answeredOn }} breaches(first: 50) { items { title notifiedAt notifiedLate lateReasons notNotifiedReason secondsLeft }} }", json!({})).await;
     let requests = list(&r, "rightsRequests");
     let statuses: BTreeSet<&str> = requests
         .iter()
@@ -375,7 +378,14 @@ async fn the_first_start_shows_every_module() {
     );
 
     // Billing: one run, one invoice per commune subscribed to an invoiced service.
-    let r = gql(&http, &url, &dsi, "{ billingRuns { id status invoices totalCents } jobs(kind: \"billing.push_invoice\", first: 500) { status attempts } }", json!({})).await;
+    let r = gql(
+        &http,
+        &url,
+        &dsi,
+        "{ billingRuns { items { id status invoices totalCents }} }",
+        json!({}),
+    )
+    .await;
     let runs = list(&r, "billingRuns");
     assert_eq!(runs.len(), 1, "{r}");
     assert_eq!(runs[0]["totalCents"].as_i64(), Some(invoiced_total));
@@ -383,7 +393,7 @@ async fn the_first_start_shows_every_module() {
         &http,
         &url,
         &dsi,
-        "query($b: UUID) { invoices(billingRunId: $b) { tenantId amountCents status number } }",
+        "query($b: UUID) { invoices(billingRunId: $b) { items { tenantId amountCents status number }} }",
         json!({"b": runs[0]["id"]}),
     )
     .await;
@@ -409,9 +419,12 @@ async fn the_first_start_shows_every_module() {
     );
     // The communes go through Chorus Pro (one by titre): issued at once, nothing waits for
     // Stripe, the run is done; every commune has a complete billing identity.
-    let r = gql(&http, &url, &dsi, "{ billingRuns { status } jobs(kind: \"billing.push_invoice\", first: 500) { status } invoices { status channel buyerSiret } billingIdentities { tenantName channel missingForChorus } }", json!({})).await;
+    let r = gql(&http, &url, &dsi, "{ billingRuns { items { status }} jobs(kind: \"billing.push_invoice\", first: 500) { items { status }} invoices(first: 500) { items { status channel buyerSiret }} billingIdentities { tenantName channel missingForChorus } }", json!({})).await;
     assert_eq!(list(&r, "jobs").len(), 0, "{r}");
-    assert_eq!(r["data"]["billingRuns"][0]["status"], "done", "{r}");
+    assert_eq!(
+        r["data"]["billingRuns"]["items"][0]["status"], "done",
+        "{r}"
+    );
     let all = list(&r, "invoices");
     assert!(
         all.iter()
@@ -432,19 +445,26 @@ async fn the_first_start_shows_every_module() {
         "{r}"
     );
     // The commune reads its own invoice.
-    let r = gql(&http, &url, &mairie, "{ invoices { tenantId } }", json!({})).await;
+    let r = gql(
+        &http,
+        &url,
+        &mairie,
+        "{ invoices { items { tenantId }} }",
+        json!({}),
+    )
+    .await;
     assert_eq!(
         list(&r, "invoices").clone(),
         vec![json!({"tenantId": compiegne})]
     );
 
     // Backups: with restic, one policy fed by the repository's real snapshots.
-    let r = gql(&http, &url, &dsi, "{ backupPolicies { id host repository passwordRef jobs(first: 50) { source snapshotId } } }", json!({})).await;
+    let r = gql(&http, &url, &dsi, "{ backupPolicies { id host repository passwordRef jobs(first: 50) { items { source snapshotId }} } }", json!({})).await;
     let policies = list(&r, "backupPolicies");
     let fed: Vec<&Value> = policies
         .iter()
         .filter(|p| {
-            p["jobs"]
+            p["jobs"]["items"]
                 .as_array()
                 .is_some_and(|j| j.iter().any(|j| j["source"] == "restic"))
         })
@@ -454,7 +474,7 @@ async fn the_first_start_shows_every_module() {
             assert_eq!(fed.len(), 1, "{r}");
             assert_eq!(fed[0]["repository"], json!(repo));
             assert_eq!(fed[0]["host"], tenants::backups::demo::RESTIC_HOST);
-            assert_eq!(fed[0]["jobs"].as_array().map(Vec::len), Some(3));
+            assert_eq!(fed[0]["jobs"]["items"].as_array().map(Vec::len), Some(3));
         }
         None => {
             assert!(fed.is_empty());

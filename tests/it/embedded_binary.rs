@@ -179,11 +179,11 @@ async fn concurrent_writes_on_sqlite_all_land_once() {
             &http,
             &server.url,
             &admin,
-            "{ tenants(search: \"60159\") { id inseeCode } }",
+            "{ tenants(search: \"60159\") { items { id inseeCode }} }",
             json!({}),
         )
         .await;
-        let tenant = me["data"]["tenants"]
+        let tenant = me["data"]["tenants"]["items"]
             .as_array()
             .and_then(|v| v.iter().find(|t| t["inseeCode"] == "60159"))
             .map(|t| t["id"].clone())
@@ -222,11 +222,11 @@ async fn concurrent_writes_on_sqlite_all_land_once() {
             &http,
             &server.url,
             &admin,
-            "{ rightsRequests(first: 500) { requester } }",
+            "{ rightsRequests(first: 500) { items { requester }} }",
             json!({}),
         )
         .await;
-        let stored: Vec<&str> = list["data"]["rightsRequests"]
+        let stored: Vec<&str> = list["data"]["rightsRequests"]["items"]
             .as_array()
             .expect("requests")
             .iter()

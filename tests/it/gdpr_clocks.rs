@@ -62,9 +62,13 @@ async fn rights_requests_follow_the_month_and_the_extension_rule() {
 
     // Overdue list: only the January one (when today is past March 2026).
     let overdue = app
-        .gql(c, "{ rightsRequests(overdueOnly: true) { id } }", json!({}))
+        .gql(
+            c,
+            "{ rightsRequests(overdueOnly: true) { items { id }} }",
+            json!({}),
+        )
         .await;
-    let ids: Vec<&str> = data(&overdue)["rightsRequests"]
+    let ids: Vec<&str> = data(&overdue)["rightsRequests"]["items"]
         .as_array()
         .expect("list")
         .iter()
@@ -156,9 +160,9 @@ async fn breaches_count_seventy_two_elapsed_hours_and_want_reasons_when_late() {
         .expect("id")
         .to_owned();
     let open = app
-        .gql(c, "{ breaches(openOnly: true) { id } }", json!({}))
+        .gql(c, "{ breaches(openOnly: true) { items { id }} }", json!({}))
         .await;
-    assert_eq!(data(&open)["breaches"], json!([{"id": id2}]));
+    assert_eq!(data(&open)["breaches"]["items"], json!([{"id": id2}]));
     let nn = app
         .gql(
             c,
@@ -171,13 +175,13 @@ async fn breaches_count_seventy_two_elapsed_hours_and_want_reasons_when_late() {
     let open = app
         .gql(
             c,
-            "{ breaches(openOnly: true) { id } all: breaches { id } }",
+            "{ breaches(openOnly: true) { items { id }} all: breaches { items { id }} }",
             json!({}),
         )
         .await;
-    assert_eq!(data(&open)["breaches"], json!([]));
+    assert_eq!(data(&open)["breaches"]["items"], json!([]));
     assert_eq!(
-        data(&open)["all"].as_array().map(Vec::len),
+        data(&open)["all"]["items"].as_array().map(Vec::len),
         Some(2),
         "every breach stays documented"
     );

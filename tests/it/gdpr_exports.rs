@@ -332,11 +332,14 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
             let r = app
                 .gql(
                     &caller,
-                    "query($r: UUID) { invoices(billingRunId: $r) { id tenantId } }",
+                    "query($r: UUID) { invoices(billingRunId: $r) { items { id tenantId }} }",
                     json!({"r": run}),
                 )
                 .await;
-            data(&r)["invoices"].as_array().cloned().unwrap_or_default()
+            data(&r)["invoices"]["items"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
         }
     };
     let invoice_b = invoice(fx.org_admin_b.clone(), run_b).await[0]["id"]

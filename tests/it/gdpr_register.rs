@@ -36,12 +36,15 @@ async fn an_activity_is_created_screened_and_audited() {
     let log = app
         .gql(
             &fx.commune_admin_a1,
-            "query($t: UUID!) { auditLog(tenantId: $t, first: 1) { operation after } }",
+            "query($t: UUID!) { auditLog(tenantId: $t, first: 1) { items { operation after }} }",
             json!({"t": fx.tenant_a1}),
         )
         .await;
-    assert_eq!(data(&log)["auditLog"][0]["operation"], "createActivity");
-    assert!(data(&log)["auditLog"][0]["after"]
+    assert_eq!(
+        data(&log)["auditLog"]["items"][0]["operation"],
+        "createActivity"
+    );
+    assert!(data(&log)["auditLog"]["items"][0]["after"]
         .to_string()
         .contains("Cantine scolaire"));
 }
@@ -166,20 +169,25 @@ async fn statuses_versions_and_the_dpo_check() {
 
     // Filters.
     let f = app
-        .gql(&fx.dpo_a, "{ req: activities(dpiaRequired: true) { id } sens: activities(sensitive: true) { id } drafts: activities(status: \"draft\") { id } }", json!({}))
+        .gql(&fx.dpo_a, "{ req: activities(dpiaRequired: true) { items { id }} sens: activities(sensitive: true) { items { id }} drafts: activities(status: \"draft\") { items { id }} }", json!({}))
         .await;
     let d = data(&f);
     assert_eq!(
-        d["req"].as_array().map(Vec::len),
+        d["req"]["items"].as_array().map(Vec::len),
         Some(0),
         "one criterion only"
     );
-    assert_eq!(d["sens"][0]["id"], ids.activity.as_str());
-    assert_eq!(d["drafts"][0]["id"], ids.activity.as_str());
+    assert_eq!(d["sens"]["items"][0]["id"], ids.activity.as_str());
+    assert_eq!(d["drafts"]["items"][0]["id"], ids.activity.as_str());
     // An auditor reads, never changes.
     let auditor = grant_auditor(&app, &fx).await;
-    let r = app.gql(&auditor, "{ activities { id } }", json!({})).await;
-    assert_eq!(data(&r)["activities"][0]["id"], ids.activity.as_str());
+    let r = app
+        .gql(&auditor, "{ activities { items { id }} }", json!({}))
+        .await;
+    assert_eq!(
+        data(&r)["activities"]["items"][0]["id"],
+        ids.activity.as_str()
+    );
     assert_eq!(
         error_code(&set(&auditor, "validated").await).as_deref(),
         Some("FORBIDDEN")
@@ -224,13 +232,13 @@ async fn a_commune_instantiates_a_model_and_sees_what_changed_since() {
     let seen = app
         .gql(
             &fx.commune_admin_a1,
-            "{ modelActivities { id } activities { id } }",
+            "{ modelActivities { id } activities { items { id }} }",
             json!({}),
         )
         .await;
     assert_eq!(data(&seen)["modelActivities"][0]["id"], model.as_str());
     assert_eq!(
-        data(&seen)["activities"].as_array().map(Vec::len),
+        data(&seen)["activities"]["items"].as_array().map(Vec::len),
         Some(0),
         "models are not register entries"
     );
@@ -351,11 +359,11 @@ async fn processors_dpias_and_actions() {
     let open = app
         .gql(
             &fx.commune_admin_a1,
-            "{ gdprActions(openOnly: true) { id } }",
+            "{ gdprActions(openOnly: true) { items { id }} }",
             json!({}),
         )
         .await;
-    assert_eq!(data(&open)["gdprActions"], json!([]));
+    assert_eq!(data(&open)["gdprActions"]["items"], json!([]));
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ async fn anonymous_calls_get_unauthenticated_and_limits_hold() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let anon = app
-        .gql(&Caller::Anonymous, "{ tenants { id } }", json!({}))
+        .gql(&Caller::Anonymous, "{ tenants { items { id }} }", json!({}))
         .await;
     assert_eq!(error_code(&anon).as_deref(), Some("UNAUTHENTICATED"));
 
@@ -28,10 +28,11 @@ async fn anonymous_calls_get_unauthenticated_and_limits_hold() {
         "{r}"
     );
 
-    let deep = "{ people { memberships { tenant { id } } } organisations { tenants { id } } }";
+    let deep =
+        "{ people { memberships { tenant { id } } } organisations { tenants { items { id }} } }";
     data(&app.gql(&fx.org_admin_a, deep, json!({})).await);
     // Complexity: a thousand fields in one request are refused before anything runs.
-    let heavy = format!("{{ tenants {{ {} }} }}", "id name ".repeat(600));
+    let heavy = format!("{{ tenants {{ items {{ {} }}}} }}", "id name ".repeat(600));
     let r = app.gql(&fx.org_admin_a, &heavy, json!({})).await;
     assert_eq!(
         error_code(&r).as_deref(),
@@ -49,7 +50,7 @@ async fn anonymous_calls_get_unauthenticated_and_limits_hold() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "{ tenants(first: 100000) { id } }",
+            "{ tenants(first: 100000) { items { id }} }",
             json!({}),
         )
         .await;
@@ -72,10 +73,15 @@ async fn get_serves_queries_and_refuses_mutations() {
             .header("cookie", format!("mutualis_session={secret}"))
             .send()
     };
-    let ok = get("{ tenants(first: 2) { name } }").await.expect("get");
+    let ok = get("{ tenants(first: 2) { items { name }} }")
+        .await
+        .expect("get");
     assert_eq!(ok.status(), 200);
     let body: serde_json::Value = ok.json().await.expect("json");
-    assert_eq!(body["data"]["tenants"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        body["data"]["tenants"]["items"].as_array().map(Vec::len),
+        Some(2)
+    );
     let m = get("mutation { revokeApiToken(id: \"00000000-0000-0000-0000-000000000000\") { id } }")
         .await
         .expect("get");
@@ -385,7 +391,7 @@ async fn nul_characters_in_text_are_bad_user_input_and_nothing_is_written() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "{ tenants(search: \"Compi\\u0000gne\") { id } }",
+            "{ tenants(search: \"Compi\\u0000gne\") { items { id }} }",
             json!({}),
         )
         .await;
@@ -395,7 +401,7 @@ async fn nul_characters_in_text_are_bad_user_input_and_nothing_is_written() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "query ($s: String) { jobs(status: $s) { id } }",
+            "query ($s: String) { jobs(status: $s) { items { id }} }",
             json!({ "s": "dead\u{0}" }),
         )
         .await;

@@ -102,13 +102,14 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             let r = app
                 .gql(
                     &caller,
-                    "{ invoices { id tenantId } jobs { id tenantId } }",
+                    "{ invoices { items { id tenantId }} jobs { items { id tenantId }} }",
                     json!({}),
                 )
                 .await;
             let d = data(&r).clone();
             let pick = |k: &str| {
-                d[k].as_array()
+                d[k]["items"]
+                    .as_array()
                     .and_then(|v| v.iter().find(|x| x["tenantId"] == json!(tenant)))
                     .and_then(|x| x["id"].as_str())
                     .unwrap_or_else(|| panic!("{k} of {tenant} in {d}"))
@@ -225,13 +226,13 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("me", "{ me { displayName roles grants { organisationId tenantId role } } }", json!({}), Expect::NoForeignData),
             c("organisations", "{ organisations { id siren name } }", json!({}), Expect::NoForeignData),
             c("organisation", "query($id: UUID!) { organisation(id: $id) { id name } }", json!({"id": foreign_org_id}), Expect::Denied(DENIED)),
-            c("tenants", "{ tenants(first: 500) { id name } }", json!({}), Expect::NoForeignData),
-            c("tenants", "query($o: UUID!) { tenants(organisationId: $o) { id name } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("tenants", "{ tenants(first: 500) { items { id name }} }", json!({}), Expect::NoForeignData),
+            c("tenants", "query($o: UUID!) { tenants(organisationId: $o) { items { id name }} }", json!({"o": foreign_org_id}), Expect::NoForeignData),
             c("tenant", "query($id: UUID!) { tenant(id: $id) { id name } }", json!({"id": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("people", "{ people { id email memberships { tenantId tenant { id } } } }", json!({}), Expect::NoForeignData),
             c("people", "query($o: UUID!) { people(organisationId: $o) { id email } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
-            c("auditLog", "query($t: UUID!) { auditLog(tenantId: $t) { id } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
-            c("auditLog", "{ auditLog(first: 500) { tenantId organisationId after } }", json!({}), Expect::NoForeignData),
+            c("auditLog", "query($t: UUID!) { auditLog(tenantId: $t) { items { id }} }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("auditLog", "{ auditLog(first: 500) { items { tenantId organisationId after }} }", json!({}), Expect::NoForeignData),
             c(
                 "inviteUser",
                 "mutation($o: UUID!, $t: UUID!) { inviteUser(input: {email: \"intrus@x.fr\", role: \"commune_admin\", organisationId: $o, tenantId: $t}) { id } }",
@@ -262,19 +263,19 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("auditorGrants", "{ auditorGrants { id email tenantIds } }", json!({}), Expect::NoForeignData),
             c("createOrganisation", "mutation { createOrganisation(siren: \"245900428\") { id } }", json!({}), Expect::Denied(DENIED)),
             // Backups
-            c("backupPolicies", "{ backupPolicies(includeInactive: true) { id tenantId host jobs { id } restoreTests { id } storageSamples { storedBytes } } }", json!({}), Expect::NoForeignData),
+            c("backupPolicies", "{ backupPolicies(includeInactive: true) { id tenantId host jobs { items { id }} restoreTests { items { id }} storageSamples { items { storedBytes }} } }", json!({}), Expect::NoForeignData),
             c("backupPolicies", "query($t: [UUID!]) { backupPolicies(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
             c("backupPolicy", "query($id: UUID!) { backupPolicy(id: $id) { id } }", json!({"id": bk.policy}), Expect::Denied(DENIED)),
-            c("backupJobs", "query($id: UUID!) { backupJobs(policyId: $id) { id } }", json!({"id": bk.policy}), Expect::Denied(DENIED)),
+            c("backupJobs", "query($id: UUID!) { backupJobs(policyId: $id) { items { id }} }", json!({"id": bk.policy}), Expect::Denied(DENIED)),
             c("backupPolicyStatuses", "{ backupPolicyStatuses { state policy { id host } } }", json!({}), Expect::NoForeignData),
             c("backupPolicyStatuses", "query($t: [UUID!]) { backupPolicyStatuses(tenantIds: $t) { policy { id } } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
             c("backupTenantStates", "{ backupTenantStates { tenantId state } }", json!({}), Expect::NoForeignData),
             c("backupTenantStates", "query($t: [UUID!]) { backupTenantStates(tenantIds: $t) { tenantId } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
             c("backupStorageUsage", "query($p: String!, $t: [UUID!]) { backupStorageUsage(period: $p, tenantIds: $t) { tenantId milliGbMonths } }", json!({"p": now.format("%Y-%m").to_string(), "t": [foreign_tenant_id, own_tenant]}), Expect::NoForeignData),
-            c("backupRestoreTests", "query($p: UUID) { backupRestoreTests(policyId: $p) { id } }", json!({"p": bk.policy}), Expect::NoForeignData),
-            c("backupRestoreTests", "{ backupRestoreTests { id policyId } }", json!({}), Expect::NoForeignData),
+            c("backupRestoreTests", "query($p: UUID) { backupRestoreTests(policyId: $p) { items { id }} }", json!({"p": bk.policy}), Expect::NoForeignData),
+            c("backupRestoreTests", "{ backupRestoreTests { items { id policyId }} }", json!({}), Expect::NoForeignData),
             c("backupIngestTokens", "{ backupIngestTokens { id tenantId } }", json!({}), Expect::NoForeignData),
-            c("backupIngestEvents", "{ backupIngestEvents { id tenantId jobId } }", json!({}), Expect::NoForeignData),
+            c("backupIngestEvents", "{ backupIngestEvents { items { id tenantId jobId }} }", json!({}), Expect::NoForeignData),
             c("createBackupPolicy", &format!("mutation($t: UUID!, $name: String!, $host: String!, $repo: String!) {{ createBackupPolicy(tenantId: $t, input: {BACKUP_POLICY_INPUT}) {{ id }} }}"), json!({"t": foreign_tenant_id, "name": "intrus", "host": "h", "repo": "/r"}), Expect::Denied(DENIED)),
             c("updateBackupPolicy", &format!("mutation($id: UUID!, $name: String!, $host: String!, $repo: String!) {{ updateBackupPolicy(id: $id, version: 1, input: {BACKUP_POLICY_INPUT}) {{ id }} }}"), json!({"id": bk.policy, "name": "intrus", "host": "h", "repo": "/r"}), Expect::Denied(DENIED)),
             c("recordRestoreTest", "mutation($p: UUID!, $at: DateTime!) { recordRestoreTest(input: {policyId: $p, performedAt: $at, performedBy: \"x\", restored: \"x\", durationSeconds: 1, result: \"success\"}) { id } }", json!({"p": bk.policy, "at": now}), Expect::Denied(DENIED)),
@@ -301,11 +302,11 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("runAllocation", "mutation($p: UUID!) { runAllocation(poolId: $p) { id } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
             c("runCorrection", "mutation($p: UUID!) { runCorrection(poolId: $p) { id } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
             // Billing and jobs
-            c("billingRuns", "{ billingRuns { id organisationId } }", json!({}), Expect::NoForeignData),
-            c("billingRuns", "query($o: UUID) { billingRuns(organisationId: $o) { id } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
-            c("invoices", "{ invoices { id tenantId billingRunId stripeInvoiceId } }", json!({}), Expect::NoForeignData),
-            c("invoices", "query($t: [UUID!]) { invoices(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
-            c("jobs", "{ jobs(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("billingRuns", "{ billingRuns { items { id organisationId }} }", json!({}), Expect::NoForeignData),
+            c("billingRuns", "query($o: UUID) { billingRuns(organisationId: $o) { items { id }} }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("invoices", "{ invoices { items { id tenantId billingRunId stripeInvoiceId }} }", json!({}), Expect::NoForeignData),
+            c("invoices", "query($t: [UUID!]) { invoices(tenantIds: $t) { items { id }} }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("jobs", "{ jobs(first: 500) { items { id tenantId }} }", json!({}), Expect::NoForeignData),
             c("startBillingRun", "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"intrus\") { id } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             c("retryJob", "mutation($id: UUID!) { retryJob(id: $id) { id } }", json!({"id": foreign_job}), Expect::Denied(DENIED)),
             c("billingIdentities", "{ billingIdentities { tenantId siren siret iban } }", json!({}), Expect::NoForeignData),
@@ -323,20 +324,20 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("recordMaturityAssessment", "mutation($t: UUID!, $q: UUID!, $d: Date!) { recordMaturityAssessment(input: {tenantId: $t, questionnaireId: $q, assessedOn: $d, answers: [{questionKey: \"registre\", option: 0}, {questionKey: \"dpd\", option: 0}, {questionKey: \"violations\", option: 0}]}) { id } }", json!({"t": foreign_tenant_id, "q": questionnaire_a, "d": today}), Expect::Denied(DENIED)),
             c("recordMaturityAssessment", "mutation($t: UUID!, $q: UUID!, $d: Date!) { recordMaturityAssessment(input: {tenantId: $t, questionnaireId: $q, assessedOn: $d, answers: [{questionKey: \"registre\", option: 0}, {questionKey: \"dpd\", option: 0}, {questionKey: \"violations\", option: 0}]}) { id } }", json!({"t": own_tenant, "q": questionnaire_b, "d": today}), Expect::Denied(DENIED)),
             // Alerts
-            c("alerts", "{ alerts { id tenantId title } }", json!({}), Expect::NoForeignData),
-            c("alerts", "query($t: [UUID!]) { alerts(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("alerts", "{ alerts { items { id tenantId title }} }", json!({}), Expect::NoForeignData),
+            c("alerts", "query($t: [UUID!]) { alerts(tenantIds: $t) { items { id }} }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
             c("setAlertDelivery", "mutation { setAlertDelivery(mode: \"digest\") }", json!({}), Expect::NoForeignData),
             // GDPR
             c("gdprVocabulary", "{ gdprVocabulary { legalBases { code } } }", json!({}), Expect::NoForeignData),
-            c("activities", "{ activities(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
-            c("activities", "query($t: UUID!) { activities(tenantIds: [$t]) { id } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
+            c("activities", "{ activities(first: 500) { items { id tenantId }} }", json!({}), Expect::NoForeignData),
+            c("activities", "query($t: UUID!) { activities(tenantIds: [$t]) { items { id }} }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
             c("activity", "query($id: UUID!) { activity(id: $id) { id } }", json!({"id": g.activity}), Expect::Denied(DENIED)),
             c("modelActivities", "{ modelActivities { id organisationId } }", json!({}), Expect::NoForeignData),
-            c("processors", "{ processors { id tenantId } }", json!({}), Expect::NoForeignData),
-            c("gdprActions", "{ gdprActions { id tenantId } }", json!({}), Expect::NoForeignData),
-            c("rightsRequests", "{ rightsRequests(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("processors", "{ processors { items { id tenantId }} }", json!({}), Expect::NoForeignData),
+            c("gdprActions", "{ gdprActions { items { id tenantId }} }", json!({}), Expect::NoForeignData),
+            c("rightsRequests", "{ rightsRequests(first: 500) { items { id tenantId }} }", json!({}), Expect::NoForeignData),
             c("rightsRequest", "query($id: UUID!) { rightsRequest(id: $id) { id } }", json!({"id": g.request}), Expect::Denied(DENIED)),
-            c("breaches", "{ breaches(first: 500) { id tenantId } }", json!({}), Expect::NoForeignData),
+            c("breaches", "{ breaches(first: 500) { items { id tenantId }} }", json!({}), Expect::NoForeignData),
             c("breach", "query($id: UUID!) { breach(id: $id) { id } }", json!({"id": g.breach}), Expect::Denied(DENIED)),
             c("createActivity", &format!("mutation($t: UUID!) {{ createActivity(tenantId: $t, input: {ACTIVITY_INPUT}) {{ id }} }}"), json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("updateActivity", &format!("mutation($id: UUID!) {{ updateActivity(id: $id, version: 1, input: {ACTIVITY_INPUT}) {{ id }} }}"), json!({"id": g.activity}), Expect::Denied(DENIED)),
@@ -365,12 +366,12 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("setPublicRegister", "mutation($t: UUID!) { setPublicRegister(tenantId: $t, published: false, fields: []) { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("recordBreachNotNotified", "mutation($id: UUID!) { recordBreachNotNotified(id: $id, reason: \"pas de risque\") { id } }", json!({"id": g.breach}), Expect::Denied(DENIED)),
             // Procurement
-            c("cpvSearch", "{ cpvSearch(query: \"cleaning\") { code label } }", json!({}), Expect::NoForeignData),
+            c("cpvSearch", "{ cpvSearch(query: \"cleaning\") { items { code label }} }", json!({}), Expect::NoForeignData),
             c("procurementRequirements", "query($d: Date!) { procurementRequirements(category: \"services\", amountCents: 5000000, date: $d) { procedure publicity } }", json!({"d": today}), Expect::NoForeignData),
-            c("suppliers", "{ suppliers { id organisationId identifier contracts { id tenantId } } }", json!({}), Expect::NoForeignData),
-            c("contracts", "{ contracts(first: 500) { id tenantId organisationId supplierIds shares { tenantId contractId } } }", json!({}), Expect::NoForeignData),
-            c("contracts", "query($t: UUID!) { contracts(tenantIds: [$t]) { id } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
-            c("contracts", "query($s: UUID!) { contracts(supplierId: $s) { id } }", json!({"s": p.supplier}), Expect::NoForeignData),
+            c("suppliers", "{ suppliers { id organisationId identifier contracts { items { id tenantId }} } }", json!({}), Expect::NoForeignData),
+            c("contracts", "{ contracts(first: 500) { items { id tenantId organisationId supplierIds shares { tenantId contractId } }} }", json!({}), Expect::NoForeignData),
+            c("contracts", "query($t: UUID!) { contracts(tenantIds: [$t]) { items { id }} }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
+            c("contracts", "query($s: UUID!) { contracts(supplierId: $s) { items { id }} }", json!({"s": p.supplier}), Expect::NoForeignData),
             c("contract", "query($id: UUID!) { contract(id: $id) { id } }", json!({"id": p.contract}), Expect::Denied(DENIED)),
             c("contract", "query($id: UUID!) { contract(id: $id) { id } }", json!({"id": p.joint_contract}), Expect::Denied(DENIED)),
             c("contractsExpiring", "{ contractsExpiring(withinDays: 3660) { id tenantId } }", json!({}), Expect::NoForeignData),
@@ -388,6 +389,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("importContracts", "mutation($t: UUID!, $csv: String!) { importContracts(tenantId: $t, csv: $csv) { imported contractIds } }", json!({"t": foreign_tenant_id, "csv": IMPORT_CSV}), Expect::Denied(DENIED)),
             c("importContractsXlsx", "mutation($t: UUID!, $x: String!) { importContractsXlsx(tenantId: $t, xlsx: $x) { imported contractIds } }", json!({"t": foreign_tenant_id, "x": crate::procurement_import::import_xlsx(44_306_184_100_047)}), Expect::Denied(DENIED)),
             c("amendContract", "mutation($c: UUID!, $d: Date!) { amendContract(contractId: $c, input: {signedOn: $d, awardedCents: 1}) { id } }", json!({"c": p.contract, "d": today}), Expect::Denied(DENIED)),
+            c("updateContract", &format!("mutation($c: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!) {{ updateContract(id: $c, version: 1, input: {CONTRACT_INPUT}) {{ id }} }}"), json!({"c": p.contract, "ref": "X-3", "n": today, "s": []}), Expect::Denied(DENIED)),
             c("addSubcontractingAct", "mutation($c: UUID!, $d: Date!) { addSubcontractingAct(contractId: $c, input: {subcontractorIdentifier: \"44306184100047\", amountCents: 100000, notifiedOn: $d, durationMonths: 6, priceVariation: \"Ferme\"}) { id } }", json!({"c": p.contract, "d": today}), Expect::Denied(DENIED)),
         ]);
     }
@@ -405,6 +407,14 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         caller: fx.org_admin_a.clone(),
         query: format!("mutation($t: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!) {{ createContract(tenantId: $t, input: {CONTRACT_INPUT}) {{ id }} }}"),
         variables: json!({"t": fx.tenant_a1, "ref": "X-3", "n": chrono::Utc::now().date_naive(), "s": [proc_b.supplier]}),
+        expect: Expect::Denied(&["BAD_USER_INPUT"]),
+    });
+    // Nor edit its own contract to name another organisation's supplier.
+    cases.push(Case {
+        op: "updateContract",
+        caller: fx.org_admin_a.clone(),
+        query: format!("mutation($c: UUID!, $ref: String!, $n: Date!, $s: [UUID!]!) {{ updateContract(id: $c, version: 2, input: {CONTRACT_INPUT}) {{ id }} }}"),
+        variables: json!({"c": proc_a2.contract, "ref": "X-4", "n": chrono::Utc::now().date_naive(), "s": [proc_b.supplier]}),
         expect: Expect::Denied(&["BAD_USER_INPUT"]),
     });
     // A commune does not see what the other communes buy.

@@ -160,7 +160,7 @@ async fn an_invited_agent_logs_in_through_the_provider() {
     let me: Value = http
         .post(format!("{}/graphql", app.url))
         .header("x-csrf-token", csrf)
-        .json(&json!({"query": "{ me { email roles } tenants { name } }"}))
+        .json(&json!({"query": "{ me { email roles } tenants { items { name }} }"}))
         .send()
         .await
         .expect("gql")
@@ -168,7 +168,10 @@ async fn an_invited_agent_logs_in_through_the_provider() {
         .await
         .expect("json");
     assert_eq!(me["data"]["me"]["roles"], json!(["commune_admin"]));
-    assert_eq!(me["data"]["tenants"], json!([{"name": "Compiègne"}]));
+    assert_eq!(
+        me["data"]["tenants"]["items"],
+        json!([{"name": "Compiègne"}])
+    );
 
     // The ProConnect claims were recorded, and the subject linked to the invitation.
     let row = app

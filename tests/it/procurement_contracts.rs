@@ -164,30 +164,36 @@ async fn a_contract_is_recorded_read_and_audited() {
     let s = app
         .gql(
             &fx.commune_admin_a1,
-            "{ suppliers { id contracts { id } } }",
+            "{ suppliers { id contracts { items { id }} } }",
             json!({}),
         )
         .await;
-    let contracts = data(&s)["suppliers"][0]["contracts"].to_string();
+    let contracts = data(&s)["suppliers"][0]["contracts"]["items"].to_string();
     assert!(contracts.contains(&p.contract) && contracts.contains(&p.joint_contract));
     // Filters.
     let f = app
         .gql(
             &fx.commune_admin_a1,
-            "query($s: UUID!) { byCpv: contracts(cpvPrefix: \"5031\") { id } joint: contracts(joint: true) { id }
-               bySupplier: contracts(supplierId: $s) { id } drafts: contracts(status: \"draft\") { id } }",
+            "query($s: UUID!) { byCpv: contracts(cpvPrefix: \"5031\") { items { id }} joint: contracts(joint: true) { items { id }}
+               bySupplier: contracts(supplierId: $s) { items { id }} drafts: contracts(status: \"draft\") { items { id }} }",
             json!({"s": p.supplier}),
         )
         .await;
     let d = data(&f);
-    assert_eq!(d["byCpv"], json!([{"id": p.contract}]));
-    assert_eq!(d["joint"], json!([{"id": p.joint_contract}]));
-    assert_eq!(d["bySupplier"].as_array().expect("test data").len(), 2);
-    assert_eq!(d["drafts"], json!([]));
+    assert_eq!(d["byCpv"]["items"], json!([{"id": p.contract}]));
+    assert_eq!(d["joint"]["items"], json!([{"id": p.joint_contract}]));
+    assert_eq!(
+        d["bySupplier"]["items"]
+            .as_array()
+            .expect("test data")
+            .len(),
+        2
+    );
+    assert_eq!(d["drafts"]["items"], json!([]));
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "{ contracts(status: \"open\") { id } }",
+            "{ contracts(status: \"open\") { items { id }} }",
             json!({}),
         )
         .await;
@@ -196,11 +202,11 @@ async fn a_contract_is_recorded_read_and_audited() {
     let log = app
         .gql(
             &fx.commune_admin_a1,
-            "query($t: UUID!) { auditLog(tenantId: $t, first: 10) { operation } }",
+            "query($t: UUID!) { auditLog(tenantId: $t, first: 10) { items { operation }} }",
             json!({"t": fx.tenant_a1}),
         )
         .await;
-    let ops = data(&log)["auditLog"].to_string();
+    let ops = data(&log)["auditLog"]["items"].to_string();
     for op in ["createSupplier", "createContract", "amendContract"] {
         assert!(ops.contains(op), "{op} in {ops}");
     }
@@ -708,11 +714,11 @@ async fn contracts_expiring_by_end_or_renewal_notice() {
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "{ expired: contracts(status: \"expired\") { reference } }",
+            "{ expired: contracts(status: \"expired\") { items { reference }} }",
             json!({}),
         )
         .await;
-    assert_eq!(data(&r)["expired"], json!([{"reference": "OLD"}]));
+    assert_eq!(data(&r)["expired"]["items"], json!([{"reference": "OLD"}]));
 }
 
 fn q_sorted(v: &[String]) -> Vec<String> {
@@ -728,13 +734,13 @@ async fn cpv_search_and_threshold_requirements() {
     let r = app
         .gql(
             &fx.editor_a2,
-            "{ a: cpvSearch(query: \"TRAITEUR-ECOLES\", first: 5) { code label codeWithCheckDigit } b: cpvSearch(query: \"9091\", first: 1) { code } }",
+            "{ a: cpvSearch(query: \"TRAITEUR-ECOLES\", first: 5) { items { code label codeWithCheckDigit }} b: cpvSearch(query: \"9091\", first: 1) { items { code }} }",
             json!({}),
         )
         .await;
     let d = data(&r);
-    assert!(d["a"].to_string().contains("55524000-9"), "{d}");
-    assert_eq!(d["b"], json!([{"code": "90910000"}]));
+    assert!(d["a"]["items"].to_string().contains("55524000-9"), "{d}");
+    assert_eq!(d["b"]["items"], json!([{"code": "90910000"}]));
     let req = |category: &str, cents: i64, date: &str| {
         let app = &app;
         let caller = fx.editor_a2.clone();

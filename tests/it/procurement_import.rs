@@ -86,11 +86,14 @@ async fn an_import_is_all_or_nothing_with_a_report_per_row() {
     let r = app
         .gql(
             &fx.editor_a2,
-            "{ contracts { reference object estimatedCents awardedCents notifiedOn placeType supplierIds cpv { code } } }",
+            "{ contracts { items { reference object estimatedCents awardedCents notifiedOn placeType supplierIds cpv { code } }} }",
             json!({}),
         )
         .await;
-    let cs = data(&r)["contracts"].as_array().expect("contracts").clone();
+    let cs = data(&r)["contracts"]["items"]
+        .as_array()
+        .expect("contracts")
+        .clone();
     assert_eq!(cs.len(), 3);
     assert_eq!(cs[0]["awardedCents"], 3_654_050);
     assert_eq!(cs[0]["notifiedOn"], "2024-03-15");
@@ -284,11 +287,14 @@ async fn an_xlsx_import_shares_the_rules_and_the_report() {
     let r = app
         .gql(
             &fx.editor_a2,
-            "{ contracts { reference estimatedCents awardedCents notifiedOn durationMonths placeCode supplierIds cpv { code } } }",
+            "{ contracts { items { reference estimatedCents awardedCents notifiedOn durationMonths placeCode supplierIds cpv { code } }} }",
             json!({}),
         )
         .await;
-    let cs = data(&r)["contracts"].as_array().expect("contracts").clone();
+    let cs = data(&r)["contracts"]["items"]
+        .as_array()
+        .expect("contracts")
+        .clone();
     assert_eq!(cs.len(), 3);
     let by_ref = |r: &str| {
         cs.iter()

@@ -79,7 +79,7 @@ async fn the_consolidated_report_adds_up_every_module_and_is_read_as_stored() {
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "{ costLines { amountCents } invoices { amountCents status } }",
+            "{ costLines { amountCents } invoices { items { amountCents status }} }",
             json!({}),
         )
         .await;
@@ -164,11 +164,11 @@ async fn the_consolidated_report_adds_up_every_module_and_is_read_as_stored() {
     let r = app
         .gql(
             &fx.org_admin_a,
-            "{ jobs(kind: \"reporting.snapshot\", status: \"pending\") { runAt } }",
+            "{ jobs(kind: \"reporting.snapshot\", status: \"pending\") { items { runAt }} }",
             json!({}),
         )
         .await;
-    let pending = data(&r)["jobs"].as_array().expect("jobs").clone();
+    let pending = data(&r)["jobs"]["items"].as_array().expect("jobs").clone();
     assert!(
         !pending.is_empty(),
         "the change queued a recomputation: {r}"

@@ -73,7 +73,7 @@ async fn no_secret_or_credential_is_logged_or_echoed() {
         .gql_on(
             &base,
             &fx.dpo_a,
-            "{ me { email } tenants { id } }",
+            "{ me { email } tenants { items { id }} }",
             json!({}),
         )
         .await

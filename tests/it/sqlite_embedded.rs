@@ -145,12 +145,12 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         &http,
         &url,
         &dsi,
-        "{ organisations { siren name } tenants(first: 100) { name inseeCode population } }",
+        "{ organisations { siren name } tenants(first: 100) { items { name inseeCode population }} }",
         json!({}),
     )
     .await;
     assert_eq!(r["data"]["organisations"][0]["siren"], "200067965");
-    let tenants = r["data"]["tenants"].as_array().expect("tenants");
+    let tenants = r["data"]["tenants"]["items"].as_array().expect("tenants");
     assert_eq!(tenants.len(), 23, "22 communes and the agglomeration");
     // Names in the French order on SQLite too (the collation registered on the connection).
     let names: Vec<&str> = tenants.iter().filter_map(|t| t["name"].as_str()).collect();
@@ -164,20 +164,22 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         && t["population"].as_i64() > Some(40_000)));
 
     // The demo register: municipal activities on several communes, clocks running.
-    let r = gql(&http, &url, &dsi, "{ activities(first: 200) { name tenantId status { code } } rightsRequests { overdue } breaches { secondsLeft } modelActivities { name } }", json!({})).await;
-    let acts = r["data"]["activities"].as_array().expect("activities");
+    let r = gql(&http, &url, &dsi, "{ activities(first: 200) { items { name tenantId status { code } }} rightsRequests { items { overdue }} breaches { items { secondsLeft }} modelActivities { name } }", json!({})).await;
+    let acts = r["data"]["activities"]["items"]
+        .as_array()
+        .expect("activities");
     assert!(acts.len() >= 8 + 4 + 5, "{}", acts.len());
     assert!(acts
         .iter()
         .any(|a| a["name"] == "Vidéoprotection de la voie publique"));
     assert!(acts.iter().any(|a| a["status"]["code"] == "checked"));
     assert_eq!(
-        r["data"]["rightsRequests"]
+        r["data"]["rightsRequests"]["items"]
             .as_array()
             .map(|v| v.iter().filter(|x| x["overdue"] == true).count()),
         Some(1)
     );
-    assert!(r["data"]["breaches"][0]["secondsLeft"].as_i64() > Some(0));
+    assert!(r["data"]["breaches"]["items"][0]["secondsLeft"].as_i64() > Some(0));
     assert_eq!(
         r["data"]["modelActivities"].as_array().map(Vec::len),
         Some(2)
@@ -277,20 +279,23 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         &http,
         &url,
         &mairie,
-        "{ tenants(first: 100) { inseeCode } }",
+        "{ tenants(first: 100) { items { inseeCode }} }",
         json!({}),
     )
     .await;
-    assert_eq!(r["data"]["tenants"], json!([{"inseeCode": "60159"}]));
+    assert_eq!(
+        r["data"]["tenants"]["items"],
+        json!([{"inseeCode": "60159"}])
+    );
     let margny = gql(
         &http,
         &url,
         &dsi,
-        "{ tenants(search: \"60382\") { id } }",
+        "{ tenants(search: \"60382\") { items { id }} }",
         json!({}),
     )
     .await;
-    let margny_id = margny["data"]["tenants"][0]["id"]
+    let margny_id = margny["data"]["tenants"]["items"][0]["id"]
         .as_str()
         .expect("Margny")
         .to_owned();
@@ -307,7 +312,7 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         &http,
         &url,
         &mairie,
-        "query($t: UUID!) { auditLog(tenantId: $t) { seq } }",
+        "query($t: UUID!) { auditLog(tenantId: $t) { items { seq }} }",
         json!({"t": margny_id}),
     )
     .await;
@@ -331,11 +336,14 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         &http,
         &url2,
         &dsi2,
-        "{ tenants(first: 100) { id } }",
+        "{ tenants(first: 100) { items { id }} }",
         json!({}),
     )
     .await;
-    assert_eq!(r["data"]["tenants"].as_array().map(Vec::len), Some(23));
+    assert_eq!(
+        r["data"]["tenants"]["items"].as_array().map(Vec::len),
+        Some(23)
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -355,10 +363,10 @@ async fn long_search_strings_are_refused_as_bad_input_before_reaching_the_databa
     let dsi = demo_login(&http, &url, "dsi@demo.mutualis.invalid").await;
     let long = "%_".repeat(150_000);
     for q in [
-        "query($s: String) { tenants(search: $s) { id } }",
-        "query($s: String) { activities(search: $s) { id } }",
+        "query($s: String) { tenants(search: $s) { items { id }} }",
+        "query($s: String) { activities(search: $s) { items { id }} }",
         "query($s: String) { suppliers(search: $s) { id } }",
-        "query($s: String!) { cpvSearch(query: $s) { code } }",
+        "query($s: String!) { cpvSearch(query: $s) { items { code }} }",
     ] {
         let r = gql(&http, &url, &dsi, q, json!({"s": long})).await;
         assert_eq!(
@@ -374,7 +382,10 @@ async fn long_search_strings_are_refused_as_bad_input_before_reaching_the_databa
         &http,
         &url,
         &dsi,
-        &format!("{{ tenants(search: \"{}\") {{ id }} }}", "a".repeat(201)),
+        &format!(
+            "{{ tenants(search: \"{}\") {{ items {{ id }}}} }}",
+            "a".repeat(201)
+        ),
         json!({}),
     )
     .await;
@@ -396,7 +407,7 @@ async fn long_search_strings_are_refused_as_bad_input_before_reaching_the_databa
         &http,
         &url,
         &dsi,
-        "{ tenants(search: \"Compi\") { name } }",
+        "{ tenants(search: \"Compi\") { items { name }} }",
         json!({}),
     )
     .await;

@@ -40,10 +40,14 @@ async fn a_token_reaches_only_its_tenants_and_role_and_dies_when_revoked_or_expi
 
     let token = Caller::Token(secret.clone());
     let t = app
-        .gql(&token, "{ tenants { id } me { kind roles } }", json!({}))
+        .gql(
+            &token,
+            "{ tenants { items { id }} me { kind roles } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
-        data(&t)["tenants"],
+        data(&t)["tenants"]["items"],
         json!([{"id": fx.tenant_a1.to_string()}])
     );
     assert_eq!(data(&t)["me"]["kind"], "token");
@@ -65,7 +69,9 @@ async fn a_token_reaches_only_its_tenants_and_role_and_dies_when_revoked_or_expi
         ))
         .await
         .expect("expire");
-    let expired = app.gql(&token, "{ tenants { id } }", json!({})).await;
+    let expired = app
+        .gql(&token, "{ tenants { items { id }} }", json!({}))
+        .await;
     assert_eq!(error_code(&expired).as_deref(), Some("UNAUTHENTICATED"));
     assert!(
         expired["errors"][0]["message"]
@@ -80,7 +86,10 @@ async fn a_token_reaches_only_its_tenants_and_role_and_dies_when_revoked_or_expi
         ))
         .await
         .expect("revive");
-    data(&app.gql(&token, "{ tenants { id } }", json!({})).await);
+    data(
+        &app.gql(&token, "{ tenants { items { id }} }", json!({}))
+            .await,
+    );
 
     // Revocation.
     let rev = app
@@ -91,7 +100,9 @@ async fn a_token_reaches_only_its_tenants_and_role_and_dies_when_revoked_or_expi
         )
         .await;
     assert!(data(&rev)["revokeApiToken"]["revokedAt"].is_string());
-    let after = app.gql(&token, "{ tenants { id } }", json!({})).await;
+    let after = app
+        .gql(&token, "{ tenants { items { id }} }", json!({}))
+        .await;
     assert_eq!(error_code(&after).as_deref(), Some("UNAUTHENTICATED"));
     let twice = app
         .gql(
@@ -193,10 +204,14 @@ async fn an_auditor_reads_named_tenants_until_the_grant_expires_or_is_revoked() 
     };
     let auditor = app.session_for(user_id, "inspecteur@cnil.fr").await;
     let seen = app
-        .gql(&auditor, "{ tenants { id } me { roles } }", json!({}))
+        .gql(
+            &auditor,
+            "{ tenants { items { id }} me { roles } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
-        data(&seen)["tenants"],
+        data(&seen)["tenants"]["items"],
         json!([{"id": fx.tenant_a1.to_string()}])
     );
     assert_eq!(data(&seen)["me"]["roles"], json!(["auditor"]));
@@ -204,7 +219,7 @@ async fn an_auditor_reads_named_tenants_until_the_grant_expires_or_is_revoked() 
     data(
         &app.gql(
             &auditor,
-            "query($t: UUID!) { auditLog(tenantId: $t) { seq } }",
+            "query($t: UUID!) { auditLog(tenantId: $t) { items { seq }} }",
             json!({"t": fx.tenant_a1}),
         )
         .await,
@@ -219,7 +234,9 @@ async fn an_auditor_reads_named_tenants_until_the_grant_expires_or_is_revoked() 
         .execute_unprepared(&format!("UPDATE auditor_grant SET expires_at = now() - interval '1 minute' WHERE id = '{grant_id}'"))
         .await
         .expect("expire");
-    let gone = app.gql(&auditor, "{ tenants { id } }", json!({})).await;
+    let gone = app
+        .gql(&auditor, "{ tenants { items { id }} }", json!({}))
+        .await;
     assert_eq!(error_code(&gone).as_deref(), Some("FORBIDDEN"), "{gone}");
     let list = app
         .gql(&fx.dpo_a, "{ auditorGrants { id active } }", json!({}))
@@ -231,7 +248,10 @@ async fn an_auditor_reads_named_tenants_until_the_grant_expires_or_is_revoked() 
         .execute_unprepared(&format!("UPDATE auditor_grant SET expires_at = now() + interval '1 day' WHERE id = '{grant_id}'"))
         .await
         .expect("revive");
-    data(&app.gql(&auditor, "{ tenants { id } }", json!({})).await);
+    data(
+        &app.gql(&auditor, "{ tenants { items { id }} }", json!({}))
+            .await,
+    );
     data(
         &app.gql(
             &fx.dpo_a,
@@ -240,7 +260,9 @@ async fn an_auditor_reads_named_tenants_until_the_grant_expires_or_is_revoked() 
         )
         .await,
     );
-    let revoked = app.gql(&auditor, "{ tenants { id } }", json!({})).await;
+    let revoked = app
+        .gql(&auditor, "{ tenants { items { id }} }", json!({}))
+        .await;
     assert_eq!(error_code(&revoked).as_deref(), Some("FORBIDDEN"));
 }
 
@@ -292,18 +314,18 @@ async fn invitations_follow_the_role_rules() {
     let log = app
         .gql(
             &fx.org_admin_a,
-            "query($t: UUID!) { auditLog(tenantId: $t) { operation principal after } }",
+            "query($t: UUID!) { auditLog(tenantId: $t) { items { operation principal after }} }",
             json!({"t": fx.tenant_a1}),
         )
         .await;
-    let ops: Vec<&str> = data(&log)["auditLog"]
+    let ops: Vec<&str> = data(&log)["auditLog"]["items"]
         .as_array()
         .expect("list")
         .iter()
         .filter_map(|r| r["operation"].as_str())
         .collect();
     assert!(ops.contains(&"inviteUser"), "{log}");
-    assert!(data(&log)["auditLog"][0]["after"]
+    assert!(data(&log)["auditLog"]["items"][0]["after"]
         .to_string()
         .contains("secretariat@mairie-compiegne.fr"));
 }
@@ -333,7 +355,7 @@ async fn nobody_grants_themselves_access_and_a_grant_carries_no_more_than_its_gr
     let own = app
         .gql(
             &fx.dpo_a,
-            "query($t: UUID!) { contracts(tenantIds: [$t]) { id } }",
+            "query($t: UUID!) { contracts(tenantIds: [$t]) { items { id }} }",
             json!({"t": fx.tenant_a1}),
         )
         .await;
@@ -367,13 +389,13 @@ async fn nobody_grants_themselves_access_and_a_grant_carries_no_more_than_its_gr
         .session_for(user("inspecteur@cnil.fr").await, "inspecteur@cnil.fr")
         .await;
     let q =
-        "query($t: UUID!) { activities(tenantIds: [$t]) { id } contracts(tenantIds: [$t]) { id } }";
+        "query($t: UUID!) { activities(tenantIds: [$t]) { items { id }} contracts(tenantIds: [$t]) { items { id }} }";
     let r = app.gql(&inspector, q, json!({"t": fx.tenant_a1})).await;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
     let r = app
         .gql(
             &inspector,
-            "query($t: UUID!) { activities(tenantIds: [$t]) { id } }",
+            "query($t: UUID!) { activities(tenantIds: [$t]) { items { id }} }",
             json!({"t": fx.tenant_a1}),
         )
         .await;
@@ -392,7 +414,7 @@ async fn nobody_grants_themselves_access_and_a_grant_carries_no_more_than_its_gr
         .await;
     let r = app.gql(&magistrate, q, json!({"t": fx.tenant_a1})).await;
     assert!(
-        data(&r)["contracts"]
+        data(&r)["contracts"]["items"]
             .as_array()
             .is_some_and(|c| !c.is_empty()),
         "{r}"

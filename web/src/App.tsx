@@ -23,6 +23,7 @@ import { QuestionnaireEditorPage } from "./pages/maturity/QuestionnaireEditorPag
 import { AssessmentPage } from "./pages/maturity/AssessmentPage";
 import { DpoFollowUpPage } from "./pages/dpo/DpoFollowUpPage";
 import { ContractsPage } from "./pages/procurement/ContractsPage";
+import { ContractPage, NewContractPage } from "./pages/procurement/ContractPage";
 import { AllocationPage } from "./pages/allocation/AllocationPage";
 import { BillingPage } from "./pages/billing/BillingPage";
 import { BillingIdentityPage } from "./pages/billing/BillingIdentityPage";
@@ -61,6 +62,8 @@ export function App() {
           <Route path="/export" element={<ExportPage />} />
           <Route path="/suivi-dpo" element={<DpoFollowUpPage />} />
           <Route path="/contrats" element={<ContractsPage />} />
+          <Route path="/contrats/nouveau" element={<NewContractPage />} />
+          <Route path="/contrats/:id" element={<ContractPage />} />
           <Route path="/repartition" element={<AllocationPage />} />
           <Route path="/facturation" element={<BillingPage />} />
           <Route path="/facturation/identites" element={<BillingIdentityPage />} />

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod loaders;
 pub mod maturity;
 pub mod mutation;
+pub mod page;
 pub mod procurement;
 pub mod query;
 pub mod reporting;

@@ -1,6 +1,7 @@
 //! Read operations.
 use super::context::{principal, scoped};
 use super::errors::{code, coded, GqlResult};
+use super::page::{self, Page};
 use super::types::*;
 use async_graphql::{Context, Object, Result};
 use tenants::tenancy::{AccessError, Permission, PrincipalKind};
@@ -64,27 +65,38 @@ impl PlatformQuery {
     }
 
     /// Tenants you reach, by name; `search` matches a name part or an exact INSEE code.
+    #[allow(clippy::too_many_arguments)]
     async fn tenants(
         &self,
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
         search: Option<String>,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-        #[graphql(default = 0)] offset: u64,
-    ) -> Result<Vec<Tenant>> {
+        #[graphql(desc = "commune (member communes) or organisation (its own tenant)")]
+        kind: Option<String>,
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Tenant>> {
         let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
         let f = tenants::directory::TenantFilter {
             organisation_id,
             search,
+            kind,
             offset,
             limit: first,
         };
-        Ok(tenants::directory::tenants(db, &s, &f)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Tenant::from)
-            .collect())
+        Ok(Page::of(
+            tenants::directory::tenants(db, &s, &f).await.gql()?,
+        ))
     }
 
     async fn tenant(&self, ctx: &Context<'_>, id: Uuid) -> Result<Tenant> {
@@ -134,18 +146,28 @@ impl PlatformQuery {
         &self,
         ctx: &Context<'_>,
         tenant_id: Option<Uuid>,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<AuditRecord>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<AuditRecord>> {
         let (db, s) = scoped(ctx, Permission::ReadAudit)?;
         if let Some(t) = tenant_id {
             // A foreign tenant reads as not found, not as an empty list.
             tenants::directory::tenant(db, &s, t).await.gql()?;
         }
-        Ok(tenants::audit::list(db, &s, tenant_id, first)
-            .await
-            .gql()?
-            .into_iter()
-            .map(AuditRecord::from)
-            .collect())
+        Ok(Page::of(
+            tenants::audit::list(db, &s, tenant_id, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 }

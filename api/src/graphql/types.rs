@@ -40,23 +40,31 @@ impl Organisation {
         &self,
         ctx: &Context<'_>,
         search: Option<String>,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-        #[graphql(default = 0)] offset: u64,
-    ) -> Result<Vec<Tenant>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<super::page::Page<Tenant>> {
         let s = scope(ctx, Permission::ReadDirectory)?;
         let rc = ctx.data::<RequestCtx>()?;
         let f = tenants::directory::TenantFilter {
             organisation_id: Some(self.id),
             search,
+            kind: None,
             offset,
             limit: first,
         };
-        Ok(tenants::directory::tenants(&rc.db, &s, &f)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Tenant::from)
-            .collect())
+        Ok(super::page::Page::of(
+            tenants::directory::tenants(&rc.db, &s, &f).await.gql()?,
+        ))
     }
 }
 

@@ -55,21 +55,22 @@ pub async fn invoice(
     let Some(id) = id.and_then(|v| Uuid::parse_str(v).ok()) else {
         return bad("id", "Indiquez l'identifiant de la facture (id).".into());
     };
-    let file =
-        match ps
-            .iter()
-            .find(|(k, _)| k == "syntax")
-            .map(|(_, v)| v.as_str())
-        {
-            None | Some("ubl") => ubl::export(&st.db, &s, id).await,
-            Some("cii") => ubl::export_cii(&st.db, &s, id).await,
-            Some(other) => return bad(
+    let file = match ps
+        .iter()
+        .find(|(k, _)| k == "syntax")
+        .map(|(_, v)| v.as_str())
+    {
+        None | Some("ubl") => ubl::export(&st.db, &s, id).await,
+        Some("cii") => ubl::export_cii(&st.db, &s, id).await,
+        Some(other) => {
+            return bad(
                 "syntax",
                 format!(
                     "Syntaxe « {other} » inconnue : ubl (UBL 2.1) ou cii (CII, celle de Factur-X)."
                 ),
-            ),
-        };
+            )
+        }
+    };
     match file {
         Ok((name, xml)) => (
             [

@@ -11,6 +11,7 @@ use crate::backups::compliance;
 use crate::entities::{alert, billing_invoice, tenant};
 use crate::gdpr::requests::{self, RequestFilter};
 use crate::jobs::{self, NewJob};
+use crate::paging::{self, PageReq, Paged};
 use crate::procurement::contracts::{self, ContractFilter, Status};
 use crate::tenancy::{Permission, Scope};
 use chrono::{DateTime, Duration, Utc};
@@ -281,20 +282,22 @@ pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
     tenant_ids: Option<Vec<Uuid>>,
-    first: u64,
-) -> Result<Vec<alert::Model>, AlertError> {
-    use sea_orm::{QueryOrder, QuerySelect};
+    kind: Option<&str>,
+    page: PageReq,
+) -> Result<Paged<alert::Model>, AlertError> {
+    use sea_orm::QueryOrder;
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<alert::Entity>();
     if let Some(ids) = tenant_ids {
         q = q.filter(alert::Column::TenantId.is_in(ids));
     }
-    let rows = q
+    if let Some(k) = kind {
+        q = q.filter(alert::Column::Kind.eq(k));
+    }
+    let q = q
         .order_by_desc(alert::Column::CreatedAt)
-        .order_by_desc(alert::Column::Id)
-        .limit(first)
-        .all(&txn)
-        .await?;
+        .order_by_desc(alert::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }

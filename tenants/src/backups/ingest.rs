@@ -14,6 +14,7 @@ use super::reports::{self, JobReport};
 use super::{bad, text, BackupError};
 use crate::audit::{self, Entry};
 use crate::entities::{backup_ingest_event, backup_ingest_token, backup_policy, tenant};
+use crate::paging::{self, PageReq, Paged};
 use crate::secrets::{constant_time_eq, new_secret, sha256_hex};
 use crate::tenancy::scope::{set_pg_scope, PgScope};
 use crate::tenancy::{AccessError, Permission, Scope};
@@ -22,7 +23,7 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
 use serde::Deserialize;
@@ -199,8 +200,8 @@ pub async fn events(
     scope: &Scope,
     tenant_ids: Option<Vec<Uuid>>,
     rejected_only: bool,
-    first: u64,
-) -> Result<Vec<backup_ingest_event::Model>, BackupError> {
+    page: PageReq,
+) -> Result<Paged<backup_ingest_event::Model>, BackupError> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<backup_ingest_event::Entity>();
     if let Some(ids) = tenant_ids {
@@ -209,12 +210,10 @@ pub async fn events(
     if rejected_only {
         q = q.filter(backup_ingest_event::Column::Outcome.eq("rejected"));
     }
-    let rows = q
+    let q = q
         .order_by_desc(backup_ingest_event::Column::ReceivedAt)
-        .order_by_desc(backup_ingest_event::Column::Id)
-        .limit(first)
-        .all(&txn)
-        .await?;
+        .order_by_desc(backup_ingest_event::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }

@@ -3,11 +3,12 @@
 //! adds nothing.
 use super::{bad, one_of, BackupError, GOOD_STATUSES, JOB_STATUSES};
 use crate::entities::{backup_job, backup_policy, backup_storage_sample};
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::Scope;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::OnConflict, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
+    QueryFilter, QueryOrder, TryInsertResult,
 };
 use uuid::Uuid;
 
@@ -159,20 +160,18 @@ pub async fn jobs(
     db: &DatabaseConnection,
     scope: &Scope,
     policy_id: Uuid,
-    first: u64,
-) -> Result<Vec<backup_job::Model>, BackupError> {
+    page: PageReq,
+) -> Result<Paged<backup_job::Model>, BackupError> {
     let txn = scope.begin(db).await?;
     let p = scope
         .get::<backup_policy::Entity, _>(&txn, policy_id)
         .await??;
-    let rows = scope
+    let q = scope
         .find::<backup_job::Entity>()
         .filter(backup_job::Column::PolicyId.eq(p.id))
         .order_by_desc(backup_job::Column::FinishedAt)
-        .order_by_desc(backup_job::Column::Id)
-        .limit(first)
-        .all(&txn)
-        .await?;
+        .order_by_desc(backup_job::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }
@@ -182,19 +181,18 @@ pub async fn samples(
     db: &DatabaseConnection,
     scope: &Scope,
     policy_id: Uuid,
-    first: u64,
-) -> Result<Vec<backup_storage_sample::Model>, BackupError> {
+    page: PageReq,
+) -> Result<Paged<backup_storage_sample::Model>, BackupError> {
     let txn = scope.begin(db).await?;
     let p = scope
         .get::<backup_policy::Entity, _>(&txn, policy_id)
         .await??;
-    let rows = scope
+    let q = scope
         .find::<backup_storage_sample::Entity>()
         .filter(backup_storage_sample::Column::PolicyId.eq(p.id))
         .order_by_desc(backup_storage_sample::Column::MeasuredAt)
-        .limit(first)
-        .all(&txn)
-        .await?;
+        .order_by_desc(backup_storage_sample::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }

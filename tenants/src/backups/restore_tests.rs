@@ -4,11 +4,10 @@
 use super::{bad, one_of, text, BackupError, RESTORE_RESULTS};
 use crate::audit::{self, Entry};
 use crate::entities::{backup_policy, backup_restore_test};
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -106,8 +105,8 @@ pub async fn list(
     scope: &Scope,
     policy_id: Option<Uuid>,
     tenant_ids: Option<Vec<Uuid>>,
-    first: u64,
-) -> Result<Vec<backup_restore_test::Model>, BackupError> {
+    page: PageReq,
+) -> Result<Paged<backup_restore_test::Model>, BackupError> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<backup_restore_test::Entity>();
     if let Some(p) = policy_id {
@@ -116,11 +115,10 @@ pub async fn list(
     if let Some(ids) = tenant_ids {
         q = q.filter(backup_restore_test::Column::TenantId.is_in(ids));
     }
-    let rows = q
+    let q = q
         .order_by_desc(backup_restore_test::Column::PerformedAt)
-        .limit(first)
-        .all(&txn)
-        .await?;
+        .order_by_desc(backup_restore_test::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }

@@ -7,6 +7,7 @@ use crate::audit::{self, Entry};
 use crate::costs::catalogue::org_tenant;
 use crate::entities::{billing_invoice, billing_run, cost_line, cost_pool, cost_run, tenant};
 use crate::jobs::{self, NewJob};
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -273,13 +274,47 @@ pub async fn runs(
     Ok(rows)
 }
 
-/// Invoices: a commune reads its own.
+/// One page of the billing runs, newest first, and how many there are in all.
+pub async fn runs_page(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    organisation_id: Option<Uuid>,
+    page: PageReq,
+) -> Result<Paged<billing_run::Model>, BillingError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<billing_run::Entity>();
+    if let Some(o) = organisation_id {
+        q = q.filter(billing_run::Column::OrganisationId.eq(o));
+    }
+    let q = q
+        .order_by_desc(billing_run::Column::CreatedAt)
+        .order_by_desc(billing_run::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
+/// The columns a list of invoices is sorted by.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceSort {
+    /// The invoice number (the order they were issued in): the default.
+    #[default]
+    Number,
+    AmountCents,
+    Status,
+    DueOn,
+}
+
+/// Invoices: a commune reads its own. One page, and how many there are in all.
 pub async fn invoices(
     db: &DatabaseConnection,
     scope: &Scope,
     tenant_ids: Option<Vec<Uuid>>,
     billing_run_id: Option<Uuid>,
-) -> Result<Vec<billing_invoice::Model>, BillingError> {
+    sort: InvoiceSort,
+    descending: bool,
+    page: PageReq,
+) -> Result<Paged<billing_invoice::Model>, BillingError> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<billing_invoice::Entity>();
     if let Some(ids) = tenant_ids {
@@ -288,10 +323,22 @@ pub async fn invoices(
     if let Some(r) = billing_run_id {
         q = q.filter(billing_invoice::Column::BillingRunId.eq(r));
     }
-    let rows = q
-        .order_by_asc(billing_invoice::Column::Number)
-        .all(&txn)
-        .await?;
+    let order = if descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let column = match sort {
+        InvoiceSort::Number => billing_invoice::Column::Number,
+        InvoiceSort::AmountCents => billing_invoice::Column::AmountCents,
+        InvoiceSort::Status => billing_invoice::Column::Status,
+        InvoiceSort::DueOn => billing_invoice::Column::DueOn,
+    };
+    let q = q
+        .order_by(column, order.clone())
+        .order_by(billing_invoice::Column::Number, order.clone())
+        .order_by(billing_invoice::Column::Id, order);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }

@@ -49,6 +49,8 @@ pub struct Model {
     pub operator_grouping: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Raised by every change (edit, amendment, act of subcontracting).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,11 +5,12 @@ use super::GdprError;
 use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{gdpr_activity, gdpr_activity_processor, gdpr_processor, tenant};
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -738,13 +739,35 @@ pub struct ActivityFilter {
     pub limit: u64,
 }
 
-/// Register entries (not models) within the scope, filtered. DPIA and sensitivity filters
-/// work on the parsed fields, so they apply after the database page is read in full.
+/// The columns a register is sorted by.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum ActivitySort {
+    /// The name, the French way: the default.
+    #[default]
+    Name,
+    Status,
+    UpdatedAt,
+}
+
+/// Register entries (not models) within the scope, filtered: the page `f.offset`, `f.limit`.
 pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
     f: &ActivityFilter,
 ) -> Result<Vec<Activity>, GdprError> {
+    Ok(page(db, scope, f, ActivitySort::Name, false).await?.items)
+}
+
+/// One page of the register entries the filter keeps and how many it keeps in all. DPIA and
+/// sensitivity filters work on the parsed fields, so with them the list is read in full and
+/// paged in memory.
+pub async fn page(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &ActivityFilter,
+    sort: ActivitySort,
+    descending: bool,
+) -> Result<Paged<Activity>, GdprError> {
     let txn = scope.begin(db).await?;
     let mut q = scope
         .find::<gdpr_activity::Entity>()
@@ -766,19 +789,38 @@ pub async fn list(
             ),
         );
     }
+    let order = if descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    q = match sort {
+        ActivitySort::Name => q.order_by(
+            crate::collation::collated(gdpr_activity::Column::Name),
+            order.clone(),
+        ),
+        ActivitySort::Status => q
+            .order_by(gdpr_activity::Column::Status, order.clone())
+            .order_by_name(gdpr_activity::Column::Name),
+        ActivitySort::UpdatedAt => q.order_by(gdpr_activity::Column::UpdatedAt, order.clone()),
+    };
+    q = q.order_by(gdpr_activity::Column::Id, order);
+    let req = PageReq::new(f.offset, f.limit);
     let post_filter = f.dpia_required.is_some() || f.sensitive.is_some();
-    if !post_filter {
-        q = q.offset(f.offset).limit(f.limit);
-    }
-    let rows = q
-        .order_by_name(gdpr_activity::Column::Name)
-        .order_by_asc(gdpr_activity::Column::Id)
-        .all(&txn)
-        .await?;
-    let links = processors_of(&txn, scope, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+    let rows = if post_filter {
+        Paged::of_vec(q.all(&txn).await?, PageReq::ALL)
+    } else {
+        paging::select(&txn, q, req).await?
+    };
+    let links = processors_of(
+        &txn,
+        scope,
+        &rows.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+    )
+    .await?;
     txn.commit().await?;
     let mut out = vec![];
-    for row in rows {
+    for row in rows.items {
         let fields = ActivityFields::from_model(&row)?;
         if let Some(want) = f.dpia_required {
             if (fields.dpia_screening() == DpiaScreening::Required) != want {
@@ -801,14 +843,14 @@ pub async fn list(
             processor_ids,
         });
     }
-    if post_filter {
-        out = out
-            .into_iter()
-            .skip(f.offset as usize)
-            .take(f.limit as usize)
-            .collect();
-    }
-    Ok(out)
+    Ok(if post_filter {
+        Paged::of_vec(out, req)
+    } else {
+        Paged {
+            items: out,
+            total: rows.total,
+        }
+    })
 }
 
 pub async fn get(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> Result<Activity, GdprError> {

@@ -5,12 +5,11 @@ use super::vocab::{BreachNature, Severity};
 use super::GdprError;
 use crate::audit::{self, Entry};
 use crate::entities::gdpr_breach;
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::Scope;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Europe::Paris;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -201,6 +200,25 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<gdpr_breach::Model>, GdprError> {
+    Ok(page(
+        db,
+        scope,
+        tenant_ids,
+        open_only,
+        PageReq::new(offset, limit),
+    )
+    .await?
+    .items)
+}
+
+/// One page of the breaches, newest first, and how many there are in all.
+pub async fn page(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+    open_only: bool,
+    p: PageReq,
+) -> Result<Paged<gdpr_breach::Model>, GdprError> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<gdpr_breach::Entity>();
     if let Some(ids) = tenant_ids {
@@ -211,12 +229,10 @@ pub async fn list(
             .filter(gdpr_breach::Column::NotifiedAt.is_null())
             .filter(gdpr_breach::Column::NotNotifiedReason.is_null());
     }
-    let rows = q
+    let q = q
         .order_by_desc(gdpr_breach::Column::AwareAt)
-        .offset(offset)
-        .limit(limit)
-        .all(&txn)
-        .await?;
+        .order_by_desc(gdpr_breach::Column::Id);
+    let rows = paging::select(&txn, q, p).await?;
     txn.commit().await?;
     Ok(rows)
 }

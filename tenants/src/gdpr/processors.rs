@@ -6,6 +6,7 @@ use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{gdpr_action, gdpr_activity, gdpr_dpia, gdpr_processor};
 use crate::identifiers::Siret;
+use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
@@ -292,6 +293,26 @@ pub async fn processors(
     Ok(rows)
 }
 
+/// One page of the processors (by name) and how many there are in all.
+pub async fn processors_page(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    tenant_ids: Option<Vec<Uuid>>,
+    page: PageReq,
+) -> Result<Paged<gdpr_processor::Model>, GdprError> {
+    let txn = scope.begin(db).await?;
+    let mut q = scope.find::<gdpr_processor::Entity>();
+    if let Some(ids) = tenant_ids {
+        q = q.filter(gdpr_processor::Column::TenantId.is_in(ids));
+    }
+    let q = q
+        .order_by_name(gdpr_processor::Column::Name)
+        .order_by_asc(gdpr_processor::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
+    txn.commit().await?;
+    Ok(rows)
+}
+
 /// For each processor, the activities that use it (within the scope).
 pub async fn activities_using(
     db: &DatabaseConnection,
@@ -560,7 +581,8 @@ pub async fn actions(
     scope: &Scope,
     tenant_ids: Option<Vec<Uuid>>,
     open_only: bool,
-) -> Result<Vec<gdpr_action::Model>, GdprError> {
+    page: PageReq,
+) -> Result<Paged<gdpr_action::Model>, GdprError> {
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<gdpr_action::Entity>();
     if let Some(ids) = tenant_ids {
@@ -569,7 +591,10 @@ pub async fn actions(
     if open_only {
         q = q.filter(gdpr_action::Column::Status.eq(ActionStatus::Open.code()));
     }
-    let rows = q.order_by_asc(gdpr_action::Column::DueOn).all(&txn).await?;
+    let q = q
+        .order_by_asc(gdpr_action::Column::DueOn)
+        .order_by_asc(gdpr_action::Column::Id);
+    let rows = paging::select(&txn, q, page).await?;
     txn.commit().await?;
     Ok(rows)
 }

@@ -6,11 +6,11 @@ use super::vocab::{RequestKind, RequestStatus};
 use super::{paris_today, GdprError};
 use crate::audit::{self, Entry};
 use crate::entities::{gdpr_request, gdpr_request_event};
+use crate::paging::{self, PageReq, Paged};
+use crate::procurement::cpv::{fold, search_words};
 use crate::tenancy::{AccessError, PrincipalKind, Scope};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -311,21 +311,50 @@ pub async fn set_status(
     Ok(row)
 }
 
+/// The columns a list of requests is sorted by.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum RequestSort {
+    /// The deadline in force (the extended one when extended): the default.
+    #[default]
+    Due,
+    ReceivedOn,
+    Requester,
+    Kind,
+    Status,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct RequestFilter {
     pub tenant_ids: Option<Vec<Uuid>>,
     pub open_only: bool,
     pub overdue_only: bool,
+    /// Words found in the requester, the contact or the details (case and accents ignored).
+    pub search: Option<String>,
+    pub sort: RequestSort,
+    pub descending: bool,
     pub offset: u64,
     pub limit: u64,
 }
 
+/// Every request of the filter (the callers inside the domain want them all).
 pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
     f: &RequestFilter,
     today: NaiveDate,
 ) -> Result<Vec<gdpr_request::Model>, GdprError> {
+    Ok(page(db, scope, f, today).await?.items)
+}
+
+/// One page of the filter's requests and how many there are in all.
+pub async fn page(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &RequestFilter,
+    today: NaiveDate,
+) -> Result<Paged<gdpr_request::Model>, GdprError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::Order;
     let txn = scope.begin(db).await?;
     let mut q = scope.find::<gdpr_request::Entity>();
     if let Some(ids) = &f.tenant_ids {
@@ -349,15 +378,48 @@ pub async fn list(
                 .add(gdpr_request::Column::ExtendedDueOn.lt(today)),
         );
     }
-    let rows = q
-        .order_by_asc(gdpr_request::Column::DueOn)
-        .order_by_asc(gdpr_request::Column::Id)
-        .offset(f.offset)
-        .limit(f.limit)
-        .all(&txn)
-        .await?;
+    let order = if f.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    q = match f.sort {
+        RequestSort::Due => q.order_by(
+            Expr::cust(
+                "COALESCE(\"gdpr_request\".\"extended_due_on\", \"gdpr_request\".\"due_on\")",
+            ),
+            order.clone(),
+        ),
+        RequestSort::ReceivedOn => q.order_by(gdpr_request::Column::ReceivedOn, order.clone()),
+        RequestSort::Requester => q.order_by(
+            crate::collation::collated(gdpr_request::Column::Requester),
+            order.clone(),
+        ),
+        RequestSort::Kind => q.order_by(gdpr_request::Column::Kind, order.clone()),
+        RequestSort::Status => q.order_by(gdpr_request::Column::Status, order.clone()),
+    };
+    // Ties in the order of the deadline, then of creation: a total order, so pages never
+    // repeat or skip a row.
+    q = q
+        .order_by(gdpr_request::Column::DueOn, order.clone())
+        .order_by(gdpr_request::Column::Id, order);
+    let req = PageReq::new(f.offset, f.limit);
+    let words = search_words(f.search.as_deref());
+    let out = if words.is_empty() {
+        paging::select(&txn, q, req).await?
+    } else {
+        let all = q.all(&txn).await?;
+        let hits = all
+            .into_iter()
+            .filter(|r| {
+                let text = fold(&format!("{} {} {}", r.requester, r.contact, r.details));
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .collect();
+        Paged::of_vec(hits, req)
+    };
     txn.commit().await?;
-    Ok(rows)
+    Ok(out)
 }
 
 pub async fn get(

@@ -9,6 +9,7 @@ use crate::entities::{
     proc_amendment, proc_contract, proc_contract_supplier, proc_lot, proc_share,
     proc_subcontracting_act, tenant,
 };
+use crate::paging::{PageReq, Paged};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{
@@ -43,9 +44,9 @@ pub struct LotInput {
 
 /// A lot as validated: object trimmed, CPV resolved.
 pub(crate) struct ValidLot {
-    number: i32,
-    object: String,
-    cpv: &'static str,
+    pub(super) number: i32,
+    pub(super) object: String,
+    pub(super) cpv: &'static str,
 }
 
 /// The DECP `id` of a lot: the contract's reference followed by `-` and the lot number on two
@@ -193,24 +194,24 @@ pub struct ContractFields {
 }
 
 pub(crate) struct Valid {
-    reference: String,
-    object: String,
-    nature: &'static str,
-    category: Category,
-    procedure: &'static str,
-    techniques: Vec<&'static str>,
-    execution_modalities: Vec<&'static str>,
-    ccag: &'static str,
-    price_form: &'static str,
-    price_types: Vec<&'static str>,
-    cpv: &'static str,
-    place_code: String,
-    place_type: &'static str,
-    social: Vec<&'static str>,
-    environmental: Vec<&'static str>,
-    buyer_siret: Option<crate::identifiers::Siret>,
-    operator_grouping: &'static str,
-    lots: Vec<ValidLot>,
+    pub(super) reference: String,
+    pub(super) object: String,
+    pub(super) nature: &'static str,
+    pub(super) category: Category,
+    pub(super) procedure: &'static str,
+    pub(super) techniques: Vec<&'static str>,
+    pub(super) execution_modalities: Vec<&'static str>,
+    pub(super) ccag: &'static str,
+    pub(super) price_form: &'static str,
+    pub(super) price_types: Vec<&'static str>,
+    pub(super) cpv: &'static str,
+    pub(super) place_code: String,
+    pub(super) place_type: &'static str,
+    pub(super) social: Vec<&'static str>,
+    pub(super) environmental: Vec<&'static str>,
+    pub(super) buyer_siret: Option<crate::identifiers::Siret>,
+    pub(super) operator_grouping: &'static str,
+    pub(super) lots: Vec<ValidLot>,
 }
 
 fn amount(field: &'static str, cents: i64) -> Result<i64, ProcurementError> {
@@ -526,14 +527,14 @@ impl Contract {
     }
 }
 
-fn edit_scope(scope: &Scope) -> Result<(), ProcurementError> {
+pub(super) fn edit_scope(scope: &Scope) -> Result<(), ProcurementError> {
     if scope.permission() != Permission::EditProcurement {
         return Err(AccessError::Forbidden(Permission::EditProcurement).into());
     }
     Ok(())
 }
 
-async fn insert_shares(
+pub(super) async fn insert_shares(
     txn: &DatabaseTransaction,
     scope: &Scope,
     row: &proc_contract::Model,
@@ -568,7 +569,7 @@ async fn insert_shares(
     Ok(())
 }
 
-async fn set_contractors(
+pub(super) async fn set_contractors(
     txn: &DatabaseTransaction,
     scope: &Scope,
     row: &proc_contract::Model,
@@ -687,6 +688,7 @@ pub(crate) async fn insert(
         operator_grouping: Set(v.operator_grouping.to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
+        version: Set(1),
     }
     .insert(txn)
     .await?;
@@ -695,29 +697,7 @@ pub(crate) async fn insert(
     with_initial.initial_supplier_ids = Set(json!(supplier_ids));
     let row = with_initial.update(txn).await?;
     insert_shares(txn, scope, &row, &f.shares).await?;
-    let mut lots_audit = vec![];
-    for (l, vl) in f.lots.iter().zip(valid_lots) {
-        let holders =
-            suppliers::of_organisation(txn, scope, row.organisation_id, &l.supplier_ids, "lots")
-                .await?;
-        let holders: Vec<Uuid> = holders.into_iter().map(|s| s.id).collect();
-        let lot = proc_lot::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organisation_id: Set(row.organisation_id),
-            tenant_id: Set(row.tenant_id),
-            contract_id: Set(row.id),
-            number: Set(vl.number),
-            object: Set(vl.object),
-            cpv: Set(vl.cpv.to_owned()),
-            estimated_cents: Set(l.estimated_cents),
-            awarded_cents: Set(l.awarded_cents),
-            duration_months: Set(l.duration_months),
-            supplier_ids: Set(json!(holders)),
-        }
-        .insert(txn)
-        .await?;
-        lots_audit.push(json!({"number": lot.number, "cpv": lot.cpv, "awardedCents": lot.awarded_cents, "suppliers": holders}));
-    }
+    let lots_audit = insert_lots(txn, scope, &row, &f.lots, valid_lots).await?;
     audit::record(
         txn,
         scope,
@@ -739,12 +719,46 @@ pub(crate) async fn insert(
     Ok(row)
 }
 
+/// Inserts the lots of contract `row` (checked by `lots_valid`); what the audit records of them.
+pub(super) async fn insert_lots(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    row: &proc_contract::Model,
+    lots: &[LotInput],
+    valid_lots: Vec<ValidLot>,
+) -> Result<Vec<Value>, ProcurementError> {
+    let mut lots_audit = vec![];
+    for (l, vl) in lots.iter().zip(valid_lots) {
+        let holders =
+            suppliers::of_organisation(txn, scope, row.organisation_id, &l.supplier_ids, "lots")
+                .await?;
+        let holders: Vec<Uuid> = holders.into_iter().map(|s| s.id).collect();
+        let lot = proc_lot::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organisation_id: Set(row.organisation_id),
+            tenant_id: Set(row.tenant_id),
+            contract_id: Set(row.id),
+            number: Set(vl.number),
+            object: Set(vl.object),
+            cpv: Set(vl.cpv.to_owned()),
+            estimated_cents: Set(l.estimated_cents),
+            awarded_cents: Set(l.awarded_cents),
+            duration_months: Set(l.duration_months),
+            supplier_ids: Set(json!(holders)),
+        }
+        .insert(txn)
+        .await?;
+        lots_audit.push(json!({"number": lot.number, "cpv": lot.cpv, "awardedCents": lot.awarded_cents, "suppliers": holders}));
+    }
+    Ok(lots_audit)
+}
+
 /// The contract `id` within the scope, locked until the end of `txn` on PostgreSQL so that
 /// concurrent amendments and acts of subcontracting of one contract are written one after the
 /// other (each reads what the previous one wrote: the amounts of the lots, the next act number).
 /// NO KEY UPDATE, as `audit::record` does: it does not conflict with the KEY SHARE locks that
 /// the foreign keys of lots, amendments and acts take on the contract.
-async fn locked(
+pub(super) async fn locked(
     scope: &Scope,
     txn: &DatabaseTransaction,
     id: Uuid,
@@ -938,8 +952,10 @@ pub async fn amend(
     }
     .insert(&txn)
     .await?;
+    let row_version = row.version;
     let mut up: proc_contract::ActiveModel = row.clone().into();
     up.updated_at = Set(Utc::now());
+    up.version = Set(row_version + 1);
     let row = up.update(&txn).await?;
     audit::record(
         &txn,
@@ -1072,8 +1088,10 @@ pub async fn add_subcontracting_act(
     }
     .insert(&txn)
     .await?;
+    let row_version = row.version;
     let mut up: proc_contract::ActiveModel = row.into();
     up.updated_at = Set(Utc::now());
+    up.version = Set(row_version + 1);
     let row = up.update(&txn).await?;
     audit::record(
         &txn,
@@ -1098,7 +1116,7 @@ pub async fn add_subcontracting_act(
 }
 
 /// Adds contractors, amendments and shares to rows read within the scope.
-async fn load(
+pub(super) async fn load(
     db: &DatabaseConnection,
     scope: &Scope,
     rows: Vec<proc_contract::Model>,
@@ -1192,17 +1210,46 @@ pub struct ContractFilter {
     pub cpv_prefix: Option<String>,
     pub supplier_id: Option<Uuid>,
     pub joint: Option<bool>,
+    /// Words found in the reference, the object or the CPV code and label (case and accents
+    /// ignored).
+    pub search: Option<String>,
+    pub sort: ContractSort,
+    pub descending: bool,
     pub offset: u64,
     pub limit: u64,
 }
 
-/// Contracts within the scope (filters are computed on what the amendments made of them).
+/// The columns a list of contracts is sorted by (on what the amendments made of them).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum ContractSort {
+    /// The buyer's reference: the default.
+    #[default]
+    Reference,
+    Object,
+    NotifiedOn,
+    EndOn,
+    AwardedCents,
+    Status,
+}
+
+/// Contracts within the scope (filters are computed on what the amendments made of them): the
+/// page `f.offset`, `f.limit`.
 pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
     f: &ContractFilter,
     today: NaiveDate,
 ) -> Result<Vec<Contract>, ProcurementError> {
+    Ok(page(db, scope, f, today).await?.items)
+}
+
+/// One page of the contracts the filter keeps, sorted, and how many it keeps in all.
+pub async fn page(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    f: &ContractFilter,
+    today: NaiveDate,
+) -> Result<Paged<Contract>, ProcurementError> {
     if let Some(p) = &f.cpv_prefix {
         if p.is_empty() || p.len() > 8 || !p.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad(
@@ -1228,14 +1275,41 @@ pub async fn list(
         .all(&txn)
         .await?;
     txn.commit().await?;
-    let all = load(db, scope, rows).await?;
-    Ok(all
+    let words = super::cpv::search_words(f.search.as_deref());
+    let rows = rows
+        .into_iter()
+        .filter(|r| {
+            words.is_empty() || {
+                let label = super::cpv::lookup(&r.cpv)
+                    .map(|e| e.label)
+                    .unwrap_or_default();
+                let text =
+                    super::cpv::fold(&format!("{} {} {} {}", r.reference, r.object, r.cpv, label));
+                words.iter().all(|w| text.contains(w.as_str()))
+            }
+        })
+        .collect();
+    let mut all: Vec<Contract> = load(db, scope, rows)
+        .await?
         .into_iter()
         .filter(|c| f.status.is_none_or(|s| c.status(today) == s))
         .filter(|c| f.supplier_id.is_none_or(|s| c.supplier_ids.contains(&s)))
-        .skip(f.offset as usize)
-        .take(f.limit as usize)
-        .collect())
+        .collect();
+    // A stable sort on a list already in reference order: ties keep that order.
+    match f.sort {
+        ContractSort::Reference => {}
+        ContractSort::Object => {
+            all.sort_by(|a, b| crate::collation::french_cmp(&a.row.object, &b.row.object))
+        }
+        ContractSort::NotifiedOn => all.sort_by_key(|c| c.row.notified_on),
+        ContractSort::EndOn => all.sort_by_key(|c| c.end_on()),
+        ContractSort::AwardedCents => all.sort_by_key(|c| c.awarded_cents()),
+        ContractSort::Status => all.sort_by_key(|c| c.status(today).code()),
+    }
+    if f.descending {
+        all.reverse();
+    }
+    Ok(Paged::of_vec(all, PageReq::new(f.offset, f.limit)))
 }
 
 /// Active contracts whose renewal notice deadline or end falls within `within_days` of today.
@@ -1338,6 +1412,7 @@ mod tests {
                 operator_grouping: "Pas de groupement".into(),
                 created_at: Utc::now(),
                 updated_at: Utc::now(),
+                version: 1,
             },
             supplier_ids: vec![],
             amendments: vec![],

@@ -122,6 +122,11 @@ pub fn class_label(class: &str) -> Option<&'static str> {
 /// Search by label, case- and accent-insensitive; every word must occur. Codes also match by
 /// prefix. Shorter (more general) codes first.
 pub fn search(query: &str, first: usize) -> Vec<&'static CpvEntry> {
+    search_all(query).into_iter().take(first).collect()
+}
+
+/// Every code [`search`] finds, in its order.
+pub fn search_all(query: &str) -> Vec<&'static CpvEntry> {
     let l = list();
     let q = fold(query);
     let words: Vec<&str> = q.split_whitespace().collect();
@@ -144,9 +149,17 @@ pub fn search(query: &str, first: usize) -> Vec<&'static CpvEntry> {
         .map(|(i, e)| (e.code.trim_end_matches('0').len(), i))
         .collect();
     hits.sort();
-    hits.into_iter()
-        .take(first)
-        .map(|(_, i)| &l.entries[i])
+    hits.into_iter().map(|(_, i)| &l.entries[i]).collect()
+}
+
+/// The words of a search, folded as [`fold`] folds what they are looked for in (none for an
+/// absent or blank search).
+pub fn search_words(query: Option<&str>) -> Vec<String> {
+    query
+        .map(fold)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
         .collect()
 }
 

@@ -5,6 +5,7 @@ pub mod contracts;
 pub mod cpv;
 pub mod decp;
 pub mod demo;
+pub mod edit;
 pub mod import;
 pub mod splitting;
 pub mod suppliers;

@@ -16,7 +16,7 @@ test("a commune administrator keeps the register of Compiègne", async () => {
 
   await navigate(page, "Registre RGPD");
   await expectHeading(page, "Registre RGPD");
-  await page.getByRole("status").filter({ hasText: /traitement/ }).waitFor();
+  await page.getByRole("status").filter({ hasText: /résultat/ }).waitFor();
   const register = tableByCaption(page, "Traitements du registre");
   const rowsBefore = await register.locator("tbody tr").count();
   assert.ok(rowsBefore > 0, "the demo register of Compiègne has activities");
@@ -77,7 +77,7 @@ test("a commune administrator keeps the register of Compiègne", async () => {
   await navigate(page, "Registre RGPD");
   await page.getByLabel("Rechercher un traitement").fill(name);
   await page.getByRole("button", { name: "Appliquer les filtres" }).click();
-  await page.getByRole("status").filter({ hasText: "1 traitement correspondant aux filtres." }).waitFor();
+  await page.getByRole("status").filter({ hasText: /^1 résultat$/ }).waitFor();
   await page.getByRole("link", { name }).waitFor();
   assert.equal(await register.locator("tbody tr").count(), 1);
 

@@ -12,19 +12,19 @@ test("Compiègne's contracts, renewals and a restore test", async () => {
   await demoLogin(page, "Administratrice, mairie de Compiègne");
   await navigate(page, "Contrats");
   await expectHeading(page, "Contrats et renouvellements");
-  const all = page.getByRole("status").filter({ hasText: /^\d+ contrats?\.$/ });
+  const all = page.getByRole("status").filter({ hasText: /^\d+ résultats?/ });
   await all.waitFor();
   const count = Number((await all.innerText()).match(/^(\d+)/)[1]);
   assert.ok(count > 0, "the demo has contracts for Compiègne");
   const contracts = tableByCaption(page, "Contrats");
-  assert.equal(await contracts.locator("tbody tr").count(), count);
+  assert.equal(await contracts.locator("tbody tr").count(), Math.min(count, 50));
   assert.ok(!(await contracts.locator("thead th").allInnerTexts()).includes("Commune"), "one commune");
   // The renewals over a year.
   await page.getByLabel("Échéance dans les").selectOption({ label: "365 jours" });
   await page.getByRole("status").filter({ hasText: /dans les 365 jours\.$/ }).waitFor();
   // Filter by status.
   await page.getByLabel("Statut").selectOption({ label: "en cours" });
-  await page.getByRole("status").filter({ hasText: /^\d+ contrats?\.$/ }).waitFor();
+  await page.getByRole("status").filter({ hasText: /^(\d+ résultats?|Aucun résultat)/ }).waitFor();
   await checkAccessibility(page, "contrats et renouvellements");
   await screenshot(page, "contrats");
 

@@ -19,7 +19,7 @@ test("the DPO works through the DPIA queue and the overdue requests", async () =
   const queue = tableByCaption(page, "File des analyses d'impact");
   assert.equal(await queue.locator("tbody tr").count(), waiting);
   assert.ok((await queue.locator("thead th").allInnerTexts()).includes("Commune"), "every commune");
-  await page.getByRole("status").filter({ hasText: /en retard\.$/ }).waitFor();
+  await page.getByRole("status").filter({ hasText: /résultat/ }).waitFor();
   await checkAccessibility(page, "suivi du DPO");
   await screenshot(page, "suivi-dpo");
 

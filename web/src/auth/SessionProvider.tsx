@@ -24,16 +24,35 @@ export const ViewerQuery = graphql(`
       name
       siren
     }
-    tenants(first: 500) {
-      id
-      organisationId
-      kind
-      name
-      inseeCode
-      population
+  }
+`);
+
+/** The tenants reached, a page at a time (an intercommunality may have hundreds of communes). */
+const ViewerTenantsQuery = graphql(`
+  query ViewerTenants($offset: Int!) {
+    tenants(first: 500, offset: $offset) {
+      totalCount
+      items {
+        id
+        organisationId
+        kind
+        name
+        inseeCode
+        population
+      }
     }
   }
 `);
+
+/** Every tenant reached: pages of 500 until the total the API counts. */
+async function allTenants(): Promise<Tenant[]> {
+  const out: Tenant[] = [];
+  for (;;) {
+    const page = await request(ViewerTenantsQuery, { offset: out.length });
+    out.push(...page.tenants.items);
+    if (!page.tenants.items.length || out.length >= page.tenants.totalCount) return out;
+  }
+}
 
 export type Tenant = {
   id: string;
@@ -108,7 +127,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           return;
         }
         setCsrfToken(session.csrfToken);
-        const viewer = await request(ViewerQuery, {});
+        const [viewer, tenants] = await Promise.all([request(ViewerQuery, {}), allTenants()]);
         if (cancelled) return;
         setState({
           status: "authenticated",
@@ -116,7 +135,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           roles: viewer.me.roles,
           grants: viewer.me.grants,
           organisations: viewer.organisations,
-          tenants: [...viewer.tenants].sort((a, b) => compareNames(a.name, b.name)),
+          tenants: tenants.sort((a, b) => compareNames(a.name, b.name)),
         });
       } catch (e) {
         if (!cancelled)

@@ -32,6 +32,7 @@ export type Capability =
   | "readInvoices"
   | "publishMaturity"
   | "readProcurement"
+  | "editProcurement"
   | "recordRestoreTests"
   | "manageCosts"
   | "checkGdpr"
@@ -41,11 +42,11 @@ export type Capability =
   | "editBillingIdentity";
 
 const capabilities: Record<Role, Capability[]> = {
-  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
-  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
+  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
+  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
   dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "publishMaturity", "checkGdpr", "readDirectory", "assessMaturity"],
-  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
-  commune_editor: ["readGdpr", "editGdpr", "readBackups", "readProcurement", "readDirectory"],
+  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "editProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
+  commune_editor: ["readGdpr", "editGdpr", "readBackups", "readProcurement", "editProcurement", "readDirectory"],
   auditor: ["readGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "readDirectory"],
 };
 

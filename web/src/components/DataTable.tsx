@@ -1,6 +1,11 @@
 // A DSFR table (the 1.12+ structure). When it is wider than the screen, its scrolling
 // container becomes a focusable, named region so that keyboard users can scroll it too.
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { Link } from "react-router-dom";
+import type { SortState } from "./ListPager";
+
+/** Sortable columns: the sort key of each header (null: not sortable) and the list's sort. */
+export type TableSort = { keys: (string | null)[]; state: SortState };
 
 export function DataTable({
   caption,
@@ -8,6 +13,7 @@ export function DataTable({
   rows,
   captionHidden = false,
   rowHeaders = false,
+  sort,
 }: {
   caption: string;
   headers: ReactNode[];
@@ -16,6 +22,8 @@ export function DataTable({
   captionHidden?: boolean;
   /** The first cell of each row names the row (th scope="row"). */
   rowHeaders?: boolean;
+  /** Headers that sort the list (links kept in the address). */
+  sort?: TableSort;
 }) {
   const id = useId();
   const container = useRef<HTMLDivElement>(null);
@@ -45,11 +53,33 @@ export function DataTable({
               <caption className={captionHidden ? "fr-sr-only" : undefined}>{caption}</caption>
               <thead>
                 <tr>
-                  {headers.map((h, i) => (
-                    <th key={i} scope="col">
-                      {h}
-                    </th>
-                  ))}
+                  {headers.map((h, i) => {
+                    const key = sort?.keys[i] ?? null;
+                    if (!sort || !key) {
+                      return (
+                        <th key={i} scope="col">
+                          {h}
+                        </th>
+                      );
+                    }
+                    const active = sort.state.by === key;
+                    const direction = sort.state.descending ? "descending" : "ascending";
+                    return (
+                      <th key={i} scope="col" aria-sort={active ? direction : undefined}>
+                        <Link className="console-sort-link" to={sort.state.hrefFor(key)}>
+                          {h}
+                          <span aria-hidden="true">{active ? (sort.state.descending ? " ↓" : " ↑") : " ↕"}</span>
+                          <span className="fr-sr-only">
+                            {active
+                              ? sort.state.descending
+                                ? " (trié par ordre décroissant ; trier par ordre croissant)"
+                                : " (trié par ordre croissant ; trier par ordre décroissant)"
+                              : " (trier selon cette colonne)"}
+                          </span>
+                        </Link>
+                      </th>
+                    );
+                  })}
                 </tr>
               </thead>
               <tbody>

@@ -45,12 +45,14 @@ export function TextField({
   type = "text",
   inputMode,
   autoComplete,
+  disabled,
 }: Common & {
   value: string;
   onChange: (v: string) => void;
   type?: "text" | "number" | "date" | "datetime-local" | "email";
-  inputMode?: "numeric" | "text";
+  inputMode?: "numeric" | "text" | "decimal";
   autoComplete?: string;
+  disabled?: boolean;
 }) {
   return (
     <div className={`fr-input-group${error ? " fr-input-group--error" : ""}${className ? ` ${className}` : ""}`}>
@@ -63,6 +65,7 @@ export function TextField({
         inputMode={inputMode}
         value={value}
         required={required}
+        disabled={disabled}
         aria-required={required || undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}

@@ -116,3 +116,17 @@ const nameCollator = new Intl.Collator("fr", { ignorePunctuation: true });
 export function compareNames(a: string, b: string): number {
   return nameCollator.compare(a, b);
 }
+
+/** An amount typed in euros ("25 000", "1 234,56", "99.9") -> cents; null when it is not one. */
+export function parseEuros(text: string): number | null {
+  const t = text.replace(/[\s\u00a0\u202f€]/g, "").replace(",", ".");
+  if (!/^\d{1,13}(\.\d{1,2})?$/.test(t)) return null;
+  const [whole, frac = ""] = t.split(".");
+  return Number(whole) * 100 + Number(frac.padEnd(2, "0"));
+}
+
+/** Cents -> what the person types back ("25000,00"). */
+export function centsToInput(cents: number | null | undefined): string {
+  if (cents === null || cents === undefined) return "";
+  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")}`;
+}

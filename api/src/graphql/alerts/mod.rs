@@ -1,6 +1,7 @@
 //! Alerts: what the scans recorded for the communes you reach, and how you receive them.
 use super::context::{principal, scoped};
 use super::errors::{internal, GqlResult, IntoGql};
+use super::page::{self, Page};
 use async_graphql::{Context, Error, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::alerts::{deliver, scan, AlertError};
@@ -50,20 +51,40 @@ pub struct AlertQuery;
 
 #[Object]
 impl AlertQuery {
-    /// Alerts of the communes you reach, newest first.
+    /// Alerts of the communes you reach, newest first; `kind` keeps one kind.
     async fn alerts(
         &self,
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
-        #[graphql(default = 100, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<Alert>> {
+        #[graphql(
+            desc = "request_due, request_overdue, breach_deadline, contract_notice, backup_rpo, restore_test_due, invoice_unpaid"
+        )]
+        kind: Option<String>,
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Alert>> {
         let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
-        Ok(scan::list(db, &s, tenant_ids, first)
+        Ok(Page::of(
+            scan::list(
+                db,
+                &s,
+                tenant_ids,
+                kind.as_deref(),
+                page::req(offset, first),
+            )
             .await
-            .gql()?
-            .into_iter()
-            .map(Alert::from)
-            .collect())
+            .gql()?,
+        ))
     }
 }
 

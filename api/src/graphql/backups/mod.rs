@@ -3,7 +3,7 @@
 mod inputs;
 mod mutation;
 mod query;
-mod types;
+pub(crate) mod types;
 
 pub use mutation::BackupMutation;
 pub use query::BackupQuery;

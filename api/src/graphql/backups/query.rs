@@ -2,6 +2,7 @@
 use super::types::*;
 use crate::graphql::context::scoped;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::page::{self, Page};
 use async_graphql::{Context, Object, Result};
 use chrono::Utc;
 use tenants::backups::metering::{self, Period};
@@ -40,15 +41,25 @@ impl BackupQuery {
         &self,
         ctx: &Context<'_>,
         policy_id: Uuid,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<BackupJob>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<BackupJob>> {
         let (db, s) = scoped(ctx, Permission::ReadBackups)?;
-        Ok(reports::jobs(db, &s, policy_id, first)
-            .await
-            .gql()?
-            .into_iter()
-            .map(BackupJob::from)
-            .collect())
+        Ok(Page::of(
+            reports::jobs(db, &s, policy_id, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 
     /// RPO compliance of each active policy, with missed and failed jobs over `windowDays`.
@@ -101,15 +112,25 @@ impl BackupQuery {
         ctx: &Context<'_>,
         policy_id: Option<Uuid>,
         tenant_ids: Option<Vec<Uuid>>,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<RestoreTest>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<RestoreTest>> {
         let (db, s) = scoped(ctx, Permission::ReadBackups)?;
-        Ok(restore_tests::list(db, &s, policy_id, tenant_ids, first)
-            .await
-            .gql()?
-            .into_iter()
-            .map(RestoreTest::from)
-            .collect())
+        Ok(Page::of(
+            restore_tests::list(db, &s, policy_id, tenant_ids, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 
     /// Webhook ingest tokens (never their keys).
@@ -133,14 +154,24 @@ impl BackupQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
         #[graphql(default)] rejected_only: bool,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<BackupIngestEvent>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<BackupIngestEvent>> {
         let (db, s) = scoped(ctx, Permission::ReadBackups)?;
-        Ok(ingest::events(db, &s, tenant_ids, rejected_only, first)
-            .await
-            .gql()?
-            .into_iter()
-            .map(BackupIngestEvent::from)
-            .collect())
+        Ok(Page::of(
+            ingest::events(db, &s, tenant_ids, rejected_only, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 }

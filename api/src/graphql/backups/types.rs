@@ -1,6 +1,7 @@
 //! Backup output types.
 use crate::graphql::context::scoped;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::page::{self, Page};
 use async_graphql::{ComplexObject, Context, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::backups::compliance::{PolicyStatus, TenantStatus};
@@ -80,45 +81,75 @@ impl BackupPolicy {
     async fn jobs(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<BackupJob>> {
+        #[graphql(
+            default = 20,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 20)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<BackupJob>> {
         let (db, s) = scoped(ctx, Permission::ReadBackups)?;
-        Ok(reports::jobs(db, &s, self.id, first)
-            .await
-            .gql()?
-            .into_iter()
-            .map(BackupJob::from)
-            .collect())
+        Ok(Page::of(
+            reports::jobs(db, &s, self.id, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 
     /// Storage measurements, newest first.
     async fn storage_samples(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<BackupStorageSample>> {
+        #[graphql(
+            default = 20,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 20)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<BackupStorageSample>> {
         let (db, s) = scoped(ctx, Permission::ReadBackups)?;
-        Ok(reports::samples(db, &s, self.id, first)
-            .await
-            .gql()?
-            .into_iter()
-            .map(BackupStorageSample::from)
-            .collect())
+        Ok(Page::of(
+            reports::samples(db, &s, self.id, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 
     /// Restore tests of this policy, newest first.
     async fn restore_tests(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<RestoreTest>> {
+        #[graphql(
+            default = 20,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 20)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<RestoreTest>> {
         let (db, s) = scoped(ctx, Permission::ReadBackups)?;
-        Ok(restore_tests::list(db, &s, Some(self.id), None, first)
-            .await
-            .gql()?
-            .into_iter()
-            .map(RestoreTest::from)
-            .collect())
+        Ok(Page::of(
+            restore_tests::list(db, &s, Some(self.id), None, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 }
 

@@ -2,10 +2,11 @@
 pub mod identity;
 use super::context::{scoped, RequestCtx};
 use super::errors::{code, coded, internal, GqlResult, IntoGql};
+use super::page::{self, Page};
 use super::scalars::Date;
-use async_graphql::{Context, Error, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, Error, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use tenants::billing::{runs, BillingError};
+use tenants::billing::{runs, runs::InvoiceSort, BillingError};
 use tenants::entities::{billing_invoice, billing_run, job};
 use tenants::jobs::{self, JobError};
 use tenants::tenancy::Permission;
@@ -145,39 +146,95 @@ impl From<job::Model> for Job {
     }
 }
 
+/// The columns a list of invoices is sorted by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum InvoiceOrder {
+    /// The invoice number, the order they were issued in (the default).
+    #[default]
+    Number,
+    AmountCents,
+    Status,
+    DueOn,
+}
+
+impl From<InvoiceOrder> for InvoiceSort {
+    fn from(o: InvoiceOrder) -> Self {
+        match o {
+            InvoiceOrder::Number => InvoiceSort::Number,
+            InvoiceOrder::AmountCents => InvoiceSort::AmountCents,
+            InvoiceOrder::Status => InvoiceSort::Status,
+            InvoiceOrder::DueOn => InvoiceSort::DueOn,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct BillingQuery;
 
 #[Object]
 impl BillingQuery {
+    /// Billing runs, newest first.
     async fn billing_runs(
         &self,
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
-    ) -> Result<Vec<BillingRun>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<BillingRun>> {
         let (db, s) = scoped(ctx, Permission::ManageCosts)?;
-        Ok(runs::runs(db, &s, organisation_id)
-            .await
-            .gql()?
-            .into_iter()
-            .map(BillingRun::from)
-            .collect())
+        Ok(Page::of(
+            runs::runs_page(db, &s, organisation_id, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 
-    /// Invoices: a commune reads its own.
+    /// Invoices: a commune reads its own. By number unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
     async fn invoices(
         &self,
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
         billing_run_id: Option<Uuid>,
-    ) -> Result<Vec<Invoice>> {
+        #[graphql(default)] order_by: InvoiceOrder,
+        #[graphql(default)] descending: bool,
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Invoice>> {
         let (db, s) = scoped(ctx, Permission::ReadCosts)?;
-        Ok(runs::invoices(db, &s, tenant_ids, billing_run_id)
+        Ok(Page::of(
+            runs::invoices(
+                db,
+                &s,
+                tenant_ids,
+                billing_run_id,
+                order_by.into(),
+                descending,
+                page::req(offset, first),
+            )
             .await
-            .gql()?
-            .into_iter()
-            .map(Invoice::from)
-            .collect())
+            .gql()?,
+        ))
     }
 
     /// Background jobs; `status: "dead"` for the dead letters; `kind` such as
@@ -187,17 +244,31 @@ impl BillingQuery {
         ctx: &Context<'_>,
         status: Option<String>,
         kind: Option<String>,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-    ) -> Result<Vec<Job>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Job>> {
         let (db, s) = scoped(ctx, Permission::ManageCosts)?;
-        Ok(
-            jobs::list(db, &s, status.as_deref(), kind.as_deref(), first)
-                .await
-                .gql()?
-                .into_iter()
-                .map(Job::from)
-                .collect(),
-        )
+        Ok(Page::of(
+            jobs::list(
+                db,
+                &s,
+                status.as_deref(),
+                kind.as_deref(),
+                page::req(offset, first),
+            )
+            .await
+            .gql()?,
+        ))
     }
 }
 

@@ -3,7 +3,7 @@ mod inputs;
 pub mod loaders;
 mod mutation;
 mod query;
-mod types;
+pub(crate) mod types;
 
 pub use mutation::GdprMutation;
 pub use query::GdprQuery;

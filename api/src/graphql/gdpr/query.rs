@@ -2,10 +2,57 @@
 use super::types::*;
 use crate::graphql::context::scoped;
 use crate::graphql::errors::GqlResult;
-use async_graphql::{Context, Object, Result};
-use tenants::gdpr::{self, activity::ActivityFilter, requests::RequestFilter, vocab::*};
+use crate::graphql::page::{self, Page};
+use async_graphql::{Context, Enum, Object, Result};
+use tenants::gdpr::activity::{ActivityFilter, ActivitySort};
+use tenants::gdpr::requests::{RequestFilter, RequestSort};
+use tenants::gdpr::{self, vocab::*};
 use tenants::tenancy::Permission;
 use uuid::Uuid;
+
+/// The columns a register is sorted by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum ActivityOrder {
+    /// The name, the French way (the default).
+    #[default]
+    Name,
+    Status,
+    UpdatedAt,
+}
+
+impl From<ActivityOrder> for ActivitySort {
+    fn from(o: ActivityOrder) -> Self {
+        match o {
+            ActivityOrder::Name => ActivitySort::Name,
+            ActivityOrder::Status => ActivitySort::Status,
+            ActivityOrder::UpdatedAt => ActivitySort::UpdatedAt,
+        }
+    }
+}
+
+/// The columns a list of rights requests is sorted by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum RightsRequestOrder {
+    /// The deadline in force, the extended one when extended (the default).
+    #[default]
+    Due,
+    ReceivedOn,
+    Requester,
+    Kind,
+    Status,
+}
+
+impl From<RightsRequestOrder> for RequestSort {
+    fn from(o: RightsRequestOrder) -> Self {
+        match o {
+            RightsRequestOrder::Due => RequestSort::Due,
+            RightsRequestOrder::ReceivedOn => RequestSort::ReceivedOn,
+            RightsRequestOrder::Requester => RequestSort::Requester,
+            RightsRequestOrder::Kind => RequestSort::Kind,
+            RightsRequestOrder::Status => RequestSort::Status,
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct GdprQuery;
@@ -17,7 +64,8 @@ impl GdprQuery {
         Vocabulary::get()
     }
 
-    /// Register entries you can read, across the communes you reach.
+    /// Register entries you can read, across the communes you reach, by name unless `orderBy`
+    /// says otherwise.
     #[allow(clippy::too_many_arguments)]
     async fn activities(
         &self,
@@ -27,9 +75,21 @@ impl GdprQuery {
         dpia_required: Option<bool>,
         sensitive: Option<bool>,
         search: Option<String>,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-        #[graphql(default = 0)] offset: u64,
-    ) -> Result<Vec<Activity>> {
+        #[graphql(default)] order_by: ActivityOrder,
+        #[graphql(default)] descending: bool,
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Activity>> {
         let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         let status = status
             .map(|v| super::inputs::vocab("status", ActivityStatus::parse(&v)))
@@ -43,12 +103,11 @@ impl GdprQuery {
             offset,
             limit: first,
         };
-        Ok(gdpr::activity::list(db, &s, &f)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Activity::from)
-            .collect())
+        Ok(Page::of(
+            gdpr::activity::page(db, &s, &f, order_by.into(), descending)
+                .await
+                .gql()?,
+        ))
     }
 
     async fn activity(&self, ctx: &Context<'_>, id: Uuid) -> Result<Activity> {
@@ -71,14 +130,25 @@ impl GdprQuery {
         &self,
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
-    ) -> Result<Vec<Processor>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Processor>> {
         let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
-        Ok(gdpr::processors::processors(db, &s, tenant_ids)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Processor::from)
-            .collect())
+        Ok(Page::of(
+            gdpr::processors::processors_page(db, &s, tenant_ids, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 
     async fn processor(&self, ctx: &Context<'_>, id: Uuid) -> Result<Processor> {
@@ -91,40 +161,68 @@ impl GdprQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
         #[graphql(default)] open_only: bool,
-    ) -> Result<Vec<Action>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Action>> {
         let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
-        Ok(gdpr::processors::actions(db, &s, tenant_ids, open_only)
-            .await
-            .gql()?
-            .into_iter()
-            .map(Action::from)
-            .collect())
+        Ok(Page::of(
+            gdpr::processors::actions(db, &s, tenant_ids, open_only, page::req(offset, first))
+                .await
+                .gql()?,
+        ))
     }
 
-    /// Rights requests, soonest deadline first.
+    /// Rights requests, soonest deadline first unless `orderBy` says otherwise; `search`: words
+    /// found in the requester, the contact or the details (case and accents ignored).
+    #[allow(clippy::too_many_arguments)]
     async fn rights_requests(
         &self,
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
         #[graphql(default)] open_only: bool,
         #[graphql(default)] overdue_only: bool,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-        #[graphql(default = 0)] offset: u64,
-    ) -> Result<Vec<RightsRequest>> {
+        search: Option<String>,
+        #[graphql(default)] order_by: RightsRequestOrder,
+        #[graphql(default)] descending: bool,
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<RightsRequest>> {
         let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         let f = RequestFilter {
             tenant_ids,
             open_only,
             overdue_only,
+            search,
+            sort: order_by.into(),
+            descending,
             offset,
             limit: first,
         };
-        Ok(gdpr::requests::list(db, &s, &f, gdpr::paris_today())
-            .await
-            .gql()?
-            .into_iter()
-            .map(RightsRequest::from)
-            .collect())
+        Ok(Page::of(
+            gdpr::requests::page(db, &s, &f, gdpr::paris_today())
+                .await
+                .gql()?,
+        ))
     }
 
     async fn rights_request(&self, ctx: &Context<'_>, id: Uuid) -> Result<RightsRequest> {
@@ -138,18 +236,25 @@ impl GdprQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
         #[graphql(default)] open_only: bool,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-        #[graphql(default = 0)] offset: u64,
-    ) -> Result<Vec<Breach>> {
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Breach>> {
         let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
-        Ok(
-            gdpr::breaches::list(db, &s, tenant_ids, open_only, offset, first)
+        Ok(Page::of(
+            gdpr::breaches::page(db, &s, tenant_ids, open_only, page::req(offset, first))
                 .await
-                .gql()?
-                .into_iter()
-                .map(Breach::from)
-                .collect(),
-        )
+                .gql()?,
+        ))
     }
 
     async fn breach(&self, ctx: &Context<'_>, id: Uuid) -> Result<Breach> {

@@ -35,6 +35,26 @@ impl ProcurementMutation {
             .into())
     }
 
+    /// Edits a contract read at `version` (CONFLICT when it changed since). Before its
+    /// notification everything may change, its lots, contractors and shares included; once
+    /// notified, its amount, duration, contractors, shares and its lots' amounts and holders
+    /// change only by `amendContract` (BAD_USER_INPUT naming the field otherwise).
+    async fn update_contract(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        version: i32,
+        input: ContractInput,
+    ) -> Result<Contract> {
+        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
+        Ok(
+            tenants::procurement::edit::update(db, &s, id, version, input.into())
+                .await
+                .gql()?
+                .into(),
+        )
+    }
+
     /// Records an amendment (modification): new amount, duration or contractors.
     async fn amend_contract(
         &self,

@@ -2,13 +2,42 @@
 use super::types::*;
 use crate::graphql::context::{scope, scoped};
 use crate::graphql::errors::{bad_input, GqlResult};
+use crate::graphql::page::{self, Page};
 use crate::graphql::scalars::Date;
-use async_graphql::{Context, Object, Result};
-use tenants::procurement::contracts::{self, ContractFilter, Status};
+use async_graphql::{Context, Enum, Object, Result};
+use tenants::paging::Paged;
+use tenants::procurement::contracts::{self, ContractFilter, ContractSort, Status};
 use tenants::procurement::vocab::Category;
 use tenants::procurement::{cpv, decp, splitting, suppliers, thresholds};
 use tenants::tenancy::Permission;
 use uuid::Uuid;
+
+/// The columns a list of contracts is sorted by (on what the amendments made of them).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum ContractOrder {
+    /// The buyer's reference (the default).
+    #[default]
+    Reference,
+    Object,
+    NotifiedOn,
+    /// The last day, every renewal included.
+    EndOn,
+    AwardedCents,
+    Status,
+}
+
+impl From<ContractOrder> for ContractSort {
+    fn from(o: ContractOrder) -> Self {
+        match o {
+            ContractOrder::Reference => ContractSort::Reference,
+            ContractOrder::Object => ContractSort::Object,
+            ContractOrder::NotifiedOn => ContractSort::NotifiedOn,
+            ContractOrder::EndOn => ContractSort::EndOn,
+            ContractOrder::AwardedCents => ContractSort::AwardedCents,
+            ContractOrder::Status => ContractSort::Status,
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct ProcurementQuery;
@@ -21,13 +50,24 @@ impl ProcurementQuery {
         &self,
         ctx: &Context<'_>,
         query: String,
-        #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: u64,
-    ) -> Result<Vec<CpvCode>> {
+        #[graphql(
+            default = 20,
+            validator(minimum = 1, maximum = 100),
+            desc = "Items per page: 1 to 100 (default 20)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<CpvCode>> {
         scope(ctx, Permission::ReadProcurement)?;
-        Ok(cpv::search(&query, first as usize)
-            .into_iter()
-            .map(CpvCode::from)
-            .collect())
+        Ok(Page::of(Paged::of_vec(
+            cpv::search_all(&query),
+            page::req(offset, first),
+        )))
     }
 
     /// Which procedure and publicity a planned purchase requires, by the thresholds in force
@@ -61,7 +101,8 @@ impl ProcurementQuery {
             .collect())
     }
 
-    /// Contracts you can read, by reference.
+    /// Contracts you can read, by reference unless `orderBy` says otherwise; `search`: words
+    /// found in the reference, the object or the CPV code and label (case and accents ignored).
     #[allow(clippy::too_many_arguments)]
     async fn contracts(
         &self,
@@ -71,9 +112,22 @@ impl ProcurementQuery {
         #[graphql(desc = "a CPV class (4 digits) or any prefix")] cpv_prefix: Option<String>,
         supplier_id: Option<Uuid>,
         joint: Option<bool>,
-        #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
-        #[graphql(default = 0)] offset: u64,
-    ) -> Result<Vec<Contract>> {
+        search: Option<String>,
+        #[graphql(default)] order_by: ContractOrder,
+        #[graphql(default)] descending: bool,
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<Page<Contract>> {
         let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         let status = status
             .map(|v| Status::parse("status", &v))
@@ -85,15 +139,17 @@ impl ProcurementQuery {
             cpv_prefix,
             supplier_id,
             joint,
+            search,
+            sort: order_by.into(),
+            descending,
             offset,
             limit: first,
         };
-        Ok(contracts::list(db, &s, &f, tenants::gdpr::paris_today())
-            .await
-            .gql()?
-            .into_iter()
-            .map(Contract::from)
-            .collect())
+        Ok(Page::of(
+            contracts::page(db, &s, &f, tenants::gdpr::paris_today())
+                .await
+                .gql()?,
+        ))
     }
 
     async fn contract(&self, ctx: &Context<'_>, id: Uuid) -> Result<Contract> {

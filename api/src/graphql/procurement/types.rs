@@ -110,20 +110,35 @@ impl From<proc_supplier::Model> for Supplier {
 
 #[ComplexObject]
 impl Supplier {
-    /// The contracts you can read that name this supplier.
-    async fn contracts(&self, ctx: &Context<'_>) -> Result<Vec<Contract>> {
+    /// The contracts you can read that name this supplier, by reference.
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default = 50,
+            validator(minimum = 1, maximum = 500),
+            desc = "Items per page: 1 to 500 (default 50)."
+        )]
+        first: u64,
+        #[graphql(
+            default = 0,
+            validator(maximum = 100000000),
+            desc = "Items skipped before this page (default 0)."
+        )]
+        offset: u64,
+    ) -> Result<crate::graphql::page::Page<Contract>> {
         let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         let f = ContractFilter {
             supplier_id: Some(self.id),
-            limit: 500,
+            offset,
+            limit: first,
             ..Default::default()
         };
-        Ok(contracts::list(db, &s, &f, tenants::gdpr::paris_today())
-            .await
-            .gql()?
-            .into_iter()
-            .map(Contract::from)
-            .collect())
+        Ok(crate::graphql::page::Page::of(
+            contracts::page(db, &s, &f, tenants::gdpr::paris_today())
+                .await
+                .gql()?,
+        ))
     }
 }
 
@@ -232,6 +247,10 @@ pub struct Contract {
     /// After the amendments.
     pub awarded_cents: Option<i64>,
     pub initial_awarded_cents: Option<i64>,
+    /// Raised by every change: `updateContract` takes the version you read.
+    pub version: i32,
+    /// Firm duration as notified (amendments change `durationMonths`).
+    pub initial_duration_months: i32,
     /// The lots, by number; empty when the contract is not divided.
     pub lots: Vec<Lot>,
     /// The special acts of subcontracting, by number.
@@ -282,6 +301,8 @@ pub struct Lot {
     pub initial_awarded_cents: Option<i64>,
     /// Supplier ids holding the lot, after the amendments of the lot.
     pub contractors: Vec<Uuid>,
+    /// Supplier ids holding the lot as notified.
+    pub initial_contractors: Vec<Uuid>,
     /// The lot's own firm duration, when it differs from the contract's.
     pub duration_months: Option<i32>,
 }
@@ -296,7 +317,8 @@ impl From<tenants::entities::proc_lot::Model> for Lot {
             estimated_cents: l.estimated_cents,
             awarded_cents: l.awarded_cents,
             initial_awarded_cents: l.awarded_cents,
-            contractors: serde_json::from_value(l.supplier_ids).unwrap_or_default(),
+            contractors: serde_json::from_value(l.supplier_ids.clone()).unwrap_or_default(),
+            initial_contractors: serde_json::from_value(l.supplier_ids).unwrap_or_default(),
             duration_months: l.duration_months,
         }
     }
@@ -341,6 +363,8 @@ impl From<DomainContract> for Contract {
             estimated_cents: r.estimated_cents,
             awarded_cents: awarded,
             initial_awarded_cents: r.awarded_cents,
+            version: r.version,
+            initial_duration_months: r.duration_months,
             lots,
             subcontracting_acts: c
                 .subcontracting_acts

@@ -1,6 +1,5 @@
 // Alerts of the communes reached (the `alerts` query): what is due or overdue, newest first,
 // filtered by kind; each with its deadline and the time left.
-import { useMemo, useState } from "react";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { graphql } from "../../gql";
 import { useQuery } from "../../api/useQuery";
@@ -10,37 +9,53 @@ import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatCountdown, formatDateTime, plural } from "../../format/fr";
+import { Pagination, ResultCount, useListParams } from "../../components/ListPager";
+import { formatCountdown, formatDateTime } from "../../format/fr";
 import { alertKindLabel, alertKindLabels, alertSeverity } from "./alertKinds";
 
 export const AlertsQuery = graphql(`
-  query Alerts($tenantIds: [UUID!], $first: Int!) {
-    alerts(tenantIds: $tenantIds, first: $first) {
-      id
-      tenantId
-      kind
-      title
-      detail
-      dueAt
-      createdAt
+  query Alerts($tenantIds: [UUID!], $kind: String, $first: Int!, $offset: Int!) {
+    alerts(tenantIds: $tenantIds, kind: $kind, first: $first, offset: $offset) {
+      totalCount
+      items {
+        id
+        tenantId
+        kind
+        title
+        detail
+        dueAt
+        createdAt
+      }
     }
+    requestDue: alerts(tenantIds: $tenantIds, kind: "request_due", first: 1) { totalCount }
+    requestOverdue: alerts(tenantIds: $tenantIds, kind: "request_overdue", first: 1) { totalCount }
+    breachDeadline: alerts(tenantIds: $tenantIds, kind: "breach_deadline", first: 1) { totalCount }
+    contractNotice: alerts(tenantIds: $tenantIds, kind: "contract_notice", first: 1) { totalCount }
+    backupRpo: alerts(tenantIds: $tenantIds, kind: "backup_rpo", first: 1) { totalCount }
+    restoreTestDue: alerts(tenantIds: $tenantIds, kind: "restore_test_due", first: 1) { totalCount }
+    invoiceUnpaid: alerts(tenantIds: $tenantIds, kind: "invoice_unpaid", first: 1) { totalCount }
   }
 `);
 
 export function AlertsPage() {
   const ctx = useAuthenticated();
-  const [kind, setKind] = useState("");
-  const alerts = useQuery(AlertsQuery, { tenantIds: ctx.tenantIds, first: 200 });
+  const list = useListParams();
+  const kind = alertKindLabels[list.get("type")] ? list.get("type") : "";
+  const alerts = useQuery(AlertsQuery, { tenantIds: ctx.tenantIds, kind: kind || null, first: list.first, offset: list.offset });
   const now = Date.now();
-  const shown = useMemo(
-    () => (alerts.data?.alerts ?? []).filter((a) => !kind || a.kind === kind),
-    [alerts.data, kind],
-  );
-  const counts = useMemo(() => {
-    const c: Record<string, number> = {};
-    for (const a of alerts.data?.alerts ?? []) c[a.kind] = (c[a.kind] ?? 0) + 1;
-    return c;
-  }, [alerts.data]);
+  const shown = alerts.data?.alerts.items ?? [];
+  const total = alerts.data?.alerts.totalCount;
+  const d = alerts.data;
+  // How many alerts of each kind, counted by the API (every page).
+  const counts: Record<string, number | undefined> = {
+    request_due: d?.requestDue.totalCount,
+    request_overdue: d?.requestOverdue.totalCount,
+    breach_deadline: d?.breachDeadline.totalCount,
+    contract_notice: d?.contractNotice.totalCount,
+    backup_rpo: d?.backupRpo.totalCount,
+    restore_test_due: d?.restoreTestDue.totalCount,
+    invoice_unpaid: d?.invoiceUnpaid.totalCount,
+  };
 
   return (
     <>
@@ -53,7 +68,7 @@ export function AlertsPage() {
             id="alert-kind"
             label="Type d'alerte"
             value={kind}
-            onChange={setKind}
+            onChange={(v) => list.update({ type: v })}
             placeholder="Tous les types"
             options={Object.entries(alertKindLabels).map(([value, label]) => ({
               value,
@@ -64,9 +79,7 @@ export function AlertsPage() {
       </div>
       {alerts.error ? <QueryError error={alerts.error} /> : null}
       {alerts.loading && !alerts.data ? <Loading what="les alertes" /> : null}
-      <p role="status" aria-live="polite" className="fr-text--sm">
-        {alerts.data ? `${plural(shown.length, "alerte")}.` : ""}
-      </p>
+      <ResultCount total={total} list={list} loading={alerts.loading} />
       {alerts.data && shown.length === 0 ? <EmptyState>Aucune alerte en cours.</EmptyState> : null}
       {shown.length ? (
         <DataTable
@@ -95,6 +108,7 @@ export function AlertsPage() {
           })}
         />
       ) : null}
+      <Pagination total={total} list={list} label="Pages des alertes" />
     </>
   );
 }

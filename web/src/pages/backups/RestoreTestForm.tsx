@@ -8,12 +8,15 @@ import { splitFieldErrors } from "../../api/errorMessages";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { DataTable } from "../../components/DataTable";
+import { Pagination, ResultCount, useListParams } from "../../components/ListPager";
 import { ErrorSummary, SelectField, TextAreaField, TextField } from "../../components/formFields";
 import { formatDateTime, formatNumber } from "../../format/fr";
 
 export const RestoreTestsQuery = graphql(`
-  query RestoreTests($tenantIds: [UUID!]) {
-    backupRestoreTests(tenantIds: $tenantIds, first: 10) {
+  query RestoreTests($tenantIds: [UUID!], $first: Int!, $offset: Int!) {
+    backupRestoreTests(tenantIds: $tenantIds, first: $first, offset: $offset) {
+      totalCount
+      items {
       id
       tenantId
       policyId
@@ -23,6 +26,7 @@ export const RestoreTestsQuery = graphql(`
       durationSeconds
       result
       notes
+      }
     }
   }
 `);
@@ -58,7 +62,8 @@ function localNow(): string {
 
 export function RestoreTestForm({ policies, onRecorded }: { policies: { id: string; name: string; tenantId: string }[]; onRecorded: () => void }) {
   const ctx = useAuthenticated();
-  const tests = useQuery(RestoreTestsQuery, { tenantIds: ctx.tenantIds });
+  const pages = useListParams(10, "essais");
+  const tests = useQuery(RestoreTestsQuery, { tenantIds: ctx.tenantIds, first: pages.first, offset: pages.offset });
   const [form, setForm] = useState({ policyId: "", performedAt: localNow(), performedBy: "", restored: "", minutes: "", result: "success", notes: "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
@@ -109,10 +114,12 @@ export function RestoreTestForm({ policies, onRecorded }: { policies: { id: stri
     }
   }
 
-  const list = tests.data?.backupRestoreTests ?? [];
+  const list = tests.data?.backupRestoreTests.items ?? [];
+  const total = tests.data?.backupRestoreTests.totalCount;
   return (
     <section className="fr-mt-6w" aria-labelledby="restore-test-title">
       <h2 id="restore-test-title" className="fr-h4">Tests de restauration</h2>
+      <ResultCount total={total} list={pages} loading={tests.loading} />
       {list.length ? (
         <DataTable
           caption="Derniers tests de restauration"
@@ -130,6 +137,7 @@ export function RestoreTestForm({ policies, onRecorded }: { policies: { id: stri
           ])}
         />
       ) : null}
+      <Pagination total={total} list={pages} label="Pages des tests de restauration" />
       <h3 className="fr-h5">Enregistrer un test de restauration</h3>
       <ErrorSummary errors={errors} general={general} labels={labels} summaryRef={summary} />
       {done ? <div><Alert severity="success" small description={done} className="fr-mb-2w" /></div> : null}

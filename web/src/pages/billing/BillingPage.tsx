@@ -10,6 +10,7 @@ import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { can } from "../../auth/roles";
 import { DataTable } from "../../components/DataTable";
+import { PAGE_SIZE, Pagination, ResultCount, useListParams, useSort } from "../../components/ListPager";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorSummary, SelectField, TextField } from "../../components/formFields";
 import { Loading, QueryError } from "../../components/QueryStatus";
@@ -18,8 +19,10 @@ import { formatCents, formatDate, formatDateTime, plural } from "../../format/fr
 import { usePeopleNames } from "../directory/usePeopleNames";
 
 export const BillingRunsQuery = graphql(`
-  query BillingRuns($organisationId: UUID) {
-    billingRuns(organisationId: $organisationId) {
+  query BillingRuns($organisationId: UUID, $first: Int!, $offset: Int!, $jobsFirst: Int!, $jobsOffset: Int!) {
+    billingRuns(organisationId: $organisationId, first: $first, offset: $offset) {
+      totalCount
+      items {
       id
       periodStart
       periodEnd
@@ -30,8 +33,11 @@ export const BillingRunsQuery = graphql(`
       createdBy
       createdAt
       finishedAt
+      }
     }
-    jobs(kind: "billing.push_invoice", first: 20) {
+    jobs(kind: "billing.push_invoice", first: $jobsFirst, offset: $jobsOffset) {
+      totalCount
+      items {
       id
       tenantId
       status
@@ -40,13 +46,16 @@ export const BillingRunsQuery = graphql(`
       runAt
       lastError
       finishedAt
+      }
     }
   }
 `);
 
 export const RunInvoicesQuery = graphql(`
-  query RunInvoices($billingRunId: UUID) {
-    invoices(billingRunId: $billingRunId) {
+  query RunInvoices($billingRunId: UUID, $orderBy: InvoiceOrder!, $descending: Boolean!, $first: Int!, $offset: Int!) {
+    invoices(billingRunId: $billingRunId, orderBy: $orderBy, descending: $descending, first: $first, offset: $offset) {
+      totalCount
+      items {
       id
       tenantId
       number
@@ -55,7 +64,8 @@ export const RunInvoicesQuery = graphql(`
       issuedOn
       dueOn
       stripeInvoiceId
-      channel
+        channel
+      }
     }
   }
 `);
@@ -76,15 +86,41 @@ const channelLabels: Record<string, string> = { chorus_pro: "Chorus Pro", titre:
 const jobStatusLabels: Record<string, string> = { pending: "en attente", running: "en cours", done: "fait", dead: "abandonné" };
 const labels = { periodStart: "Début de la période", periodEnd: "Fin de la période", label: "Libellé" };
 
+/** Sort keys of the invoices in the address, and the API's columns. */
+const INVOICE_SORTS = { numero: "NUMBER", echeance: "DUE_ON", montant: "AMOUNT_CENTS", statut: "STATUS" } as const;
+type InvoiceSortKey = keyof typeof INVOICE_SORTS;
+
 export function BillingPage() {
   const ctx = useAuthenticated();
   const who = usePeopleNames();
   const organisationId = ctx.organisations[0]?.id ?? null;
-  const runs = useQuery(BillingRunsQuery, { organisationId });
-  const [runChoice, setRunChoice] = useState("");
-  const list = runs.data?.billingRuns ?? [];
+  // Three lists, each with its page in the address: campaigns, the invoices of one, the jobs.
+  const runPages = useListParams(20, "campagnes");
+  const invoicePages = useListParams(PAGE_SIZE, "factures");
+  const invoiceSort = useSort(invoicePages, "numero", Object.keys(INVOICE_SORTS));
+  const jobPages = useListParams(20, "taches");
+  const runs = useQuery(BillingRunsQuery, {
+    organisationId,
+    first: runPages.first,
+    offset: runPages.offset,
+    jobsFirst: jobPages.first,
+    jobsOffset: jobPages.offset,
+  });
+  const runChoice = invoicePages.get("campagne");
+  const list = runs.data?.billingRuns.items ?? [];
   const run = list.find((r) => r.id === runChoice) ?? list[0];
-  const invoices = useQuery(RunInvoicesQuery, { billingRunId: run?.id ?? null }, { skip: !run });
+  const invoices = useQuery(
+    RunInvoicesQuery,
+    {
+      billingRunId: run?.id ?? null,
+      orderBy: INVOICE_SORTS[invoiceSort.by as InvoiceSortKey],
+      descending: invoiceSort.descending,
+      first: invoicePages.first,
+      offset: invoicePages.offset,
+    },
+    { skip: !run },
+  );
+  const jobs = runs.data?.jobs.items ?? [];
 
   return (
     <>
@@ -94,6 +130,7 @@ export function BillingPage() {
       {runs.error ? <QueryError error={runs.error} /> : null}
       {runs.loading && !runs.data ? <Loading what="les campagnes de facturation" /> : null}
       <h2 className="fr-h4">Campagnes</h2>
+      <ResultCount total={runs.data?.billingRuns.totalCount} list={runPages} loading={runs.loading} />
       {runs.data && !list.length ? <EmptyState>Aucune campagne de facturation.</EmptyState> : null}
       {list.length ? (
         <DataTable
@@ -110,18 +147,21 @@ export function BillingPage() {
           ])}
         />
       ) : null}
+      <Pagination total={runs.data?.billingRuns.totalCount} list={runPages} label="Pages des campagnes" />
       {run ? (
         <section className="fr-mt-4w" aria-labelledby="run-invoices-title">
           <h2 className="fr-h4" id="run-invoices-title">Factures de la campagne</h2>
-          <SelectField id="billing-run" label="Campagne affichée" value={run.id} onChange={setRunChoice}
+          <SelectField id="billing-run" label="Campagne affichée" value={run.id} onChange={(v) => invoicePages.update({ campagne: v })}
             options={list.map((r) => ({ value: r.id, label: `${r.label} (${formatDate(r.periodStart)} – ${formatDate(r.periodEnd)})` }))} />
           {invoices.error ? <QueryError error={invoices.error} /> : null}
+          <ResultCount total={invoices.data?.invoices.totalCount} list={invoicePages} loading={invoices.loading} />
           {invoices.data ? (
             <DataTable
               caption={`Factures de « ${run.label} »`}
               captionHidden
+              sort={{ keys: ["numero", null, null, "echeance", "montant", "statut", null], state: invoiceSort }}
               headers={["Numéro", "Commune", "Émise le", "Échéance", "Montant", "Statut", "Facture électronique"]}
-              rows={invoices.data.invoices.map((i) => [
+              rows={invoices.data.invoices.items.map((i) => [
                 i.number,
                 ctx.tenantName(i.tenantId),
                 formatDate(i.issuedOn),
@@ -138,17 +178,19 @@ export function BillingPage() {
               ])}
             />
           ) : null}
+          <Pagination total={invoices.data?.invoices.totalCount} list={invoicePages} label="Pages des factures" />
         </section>
       ) : null}
       {can(ctx.roles, "manageCosts") && organisationId ? <StartRunForm organisationId={organisationId} onStarted={runs.reload} /> : null}
       <h2 className="fr-h4 fr-mt-6w">Envoi des factures (file de tâches)</h2>
-      {runs.data && !runs.data.jobs.length ? <EmptyState>Aucune tâche d'envoi.</EmptyState> : null}
-      {runs.data?.jobs.length ? (
+      <ResultCount total={runs.data?.jobs.totalCount} list={jobPages} loading={runs.loading} />
+      {runs.data && !jobs.length ? <EmptyState>Aucune tâche d'envoi.</EmptyState> : null}
+      {jobs.length ? (
         <DataTable
           caption="Tâches d'envoi des factures"
           captionHidden
           headers={["Commune", "Statut", "Tentatives", "Prévue", "Terminée", "Dernière erreur"]}
-          rows={runs.data.jobs.map((j) => [
+          rows={jobs.map((j) => [
             ctx.tenantName(j.tenantId),
             <Badge as="span" small noIcon severity={j.status === "done" ? "success" : j.status === "dead" ? "error" : "info"}>{jobStatusLabels[j.status] ?? j.status}</Badge>,
             `${j.attempts} / ${j.maxAttempts}`,
@@ -158,6 +200,7 @@ export function BillingPage() {
           ])}
         />
       ) : null}
+      <Pagination total={runs.data?.jobs.totalCount} list={jobPages} label="Pages des tâches d'envoi" />
     </>
   );
 }

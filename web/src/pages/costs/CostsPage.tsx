@@ -6,6 +6,7 @@ import { graphql } from "../../gql";
 import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { can } from "../../auth/roles";
+import { PAGE_SIZE, Pagination, ResultCount, useListParams, useSort } from "../../components/ListPager";
 import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { SelectField } from "../../components/formFields";
@@ -30,15 +31,18 @@ export const CostsQuery = graphql(`
 `);
 
 export const InvoicesQuery = graphql(`
-  query Invoices($tenantIds: [UUID!]) {
-    invoices(tenantIds: $tenantIds) {
-      id
-      tenantId
-      number
-      amountCents
-      status
-      issuedOn
-      dueOn
+  query Invoices($tenantIds: [UUID!], $orderBy: InvoiceOrder!, $descending: Boolean!, $first: Int!, $offset: Int!) {
+    invoices(tenantIds: $tenantIds, orderBy: $orderBy, descending: $descending, first: $first, offset: $offset) {
+      totalCount
+      items {
+        id
+        tenantId
+        number
+        amountCents
+        status
+        issuedOn
+        dueOn
+      }
     }
   }
 `);
@@ -51,12 +55,28 @@ const invoiceStatusLabels: Record<string, string> = {
   credit_note: "avoir",
 };
 
+/** Sort keys of the invoices in the address, and the API's columns. */
+const INVOICE_SORTS = { numero: "NUMBER", echeance: "DUE_ON", montant: "AMOUNT_CENTS", statut: "STATUS" } as const;
+
 export function CostsPage() {
   const ctx = useAuthenticated();
   const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(thisYear);
   const costs = useQuery(CostsQuery, { tenantIds: ctx.tenantIds, year });
-  const invoices = useQuery(InvoicesQuery, { tenantIds: ctx.tenantIds }, { skip: !can(ctx.roles, "readInvoices") });
+  const invoicePages = useListParams(PAGE_SIZE, "factures");
+  const invoiceSort = useSort(invoicePages, "numero", Object.keys(INVOICE_SORTS));
+  const invoices = useQuery(
+    InvoicesQuery,
+    {
+      tenantIds: ctx.tenantIds,
+      orderBy: INVOICE_SORTS[invoiceSort.by as keyof typeof INVOICE_SORTS],
+      descending: invoiceSort.descending,
+      first: invoicePages.first,
+      offset: invoicePages.offset,
+    },
+    { skip: !can(ctx.roles, "readInvoices") },
+  );
+  const invoiceItems = invoices.data?.invoices.items ?? [];
   const lines = costs.data?.costLines ?? [];
   const total = lines.reduce((s, l) => s + l.amountCents, 0);
   const statement = (format: string) =>
@@ -109,13 +129,15 @@ export function CostsPage() {
         <>
           <h2 className="fr-h4 fr-mt-4w">Factures</h2>
           {invoices.error ? <QueryError error={invoices.error} /> : null}
-          {invoices.data && !invoices.data.invoices.length ? <EmptyState>Aucune facture.</EmptyState> : null}
-          {invoices.data?.invoices.length ? (
+          <ResultCount total={invoices.data?.invoices.totalCount} list={invoicePages} loading={invoices.loading} />
+          {invoices.data && !invoiceItems.length ? <EmptyState>Aucune facture.</EmptyState> : null}
+          {invoiceItems.length ? (
             <DataTable
               caption="Factures"
               captionHidden
+              sort={{ keys: ["numero", ...(ctx.tenantId ? [] : [null]), null, "echeance", "montant", "statut", null], state: invoiceSort }}
               headers={["Numéro", ...(ctx.tenantId ? [] : ["Commune"]), "Émise le", "Échéance", "Montant", "Statut", "Facture électronique"]}
-              rows={invoices.data.invoices.map((i) => [
+              rows={invoiceItems.map((i) => [
                 i.number,
                 ...(ctx.tenantId ? [] : [ctx.tenantName(i.tenantId)]),
                 formatDate(i.issuedOn),
@@ -130,6 +152,7 @@ export function CostsPage() {
               ])}
             />
           ) : null}
+          <Pagination total={invoices.data?.invoices.totalCount} list={invoicePages} label="Pages des factures" />
         </>
       ) : null}
     </>

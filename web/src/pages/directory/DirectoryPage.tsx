@@ -8,6 +8,7 @@ import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { roleLabel } from "../../auth/roles";
 import { DataTable } from "../../components/DataTable";
+import { Pagination, ResultCount, useListParams } from "../../components/ListPager";
 import { ErrorSummary, SelectField, TextField } from "../../components/formFields";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
@@ -21,19 +22,23 @@ const ORGANISATION_ROLES = ["org_admin", "dpo"];
 export function DirectoryPage() {
   const ctx = useAuthenticated();
   const people = useQuery(PeopleQuery, {});
-  const tenants = useQuery(MemberTenantsQuery, {});
-  const communes = [...(tenants.data?.tenants ?? [])].filter((t) => t.kind !== "organisation").sort((a, b) => compareNames(a.name, b.name));
-  const totalPopulation = communes.reduce((s, t) => s + t.population, 0);
+  const pages = useListParams();
+  const tenants = useQuery(MemberTenantsQuery, { first: pages.first, offset: pages.offset });
+  // The page's communes, in the API's French order; the figures count every commune reached.
+  const communes = tenants.data?.tenants.items ?? [];
+  const allCommunes = ctx.tenants.filter((t) => t.kind !== "organisation");
+  const totalPopulation = allCommunes.reduce((s, t) => s + t.population, 0);
   const canInvite = ctx.roles.some((r) => r === "platform_admin" || r === "org_admin" || r === "commune_admin");
   const list = [...(people.data?.people ?? [])].sort((a, b) => compareNames(personName(a), personName(b)));
   return (
     <>
       <PageHeading title="Communes et utilisateurs">
-        {plural(communes.length, "commune membre", "communes membres")}, {formatNumber(totalPopulation)} habitants ; les personnes et leurs rôles.
+        {plural(allCommunes.length, "commune membre", "communes membres")}, {formatNumber(totalPopulation)} habitants ; les personnes et leurs rôles.
       </PageHeading>
       <h2 className="fr-h4">Communes membres</h2>
       {tenants.error ? <QueryError error={tenants.error} /> : null}
       {tenants.loading && !tenants.data ? <Loading what="les communes" /> : null}
+      <ResultCount total={tenants.data?.tenants.totalCount} list={pages} loading={tenants.loading} />
       <DataTable
         caption="Communes membres"
         captionHidden
@@ -41,6 +46,7 @@ export function DirectoryPage() {
         rowHeaders
         rows={communes.map((t) => [t.name, t.inseeCode ?? "—", t.siren, formatNumber(t.population)])}
       />
+      <Pagination total={tenants.data?.tenants.totalCount} list={pages} label="Pages des communes" />
       <h2 className="fr-h4 fr-mt-6w">Utilisateurs</h2>
       {people.error ? <QueryError error={people.error} /> : null}
       {people.loading && !people.data ? <Loading what="les utilisateurs" /> : null}

@@ -30,14 +30,17 @@ export const InviteUserMutation = graphql(`
 `);
 
 export const MemberTenantsQuery = graphql(`
-  query MemberTenants {
-    tenants(first: 500) {
-      id
-      kind
-      name
-      inseeCode
-      siren
-      population
+  query MemberTenants($first: Int!, $offset: Int!) {
+    tenants(kind: "commune", first: $first, offset: $offset) {
+      totalCount
+      items {
+        id
+        kind
+        name
+        inseeCode
+        siren
+        population
+      }
     }
   }
 `);

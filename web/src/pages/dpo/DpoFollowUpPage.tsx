@@ -8,6 +8,8 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { request } from "../../api/graphqlClient";
 import { splitFieldErrors } from "../../api/errorMessages";
 import { useQuery } from "../../api/useQuery";
+import { useAllPages } from "../../api/useAllPages";
+import { PAGE_SIZE, Pagination, ResultCount, useListParams } from "../../components/ListPager";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { can } from "../../auth/roles";
 import { DataTable } from "../../components/DataTable";
@@ -15,17 +17,20 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorSummary, SelectField, TextAreaField } from "../../components/formFields";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatDate, formatDaysLeft, plural } from "../../format/fr";
+import { formatDate, formatDaysLeft } from "../../format/fr";
 import { DpiaQueueQuery, OverdueRequestsQuery, RecordDpiaMutation } from "./dpoQueries";
 
 const DONE = new Set(["completed", "validated"]);
 
 export function DpoFollowUpPage() {
   const ctx = useAuthenticated();
-  const queue = useQuery(DpiaQueueQuery, { tenantIds: ctx.tenantIds });
-  const overdue = useQuery(OverdueRequestsQuery, { tenantIds: ctx.tenantIds });
-  const waiting = (queue.data?.activities ?? []).filter((a) => !a.dpia || !DONE.has(a.dpia.status.code));
-  const requests = overdue.data?.rightsRequests ?? [];
+  // The whole queue (filtered here on the DPIA's state), and the overdue requests page by page.
+  const queue = useAllPages(DpiaQueueQuery, { tenantIds: ctx.tenantIds }, (r) => r.activities);
+  const pages = useListParams(PAGE_SIZE, "retards");
+  const overdue = useQuery(OverdueRequestsQuery, { tenantIds: ctx.tenantIds, first: pages.first, offset: pages.offset });
+  const waiting = (queue.items ?? []).filter((a) => !a.dpia || !DONE.has(a.dpia.status.code));
+  const requests = overdue.data?.rightsRequests.items ?? [];
+  const overdueTotal = overdue.data?.rightsRequests.totalCount;
   const oneCommune = !!ctx.tenantId;
   return (
     <>
@@ -68,9 +73,7 @@ export function DpoFollowUpPage() {
       <h2 className="fr-h4 fr-mt-6w">Demandes de droits en retard</h2>
       {overdue.error ? <QueryError error={overdue.error} /> : null}
       {overdue.loading && !overdue.data ? <Loading what="les demandes en retard" /> : null}
-      <p role="status" aria-live="polite" className="fr-text--sm">
-        {overdue.data ? `${plural(requests.length, "demande")} en retard.` : ""}
-      </p>
+      <ResultCount total={overdueTotal} list={pages} loading={overdue.loading} />
       {overdue.data && !requests.length ? <EmptyState>Aucune demande en retard.</EmptyState> : null}
       {requests.length ? (
         <DataTable
@@ -88,6 +91,7 @@ export function DpoFollowUpPage() {
           ])}
         />
       ) : null}
+      <Pagination total={overdueTotal} list={pages} label="Pages des demandes en retard" />
       <p className="fr-mt-2w">
         <Link to="/demandes">Toutes les demandes</Link> · <Link to="/violations">Violations</Link> · <Link to="/maturite">Maturité</Link>
       </p>

@@ -1,8 +1,10 @@
 import { graphql } from "../../gql";
 
 export const DpiaQueueQuery = graphql(`
-  query DpiaQueue($tenantIds: [UUID!]) {
-    activities(tenantIds: $tenantIds, dpiaRequired: true, first: 500) {
+  query DpiaQueue($tenantIds: [UUID!], $first: Int!, $offset: Int!) {
+    activities(tenantIds: $tenantIds, dpiaRequired: true, first: $first, offset: $offset) {
+      totalCount
+      items {
       id
       tenantId
       name
@@ -17,6 +19,7 @@ export const DpiaQueueQuery = graphql(`
         conclusion
         completedOn
       }
+      }
     }
     gdprVocabulary {
       dpiaStatuses { code label }
@@ -25,8 +28,10 @@ export const DpiaQueueQuery = graphql(`
 `);
 
 export const OverdueRequestsQuery = graphql(`
-  query OverdueRequests($tenantIds: [UUID!]) {
-    rightsRequests(tenantIds: $tenantIds, openOnly: true, overdueOnly: true, first: 200) {
+  query OverdueRequests($tenantIds: [UUID!], $first: Int!, $offset: Int!) {
+    rightsRequests(tenantIds: $tenantIds, openOnly: true, overdueOnly: true, first: $first, offset: $offset) {
+      totalCount
+      items {
       id
       tenantId
       kind { code label }
@@ -35,6 +40,7 @@ export const OverdueRequestsQuery = graphql(`
       effectiveDueOn
       daysLeft
       status { code label }
+      }
     }
   }
 `);

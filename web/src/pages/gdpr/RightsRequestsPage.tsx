@@ -14,39 +14,84 @@ import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatDate, formatDaysLeft, plural } from "../../format/fr";
+import { ResultCount, Pagination, useListParams, useSort } from "../../components/ListPager";
+import { formatDate, formatDaysLeft } from "../../format/fr";
 import { CreateRightsRequestMutation, RightsRequestsQuery } from "./gdprQueries";
+
+/** Sort keys in the address, and the API's columns. */
+const SORTS = { echeance: "DUE", reception: "RECEIVED_ON", demandeur: "REQUESTER", droit: "KIND", statut: "STATUS" } as const;
+type SortKey = keyof typeof SORTS;
 
 export function RightsRequestsPage() {
   const ctx = useAuthenticated();
-  const [openOnly, setOpenOnly] = useState(true);
-  const [overdueOnly, setOverdueOnly] = useState(false);
-  const q = useQuery(RightsRequestsQuery, { tenantIds: ctx.tenantIds, openOnly, overdueOnly, first: 100 });
-  const rows = q.data?.rightsRequests ?? [];
+  const list = useListParams();
+  const sort = useSort(list, "echeance", Object.keys(SORTS));
+  // Open requests only unless the address says otherwise (?ouvertes=0).
+  const openOnly = list.get("ouvertes") !== "0";
+  const overdueOnly = list.get("retard") === "1";
+  const search = list.get("q");
+  const [searchText, setSearchText] = useState(search);
+  const q = useQuery(RightsRequestsQuery, {
+    tenantIds: ctx.tenantIds,
+    openOnly,
+    overdueOnly,
+    search: search || null,
+    orderBy: SORTS[sort.by as SortKey],
+    descending: sort.descending,
+    first: list.first,
+    offset: list.offset,
+  });
+  const rows = q.data?.rightsRequests.items ?? [];
+  const total = q.data?.rightsRequests.totalCount;
   return (
     <>
       <PageHeading title="Demandes d'exercice des droits">
         Délai d'un mois à compter de la réception (règlement 1182/71), reporté au jour ouvré suivant du calendrier de la commune.
       </PageHeading>
+      <form
+        role="search"
+        aria-label="Rechercher une demande"
+        className="fr-mb-2w"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          list.update({ q: searchText.trim() });
+        }}
+      >
+        <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+          <div className="fr-col-12 fr-col-md-6">
+            <TextField id="requests-search" label="Rechercher" hint="Demandeur, contact ou détails (accents et majuscules ignorés)"
+              value={searchText} onChange={setSearchText} />
+          </div>
+          <div className="fr-col-12 fr-col-md-6">
+            <ul className="fr-btns-group fr-btns-group--inline-sm">
+              <li><button className="fr-btn fr-btn--secondary" type="submit">Rechercher</button></li>
+              {search ? (
+                <li><button className="fr-btn fr-btn--tertiary" type="button" onClick={() => { setSearchText(""); list.update({ q: null }); }}>Effacer la recherche</button></li>
+              ) : null}
+            </ul>
+          </div>
+        </div>
+      </form>
       <fieldset className="fr-fieldset" aria-labelledby="requests-filter-legend">
         <legend id="requests-filter-legend" className="fr-fieldset__legend fr-text--regular">Afficher</legend>
         <div className="fr-fieldset__element fr-fieldset__element--inline">
-          <CheckboxField id="requests-open" label="Demandes ouvertes seulement" checked={openOnly} onChange={setOpenOnly} />
+          <CheckboxField id="requests-open" label="Demandes ouvertes seulement" checked={openOnly}
+            onChange={(v) => list.update({ ouvertes: v ? null : "0" })} />
         </div>
         <div className="fr-fieldset__element fr-fieldset__element--inline">
-          <CheckboxField id="requests-overdue" label="En retard seulement" checked={overdueOnly} onChange={setOverdueOnly} />
+          <CheckboxField id="requests-overdue" label="En retard seulement" checked={overdueOnly}
+            onChange={(v) => list.update({ retard: v ? "1" : null })} />
         </div>
       </fieldset>
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les demandes" /> : null}
-      <p role="status" aria-live="polite" className="fr-text--sm">
-        {q.data ? `${plural(rows.length, "demande")}.` : ""}
-      </p>
+      <ResultCount total={total} list={list} loading={q.loading} />
       {q.data && !rows.length ? <EmptyState>Aucune demande à afficher.</EmptyState> : null}
       {rows.length ? (
         <DataTable
           caption="Demandes d'exercice des droits"
           captionHidden
+          sort={{ keys: ["demandeur", "droit", ...(ctx.tenantId ? [] : [null]), "reception", "echeance", null, "statut"], state: sort }}
           headers={["Demandeur", "Droit", ...(ctx.tenantId ? [] : ["Commune"]), "Reçue le", "Échéance", "Délai", "Statut"]}
           rows={rows.map((r) => [
             <Link key="requester" to={`/demandes/${r.id}`}>{r.requester}</Link>,
@@ -68,6 +113,7 @@ export function RightsRequestsPage() {
           ])}
         />
       ) : null}
+      <Pagination total={total} list={list} label="Pages des demandes" />
       {can(ctx.roles, "editGdpr") && q.data ? (
         <NewRequestForm kinds={q.data.gdprVocabulary.requestKinds} onCreated={q.reload} />
       ) : q.data ? (

@@ -1,8 +1,28 @@
 import { graphql } from "../../gql";
 
 export const RightsRequestsQuery = graphql(`
-  query RightsRequests($tenantIds: [UUID!], $openOnly: Boolean!, $overdueOnly: Boolean!, $first: Int!) {
-    rightsRequests(tenantIds: $tenantIds, openOnly: $openOnly, overdueOnly: $overdueOnly, first: $first) {
+  query RightsRequests(
+    $tenantIds: [UUID!]
+    $openOnly: Boolean!
+    $overdueOnly: Boolean!
+    $search: String
+    $orderBy: RightsRequestOrder!
+    $descending: Boolean!
+    $first: Int!
+    $offset: Int!
+  ) {
+    rightsRequests(
+      tenantIds: $tenantIds
+      openOnly: $openOnly
+      overdueOnly: $overdueOnly
+      search: $search
+      orderBy: $orderBy
+      descending: $descending
+      first: $first
+      offset: $offset
+    ) {
+      totalCount
+      items {
       id
       tenantId
       kind { code label }
@@ -15,6 +35,7 @@ export const RightsRequestsQuery = graphql(`
       daysLeft
       overdue
       answeredOn
+      }
     }
     gdprVocabulary {
       requestKinds { code label }
@@ -32,8 +53,10 @@ export const CreateRightsRequestMutation = graphql(`
 `);
 
 export const BreachesQuery = graphql(`
-  query Breaches($tenantIds: [UUID!], $openOnly: Boolean!, $first: Int!) {
-    breaches(tenantIds: $tenantIds, openOnly: $openOnly, first: $first) {
+  query Breaches($tenantIds: [UUID!], $openOnly: Boolean!, $first: Int!, $offset: Int!) {
+    breaches(tenantIds: $tenantIds, openOnly: $openOnly, first: $first, offset: $offset) {
+      totalCount
+      items {
       id
       tenantId
       title
@@ -47,6 +70,7 @@ export const BreachesQuery = graphql(`
       secondsLeft
       notifiedLate
       notificationDraft
+      }
     }
   }
 `);

@@ -38,7 +38,7 @@ export function ProcessorPage() {
   if (q.error) return (<><PageHeading title="Sous-traitant" /><QueryError error={q.error} /></>);
   if (!p || !q.data) return <Loading what="le sous-traitant" />;
 
-  const activities = acts.data?.activities ?? [];
+  const activities = acts.data?.activities.items ?? [];
   const linked = activities.filter((a) => p.activityIds.includes(a.id)).sort((a, b) => compareNames(a.name, b.name));
   const available = activities.filter((a) => !p.activityIds.includes(a.id)).sort((a, b) => compareNames(a.name, b.name));
 

@@ -13,6 +13,7 @@ import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
+import { Pagination, ResultCount, useListParams } from "../../components/ListPager";
 import { formatDate, plural } from "../../format/fr";
 import { emptyProcessor, ProcessorForm, processorInput, processorLabels } from "./ProcessorForm";
 import { CreateProcessorMutation, ProcessorsListQuery } from "./processorQueries";
@@ -27,8 +28,10 @@ export function dpaBadge(s: { code: string; label: string }, signedOn: string | 
 
 export function ProcessorsPage() {
   const ctx = useAuthenticated();
-  const q = useQuery(ProcessorsListQuery, { tenantIds: ctx.tenantIds });
-  const rows = q.data?.processors ?? [];
+  const list = useListParams();
+  const q = useQuery(ProcessorsListQuery, { tenantIds: ctx.tenantIds, first: list.first, offset: list.offset });
+  const rows = q.data?.processors.items ?? [];
+  const total = q.data?.processors.totalCount;
   const editable = can(ctx.roles, "editGdpr");
   const [tenantId, setTenantId] = useState(ctx.tenantId ?? "");
   const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
@@ -41,9 +44,7 @@ export function ProcessorsPage() {
       </PageHeading>
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les sous-traitants" /> : null}
-      <p role="status" aria-live="polite" className="fr-text--sm">
-        {q.data ? `${plural(rows.length, "sous-traitant")}.` : ""}
-      </p>
+      <ResultCount total={total} list={list} loading={q.loading} />
       {q.data && !rows.length ? <EmptyState>Aucun sous-traitant enregistré.</EmptyState> : null}
       {rows.length ? (
         <DataTable
@@ -60,6 +61,7 @@ export function ProcessorsPage() {
           ])}
         />
       ) : null}
+      <Pagination total={total} list={list} label="Pages des sous-traitants" />
 
       <section className="fr-mt-6w" aria-labelledby="new-processor-title">
         <h2 id="new-processor-title" className="fr-h4">Enregistrer un sous-traitant</h2>

@@ -3,17 +3,20 @@
 import { graphql } from "../../gql";
 
 export const ProcessorsListQuery = graphql(`
-  query ProcessorsList($tenantIds: [UUID!]) {
-    processors(tenantIds: $tenantIds) {
-      id
-      tenantId
-      name
-      siret
-      country
-      contractRef
-      dpaStatus { code label }
-      dpaSignedOn
-      activityIds
+  query ProcessorsList($tenantIds: [UUID!], $first: Int!, $offset: Int!) {
+    processors(tenantIds: $tenantIds, first: $first, offset: $offset) {
+      totalCount
+      items {
+        id
+        tenantId
+        name
+        siret
+        country
+        contractRef
+        dpaStatus { code label }
+        dpaSignedOn
+        activityIds
+      }
     }
     gdprVocabulary {
       dpaStatuses { code label }
@@ -44,9 +47,12 @@ export const ProcessorDetailQuery = graphql(`
 export const ProcessorActivitiesQuery = graphql(`
   query ProcessorActivities($tenantIds: [UUID!]) {
     activities(tenantIds: $tenantIds, first: 500) {
-      id
-      name
-      status { code label }
+      totalCount
+      items {
+        id
+        name
+        status { code label }
+      }
     }
   }
 `);

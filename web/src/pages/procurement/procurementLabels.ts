@@ -12,3 +12,14 @@ export function daysUntil(day: string, now = new Date()): number {
   const today = new Intl.DateTimeFormat("fr-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "Europe/Paris" }).format(now);
   return Math.round((Date.parse(`${day}T12:00:00Z`) - Date.parse(`${today}T12:00:00Z`)) / 86_400_000);
 }
+
+/** DECP 2.0.3 values (the API checks them; they are French already). */
+export const procedures = [
+  "Procédure adaptée",
+  "Appel d'offres ouvert",
+  "Appel d'offres restreint",
+  "Procédure avec négociation",
+  "Marché passé sans publicité ni mise en concurrence préalable",
+  "Dialogue compétitif",
+];
+export const priceForms = ["Unitaire", "Forfaitaire", "Mixte"];

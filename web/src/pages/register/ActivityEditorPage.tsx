@@ -185,7 +185,7 @@ export function ActivityEditorPage() {
                   options={ctx.tenants.map((t) => ({ value: t.id, label: t.name }))} />
               ) : null}
               <ActivityForm draft={draft} setDraft={setDraft} errors={errors} vocabulary={editorData.data.gdprVocabulary}
-                processors={editorData.data.processors} />
+                processors={editorData.data.processors.items} />
             </div>
           </fieldset>
           {editable ? (

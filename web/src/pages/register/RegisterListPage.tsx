@@ -14,22 +14,26 @@ import { DataTable } from "../../components/DataTable";
 import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatShortDate, plural } from "../../format/fr";
+import { ResultCount, Pagination, useListParams, useSort } from "../../components/ListPager";
+import { formatShortDate } from "../../format/fr";
 import { InstantiateModelMutation, ModelActivitiesQuery, RegisterActivitiesQuery } from "./activityQueries";
 import { dpiaLabel } from "./registerLabels";
 
-const PAGE = 50;
+/** Sort keys in the address, and the API's columns. */
+const SORTS = { nom: "NAME", statut: "STATUS", modifie: "UPDATED_AT" } as const;
+type SortKey = keyof typeof SORTS;
 
 export function RegisterListPage() {
   const ctx = useAuthenticated();
   const [params, setParams] = useSearchParams();
   // What the previous screen did (a draft deleted).
   const notice = (useLocation().state as { notice?: string } | null)?.notice;
+  const pager = useListParams();
+  const sort = useSort(pager, "nom", Object.keys(SORTS));
   const search = params.get("q") ?? "";
   const status = params.get("statut") ?? "";
   const dpiaRequired = params.get("aipd") === "1";
   const sensitive = params.get("sensibles") === "1";
-  const [first, setFirst] = useState(PAGE);
   const [form, setForm] = useState({ search, status, dpiaRequired, sensitive });
   const list = useQuery(RegisterActivitiesQuery, {
     tenantIds: ctx.tenantIds,
@@ -37,7 +41,10 @@ export function RegisterListPage() {
     status: status || null,
     dpiaRequired: dpiaRequired || null,
     sensitive: sensitive || null,
-    first,
+    orderBy: SORTS[sort.by as SortKey],
+    descending: sort.descending,
+    first: pager.first,
+    offset: pager.offset,
   });
   const editable = can(ctx.roles, "editGdpr");
   const manyCommunes = !ctx.tenantId;
@@ -49,7 +56,11 @@ export function RegisterListPage() {
     if (form.status) next.set("statut", form.status);
     if (form.dpiaRequired) next.set("aipd", "1");
     if (form.sensitive) next.set("sensibles", "1");
-    setFirst(PAGE);
+    // The sort stays; the page goes back to the first.
+    for (const k of ["tri", "ordre"]) {
+      const v = params.get(k);
+      if (v) next.set(k, v);
+    }
     setParams(next);
   }
 
@@ -58,7 +69,8 @@ export function RegisterListPage() {
     setParams(new URLSearchParams());
   }
 
-  const activities = list.data?.activities ?? [];
+  const activities = list.data?.activities.items ?? [];
+  const total = list.data?.activities.totalCount;
   const statuses = list.data?.gdprVocabulary.activityStatuses ?? [];
   const filtered = Boolean(search || status || dpiaRequired || sensitive);
 
@@ -104,9 +116,7 @@ export function RegisterListPage() {
 
       {list.error ? <QueryError error={list.error} /> : null}
       {list.loading && !list.data ? <Loading what="le registre" /> : null}
-      <p role="status" aria-live="polite" className="fr-text--sm">
-        {list.data ? `${activities.length === first ? `${activities.length} premiers traitements` : plural(activities.length, "traitement")}${filtered ? " correspondant aux filtres" : ""}.` : ""}
-      </p>
+      <ResultCount total={total} list={pager} loading={list.loading} />
       {list.data && activities.length === 0 ? (
         <EmptyState>{filtered ? "Aucun traitement ne correspond à ces filtres." : "Le registre est vide."}</EmptyState>
       ) : null}
@@ -114,6 +124,7 @@ export function RegisterListPage() {
         <DataTable
           caption="Traitements du registre"
           captionHidden
+          sort={{ keys: ["nom", ...(manyCommunes ? [null] : []), "statut", null, null, null, "modifie"], state: sort }}
           headers={[
             "Traitement",
             ...(manyCommunes ? ["Commune"] : []),
@@ -138,11 +149,7 @@ export function RegisterListPage() {
           ])}
         />
       ) : null}
-      {activities.length === first ? (
-        <button className="fr-btn fr-btn--tertiary" type="button" onClick={() => setFirst(first + PAGE)}>
-          Afficher plus de traitements
-        </button>
-      ) : null}
+      <Pagination total={total} list={pager} label="Pages du registre" />
       {editable ? <ModelsSection /> : null}
     </>
   );

@@ -32,7 +32,10 @@ export const RegisterActivitiesQuery = graphql(`
     $dpiaRequired: Boolean
     $sensitive: Boolean
     $search: String
+    $orderBy: ActivityOrder!
+    $descending: Boolean!
     $first: Int!
+    $offset: Int!
   ) {
     activities(
       tenantIds: $tenantIds
@@ -40,8 +43,13 @@ export const RegisterActivitiesQuery = graphql(`
       dpiaRequired: $dpiaRequired
       sensitive: $sensitive
       search: $search
+      orderBy: $orderBy
+      descending: $descending
       first: $first
+      offset: $offset
     ) {
+      totalCount
+      items {
       id
       tenantId
       name
@@ -54,6 +62,7 @@ export const RegisterActivitiesQuery = graphql(`
       modelId
       modelChanges { field }
       updatedAt
+      }
     }
     gdprVocabulary {
       activityStatuses { code label }
@@ -92,10 +101,13 @@ export const ActivityEditorDataQuery = graphql(`
       dpiaCriteria { code label }
       activityStatuses { code label }
     }
-    processors(tenantIds: $tenantIds) {
-      id
-      tenantId
-      name
+    processors(tenantIds: $tenantIds, first: 500) {
+      totalCount
+      items {
+        id
+        tenantId
+        name
+      }
     }
   }
 `);
