@@ -19,6 +19,7 @@ mod m20261124_000013_distribution_keys;
 mod m20261207_000014_french_collation;
 mod m20261207_000015_auditor_grant_permissions;
 mod m20261207_000016_session_secrets;
+mod m20261208_000023_alert_due_day;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_french_collation::Migration),
             Box::new(m20261207_000015_auditor_grant_permissions::Migration),
             Box::new(m20261207_000016_session_secrets::Migration),
+            Box::new(m20261208_000023_alert_due_day::Migration),
         ]
     }
 }
