@@ -20,6 +20,7 @@ mod m20261207_000014_french_collation;
 mod m20261207_000015_auditor_grant_permissions;
 mod m20261207_000016_session_secrets;
 mod m20261207_000026_billing_identity;
+mod m20261208_000023_alert_due_day;
 mod m20261214_000017_request_events;
 mod m20261214_000018_activity_archive;
 mod m20261214_000020_contract_version;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000017_request_events::Migration),
             Box::new(m20261214_000018_activity_archive::Migration),
             Box::new(m20261214_000020_contract_version::Migration),
+            Box::new(m20261208_000023_alert_due_day::Migration),
             Box::new(m20261207_000026_billing_identity::Migration),
         ]
     }

@@ -7,8 +7,8 @@ use crate::secrets::{new_secret, sha256_hex};
 use crate::tenancy::{AccessError, Permission, PrincipalKind, Role, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -456,29 +456,37 @@ pub async fn login(db: &DatabaseConnection, c: IdentityClaims) -> Result<Uuid, A
         a.usual_name = Set(c.usual_name);
     }
     a.siret = Set(c.siret);
-    a.last_login_at = Set(Some(Utc::now()));
     a.update(&txn).await?;
     txn.commit().await?;
     Ok(id)
 }
 
-/// Opens a session; returns the cookie secret and the CSRF token (derived from the secret,
-/// stored nowhere).
+/// Opens a session and records it as the person's last login, whatever the way in (OpenID
+/// Connect or the demo), in one transaction; returns the cookie secret and the CSRF token
+/// (derived from the secret, stored nowhere).
 pub async fn open_session(
     db: &DatabaseConnection,
     user_id: Uuid,
     method: &str,
 ) -> Result<(String, String), DbErr> {
     let secret = new_secret("ses_");
+    let now = Utc::now();
+    let txn = db.begin().await?;
     session::ActiveModel {
         id_hash: Set(sha256_hex(&secret)),
         user_id: Set(user_id),
         method: Set(method.to_owned()),
-        created_at: Set(Utc::now()),
-        expires_at: Set(Utc::now() + Duration::hours(SESSION_HOURS)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(SESSION_HOURS)),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    app_user::Entity::update_many()
+        .col_expr(app_user::Column::LastLoginAt, Expr::value(now))
+        .filter(app_user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
     let csrf = crate::secrets::session_csrf(&secret);
     Ok((secret, csrf))
 }

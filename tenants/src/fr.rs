@@ -35,6 +35,12 @@ pub fn date(d: NaiveDate) -> String {
     format!("{day} {} {}", month(d.month()), d.year())
 }
 
+/// `30 novembre 2026 à 14:05`: an instant as a day and an hour in Paris (the console's way).
+pub fn date_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    let local = t.with_timezone(&chrono_tz::Europe::Paris);
+    format!("{} à {}", date(local.date_naive()), local.format("%H:%M"))
+}
+
 /// `1 commune`, `0 commune`, `2 communes`: French puts 0 and 1 in the singular.
 pub fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n.abs() < 2 { one } else { many })

@@ -46,7 +46,7 @@ async fn alerts_are_recorded_once_and_emailed_once_at_once_or_in_a_digest() {
     // A1: a rights request received 45 days ago (overdue), a breach known 60 hours ago
     // (12 hours left to notify), an invoice past due. A2: a backup 3 days old (RPO 36 h), never
     // tested by a restore.
-    let r = app
+    let created = app
         .gql(
             &fx.org_admin_a,
             "mutation($t: UUID!, $d: Date!, $a: DateTime!) {
@@ -55,7 +55,7 @@ async fn alerts_are_recorded_once_and_emailed_once_at_once_or_in_a_digest() {
             json!({"t": fx.tenant_a1, "d": today - chrono::Duration::days(45), "a": chrono::Utc::now() - chrono::Duration::hours(60)}),
         )
         .await;
-    data(&r);
+    data(&created);
     let (_, run) = app
         .billing_objects(&fx.org_admin_a, fx.org_a, &[fx.tenant_a1, fx.tenant_a2])
         .await;
@@ -110,10 +110,50 @@ async fn alerts_are_recorded_once_and_emailed_once_at_once_or_in_a_digest() {
     let r = app
         .gql(
             &fx.commune_admin_a1,
-            "{ alerts { items { kind tenantId title }} }",
+            "{ alerts { items { kind tenantId title dueOn dueAt }} }",
             json!({}),
         )
         .await;
+    // One deadline, computed once: a request's alert is due on the request's own day (the
+    // day its page shows), not at an instant that Paris reads as the next day; an invoice's on
+    // its due day; only the breach's 72 hours are an instant.
+    let request_id = data(&created)["createRightsRequest"]["id"].clone();
+    let rr = app
+        .gql(
+            &fx.commune_admin_a1,
+            "query($id: UUID!) { rightsRequest(id: $id) { effectiveDueOn } }",
+            json!({"id": request_id}),
+        )
+        .await;
+    let request_due = data(&rr)["rightsRequest"]["effectiveDueOn"].clone();
+    let alert_of = |kind: &str| {
+        data(&r)["alerts"]["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|a| a["kind"] == kind))
+            .cloned()
+            .unwrap_or_else(|| panic!("{kind} in {r}"))
+    };
+    let overdue = alert_of("request_overdue");
+    assert_eq!(overdue["dueOn"], request_due, "{overdue}");
+    assert_eq!(overdue["dueAt"], serde_json::Value::Null, "{overdue}");
+    let due_day = chrono::NaiveDate::parse_from_str(request_due.as_str().expect("day"), "%Y-%m-%d")
+        .expect("day");
+    assert!(
+        overdue["title"]
+            .as_str()
+            .is_some_and(|t| t.contains(&tenants::fr::date(due_day))),
+        "{overdue}"
+    );
+    let invoice = alert_of("invoice_unpaid");
+    assert!(
+        invoice["dueOn"].is_string() && invoice["dueAt"].is_null(),
+        "{invoice}"
+    );
+    let breach = alert_of("breach_deadline");
+    assert!(
+        breach["dueAt"].is_string() && breach["dueOn"].is_null(),
+        "{breach}"
+    );
     let mut kinds: Vec<String> = data(&r)["alerts"]["items"]
         .as_array()
         .expect("alerts")
@@ -160,6 +200,7 @@ async fn alerts_are_recorded_once_and_emailed_once_at_once_or_in_a_digest() {
         mails().iter().map(|m| (&m.0, &m.1)).collect::<Vec<_>>()
     );
     assert_eq!(to("dgs@mairie-compiegne.fr", &ids, "M. Alerte"), 1);
+
     assert_eq!(to("dpo@agglo-compiegne.fr", &ids, ""), 0);
     assert_eq!(to("dsi@agglo-compiegne.fr", &ids, ""), 0);
     app.admin_exec("UPDATE job SET status = 'pending', run_at = now() - interval '1 second' WHERE kind = 'alerts.email'").await;

@@ -314,6 +314,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("setBillingIdentity", "mutation($t: UUID!) { setBillingIdentity(input: {tenantId: $t, channel: \"stripe\"}) { tenantId } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             // Consolidated reports (organisation-wide roles only)
             c("consolidatedReports", "query($o: UUID!) { consolidatedReports(organisationId: $o) { period total { activities } communes { tenantId } } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("communeSummary", "query($t: UUID!) { communeSummary(tenantId: $t) { tenantId name activities costsAllocatedCents } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("refreshConsolidatedReport", "mutation($o: UUID!) { refreshConsolidatedReport(organisationId: $o) }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             // Maturity (questionnaires are shared with the organisation's communes)
             c("maturityQuestionnaires", "{ maturityQuestionnaires { id organisationId } }", json!({}), Expect::NoForeignData),

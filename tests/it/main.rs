@@ -16,6 +16,7 @@ mod embedded_binary;
 mod faults_postgres;
 mod faults_redis;
 mod faults_worker_kill;
+mod figures_agree;
 mod gdpr_clocks;
 mod gdpr_exports;
 mod gdpr_register;

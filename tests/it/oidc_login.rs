@@ -180,6 +180,13 @@ async fn an_invited_agent_logs_in_through_the_provider() {
         ))
         .await;
     assert_eq!(row, 1);
+    // And the login itself (issue 17: « Dernière connexion : jamais » for people who log in).
+    let logged = app
+        .count(&format!(
+            "app_user WHERE email = '{email}' AND last_login_at IS NOT NULL"
+        ))
+        .await;
+    assert_eq!(logged, 1);
 
     // The callback URL cannot be replayed: its state was used.
     let replay = http.get(&callback).send().await.expect("replay");

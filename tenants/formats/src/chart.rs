@@ -54,6 +54,40 @@ pub struct Bar {
     pub values: Vec<i64>,
 }
 
+/// A series colour, from the State design system (DSFR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    BlueFrance,
+    RedMarianne,
+    Green,
+    Orange,
+    LightBlue,
+    Grey,
+}
+
+impl Tone {
+    /// The colours of series without a tone of their own, in order.
+    pub const PALETTE: [Tone; 6] = [
+        Tone::BlueFrance,
+        Tone::RedMarianne,
+        Tone::Green,
+        Tone::Orange,
+        Tone::LightBlue,
+        Tone::Grey,
+    ];
+
+    pub fn rgb(self) -> (u8, u8, u8) {
+        match self {
+            Tone::BlueFrance => (0, 0, 145),
+            Tone::RedMarianne => (225, 0, 15),
+            Tone::Green => (24, 117, 60),
+            Tone::Orange => (179, 64, 0),
+            Tone::LightBlue => (106, 106, 244),
+            Tone::Grey => (102, 102, 102),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
     pub title: String,
@@ -61,9 +95,20 @@ pub struct Chart {
     pub series: Vec<String>,
     pub bars: Vec<Bar>,
     pub format: ValueFormat,
+    /// One colour per series where the colour means something (green for what is done, red
+    /// for what is not); empty for the palette's order.
+    pub tones: Vec<Tone>,
 }
 
 impl Chart {
+    /// The colour of series `i`: its tone, else the palette's.
+    pub fn tone(&self, i: usize) -> Tone {
+        self.tones
+            .get(i)
+            .copied()
+            .unwrap_or(Tone::PALETTE[i % Tone::PALETTE.len()])
+    }
+
     /// The largest bar total (at least 1), or 100 % for percentages: the scale's end.
     pub(crate) fn scale(&self) -> i64 {
         match self.format {
@@ -111,6 +156,7 @@ mod tests {
                 },
             ],
             format: ValueFormat::Count,
+            tones: Vec::new(),
         };
         assert_eq!(c.scale(), 10);
     }

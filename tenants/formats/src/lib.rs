@@ -43,7 +43,7 @@ pub use bundle::{
     bundle, verify, verify_against, verify_hashed, Bundle, BundleError, Manifest, ManifestFile,
     ManifestMeta, TenantRef, VerifyError,
 };
-pub use chart::{group as group_thousands, Bar, Chart, ValueFormat};
+pub use chart::{group as group_thousands, Bar, Chart, Tone, ValueFormat};
 pub use csv_format::CsvError;
 pub use json::JsonError;
 pub use ods::OdsError;

@@ -599,16 +599,6 @@ fn records(l: &mut Layout<'_>, doc: &Document, sheet: &Sheet) {
     }
 }
 
-/// Series colours: the DSFR's blue France, red Marianne, green, orange, light blue, grey.
-const PALETTE: [(u8, u8, u8); 6] = [
-    (0, 0, 145),
-    (225, 0, 15),
-    (24, 117, 60),
-    (179, 64, 0),
-    (106, 106, 244),
-    (102, 102, 102),
-];
-
 /// A horizontal bar chart: title, legend, one bar per row (labels on the left, totals after
 /// the bars); it continues on the next page when it does not fit.
 fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
@@ -657,7 +647,7 @@ fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
                 if let Some(rect) = Rect::from_xywh(x, l.y + 1.0, 8.0, 8.0) {
                     l.ops().push(Op::Paint {
                         rect,
-                        color: PALETTE[i % PALETTE.len()],
+                        color: c.tone(i).rgb(),
                     });
                 }
                 let text = ellipsize(l.fonts.face(false), &name, SIZE, CONTENT_W - 11.0);
@@ -716,7 +706,7 @@ fn chart(l: &mut Layout<'_>, doc: &Document, c: &Chart) {
             if let Some(rect) = Rect::from_xywh(x, l.y, w, BAR_H) {
                 l.ops().push(Op::Paint {
                     rect,
-                    color: PALETTE[i % PALETTE.len()],
+                    color: c.tone(i).rgb(),
                 });
             }
             x += w;
@@ -1299,6 +1289,7 @@ mod tests {
                     })
                     .collect(),
                 format: crate::ValueFormat::Cents,
+                tones: Vec::new(),
             }],
         };
         let mut fonts = Fonts {

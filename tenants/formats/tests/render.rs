@@ -385,6 +385,7 @@ fn pdf_draws_charts_with_their_labels_and_totals() {
                 },
             ],
             format: ValueFormat::Count,
+            tones: Vec::new(),
         },
         Chart {
             title: "Coûts par commune".into(),
@@ -394,6 +395,7 @@ fn pdf_draws_charts_with_their_labels_and_totals() {
                 values: vec![123_456],
             }],
             format: ValueFormat::Cents,
+            tones: Vec::new(),
         },
     ];
     let bytes = only(&doc, Format::Pdf);

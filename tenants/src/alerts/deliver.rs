@@ -74,21 +74,23 @@ pub async fn recipients(
 /// The email of one alert: (subject, body).
 pub fn message(a: &alert::Model, commune: &str) -> (String, String) {
     let subject = format!("[Mutualis] {commune} — {}", a.title);
-    let due = a
-        .due_at
-        .map(|d| {
-            format!(
-                "\nÉchéance : {}\n",
-                d.with_timezone(&chrono_tz::Europe::Paris)
-                    .format("%d/%m/%Y %H:%M")
-            )
-        })
+    let due = due_text(a)
+        .map(|d| format!("\nÉchéance : {d}\n"))
         .unwrap_or_default();
     let body = format!(
         "Bonjour,\n\nUne alerte concerne {commune} :\n\n{}\n{}\n{due}\nCet avis vous est envoyé une seule fois pour cette cause. Vous pouvez choisir un récapitulatif quotidien dans vos préférences.\n\nRéférence de l'alerte : {}\n— Mutualis, services numériques mutualisés\n",
         a.title, a.detail, a.id
     );
     (subject, body)
+}
+
+/// An alert's deadline as the console shows it: the day (« 30 novembre 2026 »), or the day
+/// and hour in Paris of an instant (a breach's 72 hours).
+pub fn due_text(a: &alert::Model) -> Option<String> {
+    a.due_on.map(crate::fr::date).or_else(|| {
+        a.due_at
+            .map(|t| format!("{} (heure de Paris)", crate::fr::date_time(t)))
+    })
 }
 
 /// The digest of several alerts for one person: (subject, body).
@@ -100,8 +102,11 @@ pub fn digest(alerts: &[(alert::Model, String)], day: chrono::NaiveDate) -> (Str
     );
     let mut body = String::from("Bonjour,\n\nLes alertes du jour :\n\n");
     for (a, commune) in alerts {
+        let due = due_text(a)
+            .map(|d| format!("  Échéance : {d}\n"))
+            .unwrap_or_default();
         body.push_str(&format!(
-            "- {commune} : {}\n  {}\n  (référence {})\n",
+            "- {commune} : {}\n  {}\n{due}  (référence {})\n",
             a.title, a.detail, a.id
         ));
     }
@@ -243,4 +248,53 @@ pub async fn set_mode(
     a.alert_mode = Set((*mode).to_owned());
     a.update(db).await?;
     Ok((*mode).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn alert(due_on: Option<NaiveDate>, due_at: Option<DateTime<Utc>>) -> alert::Model {
+        alert::Model {
+            id: Uuid::nil(),
+            organisation_id: Uuid::nil(),
+            tenant_id: Uuid::nil(),
+            kind: "request_due".into(),
+            cause_key: "request:x:due".into(),
+            title: "Demande de droits à traiter".into(),
+            detail: "Détail".into(),
+            due_at,
+            due_on,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_day_deadline_is_written_as_the_day_and_an_instant_in_paris() {
+        // A request due on 30 November (winter time: 23:59 UTC would be 00:59 in Paris on
+        // 1 December, which the alert once said).
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).expect("day");
+        let (_, body) = message(&alert(Some(day), None), "Compiègne");
+        assert!(body.contains("Échéance : 30 novembre 2026\n"), "{body}");
+        assert!(
+            !body.contains("décembre") && !body.contains(":59"),
+            "{body}"
+        );
+        // A breach's 72 hours: the instant, in Paris time.
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 29, 10, 30, 0)
+            .single()
+            .expect("instant");
+        let (_, body) = message(&alert(None, Some(at)), "Compiègne");
+        assert!(
+            body.contains("Échéance : 29 mars 2026 à 12:30 (heure de Paris)"),
+            "{body}"
+        );
+        let (_, digest) = digest(
+            &[(alert(Some(day), None), "Compiègne".into())],
+            NaiveDate::from_ymd_opt(2026, 11, 25).expect("day"),
+        );
+        assert!(digest.contains("Échéance : 30 novembre 2026"), "{digest}");
+    }
 }

@@ -26,15 +26,19 @@ struct Cause {
     key: String,
     title: String,
     detail: String,
+    /// An instant deadline (a breach's 72 hours).
     due_at: Option<DateTime<Utc>>,
+    /// A day deadline (legal days are counted in Paris: one day, computed once by its module).
+    due_on: Option<chrono::NaiveDate>,
 }
 
 fn src(e: impl std::fmt::Display) -> AlertError {
     AlertError::Source(e.to_string())
 }
 
+/// A day as every screen, export and email writes it (« 30 novembre 2026 »).
 fn fr(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    crate::fr::date(d)
 }
 
 async fn causes(
@@ -58,7 +62,6 @@ async fn causes(
     .map_err(src)?;
     for r in open {
         let due = requests::effective_due(&r);
-        let at = due.and_hms_opt(23, 59, 0).map(|d| d.and_utc());
         if requests::is_overdue(&r, today) {
             out.push(Cause {
                 tenant_id: r.tenant_id,
@@ -71,7 +74,8 @@ async fn causes(
                     fr(r.received_on),
                     fr(due)
                 ),
-                due_at: at,
+                due_at: None,
+                due_on: Some(due),
             });
         } else if (due - today).num_days() <= 7 {
             out.push(Cause {
@@ -85,7 +89,8 @@ async fn causes(
                     fr(r.received_on),
                     fr(due)
                 ),
-                due_at: at,
+                due_at: None,
+                due_on: Some(due),
             });
         }
     }
@@ -104,10 +109,11 @@ async fn causes(
                 title: format!("Violation « {} » : notification à la CNIL avant 72 heures", b.title),
                 detail: format!(
                     "Connue le {} ; la notification (RGPD art. 33) est due au plus tard le {} (heure de Paris).",
-                    b.aware_at.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y %H:%M"),
-                    b.notify_deadline.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y %H:%M")
+                    crate::fr::date_time(b.aware_at),
+                    crate::fr::date_time(b.notify_deadline)
                 ),
                 due_at: Some(b.notify_deadline),
+                due_on: None,
             });
         }
     }
@@ -141,7 +147,8 @@ async fn causes(
                         fr(renewal),
                         fr(notice)
                     ),
-                    due_at: notice.and_hms_opt(23, 59, 0).map(|d| d.and_utc()),
+                    due_at: None,
+                    due_on: Some(notice),
                 });
             }
         }
@@ -173,6 +180,7 @@ async fn causes(
                     None => "Aucune sauvegarde réussie n'a été reçue.".into(),
                 },
                 due_at: None,
+                due_on: None,
             });
         }
         if s.restore_test_due {
@@ -187,6 +195,7 @@ async fn causes(
                 detail: "Le plan de continuité demande un test de restauration au moins annuel."
                     .into(),
                 due_at: None,
+                due_on: None,
             });
         }
     }
@@ -209,7 +218,8 @@ async fn causes(
                 fr(i.due_on)
             ),
             detail: format!("Montant dû : {}.", crate::costs::euros(i.amount_cents)),
-            due_at: i.due_on.and_hms_opt(0, 0, 0).map(|d| d.and_utc()),
+            due_at: None,
+            due_on: Some(i.due_on),
         });
     }
     Ok(out)
@@ -244,6 +254,7 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, A
             title: c.title,
             detail: c.detail,
             due_at: c.due_at,
+            due_on: c.due_on,
             created_at: now,
         }))
         .on_conflict(

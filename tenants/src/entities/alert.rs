@@ -14,7 +14,10 @@ pub struct Model {
     pub cause_key: String,
     pub title: String,
     pub detail: String,
+    /// The deadline when it is an instant (a breach's 72 hours).
     pub due_at: Option<DateTimeUtc>,
+    /// The deadline when it is a day (a request's answer, a notice, an invoice), in Paris.
+    pub due_on: Option<Date>,
     pub created_at: DateTimeUtc,
 }
 

@@ -100,6 +100,16 @@ vocab!(
     }
 );
 
+impl ActivityStatus {
+    /// The one definition of "validated" in every figure (reports, dashboards, council
+    /// summaries, exports): validated by the commune or checked by the DPO. A checked activity
+    /// counts once, as validated, and again only in the "checked by the DPO" figure, which is a
+    /// part of it.
+    pub fn counts_as_validated(self) -> bool {
+        matches!(self, ActivityStatus::Validated | ActivityStatus::Checked)
+    }
+}
+
 vocab!(
     DpaStatus {
         None = "none" / "Aucun",

@@ -2,31 +2,25 @@
 //! charts) and a commune's one-page summary for its municipal council (its figures beside the
 //! whole intercommunality's).
 use super::snapshot::{stored, CommuneFigures, Figures};
+use super::summary::{commune_line, not_computed, CommuneLine, Sections};
 use super::ReportError;
 use crate::backups::metering::Period;
-use crate::entities::{report_snapshot, tenant};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::entities::report_snapshot;
+use crate::tenancy::Scope;
 use chrono::Utc;
-use formats::{Bar, Cell, Chart, Column, Document, Sheet, ValueFormat};
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use formats::{Bar, Cell, Chart, Column, Document, Sheet, Tone, ValueFormat};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-fn not_computed(period: Period) -> ReportError {
-    ReportError::BadInput {
-        field: "period",
-        message: format!(
-            "Aucun rapport n'a encore été calculé pour {} : lancez d'abord son calcul.",
-            period.french()
-        ),
-    }
-}
+/// What a share of the register reads where the commune has no activity at all.
+pub const NO_ACTIVITY: &str = "aucune activité";
 
-fn pct(n: i64, d: i64) -> Cell {
-    if d == 0 {
-        Cell::Empty
-    } else {
-        Cell::text(crate::costs::percent(n.max(0) as u128, d as u128))
-    }
+/// A share of the register as every document prints it (the console formats the same basis
+/// points): one decimal, or « aucune activité ».
+fn share(bp: Option<i64>) -> Cell {
+    bp.map_or(Cell::text(NO_ACTIVITY), |b| {
+        Cell::text(ValueFormat::BasisPoints.print(b))
+    })
 }
 
 fn backup_state(s: &str) -> &'static str {
@@ -77,7 +71,12 @@ fn costs(c: &CommuneFigures) -> Vec<i64> {
 }
 
 const COVERAGE: [&str; 3] = ["Contrôlés par le DPD", "Validés", "Non validés"];
+/// What is done in green, what is not in red (issue 17: the council saw them the other way).
+const COVERAGE_TONES: [Tone; 3] = [Tone::BlueFrance, Tone::Green, Tone::RedMarianne];
 const COSTS: [&str; 3] = ["Payé", "Facturé, impayé", "Réparti, non facturé"];
+const COSTS_TONES: [Tone; 3] = [Tone::Green, Tone::Orange, Tone::Grey];
+/// Every deadline series is one missed or near: red and orange, never green.
+const DEADLINE_TONES: [Tone; 3] = [Tone::RedMarianne, Tone::Orange, Tone::BlueFrance];
 
 fn series(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| (*s).to_owned()).collect()
@@ -107,6 +106,7 @@ fn charts(f: &Figures) -> Vec<Chart> {
             series: series(&COVERAGE),
             bars: bars(&coverage),
             format: ValueFormat::Count,
+            tones: COVERAGE_TONES.to_vec(),
         },
         Chart {
             title: "Échéances RGPD".into(),
@@ -117,18 +117,21 @@ fn charts(f: &Figures) -> Vec<Chart> {
             ]),
             bars: bars(&|c| vec![c.requests_overdue, c.requests_due_soon, c.breaches_late]),
             format: ValueFormat::Count,
+            tones: DEADLINE_TONES.to_vec(),
         },
         Chart {
             title: "Sauvegardes : communes par état".into(),
             series: series(&["Communes"]),
             bars: states,
             format: ValueFormat::Count,
+            tones: Vec::new(),
         },
         Chart {
             title: "Coûts par commune".into(),
             series: series(&COSTS),
             bars: bars(&costs),
             format: ValueFormat::Cents,
+            tones: COSTS_TONES.to_vec(),
         },
         Chart {
             title: "Indice de maturité".into(),
@@ -144,6 +147,7 @@ fn charts(f: &Figures) -> Vec<Chart> {
                 })
                 .collect(),
             format: ValueFormat::BasisPoints,
+            tones: Vec::new(),
         },
     ]
 }
@@ -168,8 +172,8 @@ pub async fn consolidated(
             Cell::text(&c.name),
             c.insee_code.clone().into(),
             Cell::Int(c.activities),
-            pct(c.activities_validated, c.activities),
-            pct(c.activities_checked, c.activities),
+            share(c.validated_bp()),
+            share(c.checked_bp()),
             Cell::Int(c.dpia_required),
             Cell::Int(c.dpia_done),
             Cell::Int(c.requests_open),
@@ -239,52 +243,22 @@ pub async fn commune_summary(
     tenant_id: Uuid,
     period: Period,
 ) -> Result<Document, ReportError> {
-    if scope.permission() != Permission::ReadGdpr {
-        return Err(AccessError::Forbidden(Permission::ReadGdpr).into());
-    }
-    let txn = scope.begin(db).await?;
-    let t = scope
-        .find::<tenant::Entity>()
-        .filter(tenant::Column::Id.eq(tenant_id))
-        .one(&txn)
+    let CommuneLine {
+        row,
+        commune: c,
+        all: f,
+        sections,
+        ..
+    } = commune_line(db, scope, tenant_id, Some(period))
         .await?
-        .ok_or(AccessError::NotFound)?;
-    txn.commit().await?;
-    if t.kind == "organisation" {
-        return Err(ReportError::BadInput {
-            field: "tenant",
-            message: "La synthèse porte sur une commune, pas sur l'intercommunalité.".into(),
-        });
-    }
-    let org_scope = Scope::worker_for_organisation(Permission::ReadReports, t.organisation_id);
-    let Some((row, f)) = stored(db, &org_scope, t.organisation_id, Some(period))
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Err(not_computed(period));
-    };
-    let c = f
-        .communes
-        .iter()
-        .find(|c| c.tenant_id == Some(t.id))
-        .cloned()
         .ok_or_else(|| not_computed(period))?;
     let all = &f.total;
     let n = f.communes.len() as i64;
-    // Each section as its own permission allows on this commune: the summary shows no more
-    // than the module would (a commune editor or the DPO reads no costs, the DPO no contracts).
-    let principal = scope.principal();
-    let may = |p: Permission| {
-        principal
-            .scope(p)
-            .is_ok_and(|s| s.covers(t.organisation_id, t.id))
-    };
-    let (procurement, backups, costs_ok) = (
-        may(Permission::ReadProcurement),
-        may(Permission::ReadBackups),
-        may(Permission::ReadCosts),
-    );
+    let Sections {
+        procurement,
+        backups,
+        costs: costs_ok,
+    } = sections;
     // The whole's figure of a row is published only when at least MIN_AGGREGATE communes make
     // it (French statistical confidentiality rule): over fewer, it is one or two neighbours'
     // own figure, the commune's own being known.
@@ -324,17 +298,14 @@ pub async fn commune_summary(
     let mut rows = vec![
         ints("Traitements au registre", |c| c.activities),
         vec![
-            Cell::text("Part validée"),
-            pct(c.activities_validated, c.activities),
-            whole(
-                with_activities,
-                pct(all.activities_validated, all.activities),
-            ),
+            Cell::text("Part validée (contrôlés par le DPD compris)"),
+            share(c.validated_bp()),
+            whole(with_activities, share(all.validated_bp())),
         ],
         vec![
             Cell::text("Part contrôlée par le DPD"),
-            pct(c.activities_checked, c.activities),
-            whole(with_activities, pct(all.activities_checked, all.activities)),
+            share(c.checked_bp()),
+            whole(with_activities, share(all.checked_bp())),
         ],
         text(
             "AIPD réalisées / requises",
@@ -344,6 +315,14 @@ pub async fn commune_summary(
         ),
         ints("Demandes de droits ouvertes", |c| c.requests_open),
         ints("dont en retard", |c| c.requests_overdue),
+        vec![
+            Cell::text("Prochaine échéance d'une demande"),
+            c.next_request_due_on
+                .map_or(Cell::text("aucune demande ouverte"), |d| {
+                    Cell::text(crate::fr::date(d))
+                }),
+            Cell::Empty,
+        ],
         ints("Violations de données ouvertes", |c| c.breaches_open),
         ints("dont hors délai de 72 h", |c| c.breaches_late),
     ];
@@ -409,6 +388,7 @@ pub async fn commune_summary(
             values: coverage(&c),
         }],
         format: ValueFormat::Count,
+        tones: COVERAGE_TONES.to_vec(),
     }];
     if costs_ok && (c.costs_allocated_cents > 0 || c.invoiced_cents > 0) {
         charts.push(Chart {
@@ -419,6 +399,7 @@ pub async fn commune_summary(
                 values: costs(&c),
             }],
             format: ValueFormat::Cents,
+            tones: COSTS_TONES.to_vec(),
         });
     }
     if let Some(m) = c.maturity_bp {
@@ -437,6 +418,7 @@ pub async fn commune_summary(
             series: series(&["Score"]),
             bars,
             format: ValueFormat::BasisPoints,
+            tones: Vec::new(),
         });
     }
     Ok(Document {
@@ -458,4 +440,40 @@ pub async fn commune_summary(
         }],
         generated_at: Utc::now(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_register_is_green_where_validated_and_red_where_not() {
+        let f = Figures {
+            communes: vec![CommuneFigures {
+                name: "Compiègne".into(),
+                activities: 9,
+                activities_validated: 4,
+                activities_checked: 2,
+                ..Default::default()
+            }],
+            total: CommuneFigures::default(),
+        };
+        let c = &charts(&f)[0];
+        let tone = |name: &str| {
+            let i = c.series.iter().position(|s| s == name);
+            i.map(|i| c.tone(i))
+        };
+        assert_eq!(tone("Validés"), Some(Tone::Green));
+        assert_eq!(tone("Non validés"), Some(Tone::RedMarianne));
+        assert_eq!(tone("Contrôlés par le DPD"), Some(Tone::BlueFrance));
+        // Each activity once: 2 checked, 2 validated only, 5 not validated.
+        assert_eq!(c.bars[0].values, vec![2, 2, 5]);
+        assert_eq!(c.bars[0].values.iter().sum::<i64>(), 9);
+    }
+
+    #[test]
+    fn shares_print_with_one_decimal_or_say_there_is_no_activity() {
+        assert_eq!(share(Some(4444)), Cell::text("44,4 %"));
+        assert_eq!(share(None), Cell::text(NO_ACTIVITY));
+    }
 }

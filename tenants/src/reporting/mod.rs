@@ -5,6 +5,7 @@
 //! stored.
 pub mod documents;
 pub mod snapshot;
+pub mod summary;
 
 use crate::tenancy::AccessError;
 use sea_orm::DbErr;

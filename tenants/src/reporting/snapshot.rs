@@ -1,5 +1,7 @@
 //! The snapshot: one `CommuneFigures` per tenant of the organisation, and their total.
-//! Definitions: an activity counts as validated when validated or checked by the DPO; a DPIA is
+//! Definitions: an activity counts as validated when validated or checked by the DPO
+//! (`ActivityStatus::counts_as_validated`: `activities_validated` includes the checked ones,
+//! `activities_checked` is a part of it, never to be added to it); a DPIA is
 //! required per the screening (two of the nine CNIL criteria) and done when one is completed;
 //! a rights request is open until answered or rejected, due soon within 7 days of its
 //! (extended) deadline; a breach is open until notified or decided not to notify, late past its
@@ -34,13 +36,19 @@ pub struct CommuneFigures {
     pub name: String,
     pub insee_code: Option<String>,
     pub activities: i64,
+    /// Validated by the commune or checked by the DPO (the checked ones included).
     pub activities_validated: i64,
+    /// Checked by the DPO: a part of `activities_validated`.
     pub activities_checked: i64,
     pub dpia_required: i64,
     pub dpia_done: i64,
     pub requests_open: i64,
     pub requests_due_soon: i64,
     pub requests_overdue: i64,
+    /// The nearest deadline in force of an open rights request (overdue ones included), a day
+    /// in Paris; for the total, the nearest of all.
+    #[serde(default)]
+    pub next_request_due_on: Option<NaiveDate>,
     pub breaches_open: i64,
     pub breaches_late: i64,
     pub contracts_to_renew: i64,
@@ -66,7 +74,23 @@ pub struct CommuneFigures {
     pub maturity_assessed: i64,
 }
 
+/// `part` of `whole` in basis points (10,000 = 100 %), rounded half up; none of nothing (a
+/// commune without any activity has no share, not 0 %).
+pub fn share_bp(part: i64, whole: i64) -> Option<i64> {
+    (whole > 0).then(|| (part.max(0) * 20_000 + whole) / (2 * whole))
+}
+
 impl CommuneFigures {
+    /// The register's validated share (checked by the DPO included), in basis points.
+    pub fn validated_bp(&self) -> Option<i64> {
+        share_bp(self.activities_validated, self.activities)
+    }
+
+    /// The register's share checked by the DPO, in basis points.
+    pub fn checked_bp(&self) -> Option<i64> {
+        share_bp(self.activities_checked, self.activities)
+    }
+
     fn add(&mut self, o: &CommuneFigures) {
         self.activities += o.activities;
         self.activities_validated += o.activities_validated;
@@ -76,6 +100,10 @@ impl CommuneFigures {
         self.requests_open += o.requests_open;
         self.requests_due_soon += o.requests_due_soon;
         self.requests_overdue += o.requests_overdue;
+        self.next_request_due_on = match (self.next_request_due_on, o.next_request_due_on) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         self.breaches_open += o.breaches_open;
         self.breaches_late += o.breaches_late;
         self.contracts_to_renew += o.contracts_to_renew;
@@ -169,13 +197,12 @@ pub async fn compute(
             continue;
         };
         f.activities += 1;
-        match a.status() {
-            ActivityStatus::Validated => f.activities_validated += 1,
-            ActivityStatus::Checked => {
-                f.activities_validated += 1;
-                f.activities_checked += 1;
-            }
-            ActivityStatus::Draft => {}
+        let status = a.status();
+        if status.counts_as_validated() {
+            f.activities_validated += 1;
+        }
+        if status == ActivityStatus::Checked {
+            f.activities_checked += 1;
         }
         if a.fields.dpia_screening() == crate::gdpr::activity::DpiaScreening::Required {
             f.dpia_required += 1;
@@ -204,6 +231,7 @@ pub async fn compute(
         };
         f.requests_open += 1;
         let due = requests::effective_due(r);
+        f.next_request_due_on = Some(f.next_request_due_on.map_or(due, |d| d.min(due)));
         if requests::is_overdue(r, today) {
             f.requests_overdue += 1;
         } else if (due - today).num_days() <= 7 {
@@ -526,4 +554,26 @@ pub async fn computed_at(
         .await?;
     txn.commit().await?;
     Ok(row.map(|r| r.computed_at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_round_half_up_and_nothing_has_no_share() {
+        assert_eq!(share_bp(4, 9), Some(4444));
+        assert_eq!(share_bp(2, 3), Some(6667));
+        assert_eq!(share_bp(1, 8), Some(1250));
+        assert_eq!(share_bp(0, 5), Some(0));
+        assert_eq!(share_bp(0, 0), None);
+        let c = CommuneFigures {
+            activities: 9,
+            activities_validated: 4,
+            activities_checked: 2,
+            ..Default::default()
+        };
+        assert_eq!(c.validated_bp(), Some(4444));
+        assert_eq!(c.checked_bp(), Some(2222));
+    }
 }

@@ -40,6 +40,14 @@ export function DataTable({
     if (table) observer.observe(table);
     return () => observer.disconnect();
   }, [rows.length, headers.length]);
+  // Every column has its header (a cell without one is read without a name): the end-to-end
+  // tests fail on any console error.
+  const mismatch = rows.findIndex((r) => r.length !== headers.length);
+  useEffect(() => {
+    if (mismatch >= 0) {
+      console.error(`Tableau « ${caption} » : la ligne ${mismatch + 1} a ${rows[mismatch]?.length} cellules pour ${headers.length} en-têtes.`);
+    }
+  }, [mismatch, caption, rows, headers.length]);
   return (
     <div className="fr-table" id={`table-${id}`}>
       <div className="fr-table__wrapper">

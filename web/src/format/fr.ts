@@ -78,6 +78,11 @@ export function formatDaysLeft(days: number): string {
   return days > 0 ? `reste ${n} ${word}` : `en retard de ${n} ${word}`;
 }
 
+/** Whole days from one calendar day to another (YYYY-MM-DD), negative when `to` is before. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((parseDay(to).getTime() - parseDay(from).getTime()) / 86_400_000);
+}
+
 /** The current month as YYYY-MM in Paris time. */
 export function currentPeriod(now = new Date()): string {
   const parts = new Intl.DateTimeFormat("fr-CA", { year: "numeric", month: "2-digit", timeZone: "Europe/Paris" }).format(now);
@@ -93,8 +98,20 @@ const percentFormat = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 
 
 /** Basis points (10 000 = 100 %) -> "72,5 %". */
 export function formatBp(bp: number | null | undefined): string {
-  return bp === null || bp === undefined ? "—" : `${percentFormat.format(bp / 100)} %`;
+  if (bp === null || bp === undefined) return "—";
+  // Rounded to the tenth half up on integers, as the server's documents round it (no binary
+  // fraction decides a 5).
+  const tenths = Math.floor((Math.abs(bp) + 5) / 10);
+  return `${percentFormat.format((Math.sign(bp) * tenths) / 10)} %`;
 }
+
+/** A share of a commune's register (basis points, null without any activity). */
+export function formatShare(bp: number | null | undefined): string {
+  return bp === null || bp === undefined ? NO_ACTIVITY : formatBp(bp);
+}
+
+/** What a share of the register reads where the commune has no activity (as in the exports). */
+export const NO_ACTIVITY = "aucune activité";
 
 /** A change in basis points -> "+5 points", "−2,5 points", "stable". */
 export function formatBpChange(bp: number | null | undefined): string {

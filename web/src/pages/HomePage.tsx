@@ -1,4 +1,5 @@
-// The landing screen: the person's role, the screens they can open, and their latest alerts.
+// The landing screen: the person's role, a commune's own figures (for whoever works in one
+// commune), the screens they can open, and their latest alerts.
 import { Link } from "react-router-dom";
 import { Tile } from "@codegouvfr/react-dsfr/Tile";
 import { useAuthenticated } from "../auth/SessionProvider";
@@ -6,7 +7,7 @@ import { roleLabel } from "../auth/roles";
 import { entriesFor } from "../layout/navigation";
 import { PageHeading } from "../layout/PageHeading";
 import { can } from "../auth/roles";
-import { CouncilSummaryLinks } from "./maturity/CouncilSummaryLinks";
+import { CommuneFigures } from "./home/CommuneFigures";
 
 const descriptions: Record<string, string> = {
   "/tableau-de-bord": "Indicateurs consolidés de toutes les communes, graphiques et export PDF.",
@@ -36,7 +37,7 @@ export function HomePage() {
         {ctx.currentTenant ? ` · ${ctx.currentTenant.name}` : ctx.tenants.length > 1 ? ` · ${ctx.tenants.length} communes` : ""}
       </PageHeading>
       {ctx.currentTenant && ctx.currentTenant.kind !== "organisation" && can(ctx.roles, "readGdpr") ? (
-        <CouncilSummaryLinks tenantId={ctx.currentTenant.id} tenantName={ctx.currentTenant.name} />
+        <CommuneFigures tenantId={ctx.currentTenant.id} tenantName={ctx.currentTenant.name} />
       ) : null}
       <h2 className="fr-h4">Vos espaces</h2>
       <div className="fr-grid-row fr-grid-row--gutters">

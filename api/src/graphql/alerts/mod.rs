@@ -2,6 +2,7 @@
 use super::context::{principal, scoped};
 use super::errors::{internal, GqlResult, IntoGql};
 use super::page::{self, Page};
+use super::scalars::Date;
 use async_graphql::{Context, Error, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::alerts::{deliver, scan, AlertError};
@@ -28,7 +29,12 @@ pub struct Alert {
     pub kind: String,
     pub title: String,
     pub detail: String,
+    /// The deadline when it is an instant: a breach's 72 hours.
     pub due_at: Option<DateTime<Utc>>,
+    /// The deadline when it is a day (a rights request's answer, a contract's notice, an
+    /// invoice's due date), counted in Europe/Paris by its module: the same day as the request's
+    /// `effectiveDueOn`.
+    pub due_on: Option<Date>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -41,6 +47,7 @@ impl From<alert::Model> for Alert {
             title: m.title,
             detail: m.detail,
             due_at: m.due_at,
+            due_on: m.due_on.map(Date),
             created_at: m.created_at,
         }
     }

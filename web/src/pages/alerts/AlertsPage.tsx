@@ -10,7 +10,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
 import { Pagination, ResultCount, useListParams } from "../../components/ListPager";
-import { formatCountdown, formatDateTime } from "../../format/fr";
+import { daysBetween, formatCountdown, formatDate, formatDateTime, formatDaysLeft, today } from "../../format/fr";
 import { alertKindLabel, alertKindLabels, alertSeverity } from "./alertKinds";
 
 export const AlertsQuery = graphql(`
@@ -24,6 +24,7 @@ export const AlertsQuery = graphql(`
         title
         detail
         dueAt
+        dueOn
         createdAt
       }
     }
@@ -88,6 +89,21 @@ export function AlertsPage() {
           headers={["Alerte", "Type", ...(ctx.tenantId ? [] : ["Commune"]), "Échéance", "Signalée le"]}
           rows={shown.map((a) => {
             const secondsLeft = a.dueAt ? Math.round((Date.parse(a.dueAt) - now) / 1000) : null;
+            // A day deadline (a request, a notice, an invoice) is a day, shown as the request's own
+            // page shows it; only a breach's 72 hours are an instant.
+            const due = a.dueOn ? (
+              <>
+                <span className="console-nowrap">{formatDate(a.dueOn)}</span>
+                <span className="fr-hint-text">{formatDaysLeft(daysBetween(today(new Date(now)), a.dueOn))}</span>
+              </>
+            ) : a.dueAt ? (
+              <>
+                <span className="console-nowrap">{formatDateTime(a.dueAt)}</span>
+                {secondsLeft !== null ? <span className="fr-hint-text">{formatCountdown(secondsLeft)}</span> : null}
+              </>
+            ) : (
+              "—"
+            );
             return [
               <>
                 <strong>{a.title}</strong>
@@ -95,14 +111,7 @@ export function AlertsPage() {
               </>,
               <Badge as="span" small severity={alertSeverity(a.kind)}>{alertKindLabel(a.kind)}</Badge>,
               ...(ctx.tenantId ? [] : [ctx.tenantName(a.tenantId)]),
-              a.dueAt ? (
-                <>
-                  <span className="console-nowrap">{formatDateTime(a.dueAt)}</span>
-                  {secondsLeft !== null ? <span className="fr-hint-text">{formatCountdown(secondsLeft)}</span> : null}
-                </>
-              ) : (
-                "—"
-              ),
+              due,
               <span className="console-nowrap">{formatDateTime(a.createdAt)}</span>,
             ];
           })}

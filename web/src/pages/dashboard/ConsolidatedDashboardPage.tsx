@@ -8,15 +8,14 @@ import { useQuery } from "../../api/useQuery";
 import { useAuthenticated } from "../../auth/SessionProvider";
 import { BarChart } from "../../components/BarChart";
 import { DataTable } from "../../components/DataTable";
+import { Figure } from "../../components/Figure";
 import { SelectField } from "../../components/formFields";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
-import { formatBp, formatBytes, formatCents, formatDateTime, formatNumber, formatPeriod, plural, compareNames } from "../../format/fr";
+import { formatBp, formatBytes, formatCents, formatDateTime, formatNumber, formatPeriod, formatShare, plural, compareNames } from "../../format/fr";
 import { backupStateLabel } from "../backups/backupStates";
 import type { ConsolidatedReportsQuery as ReportsResult } from "../../gql/graphql";
 import { ConsolidatedReportsQuery, RefreshReportMutation } from "./reportQueries";
-
-const percent = (part: number, whole: number) => (whole ? Math.round((part * 100) / whole) : 0);
 
 export function ConsolidatedDashboardPage() {
   const ctx = useAuthenticated();
@@ -93,7 +92,6 @@ function ReportView({ report, organisationId }: { report: Report; organisationId
   const communes = report.communes.filter((c) => c.inseeCode !== null).sort((a, b) => compareNames(a.name, b.name));
   const exportHref = (format: string) =>
     `/exports/reports/consolidated?organisation=${encodeURIComponent(organisationId)}&period=${encodeURIComponent(report.period)}&format=${format}`;
-  const validated = t.activitiesValidated + t.activitiesChecked;
   return (
     <>
       <p className="fr-text--sm">
@@ -119,7 +117,8 @@ function ReportView({ report, organisationId }: { report: Report; organisationId
 
       <h2 className="fr-h3 fr-mt-4w">Chiffres clés</h2>
       <div className="fr-grid-row fr-grid-row--gutters">
-        <Figure label="Traitements au registre" value={formatNumber(t.activities)} detail={`${percent(validated, t.activities)} % validés ou vérifiés`} />
+        <Figure label="Traitements au registre" value={formatNumber(t.activities)}
+          detail={t.activitiesValidatedBp === null ? "aucune activité au registre" : `${formatBp(t.activitiesValidatedBp)} validés (${formatNumber(t.activitiesValidated)}), dont ${formatNumber(t.activitiesChecked)} contrôlés par le DPO`} />
         <Figure label="Analyses d'impact" value={`${formatNumber(t.dpiaDone)} / ${formatNumber(t.dpiaRequired)}`} detail="réalisées / obligatoires" />
         <Figure label="Demandes de droits en retard" value={formatNumber(t.requestsOverdue)} detail={`${plural(t.requestsOpen, "ouverte")}, ${formatNumber(t.requestsDueSoon)} à échéance proche`} />
         <Figure label="Violations hors délai" value={formatNumber(t.breachesLate)} detail={plural(t.breachesOpen, "ouverte")} />
@@ -133,13 +132,13 @@ function ReportView({ report, organisationId }: { report: Report; organisationId
       <h2 className="fr-h3 fr-mt-4w">Par commune</h2>
       <BarChart
         title="Registres : part des traitements validés"
-        description="Pourcentage des traitements de chaque commune validés par la commune ou vérifiés par le DPO."
+        description="Part des traitements de chaque commune validés par la commune ou contrôlés par le DPO (chaque traitement compté une fois) ; « aucune activité » : la commune n'a encore aucun traitement au registre."
         valueHeader="Traitements validés"
-        max={100}
+        max={10000}
         bars={communes.map((c) => ({
           label: c.name,
-          value: percent(c.activitiesValidated + c.activitiesChecked, c.activities),
-          display: `${percent(c.activitiesValidated + c.activitiesChecked, c.activities)} % (${c.activitiesValidated + c.activitiesChecked}/${c.activities})`,
+          value: c.activitiesValidatedBp ?? 0,
+          display: c.activitiesValidatedBp === null ? formatShare(null) : `${formatShare(c.activitiesValidatedBp)} (${c.activitiesValidated}/${c.activities})`,
         }))}
       />
       <BarChart
@@ -187,11 +186,13 @@ function ReportView({ report, organisationId }: { report: Report; organisationId
       <h2 className="fr-h3 fr-mt-4w">Détail</h2>
       <DataTable
         caption={`Indicateurs par commune, ${formatPeriod(report.period)}`}
-        headers={["Commune", "Traitements", "Validés", "Demandes en retard", "Violations ouvertes", "Sauvegardes", "Coûts", "Impayés"]}
+        rowHeaders
+        headers={["Commune", "Traitements", "Validés", "Contrôlés DPO", "Demandes en retard", "Violations ouvertes", "Sauvegardes", "Coûts", "Impayés", "Maturité"]}
         rows={communes.map((c) => [
           c.name,
           formatNumber(c.activities),
-          formatNumber(c.activitiesValidated + c.activitiesChecked),
+          c.activitiesValidatedBp === null ? formatShare(null) : `${formatNumber(c.activitiesValidated)} (${formatShare(c.activitiesValidatedBp)})`,
+          formatNumber(c.activitiesChecked),
           formatNumber(c.requestsOverdue),
           formatNumber(c.breachesOpen),
           backupStateLabel(c.backupState),
@@ -201,17 +202,5 @@ function ReportView({ report, organisationId }: { report: Report; organisationId
         ])}
       />
     </>
-  );
-}
-
-function Figure({ label, value, detail }: { label: string; value: string; detail: string }) {
-  return (
-    <div className="fr-col-12 fr-col-sm-6 fr-col-lg-3">
-      <div className="fr-p-2w" style={{ border: "1px solid var(--border-default-grey)", height: "100%" }}>
-        <p className="fr-text--sm fr-mb-1v">{label}</p>
-        <p className="console-figure fr-mb-1v">{value}</p>
-        <p className="fr-text--xs fr-mb-0">{detail}</p>
-      </div>
-    </div>
   );
 }

@@ -8,6 +8,8 @@ export const ReportFiguresFragment = graphql(`
     activities
     activitiesValidated
     activitiesChecked
+    activitiesValidatedBp
+    activitiesCheckedBp
     dpiaRequired
     dpiaDone
     requestsOpen

@@ -69,7 +69,7 @@ export function DirectoryPage() {
                 </li>
               ))}
             </ul>,
-            p.lastLoginAt ? formatDateTime(p.lastLoginAt) : "jamais",
+            p.lastLoginAt ? formatDateTime(p.lastLoginAt) : "aucune connexion",
           ])}
         />
       ) : null}

@@ -1,9 +1,8 @@
 // The commune's one-page summary for its council (GET /exports/reports/commune), in PDF and
-// in the spreadsheet formats, for the current month.
+// in the spreadsheet formats, for the current month (or the month of the figures shown beside).
 import { currentPeriod, formatPeriod } from "../../format/fr";
 
-export function CouncilSummaryLinks({ tenantId, tenantName }: { tenantId: string; tenantName: string }) {
-  const period = currentPeriod();
+export function CouncilSummaryLinks({ tenantId, tenantName, period = currentPeriod() }: { tenantId: string; tenantName: string; period?: string }) {
   const href = (format: string) =>
     `/exports/reports/commune?tenant=${encodeURIComponent(tenantId)}&period=${period}&format=${format}`;
   return (
