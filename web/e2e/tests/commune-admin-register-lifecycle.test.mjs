@@ -77,7 +77,7 @@ test("a commune administrator copies a model once, plans its actions, archives i
   await navigate(page, "Registre RGPD");
   await page.getByLabel("Rechercher un traitement").fill(model);
   await page.getByRole("button", { name: "Appliquer les filtres" }).click();
-  await page.getByRole("status").filter({ hasText: /correspondant aux filtres/ }).waitFor();
+  await page.getByRole("status").filter({ hasText: /résultat/ }).waitFor();
   assert.equal(await tableByCaption(page, "Traitements du registre").locator(`a[href='${new URL(copyUrl).pathname}']`).count(), 0);
 
   // Archived, the copy no longer blocks a new one; that new draft is deleted.

@@ -21,8 +21,8 @@ async function recordRequest(requester, kind) {
   await navigate(page, "Demandes de droits");
   await expectHeading(page, "Demandes d'exercice des droits");
   await page.getByLabel("Droit exercé").selectOption({ label: kind });
-  await page.getByLabel("Demandeur").fill(requester);
-  await page.getByLabel("Contact").fill("Courriel");
+  await page.locator("#field-requester").fill(requester);
+  await page.locator("#field-contact").fill("Courriel");
   await page.getByRole("button", { name: "Enregistrer la demande" }).click();
   await page.getByRole("link", { name: "Voir la demande" }).click();
   await expectHeading(page, `Demande de ${requester}`);

@@ -44,7 +44,7 @@ test("the DPO declares breaches and records the notification decisions", async (
   await demoLogin(page, "DPO mutualisé");
   await navigate(page, "Violations");
   await expectHeading(page, "Violations de données");
-  await page.getByRole("status").filter({ hasText: /violation/ }).waitFor();
+  await page.getByRole("status").filter({ hasText: /résultat/ }).waitFor();
 
   await checkAccessibility(page, "violations (DPO)");
 

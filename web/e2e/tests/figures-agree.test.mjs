@@ -196,7 +196,7 @@ test("an alert's deadline is the request's day, shown as a day", async () => {
   await demoLogin(page, "DPO mutualisé");
   await navigate(page, "Alertes");
   await expectHeading(page, "Alertes");
-  const summary = page.getByRole("status").filter({ hasText: /^[1-9]\d* alertes?\.$/ });
+  const summary = page.getByRole("status").filter({ hasText: /^[1-9][\d\s\u202f\u00a0]* résultats?/ });
   for (let attempt = 0; attempt < 20 && !(await summary.isVisible()); attempt++) {
     await page.waitForTimeout(1000);
     if (attempt % 3 === 2) await page.reload();
