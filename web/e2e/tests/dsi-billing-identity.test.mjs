@@ -40,6 +40,8 @@ test("the DSI completes the billing identities Chorus Pro needs", async () => {
   await page.locator("#field-serviceCode").fill("SERV-NUMERIQUE");
   await page.getByRole("button", { name: "Enregistrer l'identité" }).click();
   await page.getByText("Identité de Compiègne enregistrée.", { exact: true }).waitFor();
+  // The table reloads after the save: wait for the new row.
+  await table.locator("tbody tr", { hasText: /^Compiègne/ }).filter({ hasText: "SERV-NUMERIQUE" }).waitFor();
   assert.match(await table.locator("tbody tr", { hasText: /^Compiègne/ }).innerText(), /SERV-NUMERIQUE[\s\S]*complète/i);
   await screenshot(page, "identite-facturation");
 
