@@ -12,7 +12,7 @@ test("a commune administrator records a processor and links it to the register",
   await demoLogin(page, "Administratrice, mairie de Compiègne");
   await navigate(page, "Sous-traitants");
   await expectHeading(page, "Sous-traitants");
-  await page.getByRole("status").filter({ hasText: /sous-traitant/ }).waitFor();
+  await page.getByRole("status").filter({ hasText: /résultat/ }).waitFor();
   await checkAccessibility(page, "sous-traitants");
 
   const name = `Berger-Levrault ${Date.now()}`;
