@@ -15,10 +15,7 @@ fn date(d: NaiveDate) -> String {
 /// A trade party: its name, its SIREN as legal registration, its SIRET (scheme 0009) as
 /// electronic address when recorded, else the SIREN (0002).
 fn party(tag: &str, siren: &str, siret: Option<&str>, name: &str) -> String {
-    let (scheme, id) = match siret {
-        Some(s) => ("0009", s),
-        None => ("0002", siren),
-    };
+    let (scheme, id) = super::ubl::endpoint(siren, siret);
     format!(
         "<ram:{tag}><ram:Name>{n}</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID=\"0002\">{s}</ram:ID></ram:SpecifiedLegalOrganization><ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress><ram:URIUniversalCommunication><ram:URIID schemeID=\"{scheme}\">{i}</ram:URIID></ram:URIUniversalCommunication></ram:{tag}>",
         n = esc(name),

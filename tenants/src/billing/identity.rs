@@ -6,13 +6,14 @@
 //! SIREN), and audited.
 use super::{bad, BillingError};
 use crate::audit::{self, Entry};
+use crate::collation::OrderByName;
 use crate::entities::{billing_identity, tenant};
 use crate::identifiers::{Bic, Iban, Siret};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, IntoActiveModel,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -205,7 +206,7 @@ pub async fn set(
     db: &DatabaseConnection,
     scope: &Scope,
     input: &IdentityInput,
-) -> Result<billing_identity::Model, BillingError> {
+) -> Result<(tenant::Model, billing_identity::Model), BillingError> {
     if scope.permission() != Permission::EditBillingIdentity {
         return Err(AccessError::Forbidden(Permission::EditBillingIdentity).into());
     }
@@ -273,7 +274,7 @@ pub async fn set(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok((t, saved))
 }
 
 /// The tenants of the scope (optionally one organisation's), each with its identity if any,
@@ -288,8 +289,7 @@ pub async fn list(
     if let Some(o) = organisation_id {
         q = q.filter(tenant::Column::OrganisationId.eq(o));
     }
-    let mut tenants = q.order_by_asc(tenant::Column::Name).all(&txn).await?;
-    tenants.sort_by(|a, b| crate::collation::french_cmp(&a.name, &b.name));
+    let tenants = q.order_by_name(tenant::Column::Name).all(&txn).await?;
     let mut by_tenant = of_tenants(&txn, scope, tenants.iter().map(|t| t.id).collect()).await?;
     txn.commit().await?;
     Ok(tenants

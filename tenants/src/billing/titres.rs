@@ -51,32 +51,19 @@ pub async fn document(
         .as_ref()
         .and_then(|s| s.agreement_reference.clone())
         .unwrap_or_default();
-    let period = |inv: &billing_invoice::Model, key: &str| -> Option<NaiveDate> {
-        let dates = inv
-            .lines
-            .as_array()?
-            .iter()
-            .filter_map(|l| l[key].as_str().and_then(|d| d.parse::<NaiveDate>().ok()));
-        if key == "periodStart" {
-            dates.min()
-        } else {
-            dates.max()
-        }
-    };
     let rows = invoices
         .iter()
         .map(|inv| {
             let t = tenants.get(&inv.tenant_id);
-            let object = inv
-                .lines
-                .as_array()
-                .map(|ls| {
-                    ls.iter()
-                        .filter_map(|l| l["label"].as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ; ")
-                })
-                .unwrap_or_default();
+            // The same reading of the lines as the e-invoices'.
+            let ls = super::ubl::lines(inv);
+            let object = ls
+                .iter()
+                .map(|l| l.label.as_str())
+                .collect::<Vec<_>>()
+                .join(" ; ");
+            let start: Option<NaiveDate> = ls.iter().filter_map(|l| l.start).min();
+            let end: Option<NaiveDate> = ls.iter().filter_map(|l| l.end).max();
             vec![
                 Cell::text(t.map(|t| t.name.as_str()).unwrap_or("-")),
                 Cell::text(t.map(|t| t.siren.as_str()).unwrap_or("-")),
@@ -85,8 +72,8 @@ pub async fn document(
                 Cell::text(format!(
                     "Remboursement du service commun numérique : {object}"
                 )),
-                period(inv, "periodStart").map(Cell::Date).into(),
-                period(inv, "periodEnd").map(Cell::Date).into(),
+                start.map(Cell::Date).into(),
+                end.map(Cell::Date).into(),
                 Cell::text(crate::costs::euros(inv.amount_cents)),
                 Cell::Int(inv.amount_cents),
                 Cell::text(&account),

@@ -55,11 +55,15 @@ pub(crate) fn lines(inv: &billing_invoice::Model) -> Vec<Line> {
 
 /// A party identified by its SIRET (scheme 0009, what Chorus Pro routes on) when one is
 /// recorded, else by its SIREN (0002): the SIREN alone is valid EN 16931 for the other channels.
-fn party(o: &mut String, tag: &str, siren: &str, siret: Option<&str>, name: &str) {
-    let (scheme, id) = match siret {
+pub(crate) fn endpoint<'a>(siren: &'a str, siret: Option<&'a str>) -> (&'static str, &'a str) {
+    match siret {
         Some(s) => ("0009", s),
         None => ("0002", siren),
-    };
+    }
+}
+
+fn party(o: &mut String, tag: &str, siren: &str, siret: Option<&str>, name: &str) {
+    let (scheme, id) = endpoint(siren, siret);
     o.push_str(&format!(
         "  <cac:{tag}>\n    <cac:Party>\n      <cbc:EndpointID schemeID=\"{scheme}\">{i}</cbc:EndpointID>\n      <cac:PartyIdentification><cbc:ID schemeID=\"{scheme}\">{i}</cbc:ID></cac:PartyIdentification>\n      <cac:PartyName><cbc:Name>{n}</cbc:Name></cac:PartyName>\n      <cac:PostalAddress><cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>\n      <cac:PartyLegalEntity><cbc:RegistrationName>{n}</cbc:RegistrationName><cbc:CompanyID schemeID=\"0002\">{s}</cbc:CompanyID></cac:PartyLegalEntity>\n    </cac:Party>\n  </cac:{tag}>\n",
         i = esc(id),

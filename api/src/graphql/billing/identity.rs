@@ -1,6 +1,6 @@
 //! Billing identities: what Chorus Pro needs of each commune, and the intercommunality's own.
 use super::super::context::scoped;
-use super::super::errors::{GqlResult, IntoGql};
+use super::super::errors::GqlResult;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::billing::identity::{self, Channel, IdentityInput};
@@ -141,17 +141,7 @@ impl BillingIdentityMutation {
             agreement_reference: input.agreement_reference,
             budget_account: input.budget_account,
         };
-        let saved = identity::set(db, &s, &i).await.gql()?;
-        // Read back through the reader's scope: the name and SIREN come with it.
-        let (rdb, rs) = scoped(ctx, Permission::ReadCosts)?;
-        let found = identity::list(rdb, &rs, Some(saved.organisation_id))
-            .await
-            .gql()?
-            .into_iter()
-            .find(|(t, _)| t.id == saved.tenant_id);
-        match found {
-            Some((t, i)) => Ok(to_gql(t, i)),
-            None => Err(tenants::tenancy::AccessError::NotFound.into_gql()),
-        }
+        let (t, saved) = identity::set(db, &s, &i).await.gql()?;
+        Ok(to_gql(t, Some(saved)))
     }
 }
