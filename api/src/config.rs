@@ -83,6 +83,11 @@ pub struct RawConfig {
     pub redis_prefix: Option<String>,
     /// The GraphQL explorer at `/graphiql` (default: on in the embedded demo only).
     pub graphql_explorer: Option<bool>,
+    /// The internal ops port (health, readiness, metrics) of the API and of the worker; set,
+    /// the public port no longer serves `/metrics` (default: none).
+    pub ops_listen_addr: Option<String>,
+    /// Seconds without a sign of life after which the worker's `/healthz` fails (default 600).
+    pub worker_stale_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +123,10 @@ pub struct Config {
     pub rate_limits: crate::http::limits::RateLimits,
     /// Serve the GraphQL explorer at `/graphiql`.
     pub graphql_explorer: bool,
+    /// The internal ops port, if any.
+    pub ops_listen_addr: Option<SocketAddr>,
+    /// The worker is unhealthy after this long without a sign of life.
+    pub worker_stale: std::time::Duration,
     /// Every secret value of the configuration, for the log redactor.
     pub log_secrets: Vec<String>,
 }
@@ -208,6 +217,8 @@ impl Config {
                 "TRUSTED_PROXY_HOPS",
                 "REDIS_PREFIX",
                 "GRAPHQL_EXPLORER",
+                "OPS_LISTEN_ADDR",
+                "WORKER_STALE_SECS",
             ]));
         let mut raw: RawConfig = fig
             .extract()
@@ -444,8 +455,35 @@ impl Config {
                 ))
             }
         };
+        let ops_listen_addr = match nonempty(raw.ops_listen_addr) {
+            None => None,
+            Some(a) => Some(a.parse::<SocketAddr>().map_err(|e| {
+                invalid(
+                    "MUTUALIS_OPS_LISTEN_ADDR",
+                    format!("expected host:port such as 0.0.0.0:9091 ({e})"),
+                )
+            })?),
+        };
+        if ops_listen_addr.is_some_and(|a| a == listen_addr) {
+            return Err(invalid(
+                "MUTUALIS_OPS_LISTEN_ADDR",
+                "must differ from LISTEN_ADDR (the ops port is internal)",
+            ));
+        }
+        let worker_stale = match raw.worker_stale_secs {
+            None => std::time::Duration::from_secs(600),
+            Some(s) if (10..=86_400).contains(&s) => std::time::Duration::from_secs(s),
+            Some(_) => {
+                return Err(invalid(
+                    "MUTUALIS_WORKER_STALE_SECS",
+                    "between 10 and 86400 seconds",
+                ))
+            }
+        };
         let demo = demo_wanted && listen_addr.ip().is_loopback();
         Ok(Config {
+            ops_listen_addr,
+            worker_stale,
             graphql_explorer: raw.graphql_explorer.unwrap_or(demo),
             log_secrets,
             rate_limits,

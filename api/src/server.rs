@@ -3,7 +3,7 @@ use crate::config::{redact, Config};
 use crate::graphql;
 use crate::http::{
     backup_webhook, billing_exports, console, cost_exports, demo, explorer, exports, limits, oidc,
-    ops, public, report_exports, security_headers, stripe_webhook,
+    ops, ops_port, public, report_exports, security_headers, stripe_webhook,
 };
 use crate::state::AppState;
 use crate::telemetry;
@@ -217,11 +217,12 @@ pub fn router(state: AppState) -> Router {
         ));
     let mut app = Router::new()
         .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .merge(api)
-        .merge(login)
-        .merge(explorer::router());
+        .route("/readyz", get(ops::readyz));
+    // With an ops port, metrics are served there only (the public port reaches the internet).
+    if state.config.ops_listen_addr.is_none() {
+        app = app.route("/metrics", get(ops::metrics));
+    }
+    let mut app = app.merge(api).merge(login).merge(explorer::router());
     // The console, embedded in the binary: its files, and its index.html for its own pages.
     app = app.merge(console::router()).fallback(console::fallback);
     // Bundles to verify are larger than any other body: their route has its own limit.
@@ -371,6 +372,12 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
             source,
         })?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let ops = ops_port(
+        &state.config,
+        &state.db,
+        ops_port::Role::Api,
+        stop_rx.clone(),
+    );
     let worker = embedded.then(|| tokio::spawn(worker::run(db, settings, stop_rx)));
     println!("Mutualis listening on {public}");
     if demo {
@@ -381,6 +388,9 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         .with_graceful_shutdown(shutdown_signal())
         .await;
     let _ = stop_tx.send(true);
+    if let Some(o) = ops {
+        let _ = o.await;
+    }
     if let Some(w) = worker {
         let _ = w.await;
     }
@@ -388,6 +398,30 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         addr: addr.to_string(),
         source,
     })
+}
+
+/// Starts the ops port when configured; it stops when `stop` turns true.
+pub fn ops_port(
+    config: &Config,
+    db: &sea_orm::DatabaseConnection,
+    role: ops_port::Role,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let addr = config.ops_listen_addr?;
+    let app = ops_port::router(
+        db.clone(),
+        crate::telemetry::metrics_handle(),
+        role,
+        config.worker_stale,
+    );
+    Some(tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        if let Err(e) = ops_port::serve(addr, app, stopped).await {
+            tracing::error!(%addr, error = %e, "ops port failed");
+        }
+    }))
 }
 
 pub async fn shutdown_signal() {

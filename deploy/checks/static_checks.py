@@ -389,8 +389,37 @@ def check_cross() -> None:
             sel = s["spec"].get("selector", {})
             if s["metadata"]["name"] == "mutualis-api" and any(api_labels.get(k) != v for k, v in sel.items()):
                 fail("Service mutualis-api: selector does not match the API pods")
-    if not any(any(c.get("args", [None])[0] == "worker" for c in containers(d)) for d in deployments.values()):
+    workers = [d for d in deployments.values() if any(c.get("args", [None])[0] == "worker" for c in containers(d))]
+    if not workers:
         fail("Kubernetes: no Deployment runs `worker`")
+    for w in workers:
+        c = containers(w)[0]
+        ports = {p.get("name"): p["containerPort"] for p in c.get("ports", [])}
+        env = {e["name"]: e.get("value") for e in c.get("env", [])}
+        ops = env.get("MUTUALIS_OPS_LISTEN_ADDR") or ""
+        for probe, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+            hg = (c.get(probe) or {}).get("httpGet", {})
+            port = ports.get(hg.get("port"), hg.get("port"))
+            if hg.get("path") != path or not ops.endswith(f":{port}"):
+                fail(f"worker Deployment: {probe} {hg} does not reach {path} on the ops port {ops!r}")
+        ok("worker: liveness /healthz and readiness /readyz on its ops port (MUTUALIS_OPS_LISTEN_ADDR)")
+    ops_src = read(os.path.join(ROOT, "api/src/http/ops_port.rs"))
+    for path in ("/healthz", "/readyz", "/metrics"):
+        if f'.route("{path}"' not in ops_src:
+            fail(f"api/src/http/ops_port.rs has no route {path}")
+    # Alert rules name only metrics the code records (a renamed metric silences its alert).
+    rules = yaml_docs(os.path.join(DEPLOY, "prometheus/alerts.yaml"))[0]
+    code = "".join(read(f) for f in glob.glob(os.path.join(ROOT, "worker/src/*.rs")) + [os.path.join(ROOT, "api/src/http/ops_port.rs")])
+    count = 0
+    for g in rules["groups"]:
+        for r in g["rules"]:
+            count += 1
+            for m in re.findall(r"\b(mutualis_[a-z_]+)", r["expr"]):
+                if f'"{m}"' not in code:
+                    fail(f"deploy/prometheus/alerts.yaml: {r['alert']} uses {m}, which no code records")
+            if not r.get("annotations", {}).get("description"):
+                fail(f"deploy/prometheus/alerts.yaml: {r['alert']} has no description")
+    ok(f"{count} alert rules name recorded metrics")
     if not any(any(c.get("args", [None])[0] == "migrate" for c in containers(j)) for j in by_kind.get("Job", [])):
         fail("Kubernetes: no Job runs `migrate`")
     services = {s["metadata"]["name"] for s in by_kind.get("Service", [])}

@@ -24,6 +24,7 @@ mod m20261208_000023_alert_due_day;
 mod m20261214_000017_request_events;
 mod m20261214_000018_activity_archive;
 mod m20261214_000020_contract_version;
+mod m20261215_000028_service_budget_account;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000020_contract_version::Migration),
             Box::new(m20261208_000023_alert_due_day::Migration),
             Box::new(m20261207_000026_billing_identity::Migration),
+            Box::new(m20261215_000028_service_budget_account::Migration),
         ]
     }
 }

@@ -98,6 +98,43 @@ async fn worker_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, JobE
     Ok(txn)
 }
 
+/// The job table as the worker's metrics show it: jobs per kind and status, and when the
+/// longest-waiting ready job became due.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobStats {
+    pub counts: Vec<(String, String, i64)>,
+    pub oldest_ready: Option<DateTime<Utc>>,
+}
+
+/// Reads [`JobStats`] across every organisation (the platform's view; no job content).
+pub async fn stats(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<JobStats, JobError> {
+    let txn = worker_txn(db).await?;
+    let counts = job::Entity::find()
+        .select_only()
+        .column(job::Column::Kind)
+        .column(job::Column::Status)
+        .column_as(job::Column::Id.count(), "n")
+        .group_by(job::Column::Kind)
+        .group_by(job::Column::Status)
+        .order_by_asc(job::Column::Kind)
+        .order_by_asc(job::Column::Status)
+        .into_tuple::<(String, String, i64)>()
+        .all(&txn)
+        .await?;
+    let oldest_ready = job::Entity::find()
+        .filter(job::Column::Status.eq("pending"))
+        .filter(job::Column::RunAt.lte(now))
+        .order_by_asc(job::Column::RunAt)
+        .one(&txn)
+        .await?
+        .map(|j| j.run_at);
+    txn.commit().await?;
+    Ok(JobStats {
+        counts,
+        oldest_ready,
+    })
+}
+
 /// Claims up to `n` ready jobs (pending and due, or running with an expired lease) for
 /// `worker`, leased for `lease`.
 pub async fn claim(

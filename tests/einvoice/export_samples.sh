@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes into DIR the e-invoices of a billing run of the demo intercommunality, one per
-# commune: the UBL 2.1 files (*.xml) that Chorus Pro accepts, so that anyone can validate them
-# independently of the test suite (for instance with ./validate.mjs, or the European
-# Commission's own validator). Starts the server in embedded demo mode in a scratch directory,
+# commune: the UBL 2.1 files (*.xml) that Chorus Pro accepts and the Factur-X PDFs (*.pdf,
+# PDF/A-3 with the CII embedded as factur-x.xml), so that anyone can validate them
+# independently of the test suite (for instance with ./validate.mjs and ./check_facturx.py,
+# the European Commission's validator, or veraPDF for the PDF/A-3 part). Starts the server in embedded demo mode in a scratch directory,
 # logs in as the demo DSI, downloads every invoice, stops the server.
 #
 #   tests/einvoice/export_samples.sh DIR
@@ -54,6 +55,7 @@ n=0
 while read -r id number; do
   [ -n "$id" ] || continue
   curl -fsS -b "$jar" -o "$out/facture-$number.xml" "$url/exports/billing/invoice?id=$id"
+  curl -fsS -b "$jar" -o "$out/facture-$number.pdf" "$url/exports/billing/invoice?id=$id&syntax=facturx"
   n=$((n + 1))
 done < <(printf '%s' "$ids" | python3 -c '
 import json, sys
@@ -61,4 +63,4 @@ d = json.load(sys.stdin)["data"]["invoices"]
 for i in (d["items"] if isinstance(d, dict) else d):
     print(i["id"], i["number"])')
 [ "$n" -gt 0 ] || { echo "export_samples: no invoice in the demo" >&2; exit 1; }
-echo "export_samples: $n UBL files in $out"
+echo "export_samples: $n UBL files and $n Factur-X PDFs in $out"

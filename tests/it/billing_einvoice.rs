@@ -38,6 +38,30 @@ fn validate(syntax: &str, files: &[std::path::PathBuf]) -> Vec<Value> {
     reports
 }
 
+/// Reads Factur-X PDFs with the `factur-x` package (tests/einvoice/check_facturx.py): each
+/// file's embedded XML, its XSD verdict, XMP properties, attachments and page text.
+fn check_facturx(files: &[std::path::PathBuf]) -> Vec<Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("einvoice/check_facturx.py");
+    let python = std::env::var("MUTUALIS_TEST_PYTHON")
+        .expect("MUTUALIS_TEST_PYTHON: tests/services.sh installs the factur-x package");
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .args(files)
+        .output()
+        .expect("python runs the Factur-X checker");
+    let reports: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON report a line"))
+        .collect();
+    assert_eq!(
+        reports.len(),
+        files.len(),
+        "checker output: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    reports
+}
+
 async fn counts(app: &TestApp) -> Vec<i64> {
     let mut v = vec![];
     for t in ["billing_run", "billing_invoice", "job", "audit_log"] {
@@ -317,7 +341,7 @@ async fn billing_run_waits_for_chorus_identifiers_then_every_ubl_passes_en16931(
     let dir =
         Scratch(std::env::temp_dir().join(format!("mutualis-einvoice-{}", uuid::Uuid::now_v7())));
     std::fs::create_dir_all(dir.path()).expect("scratch dir");
-    let (mut files, mut cii_files) = (vec![], vec![]);
+    let (mut files, mut cii_files, mut facturx) = (vec![], vec![], vec![]);
     for i in &invoices {
         let credit = i["amountCents"].as_i64().unwrap_or(0) < 0;
         assert_eq!(
@@ -372,8 +396,60 @@ async fn billing_run_waits_for_chorus_identifiers_then_every_ubl_passes_en16931(
         let path = dir
             .path()
             .join(format!("{}-cii.xml", i["number"].as_str().expect("n")));
-        std::fs::write(&path, cii).expect("write");
+        std::fs::write(&path, &cii).expect("write");
         cii_files.push(path);
+        // The Factur-X PDF: the same CII inside, the totals on the page.
+        let (status, pdf) = app
+            .get_bytes_as(
+                &fx.org_admin_a,
+                api::http::billing_exports::INVOICE_UBL,
+                &format!("id={}&syntax=facturx", i["id"].as_str().expect("id")),
+            )
+            .await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
+        assert!(pdf.starts_with(b"%PDF-"));
+        let path = dir
+            .path()
+            .join(format!("{}.pdf", i["number"].as_str().expect("n")));
+        std::fs::write(&path, pdf).expect("write");
+        facturx.push((path, cii, i.clone()));
+    }
+    let reports = check_facturx(&facturx.iter().map(|f| f.0.clone()).collect::<Vec<_>>());
+    for (rep, (_, cii, invoice)) in reports.iter().zip(&facturx) {
+        assert_eq!(rep["xml_name"], json!("factur-x.xml"), "{rep}");
+        assert_eq!(
+            rep["xml"].as_str(),
+            Some(cii.as_str()),
+            "the CII export, embedded"
+        );
+        assert_eq!(rep["level"], json!("en16931"), "{rep}");
+        assert_eq!(rep["xsd"], json!("valid"), "Factur-X XSD: {}", rep["xsd"]);
+        assert_eq!(
+            rep["xmp"],
+            json!({"pdfaid:part": "3", "pdfaid:conformance": "B",
+                "fx:DocumentType": "INVOICE", "fx:DocumentFileName": "factur-x.xml",
+                "fx:Version": "1.0", "fx:ConformanceLevel": "EN 16931"}),
+            "{rep}"
+        );
+        assert_eq!(rep["xmp_declares_fx"], json!(true));
+        assert_eq!(
+            rep["af"],
+            json!([{"name": "factur-x.xml", "relationship": "/Data"}])
+        );
+        // The page prints the XML's total (a credit note's, positive) and the buyer.
+        let cents = invoice["amountCents"].as_i64().expect("amount").abs();
+        let printed = tenants::costs::euros(cents);
+        let text = rep["text"].as_str().unwrap_or_default();
+        // Spaces of any kind (the amount's narrow no-break ones, the cells' line ends) as one.
+        let normalise = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            normalise(text).contains(&format!("Total TTC {}", normalise(&printed))),
+            "total {printed} not on the page: {text}"
+        );
+        assert!(
+            text.contains(invoice["number"].as_str().unwrap_or("?")),
+            "{text}"
+        );
     }
     for rep in validate("cii", &cii_files) {
         assert_eq!(rep["fatal"], json!([]), "EN 16931 (CII) fatal: {rep}");
@@ -424,6 +500,65 @@ async fn billing_run_waits_for_chorus_identifiers_then_every_ubl_passes_en16931(
     );
     assert!(lines[0].contains("70875"), "{csv}");
     assert!(!csv.lines().any(|l| l.starts_with("Compiègne;")), "{csv}");
+
+    // A service imputed to its own budget account: its lines' titre goes there. Checked
+    // (digits only), for the DSI only, not across organisations.
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "{ costServices { id code budgetAccount } }",
+            json!({}),
+        )
+        .await;
+    let service = data(&r)["costServices"][0].clone();
+    assert_eq!(service["budgetAccount"], json!(null));
+    let set_account = "mutation($s: UUID!, $a: String) { setCostServiceBudgetAccount(serviceId: $s, budgetAccount: $a) { code budgetAccount } }";
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            set_account,
+            json!({"s": service["id"], "a": "7O848"}),
+        )
+        .await;
+    assert_eq!(error_code(&r).as_deref(), Some("BAD_USER_INPUT"), "{r}");
+    assert_eq!(field(&r), Some("budgetAccount"));
+    assert_french_errors(&r);
+    for (caller, code) in [
+        (&fx.commune_admin_a1, "FORBIDDEN"),
+        (&fx.org_admin_b, "NOT_FOUND"),
+    ] {
+        let r = app
+            .gql(
+                caller,
+                set_account,
+                json!({"s": service["id"], "a": "70848"}),
+            )
+            .await;
+        assert_eq!(error_code(&r).as_deref(), Some(code), "{r}");
+    }
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            set_account,
+            json!({"s": service["id"], "a": " 70848 "}),
+        )
+        .await;
+    assert_eq!(
+        data(&r)["setCostServiceBudgetAccount"]["budgetAccount"],
+        json!("70848")
+    );
+    let (_, csv) = app
+        .get_as(
+            &fx.org_admin_a,
+            api::http::billing_exports::TITRES,
+            &format!("run={first_run}&format=csv"),
+        )
+        .await;
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with("Margny"))
+        .expect("Margny's titre");
+    assert!(line.contains(";70848;") && !line.contains("70875"), "{csv}");
     let (status, _) = app
         .get_as(
             &fx.commune_admin_a1,

@@ -294,6 +294,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("simulateAllocation", "query($p: UUID!) { simulateAllocation(poolId: $p, amountCents: 100) { lines { tenantId } } }", json!({"p": co.pool}), Expect::Denied(DENIED)),
             c("createCostService", "mutation($o: UUID!) { createCostService(organisationId: $o, code: \"intrus\", name: \"x\", unit: \"u\") { id } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
             c("subscribeToService", "mutation($t: UUID!, $s: UUID!) { subscribeToService(tenantId: $t, serviceId: $s, startsOn: \"2027-01-01\") { id } }", json!({"t": foreign_tenant_id, "s": co.service}), Expect::Denied(DENIED)),
+            c("setCostServiceBudgetAccount", "mutation($s: UUID!) { setCostServiceBudgetAccount(serviceId: $s, budgetAccount: \"70848\") { id } }", json!({"s": co.service}), Expect::Denied(DENIED)),
             c("subscribeToService", "mutation($t: UUID!, $s: UUID!) { subscribeToService(tenantId: $t, serviceId: $s, startsOn: \"2027-01-01\") { id } }", json!({"t": own_tenant, "s": co.service}), Expect::Denied(DENIED)),
             c("endSubscription", "mutation($id: UUID!) { endSubscription(id: $id, endsOn: \"2026-06-30\") { id } }", json!({"id": co.subscriptions.last()}), Expect::Denied(DENIED)),
             c("setCostKey", "mutation($t: UUID!) { setCostKey(tenantId: $t, key: \"agents\", year: 2026, value: 1) { value } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),

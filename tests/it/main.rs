@@ -45,4 +45,5 @@ mod secrets_in_logs;
 mod sqlite_embedded;
 mod tokens_and_grants;
 mod upload_limits;
+mod worker_metrics;
 mod worker_tick;

@@ -5,6 +5,9 @@
 pub mod mailer;
 pub mod redis_conn;
 pub mod stripe_gateway;
+mod vitals;
+
+pub use vitals::{last_heartbeat, publish_job_stats};
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -204,7 +207,10 @@ pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize,
             }
             let span = tracing::info_span!("job", id = %j.id, kind = %j.kind, tenant = %j.tenant_id, attempt = j.attempts);
             async {
-                match run_job(db, s, &j).await {
+                let started = Instant::now();
+                let outcome = run_job(db, s, &j).await;
+                vitals::job_ran(&j.kind, outcome.is_ok(), started.elapsed());
+                match outcome {
                     Ok(()) => tenants::jobs::complete(db, j.id, &s.worker_id).await,
                     Err(e) => {
                         tracing::warn!(error = %e, "job failed");
@@ -250,10 +256,13 @@ pub async fn collect_backups(
     db: &DatabaseConnection,
     restic: &ResticSettings,
 ) -> Result<CollectReport, WorkerError> {
-    let r = collector::collect(db, restic, Utc::now()).await?;
+    let r = collector::collect(db, restic, Utc::now())
+        .await
+        .inspect_err(|_| vitals::collection(false, 0))?;
     for f in &r.failures {
         tracing::warn!(failure = %f, "restic repository not collected");
     }
+    vitals::collection(true, r.failures.len());
     Ok(r)
 }
 
@@ -273,6 +282,7 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
     let mut last_scan: Option<Instant> = None;
     let mut redis = None;
     loop {
+        vitals::beat();
         if redis.is_none() {
             if let Some(url) = &s.redis_url {
                 // Longer than the blocking wait, so BRPOP never times out on the client side.
@@ -294,8 +304,12 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
         if last_scan.is_none_or(|t| t.elapsed() >= s.alert_every) {
             last_scan = Some(Instant::now());
             match tenants::alerts::scan::run(&db, Utc::now()).await {
-                Ok(n) if n > 0 => tracing::info!(new = n, "alerts recorded"),
-                Ok(_) => {}
+                Ok(n) => {
+                    vitals::scanned();
+                    if n > 0 {
+                        tracing::info!(new = n, "alerts recorded");
+                    }
+                }
                 Err(e) => tracing::warn!(error = %e, "alert scan failed; retrying later"),
             }
             if let Err(e) = tenants::alerts::scan::schedule_digest(&db, Utc::now()).await {

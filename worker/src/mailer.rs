@@ -19,6 +19,13 @@ impl Mailer {
     }
 
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+        let sent = self.deliver(to, subject, body).await;
+        let outcome = if sent.is_ok() { "sent" } else { "failed" };
+        metrics::counter!("mutualis_worker_emails_total", "outcome" => outcome).increment(1);
+        sent
+    }
+
+    async fn deliver(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
         let m = Message::builder()
             .from(self.from.clone())
             .to(to.parse().map_err(|e| format!("recipient {to:?}: {e}"))?)

@@ -1,5 +1,5 @@
-//! Billing downloads: `GET /exports/billing/invoice?id=…[&syntax=ubl|cii]` (the e-invoice in
-//! UBL 2.1, or in CII, the XML of Factur-X) and
+//! Billing downloads: `GET /exports/billing/invoice?id=…[&syntax=ubl|cii|facturx]` (the
+//! e-invoice in UBL 2.1, in CII, or the Factur-X PDF that carries the CII) and
 //! `GET /exports/billing/statement?tenant=…&year=…&format=pdf|ods|xlsx|csv|json` (the commune's
 //! annual statement), `GET /exports/billing/titres?run=…&format=csv|xlsx|ods|pdf|json` (the
 //! titres de recettes of a billing run, for the finance software). Outside your access is a 404.
@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tenants::billing::{statement, titres, ubl, BillingError};
+use tenants::billing::{facturx, statement, titres, ubl, BillingError};
 use tenants::tenancy::{AccessError, Permission, Scope};
 use uuid::Uuid;
 
@@ -55,35 +55,40 @@ pub async fn invoice(
     let Some(id) = id.and_then(|v| Uuid::parse_str(v).ok()) else {
         return bad("id", "Indiquez l'identifiant de la facture (id).".into());
     };
+    const XML: &str = "application/xml; charset=utf-8";
     let file = match ps
         .iter()
         .find(|(k, _)| k == "syntax")
         .map(|(_, v)| v.as_str())
     {
-        None | Some("ubl") => ubl::export(&st.db, &s, id).await,
-        Some("cii") => ubl::export_cii(&st.db, &s, id).await,
+        None | Some("ubl") => ubl::export(&st.db, &s, id)
+            .await
+            .map(|(n, x)| (n, XML, x.into_bytes())),
+        Some("cii") => ubl::export_cii(&st.db, &s, id)
+            .await
+            .map(|(n, x)| (n, XML, x.into_bytes())),
+        Some("facturx") => facturx::export(&st.db, &s, id)
+            .await
+            .map(|(n, pdf)| (n, "application/pdf", pdf)),
         Some(other) => {
             return bad(
                 "syntax",
                 format!(
-                    "Syntaxe « {other} » inconnue : ubl (UBL 2.1) ou cii (CII, celle de Factur-X)."
+                    "Syntaxe « {other} » inconnue : ubl (UBL 2.1), cii (CII) ou facturx (PDF Factur-X)."
                 ),
             )
         }
     };
     match file {
-        Ok((name, xml)) => (
+        Ok((name, media_type, bytes)) => (
             [
-                (
-                    header::CONTENT_TYPE,
-                    "application/xml; charset=utf-8".to_owned(),
-                ),
+                (header::CONTENT_TYPE, media_type.to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"{name}\""),
                 ),
             ],
-            xml,
+            bytes,
         )
             .into_response(),
         Err(e) => failed(e),

@@ -10,6 +10,7 @@ pub mod exports;
 pub mod limits;
 pub mod oidc;
 pub mod ops;
+pub mod ops_port;
 pub mod public;
 pub mod report_exports;
 pub mod security_headers;

@@ -35,6 +35,7 @@ mod csv_format;
 mod json;
 mod ods;
 mod pdf;
+mod pdf_xmp;
 mod text;
 mod xlsx;
 pub mod zip_limits;
@@ -47,7 +48,7 @@ pub use chart::{group as group_thousands, Bar, Chart, Tone, ValueFormat};
 pub use csv_format::CsvError;
 pub use json::JsonError;
 pub use ods::OdsError;
-pub use pdf::PdfError;
+pub use pdf::{PdfAttachment, PdfError, PdfOptions, PdfRelationship};
 pub use text::neutralize;
 pub use xlsx::XlsxError;
 pub use zip_limits::{ZipLimitError, ZipLimits};
@@ -262,6 +263,12 @@ pub fn render(doc: &Document, format: Format) -> Result<Vec<RenderedFile>, Forma
         Format::Pdf => one(pdf::render(doc)?),
         Format::Json => one(json::render(doc)?),
     })
+}
+
+/// `doc` as one PDF with `options` (files embedded as PDF/A-3, extra XMP, sheets in one flow).
+pub fn render_pdf(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, FormatError> {
+    validate(doc)?;
+    Ok(pdf::render_with(doc, options)?)
 }
 
 fn validate(doc: &Document) -> Result<(), FormatError> {

@@ -18,6 +18,7 @@ use std::ops::Range;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
@@ -190,12 +191,56 @@ enum Op {
 }
 
 pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
+    render_with(doc, &PdfOptions::default())
+}
+
+/// A file carried inside the PDF as an associated file of the document (PDF/A-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfAttachment {
+    /// The file's name inside the PDF (`factur-x.xml`).
+    pub name: String,
+    /// Its media type (`text/xml`).
+    pub media_type: String,
+    pub description: String,
+    pub bytes: Vec<u8>,
+    /// How it relates to the document.
+    pub relationship: PdfRelationship,
+}
+
+/// The `/AFRelationship` of an attachment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdfRelationship {
+    /// The document's content was derived from the file (Factur-X's EN 16931 profile).
+    Data,
+    /// The file is another representation of the document.
+    Alternative,
+    /// The document was made from the file.
+    Source,
+}
+
+/// What changes from the default PDF (PDF/A-2b, each sheet on its own page).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PdfOptions {
+    /// Sheets follow one another on the same page (a short document such as an invoice).
+    pub continuous: bool,
+    /// Files to embed; with any, the PDF is PDF/A-3b (PDF/A-2 forbids arbitrary files).
+    pub attachments: Vec<PdfAttachment>,
+    /// `rdf:Description` elements added to the XMP metadata (with the PDF/A extension schema
+    /// that declares their properties), such as Factur-X's `fx:` properties.
+    pub xmp_descriptions: Option<String>,
+}
+
+pub(crate) fn render_with(doc: &Document, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     let mut fonts = Fonts {
         regular: Face::load(REGULAR, "Liberation Sans")?,
         bold: Face::load(BOLD, "Liberation Sans Bold")?,
     };
-    let (pages, nodes) = layout(doc, &mut fonts);
-    draw(doc, &mut fonts, &pages, &nodes)
+    let (pages, nodes) = layout(doc, &mut fonts, options.continuous);
+    let pdf = draw(doc, &mut fonts, &pages, &nodes, options)?;
+    match &options.xmp_descriptions {
+        Some(extra) => crate::pdf_xmp::add_descriptions(&pdf, extra),
+        None => Ok(pdf),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,7 +321,7 @@ impl Layout<'_> {
     }
 }
 
-fn layout(doc: &Document, fonts: &mut Fonts) -> (Vec<Vec<Op>>, Vec<StructNode>) {
+fn layout(doc: &Document, fonts: &mut Fonts, continuous: bool) -> (Vec<Vec<Op>>, Vec<StructNode>) {
     let mut l = Layout {
         fonts,
         pages: vec![Vec::new()],
@@ -297,7 +342,11 @@ fn layout(doc: &Document, fonts: &mut Fonts) -> (Vec<Vec<Op>>, Vec<StructNode>) 
     }
     for (i, sheet) in doc.sheets.iter().enumerate() {
         if i > 0 {
-            l.new_page(&doc.title);
+            if continuous && l.y + 60.0 < BOTTOM {
+                l.y += 12.0;
+            } else {
+                l.new_page(&doc.title);
+            }
         }
         if sheet.columns.len() > RECORD_LAYOUT_ABOVE {
             records(&mut l, doc, sheet);
@@ -979,9 +1028,15 @@ fn draw(
     fonts: &mut Fonts,
     pages: &[Vec<Op>],
     nodes: &[StructNode],
+    options: &PdfOptions,
 ) -> Result<Vec<u8>, PdfError> {
+    let archival = if options.attachments.is_empty() {
+        Archival::A2_B
+    } else {
+        Archival::A3_B
+    };
     let configuration = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A2_B)
+        .with_archival_validator(archival)
         .finish()
         .map_err(|e| PdfError::Configuration(format!("{e:?}")))?;
     let settings = SerializeSettings {
@@ -1007,6 +1062,26 @@ fn draw(
         metadata = metadata.description(subtitle.clone());
     }
     pdf.set_metadata(metadata);
+    for a in &options.attachments {
+        let mime_type = MimeType::new(&a.media_type)
+            .ok_or_else(|| PdfError::Configuration(format!("media type {}", a.media_type)))?;
+        let file = EmbeddedFile {
+            path: a.name.clone(),
+            mime_type: Some(mime_type),
+            description: Some(a.description.clone()),
+            association_kind: match a.relationship {
+                PdfRelationship::Data => AssociationKind::Data,
+                PdfRelationship::Alternative => AssociationKind::Alternative,
+                PdfRelationship::Source => AssociationKind::Source,
+            },
+            data: a.bytes.clone().into(),
+            modification_date: Some(pdf_date(doc.generated_at)),
+            compress: Some(true),
+            location: None,
+        };
+        pdf.embed_file(file)
+            .ok_or_else(|| PdfError::Configuration(format!("two attachments named {}", a.name)))?;
+    }
 
     let total = pages.len();
     let black = rgb::Color::new(0, 0, 0);
@@ -1296,7 +1371,7 @@ mod tests {
             regular: Face::load(REGULAR, "r").expect("font"),
             bold: Face::load(BOLD, "b").expect("font"),
         };
-        let (pages, nodes) = layout(&doc, &mut fonts);
+        let (pages, nodes) = layout(&doc, &mut fonts, false);
         assert!(!nodes.is_empty(), "a logical structure");
         assert!(pages.len() > 3);
         // The 120 bars continue over pages, each continuation titled as such.

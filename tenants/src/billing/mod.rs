@@ -4,6 +4,7 @@
 //! webhooks keep the status in sync.
 pub mod cii;
 pub mod demo;
+pub mod facturx;
 pub mod gateway;
 pub mod identity;
 pub mod runs;
@@ -37,6 +38,8 @@ pub enum BillingError {
     Audit(#[from] AuditError),
     #[error(transparent)]
     Db(#[from] DbErr),
+    #[error("document could not be rendered: {0}")]
+    Render(String),
 }
 
 pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BillingError {

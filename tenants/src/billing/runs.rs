@@ -203,6 +203,7 @@ pub async fn start(
                 .iter()
                 .map(|l| json!({"id": l.id, "label": format!("{} — {}", l.service_name, l.pool_label),
                     "amountCents": l.amount_cents, "explanation": l.explanation,
+                    "serviceCode": l.service_code,
                     "periodStart": l.period_start, "periodEnd": l.period_end}))
                 .collect::<Vec<_>>()),
             issued_on: today,

@@ -3,10 +3,12 @@
 //! communes of a billing run whose channel is « titre », one line each with what a titre needs:
 //! the debtor and its identifiers, the object and period, the amount, the budget account
 //! (M57: 70875, reimbursements by member communes) and the legal basis (the mutualisation
-//! agreement). No official PES V2 recette schema is available here, so no PES XML is made.
+//! agreement). A service may have its own budget account: a commune's invoice then gives one
+//! titre line per account, the lines of its services summed. No official PES V2 recette schema
+//! is available here, so no PES XML is made.
 use super::identity::Channel;
 use super::BillingError;
-use crate::entities::{billing_invoice, billing_run, tenant};
+use crate::entities::{billing_invoice, billing_run, cost_service, tenant};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{NaiveDate, Utc};
 use formats::{Cell, Column, Document, Sheet};
@@ -41,22 +43,43 @@ pub async fn document(
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
+    let service_accounts: HashMap<String, String> = scope
+        .find::<cost_service::Entity>()
+        .filter(cost_service::Column::OrganisationId.eq(run.organisation_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|s| Some((s.code, s.budget_account?)))
+        .collect();
     txn.commit().await?;
     let seller = super::ubl::seller_identity(db, run.organisation_id).await?;
     let account = seller
         .as_ref()
         .and_then(|s| s.budget_account.clone())
         .unwrap_or_else(|| "70875".into());
+    let account_of = |l: &super::ubl::Line| {
+        l.service_code
+            .as_ref()
+            .and_then(|c| service_accounts.get(c))
+            .unwrap_or(&account)
+            .clone()
+    };
     let basis = seller
         .as_ref()
         .and_then(|s| s.agreement_reference.clone())
         .unwrap_or_default();
-    let rows = invoices
-        .iter()
-        .map(|inv| {
-            let t = tenants.get(&inv.tenant_id);
-            // The same reading of the lines as the e-invoices'.
-            let ls = super::ubl::lines(inv);
+    let mut rows = Vec::new();
+    for inv in &invoices {
+        let t = tenants.get(&inv.tenant_id);
+        // The same reading of the lines as the e-invoices', grouped by budget account (in
+        // the accounts' order, so the export is stable).
+        let mut by_account: std::collections::BTreeMap<String, Vec<super::ubl::Line>> =
+            Default::default();
+        for l in super::ubl::lines(inv) {
+            by_account.entry(account_of(&l)).or_default().push(l);
+        }
+        for (account, ls) in by_account {
+            let cents: i64 = ls.iter().map(|l| l.cents).sum();
             let object = ls
                 .iter()
                 .map(|l| l.label.as_str())
@@ -64,7 +87,7 @@ pub async fn document(
                 .join(" ; ");
             let start: Option<NaiveDate> = ls.iter().filter_map(|l| l.start).min();
             let end: Option<NaiveDate> = ls.iter().filter_map(|l| l.end).max();
-            vec![
+            rows.push(vec![
                 Cell::text(t.map(|t| t.name.as_str()).unwrap_or("-")),
                 Cell::text(t.map(|t| t.siren.as_str()).unwrap_or("-")),
                 Cell::text(inv.buyer_siret.as_deref().unwrap_or("")),
@@ -74,16 +97,16 @@ pub async fn document(
                 )),
                 start.map(Cell::Date).into(),
                 end.map(Cell::Date).into(),
-                Cell::text(crate::costs::euros(inv.amount_cents)),
-                Cell::Int(inv.amount_cents),
+                Cell::text(crate::costs::euros(cents)),
+                Cell::Int(cents),
                 Cell::text(&account),
                 Cell::text(&basis),
                 Cell::text(&inv.number),
                 Cell::Date(inv.issued_on),
                 Cell::Date(inv.due_on),
-            ]
-        })
-        .collect();
+            ]);
+        }
+    }
     Ok(Document {
         title: format!("Titres de recettes — {}", run.label),
         subtitle: Some(format!(

@@ -34,6 +34,8 @@ pub(crate) struct Line {
     pub cents: i64,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
+    /// The catalogue's service (absent from invoices issued before it was recorded).
+    pub service_code: Option<String>,
 }
 
 pub(crate) fn lines(inv: &billing_invoice::Model) -> Vec<Line> {
@@ -47,6 +49,7 @@ pub(crate) fn lines(inv: &billing_invoice::Model) -> Vec<Line> {
                     cents: l["amountCents"].as_i64().unwrap_or(0),
                     start: l["periodStart"].as_str().and_then(|d| d.parse().ok()),
                     end: l["periodEnd"].as_str().and_then(|d| d.parse().ok()),
+                    service_code: l["serviceCode"].as_str().map(str::to_owned),
                 })
                 .collect()
         })

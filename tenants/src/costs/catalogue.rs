@@ -67,6 +67,7 @@ pub async fn create_service(
         name,
         unit,
         created_at: Utc::now(),
+        budget_account: None,
     })
     .insert(&txn)
     .await?;
@@ -84,6 +85,52 @@ pub async fn create_service(
     .await?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// A budget account of the M57 nomenclature: digits only, 3 to 10 (`70875`).
+pub fn budget_account(raw: Option<&str>) -> Result<Option<String>, CostError> {
+    let Some(v) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if !(3..=10).contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad(
+            "budgetAccount",
+            "Un compte budgétaire s'écrit en chiffres (de 3 à 10), par exemple 70875.",
+        ));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// Sets (or clears) the budget account a service's costs are recovered on by titres.
+pub async fn set_service_budget_account(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    service_id: Uuid,
+    account: Option<&str>,
+) -> Result<cost_service::Model, CostError> {
+    require(scope, Permission::ManageCosts)?;
+    let account = budget_account(account)?;
+    let txn = scope.begin(db).await?;
+    let before = scope
+        .get::<cost_service::Entity, _>(&txn, service_id)
+        .await??;
+    let mut m = before.clone().into_active_model();
+    m.budget_account = Set(account);
+    let after = m.update(&txn).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry {
+            organisation_id: after.organisation_id,
+            tenant_id: after.tenant_id,
+            operation: "cost.service.budget_account",
+            before: Some(json!({"code": before.code, "budgetAccount": before.budget_account})),
+            after: Some(json!({"code": after.code, "budgetAccount": after.budget_account})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
 }
 
 pub async fn services(

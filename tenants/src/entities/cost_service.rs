@@ -14,6 +14,9 @@ pub struct Model {
     /// The unit usage is counted in (GB-month, poste, ticket...).
     pub unit: String,
     pub created_at: DateTimeUtc,
+    /// The budget account its costs are recovered on by titres (M57: 70875…); empty, the
+    /// organisation's.
+    pub budget_account: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,9 @@
 // through Chorus Pro: its invoices are issued (to be paid), nothing waits for Stripe.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { checkAccessibility, demoLogin, expectHeading, launch, navigate, screenshot, logout, tableByCaption } from "../lib/browser.mjs";
 
 const { browser, page, consoleErrors } = await launch();
@@ -55,6 +58,15 @@ test("the DSI completes the billing identities Chorus Pro needs", async () => {
   await invoices.locator("tbody tr").first().waitFor();
   assert.match(await invoices.innerText(), /à payer\s*par Chorus Pro/);
   assert.match(await invoices.innerText(), /par titre de recettes/);
+  // The Factur-X PDF a town hall prints: a PDF carrying its XML.
+  const pdfLink = invoices.locator("tbody tr").first().getByRole("link", { name: /^PDF Factur-X de la facture / });
+  const [download] = await Promise.all([page.waitForEvent("download"), pdfLink.click()]);
+  assert.match(download.suggestedFilename(), /^facture-.*\.pdf$/);
+  const file = join(mkdtempSync(join(tmpdir(), "mutualis-e2e-")), download.suggestedFilename());
+  await download.saveAs(file);
+  const bytes = readFileSync(file);
+  assert.equal(bytes.subarray(0, 5).toString("latin1"), "%PDF-");
+  assert.ok(bytes.includes("factur-x.xml"), "the CII embedded under Factur-X's name");
 
   await logout(page);
   assert.deepEqual(consoleErrors, []);

@@ -22,6 +22,14 @@ test("the DSI allocates, simulates, bills and manages communes and users", async
   await page.getByText("Service « Messagerie mutualisée » ajouté au catalogue.").waitFor();
   await page.getByRole("button", { name: "Abonner toutes les communes à « Messagerie mutualisée »" }).click();
   await page.getByText(/communes abonnées à « Messagerie mutualisée »/).waitFor();
+  // Its titres go to their own budget account: a wrong one is refused in French, then saved.
+  const account = page.getByLabel("Compte budgétaire de « Messagerie mutualisée »");
+  await account.fill("7O848");
+  await page.getByRole("button", { name: "Enregistrer le compte de « Messagerie mutualisée »" }).click();
+  await page.getByText(/Un compte budgétaire s'écrit en chiffres/).waitFor();
+  await account.fill("70848");
+  await page.getByRole("button", { name: "Enregistrer le compte de « Messagerie mutualisée »" }).click();
+  await page.getByText("Compte 70848 enregistré.").waitFor();
   await page.locator("#field-serviceId").selectOption({ label: "Messagerie mutualisée" });
   await page.getByLabel("Libellé de l'enveloppe").fill("Messagerie — licences et hébergement");
   await page.locator("#field-pool-amount").fill("-10");

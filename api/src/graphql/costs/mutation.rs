@@ -32,6 +32,23 @@ impl CostMutation {
         )
     }
 
+    /// Sets the budget account (M57) a service's costs are recovered on by titres de
+    /// recettes; null or empty, the organisation's account applies.
+    async fn set_cost_service_budget_account(
+        &self,
+        ctx: &Context<'_>,
+        service_id: Uuid,
+        budget_account: Option<String>,
+    ) -> Result<CostService> {
+        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        Ok(
+            catalogue::set_service_budget_account(db, &s, service_id, budget_account.as_deref())
+                .await
+                .gql()?
+                .into(),
+        )
+    }
+
     /// Subscribes a commune to a service.
     async fn subscribe_to_service(
         &self,

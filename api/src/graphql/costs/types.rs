@@ -15,6 +15,9 @@ pub struct CostService {
     pub code: String,
     pub name: String,
     pub unit: String,
+    /// The budget account its costs are recovered on by titres (M57); null: the
+    /// organisation's.
+    pub budget_account: Option<String>,
 }
 
 impl From<cost_service::Model> for CostService {
@@ -25,6 +28,7 @@ impl From<cost_service::Model> for CostService {
             code: m.code,
             name: m.name,
             unit: m.unit,
+            budget_account: m.budget_account,
         }
     }
 }

@@ -9,6 +9,7 @@ import { DataTable } from "../../components/DataTable";
 import { ErrorSummary, SelectField, TextField } from "../../components/formFields";
 import { QueryError } from "../../components/QueryStatus";
 import { plural } from "../../format/fr";
+import { BudgetAccountCell } from "./BudgetAccountCell";
 import { CostCatalogueQuery, CreateCostPoolMutation, CreateCostServiceMutation, SubscribeToServiceMutation } from "./allocationQueries";
 
 function useFormState<T extends Record<string, string>>(initial: T) {
@@ -83,13 +84,14 @@ export function CatalogueSection({ organisationId, year, onChanged }: { organisa
         <DataTable
           caption="Services du catalogue"
           captionHidden
-          headers={["Service", "Code", "Unité", "Communes abonnées", "Action"]}
+          headers={["Service", "Code", "Unité", "Compte budgétaire (titres)", "Communes abonnées", "Action"]}
           rows={services.map((x) => {
             const n = subscriptions.filter((y) => y.serviceId === x.id).length;
             return [
               x.name,
               x.code,
               x.unit,
+              <BudgetAccountCell key={x.id} serviceId={x.id} name={x.name} value={x.budgetAccount} onSaved={catalogue.reload} />,
               `${n} / ${communes.length}`,
               n < communes.length ? (
                 <button type="button" className="fr-btn fr-btn--sm fr-btn--secondary" onClick={() => void subscribeAll(x.id, x.name)}>

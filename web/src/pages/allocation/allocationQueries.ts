@@ -79,6 +79,7 @@ export const CostCatalogueQuery = graphql(`
       code
       name
       unit
+      budgetAccount
     }
     costSubscriptions {
       id
@@ -94,6 +95,15 @@ export const CreateCostServiceMutation = graphql(`
   mutation CreateCostService($organisationId: UUID!, $code: String!, $name: String!, $unit: String!) {
     createCostService(organisationId: $organisationId, code: $code, name: $name, unit: $unit) {
       id
+    }
+  }
+`);
+
+export const SetCostServiceBudgetAccountMutation = graphql(`
+  mutation SetCostServiceBudgetAccount($serviceId: UUID!, $budgetAccount: String) {
+    setCostServiceBudgetAccount(serviceId: $serviceId, budgetAccount: $budgetAccount) {
+      id
+      budgetAccount
     }
   }
 `);

@@ -172,9 +172,23 @@ export function BillingPage() {
                   <span className="fr-hint-text">par {channelLabels[i.channel] ?? i.channel}</span>
                   {i.stripeInvoiceId ? <span className="fr-hint-text">Stripe {i.stripeInvoiceId}</span> : null}
                 </>,
-                <a href={`/exports/billing/invoice?id=${i.id}`} download>
-                  UBL<span className="fr-sr-only"> de la facture {i.number}</span>
-                </a>,
+                <ul className="console-inline-links">
+                  <li>
+                    <a href={`/exports/billing/invoice?id=${i.id}&syntax=facturx`} download>
+                      PDF Factur-X<span className="fr-sr-only"> de la facture {i.number}</span>
+                    </a>
+                  </li>
+                  <li>
+                    <a href={`/exports/billing/invoice?id=${i.id}`} download>
+                      UBL<span className="fr-sr-only"> de la facture {i.number}</span>
+                    </a>
+                  </li>
+                  <li>
+                    <a href={`/exports/billing/invoice?id=${i.id}&syntax=cii`} download>
+                      CII<span className="fr-sr-only"> de la facture {i.number}</span>
+                    </a>
+                  </li>
+                </ul>,
               ])}
             />
           ) : null}
