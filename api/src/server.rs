@@ -202,6 +202,10 @@ pub fn router(state: AppState) -> Router {
             report_exports::COMMUNE_SUMMARY,
             get(report_exports::commune_summary),
         )
+        .route(
+            crate::http::dpia_exports::DPIA_PDF,
+            get(crate::http::dpia_exports::pdf),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limits::api_guard,

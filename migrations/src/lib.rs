@@ -25,6 +25,7 @@ mod m20261214_000017_request_events;
 mod m20261214_000018_activity_archive;
 mod m20261214_000020_contract_version;
 mod m20261215_000028_service_budget_account;
+mod m20261215_000019_dpia_method;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -46,6 +47,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000011_maturity::TABLES.iter().copied())
         .chain(m20261214_000017_request_events::TABLES.iter().copied())
         .chain(m20261207_000026_billing_identity::TABLES.iter().copied())
+        .chain(m20261215_000019_dpia_method::TABLES.iter().copied())
         .collect()
 }
 
@@ -77,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000023_alert_due_day::Migration),
             Box::new(m20261207_000026_billing_identity::Migration),
             Box::new(m20261215_000028_service_budget_account::Migration),
+            Box::new(m20261215_000019_dpia_method::Migration),
         ]
     }
 }

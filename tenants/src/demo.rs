@@ -171,20 +171,20 @@ pub async fn seed_with(
     let procurement = crate::procurement::demo::seed(db, org).await?;
     let backups = crate::backups::demo::seed(db, org, restic_repository).await?;
     let maturity = crate::maturity::demo::seed(db, org, &dpo).await?;
+    let dpia_models = crate::gdpr::dpia::models::seed_demo(db, org, &dpo).await?;
     // After the backups: the storage pool reads their metering. The billing run invoices the
     // allocations just made, and only those (never a visitor's own costs on a later start).
     let costs = crate::costs::demo::seed(db, org, &dsi).await?;
     let billing = costs && crate::billing::demo::seed(db, org, &dsi).await?;
-    Ok(
-        seeded
-            || report.changed()
-            || gdpr
-            || procurement
-            || backups
-            || maturity
-            || costs
-            || billing,
-    )
+    Ok(seeded
+        || report.changed()
+        || gdpr
+        || procurement
+        || backups
+        || maturity
+        || dpia_models
+        || costs
+        || billing)
 }
 
 /// A demo person as the principal their login gives.

@@ -470,6 +470,45 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     );
     covered.insert(("GET", summary));
 
+    // One DPIA's PDF: Margny's and Dunkerque's are out of Compiègne's reach, B's out of A's DSI's.
+    let dpia_of = |caller: Caller, org: uuid::Uuid, tenant: uuid::Uuid| {
+        let app = &app;
+        async move {
+            let g = app.gdpr_objects(&caller, org, tenant).await;
+            let r = app
+                .gql(
+                    &caller,
+                    "mutation($a: UUID!) { createDpia(activityId: $a) { id } }",
+                    json!({"a": g.activity}),
+                )
+                .await;
+            data(&r)["createDpia"]["id"]
+                .as_str()
+                .expect("dpia")
+                .to_owned()
+        }
+    };
+    let dpia_pdf = api::http::dpia_exports::DPIA_PDF;
+    let dpia_b = dpia_of(fx.org_admin_b.clone(), fx.org_b, fx.tenant_b1).await;
+    let dpia_a2 = dpia_of(fx.org_admin_a.clone(), fx.org_a, fx.tenant_a2).await;
+    let dpia_a1 = dpia_of(fx.org_admin_a.clone(), fx.org_a, fx.tenant_a1).await;
+    for (caller, foreign) in [
+        (&fx.commune_admin_a1, &dpia_a2),
+        (&fx.commune_admin_a1, &dpia_b),
+        (&fx.org_admin_a, &dpia_b),
+    ] {
+        let (status, _) = app
+            .get_bytes_as(caller, dpia_pdf, &format!("id={foreign}"))
+            .await;
+        assert_eq!(status, 404);
+    }
+    let (status, pdf) = app
+        .get_bytes_as(&fx.commune_admin_a1, dpia_pdf, &format!("id={dpia_a1}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF"));
+    covered.insert(("GET", dpia_pdf));
+
     let all: BTreeSet<(&str, &str)> = api::http::exports::EXPORT_ROUTES.iter().copied().collect();
     assert_eq!(all, covered, "an export route has no cross-tenant case");
 }

@@ -76,6 +76,11 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
         .await;
 
+    // A DPIA of B1 and of A2, and a DPIA model of B.
+    let (dpia_b, dpia_model_b) =
+        dpia_objects(&app, &fx.org_admin_b, fx.org_b, &gdpr_b.activity).await;
+    let (dpia_a2, _) = dpia_objects(&app, &fx.org_admin_a, fx.org_a, &gdpr_a2.activity).await;
+
     let proc_b = app
         .procurement_objects(&fx.org_admin_b, fx.tenant_b1, &[fx.tenant_b1])
         .await;
@@ -161,6 +166,8 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         job_b.clone(),
         questionnaire_b.clone(),
         assessment_b.clone(),
+        dpia_b.clone(),
+        dpia_model_b.clone(),
     ];
     // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
     let foreign_tenant: Vec<String> = vec![
@@ -182,13 +189,25 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         job_a2.clone(),
         // (A's questionnaire is every member's to answer.)
         assessment_a2.clone(),
+        dpia_a2.clone(),
     ];
     assert!(!billing_a.is_empty());
 
     let mut cases: Vec<Case> = vec![];
     // Two attackers: the DSI of A (reaches all of A, never B) and the commune admin of A1
     // (never A2, never B).
-    for (caller, foreign_tenant_id, foreign_org_id, g, own_tenant, p, bk, co, foreign_job) in [
+    for (
+        caller,
+        foreign_tenant_id,
+        foreign_org_id,
+        g,
+        own_tenant,
+        p,
+        bk,
+        co,
+        foreign_job,
+        foreign_dpia,
+    ) in [
         (
             fx.org_admin_a.clone(),
             fx.tenant_b1,
@@ -199,6 +218,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             bk_b.clone(),
             cost_b.clone(),
             job_b.clone(),
+            dpia_b.clone(),
         ),
         (
             fx.commune_admin_a1.clone(),
@@ -210,6 +230,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             bk_a2.clone(),
             cost_a.clone(),
             job_a2.clone(),
+            dpia_a2.clone(),
         ),
     ] {
         let model_b = gdpr_b.model.clone();
@@ -356,6 +377,19 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("archiveActivity", "mutation($id: UUID!) { archiveActivity(id: $id, version: 1) { id } }", json!({"id": g.activity}), Expect::Denied(DENIED)),
             c("deleteActivity", "mutation($id: UUID!) { deleteActivity(id: $id, version: 1) }", json!({"id": g.activity}), Expect::Denied(DENIED)),
             c("updateGdprAction", "mutation($id: UUID!, $d: Date!) { updateGdprAction(id: $id, title: \"x\", dueOn: $d) { id } }", json!({"id": g.action, "d": today}), Expect::Denied(DENIED)),
+            // DPIAs (CNIL method) and their models
+            c("dpias", "{ dpias(first: 500) { items { id tenantId activityId activityName risks { id } } totalCount } }", json!({}), Expect::NoForeignData),
+            c("dpias", "query($t: UUID!) { dpias(tenantIds: [$t]) { items { id } } }", json!({"t": foreign_tenant_id}), Expect::NoForeignData),
+            c("dpia", "query($id: UUID!) { dpia(id: $id) { id riskMap { cells } } }", json!({"id": foreign_dpia}), Expect::Denied(DENIED)),
+            c("dpiaModels", "{ dpiaModels { id organisationId name } }", json!({}), Expect::NoForeignData),
+            c("dpiaModels", "query($o: UUID!) { dpiaModels(organisationId: $o) { id } }", json!({"o": foreign_org_id}), Expect::NoForeignData),
+            c("createDpia", "mutation($a: UUID!) { createDpia(activityId: $a) { id } }", json!({"a": g.activity}), Expect::Denied(DENIED)),
+            c("updateDpia", "mutation($id: UUID!) { updateDpia(id: $id, input: {version: 1, context: {overview: \"intrus\"}, subjectsOpinion: {sought: false}, risks: [{kind: \"disappearance\", severity: 1, measures: [{title: \"x\", state: \"planned\", dueOn: \"2027-01-01\"}]}]}) { id } }", json!({"id": foreign_dpia}), Expect::Denied(DENIED)),
+            c("submitDpia", "mutation($id: UUID!) { submitDpia(id: $id, version: 1) { id } }", json!({"id": foreign_dpia}), Expect::Denied(DENIED)),
+            c("giveDpiaOpinion", "mutation($id: UUID!) { giveDpiaOpinion(id: $id, opinion: \"intrus\") { id } }", json!({"id": foreign_dpia}), Expect::Denied(DENIED)),
+            c("decideDpia", "mutation($id: UUID!) { decideDpia(id: $id, decision: \"validated\", signatory: \"intrus\") { id } }", json!({"id": foreign_dpia}), Expect::Denied(DENIED)),
+            c("publishDpiaModel", "mutation($o: UUID!, $d: UUID!) { publishDpiaModel(organisationId: $o, fromDpiaId: $d, name: \"intrus\") { id } }", json!({"o": foreign_org_id, "d": foreign_dpia}), Expect::Denied(DENIED)),
+            c("publishDpiaModel", "mutation($o: UUID!, $d: UUID!) { publishDpiaModel(organisationId: $o, fromDpiaId: $d, name: \"intrus\") { id } }", json!({"o": fx.org_a, "d": foreign_dpia}), Expect::Denied(DENIED)),
             c("recordDpia", "mutation($a: UUID!) { recordDpia(activityId: $a, status: \"in_progress\") { id } }", json!({"a": g.activity}), Expect::Denied(DENIED)),
             c("createGdprAction", "mutation($t: UUID!, $d: Date!) { createGdprAction(tenantId: $t, title: \"x\", dueOn: $d) { id } }", json!({"t": foreign_tenant_id, "d": today}), Expect::Denied(DENIED)),
             c("completeGdprAction", "mutation($id: UUID!) { completeGdprAction(id: $id) { id } }", json!({"id": g.action}), Expect::Denied(DENIED)),
@@ -504,6 +538,44 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
     assert_eq!(data(&grants)["auditorGrants"][0]["active"], json!(true));
 }
 
+/// A DPIA (with a planned measure, so it has an action plan item) on `activity`, and a DPIA
+/// model of `org` published from it.
+async fn dpia_objects(
+    app: &TestApp,
+    caller: &Caller,
+    org: uuid::Uuid,
+    activity: &str,
+) -> (String, String) {
+    let r = app
+        .gql(
+            caller,
+            "mutation($a: UUID!) { createDpia(activityId: $a) { id } }",
+            json!({"a": activity}),
+        )
+        .await;
+    let id = data(&r)["createDpia"]["id"]
+        .as_str()
+        .expect("dpia id")
+        .to_owned();
+    let r = app
+        .gql(
+            caller,
+            "mutation($id: UUID!, $o: UUID!) {
+               updateDpia(id: $id, input: {version: 1, context: {overview: \"Vidéoprotection\"}, subjectsOpinion: {sought: false},
+                 risks: [{kind: \"illegitimate_access\", severity: 3, likelihood: 3, residualSeverity: 2, residualLikelihood: 2,
+                          measures: [{title: \"Chiffrer les enregistrements\", state: \"planned\", dueOn: \"2027-06-30\"}]}]}) { id }
+               publishDpiaModel(organisationId: $o, fromDpiaId: $id, name: \"Modèle vidéoprotection\") { id }
+             }",
+            json!({"id": id, "o": org}),
+        )
+        .await;
+    let model = data(&r)["publishDpiaModel"]["id"]
+        .as_str()
+        .expect("model id")
+        .to_owned();
+    (id, model)
+}
+
 async fn futures_counts(app: &TestApp) -> Vec<i64> {
     let mut v = vec![];
     for t in [
@@ -540,6 +612,11 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "alert_delivery",
         "maturity_questionnaire",
         "maturity_assessment",
+        "gdpr_dpia",
+        "gdpr_dpia_risk",
+        "gdpr_dpia_measure",
+        "gdpr_dpia_model",
+        "gdpr_action",
     ] {
         v.push(app.count(t).await);
     }

@@ -30,6 +30,9 @@ import { BillingIdentityPage } from "./pages/billing/BillingIdentityPage";
 import { JointProcurementPage } from "./pages/procurement/JointProcurementPage";
 import { DirectoryPage } from "./pages/directory/DirectoryPage";
 import { Loading } from "./components/QueryStatus";
+import { DpiaListPage } from "./pages/dpia/DpiaListPage";
+import { DpiaPage } from "./pages/dpia/DpiaPage";
+import { DpiaModelsPage } from "./pages/dpia/DpiaModelsPage";
 import { SessionExpiredNotice } from "./auth/SessionExpiredNotice";
 
 export function App() {
@@ -57,6 +60,9 @@ export function App() {
           <Route path="/violations" element={<BreachesPage />} />
           <Route path="/sous-traitants" element={<ProcessorsPage />} />
           <Route path="/sous-traitants/:id" element={<ProcessorPage />} />
+          <Route path="/aipd" element={<DpiaListPage />} />
+          <Route path="/aipd/modeles" element={<DpiaModelsPage />} />
+          <Route path="/aipd/:id" element={<DpiaPage />} />
           <Route path="/sauvegardes" element={<BackupsPage />} />
           <Route path="/couts" element={<CostsPage />} />
           <Route path="/export" element={<ExportPage />} />

@@ -48,6 +48,7 @@ pub struct QueryRoot(
     reporting::ReportingQuery,
     alerts::AlertQuery,
     maturity::MaturityQuery,
+    gdpr::DpiaQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -62,6 +63,7 @@ pub struct MutationRoot(
     reporting::ReportingMutation,
     alerts::AlertMutation,
     maturity::MaturityMutation,
+    gdpr::DpiaMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -4,7 +4,7 @@
 use super::alerts::Alert;
 use super::backups::types::{BackupIngestEvent, BackupJob, BackupStorageSample, RestoreTest};
 use super::billing::{BillingRun, Invoice, Job};
-use super::gdpr::types::{Action, Activity, Breach, Processor, RightsRequest};
+use super::gdpr::types::{Action, Activity, Breach, Dpia, Processor, RightsRequest};
 use super::procurement::types::{Contract, CpvCode};
 use super::types::{AuditRecord, Tenant};
 use async_graphql::{OutputType, SimpleObject};
@@ -22,6 +22,7 @@ pub const MAX_FIRST: u64 = 500;
 #[graphql(concrete(name = "ActionPage", params(Action)))]
 #[graphql(concrete(name = "RightsRequestPage", params(RightsRequest)))]
 #[graphql(concrete(name = "BreachPage", params(Breach)))]
+#[graphql(concrete(name = "DpiaPage", params(Dpia)))]
 #[graphql(concrete(name = "ContractPage", params(Contract)))]
 #[graphql(concrete(name = "CpvCodePage", params(CpvCode)))]
 #[graphql(concrete(name = "BillingRunPage", params(BillingRun)))]

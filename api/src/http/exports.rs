@@ -23,6 +23,7 @@ pub const EXPORT_ROUTES: &[(&str, &str)] = &[
     ("GET", super::billing_exports::STATEMENT),
     ("GET", super::report_exports::CONSOLIDATED),
     ("GET", super::report_exports::COMMUNE_SUMMARY),
+    ("GET", super::dpia_exports::DPIA_PDF),
 ];
 
 /// The largest bundle accepted for verification.

@@ -361,6 +361,10 @@ pub async fn export_register(
             );
         }
     }
+    // Every DPIA of these communes, as a PDF each (with its risk map) and one JSON.
+    let (dpia_files, dpia_counts) =
+        super::dpia::document::bundle_files(db, scope, &tenants, now).await?;
+    files.extend(dpia_files);
     let principal = scope
         .principal()
         .email
@@ -402,6 +406,7 @@ pub async fn export_register(
                     "generatedAt": bundle.manifest.generated_at,
                     "files": bundle.manifest.files.iter().map(|f| json!({"name": f.name, "sha256": f.sha256})).collect::<Vec<_>>(),
                     "activities": activities.iter().filter(|a| a.row.tenant_id == t.id).count(),
+                    "dpias": dpia_counts.iter().find(|(id, _)| *id == t.id).map_or(0, |(_, n)| *n),
                 })),
             },
         )

@@ -335,7 +335,8 @@ pub async fn activities_using(
         .collect())
 }
 
-/// Opens or updates the DPIA of an activity; only the DPO validates one.
+/// Opens or updates the DPIA record of an activity (the earlier, status-only record; the
+/// CNIL method's workflow is `dpia::store`); only the DPO validates one. The stage follows.
 pub async fn record_dpia(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -377,8 +378,11 @@ pub async fn record_dpia(
     let before = existing.as_ref().map(|d| json!({"status": d.status}));
     let row = match existing {
         Some(d) => {
+            let version = d.version;
             let mut a: gdpr_dpia::ActiveModel = d.into();
             a.status = Set(status.code().to_owned());
+            a.stage = Set(super::dpia::stage_of_legacy(status).code().to_owned());
+            a.version = Set(version + 1);
             a.conclusion = Set(conclusion);
             a.completed_on = Set(completed_on);
             a.updated_at = Set(now);
@@ -395,6 +399,9 @@ pub async fn record_dpia(
                 completed_on: Set(completed_on),
                 created_at: Set(now),
                 updated_at: Set(now),
+                stage: Set(super::dpia::stage_of_legacy(status).code().to_owned()),
+                version: Set(1),
+                ..Default::default()
             }
             .insert(&txn)
             .await?

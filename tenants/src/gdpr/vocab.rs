@@ -36,6 +36,7 @@ macro_rules! vocab {
         }
     };
 }
+pub(crate) use vocab;
 
 vocab!(
     /// Art. 30(1) register of a controller, or 30(2) of a processor.

@@ -62,10 +62,13 @@ pub enum Permission {
     /// Record a tenant's billing identity (SIRET, Chorus Pro service code, commitment, channel):
     /// the DSI for every tenant, a commune's administrator for its own.
     EditBillingIdentity,
+    /// Validate or refuse a DPIA as the controller (the commune's administrator: the decision
+    /// is the controller's, Art. 35(1), after the DPO's opinion, Art. 35(2)).
+    ValidateDpia,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ReadDirectory,
         Permission::ManageUsers,
         Permission::ManageAuditors,
@@ -86,6 +89,7 @@ impl Permission {
         Permission::ReadReports,
         Permission::AssessMaturity,
         Permission::EditBillingIdentity,
+        Permission::ValidateDpia,
     ];
 
     /// The stored name (an auditor grant lists the permissions it carries).
@@ -111,6 +115,7 @@ impl Permission {
             Permission::ReadReports => "read_reports",
             Permission::AssessMaturity => "assess_maturity",
             Permission::EditBillingIdentity => "edit_billing_identity",
+            Permission::ValidateDpia => "validate_dpia",
         }
     }
 
@@ -168,8 +173,9 @@ impl Role {
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            // "Checked by the DPO" is the DPO's word, nobody else's.
-            Role::PlatformAdmin | Role::OrgAdmin => p != CheckGdpr,
+            // "Checked by the DPO" is the DPO's word, nobody else's; a DPIA's validation is the
+            // controller's (the commune), not the intercommunality's.
+            Role::PlatformAdmin | Role::OrgAdmin => !matches!(p, CheckGdpr | ValidateDpia),
             Role::Dpo => matches!(
                 p,
                 ReadDirectory
@@ -199,6 +205,7 @@ impl Role {
                     | RecordRestoreTests
                     | ReadCosts
                     | EditBillingIdentity
+                    | ValidateDpia
             ),
             Role::CommuneEditor => matches!(
                 p,
@@ -261,6 +268,7 @@ impl Permission {
             ReadReports => "de consulter les rapports consolidés",
             AssessMaturity => "d'enregistrer une évaluation de maturité",
             EditBillingIdentity => "de modifier l'identité de facturation",
+            ValidateDpia => "de valider une analyse d'impact au nom du responsable de traitement",
         }
     }
 }
@@ -339,6 +347,12 @@ mod tests {
         assert!(Role::OrgAdmin.allows(Permission::AssessMaturity));
         assert!(!Role::CommuneEditor.allows(Permission::AssessMaturity));
         assert!(!Role::Auditor.allows(Permission::AssessMaturity));
+        // A DPIA is validated by the controller's side: the commune, not the DPO nor the DSI.
+        assert!(Role::CommuneAdmin.allows(Permission::ValidateDpia));
+        assert!(!Role::Dpo.allows(Permission::ValidateDpia));
+        assert!(!Role::OrgAdmin.allows(Permission::ValidateDpia));
+        assert!(!Role::CommuneEditor.allows(Permission::ValidateDpia));
+        assert!(!Role::Auditor.allows(Permission::ValidateDpia));
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Some(p));
         }

@@ -39,13 +39,15 @@ export type Capability =
   | "readDirectory"
   | "manageUsers"
   | "assessMaturity"
-  | "editBillingIdentity";
+  | "editBillingIdentity"
+  | "validateDpia"
+  | "publishModels";
 
 const capabilities: Record<Role, Capability[]> = {
-  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
-  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
-  dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "publishMaturity", "checkGdpr", "readDirectory", "assessMaturity"],
-  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "editProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
+  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "publishModels"],
+  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "publishModels"],
+  dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "publishMaturity", "checkGdpr", "readDirectory", "assessMaturity", "publishModels"],
+  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "editProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "validateDpia"],
   commune_editor: ["readGdpr", "editGdpr", "readBackups", "readProcurement", "editProcurement", "readDirectory"],
   auditor: ["readGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "readDirectory"],
 };

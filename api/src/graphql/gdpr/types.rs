@@ -6,7 +6,7 @@ use crate::graphql::scalars::Date;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, Json, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use tenants::entities::{gdpr_action, gdpr_breach, gdpr_dpia, gdpr_processor, gdpr_request};
+use tenants::entities::{gdpr_action, gdpr_breach, gdpr_processor, gdpr_request};
 use tenants::gdpr::activity::{self, DpiaScreening};
 use tenants::gdpr::vocab::*;
 use tenants::tenancy::Permission;
@@ -293,29 +293,7 @@ impl Processor {
     }
 }
 
-#[derive(SimpleObject, Clone)]
-pub struct Dpia {
-    pub id: Uuid,
-    pub activity_id: Uuid,
-    pub tenant_id: Uuid,
-    pub status: Term,
-    pub conclusion: String,
-    pub completed_on: Option<Date>,
-}
-
-impl From<gdpr_dpia::Model> for Dpia {
-    fn from(m: gdpr_dpia::Model) -> Self {
-        let s = DpiaStatus::parse(&m.status).unwrap_or(DpiaStatus::Planned);
-        Self {
-            id: m.id,
-            activity_id: m.activity_id,
-            tenant_id: m.tenant_id,
-            status: Term::of(s.code(), s.label()),
-            conclusion: m.conclusion,
-            completed_on: m.completed_on.map(Date),
-        }
-    }
-}
+pub use super::dpia::Dpia;
 
 #[derive(SimpleObject, Clone)]
 pub struct Action {
@@ -551,6 +529,16 @@ pub struct Vocabulary {
     pub severities: Vec<Term>,
     /// Fields a commune may show on its public register page.
     pub publishable_fields: Vec<Term>,
+    /// DPIA (CNIL method): workflow stages, the three risks, the principles, the DPO's
+    /// evaluations, measure states, supports of the data, the four levels of severity and
+    /// likelihood (codes "1" to "4").
+    pub dpia_stages: Vec<Term>,
+    pub dpia_risk_kinds: Vec<Term>,
+    pub dpia_principles: Vec<Term>,
+    pub dpia_evaluations: Vec<Term>,
+    pub dpia_measure_states: Vec<Term>,
+    pub dpia_support_kinds: Vec<Term>,
+    pub dpia_levels: Vec<Term>,
 }
 
 macro_rules! terms {
@@ -580,6 +568,15 @@ impl Vocabulary {
             publishable_fields: tenants::gdpr::register::PUBLIC_FIELDS
                 .iter()
                 .map(|(k, l)| Term::of(k, l))
+                .collect(),
+            dpia_stages: terms!(tenants::gdpr::dpia::DpiaStage),
+            dpia_risk_kinds: terms!(tenants::gdpr::dpia::RiskKind),
+            dpia_principles: terms!(tenants::gdpr::dpia::Principle),
+            dpia_evaluations: terms!(tenants::gdpr::dpia::Evaluation),
+            dpia_measure_states: terms!(tenants::gdpr::dpia::MeasureState),
+            dpia_support_kinds: terms!(tenants::gdpr::dpia::SupportKind),
+            dpia_levels: (1..=4)
+                .map(|l| Term::of(&l.to_string(), tenants::gdpr::dpia::level_label(l)))
                 .collect(),
         }
     }
