@@ -18,6 +18,7 @@ mod faults_redis;
 mod faults_worker_kill;
 mod figures_agree;
 mod gdpr_clocks;
+mod gdpr_documents;
 mod gdpr_exports;
 mod gdpr_register;
 mod gdpr_workflows;

@@ -31,6 +31,8 @@ import { JointProcurementPage } from "./pages/procurement/JointProcurementPage";
 import { DirectoryPage } from "./pages/directory/DirectoryPage";
 import { Loading } from "./components/QueryStatus";
 import { SessionExpiredNotice } from "./auth/SessionExpiredNotice";
+import { DocumentsPage } from "./pages/documents/DocumentsPage";
+import { LibraryPage } from "./pages/documents/LibraryPage";
 
 export function App() {
   const { state } = useSession();
@@ -57,6 +59,8 @@ export function App() {
           <Route path="/violations" element={<BreachesPage />} />
           <Route path="/sous-traitants" element={<ProcessorsPage />} />
           <Route path="/sous-traitants/:id" element={<ProcessorPage />} />
+          <Route path="/documents" element={<DocumentsPage />} />
+          <Route path="/bibliotheque" element={<LibraryPage />} />
           <Route path="/sauvegardes" element={<BackupsPage />} />
           <Route path="/couts" element={<CostsPage />} />
           <Route path="/export" element={<ExportPage />} />

@@ -5,6 +5,7 @@ pub mod backups;
 pub mod billing;
 pub mod context;
 pub mod costs;
+pub mod documents;
 pub mod engine_fr;
 pub mod errors;
 pub mod gdpr;
@@ -48,6 +49,7 @@ pub struct QueryRoot(
     reporting::ReportingQuery,
     alerts::AlertQuery,
     maturity::MaturityQuery,
+    documents::DocumentQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -62,6 +64,7 @@ pub struct MutationRoot(
     reporting::ReportingMutation,
     alerts::AlertMutation,
     maturity::MaturityMutation,
+    documents::DocumentMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -277,6 +280,7 @@ pub async fn handle(
             .unwrap_or_else(|_| crate::http::backup_webhook::PATH.to_owned()),
         redis: st.redis.clone(),
     };
+    req = req.data(st.storage.clone());
     req = req
         .data(DataLoader::new(
             gdpr::loaders::GdprLoader::new(&ctx),

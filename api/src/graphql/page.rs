@@ -4,6 +4,7 @@
 use super::alerts::Alert;
 use super::backups::types::{BackupIngestEvent, BackupJob, BackupStorageSample, RestoreTest};
 use super::billing::{BillingRun, Invoice, Job};
+use super::documents::types::Document;
 use super::gdpr::types::{Action, Activity, Breach, Processor, RightsRequest};
 use super::procurement::types::{Contract, CpvCode};
 use super::types::{AuditRecord, Tenant};
@@ -32,6 +33,7 @@ pub const MAX_FIRST: u64 = 500;
 #[graphql(concrete(name = "BackupStorageSamplePage", params(BackupStorageSample)))]
 #[graphql(concrete(name = "RestoreTestPage", params(RestoreTest)))]
 #[graphql(concrete(name = "BackupIngestEventPage", params(BackupIngestEvent)))]
+#[graphql(concrete(name = "DocumentPage", params(Document)))]
 pub struct Page<T: OutputType> {
     /// The items of this page, in the list's order.
     pub items: Vec<T>,

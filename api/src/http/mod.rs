@@ -5,6 +5,7 @@ pub mod billing_exports;
 pub mod console;
 pub mod cost_exports;
 pub mod demo;
+pub mod documents;
 pub mod explorer;
 pub mod exports;
 pub mod limits;

@@ -35,6 +35,7 @@ mod csv_format;
 mod json;
 mod ods;
 mod pdf;
+pub mod sniff;
 mod text;
 mod xlsx;
 pub mod zip_limits;

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod breaches;
 pub mod calendar;
 pub mod demo;
+pub mod documents;
 pub mod export;
 pub mod models;
 pub mod processors;
