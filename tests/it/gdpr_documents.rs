@@ -334,11 +334,19 @@ async fn a_document_is_downloaded_by_its_commune_the_dpo_and_granted_auditors_on
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let g1 = app
-        .gdpr_objects(&fx.commune_admin_a1, fx.org_a, fx.tenant_a1)
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
         .await;
-    let g2 = app
-        .gdpr_objects(&fx.editor_a2, fx.org_a, fx.tenant_a2)
+    let r = app
+        .gql(
+            &fx.editor_a2,
+            "mutation($t: UUID!, $a: DateTime!) { createBreach(input: {tenantId: $t, title: \"Courriel mal adressé\", awareAt: $a, natures: [\"confidentiality\"], severity: \"low\"}) { id } }",
+            json!({"t": fx.tenant_a2, "a": chrono::Utc::now() - chrono::Duration::hours(1)}),
+        )
         .await;
+    let breach_a2 = data(&r)["createBreach"]["id"]
+        .as_str()
+        .expect("breach")
+        .to_owned();
     let body = pdf("contrat de sous-traitance signé");
     let (status, v) = upload(
         &app,
@@ -444,7 +452,7 @@ async fn a_document_is_downloaded_by_its_commune_the_dpo_and_granted_auditors_on
         &fx.commune_admin_a1,
         fx.tenant_a1,
         "Lien",
-        &[format!("breach:{}", g2.breach)],
+        &[format!("breach:{breach_a2}")],
         ("x.pdf", &body),
     )
     .await;
@@ -459,7 +467,7 @@ async fn a_document_is_downloaded_by_its_commune_the_dpo_and_granted_auditors_on
         &fx.dpo_a,
         fx.tenant_a1,
         "Lien",
-        &[format!("breach:{}", g2.breach)],
+        &[format!("breach:{breach_a2}")],
         ("x.pdf", &body),
     )
     .await;
@@ -549,7 +557,7 @@ async fn documents_are_listed_by_page_searched_and_linked() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let g1 = app
-        .gdpr_objects(&fx.commune_admin_a1, fx.org_a, fx.tenant_a1)
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
         .await;
     let a = upload_pdf(
         &app,
@@ -786,7 +794,7 @@ async fn the_register_bundle_lists_the_documents_with_their_hashes_and_packs_the
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let g1 = app
-        .gdpr_objects(&fx.commune_admin_a1, fx.org_a, fx.tenant_a1)
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
         .await;
     let one = pdf("attestation");
     let two = pdf("registre signé");
