@@ -15,6 +15,8 @@
 #   MUTUALIS_TEST_OIDC_DEFAULT_SIRET  siret of test accounts without override
 #   MUTUALIS_TEST_REFERENTIAL_DIR     .../tests/node_modules/@etalab/decoupage-administratif/data
 #   MUTUALIS_TEST_RESTIC              path of the restic binary (Debian package restic)
+#   MUTUALIS_TEST_S3_ENDPOINT         http://127.0.0.1:8014, a real S3 server (s3s-fs, crates.io)
+#   MUTUALIS_TEST_S3_BUCKET, _ACCESS_KEY, _SECRET_KEY, _DIR  its bucket, keys and directory
 #
 # Idempotent: services already running are reused. PostgreSQL and Redis are
 # installed (Debian apt) and started when missing, and left running
@@ -575,6 +577,73 @@ stop_localstripe() {
   _MUTUALIS_STRIPE_PID=""
 }
 
+# ---------------------------------------------------------------- S3 (s3s-fs)
+
+# Evidence documents and the DPO's library go to S3-compatible storage in
+# production. The tests use a real S3 server process: s3s-fs (crates.io, the
+# s3s project's S3 server over a directory), built once with `cargo install`
+# into ~/.cache (about six minutes on two cores, then reused). Each test run
+# starts its own on a free port (8014 first) over a fresh directory, with one
+# bucket, and stops it at the end.
+S3S_FS_VERSION="0.14.1"
+MUTUALIS_S3_STATUS=""
+_MUTUALIS_S3_PID=""
+
+ensure_s3s_fs() {
+  local root="${MUTUALIS_S3S_FS_ROOT:-$HOME/.cache/mutualis-s3s-fs-$S3S_FS_VERSION}"
+  MUTUALIS_S3S_FS_BIN="$root/bin/s3s-fs"
+  if [ -x "$MUTUALIS_S3S_FS_BIN" ]; then
+    MUTUALIS_S3_STATUS="already installed"
+    return 0
+  fi
+  command -v cargo >/dev/null 2>&1 || { _svc_err "cargo is needed to install s3s-fs"; return 1; }
+  mkdir -p "$MUTUALIS_RUN_DIR"
+  local log="$MUTUALIS_RUN_DIR/s3s-fs-install.log"
+  _svc_log "cargo install s3s-fs $S3S_FS_VERSION into $root (log: $log)"
+  if ! env -u CARGO_TARGET_DIR cargo install --locked --quiet "s3s-fs@$S3S_FS_VERSION" \
+      --features binary --root "$root" >"$log" 2>&1; then
+    _svc_err "cargo install s3s-fs failed:"; tail -20 "$log" >&2; return 1
+  fi
+  MUTUALIS_S3_STATUS="installed (cargo install)"
+}
+
+start_s3() {
+  [ -n "$_MUTUALIS_S3_PID" ] && _svc_pid_alive "$_MUTUALIS_S3_PID" && return 0
+  local port="${S3_PORT:-8014}" p
+  for p in $(seq "$port" $((port + 100))); do
+    if ! _svc_port_open "$p"; then port="$p"; break; fi
+  done
+  local dir="$MUTUALIS_RUN_DIR/s3-$port"
+  rm -rf "$dir"; mkdir -p "$dir/mutualis-test"
+  local key="mutualis-test-key" secret="mutualis-test-secret-0123456789"
+  "$MUTUALIS_S3S_FS_BIN" --host 127.0.0.1 --port "$port" --access-key "$key" --secret-key "$secret" "$dir" \
+    </dev/null >"$MUTUALIS_RUN_DIR/s3-$port.log" 2>&1 &
+  _MUTUALIS_S3_PID=$!
+  for _ in $(seq 1 100); do
+    if ! _svc_pid_alive "$_MUTUALIS_S3_PID"; then
+      _svc_err "s3s-fs exited early:"; cat "$MUTUALIS_RUN_DIR/s3-$port.log" >&2; return 1
+    fi
+    if _svc_port_open "$port"; then
+      export MUTUALIS_TEST_S3_ENDPOINT="http://127.0.0.1:$port"
+      export MUTUALIS_TEST_S3_BUCKET="mutualis-test"
+      export MUTUALIS_TEST_S3_ACCESS_KEY="$key"
+      export MUTUALIS_TEST_S3_SECRET_KEY="$secret"
+      export MUTUALIS_TEST_S3_DIR="$dir"
+      MUTUALIS_S3_STATUS="$MUTUALIS_S3_STATUS, pid $_MUTUALIS_S3_PID"
+      return 0
+    fi
+    sleep 0.2
+  done
+  _svc_err "s3s-fs did not answer on port $port"
+  return 1
+}
+
+stop_s3() {
+  [ -n "$_MUTUALIS_S3_PID" ] || return 0
+  _svc_kill_child "$_MUTUALIS_S3_PID"
+  _MUTUALIS_S3_PID=""
+}
+
 # ------------------------------------------------------------------ together
 
 start_services() {
@@ -585,6 +654,8 @@ start_services() {
   ensure_localstripe || return 1
   start_localstripe || return 1
   start_smtp || return 1
+  ensure_s3s_fs || return 1
+  start_s3 || return 1
   start_oidc_provider || return 1
 }
 
@@ -594,6 +665,7 @@ stop_services() {
   stop_oidc_provider
   stop_localstripe
   stop_smtp
+  stop_s3
 }
 
 services_summary() {
@@ -603,6 +675,8 @@ services_summary() {
     "$MUTUALIS_TEST_OIDC_CLIENT_ID" "${MUTUALIS_OIDC_STATUS:-} node $("${MUTUALIS_NODE:-node}" --version 2>/dev/null)"
   printf '  stripe       %s  [localstripe %s]\n' "${MUTUALIS_TEST_STRIPE_URL:-}" "$MUTUALIS_LOCALSTRIPE_STATUS"
   printf '  smtp         %s  [aiosmtpd, maildir %s]\n' "${MUTUALIS_TEST_SMTP_URL:-}" "${MUTUALIS_TEST_MAILDIR:-}"
+  printf '  s3           %s  bucket %s  [s3s-fs %s %s]\n' "${MUTUALIS_TEST_S3_ENDPOINT:-}" \
+    "${MUTUALIS_TEST_S3_BUCKET:-}" "$S3S_FS_VERSION" "$MUTUALIS_S3_STATUS"
   printf '  referential  %s\n' "$MUTUALIS_TEST_REFERENTIAL_DIR"
   printf '  restic       %s  [%s %s]\n' "${MUTUALIS_TEST_RESTIC:-}" "$MUTUALIS_RESTIC_STATUS" \
     "$("${MUTUALIS_TEST_RESTIC:-restic}" version 2>/dev/null | awk '{ print $2 }')"

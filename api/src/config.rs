@@ -88,6 +88,21 @@ pub struct RawConfig {
     pub ops_listen_addr: Option<String>,
     /// Seconds without a sign of life after which the worker's `/healthz` fails (default 600).
     pub worker_stale_secs: Option<u64>,
+    /// Where uploaded files are kept: `fs` (a directory, the default) or `s3` (the default when
+    /// `MUTUALIS_S3_BUCKET` is set).
+    pub storage: Option<String>,
+    /// The directory of the `fs` storage (default: `files` in the data directory).
+    pub storage_dir: Option<String>,
+    /// An S3-compatible server's URL (another provider than AWS, path-style requests); plain
+    /// `http://` is accepted for a server on a private network.
+    pub s3_endpoint: Option<String>,
+    pub s3_bucket: Option<String>,
+    /// Default `us-east-1` (most S3-compatible servers ignore it).
+    pub s3_region: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
+    /// The largest evidence document or library file accepted, in bytes (default 20 MiB).
+    pub document_max_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +142,10 @@ pub struct Config {
     pub ops_listen_addr: Option<SocketAddr>,
     /// The worker is unhealthy after this long without a sign of life.
     pub worker_stale: std::time::Duration,
+    /// Where uploaded files are kept.
+    pub storage: tenants::storage::StorageSettings,
+    /// The largest uploaded file accepted, in bytes.
+    pub document_max_bytes: u64,
     /// Every secret value of the configuration, for the log redactor.
     pub log_secrets: Vec<String>,
 }
@@ -219,6 +238,14 @@ impl Config {
                 "GRAPHQL_EXPLORER",
                 "OPS_LISTEN_ADDR",
                 "WORKER_STALE_SECS",
+                "STORAGE",
+                "STORAGE_DIR",
+                "S3_ENDPOINT",
+                "S3_BUCKET",
+                "S3_REGION",
+                "S3_ACCESS_KEY_ID",
+                "S3_SECRET_ACCESS_KEY",
+                "DOCUMENT_MAX_BYTES",
             ]));
         let mut raw: RawConfig = fig
             .extract()
@@ -235,6 +262,7 @@ impl Config {
     }
 
     pub fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
+        let raw_storage = StorageRaw::of(&raw);
         let rate_limits = rate_limits(&raw)?;
         let log_secrets = secrets_of(&raw);
         let nonempty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -477,6 +505,14 @@ impl Config {
                 return Err(invalid(
                     "MUTUALIS_WORKER_STALE_SECS",
                     "between 10 and 86400 seconds",
+        let storage = storage(&raw_storage, &data_dir)?;
+        let document_max_bytes = match raw_storage.document_max_bytes {
+            None => tenants::gdpr::documents::DEFAULT_MAX_BYTES,
+            Some(n) if (1024..=200 * 1024 * 1024).contains(&n) => n,
+            Some(_) => {
+                return Err(invalid(
+                    "MUTUALIS_DOCUMENT_MAX_BYTES",
+                    "between 1024 and 209715200 bytes (200 MiB)",
                 ))
             }
         };
@@ -484,6 +520,8 @@ impl Config {
         Ok(Config {
             ops_listen_addr,
             worker_stale,
+            storage,
+            document_max_bytes,
             graphql_explorer: raw.graphql_explorer.unwrap_or(demo),
             log_secrets,
             rate_limits,
@@ -533,6 +571,7 @@ fn secrets_of(raw: &RawConfig) -> Vec<String> {
             &raw.stripe_secret_key,
             &raw.stripe_webhook_secret,
             &raw.ingest_secret,
+            &raw.s3_secret_access_key,
         ]
         .into_iter()
         .flatten()
@@ -613,6 +652,95 @@ fn rate_limits(raw: &RawConfig) -> Result<crate::http::limits::RateLimits, Confi
         trusted_proxy_hops: hops,
         key_prefix: prefix,
     })
+}
+
+/// The storage settings, apart (the other settings are consumed as they are read).
+struct StorageRaw {
+    storage: Option<String>,
+    dir: Option<String>,
+    endpoint: Option<String>,
+    bucket: Option<String>,
+    region: Option<String>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+    document_max_bytes: Option<u64>,
+}
+
+impl StorageRaw {
+    fn of(raw: &RawConfig) -> Self {
+        let t = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        StorageRaw {
+            storage: t(&raw.storage),
+            dir: t(&raw.storage_dir),
+            endpoint: t(&raw.s3_endpoint),
+            bucket: t(&raw.s3_bucket),
+            region: t(&raw.s3_region),
+            access_key_id: t(&raw.s3_access_key_id),
+            secret_access_key: t(&raw.s3_secret_access_key),
+            document_max_bytes: raw.document_max_bytes,
+        }
+    }
+}
+
+/// `fs` (the default: a directory, `files` in the data directory) or `s3` (the default when a
+/// bucket is named).
+fn storage(
+    raw: &StorageRaw,
+    data_dir: &Path,
+) -> Result<tenants::storage::StorageSettings, ConfigError> {
+    use tenants::storage::StorageSettings;
+    let kind = raw
+        .storage
+        .clone()
+        .unwrap_or_else(|| if raw.bucket.is_some() { "s3" } else { "fs" }.into());
+    match kind.as_str() {
+        "fs" => Ok(StorageSettings::FileSystem {
+            root: raw
+                .dir
+                .as_ref()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("files")),
+        }),
+        "s3" => {
+            let need = |v: &Option<String>, setting: &'static str| {
+                v.clone()
+                    .ok_or_else(|| invalid(setting, "required with MUTUALIS_STORAGE=s3"))
+            };
+            let endpoint = match &raw.endpoint {
+                None => None,
+                Some(e) => {
+                    let u = url::Url::parse(e).map_err(|err| {
+                        invalid("MUTUALIS_S3_ENDPOINT", format!("not a URL: {err}"))
+                    })?;
+                    if !matches!(u.scheme(), "http" | "https") {
+                        return Err(invalid(
+                            "MUTUALIS_S3_ENDPOINT",
+                            "must be http:// or https://",
+                        ));
+                    }
+                    Some(e.trim_end_matches('/').to_owned())
+                }
+            };
+            Ok(StorageSettings::S3 {
+                allow_http: endpoint
+                    .as_deref()
+                    .is_some_and(|e| e.starts_with("http://")),
+                endpoint,
+                bucket: need(&raw.bucket, "MUTUALIS_S3_BUCKET")?,
+                region: raw.region.clone().unwrap_or_else(|| "us-east-1".into()),
+                access_key_id: need(&raw.access_key_id, "MUTUALIS_S3_ACCESS_KEY_ID")?,
+                secret_access_key: need(&raw.secret_access_key, "MUTUALIS_S3_SECRET_ACCESS_KEY")?,
+            })
+        }
+        other => Err(invalid(
+            "MUTUALIS_STORAGE",
+            format!("fs or s3, not {other:?}"),
+        )),
+    }
 }
 
 /// A URL with its password hidden, for messages and logs.
@@ -739,6 +867,54 @@ mod tests {
             assert!(err.contains(setting), "{setting}: {err}");
             assert!(!err.contains("secret"), "password leaked: {err}");
         }
+    }
+
+    #[test]
+    fn files_go_to_the_data_directory_or_to_a_named_bucket() {
+        use tenants::storage::StorageSettings;
+        let c = Config::from_raw(raw()).expect("defaults");
+        assert_eq!(
+            c.storage,
+            StorageSettings::FileSystem {
+                root: PathBuf::from("./data/files")
+            }
+        );
+        assert_eq!(c.document_max_bytes, 20 * 1024 * 1024);
+        let s3 = RawConfig {
+            s3_bucket: Some("preuves".into()),
+            s3_endpoint: Some("http://127.0.0.1:9000/".into()),
+            s3_access_key_id: Some("AK".into()),
+            s3_secret_access_key: Some("SK-secret".into()),
+            ..raw()
+        };
+        let c = Config::from_raw(s3.clone()).expect("s3");
+        assert!(matches!(
+            &c.storage,
+            StorageSettings::S3 { bucket, allow_http: true, endpoint: Some(e), .. }
+                if bucket == "preuves" && e == "http://127.0.0.1:9000"
+        ));
+        assert!(c.log_secrets.contains(&"SK-secret".to_owned()));
+        assert!(!format!("{:?}", c.storage).contains("SK-secret"));
+        let missing = Config::from_raw(RawConfig {
+            s3_secret_access_key: None,
+            ..s3
+        })
+        .expect_err("no secret");
+        assert!(missing
+            .to_string()
+            .contains("MUTUALIS_S3_SECRET_ACCESS_KEY"));
+        let bad = Config::from_raw(RawConfig {
+            storage: Some("ftp".into()),
+            ..raw()
+        })
+        .expect_err("unknown");
+        assert!(bad.to_string().contains("MUTUALIS_STORAGE"));
+        let tiny = Config::from_raw(RawConfig {
+            document_max_bytes: Some(10),
+            ..raw()
+        })
+        .expect_err("too small");
+        assert!(tiny.to_string().contains("MUTUALIS_DOCUMENT_MAX_BYTES"));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 use crate::config::{redact, Config};
 use crate::graphql;
 use crate::http::{
-    backup_webhook, billing_exports, console, cost_exports, demo, explorer, exports, limits, oidc,
-    ops, ops_port, public, report_exports, security_headers, stripe_webhook,
+    backup_webhook, billing_exports, console, cost_exports, demo, documents, explorer, exports,
+    limits, oidc, ops, ops_port, public, report_exports, security_headers, stripe_webhook,
 };
 use crate::state::AppState;
 use crate::telemetry;
@@ -144,7 +144,10 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppSt
         config.rate_limits.clone(),
         redis.clone(),
     ));
+    let storage = tenants::storage::Storage::open(&config.storage)
+        .map_err(|e| StartError::Refused(format!("MUTUALIS_STORAGE: {e}")))?;
     Ok(AppState {
+        storage,
         limiter,
         db,
         redis,
@@ -265,6 +268,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(stripe_webhook::MAX_BODY_BYTES));
     let app = app
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(documents::router(&state))
         .merge(uploads)
         .merge(webhooks)
         .merge(stripe);
@@ -362,6 +366,12 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
                 "demo organisation seeded: CA de la Région de Compiègne et de la Basse Automne"
             );
         }
+        // Its library and evidence documents, once (their files go to the configured storage).
+        let storage = tenants::storage::Storage::open(&config.storage)
+            .map_err(|e| StartError::Refused(format!("MUTUALIS_STORAGE: {e}")))?;
+        tenants::gdpr::documents::demo::seed(&db, &storage)
+            .await
+            .map_err(|e| StartError::Demo(e.to_string()))?;
     }
     let addr = config.listen_addr;
     let embedded = config.embedded;

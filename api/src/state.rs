@@ -15,4 +15,6 @@ pub struct AppState {
     pub schema: MutualisSchema,
     pub metrics: PrometheusHandle,
     pub limiter: Arc<crate::http::limits::Limiter>,
+    /// Where uploaded files (evidence documents, the library) are kept.
+    pub storage: tenants::storage::Storage,
 }

@@ -26,6 +26,8 @@ mod m20261214_000018_activity_archive;
 mod m20261214_000020_contract_version;
 mod m20261215_000028_service_budget_account;
 mod m20261215_000019_dpia_method;
+mod m20261215_000022_gdpr_documents;
+mod m20261215_000024_gdpr_library;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -48,6 +50,8 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261214_000017_request_events::TABLES.iter().copied())
         .chain(m20261207_000026_billing_identity::TABLES.iter().copied())
         .chain(m20261215_000019_dpia_method::TABLES.iter().copied())
+        .chain(m20261215_000022_gdpr_documents::TABLES.iter().copied())
+        .chain(m20261215_000024_gdpr_library::TABLES.iter().copied())
         .collect()
 }
 
@@ -80,6 +84,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000026_billing_identity::Migration),
             Box::new(m20261215_000028_service_budget_account::Migration),
             Box::new(m20261215_000019_dpia_method::Migration),
+            Box::new(m20261215_000022_gdpr_documents::Migration),
+            Box::new(m20261215_000024_gdpr_library::Migration),
         ]
     }
 }

@@ -77,6 +77,27 @@ pub fn a_compter_de(event: &str) -> String {
     }
 }
 
+/// A size as a person reads it: « 20 Mio », « 1,5 Mio », « 512 Kio », « 900 octets ».
+pub fn bytes_fr(n: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    let tenths = |unit: u64| {
+        let t = (n * 10 + unit / 2) / unit;
+        if t % 10 == 0 {
+            format!("{}", t / 10)
+        } else {
+            format!("{},{}", t / 10, t % 10)
+        }
+    };
+    if n >= MIB {
+        format!("{} Mio", tenths(MIB))
+    } else if n >= KIB {
+        format!("{} Kio", tenths(KIB))
+    } else {
+        plural(n as i64, "octet", "octets")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +127,13 @@ mod tests {
             "à compter de l'Échéance du marché"
         );
         assert_eq!(a_compter_de("clôture"), "à compter de clôture");
+    }
+
+    #[test]
+    fn sizes_read_in_french_units() {
+        assert_eq!(super::bytes_fr(20 * 1024 * 1024), "20 Mio");
+        assert_eq!(super::bytes_fr(1536 * 1024), "1,5 Mio");
+        assert_eq!(super::bytes_fr(2048), "2 Kio");
+        assert_eq!(super::bytes_fr(1), "1 octet");
     }
 }

@@ -24,6 +24,7 @@ pub mod procurement;
 pub mod referential;
 pub mod reporting;
 pub mod secrets;
+pub mod storage;
 pub mod tenancy;
 
 pub use sea_orm;

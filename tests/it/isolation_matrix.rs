@@ -138,6 +138,39 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         .maturity_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
         .await;
 
+    // Evidence documents of B and of A2, one of A1's own, and a library resource of B.
+    let doc_b = crate::gdpr_documents::upload_pdf(
+        &app,
+        &fx.org_admin_b,
+        fx.tenant_b1,
+        "Preuve de Dunkerque",
+    )
+    .await;
+    let doc_a2 =
+        crate::gdpr_documents::upload_pdf(&app, &fx.org_admin_a, fx.tenant_a2, "Preuve de Margny")
+            .await;
+    let doc_a1 = crate::gdpr_documents::upload_pdf(
+        &app,
+        &fx.commune_admin_a1,
+        fx.tenant_a1,
+        "Preuve de Compiègne",
+    )
+    .await;
+    let (status, published) = crate::gdpr_documents::publish_resource(
+        &app,
+        &fx.org_admin_b,
+        fx.org_b,
+        "Guide de la CUD",
+        Some(("guide.pdf", &crate::gdpr_documents::pdf("guide"))),
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{published}");
+    let resource_b = published["resource"]["id"]
+        .as_str()
+        .expect("resource")
+        .to_owned();
+
     let before: Vec<i64> = futures_counts(&app).await;
 
     // Everything that belongs to B (other organisation) or to A2 (other tenant of A).
@@ -168,6 +201,10 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         assessment_b.clone(),
         dpia_b.clone(),
         dpia_model_b.clone(),
+        doc_b.clone(),
+        resource_b.clone(),
+        "Preuve de Dunkerque".into(),
+        "Guide de la CUD".into(),
     ];
     // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
     let foreign_tenant: Vec<String> = vec![
@@ -190,6 +227,8 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         // (A's questionnaire is every member's to answer.)
         assessment_a2.clone(),
         dpia_a2.clone(),
+        doc_a2.clone(),
+        "Preuve de Margny".into(),
     ];
     assert!(!billing_a.is_empty());
 
@@ -429,6 +468,45 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("addSubcontractingAct", "mutation($c: UUID!, $d: Date!) { addSubcontractingAct(contractId: $c, input: {subcontractorIdentifier: \"44306184100047\", amountCents: 100000, notifiedOn: $d, durationMonths: 6, priceVariation: \"Ferme\"}) { id } }", json!({"c": p.contract, "d": today}), Expect::Denied(DENIED)),
         ]);
     }
+    // Evidence documents and the DPO's library (issue 19).
+    for (caller, foreign_doc, foreign_tenant_id, foreign_activity) in [
+        (
+            fx.org_admin_a.clone(),
+            doc_b.clone(),
+            fx.tenant_b1,
+            gdpr_b.activity.clone(),
+        ),
+        (
+            fx.commune_admin_a1.clone(),
+            doc_a2.clone(),
+            fx.tenant_a2,
+            gdpr_a2.activity.clone(),
+        ),
+    ] {
+        let c = |op, query: &str, variables: Value, expect| Case {
+            op,
+            caller: caller.clone(),
+            query: query.into(),
+            variables,
+            expect,
+        };
+        cases.extend([
+            c("documentKinds", "{ documentKinds { code label } }", json!({}), Expect::NoForeignData),
+            c("libraryCategories", "{ libraryCategories { code } }", json!({}), Expect::NoForeignData),
+            c("documents", "{ documents(first: 500) { items { id tenantId title links { targetId } } } }", json!({}), Expect::NoForeignData),
+            c("documents", "query($t: [UUID!]) { documents(tenantIds: $t) { items { id title } } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("documents", "query($a: UUID!) { documents(linkedKind: \"activity\", linkedId: $a) { items { id } } }", json!({"a": foreign_activity}), Expect::NoForeignData),
+            c("document", "query($id: UUID!) { document(id: $id) { id title } }", json!({"id": foreign_doc}), Expect::Denied(DENIED)),
+            c("deleteDocument", "mutation($id: UUID!) { deleteDocument(id: $id) }", json!({"id": foreign_doc}), Expect::Denied(DENIED)),
+            c("linkDocument", "mutation($d: UUID!, $a: UUID!) { linkDocument(documentId: $d, targetKind: \"activity\", targetId: $a) { id } }", json!({"d": foreign_doc, "a": foreign_activity}), Expect::Denied(DENIED)),
+            // One's own document linked to another commune's activity.
+            c("linkDocument", "mutation($d: UUID!, $a: UUID!) { linkDocument(documentId: $d, targetKind: \"activity\", targetId: $a) { id } }", json!({"d": doc_a1, "a": foreign_activity}), Expect::Denied(DENIED)),
+            c("unlinkDocument", "mutation($d: UUID!, $a: UUID!) { unlinkDocument(documentId: $d, targetKind: \"activity\", targetId: $a) { id } }", json!({"d": foreign_doc, "a": foreign_activity}), Expect::Denied(DENIED)),
+            c("libraryResources", "{ libraryResources { id title versions { id sha256 } communes { tenantId tenantName readers { readerName } } } }", json!({}), Expect::NoForeignData),
+            c("libraryResources", "query($o: UUID) { libraryResources(organisationId: $o) { id title } }", json!({"o": fx.org_b}), Expect::NoForeignData),
+            c("libraryResource", "query($id: UUID!) { libraryResource(id: $id) { id title } }", json!({"id": resource_b}), Expect::Denied(DENIED)),
+        ]);
+    }
     // The DSI of A also may not aim at a tenant of B while naming its own organisation.
     cases.push(Case {
         op: "grantAuditor",
@@ -617,6 +695,11 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "gdpr_dpia_measure",
         "gdpr_dpia_model",
         "gdpr_action",
+        "gdpr_document",
+        "gdpr_document_link",
+        "gdpr_resource",
+        "gdpr_resource_version",
+        "gdpr_resource_read",
     ] {
         v.push(app.count(t).await);
     }

@@ -213,6 +213,8 @@ pub struct AppOptions {
     pub no_redis: bool,
     /// Serve the GraphQL explorer at /graphiql (off outside the embedded demo).
     pub graphql_explorer: bool,
+    /// Where uploaded files go (default: a fresh directory of this test's own).
+    pub storage: Option<tenants::storage::StorageSettings>,
 }
 
 impl Default for AppOptions {
@@ -224,6 +226,7 @@ impl Default for AppOptions {
             rate_limits: None,
             no_redis: false,
             graphql_explorer: false,
+            storage: None,
         }
     }
 }
@@ -255,6 +258,13 @@ pub fn test_config(testdb: &TestDb, listen: &str, oidc: bool) -> Config {
         stripe_send_invoices: Some(false),
         // Tests run side by side on one Redis: each app counts its rate limits apart.
         redis_prefix: Some(testdb.name.clone()),
+        // Uploaded files: a directory of this test database's own.
+        storage_dir: Some(
+            std::env::temp_dir()
+                .join(format!("mutualis-files-{}", testdb.name))
+                .display()
+                .to_string(),
+        ),
         ..RawConfig::default()
     })
     .expect("test configuration is valid")
@@ -286,6 +296,9 @@ pub async fn spawn_app_on(testdb: TestDb, opts: AppOptions) -> TestApp {
         config.redis_url = None;
     }
     config.graphql_explorer = opts.graphql_explorer;
+    if let Some(storage) = opts.storage {
+        config.storage = storage;
+    }
     let db = api::server::connect(&config)
         .await
         .expect("server connects as mutualis_app");

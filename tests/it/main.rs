@@ -19,6 +19,7 @@ mod faults_worker_kill;
 mod figures_agree;
 mod gdpr_clocks;
 mod gdpr_dpia;
+mod gdpr_documents;
 mod gdpr_exports;
 mod gdpr_register;
 mod gdpr_workflows;

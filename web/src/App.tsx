@@ -34,6 +34,8 @@ import { DpiaListPage } from "./pages/dpia/DpiaListPage";
 import { DpiaPage } from "./pages/dpia/DpiaPage";
 import { DpiaModelsPage } from "./pages/dpia/DpiaModelsPage";
 import { SessionExpiredNotice } from "./auth/SessionExpiredNotice";
+import { DocumentsPage } from "./pages/documents/DocumentsPage";
+import { LibraryPage } from "./pages/documents/LibraryPage";
 
 export function App() {
   const { state } = useSession();
@@ -63,6 +65,8 @@ export function App() {
           <Route path="/aipd" element={<DpiaListPage />} />
           <Route path="/aipd/modeles" element={<DpiaModelsPage />} />
           <Route path="/aipd/:id" element={<DpiaPage />} />
+          <Route path="/documents" element={<DocumentsPage />} />
+          <Route path="/bibliotheque" element={<LibraryPage />} />
           <Route path="/sauvegardes" element={<BackupsPage />} />
           <Route path="/couts" element={<CostsPage />} />
           <Route path="/export" element={<ExportPage />} />

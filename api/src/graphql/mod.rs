@@ -5,6 +5,7 @@ pub mod backups;
 pub mod billing;
 pub mod context;
 pub mod costs;
+pub mod documents;
 pub mod engine_fr;
 pub mod errors;
 pub mod gdpr;
@@ -49,6 +50,7 @@ pub struct QueryRoot(
     alerts::AlertQuery,
     maturity::MaturityQuery,
     gdpr::DpiaQuery,
+    documents::DocumentQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -64,6 +66,7 @@ pub struct MutationRoot(
     alerts::AlertMutation,
     maturity::MaturityMutation,
     gdpr::DpiaMutation,
+    documents::DocumentMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -279,6 +282,7 @@ pub async fn handle(
             .unwrap_or_else(|_| crate::http::backup_webhook::PATH.to_owned()),
         redis: st.redis.clone(),
     };
+    req = req.data(st.storage.clone());
     req = req
         .data(DataLoader::new(
             gdpr::loaders::GdprLoader::new(&ctx),

@@ -5,6 +5,7 @@ use super::alerts::Alert;
 use super::backups::types::{BackupIngestEvent, BackupJob, BackupStorageSample, RestoreTest};
 use super::billing::{BillingRun, Invoice, Job};
 use super::gdpr::types::{Action, Activity, Breach, Dpia, Processor, RightsRequest};
+use super::documents::types::Document;
 use super::procurement::types::{Contract, CpvCode};
 use super::types::{AuditRecord, Tenant};
 use async_graphql::{OutputType, SimpleObject};
@@ -33,6 +34,7 @@ pub const MAX_FIRST: u64 = 500;
 #[graphql(concrete(name = "BackupStorageSamplePage", params(BackupStorageSample)))]
 #[graphql(concrete(name = "RestoreTestPage", params(RestoreTest)))]
 #[graphql(concrete(name = "BackupIngestEventPage", params(BackupIngestEvent)))]
+#[graphql(concrete(name = "DocumentPage", params(Document)))]
 pub struct Page<T: OutputType> {
     /// The items of this page, in the list's order.
     pub items: Vec<T>,

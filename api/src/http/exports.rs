@@ -216,7 +216,7 @@ pub async fn register(
         cnil_layout: cnil,
         purpose,
     };
-    match export::export_register(&st.db, &scope, req).await {
+    match export::export_register(&st.db, &st.storage, &scope, req).await {
         Ok(b) => {
             let name = format!(
                 "registre-rgpd-{}.zip",

@@ -6,6 +6,7 @@ pub mod console;
 pub mod cost_exports;
 pub mod demo;
 pub mod dpia_exports;
+pub mod documents;
 pub mod explorer;
 pub mod exports;
 pub mod limits;

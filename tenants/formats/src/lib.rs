@@ -36,6 +36,7 @@ mod json;
 mod ods;
 mod pdf;
 mod pdf_xmp;
+pub mod sniff;
 mod text;
 mod xlsx;
 pub mod zip_limits;

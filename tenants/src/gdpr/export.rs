@@ -291,9 +291,12 @@ pub struct ExportRequest {
     pub purpose: String,
 }
 
-/// Builds the bundle and records its manifest in the audit trail of every tenant covered.
+/// Builds the bundle and records its manifest in the audit trail of every tenant covered. The
+/// communes' evidence documents are listed with their SHA-256 and packed while they fit
+/// (`documents::bundle`).
 pub async fn export_register(
     db: &DatabaseConnection,
+    storage: &crate::storage::Storage,
     scope: &Scope,
     req: ExportRequest,
 ) -> Result<formats::Bundle, GdprError> {
@@ -365,6 +368,14 @@ pub async fn export_register(
     let (dpia_files, dpia_counts) =
         super::dpia::document::bundle_files(db, scope, &tenants, now).await?;
     files.extend(dpia_files);
+    let evidence = super::documents::bundle::for_bundle(db, storage, scope, &by_id, now)
+        .await
+        .map_err(|e| match e {
+            super::documents::DocumentError::Access(a) => GdprError::Access(a),
+            super::documents::DocumentError::Db(d) => GdprError::Db(d),
+            other => GdprError::Corrupt(format!("evidence documents: {other}")),
+        })?;
+    files.extend(evidence.files);
     let principal = scope
         .principal()
         .email
@@ -407,6 +418,7 @@ pub async fn export_register(
                     "files": bundle.manifest.files.iter().map(|f| json!({"name": f.name, "sha256": f.sha256})).collect::<Vec<_>>(),
                     "activities": activities.iter().filter(|a| a.row.tenant_id == t.id).count(),
                     "dpias": dpia_counts.iter().find(|(id, _)| *id == t.id).map_or(0, |(_, n)| *n),
+                    "documents": {"listed": evidence.listed, "packed": evidence.packed},
                 })),
             },
         )

@@ -5,6 +5,7 @@ pub mod breaches;
 pub mod calendar;
 pub mod demo;
 pub mod dpia;
+pub mod documents;
 pub mod export;
 pub mod models;
 pub mod processors;

@@ -13,6 +13,8 @@ export const navEntries: NavEntry[] = [
   { path: "/sous-traitants", label: "Sous-traitants", needs: "readGdpr", group: "RGPD" },
   { path: "/aipd", label: "Analyses d'impact", needs: "readGdpr", group: "RGPD" },
   { path: "/aipd/modeles", label: "Modèles d'AIPD", needs: "publishModels", group: "RGPD" },
+  { path: "/documents", label: "Documents", needs: "readGdpr", group: "RGPD" },
+  { path: "/bibliotheque", label: "Bibliothèque", needs: "readGdpr", group: "RGPD" },
   { path: "/suivi-dpo", label: "Suivi DPO", needs: "checkGdpr", group: "RGPD" },
   { path: "/maturite", label: "Maturité", needs: "readGdpr", group: "RGPD" },
   { path: "/export", label: "Export", needs: "exportGdpr", group: "RGPD" },

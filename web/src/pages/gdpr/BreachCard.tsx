@@ -11,6 +11,7 @@ import { TextAreaField, TextField } from "../../components/formFields";
 import { formatCountdown, formatDateTime } from "../../format/fr";
 import { RecordBreachNotificationMutation, RecordBreachNotNotifiedMutation } from "./breachQueries";
 import { fromLocalInput, toLocalInput } from "./localTime";
+import { EvidenceSection } from "../documents/EvidenceSection";
 
 export type BreachRow = {
   id: string;
@@ -81,6 +82,7 @@ export function BreachCard({
               <summary>Projet de notification à la CNIL (art. 33.3)</summary>
               <pre className="console-pre fr-text--sm fr-mt-1w">{b.notificationDraft}</pre>
             </details>
+            <EvidenceSection targetKind="breach" targetId={b.id} tenantId={b.tenantId} level={3} />
             {decided ? <Alert role="status" severity="success" small description={decided} className="fr-mt-2w" /> : null}
             {open && canDecide ? (
               <DecisionForm b={b} onDecided={(message) => { setDecided(message); onDecided(); }} />

@@ -15,6 +15,7 @@ import { DataTable } from "../../components/DataTable";
 import { Loading, QueryError } from "../../components/QueryStatus";
 import { PageHeading } from "../../layout/PageHeading";
 import { formatDate, formatDateTime, formatDaysLeft, today } from "../../format/fr";
+import { EvidenceSection } from "../documents/EvidenceSection";
 import { ExtendRightsRequestMutation, RightsRequestDetailQuery, SetRightsRequestStatusMutation } from "./requestQueries";
 
 type Outcome = { ok: boolean; text: string } | null;
@@ -148,6 +149,8 @@ export function RightsRequestDetailPage() {
           </>
         )}
       </section>
+
+      <EvidenceSection targetKind="request" targetId={r.id} tenantId={r.tenantId} />
 
       <section className="fr-mt-6w" aria-labelledby="request-history-title">
         <h2 id="request-history-title" className="fr-h4">Historique</h2>

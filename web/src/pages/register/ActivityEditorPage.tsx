@@ -25,6 +25,7 @@ import {
 import { dpiaLabel } from "./registerLabels";
 import { ActivityActions } from "./ActivityActions";
 import { ActivityLifecycle } from "./ActivityLifecycle";
+import { EvidenceSection } from "../documents/EvidenceSection";
 
 export function ActivityEditorPage() {
   const { id } = useParams<{ id: string }>();
@@ -238,6 +239,7 @@ export function ActivityEditorPage() {
         <ActivityActions activityId={id} editable={editable}
           readOnlyReason={archived ? "Ce traitement est archivé : son plan d'action ne change plus." : "Lecture seule : votre rôle ne permet pas de modifier le plan d'action."} />
       ) : null}
+      {id && activity ? <EvidenceSection targetKind="activity" targetId={id} tenantId={activity.tenantId} /> : null}
       {id && activity && editable && version !== null ? (
         <ActivityLifecycle id={id} name={activity.name} version={version} draft={activity.status.code === "draft"}
           onArchived={() => { clearOutcomes(); detail.reload(); }} />
