@@ -5,6 +5,7 @@ use crate::http::{
     backup_webhook, billing_exports, console, cost_exports, demo, explorer, exports, limits, oidc,
     ops, public, report_exports, security_headers, stripe_webhook,
 };
+use crate::http::gdpr_lists;
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;
@@ -202,6 +203,9 @@ pub fn router(state: AppState) -> Router {
             report_exports::COMMUNE_SUMMARY,
             get(report_exports::commune_summary),
         )
+        .route(gdpr_lists::ACTIVITY_SHEET, get(gdpr_lists::activity_sheet))
+        .route(gdpr_lists::LIST_EXPORT, get(gdpr_lists::list_export))
+        .route(gdpr_lists::BILAN, get(gdpr_lists::bilan))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limits::api_guard,

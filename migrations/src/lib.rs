@@ -24,6 +24,8 @@ mod m20261208_000023_alert_due_day;
 mod m20261214_000017_request_events;
 mod m20261214_000018_activity_archive;
 mod m20261214_000020_contract_version;
+mod m20261215_000025_gdpr_actors;
+mod m20261215_000027_gdpr_bilans;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -45,6 +47,9 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000011_maturity::TABLES.iter().copied())
         .chain(m20261214_000017_request_events::TABLES.iter().copied())
         .chain(m20261207_000026_billing_identity::TABLES.iter().copied())
+        .chain(m20261215_000025_gdpr_actors::TABLES.iter().copied())
+        .chain(std::iter::once(m20261215_000025_gdpr_actors::USER_TABLE))
+        .chain(m20261215_000027_gdpr_bilans::TABLES.iter().copied())
         .collect()
 }
 
@@ -75,6 +80,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000020_contract_version::Migration),
             Box::new(m20261208_000023_alert_due_day::Migration),
             Box::new(m20261207_000026_billing_identity::Migration),
+            Box::new(m20261215_000025_gdpr_actors::Migration),
+            Box::new(m20261215_000027_gdpr_bilans::Migration),
         ]
     }
 }

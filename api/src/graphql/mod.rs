@@ -8,6 +8,7 @@ pub mod costs;
 pub mod engine_fr;
 pub mod errors;
 pub mod gdpr;
+pub mod gdpr_admin;
 pub mod limits;
 pub mod loaders;
 pub mod maturity;
@@ -48,6 +49,9 @@ pub struct QueryRoot(
     reporting::ReportingQuery,
     alerts::AlertQuery,
     maturity::MaturityQuery,
+    gdpr_admin::GdprActorQuery,
+    gdpr_admin::GdprBilanQuery,
+    gdpr_admin::GdprListQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -62,6 +66,9 @@ pub struct MutationRoot(
     reporting::ReportingMutation,
     alerts::AlertMutation,
     maturity::MaturityMutation,
+    gdpr_admin::GdprActorMutation,
+    gdpr_admin::GdprBilanMutation,
+    gdpr_admin::GdprListMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -23,6 +23,9 @@ pub const EXPORT_ROUTES: &[(&str, &str)] = &[
     ("GET", super::billing_exports::STATEMENT),
     ("GET", super::report_exports::CONSOLIDATED),
     ("GET", super::report_exports::COMMUNE_SUMMARY),
+    ("GET", super::gdpr_lists::ACTIVITY_SHEET),
+    ("GET", super::gdpr_lists::LIST_EXPORT),
+    ("GET", super::gdpr_lists::BILAN),
 ];
 
 /// The largest bundle accepted for verification.

@@ -7,6 +7,7 @@ pub mod cost_exports;
 pub mod demo;
 pub mod explorer;
 pub mod exports;
+pub mod gdpr_lists;
 pub mod limits;
 pub mod oidc;
 pub mod ops;

@@ -62,10 +62,13 @@ pub enum Permission {
     /// Record a tenant's billing identity (SIRET, Chorus Pro service code, commitment, channel):
     /// the DSI for every tenant, a commune's administrator for its own.
     EditBillingIdentity,
+    /// Record the commune's GDPR actors (référent, representative, IT referent, committee):
+    /// its administrator or the DPO, not an agent.
+    EditGdprActors,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ReadDirectory,
         Permission::ManageUsers,
         Permission::ManageAuditors,
@@ -86,6 +89,7 @@ impl Permission {
         Permission::ReadReports,
         Permission::AssessMaturity,
         Permission::EditBillingIdentity,
+        Permission::EditGdprActors,
     ];
 
     /// The stored name (an auditor grant lists the permissions it carries).
@@ -111,6 +115,7 @@ impl Permission {
             Permission::ReadReports => "read_reports",
             Permission::AssessMaturity => "assess_maturity",
             Permission::EditBillingIdentity => "edit_billing_identity",
+            Permission::EditGdprActors => "edit_gdpr_actors",
         }
     }
 
@@ -183,6 +188,7 @@ impl Role {
                     | PublishModels
                     | ExportGdpr
                     | AssessMaturity
+                    | EditGdprActors
             ),
             Role::CommuneAdmin => matches!(
                 p,
@@ -199,6 +205,7 @@ impl Role {
                     | RecordRestoreTests
                     | ReadCosts
                     | EditBillingIdentity
+                    | EditGdprActors
             ),
             Role::CommuneEditor => matches!(
                 p,
@@ -261,6 +268,7 @@ impl Permission {
             ReadReports => "de consulter les rapports consolidés",
             AssessMaturity => "d'enregistrer une évaluation de maturité",
             EditBillingIdentity => "de modifier l'identité de facturation",
+            EditGdprActors => "de désigner les acteurs RGPD de la commune",
         }
     }
 }
@@ -339,6 +347,11 @@ mod tests {
         assert!(Role::OrgAdmin.allows(Permission::AssessMaturity));
         assert!(!Role::CommuneEditor.allows(Permission::AssessMaturity));
         assert!(!Role::Auditor.allows(Permission::AssessMaturity));
+        // GDPR actors: the commune's administrator or the DPO, never an agent or an auditor.
+        assert!(Role::CommuneAdmin.allows(Permission::EditGdprActors));
+        assert!(Role::Dpo.allows(Permission::EditGdprActors));
+        assert!(!Role::CommuneEditor.allows(Permission::EditGdprActors));
+        assert!(!Role::Auditor.allows(Permission::EditGdprActors));
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Some(p));
         }

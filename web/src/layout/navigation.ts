@@ -11,6 +11,8 @@ export const navEntries: NavEntry[] = [
   { path: "/demandes", label: "Demandes de droits", needs: "readGdpr", group: "RGPD" },
   { path: "/violations", label: "Violations", needs: "readGdpr", group: "RGPD" },
   { path: "/sous-traitants", label: "Sous-traitants", needs: "readGdpr", group: "RGPD" },
+  { path: "/acteurs-rgpd", label: "Acteurs RGPD", needs: "readGdpr", group: "RGPD" },
+  { path: "/bilans-rgpd", label: "Bilan annuel", needs: "readGdpr", group: "RGPD" },
   { path: "/suivi-dpo", label: "Suivi DPO", needs: "checkGdpr", group: "RGPD" },
   { path: "/maturite", label: "Maturité", needs: "readGdpr", group: "RGPD" },
   { path: "/export", label: "Export", needs: "exportGdpr", group: "RGPD" },
