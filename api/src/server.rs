@@ -1,11 +1,11 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
 use crate::graphql;
+use crate::http::gdpr_lists;
 use crate::http::{
     backup_webhook, billing_exports, console, cost_exports, demo, explorer, exports, limits, oidc,
     ops, public, report_exports, security_headers, stripe_webhook,
 };
-use crate::http::gdpr_lists;
 use crate::state::AppState;
 use crate::telemetry;
 use axum::body::Body;

@@ -84,8 +84,7 @@ impl MigrationTrait for Migration {
         let backend = manager.get_database_backend();
         crate::ddl::apply(manager, &ddl(backend), TABLES).await?;
         if backend == DatabaseBackend::Postgres {
-            crate::rls::protect_with(manager.get_connection(), USER_TABLE, USER_PREDICATE)
-                .await?;
+            crate::rls::protect_with(manager.get_connection(), USER_TABLE, USER_PREDICATE).await?;
         }
         Ok(())
     }

@@ -476,10 +476,14 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
         .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
         .await;
     let g_a1 = app
-        .gdpr_objects(&fx.commune_admin_a1, fx.org_a, fx.tenant_a1)
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
         .await;
     let r = app
-        .gql(&fx.org_admin_b, "{ activities { items { id } } }", json!({}))
+        .gql(
+            &fx.org_admin_b,
+            "{ activities { items { id } } }",
+            json!({}),
+        )
         .await;
     let activity_b = data(&r)["activities"]["items"][0]["id"]
         .as_str()
@@ -499,14 +503,23 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
         assert_eq!(status, 404, "{body}");
     }
     let (status, pdf) = app
-        .get_bytes_as(&fx.commune_admin_a1, sheet, &format!("id={}", g_a1.activity))
+        .get_bytes_as(
+            &fx.commune_admin_a1,
+            sheet,
+            &format!("id={}", g_a1.activity),
+        )
         .await;
     assert_eq!(status, 200);
     assert!(pdf.starts_with(b"%PDF"));
     covered.insert(("GET", sheet));
     let list = api::http::gdpr_lists::LIST_EXPORT;
     for (caller, foreign, names, foreign_activity) in [
-        (&fx.org_admin_a, fx.tenant_b1, &["Dunkerque"][..], &activity_b),
+        (
+            &fx.org_admin_a,
+            fx.tenant_b1,
+            &["Dunkerque"][..],
+            &activity_b,
+        ),
         (
             &fx.commune_admin_a1,
             fx.tenant_a2,
@@ -521,16 +534,27 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
             assert_eq!(status, 200, "{csv}");
             assert!(csv.contains("Compiègne"), "{kind}: {csv}");
             let (status, only_foreign) = app
-                .get_as(caller, list, &format!("list={kind}&format=csv&tenant={foreign}"))
+                .get_as(
+                    caller,
+                    list,
+                    &format!("list={kind}&format=csv&tenant={foreign}"),
+                )
                 .await;
             assert_eq!(status, 200, "{only_foreign}");
             for n in names {
                 assert!(!csv.contains(n), "{kind} leaked {n}: {csv}");
-                assert!(!only_foreign.contains(n), "{kind} leaked {n}: {only_foreign}");
+                assert!(
+                    !only_foreign.contains(n),
+                    "{kind} leaked {n}: {only_foreign}"
+                );
             }
         }
         let (status, csv) = app
-            .get_as(caller, list, &format!("list=activities&format=csv&id={foreign_activity}"))
+            .get_as(
+                caller,
+                list,
+                &format!("list=activities&format=csv&id={foreign_activity}"),
+            )
             .await;
         assert_eq!(status, 200, "{csv}");
         assert!(!csv.contains("Cantine"), "{csv}");
@@ -583,7 +607,11 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
         (&fx.commune_admin_a1, fx.tenant_b1),
     ] {
         let (status, body) = app
-            .get_as(caller, bilan, &format!("id={}&format=pdf", bilan_of[&foreign]))
+            .get_as(
+                caller,
+                bilan,
+                &format!("id={}&format=pdf", bilan_of[&foreign]),
+            )
             .await;
         assert_eq!(status, 404, "{body}");
     }

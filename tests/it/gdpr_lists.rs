@@ -8,7 +8,11 @@ fn csv_rows(csv: &str) -> Vec<Vec<String>> {
     csv.trim_start_matches('\u{feff}')
         .split("\r\n")
         .filter(|l| !l.is_empty())
-        .map(|l| l.split(';').map(|c| c.trim_matches('"').to_owned()).collect())
+        .map(|l| {
+            l.split(';')
+                .map(|c| c.trim_matches('"').to_owned())
+                .collect()
+        })
         .collect()
 }
 
@@ -22,7 +26,13 @@ pub(crate) fn pdf_text(pdf: &[u8]) -> String {
         .join(" ")
 }
 
-async fn activity(app: &TestApp, caller: &Caller, tenant: uuid::Uuid, name: &str, sensitive: bool) -> Value {
+async fn activity(
+    app: &TestApp,
+    caller: &Caller,
+    tenant: uuid::Uuid,
+    name: &str,
+    sensitive: bool,
+) -> Value {
     let input = ACTIVITY_INPUT
         .replace("Cantine scolaire", name)
         .replace("sensitive: true", &format!("sensitive: {sensitive}"));
@@ -41,7 +51,7 @@ async fn the_sheet_prints_every_field_and_an_export_is_the_filtered_list() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let g = app
-        .gdpr_objects(&fx.commune_admin_a1, fx.org_a, fx.tenant_a1)
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
         .await;
     // The processor and a DPIA on the activity, an action for it.
     let input = ACTIVITY_INPUT.replace(
@@ -67,7 +77,14 @@ async fn the_sheet_prints_every_field_and_an_export_is_the_filtered_list() {
         activity(&app, &fx.commune_admin_a1, fx.tenant_a1, name, sensitive).await;
     }
     // Another commune's, which nobody here asks for.
-    activity(&app, &fx.org_admin_a, fx.tenant_a2, "Cantine de Margny", true).await;
+    activity(
+        &app,
+        &fx.org_admin_a,
+        fx.tenant_a2,
+        "Cantine de Margny",
+        true,
+    )
+    .await;
 
     // The sheet: every field of the register entry, its processor, DPIA and action plan.
     let sheet = api::http::gdpr_lists::ACTIVITY_SHEET;
@@ -123,7 +140,10 @@ async fn the_sheet_prints_every_field_and_an_export_is_the_filtered_list() {
         .get_as(
             &fx.commune_admin_a1,
             list,
-            &format!("list=activities&format=csv&tenant={}&sensitive=true&orderBy=NAME&descending=true", fx.tenant_a1),
+            &format!(
+                "list=activities&format=csv&tenant={}&sensitive=true&orderBy=NAME&descending=true",
+                fx.tenant_a1
+            ),
         )
         .await;
     assert_eq!(status, 200, "{csv}");
@@ -131,7 +151,14 @@ async fn the_sheet_prints_every_field_and_an_export_is_the_filtered_list() {
     assert_eq!(rows[0][0], "Traitement", "French headers: {csv}");
     assert!(rows[0].contains(&"Données sensibles".to_owned()), "{csv}");
     let names: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(names, ["Cantine scolaire", "Aide sociale (CCAS)", "Accueil de loisirs"]);
+    assert_eq!(
+        names,
+        [
+            "Cantine scolaire",
+            "Aide sociale (CCAS)",
+            "Accueil de loisirs"
+        ]
+    );
     // Every page of the GraphQL list, in the same order, gives the same names.
     let mut listed = vec![];
     for offset in [0, 2] {
@@ -162,13 +189,21 @@ async fn the_sheet_prints_every_field_and_an_export_is_the_filtered_list() {
     assert_eq!(rows[1][0], "Cantine scolaire");
     // XLSX opens as a workbook.
     let (status, xlsx) = app
-        .get_bytes_as(&fx.commune_admin_a1, list, "list=requests&format=xlsx&openOnly=true")
+        .get_bytes_as(
+            &fx.commune_admin_a1,
+            list,
+            "list=requests&format=xlsx&openOnly=true",
+        )
         .await;
     assert_eq!(status, 200);
     assert!(zip::ZipArchive::new(std::io::Cursor::new(xlsx)).is_ok());
     // Requests: the open ones, as the list gives them.
     let (status, csv) = app
-        .get_as(&fx.commune_admin_a1, list, "list=requests&format=csv&openOnly=true")
+        .get_as(
+            &fx.commune_admin_a1,
+            list,
+            "list=requests&format=csv&openOnly=true",
+        )
         .await;
     assert_eq!(status, 200, "{csv}");
     let rows = csv_rows(&csv);
@@ -215,9 +250,16 @@ async fn column_choices_are_kept_per_person_and_follow_them() {
     assert!(data(&r)["listColumns"].is_null());
     // Kept in the list's order.
     let r = app
-        .gql(&fx.commune_admin_a1, set, json!({"c": ["updated_at", "name", "status"]}))
+        .gql(
+            &fx.commune_admin_a1,
+            set,
+            json!({"c": ["updated_at", "name", "status"]}),
+        )
         .await;
-    assert_eq!(data(&r)["setListColumns"], json!(["name", "status", "updated_at"]));
+    assert_eq!(
+        data(&r)["setListColumns"],
+        json!(["name", "status", "updated_at"])
+    );
     // Another browser: another session of the same person finds it.
     let user: uuid::Uuid = {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -231,7 +273,10 @@ async fn column_choices_are_kept_per_person_and_follow_them() {
     };
     let other_browser = app.session_for(user, "dgs@mairie-compiegne.fr").await;
     let r = app.gql(&other_browser, get, json!({})).await;
-    assert_eq!(data(&r)["listColumns"], json!(["name", "status", "updated_at"]));
+    assert_eq!(
+        data(&r)["listColumns"],
+        json!(["name", "status", "updated_at"])
+    );
     // Someone else keeps their own (none), and a changed choice replaces the first.
     let r = app.gql(&fx.dpo_a, get, json!({})).await;
     assert!(data(&r)["listColumns"].is_null());
@@ -297,7 +342,14 @@ async fn a_bulk_archive_is_all_or_nothing_and_a_print_holds_every_sheet() {
     for name in ["Archives municipales", "Cimetière", "Accueil de loisirs"] {
         picked.push(activity(&app, &fx.commune_admin_a1, fx.tenant_a1, name, false).await);
     }
-    let margny = activity(&app, &fx.org_admin_a, fx.tenant_a2, "Cantine de Margny", false).await;
+    let margny = activity(
+        &app,
+        &fx.org_admin_a,
+        fx.tenant_a2,
+        "Cantine de Margny",
+        false,
+    )
+    .await;
     let items = |v: &[Value]| -> Value {
         v.iter()
             .map(|a| json!({"id": a["id"], "version": a["version"]}))
@@ -309,32 +361,49 @@ async fn a_bulk_archive_is_all_or_nothing_and_a_print_holds_every_sheet() {
     // One stale version among them: nothing is archived, the message names the activity.
     let mut stale = picked.clone();
     stale[1]["version"] = json!(7);
-    let r = app.gql(&fx.commune_admin_a1, bulk, json!({"i": items(&stale)})).await;
+    let r = app
+        .gql(&fx.commune_admin_a1, bulk, json!({"i": items(&stale)}))
+        .await;
     assert_eq!(error_code(&r).as_deref(), Some("CONFLICT"), "{r}");
     let msg = r["errors"][0]["message"].as_str().expect("message");
-    assert!(msg.contains("Cimetière") && msg.contains("Aucun traitement n'a été archivé"), "{msg}");
+    assert!(
+        msg.contains("Cimetière") && msg.contains("Aucun traitement n'a été archivé"),
+        "{msg}"
+    );
     assert_eq!(archived().await, 0);
     assert_eq!(audits().await, 0);
     // Another commune's among them: NOT_FOUND, nothing archived.
     let mut foreign = picked.clone();
     foreign.push(margny.clone());
-    let r = app.gql(&fx.commune_admin_a1, bulk, json!({"i": items(&foreign)})).await;
+    let r = app
+        .gql(&fx.commune_admin_a1, bulk, json!({"i": items(&foreign)}))
+        .await;
     assert_eq!(error_code(&r).as_deref(), Some("NOT_FOUND"), "{r}");
     assert_eq!(archived().await, 0);
     // All of them: archived together, each audited, out of the list.
-    let r = app.gql(&fx.commune_admin_a1, bulk, json!({"i": items(&picked)})).await;
+    let r = app
+        .gql(&fx.commune_admin_a1, bulk, json!({"i": items(&picked)}))
+        .await;
     let d = &data(&r)["archiveActivities"];
     assert_eq!(d["archived"], 3);
     assert_eq!(d["message"], "3 traitements ont été archivés.");
     assert_eq!(archived().await, 3);
     assert_eq!(audits().await, 3);
     let r = app
-        .gql(&fx.commune_admin_a1, "{ activities { totalCount } }", json!({}))
+        .gql(
+            &fx.commune_admin_a1,
+            "{ activities { totalCount } }",
+            json!({}),
+        )
         .await;
     assert_eq!(data(&r)["activities"]["totalCount"], 0);
     // An agent of another commune cannot (its scope does not reach them).
     let r = app
-        .gql(&fx.editor_a2, bulk, json!({"i": [{"id": picked[0]["id"], "version": 2}]}))
+        .gql(
+            &fx.editor_a2,
+            bulk,
+            json!({"i": [{"id": picked[0]["id"], "version": 2}]}),
+        )
         .await;
     assert_eq!(error_code(&r).as_deref(), Some("NOT_FOUND"), "{r}");
 
@@ -344,7 +413,11 @@ async fn a_bulk_archive_is_all_or_nothing_and_a_print_holds_every_sheet() {
         .map(|a| format!("id={}", a["id"].as_str().expect("id")))
         .collect();
     let (status, pdf) = app
-        .get_bytes_as(&fx.commune_admin_a1, api::http::gdpr_lists::ACTIVITY_SHEET, &ids.join("&"))
+        .get_bytes_as(
+            &fx.commune_admin_a1,
+            api::http::gdpr_lists::ACTIVITY_SHEET,
+            &ids.join("&"),
+        )
         .await;
     assert_eq!(status, 200);
     let text = pdf_text(&pdf);
@@ -356,7 +429,10 @@ async fn a_bulk_archive_is_all_or_nothing_and_a_print_holds_every_sheet() {
         .get_as(
             &fx.org_admin_a,
             api::http::gdpr_lists::LIST_EXPORT,
-            &format!("list=activities&format=csv&id={}", margny["id"].as_str().expect("id")),
+            &format!(
+                "list=activities&format=csv&id={}",
+                margny["id"].as_str().expect("id")
+            ),
         )
         .await;
     assert_eq!(status, 200);

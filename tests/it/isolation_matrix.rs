@@ -458,8 +458,22 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
     // GDPR actors (issue 19): the DSI of A against B, Compiègne's administrator against
     // Margny and B.
     for (caller, foreign_tenant_id, foreign_org_id, foreign_actor, foreign_run, foreign_activity) in [
-        (fx.org_admin_a.clone(), fx.tenant_b1, fx.org_b, actor_b.clone(), run_b.clone(), gdpr_b.activity.clone()),
-        (fx.commune_admin_a1.clone(), fx.tenant_a2, fx.org_b, actor_a2.clone(), run_a.clone(), gdpr_a2.activity.clone()),
+        (
+            fx.org_admin_a.clone(),
+            fx.tenant_b1,
+            fx.org_b,
+            actor_b.clone(),
+            run_b.clone(),
+            gdpr_b.activity.clone(),
+        ),
+        (
+            fx.commune_admin_a1.clone(),
+            fx.tenant_a2,
+            fx.org_b,
+            actor_a2.clone(),
+            run_a.clone(),
+            gdpr_a2.activity.clone(),
+        ),
     ] {
         let c = |op: &'static str, q: &str, v: Value, e: Expect| Case {
             op,

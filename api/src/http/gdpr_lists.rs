@@ -142,7 +142,12 @@ fn asked(q: Option<String>) -> Result<Asked, Response> {
         .iter()
         .find(|(k, _)| k == "list")
         .map(|(_, v)| v.as_str())
-        .ok_or_else(|| bad("list", "Le paramètre list (la liste à exporter) est obligatoire.".into()))?;
+        .ok_or_else(|| {
+            bad(
+                "list",
+                "Le paramètre list (la liste à exporter) est obligatoire.".into(),
+            )
+        })?;
     let kind = ListKind::parse(list).map_err(gdpr_problem)?;
     let mut format = formats::Format::Xlsx;
     let mut columns = vec![];
@@ -151,7 +156,12 @@ fn asked(q: Option<String>) -> Result<Asked, Response> {
     let mut af = ActivityFilter::default();
     let mut rf = RequestFilter::default();
     let (mut asort, mut descending, mut open_only) = (ActivitySort::Name, false, false);
-    let unknown = |k: &str| bad("query", format!("Paramètre inconnu « {k} » pour cette liste."));
+    let unknown = |k: &str| {
+        bad(
+            "query",
+            format!("Paramètre inconnu « {k} » pour cette liste."),
+        )
+    };
     for (k, v) in &p {
         match (kind, k.as_str()) {
             (_, "list") => {}

@@ -81,7 +81,12 @@ fn validate(i: &ActorInput, today: NaiveDate) -> Result<Valid, GdprError> {
     let email = match i.email.trim() {
         "" => String::new(),
         e => Email::parse(e)
-            .map_err(|_| bad("email", format!("« {e} » n'est pas une adresse électronique.")))?
+            .map_err(|_| {
+                bad(
+                    "email",
+                    format!("« {e} » n'est pas une adresse électronique."),
+                )
+            })?
             .as_str()
             .to_owned(),
     };
@@ -395,9 +400,7 @@ pub async fn coverage(
                 it_referent: of(ActorRole::ItReferent),
                 committee_members: rows
                     .iter()
-                    .filter(|r| {
-                        r.tenant_id == t.id && r.role == ActorRole::CommitteeMember.code()
-                    })
+                    .filter(|r| r.tenant_id == t.id && r.role == ActorRole::CommitteeMember.code())
                     .count() as i64,
                 tenant: t,
             }

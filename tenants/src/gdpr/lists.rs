@@ -358,19 +358,35 @@ pub async fn export(
     let rows: Vec<Vec<Cell>> = match &fetched {
         Fetched::Activities(v) => v
             .iter()
-            .map(|a| keys.iter().map(|k| activity_cell(a, k, name(&a.row.tenant_id))).collect())
+            .map(|a| {
+                keys.iter()
+                    .map(|k| activity_cell(a, k, name(&a.row.tenant_id)))
+                    .collect()
+            })
             .collect(),
         Fetched::Requests(v) => v
             .iter()
-            .map(|r| keys.iter().map(|k| request_cell(r, k, name(&r.tenant_id), today)).collect())
+            .map(|r| {
+                keys.iter()
+                    .map(|k| request_cell(r, k, name(&r.tenant_id), today))
+                    .collect()
+            })
             .collect(),
         Fetched::Breaches(v) => v
             .iter()
-            .map(|b| keys.iter().map(|k| breach_cell(b, k, name(&b.tenant_id))).collect())
+            .map(|b| {
+                keys.iter()
+                    .map(|k| breach_cell(b, k, name(&b.tenant_id)))
+                    .collect()
+            })
             .collect(),
         Fetched::Processors(v) => v
             .iter()
-            .map(|p| keys.iter().map(|k| processor_cell(p, k, name(&p.tenant_id))).collect())
+            .map(|p| {
+                keys.iter()
+                    .map(|k| processor_cell(p, k, name(&p.tenant_id)))
+                    .collect()
+            })
             .collect(),
     };
     let labels: HashMap<&str, &str> = kind.columns().iter().copied().collect();

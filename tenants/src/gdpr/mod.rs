@@ -2,15 +2,15 @@
 //! action plans, rights requests and breaches with their legal clocks, public register pages.
 pub mod activity;
 pub mod actors;
-pub mod bulk;
-pub mod preferences;
 pub mod bilan;
 pub mod breaches;
+pub mod bulk;
 pub mod calendar;
 pub mod demo;
 pub mod export;
 pub mod lists;
 pub mod models;
+pub mod preferences;
 pub mod processors;
 pub mod register;
 pub mod requests;

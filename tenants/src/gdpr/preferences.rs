@@ -57,11 +57,7 @@ pub async fn set_columns(
             message: "Le choix des colonnes appartient à une personne connectée : un jeton d'API n'en a pas.".into(),
         });
     };
-    let picked: Vec<String> = list
-        .pick(columns)?
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let picked: Vec<String> = list.pick(columns)?.into_iter().map(str::to_owned).collect();
     if picked.is_empty() {
         return Err(GdprError::BadInput {
             field: "columns",

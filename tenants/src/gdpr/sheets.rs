@@ -67,7 +67,13 @@ pub async fn activity_sheets(
         .all(&txn)
         .await?;
     txn.commit().await?;
-    if tenants.len() < acts.iter().map(|a| a.row.tenant_id).collect::<std::collections::HashSet<_>>().len() {
+    if tenants.len()
+        < acts
+            .iter()
+            .map(|a| a.row.tenant_id)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    {
         return Err(AccessError::NotFound.into());
     }
     let dpias = processors::dpias(db, scope, &ids).await?;
@@ -85,8 +91,16 @@ pub async fn activity_sheets(
         let f = &a.fields;
         let extra: Vec<(&str, &str, Cell)> = vec![
             ("origin", "Origine des données", f.origin.clone().into()),
-            ("collection", "Mode de collecte", f.collection_method.clone().into()),
-            ("information", "Information des personnes", f.information.clone().into()),
+            (
+                "collection",
+                "Mode de collecte",
+                f.collection_method.clone().into(),
+            ),
+            (
+                "information",
+                "Information des personnes",
+                f.information.clone().into(),
+            ),
             (
                 "processor_clauses",
                 "Sous-traitants et clauses art. 28",
@@ -129,7 +143,12 @@ pub async fn activity_sheets(
                         .filter(|x| x.activity_id == Some(a.row.id))
                         .map(|x| {
                             let s = ActionStatus::parse(&x.status).map_or("?", |s| s.label());
-                            format!("{} (échéance {}, {})", x.title, crate::fr::date(x.due_on), s.to_lowercase())
+                            format!(
+                                "{} (échéance {}, {})",
+                                x.title,
+                                crate::fr::date(x.due_on),
+                                s.to_lowercase()
+                            )
                         }),
                 )
                 .into(),

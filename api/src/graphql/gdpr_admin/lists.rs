@@ -34,11 +34,7 @@ impl GdprListQuery {
     /// headers, in the list's order.
     async fn list_column_choices(&self, list: String) -> Result<Vec<Term>> {
         let kind = ListKind::parse(&list).gql()?;
-        Ok(kind
-            .columns()
-            .iter()
-            .map(|(k, l)| Term::of(k, l))
-            .collect())
+        Ok(kind.columns().iter().map(|(k, l)| Term::of(k, l)).collect())
     }
 
     /// The columns you chose for a list (null before any choice, and for an API token).

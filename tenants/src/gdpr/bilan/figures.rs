@@ -169,7 +169,11 @@ pub async fn compute(
         .map(|a| ActorLine {
             role: match ActorRole::parse(&a.role) {
                 Ok(ActorRole::CommitteeMember) if !a.committee_role.is_empty() => {
-                    format!("{} ({})", ActorRole::CommitteeMember.label(), a.committee_role)
+                    format!(
+                        "{} ({})",
+                        ActorRole::CommitteeMember.label(),
+                        a.committee_role
+                    )
                 }
                 Ok(r) => r.label().to_owned(),
                 Err(_) => a.role.clone(),
@@ -286,7 +290,9 @@ pub async fn compute(
         .filter_map(|d| {
             Some(DpiaLine {
                 activity: (*names.get(&d.activity_id)?).to_owned(),
-                status: DpiaStatus::parse(&d.status).map_or("?", |s| s.label()).to_owned(),
+                status: DpiaStatus::parse(&d.status)
+                    .map_or("?", |s| s.label())
+                    .to_owned(),
                 completed_on: d.completed_on,
             })
         })

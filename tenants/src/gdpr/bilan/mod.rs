@@ -76,7 +76,8 @@ pub async fn request(
     let communes = figures::communes(&txn, scope, organisation_id).await?;
     if communes.is_empty() {
         return Err(GdprError::Conflict(
-            "L'intercommunalité n'a aucune commune membre : il n'y a pas de bilan à produire.".into(),
+            "L'intercommunalité n'a aucune commune membre : il n'y a pas de bilan à produire."
+                .into(),
         ));
     }
     let run = gdpr_bilan_run::ActiveModel::from(gdpr_bilan_run::Model {
@@ -130,7 +131,9 @@ pub async fn generate(
 ) -> Result<(), GdprError> {
     let scope = Scope::worker_for_organisation(Permission::ReadGdpr, organisation_id);
     let txn = scope.begin(db).await?;
-    let run = scope.get::<gdpr_bilan_run::Entity, _>(&txn, run_id).await??;
+    let run = scope
+        .get::<gdpr_bilan_run::Entity, _>(&txn, run_id)
+        .await??;
     let exists = scope
         .find::<gdpr_bilan::Entity>()
         .filter(gdpr_bilan::Column::RunId.eq(run_id))
@@ -236,7 +239,11 @@ pub async fn runs(
 }
 
 /// One run and its progress.
-pub async fn run(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> Result<RunProgress, GdprError> {
+pub async fn run(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<RunProgress, GdprError> {
     let txn = scope.begin(db).await?;
     let row = scope.get::<gdpr_bilan_run::Entity, _>(&txn, id).await??;
     let out = progress(&txn, scope, vec![row]).await?;
@@ -283,7 +290,15 @@ pub async fn bilans(
         q = q.filter(C::TenantId.is_in(ids));
     }
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, i32, serde_json::Value, chrono::DateTime<Utc>)> = q
+    let rows: Vec<(
+        Uuid,
+        Uuid,
+        Uuid,
+        Uuid,
+        i32,
+        serde_json::Value,
+        chrono::DateTime<Utc>,
+    )> = q
         .order_by_desc(C::CreatedAt)
         .limit(1000)
         .into_tuple()
@@ -292,19 +307,21 @@ pub async fn bilans(
     txn.commit().await?;
     let mut out: Vec<BilanSummary> = rows
         .into_iter()
-        .map(|(id, organisation_id, tenant_id, run_id, year, figures, created_at)| {
-            summary(gdpr_bilan::Model {
-                id,
-                organisation_id,
-                tenant_id,
-                run_id,
-                year,
-                figures,
-                docx: vec![],
-                pdf: vec![],
-                created_at,
-            })
-        })
+        .map(
+            |(id, organisation_id, tenant_id, run_id, year, figures, created_at)| {
+                summary(gdpr_bilan::Model {
+                    id,
+                    organisation_id,
+                    tenant_id,
+                    run_id,
+                    year,
+                    figures,
+                    docx: vec![],
+                    pdf: vec![],
+                    created_at,
+                })
+            },
+        )
         .collect::<Result<_, _>>()?;
     out.sort_by(|a, b| crate::collation::french_cmp(&a.figures.commune, &b.figures.commune));
     Ok(out)

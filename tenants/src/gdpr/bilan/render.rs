@@ -58,7 +58,10 @@ pub fn sections(f: &BilanFigures) -> Vec<Section> {
     });
     let mut register = vec![
         key("Traitements au registre", n(f.activities)),
-        key("Traitements validés (dont contrôlés par le DPO)", n(f.activities_validated)),
+        key(
+            "Traitements validés (dont contrôlés par le DPO)",
+            n(f.activities_validated),
+        ),
     ];
     register.extend(
         f.activities_by_status
@@ -71,8 +74,14 @@ pub fn sections(f: &BilanFigures) -> Vec<Section> {
             .filter(|c| c.count > 0)
             .map(|c| key(&format!("Base légale : {}", c.label), n(c.count))),
     );
-    register.push(key("Traitements avec données sensibles", n(f.activities_sensitive)));
-    register.push(key("Traitements soumis à analyse d'impact", n(f.dpia_required)));
+    register.push(key(
+        "Traitements avec données sensibles",
+        n(f.activities_sensitive),
+    ));
+    register.push(key(
+        "Traitements soumis à analyse d'impact",
+        n(f.dpia_required),
+    ));
     out.push(Section {
         title: "Registre des activités de traitement".into(),
         text: vec![format!("État du registre au {}.", crate::fr::date(f.as_of))],
@@ -134,7 +143,8 @@ pub fn sections(f: &BilanFigures) -> Vec<Section> {
                 vec![
                     a.title.clone(),
                     crate::fr::date(a.due_on),
-                    a.done_on.map_or_else(|| "prévue".to_owned(), crate::fr::date),
+                    a.done_on
+                        .map_or_else(|| "prévue".to_owned(), crate::fr::date),
                 ]
             })
             .collect(),
@@ -155,8 +165,10 @@ pub fn sections(f: &BilanFigures) -> Vec<Section> {
             ),
             key(
                 "Évolution (points)",
-                f.maturity_change_bp()
-                    .map_or_else(|| "—".into(), |c| format!("{}{}", if c > 0 { "+" } else { "" }, percent(c))),
+                f.maturity_change_bp().map_or_else(
+                    || "—".into(),
+                    |c| format!("{}{}", if c > 0 { "+" } else { "" }, percent(c)),
+                ),
             ),
         ],
     });
@@ -276,9 +288,8 @@ pub fn docx(f: &BilanFigures) -> Result<Vec<u8>, RenderError> {
                 s.headers
                     .iter()
                     .map(|h| {
-                        TableCell::new().add_paragraph(
-                            Paragraph::new().add_run(Run::new().add_text(*h).bold()),
-                        )
+                        TableCell::new()
+                            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(*h).bold()))
                     })
                     .collect(),
             );
@@ -352,7 +363,14 @@ mod tests {
             .expect("document.xml")
             .read_to_string(&mut xml)
             .expect("utf-8");
-        for s in ["Bilan annuel du DPO 2026", "Claire Dupont", "Traitements au registre", ">7<", "62,50 %", "+12,50 %"] {
+        for s in [
+            "Bilan annuel du DPO 2026",
+            "Claire Dupont",
+            "Traitements au registre",
+            ">7<",
+            "62,50 %",
+            "+12,50 %",
+        ] {
             assert!(xml.contains(s), "{s} missing from the DOCX");
         }
         assert!(pdf.starts_with(b"%PDF"));
