@@ -1,6 +1,7 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
 use crate::graphql;
+use crate::http::gdpr_lists;
 use crate::http::{
     backup_webhook, billing_exports, console, cost_exports, demo, documents, explorer, exports,
     limits, oidc, ops, ops_port, public, report_exports, security_headers, stripe_webhook,
@@ -209,6 +210,9 @@ pub fn router(state: AppState) -> Router {
             crate::http::dpia_exports::DPIA_PDF,
             get(crate::http::dpia_exports::pdf),
         )
+        .route(gdpr_lists::ACTIVITY_SHEET, get(gdpr_lists::activity_sheet))
+        .route(gdpr_lists::LIST_EXPORT, get(gdpr_lists::list_export))
+        .route(gdpr_lists::BILAN, get(gdpr_lists::bilan))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limits::api_guard,

@@ -28,6 +28,8 @@ mod m20261215_000028_service_budget_account;
 mod m20261215_000019_dpia_method;
 mod m20261215_000022_gdpr_documents;
 mod m20261215_000024_gdpr_library;
+mod m20261215_000025_gdpr_actors;
+mod m20261215_000027_gdpr_bilans;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -52,6 +54,9 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261215_000019_dpia_method::TABLES.iter().copied())
         .chain(m20261215_000022_gdpr_documents::TABLES.iter().copied())
         .chain(m20261215_000024_gdpr_library::TABLES.iter().copied())
+        .chain(m20261215_000025_gdpr_actors::TABLES.iter().copied())
+        .chain(std::iter::once(m20261215_000025_gdpr_actors::USER_TABLE))
+        .chain(m20261215_000027_gdpr_bilans::TABLES.iter().copied())
         .collect()
 }
 
@@ -86,6 +91,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000019_dpia_method::Migration),
             Box::new(m20261215_000022_gdpr_documents::Migration),
             Box::new(m20261215_000024_gdpr_library::Migration),
+            Box::new(m20261215_000025_gdpr_actors::Migration),
+            Box::new(m20261215_000027_gdpr_bilans::Migration),
         ]
     }
 }

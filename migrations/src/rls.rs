@@ -95,6 +95,22 @@ pub(crate) async fn protect<C: ConnectionTrait>(db: &C, tables: &[&str]) -> Resu
     grant_app_role(db).await
 }
 
+/// RLS on one table with its own predicate (a person's own rows), then the grants.
+pub(crate) async fn protect_with<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    predicate: &str,
+) -> Result<(), DbErr> {
+    db.execute_unprepared(&format!(
+        "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+         ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+         DROP POLICY IF EXISTS scope ON {table};
+         CREATE POLICY scope ON {table} USING ({predicate}) WITH CHECK ({predicate});"
+    ))
+    .await?;
+    grant_app_role(db).await
+}
+
 /// Grants are repeated after each migration that adds tables.
 pub(crate) async fn grant_app_role<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     db.execute_unprepared(&format!(

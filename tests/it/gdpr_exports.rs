@@ -508,6 +508,161 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     assert_eq!(status, 200);
     assert!(pdf.starts_with(b"%PDF"));
     covered.insert(("GET", dpia_pdf));
+    // GET the printable sheets and the list exports (issue 19): a foreign activity is a 404
+    // (alone or among one's own); a list names no foreign commune, even when asked for one.
+    let g_a2 = app
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
+        .await;
+    let g_a1 = app
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
+        .await;
+    let r = app
+        .gql(
+            &fx.org_admin_b,
+            "{ activities { items { id } } }",
+            json!({}),
+        )
+        .await;
+    let activity_b = data(&r)["activities"]["items"][0]["id"]
+        .as_str()
+        .expect("B's activity")
+        .to_owned();
+    let sheet = api::http::gdpr_lists::ACTIVITY_SHEET;
+    for (caller, foreign) in [
+        (&fx.org_admin_a, &activity_b),
+        (&fx.commune_admin_a1, &g_a2.activity),
+        (&fx.commune_admin_a1, &activity_b),
+    ] {
+        let (status, body) = app.get_as(caller, sheet, &format!("id={foreign}")).await;
+        assert_eq!(status, 404, "{body}");
+        let (status, body) = app
+            .get_as(caller, sheet, &format!("id={}&id={foreign}", g_a1.activity))
+            .await;
+        assert_eq!(status, 404, "{body}");
+    }
+    let (status, pdf) = app
+        .get_bytes_as(
+            &fx.commune_admin_a1,
+            sheet,
+            &format!("id={}", g_a1.activity),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF"));
+    covered.insert(("GET", sheet));
+    let list = api::http::gdpr_lists::LIST_EXPORT;
+    for (caller, foreign, names, foreign_activity) in [
+        (
+            &fx.org_admin_a,
+            fx.tenant_b1,
+            &["Dunkerque"][..],
+            &activity_b,
+        ),
+        (
+            &fx.commune_admin_a1,
+            fx.tenant_a2,
+            &["Margny", "Dunkerque"][..],
+            &g_a2.activity,
+        ),
+    ] {
+        for kind in ["activities", "requests", "breaches", "processors"] {
+            let (status, csv) = app
+                .get_as(caller, list, &format!("list={kind}&format=csv"))
+                .await;
+            assert_eq!(status, 200, "{csv}");
+            assert!(csv.contains("Compiègne"), "{kind}: {csv}");
+            let (status, only_foreign) = app
+                .get_as(
+                    caller,
+                    list,
+                    &format!("list={kind}&format=csv&tenant={foreign}"),
+                )
+                .await;
+            assert_eq!(status, 200, "{only_foreign}");
+            for n in names {
+                assert!(!csv.contains(n), "{kind} leaked {n}: {csv}");
+                assert!(
+                    !only_foreign.contains(n),
+                    "{kind} leaked {n}: {only_foreign}"
+                );
+            }
+        }
+        let (status, csv) = app
+            .get_as(
+                caller,
+                list,
+                &format!("list=activities&format=csv&id={foreign_activity}"),
+            )
+            .await;
+        assert_eq!(status, 200, "{csv}");
+        assert!(!csv.contains("Cantine"), "{csv}");
+    }
+    covered.insert(("GET", list));
+
+    // GET a yearly bilan (issue 19): another commune's or organisation's is a 404.
+    let year = chrono::Datelike::year(&tenants::gdpr::paris_today());
+    let mut bilan_of = std::collections::HashMap::new();
+    for (caller, org, tenants_) in [
+        (&fx.org_admin_a, fx.org_a, vec![fx.tenant_a1, fx.tenant_a2]),
+        (&fx.org_admin_b, fx.org_b, vec![fx.tenant_b1]),
+    ] {
+        let r = app
+            .gql(
+                caller,
+                "mutation($o: UUID!, $y: Int!) { requestGdprBilans(organisationId: $o, year: $y) { id } }",
+                json!({"o": org, "y": year}),
+            )
+            .await;
+        let run: uuid::Uuid = data(&r)["requestGdprBilans"]["id"]
+            .as_str()
+            .expect("run")
+            .parse()
+            .expect("uuid");
+        for t in tenants_ {
+            tenants::gdpr::bilan::generate(&app.db, org, run, t)
+                .await
+                .expect("bilan");
+            let r = app
+                .gql(
+                    caller,
+                    "query($t: [UUID!]) { gdprBilans(tenantIds: $t) { id } }",
+                    json!({"t": [t]}),
+                )
+                .await;
+            bilan_of.insert(
+                t,
+                data(&r)["gdprBilans"][0]["id"]
+                    .as_str()
+                    .expect("bilan")
+                    .to_owned(),
+            );
+        }
+    }
+    let bilan = api::http::gdpr_lists::BILAN;
+    for (caller, foreign) in [
+        (&fx.org_admin_a, fx.tenant_b1),
+        (&fx.commune_admin_a1, fx.tenant_a2),
+        (&fx.commune_admin_a1, fx.tenant_b1),
+    ] {
+        let (status, body) = app
+            .get_as(
+                caller,
+                bilan,
+                &format!("id={}&format=pdf", bilan_of[&foreign]),
+            )
+            .await;
+        assert_eq!(status, 404, "{body}");
+    }
+    let (status, docx) = app
+        .get_bytes_as(
+            &fx.commune_admin_a1,
+            bilan,
+            &format!("id={}&format=docx", bilan_of[&fx.tenant_a1]),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(docx.starts_with(b"PK"), "a DOCX is a zip");
+    covered.insert(("GET", bilan));
 
     let all: BTreeSet<(&str, &str)> = api::http::exports::EXPORT_ROUTES.iter().copied().collect();
     assert_eq!(all, covered, "an export route has no cross-tenant case");

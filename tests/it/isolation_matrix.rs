@@ -170,6 +170,61 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         .as_str()
         .expect("resource")
         .to_owned();
+    // GDPR actors (issue 19): one in B, one in A2.
+    let actor_of = |caller: Caller, tenant: uuid::Uuid| {
+        let app = &app;
+        async move {
+            let r = app
+                .gql(
+                    &caller,
+                    "mutation($t: UUID!) { createGdprActor(tenantId: $t, input: {role: \"referent\", fullName: \"Référent étranger\"}) { id } }",
+                    json!({"t": tenant}),
+                )
+                .await;
+            data(&r)["createGdprActor"]["id"]
+                .as_str()
+                .expect("actor id")
+                .to_owned()
+        }
+    };
+    let actor_b = actor_of(fx.org_admin_b.clone(), fx.tenant_b1).await;
+    let actor_a2 = actor_of(fx.org_admin_a.clone(), fx.tenant_a2).await;
+
+    // Yearly bilans (issue 19): a run of B with B's commune's bilan, a run of A with A2's.
+    let year = chrono::Datelike::year(&tenants::gdpr::paris_today());
+    let bilan_of = |caller: Caller, org: uuid::Uuid, tenant: uuid::Uuid| {
+        let app = &app;
+        async move {
+            let r = app
+                .gql(
+                    &caller,
+                    "mutation($o: UUID!, $y: Int!) { requestGdprBilans(organisationId: $o, year: $y) { id } }",
+                    json!({"o": org, "y": year}),
+                )
+                .await;
+            let run = data(&r)["requestGdprBilans"]["id"]
+                .as_str()
+                .expect("run id")
+                .to_owned();
+            tenants::gdpr::bilan::generate(&app.db, org, run.parse().expect("uuid"), tenant)
+                .await
+                .expect("bilan");
+            let r = app
+                .gql(
+                    &caller,
+                    "query($t: [UUID!]) { gdprBilans(tenantIds: $t) { id } }",
+                    json!({"t": [tenant]}),
+                )
+                .await;
+            let bilan = data(&r)["gdprBilans"][0]["id"]
+                .as_str()
+                .expect("bilan id")
+                .to_owned();
+            (run, bilan)
+        }
+    };
+    let (run_b, bilan_b) = bilan_of(fx.org_admin_b.clone(), fx.org_b, fx.tenant_b1).await;
+    let (run_a, bilan_a2) = bilan_of(fx.org_admin_a.clone(), fx.org_a, fx.tenant_a2).await;
 
     let before: Vec<i64> = futures_counts(&app).await;
 
@@ -205,6 +260,9 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         resource_b.clone(),
         "Preuve de Dunkerque".into(),
         "Guide de la CUD".into(),
+        actor_b.clone(),
+        run_b.clone(),
+        bilan_b.clone(),
     ];
     // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
     let foreign_tenant: Vec<String> = vec![
@@ -229,6 +287,8 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         dpia_a2.clone(),
         doc_a2.clone(),
         "Preuve de Margny".into(),
+        actor_a2.clone(),
+        bilan_a2.clone(),
     ];
     assert!(!billing_a.is_empty());
 
@@ -474,6 +534,15 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             fx.org_admin_a.clone(),
             doc_b.clone(),
             fx.tenant_b1,
+    // GDPR actors (issue 19): the DSI of A against B, Compiègne's administrator against
+    // Margny and B.
+    for (caller, foreign_tenant_id, foreign_org_id, foreign_actor, foreign_run, foreign_activity) in [
+        (
+            fx.org_admin_a.clone(),
+            fx.tenant_b1,
+            fx.org_b,
+            actor_b.clone(),
+            run_b.clone(),
             gdpr_b.activity.clone(),
         ),
         (
@@ -505,6 +574,39 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("libraryResources", "{ libraryResources { id title versions { id sha256 } communes { tenantId tenantName readers { readerName } } } }", json!({}), Expect::NoForeignData),
             c("libraryResources", "query($o: UUID) { libraryResources(organisationId: $o) { id title } }", json!({"o": fx.org_b}), Expect::NoForeignData),
             c("libraryResource", "query($id: UUID!) { libraryResource(id: $id) { id title } }", json!({"id": resource_b}), Expect::Denied(DENIED)),
+            fx.tenant_a2,
+            fx.org_b,
+            actor_a2.clone(),
+            run_a.clone(),
+            gdpr_a2.activity.clone(),
+        ),
+    ] {
+        let c = |op: &'static str, q: &str, v: Value, e: Expect| Case {
+            op,
+            caller: caller.clone(),
+            query: q.to_owned(),
+            variables: v,
+            expect: e,
+        };
+        cases.extend([
+            c("gdprActorRoles", "{ gdprActorRoles { code } }", json!({}), Expect::NoForeignData),
+            c("gdprActors", "{ gdprActors { id tenantId fullName } }", json!({}), Expect::NoForeignData),
+            c("gdprActors", "query($t: [UUID!]) { gdprActors(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("gdprActorCoverage", "query($o: UUID!) { gdprActorCoverage(organisationId: $o) { tenantId } }", json!({"o": fx.org_a}), Expect::NoForeignData),
+            c("gdprActorCoverage", "query($o: UUID!) { gdprActorCoverage(organisationId: $o) { tenantId } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("createGdprActor", "mutation($t: UUID!) { createGdprActor(tenantId: $t, input: {role: \"it_referent\", fullName: \"Intrus\"}) { id } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("updateGdprActor", "mutation($id: UUID!) { updateGdprActor(id: $id, version: 1, input: {role: \"referent\", fullName: \"Intrus\"}) { id } }", json!({"id": foreign_actor}), Expect::Denied(DENIED)),
+            c("deleteGdprActor", "mutation($id: UUID!) { deleteGdprActor(id: $id) }", json!({"id": foreign_actor}), Expect::Denied(DENIED)),
+            c("gdprBilanRuns", "query($o: UUID!) { gdprBilanRuns(organisationId: $o) { id } }", json!({"o": foreign_org_id}), Expect::Denied(DENIED)),
+            c("gdprBilanRun", "query($id: UUID!) { gdprBilanRun(id: $id) { id bilans { id } } }", json!({"id": foreign_run}), Expect::Denied(DENIED)),
+            c("gdprBilans", "{ gdprBilans { id runId tenantId } }", json!({}), Expect::NoForeignData),
+            c("gdprBilans", "query($t: [UUID!]) { gdprBilans(tenantIds: $t) { id } }", json!({"t": [foreign_tenant_id]}), Expect::NoForeignData),
+            c("gdprBilanFigures", "query($t: UUID!, $y: Int!) { gdprBilanFigures(tenantId: $t, year: $y) { activities } }", json!({"t": foreign_tenant_id, "y": year}), Expect::Denied(DENIED)),
+            c("requestGdprBilans", "mutation($o: UUID!, $y: Int!) { requestGdprBilans(organisationId: $o, year: $y) { id } }", json!({"o": foreign_org_id, "y": year}), Expect::Denied(DENIED)),
+            c("listColumnChoices", "{ listColumnChoices(list: \"activities\") { code label } }", json!({}), Expect::NoForeignData),
+            c("listColumns", "{ listColumns(list: \"activities\") }", json!({}), Expect::NoForeignData),
+            c("setListColumns", "mutation { setListColumns(list: \"activities\", columns: [\"name\", \"status\"]) }", json!({}), Expect::NoForeignData),
+            c("archiveActivities", "mutation($id: UUID!) { archiveActivities(items: [{id: $id, version: 1}]) { archived ids } }", json!({"id": foreign_activity}), Expect::Denied(DENIED)),
         ]);
     }
     // The DSI of A also may not aim at a tenant of B while naming its own organisation.
@@ -700,6 +802,9 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "gdpr_resource",
         "gdpr_resource_version",
         "gdpr_resource_read",
+        "gdpr_actor",
+        "gdpr_bilan_run",
+        "gdpr_bilan",
     ] {
         v.push(app.count(t).await);
     }

@@ -80,6 +80,36 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
     // And a maturity questionnaire with an assessment.
     app.maturity_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
         .await;
+    // And a GDPR actor, and a person's column choice (issue 19).
+    let r = app
+        .gql(
+            &fx.commune_admin_a1,
+            "mutation($t: UUID!) { createGdprActor(tenantId: $t, input: {role: \"referent\", fullName: \"Claire Dupont\"}) { id } }",
+            serde_json::json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    data(&r);
+    app.admin_exec(
+        "INSERT INTO user_list_preference (user_id, list_key, columns, updated_at) \
+         SELECT id, 'activities', '[\"name\"]', now() FROM app_user LIMIT 1",
+    )
+    .await;
+    // And a yearly bilan run with one commune's bilan.
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($o: UUID!, $y: Int!) { requestGdprBilans(organisationId: $o, year: $y) { id } }",
+            serde_json::json!({"o": fx.org_a, "y": chrono::Datelike::year(&tenants::gdpr::paris_today())}),
+        )
+        .await;
+    let run: uuid::Uuid = data(&r)["requestGdprBilans"]["id"]
+        .as_str()
+        .expect("run")
+        .parse()
+        .expect("uuid");
+    tenants::gdpr::bilan::generate(&app.db, fx.org_a, run, fx.tenant_a1)
+        .await
+        .expect("bilan");
     // And a consolidated report.
     tenants::reporting::snapshot::refresh(
         &app.db,

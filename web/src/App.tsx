@@ -29,6 +29,8 @@ import { BillingPage } from "./pages/billing/BillingPage";
 import { BillingIdentityPage } from "./pages/billing/BillingIdentityPage";
 import { JointProcurementPage } from "./pages/procurement/JointProcurementPage";
 import { DirectoryPage } from "./pages/directory/DirectoryPage";
+import { GdprActorsPage } from "./pages/actors/GdprActorsPage";
+import { GdprBilansPage } from "./pages/bilans/GdprBilansPage";
 import { Loading } from "./components/QueryStatus";
 import { DpiaListPage } from "./pages/dpia/DpiaListPage";
 import { DpiaPage } from "./pages/dpia/DpiaPage";
@@ -82,6 +84,8 @@ export function App() {
           <Route path="/maturite" element={<MaturityPage />} />
           <Route path="/maturite/questionnaire" element={<QuestionnaireEditorPage />} />
           <Route path="/maturite/evaluation" element={<AssessmentPage />} />
+          <Route path="/acteurs-rgpd" element={<GdprActorsPage />} />
+          <Route path="/bilans-rgpd" element={<GdprBilansPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
         </>

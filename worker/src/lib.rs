@@ -125,6 +125,17 @@ async fn run_job(
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }
+        tenants::gdpr::bilan::BILAN_JOB => {
+            let id = |k: &str| {
+                j.payload[k]
+                    .as_str()
+                    .and_then(|v| uuid::Uuid::parse_str(v).ok())
+                    .ok_or(format!("payload without {k}"))
+            };
+            tenants::gdpr::bilan::generate(db, j.organisation_id, id("runId")?, id("tenantId")?)
+                .await
+                .map_err(|e| e.to_string())
+        }
         other => Err(format!("unknown job kind {other:?}")),
     }
 }

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod engine_fr;
 pub mod errors;
 pub mod gdpr;
+pub mod gdpr_admin;
 pub mod limits;
 pub mod loaders;
 pub mod maturity;
@@ -51,6 +52,9 @@ pub struct QueryRoot(
     maturity::MaturityQuery,
     gdpr::DpiaQuery,
     documents::DocumentQuery,
+    gdpr_admin::GdprActorQuery,
+    gdpr_admin::GdprBilanQuery,
+    gdpr_admin::GdprListQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -67,6 +71,9 @@ pub struct MutationRoot(
     maturity::MaturityMutation,
     gdpr::DpiaMutation,
     documents::DocumentMutation,
+    gdpr_admin::GdprActorMutation,
+    gdpr_admin::GdprBilanMutation,
+    gdpr_admin::GdprListMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -24,6 +24,9 @@ pub const EXPORT_ROUTES: &[(&str, &str)] = &[
     ("GET", super::report_exports::CONSOLIDATED),
     ("GET", super::report_exports::COMMUNE_SUMMARY),
     ("GET", super::dpia_exports::DPIA_PDF),
+    ("GET", super::gdpr_lists::ACTIVITY_SHEET),
+    ("GET", super::gdpr_lists::LIST_EXPORT),
+    ("GET", super::gdpr_lists::BILAN),
 ];
 
 /// The largest bundle accepted for verification.

@@ -9,6 +9,7 @@ pub mod dpia_exports;
 pub mod documents;
 pub mod explorer;
 pub mod exports;
+pub mod gdpr_lists;
 pub mod limits;
 pub mod oidc;
 pub mod ops;

@@ -465,6 +465,16 @@ async fn load_row(
         .ok_or(GdprError::Access(AccessError::NotFound))
 }
 
+/// One row within the caller's transaction (register entries only, unless the scope
+/// publishes models).
+pub(crate) async fn get_in(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<gdpr_activity::Model, GdprError> {
+    load_row(txn, scope, id).await
+}
+
 /// An archived activity is kept as it was: it no longer changes.
 fn not_archived(row: &gdpr_activity::Model) -> Result<(), GdprError> {
     match row.archived_at {
@@ -495,31 +505,7 @@ pub async fn archive(
     expected_version: i32,
 ) -> Result<Activity, GdprError> {
     let txn = scope.begin(db).await?;
-    let row = load_row(&txn, scope, id).await?;
-    if row.is_model {
-        return Err(bad("id", "Un traitement modèle ne s'archive pas ici."));
-    }
-    not_archived(&row)?;
-    check_version(&row, expected_version)?;
-    let fields = ActivityFields::from_model(&row)?;
-    let now = Utc::now();
-    let mut a: gdpr_activity::ActiveModel = row.clone().into();
-    a.archived_at = Set(Some(now));
-    a.version = Set(row.version + 1);
-    a.updated_at = Set(now);
-    let row = a.update(&txn).await?;
-    audit::record(
-        &txn,
-        scope,
-        Entry {
-            organisation_id: row.organisation_id,
-            tenant_id: row.tenant_id,
-            operation: "archiveActivity",
-            before: Some(json!({"id": row.id, "status": row.status, "fields": fields.to_json()})),
-            after: Some(json!({"id": row.id, "archivedAt": row.archived_at})),
-        },
-    )
-    .await?;
+    let (row, fields) = archive_in(&txn, scope, id, expected_version).await?;
     let processor_ids = processors_of(&txn, scope, &[row.id])
         .await?
         .into_iter()
@@ -531,6 +517,42 @@ pub async fn archive(
         fields,
         processor_ids,
     })
+}
+
+/// Archives one register entry inside the caller's transaction (audited there): the single
+/// archive and the bulk one share it.
+pub(crate) async fn archive_in(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    id: Uuid,
+    expected_version: i32,
+) -> Result<(gdpr_activity::Model, ActivityFields), GdprError> {
+    let row = load_row(txn, scope, id).await?;
+    if row.is_model {
+        return Err(bad("id", "Un traitement modèle ne s'archive pas ici."));
+    }
+    not_archived(&row)?;
+    check_version(&row, expected_version)?;
+    let fields = ActivityFields::from_model(&row)?;
+    let now = Utc::now();
+    let mut a: gdpr_activity::ActiveModel = row.clone().into();
+    a.archived_at = Set(Some(now));
+    a.version = Set(row.version + 1);
+    a.updated_at = Set(now);
+    let row = a.update(txn).await?;
+    audit::record(
+        txn,
+        scope,
+        Entry {
+            organisation_id: row.organisation_id,
+            tenant_id: row.tenant_id,
+            operation: "archiveActivity",
+            before: Some(json!({"id": row.id, "status": row.status, "fields": fields.to_json()})),
+            after: Some(json!({"id": row.id, "archivedAt": row.archived_at})),
+        },
+    )
+    .await?;
+    Ok((row, fields))
 }
 
 /// Deletes a draft that was never validated (a mistake, a duplicate). Its content stays in the
@@ -731,6 +753,8 @@ pub(crate) async fn processors_of(
 #[derive(Debug, Default, Clone)]
 pub struct ActivityFilter {
     pub tenant_ids: Option<Vec<Uuid>>,
+    /// Only these activities (the rows a person selected, for a bulk print or export).
+    pub ids: Option<Vec<Uuid>>,
     pub status: Option<ActivityStatus>,
     pub dpia_required: Option<bool>,
     pub sensitive: Option<bool>,
@@ -775,6 +799,9 @@ pub async fn page(
         .filter(gdpr_activity::Column::ArchivedAt.is_null());
     if let Some(ids) = &f.tenant_ids {
         q = q.filter(gdpr_activity::Column::TenantId.is_in(ids.clone()));
+    }
+    if let Some(ids) = &f.ids {
+        q = q.filter(gdpr_activity::Column::Id.is_in(ids.clone()));
     }
     if let Some(s) = f.status {
         q = q.filter(gdpr_activity::Column::Status.eq(s.code()));

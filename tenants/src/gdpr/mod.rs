@@ -1,16 +1,22 @@
 //! GDPR for a shared DPO: registers (Art. 30), DPIA screening, processors, model activities,
 //! action plans, rights requests and breaches with their legal clocks, public register pages.
 pub mod activity;
+pub mod actors;
+pub mod bilan;
 pub mod breaches;
+pub mod bulk;
 pub mod calendar;
 pub mod demo;
 pub mod dpia;
 pub mod documents;
 pub mod export;
+pub mod lists;
 pub mod models;
+pub mod preferences;
 pub mod processors;
 pub mod register;
 pub mod requests;
+pub mod sheets;
 pub mod vocab;
 
 use crate::audit::AuditError;

@@ -181,6 +181,25 @@ vocab!(
     }
 );
 
+vocab!(
+    /// Who carries the commune's GDPR (CNIL guide for local authorities: the référent is the
+    /// DPO's relay in the commune; the controller is the commune, represented by its mayor or
+    /// a delegate; the comité Informatique et Libertés follows the register).
+    ActorRole {
+        Referent = "referent" / "Référent RGPD",
+        Representative = "representative" / "Représentant du responsable de traitement",
+        ItReferent = "it_referent" / "Référent informatique",
+        CommitteeMember = "committee_member" / "Membre du comité Informatique et Libertés",
+    }
+);
+
+impl ActorRole {
+    /// One person at a time holds it (the committee has several members).
+    pub fn is_single(self) -> bool {
+        self != ActorRole::CommitteeMember
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,6 +65,9 @@ pub enum Permission {
     /// Validate or refuse a DPIA as the controller (the commune's administrator: the decision
     /// is the controller's, Art. 35(1), after the DPO's opinion, Art. 35(2)).
     ValidateDpia,
+    /// Record the commune's GDPR actors (référent, representative, IT referent, committee):
+    /// its administrator or the DPO, not an agent.
+    EditGdprActors,
 }
 
 impl Permission {
@@ -90,6 +93,7 @@ impl Permission {
         Permission::AssessMaturity,
         Permission::EditBillingIdentity,
         Permission::ValidateDpia,
+        Permission::EditGdprActors,
     ];
 
     /// The stored name (an auditor grant lists the permissions it carries).
@@ -116,6 +120,7 @@ impl Permission {
             Permission::AssessMaturity => "assess_maturity",
             Permission::EditBillingIdentity => "edit_billing_identity",
             Permission::ValidateDpia => "validate_dpia",
+            Permission::EditGdprActors => "edit_gdpr_actors",
         }
     }
 
@@ -189,6 +194,7 @@ impl Role {
                     | PublishModels
                     | ExportGdpr
                     | AssessMaturity
+                    | EditGdprActors
             ),
             Role::CommuneAdmin => matches!(
                 p,
@@ -206,6 +212,7 @@ impl Role {
                     | ReadCosts
                     | EditBillingIdentity
                     | ValidateDpia
+                    | EditGdprActors
             ),
             Role::CommuneEditor => matches!(
                 p,
@@ -269,6 +276,7 @@ impl Permission {
             AssessMaturity => "d'enregistrer une évaluation de maturité",
             EditBillingIdentity => "de modifier l'identité de facturation",
             ValidateDpia => "de valider une analyse d'impact au nom du responsable de traitement",
+            EditGdprActors => "de désigner les acteurs RGPD de la commune",
         }
     }
 }
@@ -353,6 +361,11 @@ mod tests {
         assert!(!Role::OrgAdmin.allows(Permission::ValidateDpia));
         assert!(!Role::CommuneEditor.allows(Permission::ValidateDpia));
         assert!(!Role::Auditor.allows(Permission::ValidateDpia));
+        // GDPR actors: the commune's administrator or the DPO, never an agent or an auditor.
+        assert!(Role::CommuneAdmin.allows(Permission::EditGdprActors));
+        assert!(Role::Dpo.allows(Permission::EditGdprActors));
+        assert!(!Role::CommuneEditor.allows(Permission::EditGdprActors));
+        assert!(!Role::Auditor.allows(Permission::EditGdprActors));
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Some(p));
         }

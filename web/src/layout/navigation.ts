@@ -15,6 +15,8 @@ export const navEntries: NavEntry[] = [
   { path: "/aipd/modeles", label: "Modèles d'AIPD", needs: "publishModels", group: "RGPD" },
   { path: "/documents", label: "Documents", needs: "readGdpr", group: "RGPD" },
   { path: "/bibliotheque", label: "Bibliothèque", needs: "readGdpr", group: "RGPD" },
+  { path: "/acteurs-rgpd", label: "Acteurs RGPD", needs: "readGdpr", group: "RGPD" },
+  { path: "/bilans-rgpd", label: "Bilan annuel", needs: "readGdpr", group: "RGPD" },
   { path: "/suivi-dpo", label: "Suivi DPO", needs: "checkGdpr", group: "RGPD" },
   { path: "/maturite", label: "Maturité", needs: "readGdpr", group: "RGPD" },
   { path: "/export", label: "Export", needs: "exportGdpr", group: "RGPD" },

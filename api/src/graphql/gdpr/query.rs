@@ -96,6 +96,7 @@ impl GdprQuery {
             .transpose()?;
         let f = ActivityFilter {
             tenant_ids,
+            ids: None,
             status,
             dpia_required,
             sensitive,

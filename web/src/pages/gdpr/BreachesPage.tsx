@@ -13,6 +13,7 @@ import { ResultCount, Pagination, useListParams } from "../../components/ListPag
 import { BreachCard } from "./BreachCard";
 import { DeclareBreachForm } from "./DeclareBreachForm";
 import { BreachesQuery } from "./gdprQueries";
+import { ListExportButtons } from "../../components/listExport";
 
 export function BreachesPage() {
   const ctx = useAuthenticated();
@@ -32,6 +33,7 @@ export function BreachesPage() {
         onChange={(v) => list.update({ "a-decider": v ? "1" : null })} />
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les violations" /> : null}
+      <ListExportButtons list="breaches" what="les violations" filters={{ tenant: ctx.tenantIds ?? [], openOnly }} />
       <ResultCount total={total} list={list} loading={q.loading} />
       {q.data && !rows.length ? <EmptyState>Aucune violation à afficher.</EmptyState> : null}
       {rows.map((b) => (

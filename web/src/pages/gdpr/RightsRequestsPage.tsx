@@ -17,6 +17,7 @@ import { PageHeading } from "../../layout/PageHeading";
 import { ResultCount, Pagination, useListParams, useSort } from "../../components/ListPager";
 import { formatDate, formatDaysLeft } from "../../format/fr";
 import { CreateRightsRequestMutation, RightsRequestsQuery } from "./gdprQueries";
+import { ListExportButtons } from "../../components/listExport";
 
 /** Sort keys in the address, and the API's columns. */
 const SORTS = { echeance: "DUE", reception: "RECEIVED_ON", demandeur: "REQUESTER", droit: "KIND", statut: "STATUS" } as const;
@@ -85,6 +86,8 @@ export function RightsRequestsPage() {
       </fieldset>
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les demandes" /> : null}
+      <ListExportButtons list="requests" what="les demandes de droits"
+        filters={{ tenant: ctx.tenantIds ?? [], openOnly, overdueOnly, search: search || null, orderBy: SORTS[sort.by as SortKey], descending: sort.descending }} />
       <ResultCount total={total} list={list} loading={q.loading} />
       {q.data && !rows.length ? <EmptyState>Aucune demande à afficher.</EmptyState> : null}
       {rows.length ? (

@@ -17,6 +17,7 @@ import { Pagination, ResultCount, useListParams } from "../../components/ListPag
 import { formatDate, plural } from "../../format/fr";
 import { emptyProcessor, ProcessorForm, processorInput, processorLabels } from "./ProcessorForm";
 import { CreateProcessorMutation, ProcessorsListQuery } from "./processorQueries";
+import { ListExportButtons } from "../../components/listExport";
 
 export function dpaBadge(s: { code: string; label: string }, signedOn: string | null | undefined) {
   return (
@@ -44,6 +45,7 @@ export function ProcessorsPage() {
       </PageHeading>
       {q.error ? <QueryError error={q.error} /> : null}
       {q.loading && !q.data ? <Loading what="les sous-traitants" /> : null}
+      <ListExportButtons list="processors" what="les sous-traitants" filters={{ tenant: ctx.tenantIds ?? [] }} />
       <ResultCount total={total} list={list} loading={q.loading} />
       {q.data && !rows.length ? <EmptyState>Aucun sous-traitant enregistré.</EmptyState> : null}
       {rows.length ? (

@@ -26,6 +26,7 @@ import { dpiaLabel } from "./registerLabels";
 import { ActivityActions } from "./ActivityActions";
 import { ActivityLifecycle } from "./ActivityLifecycle";
 import { EvidenceSection } from "../documents/EvidenceSection";
+import { activitySheetHref } from "../../components/listExport";
 
 export function ActivityEditorPage() {
   const { id } = useParams<{ id: string }>();
@@ -154,6 +155,13 @@ export function ActivityEditorPage() {
           "Une nouvelle entrée du registre des activités de traitement (article 30 du RGPD), créée en brouillon."
         )}
       </PageHeading>
+      {id && activity ? (
+        <p>
+          <a className="fr-btn fr-btn--secondary fr-btn--icon-left fr-icon-printer-line" href={activitySheetHref([id])} download>
+            Imprimer la fiche<span className="fr-sr-only"> de {activity.name} (PDF)</span>
+          </a>
+        </p>
+      ) : null}
       {notice && noticeShown && !saved ? <Alert severity="success" small description={notice} className="fr-mb-3w" /> : null}
       {activity?.archivedAt ? (
         <Alert severity="info" small className="fr-mb-3w"

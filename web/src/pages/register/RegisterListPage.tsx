@@ -1,6 +1,6 @@
 // The GDPR register of the commune chosen (or of every commune reached), with filters kept in
 // the address so that a filtered list can be bookmarked; and the intercommunality's models.
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
@@ -18,6 +18,24 @@ import { ResultCount, Pagination, useListParams, useSort } from "../../component
 import { formatShortDate } from "../../format/fr";
 import { InstantiateModelMutation, ModelActivitiesQuery, RegisterActivitiesQuery } from "./activityQueries";
 import { dpiaLabel } from "./registerLabels";
+import { BulkBar, ColumnChooser, useRegisterColumns } from "./RegisterColumns";
+import { ListExportButtons } from "../../components/listExport";
+
+/** Column headers of the register list, by column key. */
+const HEADERS: Record<string, string> = {
+  name: "Traitement",
+  commune: "Commune",
+  department: "Service",
+  status: "Statut",
+  completeness: "Complétude",
+  dpia: "Analyse d'impact",
+  sensitive: "Données sensibles",
+  legal_bases: "Bases légales",
+  owner: "Responsable opérationnel",
+  updated_at: "Modifié le",
+};
+/** Columns that sort the list (their key in the address). */
+const SORT_OF: Record<string, string> = { name: "nom", status: "statut", updated_at: "modifie" };
 
 /** Sort keys in the address, and the API's columns. */
 const SORTS = { nom: "NAME", statut: "STATUS", modifie: "UPDATED_AT" } as const;
@@ -48,6 +66,44 @@ export function RegisterListPage() {
   });
   const editable = can(ctx.roles, "editGdpr");
   const manyCommunes = !ctx.tenantId;
+  const columns = useRegisterColumns();
+  // The commune column only when several communes are listed.
+  const shown = columns.visible.filter((c) => c !== "commune" || manyCommunes);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [bulkNotice, setBulkNotice] = useState<string | null>(null);
+  type Row = NonNullable<typeof list.data>["activities"]["items"][number];
+  function cell(c: string, a: Row): ReactNode {
+    switch (c) {
+      case "name":
+        return (
+          <>
+            <Link to={`/registre/${a.id}`}>{a.name}</Link>
+            {a.department && !shown.includes("department") ? <span className="fr-hint-text">{a.department}</span> : null}
+            {a.modelChanges.length ? <Badge as="span" small severity="info">modèle modifié</Badge> : null}
+          </>
+        );
+      case "commune":
+        return ctx.tenantName(a.tenantId);
+      case "department":
+        return a.department || "—";
+      case "status":
+        return <Badge as="span" small noIcon severity={a.status.code === "draft" ? undefined : "success"}>{a.status.label}</Badge>;
+      case "completeness":
+        return `${a.completeness} %`;
+      case "dpia":
+        return dpiaLabel(a.dpiaScreening);
+      case "sensitive":
+        return a.hasSensitiveData ? "Oui" : "Non";
+      case "legal_bases":
+        return a.legalBases.map((l) => l.basis.label).join(", ") || "—";
+      case "owner":
+        return a.owner || "—";
+      case "updated_at":
+        return <span className="console-nowrap">{formatShortDate(a.updatedAt.slice(0, 10))}</span>;
+      default:
+        return "—";
+    }
+  }
 
   function applyFilters(e: FormEvent) {
     e.preventDefault();
@@ -73,6 +129,7 @@ export function RegisterListPage() {
   const total = list.data?.activities.totalCount;
   const statuses = list.data?.gdprVocabulary.activityStatuses ?? [];
   const filtered = Boolean(search || status || dpiaRequired || sensitive);
+  const allSelected = activities.length > 0 && activities.every((a) => selected.includes(a.id));
 
   return (
     <>
@@ -114,6 +171,14 @@ export function RegisterListPage() {
         </form>
       </section>
 
+      {columns.loaded ? (
+        <ColumnChooser choices={columns.choices} visible={columns.visible} onSaved={(c) => columns.setChosen(c)} />
+      ) : null}
+      <ListExportButtons list="activities" what="le registre" columns={shown}
+        filters={{ tenant: ctx.tenantIds ?? [], search: search || null, status: status || null, dpiaRequired: dpiaRequired || null, sensitive: sensitive || null, orderBy: SORTS[sort.by as SortKey], descending: sort.descending }} />
+      <div aria-live="polite">
+        {bulkNotice ? <Alert severity="success" small description={bulkNotice} className="fr-mb-2w" /> : null}
+      </div>
       {list.error ? <QueryError error={list.error} /> : null}
       {list.loading && !list.data ? <Loading what="le registre" /> : null}
       <ResultCount total={total} list={pager} loading={list.loading} />
@@ -121,33 +186,31 @@ export function RegisterListPage() {
         <EmptyState>{filtered ? "Aucun traitement ne correspond à ces filtres." : "Le registre est vide."}</EmptyState>
       ) : null}
       {activities.length ? (
-        <DataTable
-          caption="Traitements du registre"
-          captionHidden
-          sort={{ keys: ["nom", ...(manyCommunes ? [null] : []), "statut", null, null, null, "modifie"], state: sort }}
-          headers={[
-            "Traitement",
-            ...(manyCommunes ? ["Commune"] : []),
-            "Statut",
-            "Complétude",
-            "Analyse d'impact",
-            "Données sensibles",
-            "Modifié le",
-          ]}
-          rows={activities.map((a) => [
-            <>
-              <Link to={`/registre/${a.id}`}>{a.name}</Link>
-              {a.department ? <span className="fr-hint-text">{a.department}</span> : null}
-              {a.modelChanges.length ? <Badge as="span" small severity="info">modèle modifié</Badge> : null}
-            </>,
-            ...(manyCommunes ? [ctx.tenantName(a.tenantId)] : []),
-            <Badge as="span" small noIcon severity={a.status.code === "draft" ? undefined : "success"}>{a.status.label}</Badge>,
-            `${a.completeness} %`,
-            dpiaLabel(a.dpiaScreening),
-            a.hasSensitiveData ? "Oui" : "Non",
-            <span className="console-nowrap">{formatShortDate(a.updatedAt.slice(0, 10))}</span>,
-          ])}
-        />
+        <>
+          <BulkBar selected={activities.filter((a) => selected.includes(a.id)).map((a) => ({ id: a.id, version: a.version, name: a.name }))}
+            columns={columns.visible} editable={editable}
+            onArchived={(m) => { setSelected([]); setBulkNotice(m); list.reload(); }} />
+          <DataTable
+            caption="Traitements du registre"
+            captionHidden
+            sort={{ keys: [null, ...shown.map((c) => SORT_OF[c] ?? null)], state: sort }}
+            headers={[
+              <div className="fr-checkbox-group fr-checkbox-group--sm" key="all">
+                <input type="checkbox" id="select-all" checked={allSelected} onChange={(e) => setSelected(e.target.checked ? activities.map((a) => a.id) : [])} />
+                <label className="fr-label" htmlFor="select-all">Tout sélectionner</label>
+              </div>,
+              ...shown.map((c) => HEADERS[c] ?? c),
+            ]}
+            rows={activities.map((a) => [
+              <div className="fr-checkbox-group fr-checkbox-group--sm" key="s">
+                <input type="checkbox" id={`select-${a.id}`} checked={selected.includes(a.id)}
+                  onChange={(e) => setSelected((v) => (e.target.checked ? [...v, a.id] : v.filter((x) => x !== a.id)))} />
+                <label className="fr-label" htmlFor={`select-${a.id}`}><span className="fr-sr-only">Sélectionner {a.name}</span></label>
+              </div>,
+              ...shown.map((c) => cell(c, a)),
+            ])}
+          />
+        </>
       ) : null}
       <Pagination total={total} list={pager} label="Pages du registre" />
       {editable ? <ModelsSection /> : null}

@@ -62,11 +62,34 @@ export const RegisterActivitiesQuery = graphql(`
       modelId
       modelChanges { field }
       updatedAt
+      version
+      owner
+      legalBases { basis { label } }
       }
     }
     gdprVocabulary {
       activityStatuses { code label }
     }
+  }
+`);
+
+/** The register's columns and the ones this person chose to see (issue 19). */
+export const ActivityColumnsQuery = graphql(`
+  query ActivityColumns {
+    listColumnChoices(list: "activities") { code label }
+    listColumns(list: "activities")
+  }
+`);
+
+export const SetActivityColumnsMutation = graphql(`
+  mutation SetActivityColumns($columns: [String!]!) {
+    setListColumns(list: "activities", columns: $columns)
+  }
+`);
+
+export const ArchiveActivitiesMutation = graphql(`
+  mutation ArchiveActivities($items: [SelectedActivity!]!) {
+    archiveActivities(items: $items) { archived message }
   }
 `);
 
