@@ -24,6 +24,7 @@ mod m20261208_000023_alert_due_day;
 mod m20261214_000017_request_events;
 mod m20261214_000018_activity_archive;
 mod m20261214_000020_contract_version;
+mod m20261215_000029_reversibility_export;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -45,6 +46,7 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000011_maturity::TABLES.iter().copied())
         .chain(m20261214_000017_request_events::TABLES.iter().copied())
         .chain(m20261207_000026_billing_identity::TABLES.iter().copied())
+        .chain(m20261215_000029_reversibility_export::TABLES.iter().copied())
         .collect()
 }
 
@@ -75,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000020_contract_version::Migration),
             Box::new(m20261208_000023_alert_due_day::Migration),
             Box::new(m20261207_000026_billing_identity::Migration),
+            Box::new(m20261215_000029_reversibility_export::Migration),
         ]
     }
 }

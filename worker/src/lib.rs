@@ -122,6 +122,15 @@ async fn run_job(
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }
+        tenants::reversibility::JOB => {
+            let id = j.payload["exportId"]
+                .as_str()
+                .and_then(|v| uuid::Uuid::parse_str(v).ok())
+                .ok_or("payload without exportId")?;
+            tenants::reversibility::requests::run(db, id)
+                .await
+                .map_err(|e| e.to_string())
+        }
         other => Err(format!("unknown job kind {other:?}")),
     }
 }

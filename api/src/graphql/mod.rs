@@ -16,6 +16,7 @@ pub mod page;
 pub mod procurement;
 pub mod query;
 pub mod reporting;
+pub mod reversibility;
 pub mod scalars;
 pub mod text;
 pub mod text_bounds;
@@ -48,6 +49,7 @@ pub struct QueryRoot(
     reporting::ReportingQuery,
     alerts::AlertQuery,
     maturity::MaturityQuery,
+    reversibility::ReversibilityQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -62,6 +64,7 @@ pub struct MutationRoot(
     reporting::ReportingMutation,
     alerts::AlertMutation,
     maturity::MaturityMutation,
+    reversibility::ReversibilityMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

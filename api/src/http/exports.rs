@@ -23,6 +23,7 @@ pub const EXPORT_ROUTES: &[(&str, &str)] = &[
     ("GET", super::billing_exports::STATEMENT),
     ("GET", super::report_exports::CONSOLIDATED),
     ("GET", super::report_exports::COMMUNE_SUMMARY),
+    ("GET", super::reversibility::DOWNLOAD),
 ];
 
 /// The largest bundle accepted for verification.

@@ -12,5 +12,6 @@ pub mod oidc;
 pub mod ops;
 pub mod public;
 pub mod report_exports;
+pub mod reversibility;
 pub mod security_headers;
 pub mod stripe_webhook;

@@ -48,5 +48,7 @@ pub mod proc_supplier;
 pub mod ref_commune;
 pub mod ref_epci;
 pub mod report_snapshot;
+pub mod reversibility_archive;
+pub mod reversibility_export;
 pub mod session;
 pub mod tenant;

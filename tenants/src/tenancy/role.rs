@@ -62,10 +62,13 @@ pub enum Permission {
     /// Record a tenant's billing identity (SIRET, Chorus Pro service code, commitment, channel):
     /// the DSI for every tenant, a commune's administrator for its own.
     EditBillingIdentity,
+    /// Export every piece of data held for a commune or the organisation (reversibility): the
+    /// DSI for the organisation and each commune, a commune's administrator for its own.
+    ExportAllData,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ReadDirectory,
         Permission::ManageUsers,
         Permission::ManageAuditors,
@@ -86,6 +89,7 @@ impl Permission {
         Permission::ReadReports,
         Permission::AssessMaturity,
         Permission::EditBillingIdentity,
+        Permission::ExportAllData,
     ];
 
     /// The stored name (an auditor grant lists the permissions it carries).
@@ -111,6 +115,7 @@ impl Permission {
             Permission::ReadReports => "read_reports",
             Permission::AssessMaturity => "assess_maturity",
             Permission::EditBillingIdentity => "edit_billing_identity",
+            Permission::ExportAllData => "export_all_data",
         }
     }
 
@@ -199,6 +204,7 @@ impl Role {
                     | RecordRestoreTests
                     | ReadCosts
                     | EditBillingIdentity
+                    | ExportAllData
             ),
             Role::CommuneEditor => matches!(
                 p,
@@ -261,6 +267,7 @@ impl Permission {
             ReadReports => "de consulter les rapports consolidés",
             AssessMaturity => "d'enregistrer une évaluation de maturité",
             EditBillingIdentity => "de modifier l'identité de facturation",
+            ExportAllData => "d'exporter toutes les données (réversibilité)",
         }
     }
 }
@@ -339,6 +346,12 @@ mod tests {
         assert!(Role::OrgAdmin.allows(Permission::AssessMaturity));
         assert!(!Role::CommuneEditor.allows(Permission::AssessMaturity));
         assert!(!Role::Auditor.allows(Permission::AssessMaturity));
+        // Reversibility: the DSI and a commune's administrator, nobody else.
+        assert!(Role::OrgAdmin.allows(Permission::ExportAllData));
+        assert!(Role::CommuneAdmin.allows(Permission::ExportAllData));
+        assert!(!Role::Dpo.allows(Permission::ExportAllData));
+        assert!(!Role::CommuneEditor.allows(Permission::ExportAllData));
+        assert!(!Role::Auditor.allows(Permission::ExportAllData));
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Some(p));
         }
