@@ -29,6 +29,7 @@ import { BillingPage } from "./pages/billing/BillingPage";
 import { BillingIdentityPage } from "./pages/billing/BillingIdentityPage";
 import { JointProcurementPage } from "./pages/procurement/JointProcurementPage";
 import { DirectoryPage } from "./pages/directory/DirectoryPage";
+import { ReversibilityPage } from "./pages/reversibility/ReversibilityPage";
 import { Loading } from "./components/QueryStatus";
 import { SessionExpiredNotice } from "./auth/SessionExpiredNotice";
 
@@ -69,6 +70,7 @@ export function App() {
           <Route path="/facturation/identites" element={<BillingIdentityPage />} />
           <Route path="/achats-groupes" element={<JointProcurementPage />} />
           <Route path="/communes" element={<DirectoryPage />} />
+          <Route path="/reversibilite" element={<ReversibilityPage />} />
           <Route path="/maturite" element={<MaturityPage />} />
           <Route path="/maturite/questionnaire" element={<QuestionnaireEditorPage />} />
           <Route path="/maturite/evaluation" element={<AssessmentPage />} />

@@ -66,11 +66,17 @@ pub struct TableDef {
     unmapped: fn() -> Vec<String>,
     scope_condition: fn(&Scope) -> Condition,
     condition: fn(Filter, &Target) -> Result<Condition, DbErr>,
-    count: for<'a> fn(&'a DatabaseTransaction, Condition) -> Fut<'a, Result<u64, DbErr>>,
-    page: for<'a> fn(&'a DatabaseTransaction, Condition, u64, u64) -> Fut<'a, Result<Vec<Row>, DbErr>>,
-    existing: for<'a> fn(&'a DatabaseTransaction, Vec<Row>) -> Fut<'a, Result<Vec<Row>, DbErr>>,
-    insert: for<'a> fn(&'a DatabaseTransaction, Vec<Row>) -> Fut<'a, Result<(), DbErr>>,
+    count: CountFn,
+    page: PageFn,
+    existing: RowsFn,
+    insert: InsertFn,
 }
+
+type CountFn = for<'a> fn(&'a DatabaseTransaction, Condition) -> Fut<'a, Result<u64, DbErr>>;
+type PageFn =
+    for<'a> fn(&'a DatabaseTransaction, Condition, u64, u64) -> Fut<'a, Result<Vec<Row>, DbErr>>;
+type RowsFn = for<'a> fn(&'a DatabaseTransaction, Vec<Row>) -> Fut<'a, Result<Vec<Row>, DbErr>>;
+type InsertFn = for<'a> fn(&'a DatabaseTransaction, Vec<Row>) -> Fut<'a, Result<(), DbErr>>;
 
 /// Every exported table, parents first.
 pub fn tables() -> Vec<TableDef> {

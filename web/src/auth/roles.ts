@@ -39,13 +39,14 @@ export type Capability =
   | "readDirectory"
   | "manageUsers"
   | "assessMaturity"
-  | "editBillingIdentity";
+  | "editBillingIdentity"
+  | "exportAllData";
 
 const capabilities: Record<Role, Capability[]> = {
-  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
-  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
+  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "exportAllData"],
+  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "exportAllData"],
   dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "publishMaturity", "checkGdpr", "readDirectory", "assessMaturity"],
-  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "editProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity"],
+  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "editProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "exportAllData"],
   commune_editor: ["readGdpr", "editGdpr", "readBackups", "readProcurement", "editProcurement", "readDirectory"],
   auditor: ["readGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "readDirectory"],
 };
