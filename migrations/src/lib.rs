@@ -46,7 +46,11 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261124_000011_maturity::TABLES.iter().copied())
         .chain(m20261214_000017_request_events::TABLES.iter().copied())
         .chain(m20261207_000026_billing_identity::TABLES.iter().copied())
-        .chain(m20261215_000029_reversibility_export::TABLES.iter().copied())
+        .chain(
+            m20261215_000029_reversibility_export::TABLES
+                .iter()
+                .copied(),
+        )
         .collect()
 }
 

@@ -129,7 +129,11 @@ async fn the_demo_organisation_round_trips_through_its_archive() {
     assert_eq!(e["downloadUrl"], Value::Null);
     let id = e["id"].as_str().expect("id").to_owned();
     let (status, _) = app
-        .get_as(&dsi, api::http::reversibility::DOWNLOAD, &format!("id={id}"))
+        .get_as(
+            &dsi,
+            api::http::reversibility::DOWNLOAD,
+            &format!("id={id}"),
+        )
         .await;
     assert_eq!(status, 409, "not ready yet");
 
@@ -156,7 +160,11 @@ async fn the_demo_organisation_round_trips_through_its_archive() {
     assert!(total > 0);
     assert_eq!(l["progressDone"].as_i64(), Some(total));
     let (status, zip1) = app
-        .get_bytes_as(&dsi, api::http::reversibility::DOWNLOAD, &format!("id={id}"))
+        .get_bytes_as(
+            &dsi,
+            api::http::reversibility::DOWNLOAD,
+            &format!("id={id}"),
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(l["archiveBytes"].as_i64(), Some(zip1.len() as i64));
@@ -214,11 +222,18 @@ async fn the_demo_organisation_round_trips_through_its_archive() {
     .filter(|t| rows_of(&files, t).is_empty())
     .collect::<Vec<_>>();
     assert!(empty.is_empty(), "empty in the demo's archive: {empty:?}");
-    assert_eq!(rows_of(&files, "tenant").len(), 23, "22 communes and the agglomeration");
+    assert_eq!(
+        rows_of(&files, "tenant").len(),
+        23,
+        "22 communes and the agglomeration"
+    );
     let readme = String::from_utf8(files["README.md"].clone()).expect("UTF-8");
     for m in &m1.files {
         if let Some(table) = m.name.strip_suffix(".schema.json") {
-            assert!(readme.contains(&format!("### `{table}`")), "{table} not in the README");
+            assert!(
+                readme.contains(&format!("### `{table}`")),
+                "{table} not in the README"
+            );
             let schema: Value = serde_json::from_slice(&files[&m.name]).expect("schema");
             let doc: Value =
                 serde_json::from_slice(&files[&format!("{table}.json")]).expect("JSON");
@@ -229,15 +244,25 @@ async fn the_demo_organisation_round_trips_through_its_archive() {
     }
     assert!(files.contains_key("proc_contract.csv"));
     let csv = String::from_utf8(files["proc_contract.csv"].clone()).expect("UTF-8");
-    assert!(csv.starts_with("\u{feff}id;organisation_id;tenant_id;"), "{csv:.80}");
+    assert!(
+        csv.starts_with("\u{feff}id;organisation_id;tenant_id;"),
+        "{csv:.80}"
+    );
     // Credentials of this instance are not part of it.
-    assert!(!files.keys().any(|n| n.starts_with("session") || n.starts_with("api_token")));
+    assert!(!files
+        .keys()
+        .any(|n| n.starts_with("session") || n.starts_with("api_token")));
 
     // Into an empty database, then out again: the same content, file by file.
     let fresh = fresh_db().await;
     let b = tenants::db::connect(&fresh.admin_url, 2).await.expect("B");
-    let report = reversibility::import_archive(&b, &zip1).await.expect("imports");
-    assert_eq!(report.rows as i64, l["rowsExported"].as_i64().expect("rows"));
+    let report = reversibility::import_archive(&b, &zip1)
+        .await
+        .expect("imports");
+    assert_eq!(
+        report.rows as i64,
+        l["rowsExported"].as_i64().expect("rows")
+    );
     let op = Principal::operator();
     let again = requests::export_now(
         &b,
@@ -270,7 +295,10 @@ async fn the_demo_organisation_round_trips_through_its_archive() {
         }
         other => panic!("not refused: {other:?}"),
     }
-    assert_eq!(before, scalar(&b, "SELECT count(*)::text FROM gdpr_activity").await);
+    assert_eq!(
+        before,
+        scalar(&b, "SELECT count(*)::text FROM gdpr_activity").await
+    );
 }
 
 #[tokio::test]
@@ -304,25 +332,28 @@ async fn the_command_line_refuses_an_altered_archive_and_conflicts_whole() {
     )
     .expect("write");
     let out = b
-        .binary_command(&["import-archive", bad.to_str().expect("path")], &[(
-            "DATABASE_ADMIN_URL",
-            &fresh.admin_url,
-        )])
+        .binary_command(
+            &["import-archive", bad.to_str().expect("path")],
+            &[("DATABASE_ADMIN_URL", &fresh.admin_url)],
+        )
         .output()
         .expect("runs");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("gdpr_activity.json") && err.contains("modifié"), "{err}");
+    assert!(
+        err.contains("gdpr_activity.json") && err.contains("modifié"),
+        "{err}"
+    );
     assert_eq!(b.count("organisation").await, 0);
 
     // The genuine archive imports into the empty database.
     let good = dir.0.join("commune.zip");
     std::fs::write(&good, &a.zip).expect("write");
     let out = b
-        .binary_command(&["import-archive", good.to_str().expect("path")], &[(
-            "DATABASE_ADMIN_URL",
-            &fresh.admin_url,
-        )])
+        .binary_command(
+            &["import-archive", good.to_str().expect("path")],
+            &[("DATABASE_ADMIN_URL", &fresh.admin_url)],
+        )
         .output()
         .expect("runs");
     assert!(
@@ -337,10 +368,10 @@ async fn the_command_line_refuses_an_altered_archive_and_conflicts_whole() {
     // Into the database it came from: every row conflicts, the report names them.
     let before = app.count("gdpr_activity").await;
     let out = app
-        .binary_command(&["import-archive", good.to_str().expect("path")], &[(
-            "DATABASE_ADMIN_URL",
-            &app.testdb.admin_url,
-        )])
+        .binary_command(
+            &["import-archive", good.to_str().expect("path")],
+            &[("DATABASE_ADMIN_URL", &app.testdb.admin_url)],
+        )
         .output()
         .expect("runs");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -407,14 +438,25 @@ async fn nobody_exports_or_downloads_what_is_not_theirs() {
     let fx = app.fixture().await;
     app.gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
         .await;
-    app.gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2).await;
+    app.gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a2)
+        .await;
     let ask = "mutation($o: UUID!, $t: UUID) { requestReversibilityExport(organisationId: $o, tenantId: $t) { id tenantId tenantName } }";
 
     // A commune's administrator: his commune, never another, never the whole organisation.
     for (caller, o, t, code) in [
-        (&fx.commune_admin_a1, fx.org_a, Some(fx.tenant_a2), "NOT_FOUND"),
+        (
+            &fx.commune_admin_a1,
+            fx.org_a,
+            Some(fx.tenant_a2),
+            "NOT_FOUND",
+        ),
         (&fx.commune_admin_a1, fx.org_a, None, "FORBIDDEN"),
-        (&fx.commune_admin_a1, fx.org_b, Some(fx.tenant_b1), "NOT_FOUND"),
+        (
+            &fx.commune_admin_a1,
+            fx.org_b,
+            Some(fx.tenant_b1),
+            "NOT_FOUND",
+        ),
         (&fx.editor_a2, fx.org_a, Some(fx.tenant_a2), "FORBIDDEN"),
         (&fx.dpo_a, fx.org_a, None, "FORBIDDEN"),
         (&fx.org_admin_b, fx.org_a, None, "NOT_FOUND"),
@@ -423,13 +465,15 @@ async fn nobody_exports_or_downloads_what_is_not_theirs() {
         assert_eq!(error_code(&r).as_deref(), Some(code), "{r}");
     }
     let mine = app
-        .gql(&fx.commune_admin_a1, ask, json!({"o": fx.org_a, "t": fx.tenant_a1}))
+        .gql(
+            &fx.commune_admin_a1,
+            ask,
+            json!({"o": fx.org_a, "t": fx.tenant_a1}),
+        )
         .await;
     let mine = data(&mine)["requestReversibilityExport"].clone();
     assert_eq!(mine["tenantName"], json!("Compiègne"));
-    let theirs = app
-        .gql(&fx.org_admin_b, ask, json!({"o": fx.org_b}))
-        .await;
+    let theirs = app.gql(&fx.org_admin_b, ask, json!({"o": fx.org_b})).await;
     let theirs = data(&theirs)["requestReversibilityExport"]["id"]
         .as_str()
         .expect("B's export")
@@ -454,14 +498,22 @@ async fn nobody_exports_or_downloads_what_is_not_theirs() {
         .get_as(&fx.commune_admin_a1, dl, &format!("id={whole_a}"))
         .await;
     assert_eq!(status, 404);
-    let (status, _) = app.get_as(&Caller::Anonymous, dl, &format!("id={whole_a}")).await;
+    let (status, _) = app
+        .get_as(&Caller::Anonymous, dl, &format!("id={whole_a}"))
+        .await;
     assert_eq!(status, 401);
-    let (status, _) = app.get_as(&fx.org_admin_b, dl, &format!("id={theirs}")).await;
+    let (status, _) = app
+        .get_as(&fx.org_admin_b, dl, &format!("id={theirs}"))
+        .await;
     assert_eq!(status, 200);
 
     // The lists: each sees his own.
     let listed = app
-        .gql(&fx.commune_admin_a1, "{ reversibilityExports { id tenantId status } }", json!({}))
+        .gql(
+            &fx.commune_admin_a1,
+            "{ reversibilityExports { id tenantId status } }",
+            json!({}),
+        )
         .await;
     let ids: Vec<Value> = data(&listed)["reversibilityExports"]
         .as_array()
@@ -471,13 +523,21 @@ async fn nobody_exports_or_downloads_what_is_not_theirs() {
         .collect();
     assert_eq!(ids, vec![mine["id"].clone()]);
     let listed = app
-        .gql(&fx.org_admin_a, "{ reversibilityExports { id } }", json!({}))
+        .gql(
+            &fx.org_admin_a,
+            "{ reversibilityExports { id } }",
+            json!({}),
+        )
         .await;
     assert!(!data(&listed).to_string().contains(&theirs));
 
     // The commune's archive holds its rows only: not Margny's, not the agglomeration's.
     let (status, zip) = app
-        .get_bytes_as(&fx.commune_admin_a1, dl, &format!("id={}", mine["id"].as_str().expect("id")))
+        .get_bytes_as(
+            &fx.commune_admin_a1,
+            dl,
+            &format!("id={}", mine["id"].as_str().expect("id")),
+        )
         .await;
     assert_eq!(status, 200);
     let files = entries(&zip);
@@ -487,12 +547,17 @@ async fn nobody_exports_or_downloads_what_is_not_theirs() {
     assert!(!files.contains_key("auditor_grant.json"));
     let mut checked = 0;
     for (name, bytes) in &files {
-        let Some(table) = name.strip_suffix(".json") else { continue };
+        let Some(table) = name.strip_suffix(".json") else {
+            continue;
+        };
         if table.ends_with(".schema") || name == "manifest.json" {
             continue;
         }
         let text = String::from_utf8_lossy(bytes);
-        assert!(!text.contains(&fx.tenant_a2.to_string()), "{name} names Margny");
+        assert!(
+            !text.contains(&fx.tenant_a2.to_string()),
+            "{name} names Margny"
+        );
         assert!(!text.contains(&fx.org_b.to_string()), "{name} names B");
         for r in rows_of(&files, table) {
             if let Some(t) = r.get("tenant_id").filter(|t| !t.is_null()) {

@@ -12,7 +12,9 @@ use super::ReversibilityError;
 use crate::tenancy::Scope;
 use chrono::{DateTime, Utc};
 use formats::{BundleWriter, Manifest, ManifestMeta, TenantRef};
-use sea_orm::{Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction};
+use sea_orm::{
+    Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+};
 use std::io::{Cursor, Write};
 
 /// Rows read and written at once.
@@ -132,7 +134,8 @@ pub async fn write(
                 break;
             }
             for row in &rows {
-                w.write_all(if n == 0 { b"\n" } else { b",\n" }).map_err(io)?;
+                w.write_all(if n == 0 { b"\n" } else { b",\n" })
+                    .map_err(io)?;
                 w.write_all(row_object(&cols, row).as_bytes()).map_err(io)?;
                 n += 1;
             }
@@ -179,7 +182,10 @@ pub async fn write(
             }
         }
 
-        w.start_file(&format!("{}.schema.json", t.file), "application/schema+json")?;
+        w.start_file(
+            &format!("{}.schema.json", t.file),
+            "application/schema+json",
+        )?;
         let schema = columns::schema(t.file, t.title, &cols);
         let mut bytes = serde_json::to_vec_pretty(&schema).map_err(|e| io(e.into()))?;
         bytes.push(b'\n');

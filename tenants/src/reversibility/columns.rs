@@ -96,7 +96,10 @@ pub fn from_json(c: &ColumnInfo, j: &Json) -> Result<Value, String> {
     let bad = |what: &str| format!("« {} » : {what} attendu", c.name);
     if j.is_null() {
         if !c.nullable {
-            return Err(format!("« {} » : valeur obligatoire absente (null)", c.name));
+            return Err(format!(
+                "« {} » : valeur obligatoire absente (null)",
+                c.name
+            ));
         }
         return Ok(match c.kind {
             Kind::Uuid => Value::Uuid(None),
@@ -213,7 +216,10 @@ pub fn describe(file: &str, name: &str) -> String {
         return format!("identifiants liés ({}), liste JSON", stem.replace('_', " "));
     }
     if let Some(stem) = name.strip_suffix("_id") {
-        return format!("identifiant de l'élément lié « {} »", stem.replace('_', " "));
+        return format!(
+            "identifiant de l'élément lié « {} »",
+            stem.replace('_', " ")
+        );
     }
     if let Some(stem) = name.strip_suffix("_cents") {
         return format!("montant en centimes d'euro ({})", stem.replace('_', " "));
@@ -225,19 +231,31 @@ pub fn describe(file: &str, name: &str) -> String {
         return format!("date : {}", stem.replace('_', " "));
     }
     if let Some(stem) = name.strip_suffix("_bp") {
-        return format!("{} en points de base (10 000 = 100 %)", stem.replace('_', " "));
+        return format!(
+            "{} en points de base (10 000 = 100 %)",
+            stem.replace('_', " ")
+        );
     }
     let _ = file;
     format!("valeur « {words} » telle qu'enregistrée dans Mutualis")
 }
 
 const GLOSSARY: &[(&str, &str)] = &[
-    ("organisation_id", "identifiant de l'intercommunalité (fichier organisation)"),
-    ("tenant_id", "identifiant de la commune ou de l'intercommunalité propriétaire (fichier tenant)"),
+    (
+        "organisation_id",
+        "identifiant de l'intercommunalité (fichier organisation)",
+    ),
+    (
+        "tenant_id",
+        "identifiant de la commune ou de l'intercommunalité propriétaire (fichier tenant)",
+    ),
     ("created_at", "horodatage UTC de création"),
     ("updated_at", "horodatage UTC de la dernière modification"),
     ("created_by", "personne ou jeton ayant créé la ligne"),
-    ("updated_by", "personne ou jeton ayant fait la dernière modification"),
+    (
+        "updated_by",
+        "personne ou jeton ayant fait la dernière modification",
+    ),
     ("name", "nom"),
     ("title", "intitulé"),
     ("label", "libellé"),
@@ -246,12 +264,21 @@ const GLOSSARY: &[(&str, &str)] = &[
     ("version", "numéro de version"),
     ("siren", "numéro SIREN (9 chiffres)"),
     ("siret", "numéro SIRET (14 chiffres)"),
-    ("insee_code", "code officiel géographique INSEE de la commune"),
-    ("population", "population municipale du référentiel officiel"),
+    (
+        "insee_code",
+        "code officiel géographique INSEE de la commune",
+    ),
+    (
+        "population",
+        "population municipale du référentiel officiel",
+    ),
     ("email", "adresse électronique"),
     ("role", "rôle (code stable en anglais)"),
     ("object", "objet"),
-    ("cpv", "code CPV 2008 (vocabulaire commun des marchés publics)"),
+    (
+        "cpv",
+        "code CPV 2008 (vocabulaire commun des marchés publics)",
+    ),
     ("duration_months", "durée en mois"),
     ("renewals", "nombre de reconductions"),
     ("number", "numéro"),
@@ -263,46 +290,88 @@ const GLOSSARY: &[(&str, &str)] = &[
     ("period_end", "dernier jour de la période"),
     ("period", "période (AAAA-MM ou AAAA)"),
     ("year", "année"),
-    ("seq", "rang dans la chaîne du journal d'audit de la commune"),
+    (
+        "seq",
+        "rang dans la chaîne du journal d'audit de la commune",
+    ),
     ("hash", "empreinte SHA-256 chaînée de l'enregistrement"),
-    ("prev_hash", "empreinte de l'enregistrement précédent de la chaîne"),
-    ("principal", "qui a agi (personne, jeton, opérateur ou tâche de fond)"),
+    (
+        "prev_hash",
+        "empreinte de l'enregistrement précédent de la chaîne",
+    ),
+    (
+        "principal",
+        "qui a agi (personne, jeton, opérateur ou tâche de fond)",
+    ),
     ("operation", "opération effectuée"),
     ("before", "état avant l'opération (JSON)"),
     ("after", "état après l'opération (JSON)"),
     ("at", "horodatage UTC"),
     ("purposes", "finalités du traitement"),
-    ("legal_bases", "bases légales (art. 6 RGPD) et leur justification"),
+    (
+        "legal_bases",
+        "bases légales (art. 6 RGPD) et leur justification",
+    ),
     ("data_subjects", "catégories de personnes concernées"),
-    ("data_categories", "catégories de données (sensibles art. 9 / pénales art. 10 signalées)"),
+    (
+        "data_categories",
+        "catégories de données (sensibles art. 9 / pénales art. 10 signalées)",
+    ),
     ("recipients", "destinataires"),
-    ("transfers", "transferts hors de l'Union européenne et garanties"),
+    (
+        "transfers",
+        "transferts hors de l'Union européenne et garanties",
+    ),
     ("retention", "durées de conservation et sort final"),
     ("security_measures", "mesures de sécurité"),
     ("dpia_criteria", "critères AIPD de la CNIL remplis"),
-    ("is_model", "traitement modèle publié par l'intercommunalité"),
+    (
+        "is_model",
+        "traitement modèle publié par l'intercommunalité",
+    ),
     ("model_id", "traitement modèle dont celui-ci est issu"),
     ("requester", "demandeur"),
     ("contact", "coordonnées"),
     ("details", "détail"),
     ("answer", "réponse"),
     ("due_on", "échéance légale"),
-    ("aware_at", "prise de connaissance de la violation (début des 72 heures)"),
+    (
+        "aware_at",
+        "prise de connaissance de la violation (début des 72 heures)",
+    ),
     ("amount_cents", "montant en centimes d'euro"),
     ("total_cents", "total en centimes d'euro"),
     ("method", "méthode (code stable en anglais)"),
-    ("channel", "canal de facturation : chorus_pro, titre ou stripe"),
-    ("audit_head_seq", "rang du dernier enregistrement du journal d'audit"),
-    ("audit_head_hash", "empreinte du dernier enregistrement du journal d'audit"),
+    (
+        "channel",
+        "canal de facturation : chorus_pro, titre ou stripe",
+    ),
+    (
+        "audit_head_seq",
+        "rang du dernier enregistrement du journal d'audit",
+    ),
+    (
+        "audit_head_hash",
+        "empreinte du dernier enregistrement du journal d'audit",
+    ),
     ("epci_siren", "SIREN de l'intercommunalité d'appartenance"),
     ("departement", "code du département"),
     ("host", "machine sauvegardée"),
     ("tags", "étiquettes"),
     ("repository", "dépôt de sauvegarde"),
-    ("password_ref", "nom (et non valeur) du mot de passe du dépôt dans la configuration"),
-    ("rpo_hours", "perte de données maximale admissible, en heures"),
+    (
+        "password_ref",
+        "nom (et non valeur) du mot de passe du dépôt dans la configuration",
+    ),
+    (
+        "rpo_hours",
+        "perte de données maximale admissible, en heures",
+    ),
     ("stored_bytes", "octets stockés"),
-    ("secret_hash", "empreinte du secret (jamais le secret lui-même)"),
+    (
+        "secret_hash",
+        "empreinte du secret (jamais le secret lui-même)",
+    ),
     ("permissions", "droits accordés (liste JSON)"),
     ("expires_at", "fin de validité (UTC)"),
     ("revoked_at", "révocation (UTC)"),

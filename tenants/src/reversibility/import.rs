@@ -7,8 +7,8 @@ use super::columns::{from_json, ColumnInfo};
 use super::registry::{tables, Row, TableDef};
 use super::ReversibilityError;
 use crate::tenancy::{Permission, Principal};
-use formats::bundle::{verify_with, VerifyLimits};
 use formats::bundle::MANIFEST_NAME as MANIFEST;
+use formats::bundle::{verify_with, VerifyLimits};
 use formats::ZipLimits;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde_json::Value as Json;
@@ -53,7 +53,10 @@ struct Doc {
     rows: Vec<Row>,
 }
 
-fn entry_text(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<Vec<u8>>, ReversibilityError> {
+fn entry_text(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<Vec<u8>>, ReversibilityError> {
     let entry = match archive.by_name(name) {
         Ok(e) => e,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -75,8 +78,9 @@ fn parse(t: &TableDef, cols: &[ColumnInfo], bytes: &[u8]) -> Result<Doc, Reversi
         rows: Vec<serde_json::Map<String, Json>>,
     }
     let file = format!("{}.json", t.file);
-    let raw: Raw = serde_json::from_slice(bytes)
-        .map_err(|e| ReversibilityError::Invalid(format!("{file} n'est pas un document JSON d'export : {e}")))?;
+    let raw: Raw = serde_json::from_slice(bytes).map_err(|e| {
+        ReversibilityError::Invalid(format!("{file} n'est pas un document JSON d'export : {e}"))
+    })?;
     if raw.entity != t.file {
         return Err(ReversibilityError::Invalid(format!(
             "{file} annonce le type « {} »",
@@ -88,7 +92,11 @@ fn parse(t: &TableDef, cols: &[ColumnInfo], bytes: &[u8]) -> Result<Doc, Reversi
         let mut row = Vec::with_capacity(cols.len());
         for c in cols {
             let v = obj.remove(&c.name).ok_or_else(|| {
-                ReversibilityError::Invalid(format!("{file}, ligne {} : champ « {} » absent", i + 1, c.name))
+                ReversibilityError::Invalid(format!(
+                    "{file}, ligne {} : champ « {} » absent",
+                    i + 1,
+                    c.name
+                ))
             })?;
             // Checked now, so a bad value is named with its line before anything is written.
             from_json(c, &v).map_err(|m| {
@@ -114,7 +122,14 @@ fn key_of(pk_idx: &[usize], row: &Row) -> Row {
 fn key_text(pk: &[String], key: &Row) -> String {
     pk.iter()
         .zip(key)
-        .map(|(n, v)| format!("{n}={}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+        .map(|(n, v)| {
+            format!(
+                "{n}={}",
+                v.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string())
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -136,11 +151,15 @@ pub async fn import_archive(
     let listed: HashSet<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
     if !listed.contains("organisation.json") || !listed.contains("README.md") {
         return Err(ReversibilityError::Invalid(
-            "ce n'est pas une archive de réversibilité (organisation.json ou README.md manque)".into(),
+            "ce n'est pas une archive de réversibilité (organisation.json ou README.md manque)"
+                .into(),
         ));
     }
     let registry = tables();
-    let known: HashSet<String> = registry.iter().map(|t| format!("{}.json", t.file)).collect();
+    let known: HashSet<String> = registry
+        .iter()
+        .map(|t| format!("{}.json", t.file))
+        .collect();
     if let Some(unknown) = manifest.files.iter().find(|f| {
         f.name.ends_with(".json")
             && !f.name.ends_with(".schema.json")
@@ -252,9 +271,15 @@ async fn insert_ordered(
     rows: Vec<Row>,
 ) -> Result<(), ReversibilityError> {
     let wrap = |e: sea_orm::DbErr| {
-        ReversibilityError::Invalid(format!("{}.json : insertion refusée par la base ({e})", t.file))
+        ReversibilityError::Invalid(format!(
+            "{}.json : insertion refusée par la base ({e})",
+            t.file
+        ))
     };
-    let Some(self_ref) = t.self_ref.and_then(|r| cols.iter().position(|c| c.name == r)) else {
+    let Some(self_ref) = t
+        .self_ref
+        .and_then(|r| cols.iter().position(|c| c.name == r))
+    else {
         for chunk in rows.chunks(BATCH) {
             t.insert(txn, chunk.to_vec()).await.map_err(wrap)?;
         }
@@ -284,4 +309,3 @@ async fn insert_ordered(
     }
     Ok(())
 }
-

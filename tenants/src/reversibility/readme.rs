@@ -4,7 +4,11 @@
 use super::columns::{describe, ColumnInfo};
 use super::registry::{TableDef, Target};
 
-pub fn render(subject: &str, target: &Target, tables: &[(&TableDef, Vec<ColumnInfo>, u64)]) -> String {
+pub fn render(
+    subject: &str,
+    target: &Target,
+    tables: &[(&TableDef, Vec<ColumnInfo>, u64)],
+) -> String {
     let mut s = String::new();
     s.push_str(&format!("# Export de réversibilité — {subject}\n\n"));
     s.push_str(

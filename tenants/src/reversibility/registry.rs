@@ -14,8 +14,8 @@ use crate::tenancy::Scope;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, IdenStatic,
-    IntoActiveModel, Iterable,
-    ModelTrait, PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder, QuerySelect,
+    IntoActiveModel, Iterable, ModelTrait, PaginatorTrait, PrimaryKeyToColumn, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::Value as Json;
 use std::future::Future;
@@ -78,7 +78,8 @@ type PageFn =
 type RowsFn = for<'a> fn(&'a DatabaseTransaction, Vec<Row>) -> Fut<'a, Result<Vec<Row>, DbErr>>;
 type InsertFn = for<'a> fn(&'a DatabaseTransaction, Vec<Row>) -> Fut<'a, Result<(), DbErr>>;
 
-/// Every exported table, parents first.
+/// Every exported table, parents first (one line each: kept so by `rustfmt::skip`).
+#[rustfmt::skip]
 pub fn tables() -> Vec<TableDef> {
     use Filter::*;
     const T: Filter = Tenant("tenant_id");
@@ -181,7 +182,11 @@ impl TableDef {
     }
 
     /// The primary keys (values in key order) of `rows` already present.
-    pub async fn existing(&self, txn: &DatabaseTransaction, keys: Vec<Row>) -> Result<Vec<Row>, DbErr> {
+    pub async fn existing(
+        &self,
+        txn: &DatabaseTransaction,
+        keys: Vec<Row>,
+    ) -> Result<Vec<Row>, DbErr> {
         (self.existing)(txn, keys).await
     }
 
@@ -230,9 +235,7 @@ fn condition<E: EntityTrait>(f: Filter, t: &Target) -> Result<Condition, DbErr> 
     let org = t.organisation_id;
     Ok(match f {
         Filter::Organisation => Condition::all().add(column::<E>("id")?.eq(org)),
-        Filter::OrganisationOnly => {
-            Condition::all().add(column::<E>("organisation_id")?.eq(org))
-        }
+        Filter::OrganisationOnly => Condition::all().add(column::<E>("organisation_id")?.eq(org)),
         Filter::Tenant(tenant_col) => {
             let mut c = Condition::all().add(column::<E>("organisation_id")?.eq(org));
             if let Some(ts) = &t.tenants {
@@ -314,7 +317,10 @@ fn key_condition<E: EntityTrait>(keys: &[Row]) -> Result<Condition, DbErr> {
     Ok(any)
 }
 
-fn existing<E: EntityTrait>(txn: &DatabaseTransaction, keys: Vec<Row>) -> Fut<'_, Result<Vec<Row>, DbErr>>
+fn existing<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    keys: Vec<Row>,
+) -> Fut<'_, Result<Vec<Row>, DbErr>>
 where
     E::Model: Sync,
 {
@@ -322,7 +328,10 @@ where
         if keys.is_empty() {
             return Ok(vec![]);
         }
-        let found = E::find().filter(key_condition::<E>(&keys)?).all(txn).await?;
+        let found = E::find()
+            .filter(key_condition::<E>(&keys)?)
+            .all(txn)
+            .await?;
         let pk: Vec<E::Column> = E::PrimaryKey::iter().map(|k| k.into_column()).collect();
         Ok(found
             .into_iter()

@@ -4,7 +4,9 @@ use super::archive::{self, ArchiveMeta, Progress};
 use super::registry::Target;
 use super::ReversibilityError;
 use crate::audit::{self, Entry};
-use crate::entities::{reversibility_archive as archive_row, reversibility_export as export, tenant};
+use crate::entities::{
+    reversibility_archive as archive_row, reversibility_export as export, tenant,
+};
 use crate::jobs::{self, NewJob};
 use crate::tenancy::{AccessError, Permission, Principal, Scope};
 use chrono::Utc;
@@ -58,7 +60,7 @@ pub async fn request(
         organisation_id,
         tenant_id: tenant.id,
         kind: kind.as_str().into(),
-        requested_by: scope.principal().audit_ref(),
+        requested_by: requester(scope),
         status: "pending".into(),
         progress_done: 0,
         progress_total: 0,
@@ -84,6 +86,15 @@ pub async fn request(
     .await?;
     txn.commit().await?;
     Ok(stored)
+}
+
+/// Who asked, as people read it: the e-mail of a person, else the audit trail's reference.
+fn requester(scope: &Scope) -> String {
+    let p = scope.principal();
+    match &p.email {
+        Some(e) => format!("{e} ({})", p.audit_ref()),
+        None => p.audit_ref(),
+    }
 }
 
 /// What `tenant_id` (or the organisation whole, `None`) is, when the scope may export it.
@@ -133,8 +144,16 @@ pub async fn export_now(
     let txn = scope.begin(db).await?;
     let (kind, tenant) = resolve(&txn, scope, organisation_id, tenant_id).await?;
     txn.commit().await?;
-    let requested_by = scope.principal().audit_ref();
-    let out = build(db, scope, kind, &tenant, &requested_by, &mut archive::Silent).await?;
+    let requested_by = requester(scope);
+    let out = build(
+        db,
+        scope,
+        kind,
+        &tenant,
+        &requested_by,
+        &mut archive::Silent,
+    )
+    .await?;
     let txn = scope.begin(db).await?;
     record(&txn, scope, kind, &tenant, &requested_by, None, &out).await?;
     txn.commit().await?;
@@ -226,7 +245,8 @@ pub async fn download(
     let txn = scope.begin(db).await?;
     let row = scope.get::<export::Entity, _>(&txn, id).await??;
     // An organisation's archive is for those who reach it whole.
-    if row.kind == ExportKind::Organisation.as_str() && !scope.covers_organisation(row.organisation_id)
+    if row.kind == ExportKind::Organisation.as_str()
+        && !scope.covers_organisation(row.organisation_id)
     {
         return Err(AccessError::NotFound.into());
     }
@@ -251,7 +271,8 @@ struct Sink<'a> {
 impl Progress for Sink<'_> {
     async fn report(&mut self, done: u64, total: u64) -> Result<(), ReversibilityError> {
         // Often enough for a progress bar, rarely enough to cost nothing.
-        if done != 0 && done != total && self.last.elapsed() < std::time::Duration::from_millis(500) {
+        if done != 0 && done != total && self.last.elapsed() < std::time::Duration::from_millis(500)
+        {
             return Ok(());
         }
         self.last = std::time::Instant::now();
@@ -320,7 +341,9 @@ async fn produce(db: &DatabaseConnection, row: &export::Model) -> Result<(), Rev
         )
     };
     let txn = scope.begin(db).await?;
-    let tenant = scope.get::<tenant::Entity, _>(&txn, row.tenant_id).await??;
+    let tenant = scope
+        .get::<tenant::Entity, _>(&txn, row.tenant_id)
+        .await??;
     txn.commit().await?;
     let mut sink = Sink {
         db,
@@ -351,7 +374,16 @@ async fn produce(db: &DatabaseConnection, row: &export::Model) -> Result<(), Rev
     done.finished_at = Set(Some(Utc::now()));
     done.error = Set(None);
     done.update(&txn).await?;
-    record(&txn, &scope, kind, &tenant, &row.requested_by, Some(row.id), &out).await?;
+    record(
+        &txn,
+        &scope,
+        kind,
+        &tenant,
+        &row.requested_by,
+        Some(row.id),
+        &out,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
