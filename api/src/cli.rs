@@ -1,5 +1,5 @@
 //! The command line: `mutualis [serve|worker|migrate|import-referential|create-organisation|
-//! verify-audit|print-schema]`.
+//! verify-audit|import-archive|export-archive|print-schema]`.
 use crate::config::Config;
 use crate::server::{self, StartError};
 use clap::{Parser, Subcommand};
@@ -75,6 +75,27 @@ pub enum Command {
     VerifyExport {
         /// The ZIP bundle.
         file: PathBuf,
+    },
+    /// Import a reversibility archive (made by « Réversibilité » in the console or by
+    /// export-archive) into this instance: the manifest is verified first, identifiers already
+    /// present are listed and refuse the whole archive, and everything is written in one
+    /// transaction.
+    ImportArchive {
+        /// The ZIP archive.
+        file: PathBuf,
+    },
+    /// Write the reversibility archive of an organisation (or of one of its communes) to a
+    /// file, and record it in the audit trail.
+    ExportArchive {
+        /// The organisation (its SIREN).
+        #[arg(long)]
+        siren: String,
+        /// One commune only: its INSEE code.
+        #[arg(long)]
+        insee: Option<String>,
+        /// Where to write the ZIP.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Print the GraphQL schema (SDL).
     PrintSchema,
@@ -288,6 +309,74 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 return Err(CliError::AuditBroken(report.problems.len()));
             }
             println!("audit trail intact");
+        }
+        Command::ImportArchive { file } => {
+            let len = std::fs::metadata(&file)
+                .map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?
+                .len();
+            if len > tenants::reversibility::import::MAX_ARCHIVE_BYTES {
+                return Err(CliError::Input(format!(
+                    "{}: {len} bytes, more than an archive may hold ({} at most)",
+                    file.display(),
+                    tenants::reversibility::import::MAX_ARCHIVE_BYTES
+                )));
+            }
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
+            let db = operator_db(&config).await?;
+            match tenants::reversibility::import_archive(&db, &bytes).await {
+                Ok(r) => {
+                    for (t, n) in &r.tables {
+                        println!("  {t}: {n} rows");
+                    }
+                    for e in &r.platform_admin_cleared {
+                        println!("  {e}: platform_admin flag NOT imported");
+                    }
+                    println!("archive imported: {} rows", r.rows);
+                }
+                Err(tenants::reversibility::ReversibilityError::Conflicts { count, listed }) => {
+                    for c in &listed {
+                        eprintln!("conflict: {} {}", c.file, c.key);
+                    }
+                    if listed.len() < count {
+                        eprintln!("… and {} more", count - listed.len());
+                    }
+                    return Err(CliError::Failed(format!(
+                        "archive NOT imported: {count} row(s) already present in this instance; nothing was written"
+                    )));
+                }
+                Err(e) => {
+                    return Err(CliError::Failed(format!(
+                        "archive NOT imported (nothing was written): {e}"
+                    )))
+                }
+            }
+        }
+        Command::ExportArchive { siren, insee, out } => {
+            let siren =
+                Siren::parse(&siren).map_err(|e| CliError::Input(format!("--siren: {e}")))?;
+            let db = operator_db(&config).await?;
+            let scope = operator
+                .scope(Permission::ExportAllData)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            let a = tenants::reversibility::requests::export_by_codes(
+                &db,
+                &scope,
+                siren.as_str(),
+                insee.as_deref(),
+            )
+            .await
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+            std::fs::write(&out, &a.zip)
+                .map_err(|e| CliError::Input(format!("{}: {e}", out.display())))?;
+            println!(
+                "{}: {} rows, {} files, {} bytes, manifest SHA-256 {}",
+                out.display(),
+                a.rows,
+                a.manifest.files.len(),
+                a.zip.len(),
+                a.manifest_sha256
+            );
         }
         Command::PrintSchema | Command::VerifyExport { .. } => {}
     }

@@ -189,6 +189,10 @@ pub fn router(state: AppState) -> Router {
         .route("/public/registre/{tenant}", get(public::register))
         .route(exports::REGISTER_EXPORT, post(exports::register))
         .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus))
+        .route(
+            crate::http::reversibility::DOWNLOAD,
+            get(crate::http::reversibility::download),
+        )
         .route(billing_exports::INVOICE_UBL, get(billing_exports::invoice))
         .route(
             billing_exports::TITRES,

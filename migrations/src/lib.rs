@@ -30,6 +30,7 @@ mod m20261215_000022_gdpr_documents;
 mod m20261215_000024_gdpr_library;
 mod m20261215_000025_gdpr_actors;
 mod m20261215_000027_gdpr_bilans;
+mod m20261215_000029_reversibility_export;
 mod rls;
 
 pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -57,6 +58,11 @@ pub fn rls_tables() -> Vec<&'static str> {
         .chain(m20261215_000025_gdpr_actors::TABLES.iter().copied())
         .chain(std::iter::once(m20261215_000025_gdpr_actors::USER_TABLE))
         .chain(m20261215_000027_gdpr_bilans::TABLES.iter().copied())
+        .chain(
+            m20261215_000029_reversibility_export::TABLES
+                .iter()
+                .copied(),
+        )
         .collect()
 }
 
@@ -93,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000024_gdpr_library::Migration),
             Box::new(m20261215_000025_gdpr_actors::Migration),
             Box::new(m20261215_000027_gdpr_bilans::Migration),
+            Box::new(m20261215_000029_reversibility_export::Migration),
         ]
     }
 }

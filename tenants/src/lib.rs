@@ -23,6 +23,7 @@ pub mod paging;
 pub mod procurement;
 pub mod referential;
 pub mod reporting;
+pub mod reversibility;
 pub mod secrets;
 pub mod storage;
 pub mod tenancy;

@@ -663,6 +663,31 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     assert_eq!(status, 200);
     assert!(docx.starts_with(b"PK"), "a DOCX is a zip");
     covered.insert(("GET", bilan));
+    // Reversibility archives (issue 21): B's, finished, is nobody's in A.
+    let rev = app
+        .gql(
+            &fx.org_admin_b,
+            "mutation($o: UUID!) { requestReversibilityExport(organisationId: $o) { id } }",
+            json!({"o": fx.org_b}),
+        )
+        .await;
+    let rev_b = data(&rev)["requestReversibilityExport"]["id"]
+        .as_str()
+        .expect("B's export")
+        .to_owned();
+    tenants::reversibility::requests::run(&app.db, rev_b.parse().expect("uuid"))
+        .await
+        .expect("B's archive is written");
+    let rev_path = api::http::reversibility::DOWNLOAD;
+    for caller in [&fx.org_admin_a, &fx.commune_admin_a1] {
+        let (status, body) = app.get_as(caller, rev_path, &format!("id={rev_b}")).await;
+        assert_eq!(status, 404, "{body}");
+    }
+    let (status, _) = app
+        .get_bytes_as(&fx.org_admin_b, rev_path, &format!("id={rev_b}"))
+        .await;
+    assert_eq!(status, 200);
+    covered.insert(("GET", rev_path));
 
     let all: BTreeSet<(&str, &str)> = api::http::exports::EXPORT_ROUTES.iter().copied().collect();
     assert_eq!(all, covered, "an export route has no cross-tenant case");

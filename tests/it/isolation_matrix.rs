@@ -225,6 +225,18 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
     };
     let (run_b, bilan_b) = bilan_of(fx.org_admin_b.clone(), fx.org_b, fx.tenant_b1).await;
     let (run_a, bilan_a2) = bilan_of(fx.org_admin_a.clone(), fx.org_a, fx.tenant_a2).await;
+    // A reversibility export of B (issue 21), listed to no one else.
+    let rev_b = app
+        .gql(
+            &fx.org_admin_b,
+            "mutation($o: UUID!) { requestReversibilityExport(organisationId: $o) { id } }",
+            json!({"o": fx.org_b}),
+        )
+        .await;
+    let rev_b = data(&rev_b)["requestReversibilityExport"]["id"]
+        .as_str()
+        .expect("B's reversibility export")
+        .to_owned();
 
     let before: Vec<i64> = futures_counts(&app).await;
 
@@ -263,6 +275,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         actor_b.clone(),
         run_b.clone(),
         bilan_b.clone(),
+        rev_b.clone(),
     ];
     // A2's suppliers are shared with A1 (organisation-wide), its contracts are not.
     let foreign_tenant: Vec<String> = vec![
@@ -644,6 +657,39 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
         expect: Expect::Denied(DENIED),
     });
 
+    // Reversibility (issue 21): no archive of another commune or organisation is asked for,
+    // and the list shows none of theirs.
+    for (caller, o, t) in [
+        (fx.org_admin_a.clone(), fx.org_b, Some(fx.tenant_b1)),
+        (fx.org_admin_a.clone(), fx.org_b, None),
+        (fx.org_admin_a.clone(), fx.org_a, Some(fx.tenant_b1)),
+        (fx.commune_admin_a1.clone(), fx.org_a, Some(fx.tenant_a2)),
+        (fx.commune_admin_a1.clone(), fx.org_a, None),
+        (fx.commune_admin_a1.clone(), fx.org_b, Some(fx.tenant_b1)),
+    ] {
+        cases.push(Case {
+            op: "requestReversibilityExport",
+            caller,
+            query: "mutation($o: UUID!, $t: UUID) { requestReversibilityExport(organisationId: $o, tenantId: $t) { id } }".into(),
+            variables: json!({"o": o, "t": t}),
+            expect: Expect::Denied(DENIED),
+        });
+    }
+    for (caller, o) in [
+        (fx.org_admin_a.clone(), None),
+        (fx.org_admin_a.clone(), Some(fx.org_b)),
+        (fx.commune_admin_a1.clone(), None),
+        (fx.commune_admin_a1.clone(), Some(fx.org_b)),
+    ] {
+        cases.push(Case {
+            op: "reversibilityExports",
+            caller,
+            query: "query($o: UUID) { reversibilityExports(organisationId: $o) { id organisationId tenantId tenantName requestedBy } }".into(),
+            variables: json!({"o": o}),
+            expect: Expect::NoForeignData,
+        });
+    }
+
     let covered: BTreeSet<String> = cases.iter().map(|c| c.op.to_owned()).collect();
     let missing: Vec<_> = schema_operations()
         .await
@@ -805,6 +851,7 @@ async fn futures_counts(app: &TestApp) -> Vec<i64> {
         "gdpr_actor",
         "gdpr_bilan_run",
         "gdpr_bilan",
+        "reversibility_export",
     ] {
         v.push(app.count(t).await);
     }

@@ -42,6 +42,7 @@ mod redis_cluster;
 mod referential_import;
 mod reporting_snapshot;
 mod request_limits;
+mod reversibility;
 mod rls_backstop;
 mod scale_processes;
 mod schema_file;

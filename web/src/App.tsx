@@ -31,6 +31,7 @@ import { JointProcurementPage } from "./pages/procurement/JointProcurementPage";
 import { DirectoryPage } from "./pages/directory/DirectoryPage";
 import { GdprActorsPage } from "./pages/actors/GdprActorsPage";
 import { GdprBilansPage } from "./pages/bilans/GdprBilansPage";
+import { ReversibilityPage } from "./pages/reversibility/ReversibilityPage";
 import { Loading } from "./components/QueryStatus";
 import { DpiaListPage } from "./pages/dpia/DpiaListPage";
 import { DpiaPage } from "./pages/dpia/DpiaPage";
@@ -81,6 +82,7 @@ export function App() {
           <Route path="/facturation/identites" element={<BillingIdentityPage />} />
           <Route path="/achats-groupes" element={<JointProcurementPage />} />
           <Route path="/communes" element={<DirectoryPage />} />
+          <Route path="/reversibilite" element={<ReversibilityPage />} />
           <Route path="/maturite" element={<MaturityPage />} />
           <Route path="/maturite/questionnaire" element={<QuestionnaireEditorPage />} />
           <Route path="/maturite/evaluation" element={<AssessmentPage />} />

@@ -133,6 +133,12 @@ async fn run_job(
                     .ok_or(format!("payload without {k}"))
             };
             tenants::gdpr::bilan::generate(db, j.organisation_id, id("runId")?, id("tenantId")?)
+        tenants::reversibility::JOB => {
+            let id = j.payload["exportId"]
+                .as_str()
+                .and_then(|v| uuid::Uuid::parse_str(v).ok())
+                .ok_or("payload without exportId")?;
+            tenants::reversibility::requests::run(db, id)
                 .await
                 .map_err(|e| e.to_string())
         }

@@ -18,6 +18,7 @@ pub mod page;
 pub mod procurement;
 pub mod query;
 pub mod reporting;
+pub mod reversibility;
 pub mod scalars;
 pub mod text;
 pub mod text_bounds;
@@ -55,6 +56,7 @@ pub struct QueryRoot(
     gdpr_admin::GdprActorQuery,
     gdpr_admin::GdprBilanQuery,
     gdpr_admin::GdprListQuery,
+    reversibility::ReversibilityQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -74,6 +76,7 @@ pub struct MutationRoot(
     gdpr_admin::GdprActorMutation,
     gdpr_admin::GdprBilanMutation,
     gdpr_admin::GdprListMutation,
+    reversibility::ReversibilityMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

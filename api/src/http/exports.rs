@@ -27,6 +27,7 @@ pub const EXPORT_ROUTES: &[(&str, &str)] = &[
     ("GET", super::gdpr_lists::ACTIVITY_SHEET),
     ("GET", super::gdpr_lists::LIST_EXPORT),
     ("GET", super::gdpr_lists::BILAN),
+    ("GET", super::reversibility::DOWNLOAD),
 ];
 
 /// The largest bundle accepted for verification.

@@ -16,5 +16,6 @@ pub mod ops;
 pub mod ops_port;
 pub mod public;
 pub mod report_exports;
+pub mod reversibility;
 pub mod security_headers;
 pub mod stripe_webhook;

@@ -133,8 +133,8 @@ pub enum VerifyError {
         archive: u64,
         limit: u64,
     },
-    #[error("l'archive contient {count} entrées ; une archive de registre en compte {MAX_ENTRIES} au plus")]
-    TooManyEntries { count: usize },
+    #[error("l'archive contient {count} entrées ; une archive de ce type en compte {max} au plus")]
+    TooManyEntries { count: usize, max: usize },
     #[error("l'entrée « {name} » n'a pas pu être lue")]
     Read {
         name: String,
@@ -231,14 +231,45 @@ pub fn verify_against(
     verify_inner(zip_bytes, Some(expected_manifest_sha256)).map(|(m, _)| m)
 }
 
+/// How much a bundle to verify may hold: register bundles use [`MAX_ENTRIES`] and
+/// [`MAX_CONTENT_BYTES`]; larger archives (the reversibility export) give their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyLimits {
+    pub max_entries: usize,
+    pub max_content_bytes: u64,
+}
+
+/// The limits of a register bundle.
+pub const REGISTER_LIMITS: VerifyLimits = VerifyLimits {
+    max_entries: MAX_ENTRIES,
+    max_content_bytes: MAX_CONTENT_BYTES,
+};
+
+/// [`verify_hashed`] with other limits than a register bundle's.
+pub fn verify_with(
+    zip_bytes: &[u8],
+    limits: &VerifyLimits,
+) -> Result<(Manifest, String), VerifyError> {
+    verify_limited(zip_bytes, None, limits)
+}
+
 fn verify_inner(
     zip_bytes: &[u8],
     expected_manifest_sha256: Option<&str>,
 ) -> Result<(Manifest, String), VerifyError> {
+    verify_limited(zip_bytes, expected_manifest_sha256, &REGISTER_LIMITS)
+}
+
+fn verify_limited(
+    zip_bytes: &[u8],
+    expected_manifest_sha256: Option<&str>,
+    limits: &VerifyLimits,
+) -> Result<(Manifest, String), VerifyError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes))?;
-    if archive.len() > MAX_ENTRIES {
+    if archive.len() > limits.max_entries {
         return Err(VerifyError::TooManyEntries {
             count: archive.len(),
+            max: limits.max_entries,
         });
     }
 
@@ -291,7 +322,7 @@ fn verify_inner(
     let archive_len = zip_bytes.len() as u64;
     let limit = archive_len
         .saturating_mul(MAX_DEFLATE_RATIO)
-        .min(MAX_CONTENT_BYTES);
+        .min(limits.max_content_bytes);
     let declared = manifest
         .files
         .iter()
@@ -367,7 +398,7 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// A file name with no directory part, no control character, not `.`-led, at most 255 bytes.
-fn is_plain_name(name: &str) -> bool {
+pub(crate) fn is_plain_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 255
         && !name.starts_with('.')

@@ -30,6 +30,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub mod bundle;
+pub mod bundle_stream;
 mod chart;
 mod csv_format;
 mod json;
@@ -45,6 +46,7 @@ pub use bundle::{
     bundle, verify, verify_against, verify_hashed, Bundle, BundleError, Manifest, ManifestFile,
     ManifestMeta, TenantRef, VerifyError,
 };
+pub use bundle_stream::BundleWriter;
 pub use chart::{group as group_thousands, Bar, Chart, Tone, ValueFormat};
 pub use csv_format::CsvError;
 pub use json::JsonError;

@@ -59,6 +59,8 @@ pub mod proc_supplier;
 pub mod ref_commune;
 pub mod ref_epci;
 pub mod report_snapshot;
+pub mod reversibility_archive;
+pub mod reversibility_export;
 pub mod session;
 pub mod tenant;
 pub mod user_list_preference;

@@ -68,6 +68,9 @@ pub enum Permission {
     /// Record the commune's GDPR actors (référent, representative, IT referent, committee):
     /// its administrator or the DPO, not an agent.
     EditGdprActors,
+    /// Export every piece of data held for a commune or the organisation (reversibility): the
+    /// DSI for the organisation and each commune, a commune's administrator for its own.
+    ExportAllData,
 }
 
 impl Permission {
@@ -94,6 +97,7 @@ impl Permission {
         Permission::EditBillingIdentity,
         Permission::ValidateDpia,
         Permission::EditGdprActors,
+        Permission::ExportAllData,
     ];
 
     /// The stored name (an auditor grant lists the permissions it carries).
@@ -121,6 +125,7 @@ impl Permission {
             Permission::EditBillingIdentity => "edit_billing_identity",
             Permission::ValidateDpia => "validate_dpia",
             Permission::EditGdprActors => "edit_gdpr_actors",
+            Permission::ExportAllData => "export_all_data",
         }
     }
 
@@ -213,6 +218,7 @@ impl Role {
                     | EditBillingIdentity
                     | ValidateDpia
                     | EditGdprActors
+                    | ExportAllData
             ),
             Role::CommuneEditor => matches!(
                 p,
@@ -277,6 +283,7 @@ impl Permission {
             EditBillingIdentity => "de modifier l'identité de facturation",
             ValidateDpia => "de valider une analyse d'impact au nom du responsable de traitement",
             EditGdprActors => "de désigner les acteurs RGPD de la commune",
+            ExportAllData => "d'exporter toutes les données (réversibilité)",
         }
     }
 }
@@ -366,6 +373,12 @@ mod tests {
         assert!(Role::Dpo.allows(Permission::EditGdprActors));
         assert!(!Role::CommuneEditor.allows(Permission::EditGdprActors));
         assert!(!Role::Auditor.allows(Permission::EditGdprActors));
+        // Reversibility: the DSI and a commune's administrator, nobody else.
+        assert!(Role::OrgAdmin.allows(Permission::ExportAllData));
+        assert!(Role::CommuneAdmin.allows(Permission::ExportAllData));
+        assert!(!Role::Dpo.allows(Permission::ExportAllData));
+        assert!(!Role::CommuneEditor.allows(Permission::ExportAllData));
+        assert!(!Role::Auditor.allows(Permission::ExportAllData));
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Some(p));
         }

@@ -224,6 +224,32 @@ impl Scope {
     /// A transaction whose PostgreSQL settings carry this scope for row-level security.
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
         let txn = db.begin().await?;
+        self.carry(db, txn).await
+    }
+
+    /// The same, reading one consistent snapshot (REPEATABLE READ, READ ONLY on PostgreSQL),
+    /// for a long read made of many queries (the reversibility export).
+    pub async fn begin_read_snapshot(
+        &self,
+        db: &DatabaseConnection,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        let txn = if db.get_database_backend() == DatabaseBackend::Postgres {
+            db.begin_with_config(
+                Some(sea_orm::IsolationLevel::RepeatableRead),
+                Some(sea_orm::AccessMode::ReadOnly),
+            )
+            .await?
+        } else {
+            db.begin().await?
+        };
+        self.carry(db, txn).await
+    }
+
+    async fn carry(
+        &self,
+        db: &DatabaseConnection,
+        txn: DatabaseTransaction,
+    ) -> Result<DatabaseTransaction, DbErr> {
         if db.get_database_backend() == DatabaseBackend::Postgres {
             let user = match self.principal.kind {
                 PrincipalKind::User(id) => id.to_string(),
@@ -371,6 +397,8 @@ tenant_scoped!(
     alert_delivery,
     maturity_questionnaire,
     maturity_assessment,
+    reversibility_export,
+    reversibility_archive,
 );
 impl Scoped for membership::Entity {
     fn scope_condition(scope: &Scope) -> Condition {

@@ -42,13 +42,14 @@ export type Capability =
   | "editBillingIdentity"
   | "validateDpia"
   | "publishModels"
-  | "editGdprActors";
+  | "editGdprActors"
+  | "exportAllData";
 
 const capabilities: Record<Role, Capability[]> = {
-  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "publishModels", "editGdprActors"],
-  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "publishModels", "editGdprActors"],
+  platform_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "publishModels", "editGdprActors", "exportAllData"],
+  org_admin: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "readCosts", "readInvoices", "publishMaturity", "readProcurement", "editProcurement", "recordRestoreTests", "manageCosts", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "publishModels", "editGdprActors", "exportAllData"],
   dpo: ["readGdpr", "editGdpr", "exportGdpr", "readReports", "readBackups", "publishMaturity", "checkGdpr", "readDirectory", "assessMaturity", "publishModels", "editGdprActors"],
-  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "editProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "validateDpia", "editGdprActors"],
+  commune_admin: ["readGdpr", "editGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "editProcurement", "recordRestoreTests", "readDirectory", "manageUsers", "assessMaturity", "editBillingIdentity", "validateDpia", "editGdprActors", "exportAllData"],
   commune_editor: ["readGdpr", "editGdpr", "readBackups", "readProcurement", "editProcurement", "readDirectory"],
   auditor: ["readGdpr", "exportGdpr", "readBackups", "readCosts", "readInvoices", "readProcurement", "readDirectory"],
 };
