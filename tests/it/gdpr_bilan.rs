@@ -354,7 +354,7 @@ async fn the_worker_makes_every_communes_bilan_with_progress_and_the_figures_agr
                 .is_some_and(|s| s <= format!("{year}-12-31").as_str())
         })
         .filter_map(|a| a["scoreBp"].as_i64())
-        .last();
+        .next_back();
     assert_eq!(f["maturityBp"].as_i64(), latest);
     assert_eq!(
         f["actorsMissing"],

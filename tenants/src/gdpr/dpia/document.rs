@@ -382,3 +382,134 @@ pub async fn bundle_files(
     }
     Ok((files, counts))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::{gdpr_dpia_measure, gdpr_dpia_risk};
+    use crate::gdpr::dpia::catalogue;
+
+    /// The CCTV model as a commune's DPIA, its residual access risk left at 3 × 3.
+    fn cctv() -> (DpiaView, Vec<RiskView>) {
+        let (_, _, content) = catalogue::models().swap_remove(0);
+        let (org, tenant, id) = (Uuid::nil(), Uuid::nil(), Uuid::now_v7());
+        let now = Utc::now();
+        let row = gdpr_dpia::Model {
+            id,
+            organisation_id: org,
+            tenant_id: tenant,
+            activity_id: Uuid::now_v7(),
+            status: "in_progress".into(),
+            conclusion: String::new(),
+            completed_on: None,
+            created_at: now,
+            updated_at: now,
+            stage: "draft".into(),
+            version: 1,
+            model_id: None,
+            context: Some(json!(content.context)),
+            principles: Some(json!(content.principles)),
+            subjects_opinion: None,
+            dpo_opinion: String::new(),
+            dpo_opinion_by: None,
+            dpo_opinion_at: None,
+            decision_by: None,
+            decision_at: None,
+            decision_comment: String::new(),
+            prior_consultation: true,
+        };
+        let risks = content
+            .risks
+            .iter()
+            .map(|r| RiskView {
+                row: gdpr_dpia_risk::Model {
+                    id: Uuid::now_v7(),
+                    organisation_id: org,
+                    tenant_id: tenant,
+                    dpia_id: id,
+                    kind: r.kind.code().into(),
+                    sources: r.sources.clone(),
+                    threats: r.threats.clone(),
+                    impacts: r.impacts.clone(),
+                    severity: r.severity,
+                    likelihood: r.likelihood,
+                    residual_severity: r.residual_severity,
+                    residual_likelihood: if r.kind == RiskKind::IllegitimateAccess {
+                        Some(3)
+                    } else {
+                        r.residual_likelihood
+                    },
+                },
+                measures: r
+                    .measures
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| store::MeasureView {
+                        row: gdpr_dpia_measure::Model {
+                            id: Uuid::now_v7(),
+                            organisation_id: org,
+                            tenant_id: tenant,
+                            dpia_id: id,
+                            risk_kind: r.kind.code().into(),
+                            position: i32::try_from(i).unwrap_or_default(),
+                            title: m.title.clone(),
+                            state: m.state.code().into(),
+                            action_id: None,
+                        },
+                        action: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        (
+            store::view(row, "Vidéoprotection".into()).expect("view"),
+            risks,
+        )
+    }
+
+    #[test]
+    fn the_map_places_each_risk_before_and_after_measures() {
+        let (_, risks) = cctv();
+        let map = risk_map(&risks);
+        assert_eq!(
+            map.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            [4, 3, 2, 1]
+        );
+        let (_, row3) = &map[1];
+        // Access: initial 3 × 3 and residual 3 × 3, both in the cell of likelihood 3.
+        assert_eq!(
+            row3[2],
+            ["Accès illégitime (initial)", "Accès illégitime (résiduel)"]
+        );
+        assert!(store::residual_is_high(&risks[0]));
+        assert!(!store::residual_is_high(&risks[1]));
+    }
+
+    #[test]
+    fn the_pdf_has_the_five_parts_and_renders() {
+        let (v, risks) = cctv();
+        let doc = dpia_document(&v, &risks, "Compiègne", Utc::now());
+        let names: Vec<&str> = doc.sheets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Contexte",
+                "Principes fondamentaux",
+                "Risques",
+                "Cartographie des risques",
+                "Avis et validation"
+            ]
+        );
+        let started = std::time::Instant::now();
+        let pdf = formats::render(&doc, Format::Pdf).expect("PDF");
+        eprintln!(
+            "DPIA PDF: {} bytes in {:?}",
+            pdf[0].bytes.len(),
+            started.elapsed()
+        );
+        assert!(pdf[0].bytes.starts_with(b"%PDF"));
+        let json = dpia_json(&v, &risks, "Compiègne");
+        assert_eq!(json["risks"][0]["residualHigh"], true);
+        assert_eq!(json["priorConsultationRequired"], true);
+    }
+}

@@ -644,9 +644,7 @@ async fn write_measures(
                     match old.action_id {
                         None => action_id = Some(plan_action(txn, dpia, &m.title, due).await?.id),
                         Some(aid) => {
-                            if let Some(act) =
-                                scope.get::<gdpr_action::Entity, _>(txn, aid).await?.ok()
-                            {
+                            if let Ok(act) = scope.get::<gdpr_action::Entity, _>(txn, aid).await? {
                                 if act.status == ActionStatus::Open.code()
                                     && (act.due_on != due
                                         || act.title != format!("AIPD : {}", m.title))
