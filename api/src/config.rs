@@ -505,6 +505,9 @@ impl Config {
                 return Err(invalid(
                     "MUTUALIS_WORKER_STALE_SECS",
                     "between 10 and 86400 seconds",
+                ))
+            }
+        };
         let storage = storage(&raw_storage, &data_dir)?;
         let document_max_bytes = match raw_storage.document_max_bytes {
             None => tenants::gdpr::documents::DEFAULT_MAX_BYTES,

@@ -24,12 +24,12 @@ mod m20261208_000023_alert_due_day;
 mod m20261214_000017_request_events;
 mod m20261214_000018_activity_archive;
 mod m20261214_000020_contract_version;
-mod m20261215_000028_service_budget_account;
 mod m20261215_000019_dpia_method;
 mod m20261215_000022_gdpr_documents;
 mod m20261215_000024_gdpr_library;
 mod m20261215_000025_gdpr_actors;
 mod m20261215_000027_gdpr_bilans;
+mod m20261215_000028_service_budget_account;
 mod m20261215_000029_reversibility_export;
 mod rls;
 

@@ -133,6 +133,9 @@ async fn run_job(
                     .ok_or(format!("payload without {k}"))
             };
             tenants::gdpr::bilan::generate(db, j.organisation_id, id("runId")?, id("tenantId")?)
+                .await
+                .map_err(|e| e.to_string())
+        }
         tenants::reversibility::JOB => {
             let id = j.payload["exportId"]
                 .as_str()

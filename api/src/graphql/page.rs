@@ -4,8 +4,8 @@
 use super::alerts::Alert;
 use super::backups::types::{BackupIngestEvent, BackupJob, BackupStorageSample, RestoreTest};
 use super::billing::{BillingRun, Invoice, Job};
-use super::gdpr::types::{Action, Activity, Breach, Dpia, Processor, RightsRequest};
 use super::documents::types::Document;
+use super::gdpr::types::{Action, Activity, Breach, Dpia, Processor, RightsRequest};
 use super::procurement::types::{Contract, CpvCode};
 use super::types::{AuditRecord, Tenant};
 use async_graphql::{OutputType, SimpleObject};

@@ -74,7 +74,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ReadDirectory,
         Permission::ManageUsers,
         Permission::ManageAuditors,
