@@ -83,7 +83,7 @@ pub fn bytes_fr(n: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     let tenths = |unit: u64| {
         let t = (n * 10 + unit / 2) / unit;
-        if t % 10 == 0 {
+        if t.is_multiple_of(10) {
             format!("{}", t / 10)
         } else {
             format!("{},{}", t / 10, t % 10)

@@ -145,10 +145,10 @@ impl DocumentQuery {
     async fn library_resource(&self, ctx: &Context<'_>, id: Uuid) -> Result<LibraryResource> {
         let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
         let row = library::get(db, &s, id).await.gql()?;
-        Ok(resources_of(db, &s, vec![row])
+        resources_of(db, &s, vec![row])
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| crate::graphql::errors::internal("resource vanished"))?)
+            .ok_or_else(|| crate::graphql::errors::internal("resource vanished"))
     }
 }
