@@ -772,7 +772,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
 
 /// A DPIA (with a planned measure, so it has an action plan item) on `activity`, and a DPIA
 /// model of `org` published from it.
-async fn dpia_objects(
+pub(crate) async fn dpia_objects(
     app: &TestApp,
     caller: &Caller,
     org: uuid::Uuid,

@@ -94,6 +94,53 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
          SELECT id, 'activities', '[\"name\"]', now() FROM app_user LIMIT 1",
     )
     .await;
+    // And a DPIA with a risk, a measure and a model; an evidence document linked to an
+    // activity; a library resource opened by a commune; a reversibility export, made by the
+    // worker below (issues 19 and 21).
+    let g = app
+        .gdpr_objects(&fx.org_admin_a, fx.org_a, fx.tenant_a1)
+        .await;
+    crate::isolation_matrix::dpia_objects(&app, &fx.org_admin_a, fx.org_a, &g.activity).await;
+    let doc =
+        crate::gdpr_documents::upload_pdf(&app, &fx.org_admin_a, fx.tenant_a1, "Preuve").await;
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($d: UUID!, $a: UUID!) { linkDocument(documentId: $d, targetKind: \"activity\", targetId: $a) { id } }",
+            serde_json::json!({"d": doc, "a": g.activity}),
+        )
+        .await;
+    data(&r);
+    let (status, published) = crate::gdpr_documents::publish_resource(
+        &app,
+        &fx.org_admin_a,
+        fx.org_a,
+        "Guide",
+        Some(("guide.pdf", &crate::gdpr_documents::pdf("guide"))),
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{published}");
+    let version = published["version"]["id"]
+        .as_str()
+        .expect("version")
+        .to_owned();
+    let (status, _) = app
+        .get_bytes_as(
+            &fx.commune_admin_a1,
+            &format!("/library/versions/{version}/file"),
+            &format!("tenant={}", fx.tenant_a1),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($o: UUID!) { requestReversibilityExport(organisationId: $o) { id } }",
+            serde_json::json!({"o": fx.org_a}),
+        )
+        .await;
+    data(&r);
     // And a yearly bilan run with one commune's bilan.
     let r = app
         .gql(
