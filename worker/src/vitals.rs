@@ -53,20 +53,17 @@ pub(crate) fn scanned() {
 pub async fn publish_job_stats(db: &DatabaseConnection) -> Result<(), tenants::jobs::JobError> {
     let now = Utc::now();
     let stats = tenants::jobs::stats(db, now).await?;
-    for (kind, status, n) in &stats.counts {
-        metrics::gauge!("mutualis_jobs", "kind" => kind.clone(), "status" => status.clone())
-            .set(*n as f64);
-    }
-    for status in ["pending", "running", "done", "dead"] {
-        for (kind, _, _) in &stats.counts {
-            if !stats
+    let kinds: std::collections::BTreeSet<&str> =
+        stats.counts.iter().map(|(k, _, _)| k.as_str()).collect();
+    for kind in kinds {
+        for status in ["pending", "running", "done", "dead"] {
+            let n = stats
                 .counts
                 .iter()
-                .any(|(k, s, _)| k == kind && s == status)
-            {
-                metrics::gauge!("mutualis_jobs", "kind" => kind.clone(), "status" => status)
-                    .set(0.0);
-            }
+                .find(|(k, s, _)| k == kind && s == status)
+                .map_or(0, |(_, _, n)| *n);
+            metrics::gauge!("mutualis_jobs", "kind" => kind.to_owned(), "status" => status)
+                .set(n as f64);
         }
     }
     let age = stats
