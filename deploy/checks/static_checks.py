@@ -78,10 +78,10 @@ def config_code_vars() -> set[str]:
     """Variables config.rs reads: the raw keys, the MUTUALIS_ prefixed ones, MUTUALIS_CONFIG."""
     src = read(os.path.join(ROOT, "api/src/config.rs"))
     keys = re.search(r"let keys = \[(.*?)\];", src, re.S)
-    names = set(re.findall(r'"([A-Z_]+)"', keys.group(1))) if keys else set()
+    names = set(re.findall(r'"([A-Z][A-Z0-9_]*)"', keys.group(1))) if keys else set()
     pref = re.search(r'Env::prefixed\("MUTUALIS_"\)\.only\(&\[(.*?)\]\)', src, re.S)
     if pref:
-        names |= {"MUTUALIS_" + n for n in re.findall(r'"([A-Z_]+)"', pref.group(1))}
+        names |= {"MUTUALIS_" + n for n in re.findall(r'"([A-Z][A-Z0-9_]*)"', pref.group(1))}
     if "MUTUALIS_CONFIG" in src:
         names.add("MUTUALIS_CONFIG")
     return names
