@@ -638,3 +638,67 @@ async fn the_earlier_dpia_record_moves_the_stage_with_it() {
         "{r}"
     );
 }
+
+/// A DPIA counts as done in the consolidated report once completed, and still once the DPO
+/// validated it (the report counted the completed ones only, so validating one lowered it).
+#[tokio::test]
+async fn a_validated_dpia_stays_done_in_the_consolidated_report() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    // Two CNIL criteria: the screening says a DPIA is required.
+    let input = ACTIVITY_INPUT.replace(
+        r#"dpiaCriteria: ["vulnerable_people"]"#,
+        r#"dpiaCriteria: ["vulnerable_people", "systematic_monitoring"]"#,
+    );
+    assert_ne!(
+        input, ACTIVITY_INPUT,
+        "the criteria of ACTIVITY_INPUT moved"
+    );
+    let r = app
+        .gql(
+            &fx.commune_admin_a1,
+            &format!(
+                "mutation($t: UUID!) {{ createActivity(tenantId: $t, input: {input}) {{ id }} }}"
+            ),
+            json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    let aid = data(&r)["createActivity"]["id"]
+        .as_str()
+        .expect("activity id")
+        .to_owned();
+    let counts = || async {
+        let period = tenants::reporting::snapshot::current_period(chrono::Utc::now());
+        let f =
+            tenants::reporting::snapshot::compute(&app.db, fx.org_a, period, chrono::Utc::now())
+                .await
+                .expect("figures");
+        let c = f
+            .communes
+            .iter()
+            .find(|c| c.tenant_id == Some(fx.tenant_a1))
+            .cloned()
+            .expect("commune a1");
+        (c.dpia_required, c.dpia_done, f.total.dpia_done)
+    };
+    let (required, done_before, _) = counts().await;
+    assert!(required >= 1, "the activity requires a DPIA");
+    let record = "mutation($a: UUID!, $s: String!) { recordDpia(activityId: $a, status: $s, conclusion: \"Risques maîtrisés\") { status { code } } }";
+    let r = app
+        .gql(
+            &fx.commune_admin_a1,
+            record,
+            json!({"a": aid, "s": "completed"}),
+        )
+        .await;
+    assert_eq!(data(&r)["recordDpia"]["status"]["code"], "completed", "{r}");
+    let (_, done_completed, total_completed) = counts().await;
+    assert_eq!(done_completed, done_before + 1);
+    let r = app
+        .gql(&fx.dpo_a, record, json!({"a": aid, "s": "validated"}))
+        .await;
+    assert_eq!(data(&r)["recordDpia"]["status"]["code"], "validated", "{r}");
+    let (_, done_validated, total_validated) = counts().await;
+    assert_eq!(done_validated, done_completed);
+    assert_eq!(total_validated, total_completed);
+}

@@ -2,7 +2,8 @@
 //! Definitions: an activity counts as validated when validated or checked by the DPO
 //! (`ActivityStatus::counts_as_validated`: `activities_validated` includes the checked ones,
 //! `activities_checked` is a part of it, never to be added to it); a DPIA is
-//! required per the screening (two of the nine CNIL criteria) and done when one is completed;
+//! required per the screening (two of the nine CNIL criteria) and done when one is completed
+//! (submitted) or validated;
 //! a rights request is open until answered or rejected, due soon within 7 days of its
 //! (extended) deadline; a breach is open until notified or decided not to notify, late past its
 //! 72-hour deadline; contracts to renew have a notice deadline or an end within 90 days; costs
@@ -185,7 +186,10 @@ pub async fn compute(
     let done_dpias: Vec<Uuid> = scope
         .find::<gdpr_dpia::Entity>()
         .filter(gdpr_dpia::Column::TenantId.is_in(ids.clone()))
-        .filter(gdpr_dpia::Column::Status.eq(DpiaStatus::Completed.code()))
+        .filter(
+            gdpr_dpia::Column::Status
+                .is_in([DpiaStatus::Completed.code(), DpiaStatus::Validated.code()]),
+        )
         .all(&txn)
         .await?
         .into_iter()
