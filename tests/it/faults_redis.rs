@@ -194,7 +194,7 @@ async fn redis_down_for_a_minute_keeps_the_api_answering_and_loses_no_job() {
         "the API pushed a wake-up to the restarted Redis"
     );
     wait_until("the wake-up is taken", Duration::from_secs(60), || async {
-        redis_cli(port, &["LLEN", worker::WAKE_LIST]) == "0"
+        redis_cli(port, &["LLEN", &worker::wake_list(&app.testdb.name)]) == "0"
     })
     .await;
 

@@ -55,7 +55,9 @@ async fn the_queue_wakes_workers_through_a_redis_cluster() {
     let (api, base) = app.start_api(&url);
     procs.0.push(api);
     app.wait_ready(&base).await;
-    let wake_len = || redis_cli(ports[0], &["-c", "LLEN", worker::WAKE_LIST]);
+    // Under the test's own prefix (MUTUALIS_REDIS_PREFIX), as a second deployment's would be.
+    let wake_key = worker::wake_list(&app.testdb.name);
+    let wake_len = || redis_cli(ports[0], &["-c", "LLEN", &wake_key]);
     assert_eq!(wake_len(), "0");
     app.drop_report_jobs().await;
     let r = app
@@ -68,6 +70,11 @@ async fn the_queue_wakes_workers_through_a_redis_cluster() {
         .await;
     assert_eq!(data(&r)["refreshConsolidatedReport"], json!(true));
     assert_eq!(wake_len(), "1", "the wake-up went to the cluster");
+    assert_eq!(
+        redis_cli(ports[0], &["-c", "LLEN", &worker::wake_list("mutualis")]),
+        "0",
+        "nothing under the default prefix"
+    );
 
     procs
         .0

@@ -19,8 +19,12 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 /// The Redis list a job's creator pushes to, so an idle worker wakes at once instead of at
-/// its next poll. The job table stays the only source of truth.
-pub const WAKE_LIST: &str = "mutualis:jobs:wake";
+/// its next poll; under the deployment's key prefix (`MUTUALIS_REDIS_PREFIX`), so two
+/// deployments sharing a Redis never wake each other's workers. The job table stays the only
+/// source of truth.
+pub fn wake_list(prefix: &str) -> String {
+    format!("{prefix}:jobs:wake")
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
@@ -52,6 +56,8 @@ pub struct WorkerSettings {
     /// Longest wait between two looks at the job table.
     pub poll: Duration,
     pub redis_url: Option<String>,
+    /// The deployment's Redis key prefix (`MUTUALIS_REDIS_PREFIX`, default `mutualis`).
+    pub redis_prefix: String,
 }
 
 #[derive(Clone)]
@@ -65,6 +71,9 @@ pub struct JobSettings {
     pub lease: chrono::Duration,
     /// Alert emails (none: alerts are only shown in the console and GraphQL).
     pub mailer: Option<Arc<mailer::Mailer>>,
+    /// The uploaded files' store, read for the reversibility archives (none: an export whose
+    /// rows name stored files fails, saying so, rather than leave them out).
+    pub storage: Option<tenants::storage::Storage>,
 }
 
 /// Runs one job; `Err` is retried later.
@@ -141,7 +150,7 @@ async fn run_job(
                 .as_str()
                 .and_then(|v| uuid::Uuid::parse_str(v).ok())
                 .ok_or("payload without exportId")?;
-            tenants::reversibility::requests::run(db, id)
+            tenants::reversibility::requests::run(db, id, s.storage.as_ref())
                 .await
                 .map_err(|e| e.to_string())
         }
@@ -246,11 +255,11 @@ pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize,
 }
 
 /// Waits up to `poll` for a wake-up on Redis (or just sleeps without it).
-async fn wait_for_work(redis: &mut Option<redis_conn::RedisConn>, poll: Duration) {
+async fn wait_for_work(redis: &mut Option<redis_conn::RedisConn>, wake_list: &str, poll: Duration) {
     if let Some(conn) = redis {
         let secs = poll.as_secs_f64().max(1.0);
         let r: redis::RedisResult<Option<(String, String)>> = redis::cmd("BRPOP")
-            .arg(WAKE_LIST)
+            .arg(wake_list)
             .arg(secs)
             .query_async(conn)
             .await;
@@ -301,6 +310,7 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
     let mut last_report: Option<Instant> = None;
     let mut last_scan: Option<Instant> = None;
     let mut redis = None;
+    let wake_list = wake_list(&s.redis_prefix);
     loop {
         vitals::beat();
         if redis.is_none() {
@@ -367,7 +377,7 @@ pub async fn run(db: DatabaseConnection, s: WorkerSettings, mut shutdown: watch:
             }
         }
         tokio::select! {
-            _ = wait_for_work(&mut redis, s.poll) => {}
+            _ = wait_for_work(&mut redis, &wake_list, s.poll) => {}
             _ = shutdown.changed() => break,
         }
     }

@@ -13,6 +13,8 @@ pub struct RequestCtx {
     /// The webhook's public address, given with a new ingest token.
     pub ingest_endpoint: String,
     pub redis: crate::redis_slot::RedisSlot,
+    /// The workers' wake-up list, under the deployment's Redis key prefix.
+    pub wake_list: String,
 }
 
 impl RequestCtx {
@@ -20,7 +22,7 @@ impl RequestCtx {
     pub async fn wake_workers(&self) {
         if let Some(mut r) = self.redis.get() {
             let sent: redis::RedisResult<i64> = redis::cmd("LPUSH")
-                .arg(worker::WAKE_LIST)
+                .arg(&self.wake_list)
                 .arg("wake")
                 .query_async(&mut r)
                 .await;
