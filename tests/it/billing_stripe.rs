@@ -292,6 +292,7 @@ async fn failing_jobs_retry_with_backoff_then_die_visibly_and_can_be_retried() {
         send_invoices: false,
         lease: tenants::jobs::LEASE,
         mailer: None,
+        storage: None,
     };
     app.drop_report_jobs().await;
     assert_eq!(worker::run_jobs(&app.db, &broken).await.expect("run"), 1);

@@ -675,7 +675,7 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
         .as_str()
         .expect("B's export")
         .to_owned();
-    tenants::reversibility::requests::run(&app.db, rev_b.parse().expect("uuid"))
+    tenants::reversibility::requests::run(&app.db, rev_b.parse().expect("uuid"), None)
         .await
         .expect("B's archive is written");
     let rev_path = api::http::reversibility::DOWNLOAD;

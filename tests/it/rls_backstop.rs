@@ -181,9 +181,21 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
             .expect("scan")
             > 0
     );
-    worker::run_jobs(&app.db, &job_settings("rls"))
-        .await
-        .expect("jobs");
+    // And a commune's open-data publication (issue 21).
+    let r = app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($t: UUID!) { setOpenDataPublication(tenantId: $t, dataset: \"decp\", published: true) { published } }",
+            serde_json::json!({"t": fx.tenant_a1}),
+        )
+        .await;
+    data(&r);
+    // The worker reads the uploaded files for the reversibility archive.
+    let settings = worker::JobSettings {
+        storage: Some(tenants::storage::Storage::open(&app.config.storage).expect("store")),
+        ..job_settings("rls")
+    };
+    worker::run_jobs(&app.db, &settings).await.expect("jobs");
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
         .await
         .expect("app role");

@@ -9,6 +9,7 @@
 use super::columns::{self, csv_cell, ColumnInfo};
 use super::registry::{tables, Row, TableDef, Target};
 use super::ReversibilityError;
+use crate::storage::Storage;
 use crate::tenancy::Scope;
 use chrono::{DateTime, Utc};
 use formats::{BundleWriter, Manifest, ManifestMeta, TenantRef};
@@ -91,13 +92,15 @@ fn io(e: std::io::Error) -> ReversibilityError {
     ReversibilityError::Io(e.to_string())
 }
 
-/// Writes the archive of `target` as `scope` reads it.
+/// Writes the archive of `target` as `scope` reads it, with the stored files its rows name
+/// (read from `files`; refused when rows name files and there is no store).
 pub async fn write(
     db: &DatabaseConnection,
     scope: &Scope,
     target: &Target,
     meta: ArchiveMeta,
     progress: &mut impl Progress,
+    files: Option<&Storage>,
 ) -> Result<Archive, ReversibilityError> {
     let snapshot = if db.get_database_backend() == DatabaseBackend::Postgres {
         Some(scope.begin_read_snapshot(db).await?)
@@ -123,8 +126,10 @@ pub async fn write(
     let mut w = BundleWriter::new(Cursor::new(Vec::new()), meta.generated_at);
     let mut done = 0u64;
     let mut counts = Vec::new();
+    let mut file_keys: Vec<String> = Vec::new();
     for (t, c) in &selected {
         let cols = t.columns();
+        let key_col = super::files::key_column(&cols);
         w.start_file(&format!("{}.json", t.file), "application/json")?;
         write!(w, "{{\"entity\":{},\"rows\":[", json_str(t.file)).map_err(io)?;
         let mut n = 0u64;
@@ -137,6 +142,9 @@ pub async fn write(
                 w.write_all(if n == 0 { b"\n" } else { b",\n" })
                     .map_err(io)?;
                 w.write_all(row_object(&cols, row).as_bytes()).map_err(io)?;
+                if let Some(k) = key_col.and_then(|i| row[i].as_str()) {
+                    file_keys.push(k.to_owned());
+                }
                 n += 1;
             }
             done += rows.len() as u64;
@@ -194,6 +202,18 @@ pub async fn write(
     }
     if let Some(txn) = reader.snapshot {
         txn.commit().await?;
+    }
+
+    file_keys.sort();
+    file_keys.dedup();
+    if !file_keys.is_empty() {
+        let store = super::files::store(files, file_keys.len())?;
+        // One file in memory at a time, beside the archive being written.
+        for key in &file_keys {
+            let (name, bytes) = super::files::read(store, key).await?;
+            w.start_file(&name, "application/octet-stream")?;
+            w.write_all(&bytes).map_err(io)?;
+        }
     }
 
     w.start_file("README.md", "text/markdown")?;

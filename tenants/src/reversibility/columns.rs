@@ -2,6 +2,8 @@
 //! (from the column type) and whether it may be null. The JSON values of the archive, the CSV
 //! cells, the JSON Schemas and the README's field tables all come from it, and the import
 //! turns the JSON values back into the same database values.
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sea_orm::sea_query::{ColumnType, Value};
 use serde_json::{json, Value as Json};
@@ -18,6 +20,8 @@ pub enum Kind {
     BigInt,
     Bool,
     Json,
+    /// Binary content (a generated document), base64 in the archive.
+    Bytes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +44,7 @@ impl Kind {
             ColumnType::BigInteger => Kind::BigInt,
             ColumnType::Boolean => Kind::Bool,
             ColumnType::Json | ColumnType::JsonBinary => Kind::Json,
+            ColumnType::Binary(_) | ColumnType::VarBinary(_) | ColumnType::Blob => Kind::Bytes,
             _ => return None,
         })
     }
@@ -54,6 +59,7 @@ impl Kind {
             Kind::Int | Kind::BigInt => "entier",
             Kind::Bool => "booléen",
             Kind::Json => "document JSON",
+            Kind::Bytes => "contenu binaire (base64)",
         }
     }
 
@@ -67,6 +73,7 @@ impl Kind {
             Kind::BigInt => json!({"type": "integer"}),
             Kind::Bool => json!({"type": "boolean"}),
             Kind::Json => json!({}),
+            Kind::Bytes => json!({"type": "string", "contentEncoding": "base64"}),
         }
     }
 }
@@ -87,6 +94,7 @@ pub fn to_json(v: Value) -> Json {
         Value::BigInt(Some(i)) => json!(i),
         Value::Bool(Some(b)) => json!(b),
         Value::Json(Some(j)) => *j,
+        Value::Bytes(Some(b)) => Json::String(BASE64.encode(*b)),
         _ => Json::Null,
     }
 }
@@ -110,6 +118,7 @@ pub fn from_json(c: &ColumnInfo, j: &Json) -> Result<Value, String> {
             Kind::BigInt => Value::BigInt(None),
             Kind::Bool => Value::Bool(None),
             Kind::Json => Value::Json(None),
+            Kind::Bytes => Value::Bytes(None),
         });
     }
     Ok(match c.kind {
@@ -146,6 +155,11 @@ pub fn from_json(c: &ColumnInfo, j: &Json) -> Result<Value, String> {
             .map(Value::from)
             .ok_or_else(|| bad("un booléen"))?,
         Kind::Json => Value::Json(Some(Box::new(j.clone()))),
+        Kind::Bytes => j
+            .as_str()
+            .and_then(|s| BASE64.decode(s).ok())
+            .map(Value::from)
+            .ok_or_else(|| bad("un contenu en base64"))?,
     })
 }
 

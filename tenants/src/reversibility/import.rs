@@ -2,10 +2,13 @@
 //! archive's inflated size is bounded, its manifest verified (an altered file refuses it
 //! whole), every identifier checked against the database (conflicts are listed, nothing is
 //! written), then every row inserted in one transaction, parents first: nothing is ever
-//! half-imported.
+//! half-imported. The stored files the rows name (`fichier_…` entries) are written to the store
+//! before the rows are committed: a failure leaves at most unreferenced files, never a row
+//! without its file.
 use super::columns::{from_json, ColumnInfo};
 use super::registry::{tables, Row, TableDef};
 use super::ReversibilityError;
+use crate::storage::Storage;
 use crate::tenancy::{Permission, Principal};
 use formats::bundle::MANIFEST_NAME as MANIFEST;
 use formats::bundle::{verify_with, VerifyLimits};
@@ -18,7 +21,8 @@ use std::io::{Cursor, Read};
 /// An archive's bounds once inflated: a few thousand rows per commune and table are a few
 /// megabytes; an organisation of a hundred communes with years of audit trail stays far below.
 pub const LIMITS: ZipLimits = ZipLimits {
-    max_entries: 400,
+    // About 200 for the tables, the rest for stored files (documents, library versions).
+    max_entries: 100_000,
     max_entry_bytes: 512 * 1024 * 1024,
     max_total_bytes: 2 * 1024 * 1024 * 1024,
 };
@@ -37,6 +41,8 @@ pub struct ImportReport {
     /// Rows inserted per table, registry order.
     pub tables: Vec<(String, usize)>,
     pub rows: usize,
+    /// Stored files written back (evidence documents, library versions).
+    pub files: usize,
     /// People whose `platform_admin` flag the archive set: cleared (an archive never makes
     /// an operator of this instance).
     pub platform_admin_cleared: Vec<String>,
@@ -139,6 +145,7 @@ fn key_text(pk: &[String], key: &Row) -> String {
 pub async fn import_archive(
     db: &DatabaseConnection,
     bytes: &[u8],
+    files: Option<&Storage>,
 ) -> Result<ImportReport, ReversibilityError> {
     formats::zip_limits::check(bytes, &LIMITS)?;
     let (manifest, _) = verify_with(
@@ -227,14 +234,23 @@ pub async fn import_archive(
     let mut report = ImportReport {
         tables: vec![],
         rows: 0,
+        files: 0,
         platform_admin_cleared: vec![],
     };
+    let mut file_keys: Vec<String> = Vec::new();
     for t in &registry {
         let Some(bytes) = entry_text(&mut archive, &format!("{}.json", t.file))? else {
             continue;
         };
         let cols = t.columns();
         let mut doc = parse(t, &cols, &bytes)?;
+        if let Some(i) = super::files::key_column(&cols) {
+            file_keys.extend(
+                doc.rows
+                    .iter()
+                    .filter_map(|r| r[i].as_str().map(str::to_owned)),
+            );
+        }
         if t.file == "app_user" {
             clear_platform_admin(&cols, &mut doc.rows, &mut report.platform_admin_cleared);
         }
@@ -243,6 +259,20 @@ pub async fn import_archive(
         report.tables.push((t.file.to_owned(), n));
         report.rows += n;
     }
+    file_keys.sort();
+    file_keys.dedup();
+    if !file_keys.is_empty() {
+        let store = super::files::store(files, file_keys.len())?;
+        for key in &file_keys {
+            let name =
+                super::files::entry_name(key).ok_or_else(|| super::files::invalid_key(key))?;
+            let content = entry_text(&mut archive, &name)?.ok_or_else(|| {
+                ReversibilityError::Invalid(format!("{name} : fichier absent de l'archive"))
+            })?;
+            super::files::restore(store, key, content).await?;
+        }
+    }
+    report.files = file_keys.len();
     txn.commit().await?;
     Ok(report)
 }

@@ -4,9 +4,13 @@
 //! the audit trail), produced by the worker with its progress; and its import into an
 //! instance that does not hold those rows (`mutualis import-archive`).
 //!
+//! The stored files (evidence documents, library versions) go with their rows, under
+//! `fichier_<storage key>` ([`files`]).
+//!
 //! The tables exported are listed once, in [`registry::tables`]: adding a table is one line.
 pub mod archive;
 pub mod columns;
+pub mod files;
 pub mod import;
 mod readme;
 pub mod registry;

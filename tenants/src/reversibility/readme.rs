@@ -39,7 +39,11 @@ Pour chaque type d'élément `NOM` :\n\n\
 séparateur `;`, UTF-8 avec BOM, fins de ligne CRLF, guillemets RFC 4180, les champs JSON \
 écrits en texte JSON ; un texte commençant par `=`, `+`, `-` ou `@` est précédé d'une \
 apostrophe pour qu'aucun tableur ne l'évalue (le fichier JSON garde la valeur exacte).\n\
-- `NOM.schema.json` : le schéma JSON (draft 2020-12) de `NOM.json`.\n\n\
+- `NOM.schema.json` : le schéma JSON (draft 2020-12) de `NOM.json`.\n\
+- `fichier_…` : les fichiers déposés eux-mêmes (pièces justificatives, versions des \
+ressources de la bibliothèque) : le fichier de la ligne dont le champ `storage_key` vaut \
+`documents/a/b/c` (`gdpr_document.json`, `gdpr_resource_version.json`) est \
+`fichier_documents_a_b_c`.\n\n\
 Les identifiants (UUID) sont ceux de Mutualis et relient les fichiers entre eux (`tenant_id` \
 renvoie à `tenant.json`, `contract_id` à `proc_contract.json`…).\n\n\
 ## Intégrité\n\n\
@@ -50,7 +54,8 @@ inscrite au journal d'audit de Mutualis au moment de l'export. Vérification : \
 Réimport dans une autre instance : `mutualis import-archive ARCHIVE.zip`.\n\n\
 Ne figurent pas dans l'archive : les secrets et accès propres à l'instance (sessions, jetons \
 d'API, tentatives de connexion), la file des tâches de fond, le référentiel public des \
-communes (à recharger depuis sa source officielle).\n\n## Fichiers\n\n",
+communes (à recharger depuis sa source officielle), les choix de colonnes affichées de chaque \
+personne.\n\n## Fichiers\n\n",
     );
     s.push_str("| type | contenu | lignes | CSV |\n|---|---|---|---|\n");
     for (t, _, n) in tables {

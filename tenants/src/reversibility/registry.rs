@@ -6,7 +6,8 @@
 //! Left out, and why: sessions, login attempts and API tokens (credentials of this
 //! instance), jobs and alert deliveries (this instance's queue), Stripe events (not an
 //! organisation's data), the referential (public, reloaded from its source) and the
-//! reversibility exports themselves.
+//! reversibility exports themselves, and each person's choice of list columns
+//! (`user_list_preference`: a display setting of this instance, of no organisation).
 use super::columns::{to_json, ColumnInfo, Kind};
 use crate::entities::*;
 use crate::tenancy::scope::Scoped;
@@ -90,14 +91,25 @@ pub fn tables() -> Vec<TableDef> {
         t::<membership::Entity>("membership", "Rôles des personnes dans l'intercommunalité et les communes", T),
         t::<auditor_grant::Entity>("auditor_grant", "Accès d'auditeurs limités dans le temps", OrganisationOnly),
         t::<gdpr_register_settings::Entity>("gdpr_register_settings", "Réglages du registre public de chaque commune", T),
+        t::<gdpr_actor::Entity>("gdpr_actor", "Acteurs RGPD des communes (référents, représentants, comité)", T),
         t::<gdpr_processor::Entity>("gdpr_processor", "Sous-traitants (art. 28 RGPD)", T),
         t::<gdpr_activity::Entity>("gdpr_activity", "Activités de traitement (registre art. 30 RGPD), modèles compris", T).self_ref("model_id"),
         t::<gdpr_activity_processor::Entity>("gdpr_activity_processor", "Sous-traitants de chaque activité", T),
+        t::<gdpr_dpia_model::Entity>("gdpr_dpia_model", "Modèles d'analyse d'impact de l'intercommunalité", T).documents(),
         t::<gdpr_dpia::Entity>("gdpr_dpia", "Analyses d'impact (AIPD)", T),
+        t::<gdpr_dpia_risk::Entity>("gdpr_dpia_risk", "Risques évalués de chaque analyse d'impact", T),
         t::<gdpr_action::Entity>("gdpr_action", "Plans d'action RGPD", T),
+        t::<gdpr_dpia_measure::Entity>("gdpr_dpia_measure", "Mesures de chaque risque d'une analyse d'impact", T),
         t::<gdpr_request::Entity>("gdpr_request", "Demandes d'exercice des droits", T),
         t::<gdpr_request_event::Entity>("gdpr_request_event", "Historique des demandes d'exercice des droits", T),
         t::<gdpr_breach::Entity>("gdpr_breach", "Violations de données (art. 33 et 34 RGPD)", T),
+        t::<gdpr_document::Entity>("gdpr_document", "Pièces justificatives déposées (description ; le fichier : fichier_<storage_key>)", T),
+        t::<gdpr_document_link::Entity>("gdpr_document_link", "Rattachement des pièces aux traitements, sous-traitants, demandes, violations", T),
+        t::<gdpr_resource::Entity>("gdpr_resource", "Bibliothèque de ressources du délégué", T),
+        t::<gdpr_resource_version::Entity>("gdpr_resource_version", "Versions publiées des ressources (le fichier : fichier_<storage_key>)", T),
+        t::<gdpr_resource_read::Entity>("gdpr_resource_read", "Prises de connaissance des ressources par les communes", T),
+        t::<gdpr_bilan_run::Entity>("gdpr_bilan_run", "Campagnes de bilans annuels du délégué", T),
+        t::<gdpr_bilan::Entity>("gdpr_bilan", "Bilans annuels des communes (chiffres, DOCX et PDF en base64)", T).documents(),
         t::<proc_supplier::Entity>("proc_supplier", "Fournisseurs (titulaires des marchés)", T),
         t::<proc_contract::Entity>("proc_contract", "Marchés publics", T),
         t::<proc_lot::Entity>("proc_lot", "Lots des marchés", T),
@@ -105,6 +117,7 @@ pub fn tables() -> Vec<TableDef> {
         t::<proc_amendment::Entity>("proc_amendment", "Avenants (modifications de marché)", T),
         t::<proc_share::Entity>("proc_share", "Parts des communes dans les groupements de commandes", T),
         t::<proc_subcontracting_act::Entity>("proc_subcontracting_act", "Actes spéciaux de sous-traitance", T),
+        t::<opendata_publication::Entity>("opendata_publication", "Jeux de données publiés en données ouvertes (DECP)", T),
         t::<backup_policy::Entity>("backup_policy", "Politiques de sauvegarde", T),
         t::<backup_job::Entity>("backup_job", "Historique des sauvegardes", T),
         t::<backup_storage_sample::Entity>("backup_storage_sample", "Mesures du stockage des sauvegardes", T),

@@ -8,6 +8,7 @@ use crate::entities::{
     reversibility_archive as archive_row, reversibility_export as export, tenant,
 };
 use crate::jobs::{self, NewJob};
+use crate::storage::Storage;
 use crate::tenancy::{AccessError, Permission, Principal, Scope};
 use chrono::Utc;
 use formats::TenantRef;
@@ -137,6 +138,7 @@ pub async fn export_now(
     scope: &Scope,
     organisation_id: Uuid,
     tenant_id: Option<Uuid>,
+    files: Option<&Storage>,
 ) -> Result<archive::Archive, ReversibilityError> {
     if scope.permission() != Permission::ExportAllData {
         return Err(AccessError::Forbidden(Permission::ExportAllData).into());
@@ -152,6 +154,7 @@ pub async fn export_now(
         &tenant,
         &requested_by,
         &mut archive::Silent,
+        files,
     )
     .await?;
     let txn = scope.begin(db).await?;
@@ -166,6 +169,7 @@ pub async fn export_by_codes(
     scope: &Scope,
     siren: &str,
     insee: Option<&str>,
+    files: Option<&Storage>,
 ) -> Result<archive::Archive, ReversibilityError> {
     let txn = scope.begin(db).await?;
     let org = scope
@@ -188,7 +192,7 @@ pub async fn export_by_codes(
         ),
     };
     txn.commit().await?;
-    export_now(db, scope, org.id, tenant).await
+    export_now(db, scope, org.id, tenant, files).await
 }
 
 /// An export and the name of the tenant it covers.
@@ -290,7 +294,11 @@ impl Progress for Sink<'_> {
 
 /// The worker's side: writes the archive, stores it, records its manifest in the audit trail.
 /// A retry of a finished export does nothing.
-pub async fn run(db: &DatabaseConnection, id: Uuid) -> Result<(), ReversibilityError> {
+pub async fn run(
+    db: &DatabaseConnection,
+    id: Uuid,
+    files: Option<&Storage>,
+) -> Result<(), ReversibilityError> {
     let worker = Scope::worker(Permission::ExportAllData);
     let txn = worker.begin(db).await?;
     let Some(row) = worker.get::<export::Entity, _>(&txn, id).await?.ok() else {
@@ -306,7 +314,7 @@ pub async fn run(db: &DatabaseConnection, id: Uuid) -> Result<(), ReversibilityE
     running.update(&txn).await?;
     txn.commit().await?;
 
-    match produce(db, &row).await {
+    match produce(db, &row, files).await {
         Ok(()) => Ok(()),
         Err(e) => {
             let txn = worker.begin(db).await?;
@@ -322,7 +330,11 @@ pub async fn run(db: &DatabaseConnection, id: Uuid) -> Result<(), ReversibilityE
     }
 }
 
-async fn produce(db: &DatabaseConnection, row: &export::Model) -> Result<(), ReversibilityError> {
+async fn produce(
+    db: &DatabaseConnection,
+    row: &export::Model,
+    files: Option<&Storage>,
+) -> Result<(), ReversibilityError> {
     let whole = row.kind == ExportKind::Organisation.as_str();
     let kind = if whole {
         ExportKind::Organisation
@@ -351,7 +363,16 @@ async fn produce(db: &DatabaseConnection, row: &export::Model) -> Result<(), Rev
         id: row.id,
         last: std::time::Instant::now(),
     };
-    let out = build(db, &scope, kind, &tenant, &row.requested_by, &mut sink).await?;
+    let out = build(
+        db,
+        &scope,
+        kind,
+        &tenant,
+        &row.requested_by,
+        &mut sink,
+        files,
+    )
+    .await?;
 
     let txn = scope.begin(db).await?;
     archive_row::Entity::delete_many()
@@ -396,6 +417,7 @@ async fn build(
     tenant: &tenant::Model,
     requested_by: &str,
     progress: &mut impl Progress,
+    files: Option<&Storage>,
 ) -> Result<archive::Archive, ReversibilityError> {
     let whole = kind == ExportKind::Organisation;
     let target = Target {
@@ -430,7 +452,7 @@ async fn build(
             })
             .collect(),
     };
-    archive::write(db, scope, &target, meta, progress).await
+    archive::write(db, scope, &target, meta, progress, files).await
 }
 
 /// The archive's manifest in the audit trail of the tenant exported (the organisation's own
