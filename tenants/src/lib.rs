@@ -19,6 +19,7 @@ pub mod gdpr;
 pub mod identifiers;
 pub mod jobs;
 pub mod maturity;
+pub mod opendata;
 pub mod paging;
 pub mod procurement;
 pub mod referential;

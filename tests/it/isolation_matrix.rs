@@ -512,6 +512,8 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("recordBreachNotification", "mutation($id: UUID!, $a: DateTime!) { recordBreachNotification(id: $id, notifiedAt: $a) { id } }", json!({"id": g.breach, "a": now}), Expect::Denied(DENIED)),
             c("publicRegisterSettings", "query($t: UUID!) { publicRegisterSettings(tenantId: $t) { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("setPublicRegister", "mutation($t: UUID!) { setPublicRegister(tenantId: $t, published: false, fields: []) { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("openDataPublication", "query($t: UUID!) { openDataPublication(tenantId: $t, dataset: \"decp\") { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("setOpenDataPublication", "mutation($t: UUID!) { setOpenDataPublication(tenantId: $t, dataset: \"decp\", published: true) { published } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("recordBreachNotNotified", "mutation($id: UUID!) { recordBreachNotNotified(id: $id, reason: \"pas de risque\") { id } }", json!({"id": g.breach}), Expect::Denied(DENIED)),
             // Procurement
             c("cpvSearch", "{ cpvSearch(query: \"cleaning\") { items { code label }} }", json!({}), Expect::NoForeignData),

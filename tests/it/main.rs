@@ -32,6 +32,7 @@ mod job_lease;
 mod list_pages;
 mod maturity;
 mod oidc_login;
+mod opendata;
 mod procurement_contracts;
 mod procurement_decp;
 mod procurement_demo;

@@ -16,7 +16,7 @@ fn errors(schema: &Value, doc: &Value) -> Vec<String> {
 }
 
 /// A SIRET (Luhn) of an establishment of `siren`.
-fn siret_of(siren: &str) -> String {
+pub fn siret_of(siren: &str) -> String {
     (10..100)
         .map(|nic| format!("{siren}000{nic:02}"))
         .find(|s| tenants::identifiers::Siret::parse(s).is_ok())

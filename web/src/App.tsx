@@ -32,6 +32,7 @@ import { DirectoryPage } from "./pages/directory/DirectoryPage";
 import { GdprActorsPage } from "./pages/actors/GdprActorsPage";
 import { GdprBilansPage } from "./pages/bilans/GdprBilansPage";
 import { ReversibilityPage } from "./pages/reversibility/ReversibilityPage";
+import { OpenDataPage } from "./pages/opendata/OpenDataPage";
 import { Loading } from "./components/QueryStatus";
 import { DpiaListPage } from "./pages/dpia/DpiaListPage";
 import { DpiaPage } from "./pages/dpia/DpiaPage";
@@ -83,6 +84,7 @@ export function App() {
           <Route path="/achats-groupes" element={<JointProcurementPage />} />
           <Route path="/communes" element={<DirectoryPage />} />
           <Route path="/reversibilite" element={<ReversibilityPage />} />
+          <Route path="/donnees-ouvertes" element={<OpenDataPage />} />
           <Route path="/maturite" element={<MaturityPage />} />
           <Route path="/maturite/questionnaire" element={<QuestionnaireEditorPage />} />
           <Route path="/maturite/evaluation" element={<AssessmentPage />} />

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod loaders;
 pub mod maturity;
 pub mod mutation;
+pub mod opendata;
 pub mod page;
 pub mod procurement;
 pub mod query;
@@ -57,6 +58,7 @@ pub struct QueryRoot(
     gdpr_admin::GdprBilanQuery,
     gdpr_admin::GdprListQuery,
     reversibility::ReversibilityQuery,
+    opendata::OpenDataQuery,
 );
 
 #[derive(async_graphql::MergedObject, Default)]
@@ -77,6 +79,7 @@ pub struct MutationRoot(
     gdpr_admin::GdprBilanMutation,
     gdpr_admin::GdprListMutation,
     reversibility::ReversibilityMutation,
+    opendata::OpenDataMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -291,6 +294,7 @@ pub async fn handle(
             .map(|u| u.to_string())
             .unwrap_or_else(|_| crate::http::backup_webhook::PATH.to_owned()),
         redis: st.redis.clone(),
+        wake_list: worker::wake_list(&st.config.rate_limits.key_prefix),
     };
     req = req.data(st.storage.clone());
     req = req

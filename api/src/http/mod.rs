@@ -12,6 +12,7 @@ pub mod exports;
 pub mod gdpr_lists;
 pub mod limits;
 pub mod oidc;
+pub mod opendata;
 pub mod ops;
 pub mod ops_port;
 pub mod public;

@@ -48,6 +48,7 @@ pub mod login_attempt;
 pub mod maturity_assessment;
 pub mod maturity_questionnaire;
 pub mod membership;
+pub mod opendata_publication;
 pub mod organisation;
 pub mod proc_amendment;
 pub mod proc_contract;

@@ -84,6 +84,19 @@ impl Scope {
         }
     }
 
+    /// Read access to one commune's data for a dataset it published in the open-data
+    /// catalogue: only `opendata` builds this, after checking the publication.
+    pub(crate) fn public_dataset(
+        permission: Permission,
+        organisation_id: Uuid,
+        tenant_id: Uuid,
+    ) -> Scope {
+        let mut s = Scope::public_register(tenant_id);
+        s.permission = permission;
+        s.tenant_org_ids = vec![organisation_id];
+        s
+    }
+
     /// One tenant, for principals that hold no grants but act for one tenant by construction
     /// (an ingest token).
     pub(crate) fn single_tenant(
@@ -368,6 +381,7 @@ tenant_scoped!(
     gdpr_resource,
     gdpr_resource_version,
     gdpr_resource_read,
+    opendata_publication,
     proc_supplier,
     proc_contract,
     proc_contract_supplier,

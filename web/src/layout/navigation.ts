@@ -29,6 +29,7 @@ export const navEntries: NavEntry[] = [
   { path: "/facturation/identites", label: "Identité de facturation", needs: "editBillingIdentity", group: "Coûts" },
   { path: "/alertes", label: "Alertes" },
   { path: "/communes", label: "Communes et utilisateurs", needs: "manageUsers" },
+  { path: "/donnees-ouvertes", label: "Données ouvertes", needs: "editGdpr" },
   { path: "/reversibilite", label: "Réversibilité", needs: "exportAllData" },
 ];
 
