@@ -68,6 +68,14 @@ pub enum Command {
         #[arg(long)]
         insee: Option<String>,
     },
+    /// Make a person the platform's administrator (the first one of a new installation, with
+    /// no SQL), or no longer with --revoke. They log in through OpenID Connect with this e-mail.
+    GrantPlatformAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        revoke: bool,
+    },
     /// Recompute every tenant's audit hash chain; exits 1 when a record was changed or removed.
     VerifyAudit,
     /// Check an export bundle offline: every file against its manifest. (The server's
@@ -138,6 +146,12 @@ async fn operator_db(config: &Config) -> Result<sea_orm::DatabaseConnection, Cli
     Ok(tenants::db::connect(&config.database_admin_url, 4).await?)
 }
 
+/// The uploaded files' store of this instance (`MUTUALIS_STORAGE`), for the archives.
+fn open_storage(config: &Config) -> Result<tenants::storage::Storage, CliError> {
+    tenants::storage::Storage::open(&config.storage)
+        .map_err(|e| CliError::Input(format!("MUTUALIS_STORAGE: {e}")))
+}
+
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::PrintSchema = command {
@@ -160,6 +174,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("  {}  {}  {} bytes", f.sha256, f.name, f.bytes);
         }
         return Ok(());
+    }
+    // The migrations need the owner's database URL and nothing else: no provider, no secret.
+    if let Command::Migrate = command {
+        if let Some(url) = Config::migrations_url(cli.config.as_deref())? {
+            server::migrate_url(&url).await?;
+            println!("migrations applied");
+            return Ok(());
+        }
     }
     let config = Config::load(cli.config.as_deref())?;
     crate::telemetry::init_logs(config.json_logs, &config.log_secrets);
@@ -289,6 +311,29 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 m.id
             );
         }
+        Command::GrantPlatformAdmin { email, revoke } => {
+            let db = operator_db(&config).await?;
+            let scope = operator
+                .scope(Permission::ManageUsers)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            let changed = tenants::access::set_platform_admin(&db, &scope, &email, !revoke)
+                .await
+                .map_err(|e| match e {
+                    tenants::access::AccessGrantError::BadInput { message, .. } => {
+                        CliError::Input(format!("--email: {message}"))
+                    }
+                    other => CliError::Failed(other.to_string()),
+                })?;
+            let what = if revoke {
+                "is no longer a platform administrator"
+            } else {
+                "is a platform administrator; they log in with this e-mail"
+            };
+            println!(
+                "{email} {what}{}",
+                if changed { "" } else { " (already so)" }
+            );
+        }
         Command::VerifyAudit => {
             let db = operator_db(&config).await?;
             let scope = operator
@@ -324,11 +369,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let bytes = std::fs::read(&file)
                 .map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
             let db = operator_db(&config).await?;
-            match tenants::reversibility::import_archive(&db, &bytes).await {
+            let store = open_storage(&config)?;
+            match tenants::reversibility::import_archive(&db, &bytes, Some(&store)).await {
                 Ok(r) => {
                     for (t, n) in &r.tables {
                         println!("  {t}: {n} rows");
                     }
+                    println!("  stored files written back: {}", r.files);
                     for e in &r.platform_admin_cleared {
                         println!("  {e}: platform_admin flag NOT imported");
                     }
@@ -359,11 +406,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let scope = operator
                 .scope(Permission::ExportAllData)
                 .map_err(|e| CliError::Input(e.to_string()))?;
+            let store = open_storage(&config)?;
             let a = tenants::reversibility::requests::export_by_codes(
                 &db,
                 &scope,
                 siren.as_str(),
                 insee.as_deref(),
+                Some(&store),
             )
             .await
             .map_err(|e| CliError::Failed(e.to_string()))?;

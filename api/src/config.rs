@@ -47,6 +47,8 @@ pub struct RawConfig {
     pub log_format: Option<String>,
     /// Secret from which backup ingest signing keys are derived (at least 32 bytes).
     pub ingest_secret: Option<String>,
+    /// During a rotation, the secret being replaced: keys derived from it stay valid.
+    pub ingest_secret_previous: Option<String>,
     /// The restic binary the collector runs (default: `restic` in PATH).
     pub restic_binary: Option<String>,
     /// Repository passwords by name (a policy's `passwordRef`); a value `file:/path` is read
@@ -185,6 +187,22 @@ impl std::fmt::Debug for StripeConfig {
 impl Config {
     /// Defaults < `file` (or `MUTUALIS_CONFIG`) < environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::from_raw(Self::raw(file)?)
+    }
+
+    /// The owner's PostgreSQL URL alone (`DATABASE_ADMIN_URL`, else `DATABASE_URL`), from the
+    /// same layers: what `mutualis migrate` needs, and nothing else (no provider, no secrets).
+    /// `None` for the embedded mode, whose migrations run with the whole configuration.
+    pub fn migrations_url(file: Option<&Path>) -> Result<Option<String>, ConfigError> {
+        let raw = Self::raw(file)?;
+        let pick = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(pick(raw.database_admin_url)
+            .or_else(|| pick(raw.database_url))
+            .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://")))
+    }
+
+    /// The layers, read and merged, not yet checked.
+    fn raw(file: Option<&Path>) -> Result<RawConfig, ConfigError> {
         let mut fig = Figment::from(Serialized::defaults(RawConfig::default()));
         let file = file
             .map(Path::to_path_buf)
@@ -222,6 +240,7 @@ impl Config {
                 "DEMO",
                 "LOG_FORMAT",
                 "INGEST_SECRET",
+                "INGEST_SECRET_PREVIOUS",
                 "RESTIC_BINARY",
                 "COLLECT_INTERVAL_SECS",
                 "STRIPE_SEND_INVOICES",
@@ -258,7 +277,7 @@ impl Config {
                     .insert(name.to_owned(), v);
             }
         }
-        Self::from_raw(raw)
+        Ok(raw)
     }
 
     pub fn from_raw(raw: RawConfig) -> Result<Self, ConfigError> {
@@ -390,6 +409,19 @@ impl Config {
                     .map_err(|_| invalid("MUTUALIS_INGEST_SECRET", "at least 32 bytes"))
             })
             .transpose()?;
+        let ingest_secret = match (ingest_secret, nonempty(raw.ingest_secret_previous)) {
+            (s, None) => s,
+            (Some(s), Some(p)) => Some(
+                s.with_previous(p.into_bytes())
+                    .map_err(|_| invalid("MUTUALIS_INGEST_SECRET_PREVIOUS", "at least 32 bytes"))?,
+            ),
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "MUTUALIS_INGEST_SECRET_PREVIOUS",
+                    "only beside MUTUALIS_INGEST_SECRET, its replacement",
+                ))
+            }
+        };
         let mut passwords = std::collections::HashMap::new();
         for (name, value) in raw.restic_passwords.unwrap_or_default() {
             let key = name.trim().to_ascii_lowercase().replace('_', "-");
@@ -574,6 +606,7 @@ fn secrets_of(raw: &RawConfig) -> Vec<String> {
             &raw.stripe_secret_key,
             &raw.stripe_webhook_secret,
             &raw.ingest_secret,
+            &raw.ingest_secret_previous,
             &raw.s3_secret_access_key,
         ]
         .into_iter()
@@ -863,6 +896,21 @@ mod tests {
                     ..raw()
                 },
                 "MUTUALIS_REDIS_PREFIX",
+            ),
+            (
+                RawConfig {
+                    ingest_secret_previous: Some("x".repeat(40)),
+                    ..raw()
+                },
+                "MUTUALIS_INGEST_SECRET_PREVIOUS",
+            ),
+            (
+                RawConfig {
+                    ingest_secret: Some("y".repeat(40)),
+                    ingest_secret_previous: Some("short".into()),
+                    ..raw()
+                },
+                "MUTUALIS_INGEST_SECRET_PREVIOUS",
             ),
         ];
         for (c, setting) in cases {

@@ -51,16 +51,22 @@ pub async fn migrate(config: &Config) -> Result<(), StartError> {
             ))
         })?;
     }
-    let admin = tenants::db::connect(&config.database_admin_url, 2)
-        .await
-        .map_err(|source| StartError::Database {
-            url: redact(&config.database_admin_url),
-            source,
-        })?;
+    migrate_url(&config.database_admin_url).await
+}
+
+/// Applies the migrations at `admin_url` (the owner's connection).
+pub async fn migrate_url(admin_url: &str) -> Result<(), StartError> {
+    let admin =
+        tenants::db::connect(admin_url, 2)
+            .await
+            .map_err(|source| StartError::Database {
+                url: redact(admin_url),
+                source,
+            })?;
     Migrator::up(&admin, None)
         .await
         .map_err(|source| StartError::Database {
-            url: redact(&config.database_admin_url),
+            url: redact(admin_url),
             source,
         })?;
     admin.close().await.ok();
@@ -186,7 +192,16 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql::handle).post(graphql::handle))
         .route("/auth/session", get(ops::session))
         .route("/auth/logout", post(oidc::logout))
+        .route(oidc::LOGGED_OUT, get(oidc::logged_out))
         .route("/public/registre/{tenant}", get(public::register))
+        .route(
+            crate::http::opendata::CATALOG,
+            get(crate::http::opendata::catalog),
+        )
+        .route(
+            crate::http::opendata::DATASET_FILE,
+            get(crate::http::opendata::dataset_file),
+        )
         .route(exports::REGISTER_EXPORT, post(exports::register))
         .route(cost_exports::FOCUS_EXPORT, get(cost_exports::focus))
         .route(
@@ -320,6 +335,10 @@ pub fn worker_settings(config: &Config) -> Result<worker::WorkerSettings, StartE
             send_invoices: config.stripe.as_ref().is_some_and(|s| s.send_invoices),
             stripe,
             lease: chrono::Duration::from_std(config.job_lease).unwrap_or(tenants::jobs::LEASE),
+            storage: Some(
+                tenants::storage::Storage::open(&config.storage)
+                    .map_err(|e| StartError::Refused(format!("MUTUALIS_STORAGE: {e}")))?,
+            ),
             mailer: match &config.smtp {
                 None => None,
                 Some(m) => Some(Arc::new(
@@ -330,6 +349,7 @@ pub fn worker_settings(config: &Config) -> Result<worker::WorkerSettings, StartE
         },
         poll: Duration::from_secs(2),
         redis_url: config.redis_url.clone(),
+        redis_prefix: config.rate_limits.key_prefix.clone(),
     })
 }
 

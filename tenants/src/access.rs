@@ -120,6 +120,36 @@ async fn user_by_email(txn: &DatabaseTransaction, email: &Email) -> Result<app_u
     .await
 }
 
+/// Makes a person the platform's administrator, or no longer (the operator's command line
+/// only: the first administrator of a new installation without any SQL). The person is
+/// created when unknown, and logs in through OpenID Connect with this e-mail. Returns whether
+/// the flag changed.
+pub async fn set_platform_admin(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    email: &str,
+    on: bool,
+) -> Result<bool, AccessGrantError> {
+    if !scope.is_platform() {
+        return Err(AccessError::Forbidden(Permission::ManageUsers).into());
+    }
+    let email = Email::parse(email).map_err(|e| AccessGrantError::BadInput {
+        field: "email",
+        message: e.to_string(),
+    })?;
+    let txn = scope.begin(db).await?;
+    let user = user_by_email(&txn, &email).await?;
+    let changed = user.platform_admin != on;
+    if changed {
+        let mut a: app_user::ActiveModel = user.into();
+        a.platform_admin = Set(on);
+        a.update(&txn).await?;
+    }
+    txn.commit().await?;
+    tracing::warn!(email = %email.as_str(), platform_admin = on, changed, "platform administrator set from the command line");
+    Ok(changed)
+}
+
 pub struct AuditorGrantInput {
     pub email: String,
     pub organisation_id: Uuid,

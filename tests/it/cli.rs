@@ -242,3 +242,97 @@ fn verify_export_command_checks_a_bundle_offline() {
     assert_eq!(code, 1);
     assert!(err.contains("NOT valid"), "{err}");
 }
+
+/// Issue 25: the first platform administrator without any SQL; a malformed e-mail is refused
+/// and writes nothing; granting twice says so; `--revoke` takes the flag back.
+#[tokio::test]
+async fn grant_platform_admin_command_makes_the_first_operator_without_sql() {
+    let app = spawn_app().await;
+    let env: Vec<(&str, &str)> = vec![
+        ("DATABASE_URL", app.testdb.app_url.as_str()),
+        ("DATABASE_ADMIN_URL", app.testdb.admin_url.as_str()),
+        ("OIDC_ISSUER_URL", "http://127.0.0.1:9/"),
+        ("OIDC_CLIENT_ID", "x"),
+        ("OIDC_CLIENT_SECRET", "y"),
+    ];
+    let users = app.count("app_user").await;
+    let (code, out, err) = run(
+        &env,
+        &["grant-platform-admin", "--email", "pas-une-adresse"],
+    );
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(err.contains("--email"), "{err}");
+    assert_eq!(app.count("app_user").await, users);
+    let admins =
+        || app.count("app_user WHERE email = 'exploitation@agglo-compiegne.fr' AND platform_admin");
+    let (code, out, err) = run(
+        &env,
+        &[
+            "grant-platform-admin",
+            "--email",
+            "Exploitation@Agglo-Compiegne.fr",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("is a platform administrator"), "{out}");
+    assert_eq!(admins().await, 1);
+    let (code, out, _) = run(
+        &env,
+        &[
+            "grant-platform-admin",
+            "--email",
+            "exploitation@agglo-compiegne.fr",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("(already so)"), "{out}");
+    assert_eq!(app.count("app_user").await, users + 1);
+    let (code, out, _) = run(
+        &env,
+        &[
+            "grant-platform-admin",
+            "--email",
+            "exploitation@agglo-compiegne.fr",
+            "--revoke",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(admins().await, 0);
+}
+
+/// Issue 25: `mutualis migrate` needs the owner's database URL and nothing else — no
+/// provider, no secret — and migrates an empty database.
+#[tokio::test]
+async fn migrate_needs_only_the_owner_database_url() {
+    let name = format!("mt_migrate_{}", uuid::Uuid::new_v4().simple());
+    let base = tenants::db::connect(&pg_url(), 1)
+        .await
+        .expect("PostgreSQL");
+    base.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create");
+    let url = with_db(&pg_url(), &name);
+    let (code, out, err) = run(&[("DATABASE_ADMIN_URL", url.as_str())], &["migrate"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("migrations applied"), "{out}");
+    let db = tenants::db::connect(&url, 1).await.expect("migrated");
+    let applied = db
+        .query_one(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT count(*) AS n FROM seaql_migrations",
+        ))
+        .await
+        .expect("query")
+        .expect("row")
+        .try_get::<i64>("", "n")
+        .expect("count");
+    use migrations::MigratorTrait;
+    assert_eq!(applied as usize, migrations::Migrator::migrations().len());
+    db.close().await.ok();
+    // Run again: nothing to do, still fine.
+    let (code, _, err) = run(&[("DATABASE_ADMIN_URL", url.as_str())], &["migrate"]);
+    assert_eq!(code, 0, "{err}");
+    base.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .await
+        .ok();
+}

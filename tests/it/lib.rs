@@ -22,7 +22,7 @@ pub fn pg_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-fn with_db(url: &str, db: &str) -> String {
+pub fn with_db(url: &str, db: &str) -> String {
     let mut u = url::Url::parse(url).expect("MUTUALIS_TEST_PG_URL is a URL");
     u.set_path(&format!("/{db}"));
     u.to_string()
@@ -722,6 +722,7 @@ pub fn job_settings(worker_id: &str) -> worker::JobSettings {
                     .expect("mailer"),
             )
         }),
+        storage: None,
     }
 }
 

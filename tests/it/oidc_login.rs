@@ -402,3 +402,146 @@ async fn a_provider_that_is_down_gives_an_error_page_and_sessions_keep_working()
     let s = session(other).await;
     assert_eq!(s["authenticated"], json!(true), "{s}");
 }
+
+/// Issue 25: logging out ends the provider's session too (RP-initiated logout, as ProConnect
+/// asks): the ID token, kept in its own HttpOnly cookie, goes back as `id_token_hint`; the
+/// provider confirms and drops its session, and the browser returns to the console.
+#[tokio::test]
+async fn logout_ends_the_provider_session_too() {
+    let app = spawn_app_with(AppOptions {
+        oidc: true,
+        ..AppOptions::default()
+    })
+    .await;
+    let fx = app.fixture().await;
+    let email = "remi.leroy@mairie-compiegne.fr";
+    data(&app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($o: UUID!, $t: UUID!, $m: String!) { inviteUser(input: {email: $m, role: \"commune_admin\", organisationId: $o, tenantId: $t}) { id } }",
+            json!({"o": fx.org_a, "t": fx.tenant_a1, "m": email}),
+        )
+        .await);
+    let http = client();
+    let (done, _) = browser_login(&app, &http, email).await;
+    assert_eq!(done.status(), 303);
+    let cookies: Vec<String> = done
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    let idt = cookies
+        .iter()
+        .find(|c| c.starts_with("mutualis_idt="))
+        .unwrap_or_else(|| panic!("no ID token cookie in {cookies:?}"));
+    assert!(
+        idt.contains("HttpOnly") && idt.contains("SameSite=Lax"),
+        "{idt}"
+    );
+    let id_token = idt["mutualis_idt=".len()..]
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(id_token.split('.').count(), 3, "a JWT: {id_token}");
+
+    let session: Value = http
+        .get(format!("{}/auth/session", app.url))
+        .send()
+        .await
+        .expect("s")
+        .json()
+        .await
+        .expect("json");
+    let csrf = session["csrfToken"].as_str().expect("csrf").to_owned();
+    let out = http
+        .post(format!("{}/auth/logout", app.url))
+        .header("x-csrf-token", &csrf)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(out.status(), 200);
+    let cleared: Vec<String> = out
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("mutualis_idt=;") && c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+    let body: Value = out.json().await.expect("json");
+    let logout_url = body["logoutUrl"]
+        .as_str()
+        .expect("a provider logout")
+        .to_owned();
+    let parsed = url::Url::parse(&logout_url).expect("URL");
+    assert!(logout_url.starts_with(&issuer()), "{logout_url}");
+    let q: std::collections::HashMap<String, String> = parsed.query_pairs().into_owned().collect();
+    assert_eq!(q.get("id_token_hint"), Some(&id_token));
+    assert_eq!(
+        q.get("post_logout_redirect_uri").map(String::as_str),
+        Some(format!("{}/auth/logged-out", app.url.trim_end_matches('/')).as_str())
+    );
+    assert!(q.contains_key("state") && q.contains_key("client_id"));
+
+    // The provider asks to confirm, then sends the browser back to the console.
+    let page = http.get(&logout_url).send().await.expect("end session");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("form");
+    let xsrf = html
+        .split("name=\"xsrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("no xsrf in {html}"))
+        .to_owned();
+    let confirmed = http
+        .post(format!(
+            "{}/session/end/confirm",
+            issuer().trim_end_matches('/')
+        ))
+        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
+        .send()
+        .await
+        .expect("confirm");
+    assert_eq!(confirmed.status(), 303);
+    // The provider dropped its session cookie.
+    let provider_cookies: Vec<String> = confirmed
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    assert!(
+        provider_cookies
+            .iter()
+            .any(|c| c.starts_with("oidc_op_session=;") && c.contains("expires=Thu, 01 Jan 1970")),
+        "{provider_cookies:?}"
+    );
+    let back = location(&confirmed, &issuer());
+    assert!(
+        back.starts_with(&format!(
+            "{}/auth/logged-out",
+            app.url.trim_end_matches('/')
+        )),
+        "{back}"
+    );
+    let home = http.get(&back).send().await.expect("logged out");
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()[LOCATION], "/");
+
+    // And a session of the demo login has no provider to tell.
+    let demo_out = app
+        .http
+        .post(format!("{}/auth/logout", app.url))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("logout without session");
+    assert_eq!(demo_out.status(), 403, "no session, no logout");
+}

@@ -3,19 +3,22 @@
 //!
 //! Discovery is lazy and retried: the server starts, and existing sessions keep working, while
 //! the provider is down; only new logins get an error page.
+//!
+//! Logout ends the provider's session too (RP-initiated logout, as ProConnect asks): the ID
+//! token is kept for it in an HttpOnly cookie of its own — in the browser that owns it, never
+//! in the database — and sent back as `id_token_hint` to the provider's `end_session_endpoint`.
 use crate::config::OidcConfig;
 use crate::http::auth::{clear_session_cookie, cookie, session_cookie, session_cookie_name};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata,
-};
+use axum::response::{AppendHeaders, Html, IntoResponse, Json, Redirect, Response};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdToken};
 use openidconnect::{
-    AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
-    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, UserInfoClaims,
+    AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndSessionUrl,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, LogoutRequest, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl,
+    ProviderMetadataWithLogout, RedirectUrl, Scope, TokenResponse, UserInfoClaims,
 };
 use serde::{Deserialize, Serialize};
 use tenants::access::{self, AccessGrantError, IdentityClaims, SESSION_HOURS};
@@ -57,8 +60,34 @@ pub enum OidcError {
 pub struct Oidc {
     config: OidcConfig,
     redirect_url: String,
+    /// Where the provider sends the browser back after its logout.
+    post_logout_url: String,
     http: reqwest::Client,
     client: RwLock<Option<Client>>,
+    /// The provider's `end_session_endpoint`, when it has one.
+    end_session: RwLock<Option<EndSessionUrl>>,
+}
+
+/// The cookie that keeps the ID token for the provider's logout.
+pub const ID_TOKEN_COOKIE: &str = "mutualis_idt";
+const HOST_ID_TOKEN_COOKIE: &str = "__Host-mutualis_idt";
+/// Where the provider returns after its logout.
+pub const LOGGED_OUT: &str = "/auth/logged-out";
+
+pub fn id_token_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        HOST_ID_TOKEN_COOKIE
+    } else {
+        ID_TOKEN_COOKIE
+    }
+}
+
+fn id_token_cookie(token: &str, secure: bool, max_age_secs: i64) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        id_token_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 impl Oidc {
@@ -73,11 +102,17 @@ impl Oidc {
             .join("auth/callback")
             .map_err(|e| OidcError::Internal(e.to_string()))?
             .to_string();
+        let post_logout_url = public_url
+            .join(LOGGED_OUT.trim_start_matches('/'))
+            .map_err(|e| OidcError::Internal(e.to_string()))?
+            .to_string();
         Ok(Self {
             config,
             redirect_url,
+            post_logout_url,
             http,
             client: RwLock::new(None),
+            end_session: RwLock::new(None),
         })
     }
 
@@ -96,9 +131,11 @@ impl Oidc {
     async fn discover(&self) -> Result<Client, OidcError> {
         let issuer = IssuerUrl::new(self.config.issuer_url.clone())
             .map_err(|e| OidcError::Internal(e.to_string()))?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+        let metadata = ProviderMetadataWithLogout::discover_async(issuer, &self.http)
             .await
             .map_err(|e| OidcError::Unreachable(e.to_string()))?;
+        *self.end_session.write().await =
+            metadata.additional_metadata().end_session_endpoint.clone();
         let client = CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.config.client_id.clone()),
@@ -144,14 +181,14 @@ impl Oidc {
     }
 
     /// Finishes a login: checks state, exchanges the code with the PKCE verifier, verifies the
-    /// ID token (signature, audience, nonce), reads the user info. Returns the claims and the
-    /// page to return to; the ID token itself is not kept (nothing uses it after the login).
+    /// ID token (signature, audience, nonce), reads the user info. Returns the claims, the
+    /// page to return to and the ID token (for the logout's `id_token_hint`).
     pub async fn finish(
         &self,
         db: &sea_orm::DatabaseConnection,
         code: &str,
         state: &str,
-    ) -> Result<(IdentityClaims, String), OidcError> {
+    ) -> Result<(IdentityClaims, String, String), OidcError> {
         let attempt = access::take_login_attempt(db, state)
             .await
             .map_err(|e| OidcError::Internal(e.to_string()))?
@@ -171,6 +208,7 @@ impl Oidc {
             .claims(&client.id_token_verifier(), &Nonce::new(attempt.nonce))
             .map_err(|e| OidcError::Verification(e.to_string()))?;
         let subject = claims.subject().clone();
+        let raw_id_token = id_token.to_string();
         let mut identity = IdentityClaims {
             issuer: claims.issuer().to_string(),
             subject: subject.to_string(),
@@ -199,7 +237,29 @@ impl Oidc {
                 }
             }
         }
-        Ok((identity, attempt.return_to))
+        Ok((identity, attempt.return_to, raw_id_token))
+    }
+
+    /// The provider's logout address for the holder of `raw_id_token` (`None`: the provider
+    /// has no `end_session_endpoint`, or the token is unreadable; the logout stays local).
+    pub async fn logout_url(&self, raw_id_token: &str) -> Option<String> {
+        if self.end_session.read().await.is_none() {
+            // Not discovered since the start (the login happened before a restart).
+            let _ = self.discover().await;
+        }
+        let endpoint = self.end_session.read().await.clone()?;
+        let token: CoreIdToken =
+            serde_json::from_value(serde_json::Value::String(raw_id_token.to_owned())).ok()?;
+        let back = PostLogoutRedirectUrl::new(self.post_logout_url.clone()).ok()?;
+        Some(
+            LogoutRequest::from(endpoint)
+                .set_id_token_hint(&token)
+                .set_client_id(ClientId::new(self.config.client_id.clone()))
+                .set_post_logout_redirect_uri(back)
+                .set_state(CsrfToken::new_random())
+                .http_get_url()
+                .to_string(),
+        )
     }
 }
 
@@ -360,19 +420,23 @@ pub async fn callback(State(st): State<AppState>, Query(p): Query<CallbackParams
         );
     };
     let result = match oidc.finish(&st.db, &code, &state).await {
-        Ok((claims, return_to)) => access::login(&st.db, claims)
+        Ok((claims, return_to, id_token)) => access::login(&st.db, claims)
             .await
-            .map(|user| (user, return_to))
+            .map(|user| (user, return_to, id_token))
             .map_err(OidcError::from),
         Err(e) => Err(e),
     };
     match result {
-        Ok((user_id, return_to)) => {
+        Ok((user_id, return_to, id_token)) => {
             match access::open_session(&st.db, user_id, "oidc").await {
                 Ok((secret, _csrf)) => {
                     tracing::info!(user = %user_id, "login");
+                    let secure = st.config.secure_cookies();
                     (
-                        [(header::SET_COOKIE, session_cookie(&secret, st.config.secure_cookies(), SESSION_HOURS * 3600))],
+                        AppendHeaders([
+                            (header::SET_COOKIE, session_cookie(&secret, secure, SESSION_HOURS * 3600)),
+                            (header::SET_COOKIE, id_token_cookie(&id_token, secure, SESSION_HOURS * 3600)),
+                        ]),
                         Redirect::to(&return_to),
                     )
                         .into_response()
@@ -417,17 +481,36 @@ pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Response 
             "Jeton anti-CSRF manquant ou session inconnue.",
         );
     }
-    if let Some(secret) = cookie(&headers, session_cookie_name(st.config.secure_cookies())) {
+    let secure = st.config.secure_cookies();
+    if let Some(secret) = cookie(&headers, session_cookie_name(secure)) {
         if let Err(e) = access::close_session(&st.db, &secret).await {
             tracing::error!(error = %e, "logout could not delete the session");
         }
     }
-    (
-        [(
-            header::SET_COOKIE,
-            clear_session_cookie(st.config.secure_cookies()),
-        )],
-        Redirect::to("/"),
-    )
-        .into_response()
+    // The provider's session too, when the login came from it.
+    let provider = match (cookie(&headers, id_token_cookie_name(secure)), &st.oidc) {
+        (Some(token), Some(oidc)) if !token.is_empty() => oidc.logout_url(&token).await,
+        _ => None,
+    };
+    let cookies = AppendHeaders([
+        (header::SET_COOKIE, clear_session_cookie(secure)),
+        (header::SET_COOKIE, id_token_cookie("", secure, 0)),
+    ]);
+    // The console asks in JSON (a fetch cannot follow a redirect to another origin) and then
+    // sends the browser there; a plain form post is redirected.
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        (cookies, Json(serde_json::json!({ "logoutUrl": provider }))).into_response()
+    } else {
+        (cookies, Redirect::to(provider.as_deref().unwrap_or("/"))).into_response()
+    }
+}
+
+/// Where the provider sends the browser back after its logout: the console's home page (its
+/// login page, the session being gone).
+pub async fn logged_out() -> Response {
+    Redirect::to("/").into_response()
 }

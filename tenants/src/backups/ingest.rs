@@ -37,30 +37,59 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Accepted clock difference between the sender and this server.
 pub const TOLERANCE_SECS: i64 = 300;
 
-/// The server's ingest secret (configuration). `Debug` does not print it.
+/// The server's ingest secret (configuration), and during a rotation the previous one, whose
+/// keys are still accepted until the tokens are re-issued. `Debug` prints neither.
 #[derive(Clone)]
-pub struct IngestSecret(Vec<u8>);
+pub struct IngestSecret {
+    current: Vec<u8>,
+    previous: Option<Vec<u8>>,
+}
+
+fn checked(secret: Vec<u8>) -> Result<Vec<u8>, BackupError> {
+    if secret.len() < 32 {
+        return Err(bad("ingestSecret", "Le secret compte au moins 32 octets."));
+    }
+    Ok(secret)
+}
+
+fn derive(secret: &[u8], token_id: &str) -> String {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    mac.update(b"mutualis-ingest-v1:");
+    mac.update(token_id.as_bytes());
+    format!(
+        "mks_{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
 
 impl IngestSecret {
     /// At least 32 bytes: the keys derived from it are only as strong as it is.
     pub fn new(secret: impl Into<Vec<u8>>) -> Result<Self, BackupError> {
-        let s = secret.into();
-        if s.len() < 32 {
-            return Err(bad("ingestSecret", "Le secret compte au moins 32 octets."));
-        }
-        Ok(Self(s))
+        Ok(Self {
+            current: checked(secret.into())?,
+            previous: None,
+        })
     }
 
-    /// The signing key of one token.
+    /// The secret being rotated out: keys derived from it stay valid meanwhile.
+    pub fn with_previous(mut self, previous: impl Into<Vec<u8>>) -> Result<Self, BackupError> {
+        self.previous = Some(checked(previous.into())?);
+        Ok(self)
+    }
+
+    /// The signing key of one token (a new token's: from the current secret).
     pub fn signing_key(&self, token_id: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
-            .expect("HMAC accepts keys of any length");
-        mac.update(b"mutualis-ingest-v1:");
-        mac.update(token_id.as_bytes());
-        format!(
-            "mks_{}",
-            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-        )
+        derive(&self.current, token_id)
+    }
+
+    /// Every key a delivery of this token may be signed with: the current secret's, then
+    /// during a rotation the previous one's.
+    pub fn accepted_keys(&self, token_id: &str) -> Vec<String> {
+        std::iter::once(&self.current)
+            .chain(self.previous.as_ref())
+            .map(|s| derive(s, token_id))
+            .collect()
     }
 }
 
@@ -439,12 +468,17 @@ pub fn check_delivery(
         );
         return Err((r, None));
     };
-    let expected = sign(&secret.signing_key(token_id), ts, body);
-    // Several signatures may be sent during a key rotation: any valid one will do.
+    let expected: Vec<String> = secret
+        .accepted_keys(token_id)
+        .iter()
+        .map(|k| sign(k, ts, body))
+        .collect();
+    // Several signatures may be sent during a key rotation, and the server accepts the
+    // previous secret's keys during its own: any valid pair will do.
     let valid = sig
         .split([',', ' '])
         .map(str::trim)
-        .any(|s| constant_time_eq(s, &expected));
+        .any(|s| expected.iter().any(|e| constant_time_eq(s, e)));
     if !valid {
         let r = reject(
             401,
@@ -591,6 +625,45 @@ mod tests {
         assert!(sig.starts_with("v1=") && sig.len() == 3 + 64);
         assert_ne!(sig, sign(&k, 1_700_000_001, b"{}"));
         assert_ne!(sig, sign(&k, 1_700_000_000, b"{ }"));
+    }
+
+    /// Issue 25: during a rotation of the ingest secret, the senders' keys derived from the
+    /// previous one keep working (no report refused before the tokens are re-issued); once
+    /// the previous secret is dropped, they are refused.
+    #[test]
+    fn backups_a_rotated_secret_keeps_the_old_keys_valid_until_dropped() {
+        let old = IngestSecret::new(vec![7u8; 32]).expect("secret");
+        let old_key = old.signing_key("ing_a");
+        let now = Utc::now();
+        let body = serde_json::to_vec(&json!({
+            "id": "r1", "policy": "Serveur", "status": "success", "finished_at": now.to_rfc3339()
+        }))
+        .expect("json");
+        let ts = now.timestamp();
+        let sig = sign(&old_key, ts, &body);
+        let deliver = |s: &IngestSecret| {
+            check_delivery(s, "ing_a", Some(&ts.to_string()), Some(&sig), &body, now)
+                .map(|c| c.report_id)
+                .map_err(|(r, _)| r.code)
+        };
+        assert_eq!(deliver(&old), Ok("r1".into()));
+        let rotating = IngestSecret::new(vec![9u8; 32])
+            .and_then(|s| s.with_previous(vec![7u8; 32]))
+            .expect("rotation");
+        assert_eq!(
+            deliver(&rotating),
+            Ok("r1".into()),
+            "the old key during the overlap"
+        );
+        // New tokens get keys of the new secret.
+        assert_ne!(rotating.signing_key("ing_a"), old_key);
+        assert_eq!(rotating.accepted_keys("ing_a").len(), 2);
+        let rotated = IngestSecret::new(vec![9u8; 32]).expect("secret");
+        assert_eq!(deliver(&rotated), Err("bad_signature"), "dropped: refused");
+        assert!(IngestSecret::new(vec![9u8; 32])
+            .and_then(|s| s.with_previous(vec![7u8; 31]))
+            .is_err());
+        assert!(!format!("{rotating:?}").contains('7'));
     }
 
     #[test]

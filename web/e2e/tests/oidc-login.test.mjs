@@ -1,9 +1,9 @@
 // Login through the real OpenID Connect provider process (tests/oidc/provider.mjs, started by
-// e2e/run.sh): the console's "Se connecter" button, the provider's login form, the callback,
-// the session, the logout; and a person nobody invited is refused.
+// e2e/run.sh): the console's ProConnect button, the provider's login form, the callback, the
+// session, the logout at the provider too (RP-initiated); and a person nobody invited is refused.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { baseUrl, checkAccessibility, expectHeading, launch, logout } from "../lib/browser.mjs";
+import { baseUrl, checkAccessibility, expectHeading, launch } from "../lib/browser.mjs";
 
 const issuer = process.env.MUTUALIS_OIDC_ISSUER;
 const { browser, page, consoleErrors } = await launch();
@@ -13,7 +13,7 @@ async function providerLogin(login) {
   await page.goto("/registre?statut=draft");
   await expectHeading(page, "Connexion à Mutualis");
   await checkAccessibility(page, "connexion (fournisseur d'identité configuré)");
-  await page.getByRole("link", { name: "Se connecter", exact: true }).click();
+  await page.getByRole("link", { name: "S’identifier avec ProConnect" }).click();
   // The provider's own login form (development interactions: any password).
   await page.waitForURL((u) => u.toString().startsWith(issuer));
   await page.locator("input[name=login]").fill(login);
@@ -31,7 +31,12 @@ test("login through the OpenID Connect provider returns to the page asked for", 
   const session = await page.evaluate(() => fetch("/auth/session").then((r) => r.json()));
   assert.equal(session.authenticated, true);
   assert.deepEqual(session.roles, ["dpo"]);
-  await logout(page);
+  // Logged out at the provider too: it asks to confirm, then the console's login page.
+  await page.getByRole("button", { name: "Se déconnecter" }).first().click();
+  await page.waitForURL((u) => u.toString().startsWith(issuer) && u.toString().includes("/session/end"));
+  assert.match(page.url(), /id_token_hint=/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expectHeading(page, "Connexion à Mutualis");
   const after = await page.evaluate(() => fetch("/auth/session").then((r) => r.json()));
   assert.equal(after.authenticated, false);
   assert.deepEqual(consoleErrors, []);

@@ -170,8 +170,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    await apiLogout();
+    const provider = await apiLogout();
     setCsrfToken(null);
+    if (provider) {
+      // The provider ends its own session, then sends the browser back to the login page.
+      window.location.assign(provider);
+      return;
+    }
     setGeneration((g) => g + 1);
   }, []);
 

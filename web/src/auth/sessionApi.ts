@@ -32,13 +32,24 @@ export async function fetchSession(): Promise<Session> {
   return (await response.json()) as Session;
 }
 
-/** Ends the session server-side (the CSRF token is required: a cross-site form cannot). */
-export async function logout(): Promise<void> {
+/**
+ * Ends the session server-side (the CSRF token is required: a cross-site form cannot). Answers
+ * the identity provider's logout address when the login came from it (ProConnect asks that its
+ * session end too): the caller sends the browser there.
+ */
+export async function logout(): Promise<string | null> {
   const token = getCsrfToken();
-  await fetch("/auth/logout", {
+  const response = await fetch("/auth/logout", {
     method: "POST",
     credentials: "same-origin",
-    headers: token ? { "X-CSRF-Token": token } : {},
+    headers: { Accept: "application/json", ...(token ? { "X-CSRF-Token": token } : {}) },
     redirect: "manual",
   });
+  if (!response.ok) return null;
+  try {
+    const body = (await response.json()) as { logoutUrl?: string | null };
+    return body.logoutUrl ?? null;
+  } catch {
+    return null;
+  }
 }

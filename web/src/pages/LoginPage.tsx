@@ -3,6 +3,7 @@
 // session cookie and comes back to the console's home page).
 import { useLocation } from "react-router-dom";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { ProConnectButton } from "@codegouvfr/react-dsfr/ProConnectButton";
 import { PageHeading } from "../layout/PageHeading";
 import type { DemoAccount } from "../auth/sessionApi";
 
@@ -27,10 +28,8 @@ export function LoginPage({
         {oidc ? (
           <div className="fr-mb-4w">
             <h2 className="fr-h4">Agents des collectivités</h2>
-            <p>Connectez-vous avec le compte de votre administration (fournisseur d'identité de l'intercommunalité).</p>
-            <a className="fr-btn fr-btn--lg" href={loginHref}>
-              Se connecter
-            </a>
+            <p>Connectez-vous avec le compte de votre administration, par ProConnect (ou le fournisseur d'identité de l'intercommunalité).</p>
+            <ProConnectButton url={loginHref} />
           </div>
         ) : null}
         {demo ? (
