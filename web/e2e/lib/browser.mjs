@@ -157,9 +157,11 @@ export async function logout(page) {
   await expectHeading(page, "Connexion à Mutualis");
 }
 
-/** The table whose caption (visible or not) reads `caption`. */
-export function tableByCaption(page, caption) {
-  return page.locator("table", { has: page.locator("caption", { hasText: caption }) });
+/** The table whose caption (visible or not) reads `caption`, in a page or in a part of it. */
+export function tableByCaption(scope, caption) {
+  // The inner locator of `has` is matched inside each table: it must start from the page.
+  const page = typeof scope.page === "function" ? scope.page() : scope;
+  return scope.locator("table", { has: page.locator("caption", { hasText: caption }) });
 }
 
 /** Sets a DSFR checkbox with the keyboard (its input is drawn by the label). */

@@ -2,7 +2,7 @@
 // its bulk archive, and the DPO's yearly bilans made by the worker with a progress bar.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { checkAccessibility, demoLogin, expectHeading, launch, navigate, screenshot, logout, tableByCaption } from "../lib/browser.mjs";
+import { checkAccessibility, demoLogin, expectHeading, launch, navigate, screenshot, logout, setCheckbox, tableByCaption } from "../lib/browser.mjs";
 
 const { browser, page, consoleErrors } = await launch();
 after(() => browser.close());
@@ -53,7 +53,7 @@ test("a commune administrator designates its GDPR actors", async () => {
   await page.getByLabel("Courriel").fill("claire.dupont@mairie-compiegne.fr");
   await page.getByRole("button", { name: "Désigner" }).click();
   await page.getByText(`${name} est enregistré : Membre du comité Informatique et Libertés.`).waitFor();
-  await tableByCaption(page, "Acteurs RGPD de").getByRole("cell", { name }).waitFor();
+  await tableByCaption(page, "Acteurs RGPD de").getByRole("cell", { name, exact: true }).waitFor();
   await screenshot(page, "acteurs-rgpd");
   // Withdrawn again (the demo stays as it was for the other tests).
   await page.getByRole("button", { name: `Retirer : ${name}` }).click();
@@ -77,8 +77,8 @@ test("the register's columns follow the person after a reload, and a bulk archiv
   }
   // Columns: the operational owner shown, completeness hidden; saved, then a reload.
   await page.getByText("Choisir les colonnes affichées").click();
-  await page.getByLabel("Responsable opérationnel", { exact: true }).check();
-  await page.getByLabel("Complétude (%)", { exact: true }).uncheck();
+  await setCheckbox(page, "Responsable opérationnel", true);
+  await setCheckbox(page, "Complétude (%)", false);
   await checkAccessibility(page, "registre : choix des colonnes");
   await page.getByRole("button", { name: "Enregistrer les colonnes" }).click();
   await page.getByText("Colonnes enregistrées").waitFor();
@@ -98,7 +98,7 @@ test("the register's columns follow the person after a reload, and a bulk archiv
   await page.getByRole("button", { name: "Appliquer les filtres" }).click();
   const table = tableByCaption(page, "Traitements du registre");
   await until("the two test rows", async () => (await table.locator("tbody tr").count()) === 2 && (await table.innerText()).includes(names[1]));
-  await page.getByLabel("Tout sélectionner").check();
+  await setCheckbox(page, "Tout sélectionner", true);
   await page.getByText("2 traitements sélectionnés.").waitFor();
   await checkAccessibility(page, "registre : sélection");
   await page.getByRole("button", { name: "Archiver la sélection" }).click();

@@ -45,8 +45,8 @@ export function LibraryPage() {
         <ResourceCard key={r.id} r={r} follows={follows} publisher={publisher} openHref={openHref} onChange={q.reload} />
       ))}
       {publisher && q.data ? (
-        <section className="fr-mt-6w" aria-labelledby="publish-title">
-          <h2 id="publish-title" className="fr-h4">Publier une ressource</h2>
+        <section className="fr-mt-6w" aria-labelledby="publish-resource-heading">
+          <h2 id="publish-resource-heading" className="fr-h4">Publier une ressource</h2>
           <ResourceForm idPrefix="publish" organisations={ctx.organisations} categories={q.data.libraryCategories}
             onDone={q.reload} />
         </section>
@@ -260,7 +260,7 @@ function ResourceForm({ idPrefix, organisations, categories, onDone }: {
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="publish-title">
+    <form onSubmit={submit} noValidate aria-labelledby="publish-resource-heading">
       <ErrorSummary errors={f.errors} general={f.general} labels={labels} summaryRef={f.summaryRef} />
       {f.done ? <div role="status"><Alert severity="success" small className="fr-mb-2w" description={f.done} /></div> : null}
       <div className="fr-grid-row fr-grid-row--gutters">
