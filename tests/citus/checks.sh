@@ -67,11 +67,13 @@ app_sql() {
   psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${PORT[coordinator]}" -U "$APP_ROLE" -d "$DB" -At "$@"
 }
 
+# Every table under row-level security (those without it hold no organisation's data: README,
+# "Isolation"), all of them distributed or reference tables.
 rls_zero_rows() {
   local t n seen=0 total=0
   expect "tenants seen by the owner" "$([ "$(value 'SELECT count(*) FROM tenant')" -gt 0 ] && echo some)" some || return 1
-  for t in $(value "SELECT logicalrelid::text FROM pg_dist_partition ORDER BY 1"); do
-    case "$t" in ref_commune | ref_epci | billing_stripe_event) continue ;; esac
+  for t in $(value "SELECT c.relname FROM pg_class c JOIN pg_dist_partition p ON p.logicalrelid = c.oid
+                    WHERE c.relrowsecurity AND c.relforcerowsecurity ORDER BY 1"); do
     n="$(app_sql -c "SELECT count(*) FROM $t")"
     total=$((total + 1))
     if [ "$n" != 0 ]; then
@@ -240,7 +242,8 @@ job_queue() {
   workers="$(value "SELECT count(DISTINCT locked_by) FROM job WHERE dedup_key LIKE 'citus-queue:%'")"
   dead="$(value "SELECT count(*) FROM job WHERE status = 'dead'")"
   expect "queued jobs done once each" "$finished" 60 || { value "SELECT status, attempts, last_error FROM job WHERE dedup_key LIKE 'citus-queue:%' AND status <> 'done' LIMIT 3"; return 1; }
-  expect "workers that claimed them" "$workers" 2 || return 1
+  expect "workers that claimed them" "$workers" 2 \
+    || { value "SELECT locked_by, count(*), min(attempts), max(attempts) FROM job WHERE dedup_key LIKE 'citus-queue:%' GROUP BY 1"; return 1; }
   expect "dead jobs" "$dead" 0
 }
 check "job queue: 60 jobs of two organisations, each run once, claimed by both workers" job_queue
@@ -273,18 +276,25 @@ task_counts() {
   gql mayor_a1 '{ costLines { id amountCents } }' >/dev/null
   sleep 1
   sql coordinator "$DB" -c "ALTER SYSTEM RESET auto_explain.log_min_duration" -c "SELECT pg_reload_conf()" >/dev/null
+  # "tasks<TAB>first table<TAB>query": the first quoted table of each logged query.
   tail -n +"$from" "$WORK/coordinator.log" | awk '
-    function flush() { if (text != "" && tasks != "") print tasks "\t" text; text = ""; tasks = "" }
+    function flush() { if (text != "" && tasks != "") print tasks "\t" table "\t" substr(text, 1, 200); text = ""; tasks = "" }
     / LOG:  duration: .* plan:$/ { flush(); inplan = 1; next }
     /^[0-9]{4}-/ { flush(); inplan = 0; next }
-    inplan && /Query Text:/ { sub(/.*Query Text: /, ""); text = substr($0, 1, 160); next }
+    inplan && /Query Text:/ {
+      sub(/.*Query Text: /, ""); text = $0; table = ""
+      if (match(text, /"[a-z_]+"\./)) table = substr(text, RSTART + 1, RLENGTH - 3)
+      next
+    }
     inplan && /Task Count:/ && tasks == "" { sub(/.*Task Count: /, ""); tasks = $0 }
     END { flush() }
-  ' | grep -E 'FROM "(gdpr_activity|proc_contract|cost_line)"' >"$WORK/task-counts.txt" || true
-  local list table
+  ' >"$WORK/task-counts.txt" || true
+  local list table counts
   for list in "gdpr_activity:register activities" "proc_contract:procurement contracts" "cost_line:cost lines"; do
     table="${list%%:*}"
-    log "Task Count, a commune's ${list#*:}: $(grep -F "FROM \"$table\"" "$WORK/task-counts.txt" | cut -f1 | sort -n | uniq -c | awk '{ printf "%s%s query(ies) with %s", sep, $1, $2; sep = ", " }')"
+    counts="$(awk -F '\t' -v t="$table" '$2 == t { print $1 }' "$WORK/task-counts.txt" | sort -n | uniq -c \
+      | awk '{ printf "%s%s %s with Task Count %s", sep, $1, ($1 == 1 ? "query" : "queries"), $2; sep = ", " }')"
+    log "measured, a commune's ${list#*:} (${table}): ${counts:-no query logged}"
   done
 }
 task_counts

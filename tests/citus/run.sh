@@ -154,45 +154,35 @@ doc_sql() {
   ' "$DOC"
 }
 
-# Runbook step 2: the database, the roles and the extension on every node. The owner is the
-# clusters' superuser here (as in tests/it); the application role is the runbook's.
+# A single-node deployment first: the database and the application role on every node (the
+# owner is the clusters' superuser here, as in tests/it), Citus preloaded but not yet created.
 for node in "${NODES[@]}"; do
   sql "$node" postgres -c "CREATE DATABASE $DB"
   sql "$node" "$DB" -c "CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
-  step2="$(doc_sql '### 2. Database, roles and extension on every worker')"
-  [ -n "$step2" ] || die "deploy/citus.md: no SQL block under step 2"
-  sql "$node" "$DB" -c "$step2"
 done
-
-# Runbook step 3, with this machine's hosts and ports.
-step3="$(doc_sql '### 3. The cluster (on the coordinator)')"
-[ -n "$step3" ] || die "deploy/citus.md: no SQL block under step 3"
-step3="${step3//\'db-coordinator.internal\', 5432/\'127.0.0.1\', ${PORT[coordinator]}}"
-step3="${step3//\'db-worker-1.internal\', 5432/\'127.0.0.1\', ${PORT[worker1]}}"
-step3="${step3//\'db-worker-2.internal\', 5432/\'127.0.0.1\', ${PORT[worker2]}}"
-sql coordinator "$DB" -c "$step3" >/dev/null
-[ "$(value 'SELECT count(*) FROM citus_get_active_worker_nodes()')" = 2 ] || die "two active workers expected"
 
 # ------------------------------------------------------------------ the application's database
 
-ADMIN_URL="postgres://postgres@127.0.0.1:${PORT[coordinator]}/$DB"
-APP_URL="postgres://$APP_ROLE@127.0.0.1:${PORT[coordinator]}/$DB"
+# Citus turns SSL on with a self-signed certificate of its own: loopback connections here skip it.
+ADMIN_URL="postgres://postgres@127.0.0.1:${PORT[coordinator]}/$DB?sslmode=disable"
+APP_URL="postgres://$APP_ROLE@127.0.0.1:${PORT[coordinator]}/$DB?sslmode=disable"
 API_PORT="$(free_port 58080)"
 API="http://127.0.0.1:$API_PORT"
 REDIS="${MUTUALIS_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 
-mutualis() {
-  env -i PATH=/usr/bin:/bin HOME="$WORK" \
-    DATABASE_URL="$APP_URL" DATABASE_ADMIN_URL="$ADMIN_URL" \
-    OIDC_ISSUER_URL=http://127.0.0.1:9/ OIDC_CLIENT_ID=citus OIDC_CLIENT_SECRET=citus \
-    MUTUALIS_INGEST_SECRET=citus-run-ingest-secret-0123456789abcdef \
-    MUTUALIS_REDIS_PREFIX="citus-$$" REDIS_URL="$REDIS" \
-    MUTUALIS_STORAGE_DIR="$WORK/files" LISTEN_ADDR="127.0.0.1:$API_PORT" \
-    MUTUALIS_COLLECT_INTERVAL_SECS=86400 MUTUALIS_ALERT_SCAN_SECS=86400 \
-    RUST_LOG="${RUST_LOG:-warn}" "$BIN" "$@"
-}
+MUTUALIS_ENV=(
+  PATH=/usr/bin:/bin HOME="$WORK"
+  DATABASE_URL="$APP_URL" DATABASE_ADMIN_URL="$ADMIN_URL"
+  OIDC_ISSUER_URL=http://127.0.0.1:9/ OIDC_CLIENT_ID=citus OIDC_CLIENT_SECRET=citus
+  MUTUALIS_INGEST_SECRET=citus-run-ingest-secret-0123456789abcdef
+  MUTUALIS_REDIS_PREFIX="citus-$$" REDIS_URL="$REDIS"
+  MUTUALIS_STORAGE_DIR="$WORK/files" LISTEN_ADDR="127.0.0.1:$API_PORT"
+  MUTUALIS_COLLECT_INTERVAL_SECS=86400 MUTUALIS_ALERT_SCAN_SECS=86400
+  RUST_LOG="${RUST_LOG:-warn}"
+)
+mutualis() { env -i "${MUTUALIS_ENV[@]}" "$BIN" "$@"; }
 
-log "mutualis migrate (on the coordinator, before distribution)"
+log "mutualis migrate and the referential (the coordinator as a single-node deployment)"
 mutualis migrate >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; die "migrate"; }
 
 # Existing data, as on a single-node deployment about to move: the referential extract of the
@@ -209,6 +199,22 @@ jq '. + [{"code":"245900428","nom":"CU de Dunkerque","type":"CU","populationMuni
 mutualis import-referential --data-dir "$WORK/referential" --siren "$ORG_A_SIREN" --siren "$ORG_B_SIREN" \
   >"$WORK/referential.log" 2>&1 || { cat "$WORK/referential.log" >&2; die "import-referential"; }
 
+# Runbook step 2: the extension on every node.
+step2="$(doc_sql '### 2. Database, roles and extension on every worker')"
+[ -n "$step2" ] || die "deploy/citus.md: no SQL block under step 2"
+for node in "${NODES[@]}"; do
+  sql "$node" "$DB" -c "$step2"
+done
+
+# Runbook step 3, with this machine's hosts and ports.
+step3="$(doc_sql '### 3. The cluster (on the coordinator)')"
+[ -n "$step3" ] || die "deploy/citus.md: no SQL block under step 3"
+step3="${step3//\'db-coordinator.internal\', 5432/\'127.0.0.1\', ${PORT[coordinator]}}"
+step3="${step3//\'db-worker-1.internal\', 5432/\'127.0.0.1\', ${PORT[worker1]}}"
+step3="${step3//\'db-worker-2.internal\', 5432/\'127.0.0.1\', ${PORT[worker2]}}"
+sql coordinator "$DB" -c "$step3" >/dev/null
+[ "$(value 'SELECT count(*) FROM citus_get_active_worker_nodes()')" = 2 ] || die "two active workers expected"
+
 # Runbook step 4: citus.sql, word for word.
 log "deploy/citus.md step 4: distributing the tables"
 doc_sql '### 4. The tables' >"$WORK/citus.sql"
@@ -218,10 +224,11 @@ sql coordinator "$DB" -f "$WORK/citus.sql" >"$WORK/citus-sql.log" 2>&1 \
 
 # ------------------------------------------------------------------ the API and two workers
 
+# In the background, `env` execs the binary: $! is the server's own process, which cleanup stops.
 start() {
   local name="$1"
   shift
-  mutualis "$@" >"$WORK/$name.log" 2>&1 &
+  env -i "${MUTUALIS_ENV[@]}" "$BIN" "$@" >"$WORK/$name.log" 2>&1 &
   PIDS+=("$!")
 }
 start api serve
