@@ -31,6 +31,7 @@ mod m20261215_000025_gdpr_actors;
 mod m20261215_000027_gdpr_bilans;
 mod m20261215_000028_service_budget_account;
 mod m20261215_000029_reversibility_export;
+mod m20261216_000031_organisation_policy;
 mod m20261216_000039_opendata;
 mod rls;
 
@@ -102,6 +103,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000025_gdpr_actors::Migration),
             Box::new(m20261215_000027_gdpr_bilans::Migration),
             Box::new(m20261215_000029_reversibility_export::Migration),
+            Box::new(m20261216_000031_organisation_policy::Migration),
             Box::new(m20261216_000039_opendata::Migration),
         ]
     }

@@ -1,9 +1,11 @@
 //! PostgreSQL row-level security: the backstop under the typed scope.
 //!
-//! The scope of a transaction lives in transaction-local settings (`set_config(.., true)`):
-//! `app.tenant_ids` (uuid[] of tenants), `app.org_ids` (organisations the principal sees whole),
-//! `app.user_id`, `app.token_hash` (used only while resolving a principal) and `app.platform`
-//! ('on' for operator commands). Unset settings read as empty, so unscoped code sees nothing.
+//! The scope of a transaction lives in transaction-local settings (`SET LOCAL`, which a Citus
+//! coordinator forwards to its workers; see `tenants::tenancy::scope`): `app.tenant_ids` (uuid[]
+//! of tenants), `app.org_ids` (organisations the principal sees whole), `app.member_org_ids`
+//! (those plus the organisations of its tenants), `app.user_id`, `app.token_hash` (used only
+//! while resolving a principal) and `app.platform` ('on' for operator commands). Unset settings
+//! read as empty, so unscoped code sees nothing.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
@@ -20,6 +22,7 @@ pub const TENANT_TABLES: &[(&str, &str)] = &[
     (
         "organisation",
         // Visible when one of its tenants is: the predicate runs under tenant's own policy.
+        // Migration 31 replaces this subquery (Citus refuses it) with `app.member_org_ids`.
         "mutualis_platform() OR id = ANY(mutualis_org_ids()) OR EXISTS (SELECT 1 FROM tenant t WHERE t.organisation_id = organisation.id)",
     ),
     (

@@ -60,9 +60,12 @@ pub async fn record(
     e: Entry,
 ) -> Result<audit_log::Model, AuditError> {
     let principal: &Principal = scope.principal();
+    // The organisation too (the record's key already pairs them): on Citus the lock is then a
+    // single-shard query whatever the scope, as Citus requires of row locks (issue 24).
     let mut q = scope
         .find::<tenant::Entity>()
-        .filter(tenant::Column::Id.eq(e.tenant_id));
+        .filter(tenant::Column::Id.eq(e.tenant_id))
+        .filter(tenant::Column::OrganisationId.eq(e.organisation_id));
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // NO KEY UPDATE: serialises chain writers without conflicting with the KEY SHARE
         // locks that foreign keys to this tenant take (FOR UPDATE would deadlock there).

@@ -6,7 +6,7 @@ use super::role::Permission;
 use crate::entities::{api_token, auditor_grant, membership, organisation, tenant};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Select, Statement, TransactionTrait,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Select, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -176,14 +176,28 @@ impl Scope {
         self.covers_organisation(organisation_id) || self.tenant_org_ids.contains(&organisation_id)
     }
 
-    /// The filter for a table keyed by (organisation, tenant).
+    /// The filter for a table keyed by (organisation, tenant). It always names the organisations
+    /// (those reached whole, and those of the tenants reached), even for a commune's scope whose
+    /// tenants alone would say the same: on Citus, where tables are distributed on
+    /// `organisation_id`, the query then goes to the shard of that organisation instead of every
+    /// shard, and its row locks are allowed (Citus takes them in single-shard queries only).
     pub fn condition(&self, org_col: impl ColumnTrait, tenant_col: impl ColumnTrait) -> Condition {
         if self.platform {
             return Condition::all();
         }
-        Condition::any()
+        if self.tenant_ids.is_empty() {
+            return Condition::all().add(org_col.is_in(self.org_ids.clone()));
+        }
+        let reach = Condition::any()
             .add(org_col.is_in(self.org_ids.clone()))
-            .add(tenant_col.is_in(self.tenant_ids.clone()))
+            .add(tenant_col.is_in(self.tenant_ids.clone()));
+        if self.tenant_org_ids.is_empty() {
+            // Tenants whose organisations the scope was not given (`public_register`).
+            return reach;
+        }
+        Condition::all()
+            .add(org_col.is_in(self.member_organisations()))
+            .add(reach)
     }
 
     /// The filter for a table keyed by organisation only: organisations reached whole, or
@@ -285,8 +299,8 @@ impl Scope {
     }
 }
 
-/// `set_config(.., true)`: local to the transaction, so a pooled connection never carries a
-/// previous request's scope.
+/// The scope's settings, local to the transaction (`SET LOCAL`), so a pooled connection never
+/// carries a previous request's scope.
 pub(crate) struct PgScope<'a> {
     pub tenant_ids: &'a str,
     pub org_ids: &'a str,
@@ -305,25 +319,39 @@ impl PgScope<'_> {
         token_hash: "",
         platform: false,
     };
+
+    /// The statements that carry the scope: `SET LOCAL`, which a Citus coordinator forwards to
+    /// the workers running the shards' policies once `citus.propagate_set_commands` is `local`
+    /// (it forwards no `set_config()` call). On PostgreSQL without Citus, `citus.` is no
+    /// reserved prefix: the first statement sets a placeholder and the rest work as before, so
+    /// both run the same statements. `SET` takes no bind parameters: every value is a literal,
+    /// and only the characters of UUIDs, arrays of them and hex digests are let through.
+    pub(crate) fn statements(&self) -> Result<String, DbErr> {
+        let mut sql = String::from("SET LOCAL citus.propagate_set_commands = 'local';");
+        for (name, value) in [
+            ("tenant_ids", self.tenant_ids),
+            ("org_ids", self.org_ids),
+            ("user_id", self.user_id),
+            ("token_hash", self.token_hash),
+            ("platform", if self.platform { "on" } else { "off" }),
+            ("member_org_ids", self.member_org_ids),
+        ] {
+            if !value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '{' | '}' | ',' | '-'))
+            {
+                return Err(DbErr::Custom(format!(
+                    "scope setting app.{name} holds a character outside UUIDs and hex digests"
+                )));
+            }
+            sql.push_str(&format!(" SET LOCAL app.{name} = '{value}';"));
+        }
+        Ok(sql)
+    }
 }
 
 pub(crate) async fn set_pg_scope(txn: &DatabaseTransaction, s: PgScope<'_>) -> Result<(), DbErr> {
-    txn.execute(Statement::from_sql_and_values(
-        DatabaseBackend::Postgres,
-        "SELECT set_config('app.tenant_ids', $1, true), set_config('app.org_ids', $2, true), \
-         set_config('app.user_id', $3, true), set_config('app.token_hash', $4, true), \
-         set_config('app.platform', $5, true), set_config('app.member_org_ids', $6, true)",
-        [
-            s.tenant_ids.into(),
-            s.org_ids.into(),
-            s.user_id.into(),
-            s.token_hash.into(),
-            (if s.platform { "on" } else { "off" }).into(),
-            s.member_org_ids.into(),
-        ],
-    ))
-    .await
-    .map(|_| ())
+    txn.execute_unprepared(&s.statements()?).await.map(|_| ())
 }
 
 pub(crate) fn pg_array(ids: &[Uuid]) -> String {
@@ -439,5 +467,36 @@ impl Scoped for auditor_grant::Entity {
             return Condition::all();
         }
         Condition::all().add(auditor_grant::Column::OrganisationId.is_in(scope.org_ids.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_settings_are_set_local_literals_and_refuse_anything_else() {
+        let ids = pg_array(&[Uuid::nil(), Uuid::from_u128(1)]);
+        let sql = PgScope {
+            tenant_ids: &ids,
+            user_id: "00000000-0000-0000-0000-000000000000",
+            token_hash: "ab12",
+            platform: true,
+            ..PgScope::NONE
+        }
+        .statements()
+        .expect("valid settings");
+        assert!(sql.starts_with("SET LOCAL citus.propagate_set_commands = 'local';"));
+        assert!(sql.contains(&format!(" SET LOCAL app.tenant_ids = '{ids}';")));
+        assert!(sql.contains(" SET LOCAL app.org_ids = '{}';"));
+        assert!(sql.contains(" SET LOCAL app.platform = 'on';"));
+        assert!(!sql.contains("set_config"));
+        for bad in ["x'; RESET ALL; --", "a b", "{1}\\", "é"] {
+            let s = PgScope {
+                token_hash: bad,
+                ..PgScope::NONE
+            };
+            assert!(s.statements().is_err(), "{bad} let through");
+        }
     }
 }
