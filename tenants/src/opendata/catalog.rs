@@ -216,8 +216,8 @@ pub async fn decp_of(
     tenant_id: Uuid,
     published_on: NaiveDate,
 ) -> Result<Option<DecpExport>, OpenDataError> {
-    // First the tenant's organisation, with a scope of that tenant alone.
-    let probe = Scope::public_dataset(Permission::ReadProcurement, Uuid::nil(), tenant_id);
+    // First the tenant and its organisation, with a scope of that tenant alone.
+    let probe = Scope::public_register(tenant_id);
     let Some(t) = published(db, &probe, tenant_id, Dataset::Decp).await? else {
         return Ok(None);
     };

@@ -66,7 +66,8 @@ impl Principal {
 
 impl Scope {
     /// Read access to one tenant's GDPR data for its public register page: only the module
-    /// that publishes that page (and filters it to the chosen fields) builds this.
+    /// that publishes that page (and filters it to the chosen fields) builds this, and open
+    /// data to check what one commune publishes.
     pub(crate) fn public_register(tenant_id: Uuid) -> Scope {
         Scope {
             principal: Principal {
