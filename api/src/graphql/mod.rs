@@ -77,6 +77,7 @@ pub struct MutationRoot(
     gdpr_admin::GdprBilanMutation,
     gdpr_admin::GdprListMutation,
     reversibility::ReversibilityMutation,
+    gdpr::MadisMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
