@@ -850,6 +850,34 @@ fn contractor(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const FIXTURE: &str = include_str!("../../../../tests/it/fixtures/madis/madis-treatment.csv");
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Hostile files: whatever the cells hold (quotes, separators, backslashes, line
+        /// breaks, accents, overlong durations), reading and checking never panics, and every
+        /// row of the commune gets exactly one line of the report.
+        #[test]
+        fn any_row_is_reported_and_nothing_panics(
+            cells in proptest::collection::vec("[a-zé0-9 ;\"\\\r\n:-]{0,12}|Oui|Non|99999999999 ans", 0..90),
+        ) {
+            let header = FIXTURE.lines().next().expect("header");
+            let row = cells
+                .iter()
+                .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(";");
+            let text = format!("{header}\n{row}\n");
+            let target = Target { siren: String::new(), insee_code: None };
+            if let Ok(records) = super::super::csv::read(&text, "treatmentsCsv") {
+                let checked = check_treatments(&records, &target).expect("the header is MADIS's");
+                prop_assert_eq!(checked.lines.len(), records.len() - 1);
+            }
+            let _ = super::super::csv::read(&row, "treatmentsCsv");
+        }
+    }
 
     #[test]
     fn durations_fates_and_lists_read_as_madis_writes_them() {
