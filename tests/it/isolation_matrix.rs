@@ -482,6 +482,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
             c("instantiateModel", "mutation($m: UUID!, $t: UUID!) { instantiateModel(modelId: $m, tenantId: $t) { id } }", json!({"m": model_b, "t": own_tenant}), Expect::Denied(DENIED)),
             c("instantiateModel", "mutation($m: UUID!, $t: UUID!) { instantiateModel(modelId: $m, tenantId: $t) { id } }", json!({"m": model_b, "t": foreign_tenant_id}), Expect::Denied(DENIED)),
             c("createProcessor", "mutation($t: UUID!) { createProcessor(input: {tenantId: $t, name: \"x\"}) { id } }", json!({"t": foreign_tenant_id}), Expect::Denied(DENIED)),
+            c("importMadisRegister", "mutation($t: UUID!, $csv: String) { importMadisRegister(tenantId: $t, treatmentsCsv: $csv, dryRun: true) { written lines { name } } }", json!({"t": foreign_tenant_id, "csv": include_str!("fixtures/madis/madis-treatment.csv")}), Expect::Denied(DENIED)),
             c("processor", "query($id: UUID!) { processor(id: $id) { id } }", json!({"id": g.processor}), Expect::Denied(DENIED)),
             c("updateProcessor", "mutation($id: UUID!) { updateProcessor(id: $id, input: {name: \"x\"}) { id } }", json!({"id": g.processor}), Expect::Denied(DENIED)),
             c("linkProcessorToActivity", "mutation($p: UUID!, $a: UUID!) { linkProcessorToActivity(processorId: $p, activityId: $a) { id } }", json!({"p": g.processor, "a": g.activity}), Expect::Denied(DENIED)),

@@ -23,6 +23,7 @@ mod gdpr_documents;
 mod gdpr_dpia;
 mod gdpr_exports;
 mod gdpr_lists;
+mod gdpr_madis;
 mod gdpr_register;
 mod gdpr_workflows;
 mod graphql_http;

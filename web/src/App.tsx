@@ -7,6 +7,7 @@ import { LoginPage } from "./pages/LoginPage";
 import { HomePage } from "./pages/HomePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { RegisterListPage } from "./pages/register/RegisterListPage";
+import { MadisImportPage } from "./pages/register/MadisImportPage";
 import { ActivityEditorPage } from "./pages/register/ActivityEditorPage";
 import { AlertsPage } from "./pages/alerts/AlertsPage";
 import { ConsolidatedDashboardPage } from "./pages/dashboard/ConsolidatedDashboardPage";
@@ -58,6 +59,7 @@ export function App() {
           <Route path="/" element={<HomePage />} />
           <Route path="/registre" element={<RegisterListPage />} />
           <Route path="/registre/nouvelle" element={<ActivityEditorPage key="new" />} />
+          <Route path="/registre/import-madis" element={<MadisImportPage />} />
           <Route path="/registre/:id" element={<ActivityEditorPage />} />
           <Route path="/alertes" element={<AlertsPage />} />
           <Route path="/tableau-de-bord" element={<ConsolidatedDashboardPage />} />

@@ -80,6 +80,7 @@ pub struct MutationRoot(
     gdpr_admin::GdprListMutation,
     reversibility::ReversibilityMutation,
     opendata::OpenDataMutation,
+    gdpr::MadisMutation,
 );
 
 pub type MutualisSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -19,7 +19,7 @@ pub const SEARCH_ARGS: &[&str] = &["search", "query"];
 /// The longest search: more than any name or label searched for.
 pub const MAX_SEARCH_CHARS: usize = 200;
 /// Arguments that hold a whole file (CSV text, base64 XLSX).
-pub const FILE_ARGS: &[&str] = &["csv", "xlsx"];
+pub const FILE_ARGS: &[&str] = &["csv", "xlsx", "treatmentsCsv", "contractorsCsv"];
 /// The longest text of any other argument or field (a long description is a few pages).
 pub const MAX_TEXT_CHARS: usize = 10_000;
 

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod dpia;
 pub mod export;
 pub mod lists;
+pub mod madis;
 pub mod models;
 pub mod preferences;
 pub mod processors;

@@ -138,11 +138,18 @@ export function RegisterListPage() {
       </PageHeading>
       {notice ? <Alert role="status" severity="success" small description={notice} className="fr-mb-3w" /> : null}
       {editable ? (
-        <p>
-          <Link className="fr-btn fr-icon-add-line fr-btn--icon-left" to="/registre/nouvelle">
-            Nouveau traitement
-          </Link>
-        </p>
+        <ul className="fr-btns-group fr-btns-group--inline-sm">
+          <li>
+            <Link className="fr-btn fr-icon-add-line fr-btn--icon-left" to="/registre/nouvelle">
+              Nouveau traitement
+            </Link>
+          </li>
+          <li>
+            <Link className="fr-btn fr-btn--secondary fr-icon-upload-line fr-btn--icon-left" to="/registre/import-madis">
+              Importer depuis MADIS
+            </Link>
+          </li>
+        </ul>
       ) : null}
 
       <section aria-labelledby="filters-title" className="fr-mb-4w">
