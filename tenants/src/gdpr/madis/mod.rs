@@ -19,7 +19,8 @@
 //! line by line, `imported` (or would be, in a dry run), `refused` (why) or `ignored` (a row
 //! of another structure, a name already in the file or already in the commune's register:
 //! re-importing the same files imports nothing twice). One refused row and nothing is
-//! written; otherwise every row is written in one transaction. A dry run only checks.
+//! written; otherwise every row is written in one transaction, with an `importMadisRegister`
+//! entry in the audit trail (the files' SHA-256, the counts, the ids). A dry run only checks.
 pub mod columns;
 pub mod csv;
 pub mod mapping;
@@ -35,6 +36,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, QueryFilter, Set,
 };
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
@@ -201,6 +203,33 @@ pub async fn import(
                 && report.count(TREATMENTS_FILE, LineStatus::Refused) == 0
                 && report.count(CONTRACTORS_FILE, LineStatus::Refused) == 0 =>
         {
+            // One entry for the import itself: which files (their SHA-256), what came of them.
+            let sha = |t: Option<&str>| t.map(|t| hex::encode(Sha256::digest(t.as_bytes())));
+            let counts = |f: &str| {
+                json!({
+                    "imported": report.count(f, LineStatus::Imported),
+                    "ignored": report.count(f, LineStatus::Ignored),
+                })
+            };
+            audit::record(
+                &txn,
+                scope,
+                Entry {
+                    organisation_id: t.organisation_id,
+                    tenant_id: t.id,
+                    operation: "importMadisRegister",
+                    before: None,
+                    after: Some(json!({
+                        "treatmentsSha256": sha(treatments_csv),
+                        "contractorsSha256": sha(contractors_csv),
+                        "treatments": counts(TREATMENTS_FILE),
+                        "processors": counts(CONTRACTORS_FILE),
+                        "activityIds": report.activity_ids,
+                        "processorIds": report.processor_ids,
+                    })),
+                },
+            )
+            .await?;
             txn.commit().await?;
             report.written = true;
         }
