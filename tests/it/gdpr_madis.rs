@@ -2,6 +2,7 @@
 //! `fixtures/madis/` are written the way MADIS writes them (see their README).
 use integration_tests::*;
 use serde_json::{json, Value};
+use sha2::Digest as _;
 
 const TREATMENTS: &str = include_str!("fixtures/madis/madis-treatment.csv");
 const CONTRACTORS: &str = include_str!("fixtures/madis/madis-contractor.csv");
@@ -382,6 +383,17 @@ async fn madis_exports_import_a_communes_register_with_a_report_line_by_line() {
         )
         .await;
     assert_eq!(audit, 3);
+    let summary = app
+        .count_where(
+            "audit_log",
+            &format!(
+                "tenant_id = '{}' AND operation = 'importMadisRegister' AND after->>'treatmentsSha256' = '{}'",
+                fx.tenant_a1,
+                hex::encode(sha2::Sha256::digest(TREATMENTS.as_bytes()))
+            ),
+        )
+        .await;
+    assert_eq!(summary, 1);
 
     // Importing the same files again imports nothing twice: every line is ignored.
     let r = import(

@@ -115,7 +115,8 @@ impl MadisMutation {
     /// or INSEE code). Every line is checked first and reported; one refused line and nothing
     /// is written, otherwise everything is written in one transaction. Lines already in the
     /// register (same name) are ignored, so importing again imports nothing twice. `dryRun`
-    /// only checks. For a commune's administrator or the DPO.
+    /// only checks. For whoever edits the commune's register (its administrator and editors,
+    /// the DPO, the DSI).
     async fn import_madis_register(
         &self,
         ctx: &Context<'_>,

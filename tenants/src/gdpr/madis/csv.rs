@@ -21,6 +21,17 @@ pub type Record = (usize, Vec<String>);
 
 pub fn read(text: &str, file: &'static str) -> Result<Vec<Record>, MadisError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // MADIS writes UTF-8; a file saved again by a spreadsheet is often Windows-1252, whose
+    // accented letters reach us as replacement characters once decoded as UTF-8.
+    if let Some(at) = text.find('\u{fffd}') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(MadisError::BadFile {
+            file,
+            message: format!(
+                "Ligne {line} : le fichier n'est pas en UTF-8 (enregistré de nouveau par un tableur ?). Exportez-le à nouveau depuis MADIS et envoyez-le sans l'ouvrir."
+            ),
+        });
+    }
     let mut records: Vec<Record> = vec![];
     let mut record: Vec<String> = vec![];
     let mut field = String::new();
@@ -128,6 +139,18 @@ mod tests {
         assert_eq!(r[1].0, 2);
         assert_eq!(r[1].1[1], "1: 5 ans \r\n2: 1 an \r\n");
         assert_eq!(r[2], (5, vec!["dit \"oui\"".into(), "a\\\"b".into()]));
+    }
+
+    #[test]
+    fn a_file_saved_again_in_windows_1252_is_refused_with_its_line() {
+        let latin1: &[u8] = b"Nom;Finalit\xe9s\nPaie;Verser\n";
+        let text = String::from_utf8_lossy(latin1);
+        let err = read(&text, "treatmentsCsv").expect_err("not UTF-8");
+        assert!(
+            err.to_string()
+                .starts_with("Ligne 1 : le fichier n'est pas en UTF-8"),
+            "{err}"
+        );
     }
 
     #[test]

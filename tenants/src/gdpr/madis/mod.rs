@@ -12,14 +12,16 @@
 //! - Rights requests and violations have no CSV or JSON export in MADIS: they leave it only as
 //!   Word reports (`Generator/Word/RequestGenerator.php`, `ViolationGenerator.php`), which
 //!   are not a data format; requests are also readable one by one through its REST API. They
-//!   are not imported: the report says so, and they are keyed in here.
+//!   are not imported (the runbook and the console page say so): they are keyed in here.
 //!
-//! Rules: a commune administrator or the DPO (the `EditGdpr` permission) imports into one
-//! commune of their scope. Every row of both files is checked first, and the report gives,
-//! line by line, `imported` (or would be, in a dry run), `refused` (why) or `ignored` (a row
-//! of another structure, a name already in the file or already in the commune's register:
-//! re-importing the same files imports nothing twice). One refused row and nothing is
-//! written; otherwise every row is written in one transaction. A dry run only checks.
+//! Rules: whoever edits the register (the `EditGdpr` permission: the commune administrator and
+//! editors, the DPO, the DSI) imports into one commune of their scope. Every row of both files is
+//! checked first, and the report gives, line by line, `imported` (or would be, in a dry run),
+//! `refused` (why) or `ignored` (a row of another structure, a name already in the file or already
+//! in the commune's register: re-importing the same files imports nothing twice). One refused row
+//! and nothing is written; otherwise every row is written in one transaction, with an
+//! `importMadisRegister` entry in the audit trail (the files' SHA-256, the counts, the ids). A dry
+//! run only checks.
 pub mod columns;
 pub mod csv;
 pub mod mapping;
@@ -35,6 +37,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, QueryFilter, Set,
 };
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
@@ -201,6 +204,33 @@ pub async fn import(
                 && report.count(TREATMENTS_FILE, LineStatus::Refused) == 0
                 && report.count(CONTRACTORS_FILE, LineStatus::Refused) == 0 =>
         {
+            // One entry for the import itself: which files (their SHA-256), what came of them.
+            let sha = |t: Option<&str>| t.map(|t| hex::encode(Sha256::digest(t.as_bytes())));
+            let counts = |f: &str| {
+                json!({
+                    "imported": report.count(f, LineStatus::Imported),
+                    "ignored": report.count(f, LineStatus::Ignored),
+                })
+            };
+            audit::record(
+                &txn,
+                scope,
+                Entry {
+                    organisation_id: t.organisation_id,
+                    tenant_id: t.id,
+                    operation: "importMadisRegister",
+                    before: None,
+                    after: Some(json!({
+                        "treatmentsSha256": sha(treatments_csv),
+                        "contractorsSha256": sha(contractors_csv),
+                        "treatments": counts(TREATMENTS_FILE),
+                        "processors": counts(CONTRACTORS_FILE),
+                        "activityIds": report.activity_ids,
+                        "processorIds": report.processor_ids,
+                    })),
+                },
+            )
+            .await?;
             txn.commit().await?;
             report.written = true;
         }
