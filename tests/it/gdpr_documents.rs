@@ -1141,3 +1141,22 @@ async fn the_library_keeps_every_version_and_who_read_the_current_one() {
         );
     }
 }
+
+/// The console's « Documents » page shares its address with the upload route: opened by a
+/// link or a reload (GET), it is the console, not a 405 (found by the phone-width journey).
+#[tokio::test]
+async fn the_documents_page_opens_by_its_address() {
+    let app = spawn_app().await;
+    let r = app
+        .http
+        .get(format!("{}/documents", app.url))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .starts_with("text/html"));
+    assert!(r.text().await.expect("body").contains("<div id=\"root\""));
+}

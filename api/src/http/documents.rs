@@ -47,7 +47,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .unwrap_or(usize::MAX)
         .saturating_add(FORM_OVERHEAD);
     Router::new()
-        .route(UPLOAD, post(upload))
+        // The console's « Documents » page has the same address: a reload or a link opens it.
+        .route(UPLOAD, post(upload).get(crate::http::console::fallback))
         .route(DOWNLOAD, get(download))
         .route(LIBRARY_PUBLISH, post(publish))
         .route(LIBRARY_VERSION, post(add_version))
