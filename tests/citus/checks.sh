@@ -253,6 +253,78 @@ audit_chains() {
 }
 check "audit: every tenant's hash chain verifies (mutualis verify-audit)" audit_chains
 
+# ------------------------------------------------------------------ a third worker, under load
+
+# Reads and writes through the API until $1 exists, one line per call in $2.
+load_loop() {
+  local stop="$1" out="$2" i=0 r
+  while [ ! -e "$stop" ]; do
+    i=$((i + 1))
+    r="$(gql mayor_a1 '{ activities { totalCount } }')" || r="curl failed"
+    if [ "$(jq -r '.data.activities.totalCount // "none"' <<<"$r" 2>/dev/null)" = 1 ]; then
+      echo read-ok
+    else
+      echo "read-error $r"
+    fi >>"$out"
+    r="$(gql dsi_a "mutation(\$t: UUID!, \$v: Int!) { setCostKey(tenantId: \$t, key: \"agents\", year: 2026, value: \$v) { value } }" \
+      "{\"t\": \"$A1\", \"v\": $i}")" || r="curl failed"
+    if [ "$(jq -r '.data.setCostKey.value // "none"' <<<"$r" 2>/dev/null)" = "$i" ]; then
+      echo write-ok
+    else
+      echo "write-error $r"
+    fi >>"$out"
+  done
+}
+
+# deploy/citus.md step 5 while the API serves: shards move to the new worker, no call fails.
+# Read by run.sh's last line, which describes the two-worker cluster.
+# shellcheck disable=SC2034
+SHARDS_WORKER1="$(shards worker1)"
+# shellcheck disable=SC2034
+SHARDS_WORKER2="$(shards worker2)"
+# The new node, as step 5 says: the database, the roles and the extension of step 2.
+new_node worker3
+sql worker3 postgres -c "CREATE DATABASE $DB"
+sql worker3 "$DB" -c "CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+sql worker3 "$DB" -c "$(doc_sql '### 2. Database, roles and extension on every worker')"
+rebalance_under_load() {
+  local stop="$WORK/load.stop" out="$WORK/load.out" loader step5 reads writes errors moved
+  step5="$(doc_sql '### 5. Adding a worker (on the coordinator)')"
+  [ -n "$step5" ] || { echo "deploy/citus.md: no SQL block under step 5"; return 1; }
+  step5="${step5//\'db-worker-3.internal\', 5432/\'127.0.0.1\', ${PORT[worker3]}}"
+  # Moves by COPY with writes blocked for the move (the default, logical replication, took
+  # minutes per shard group on the 2-core test machine: ten groups move here).
+  step5="${step5//citus_rebalance_start()/citus_rebalance_start(shard_transfer_mode => \'block_writes\')}"
+  rm -f "$stop"
+  : >"$out"
+  load_loop "$stop" "$out" &
+  loader=$!
+  echo "$loader" >"$WORK/loader.pid"
+  sleep 2
+  # A file, statement by statement: `citus_rebalance_wait()` in the transaction of the
+  # `citus_rebalance_start()` that schedules the moves would wait forever.
+  printf '%s\n' "$step5" >"$WORK/step5.sql"
+  PGOPTIONS='-c statement_timeout=300s' sql coordinator "$DB" -f "$WORK/step5.sql" >"$WORK/rebalance.log" 2>&1 \
+    || { touch "$stop"; cat "$WORK/rebalance.log"; return 1; }
+  sleep 2
+  touch "$stop"
+  wait "$loader" || true
+  reads="$(grep -c '^read-ok' "$out" || true)"
+  writes="$(grep -c '^write-ok' "$out" || true)"
+  errors="$(grep -c -- '-error' "$out" || true)"
+  moved="$(shards worker3)"
+  echo "rebalance: $moved shards moved to the third worker ($(shards worker1)/$(shards worker2)/$moved), $reads reads and $writes writes through the API meanwhile, $errors errors" >"$WORK/rebalance.summary"
+  expect "API errors during the rebalance" "$errors" 0 || { grep -m3 -- '-error' "$out"; return 1; }
+  if [ "$reads" -eq 0 ] || [ "$writes" -eq 0 ]; then
+    echo "no call made during the rebalance"
+    return 1
+  fi
+  [ "$moved" -gt 0 ] || { echo "no shard on the third worker"; return 1; }
+  expect "shards left to move" "$(value "SELECT count(*) FROM get_rebalance_table_shards_plan()")" 0
+}
+check "a third worker: deploy/citus.md step 5 rebalances while the API reads and writes, without an error" rebalance_under_load
+[ -f "$WORK/rebalance.summary" ] && log "$(cat "$WORK/rebalance.summary")"
+
 clean_logs() {
   local bad
   bad="$(grep -h -i -E 'could not run distributed query|cannot (execute|run|create|push)|not supported' \
