@@ -201,12 +201,17 @@ pub async fn claim_except(
             let rows = txn
                 .query_all(Statement::from_sql_and_values(
                     DatabaseBackend::Postgres,
+                    // The locked rows are picked once, in a materialized CTE: as an `IN`
+                    // subquery, PostgreSQL may evaluate it again while updating (a concurrent
+                    // claim makes it re-check rows), and one claim then took more than its limit
+                    // (two_workers_never_run_the_same_job: 2 jobs for a limit of 1).
                     format!(
-                        "UPDATE job SET status = 'running', attempts = attempts + 1, locked_until = ${l}, locked_by = ${w}
-                         WHERE organisation_id = ${o} AND id IN (SELECT id FROM job
+                        "WITH picked AS MATERIALIZED (SELECT id FROM job
                            WHERE organisation_id = ${o} AND {ready}{not_kinds}
                            ORDER BY run_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-                         RETURNING id",
+                         UPDATE job SET status = 'running', attempts = attempts + 1, locked_until = ${l}, locked_by = ${w}
+                         FROM picked WHERE job.organisation_id = ${o} AND job.id = picked.id
+                         RETURNING job.id",
                         l = o + 1,
                         w = o + 2,
                     ),
