@@ -96,6 +96,17 @@ async fn browser_login_returning(
     )
 }
 
+/// `email` invited as Compiègne's administrator by organisation A's DSI.
+async fn invite_to_a1(app: &TestApp, fx: &Fixture, email: &str) {
+    data(&app
+        .gql(
+            &fx.org_admin_a,
+            "mutation($o: UUID!, $t: UUID!, $m: String!) { inviteUser(input: {email: $m, role: \"commune_admin\", organisationId: $o, tenantId: $t}) { id } }",
+            json!({"o": fx.org_a, "t": fx.tenant_a1, "m": email}),
+        )
+        .await);
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
@@ -114,13 +125,7 @@ async fn an_invited_agent_logs_in_through_the_provider() {
     .await;
     let fx = app.fixture().await;
     let email = "claire.dupont@mairie-compiegne.fr";
-    data(&app
-        .gql(
-            &fx.org_admin_a,
-            "mutation($o: UUID!, $t: UUID!, $m: String!) { inviteUser(input: {email: $m, role: \"commune_admin\", organisationId: $o, tenantId: $t}) { id } }",
-            json!({"o": fx.org_a, "t": fx.tenant_a1, "m": email}),
-        )
-        .await);
+    invite_to_a1(&app, &fx, email).await;
 
     // Issue 18, finding 4: `/<tab>/evil.example` came back as the Location, which browsers
     // follow to //evil.example. A path that is not plainly this site's means the home page.
@@ -273,13 +278,7 @@ async fn a_provider_that_is_down_gives_an_error_page_and_sessions_keep_working()
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let email = "claire.dupont@mairie-compiegne.fr";
-    data(&app
-        .gql(
-            &fx.org_admin_a,
-            "mutation($o: UUID!, $t: UUID!, $m: String!) { inviteUser(input: {email: $m, role: \"commune_admin\", organisationId: $o, tenantId: $t}) { id } }",
-            json!({"o": fx.org_a, "t": fx.tenant_a1, "m": email}),
-        )
-        .await);
+    invite_to_a1(&app, &fx, email).await;
     let port = free_port();
     let issuer = format!("http://127.0.0.1:{port}");
     let discovery = format!("{issuer}/.well-known/openid-configuration");
@@ -415,13 +414,7 @@ async fn logout_ends_the_provider_session_too() {
     .await;
     let fx = app.fixture().await;
     let email = "remi.leroy@mairie-compiegne.fr";
-    data(&app
-        .gql(
-            &fx.org_admin_a,
-            "mutation($o: UUID!, $t: UUID!, $m: String!) { inviteUser(input: {email: $m, role: \"commune_admin\", organisationId: $o, tenantId: $t}) { id } }",
-            json!({"o": fx.org_a, "t": fx.tenant_a1, "m": email}),
-        )
-        .await);
+    invite_to_a1(&app, &fx, email).await;
     let http = client();
     let (done, _) = browser_login(&app, &http, email).await;
     assert_eq!(done.status(), 303);

@@ -76,6 +76,19 @@ fn check(scope: &Scope, dataset: Dataset, write: bool) -> Result<(), OpenDataErr
     Ok(())
 }
 
+/// The commune's public-register settings row, if it has one.
+async fn register_settings(
+    txn: &sea_orm::DatabaseTransaction,
+    scope: &Scope,
+    tenant_id: Uuid,
+) -> Result<Option<gdpr_register_settings::Model>, sea_orm::DbErr> {
+    scope
+        .find::<gdpr_register_settings::Entity>()
+        .filter(gdpr_register_settings::Column::TenantId.eq(tenant_id))
+        .one(txn)
+        .await
+}
+
 /// A commune's publication of `dataset`, as `scope` (`permission(dataset, false)`) reads it.
 pub async fn get(
     db: &DatabaseConnection,
@@ -88,11 +101,7 @@ pub async fn get(
     scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     let p = match dataset {
         Dataset::Register => {
-            let s = scope
-                .find::<gdpr_register_settings::Entity>()
-                .filter(gdpr_register_settings::Column::TenantId.eq(tenant_id))
-                .one(&txn)
-                .await?;
+            let s = register_settings(&txn, scope, tenant_id).await?;
             Publication {
                 tenant_id,
                 dataset,
@@ -135,10 +144,7 @@ pub async fn set(
         let current = crate::gdpr::register::settings(db, scope, tenant_id).await?;
         crate::gdpr::register::set(db, scope, tenant_id, published, current.fields).await?;
         let txn = scope.begin(db).await?;
-        let updated_at = scope
-            .find::<gdpr_register_settings::Entity>()
-            .filter(gdpr_register_settings::Column::TenantId.eq(tenant_id))
-            .one(&txn)
+        let updated_at = register_settings(&txn, scope, tenant_id)
             .await?
             .map(|s| s.updated_at);
         txn.commit().await?;

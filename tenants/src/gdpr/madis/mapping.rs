@@ -308,6 +308,57 @@ fn require(h: &Header, file: &'static str, needed: &[&str], what: &str) -> Resul
     })
 }
 
+/// The loop both files share: each row of the commune read once by name into a row of ours,
+/// or refused with its reason; another structure's rows and repeated names are ignored.
+fn check_lines<R>(
+    h: &Header,
+    body: &[Record],
+    target: &Target,
+    file: &'static str,
+    same_name: &str,
+    mut read: impl FnMut(&[String], usize, &mut Vec<String>) -> Result<R, String>,
+) -> (Vec<ReportLine>, Vec<R>) {
+    let mut lines = vec![];
+    let mut rows = vec![];
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, rec) in body {
+        let name = h.at(rec, col::NAME).trim().to_owned();
+        let mut report = ReportLine {
+            file,
+            line: *line,
+            name: name.clone(),
+            status: LineStatus::Imported,
+            messages: vec![],
+        };
+        if let Some(m) = other_structure(h, rec, target) {
+            report.status = LineStatus::Ignored;
+            report.messages.push(m);
+            lines.push(report);
+            continue;
+        }
+        if let Some(first) = seen.get(&name.to_lowercase()) {
+            report.status = LineStatus::Ignored;
+            report.messages.push(format!(
+                "{same_name} figure déjà ligne {first} : ligne ignorée."
+            ));
+            lines.push(report);
+            continue;
+        }
+        match read(rec, *line, &mut report.messages) {
+            Ok(row) => {
+                seen.insert(name.to_lowercase(), *line);
+                rows.push(row);
+            }
+            Err(m) => {
+                report.status = LineStatus::Refused;
+                report.messages.insert(0, m);
+            }
+        }
+        lines.push(report);
+    }
+    (lines, rows)
+}
+
 pub fn check_treatments(
     records: &[Record],
     target: &Target,
@@ -333,44 +384,16 @@ pub fn check_treatments(
         "l'export des traitements de MADIS",
     )?;
     let concerned_at = h.index[col::CONCERNED_FIRST];
-    let mut lines = vec![];
-    let mut rows = vec![];
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (line, rec) in body {
-        let name = h.at(rec, col::NAME).trim().to_owned();
-        let mut report = ReportLine {
-            file: FILE,
-            line: *line,
-            name: name.clone(),
-            status: LineStatus::Imported,
-            messages: vec![],
-        };
-        if let Some(m) = other_structure(&h, rec, target) {
-            report.status = LineStatus::Ignored;
-            report.messages.push(m);
-            lines.push(report);
-            continue;
-        }
-        if let Some(first) = seen.get(&name.to_lowercase()) {
-            report.status = LineStatus::Ignored;
-            report.messages.push(format!(
-                "Un traitement du même nom figure déjà ligne {first} : ligne ignorée."
-            ));
-            lines.push(report);
-            continue;
-        }
-        match treatment(&h, rec, concerned_at, &mut report.messages) {
-            Ok(row) => {
-                seen.insert(name.to_lowercase(), *line);
-                rows.push(TreatmentRow { line: *line, ..row });
-            }
-            Err(m) => {
-                report.status = LineStatus::Refused;
-                report.messages.insert(0, m);
-            }
-        }
-        lines.push(report);
-    }
+    let (lines, rows) = check_lines(
+        &h,
+        body,
+        target,
+        FILE,
+        "Un traitement du même nom",
+        |rec, line, messages| {
+            treatment(&h, rec, concerned_at, messages).map(|row| TreatmentRow { line, ..row })
+        },
+    );
     let unmapped_columns = unread_columns(&h, &|n| {
         !col::TREATMENT_UNMAPPED.contains(&n) && is_read_treatment_column(&h, n, concerned_at)
     });
@@ -666,44 +689,16 @@ pub fn check_contractors(
         ],
         "l'export des sous-traitants de MADIS",
     )?;
-    let mut lines = vec![];
-    let mut rows = vec![];
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (line, rec) in body {
-        let name = h.at(rec, col::NAME).trim().to_owned();
-        let mut report = ReportLine {
-            file: FILE,
-            line: *line,
-            name: name.clone(),
-            status: LineStatus::Imported,
-            messages: vec![],
-        };
-        if let Some(m) = other_structure(&h, rec, target) {
-            report.status = LineStatus::Ignored;
-            report.messages.push(m);
-            lines.push(report);
-            continue;
-        }
-        if let Some(first) = seen.get(&name.to_lowercase()) {
-            report.status = LineStatus::Ignored;
-            report.messages.push(format!(
-                "Un sous-traitant du même nom figure déjà ligne {first} : ligne ignorée."
-            ));
-            lines.push(report);
-            continue;
-        }
-        match contractor(&h, rec, &mut report.messages) {
-            Ok(row) => {
-                seen.insert(name.to_lowercase(), *line);
-                rows.push(ContractorRow { line: *line, ..row });
-            }
-            Err(m) => {
-                report.status = LineStatus::Refused;
-                report.messages.insert(0, m);
-            }
-        }
-        lines.push(report);
-    }
+    let (lines, rows) = check_lines(
+        &h,
+        body,
+        target,
+        FILE,
+        "Un sous-traitant du même nom",
+        |rec, line, messages| {
+            contractor(&h, rec, messages).map(|row| ContractorRow { line, ..row })
+        },
+    );
     const READ: &[&str] = &[
         col::NAME,
         col::STRUCTURE_NAME,
