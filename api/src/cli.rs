@@ -1,5 +1,6 @@
-//! The command line: `mutualis [serve|worker|migrate|import-referential|create-organisation|
-//! verify-audit|import-archive|export-archive|print-schema]`.
+//! The command line: `mutualis [serve|worker|migrate|database-roles|import-referential|
+//! create-organisation|invite|grant-platform-admin|verify-audit|verify-export|import-archive|
+//! export-archive|print-schema]`.
 use crate::config::Config;
 use crate::server::{self, StartError};
 use clap::{Parser, Subcommand};
@@ -76,6 +77,20 @@ pub enum Command {
         #[arg(long)]
         revoke: bool,
     },
+    /// Set up the cluster-wide roles beside the owner, as a PostgreSQL superuser
+    /// (DATABASE_SUPERUSER_URL): mutualis_app (the server's role, with its password) and
+    /// mutualis_backup (BYPASSRLS, read-only: what pg_dump runs as). Idempotent.
+    DatabaseRoles {
+        /// A superuser's connection (only one may give BYPASSRLS); any database of the cluster.
+        #[arg(long, env = "DATABASE_SUPERUSER_URL")]
+        superuser_url: String,
+        /// A file holding mutualis_app's new password (first line).
+        #[arg(long)]
+        app_password_file: Option<PathBuf>,
+        /// A file holding mutualis_backup's new password (first line).
+        #[arg(long)]
+        backup_password_file: Option<PathBuf>,
+    },
     /// Recompute every tenant's audit hash chain; exits 1 when a record was changed or removed.
     VerifyAudit,
     /// Check an export bundle offline: every file against its manifest. (The server's
@@ -140,6 +155,28 @@ fn progress(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
+async fn database_roles(
+    url: &str,
+    app_password_file: Option<&std::path::Path>,
+    backup_password_file: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    use crate::db_roles::{ensure, read_password, RolesError};
+    let read = |f: Option<&std::path::Path>| f.map(read_password).transpose();
+    let app = read(app_password_file).map_err(|e| CliError::Input(e.to_string()))?;
+    let backup = read(backup_password_file).map_err(|e| CliError::Input(e.to_string()))?;
+    let db = tenants::db::connect(url, 1)
+        .await
+        .map_err(|e| CliError::Input(RolesError::Connect(e).to_string()))?;
+    let done = ensure(&db, app.as_deref(), backup.as_deref())
+        .await
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    for line in done {
+        println!("{line}");
+    }
+    db.close().await.ok();
+    Ok(())
+}
+
 /// Operator commands act with the owner's connection and the platform scope.
 async fn operator_db(config: &Config) -> Result<sea_orm::DatabaseConnection, CliError> {
     server::migrate(config).await?;
@@ -175,6 +212,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         return Ok(());
     }
+    // The roles need a superuser's URL and nothing else.
+    if let Command::DatabaseRoles {
+        superuser_url,
+        app_password_file,
+        backup_password_file,
+    } = &command
+    {
+        return database_roles(
+            superuser_url,
+            app_password_file.as_deref(),
+            backup_password_file.as_deref(),
+        )
+        .await;
+    }
     // The migrations need the owner's database URL and nothing else: no provider, no secret.
     if let Command::Migrate = command {
         if let Some(url) = Config::migrations_url(cli.config.as_deref())? {
@@ -184,7 +235,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
     }
     let config = Config::load(cli.config.as_deref())?;
-    crate::telemetry::init_logs(config.json_logs, &config.log_secrets);
+    crate::telemetry::init_logs(config.json_logs, &config.log_secrets, config.otlp.as_ref());
     let operator = Principal::operator();
     match command {
         Command::Serve => server::serve(config).await?,
@@ -195,6 +246,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 &config,
                 &db,
                 crate::http::ops_port::Role::Worker,
+                None,
                 rx.clone(),
             );
             let handle = tokio::spawn(worker::run(db, server::worker_settings(&config)?, rx));
@@ -427,7 +479,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 a.manifest_sha256
             );
         }
-        Command::PrintSchema | Command::VerifyExport { .. } => {}
+        // Answered before the configuration is read.
+        Command::DatabaseRoles { .. } | Command::PrintSchema | Command::VerifyExport { .. } => {}
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use figment::{
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use tenants::backups::collector::ResticSettings;
 use tenants::backups::ingest::IngestSecret;
 use tenants::backups::restic::ResticPassword;
@@ -105,6 +106,18 @@ pub struct RawConfig {
     pub s3_secret_access_key: Option<String>,
     /// The largest evidence document or library file accepted, in bytes (default 20 MiB).
     pub document_max_bytes: Option<u64>,
+    /// Seconds a request may take before it is answered 503 (default 30).
+    pub request_timeout_secs: Option<u64>,
+    /// The same for exports and uploads (default 300).
+    pub export_timeout_secs: Option<u64>,
+    /// Seconds requests in flight may run on after SIGTERM (default 25, under Kubernetes'
+    /// 30-second termination grace period).
+    pub shutdown_grace_secs: Option<u64>,
+    /// OpenTelemetry: the OTLP/HTTP collector traces are sent to (standard variable
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`); unset, no trace leaves the process.
+    pub otel_exporter_otlp_endpoint: Option<String>,
+    /// The service name traces carry (standard `OTEL_SERVICE_NAME`; default `mutualis`).
+    pub otel_service_name: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +163,13 @@ pub struct Config {
     pub document_max_bytes: u64,
     /// Every secret value of the configuration, for the log redactor.
     pub log_secrets: Vec<String>,
+    /// Time budgets: a request, an export or upload.
+    pub request_timeout: Duration,
+    pub export_timeout: Duration,
+    /// How long requests in flight may run on after SIGTERM.
+    pub shutdown_grace: Duration,
+    /// Where traces go (OTLP/HTTP), if anywhere.
+    pub otlp: Option<crate::telemetry::OtlpSettings>,
 }
 
 #[derive(Clone)]
@@ -228,6 +248,8 @@ impl Config {
             "STRIPE_SECRET_KEY",
             "STRIPE_API_BASE",
             "STRIPE_WEBHOOK_SECRET",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "OTEL_SERVICE_NAME",
         ];
         fig = fig
             .merge(
@@ -265,6 +287,9 @@ impl Config {
                 "S3_ACCESS_KEY_ID",
                 "S3_SECRET_ACCESS_KEY",
                 "DOCUMENT_MAX_BYTES",
+                "REQUEST_TIMEOUT_SECS",
+                "EXPORT_TIMEOUT_SECS",
+                "SHUTDOWN_GRACE_SECS",
             ]));
         let mut raw: RawConfig = fig
             .extract()
@@ -449,16 +474,7 @@ impl Config {
             passwords,
             ..ResticSettings::default()
         };
-        let collect_every = match raw.collect_interval_secs {
-            None => std::time::Duration::from_secs(900),
-            Some(s) if (10..=86_400).contains(&s) => std::time::Duration::from_secs(s),
-            Some(_) => {
-                return Err(invalid(
-                    "MUTUALIS_COLLECT_INTERVAL_SECS",
-                    "between 10 and 86400 seconds",
-                ))
-            }
-        };
+        let collect_every = seconds(raw.collect_interval_secs, "MUTUALIS_COLLECT_INTERVAL_SECS", 900, 10..=86_400)?;
         let stripe = match nonempty(raw.stripe_secret_key) {
             None => None,
             Some(k) if !(k.starts_with("sk_") || k.starts_with("rk_")) => {
@@ -481,16 +497,7 @@ impl Config {
                 })
             }
         };
-        let job_lease = match raw.job_lease_secs {
-            None => std::time::Duration::from_secs(300),
-            Some(s) if (2..=3600).contains(&s) => std::time::Duration::from_secs(s),
-            Some(_) => {
-                return Err(invalid(
-                    "MUTUALIS_JOB_LEASE_SECS",
-                    "between 2 and 3600 seconds",
-                ))
-            }
-        };
+        let job_lease = seconds(raw.job_lease_secs, "MUTUALIS_JOB_LEASE_SECS", 300, 2..=3600)?;
         let smtp = match nonempty(raw.smtp_url) {
             None => None,
             Some(u) if !(u.starts_with("smtp://") || u.starts_with("smtps://")) => {
@@ -505,16 +512,7 @@ impl Config {
                     .unwrap_or_else(|| "Mutualis <alertes@mutualis.invalid>".into()),
             }),
         };
-        let alert_every = match raw.alert_scan_secs {
-            None => std::time::Duration::from_secs(900),
-            Some(s) if (10..=86_400).contains(&s) => std::time::Duration::from_secs(s),
-            Some(_) => {
-                return Err(invalid(
-                    "MUTUALIS_ALERT_SCAN_SECS",
-                    "between 10 and 86400 seconds",
-                ))
-            }
-        };
+        let alert_every = seconds(raw.alert_scan_secs, "MUTUALIS_ALERT_SCAN_SECS", 900, 10..=86_400)?;
         let ops_listen_addr = match nonempty(raw.ops_listen_addr) {
             None => None,
             Some(a) => Some(a.parse::<SocketAddr>().map_err(|e| {
@@ -530,16 +528,7 @@ impl Config {
                 "must differ from LISTEN_ADDR (the ops port is internal)",
             ));
         }
-        let worker_stale = match raw.worker_stale_secs {
-            None => std::time::Duration::from_secs(600),
-            Some(s) if (10..=86_400).contains(&s) => std::time::Duration::from_secs(s),
-            Some(_) => {
-                return Err(invalid(
-                    "MUTUALIS_WORKER_STALE_SECS",
-                    "between 10 and 86400 seconds",
-                ))
-            }
-        };
+        let worker_stale = seconds(raw.worker_stale_secs, "MUTUALIS_WORKER_STALE_SECS", 600, 10..=86_400)?;
         let storage = storage(&raw_storage, &data_dir)?;
         let document_max_bytes = match raw_storage.document_max_bytes {
             None => tenants::gdpr::documents::DEFAULT_MAX_BYTES,
@@ -551,8 +540,49 @@ impl Config {
                 ))
             }
         };
+        let request_timeout = seconds(
+            raw.request_timeout_secs,
+            "MUTUALIS_REQUEST_TIMEOUT_SECS",
+            30,
+            1..=600,
+        )?;
+        let export_timeout = seconds(
+            raw.export_timeout_secs,
+            "MUTUALIS_EXPORT_TIMEOUT_SECS",
+            300,
+            1..=3600,
+        )?;
+        let shutdown_grace = seconds(
+            raw.shutdown_grace_secs,
+            "MUTUALIS_SHUTDOWN_GRACE_SECS",
+            25,
+            1..=3600,
+        )?;
+        let otlp = match nonempty(raw.otel_exporter_otlp_endpoint) {
+            None => None,
+            Some(e) => {
+                let endpoint = url::Url::parse(&e)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| {
+                        invalid(
+                            "OTEL_EXPORTER_OTLP_ENDPOINT",
+                            "an http:// or https:// URL, such as http://127.0.0.1:4318",
+                        )
+                    })?;
+                Some(crate::telemetry::OtlpSettings {
+                    endpoint,
+                    service_name: nonempty(raw.otel_service_name)
+                        .unwrap_or_else(|| "mutualis".into()),
+                })
+            }
+        };
         let demo = demo_wanted && listen_addr.ip().is_loopback();
         Ok(Config {
+            request_timeout,
+            export_timeout,
+            shutdown_grace,
+            otlp,
             ops_listen_addr,
             worker_stale,
             storage,
@@ -582,6 +612,23 @@ impl Config {
 
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+}
+
+/// A number of seconds within `range`, or `default` when unset.
+fn seconds(
+    value: Option<u64>,
+    setting: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<Duration, ConfigError> {
+    match value {
+        None => Ok(Duration::from_secs(default)),
+        Some(s) if range.contains(&s) => Ok(Duration::from_secs(s)),
+        Some(_) => Err(invalid(
+            setting,
+            format!("between {} and {} seconds", range.start(), range.end()),
+        )),
     }
 }
 

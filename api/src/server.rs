@@ -1,5 +1,6 @@
 //! Building the state and the router, and running the server.
 use crate::config::{redact, Config};
+use crate::drain;
 use crate::graphql;
 use crate::http::gdpr_lists;
 use crate::http::{
@@ -17,6 +18,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tenants::backups::ingest::IngestSecret;
@@ -162,6 +164,7 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppSt
         config: Arc::new(config),
         schema: graphql::build_schema(),
         metrics: telemetry::metrics_handle(),
+        drain: drain::Drain::default(),
     })
 }
 
@@ -187,8 +190,19 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let https = state.config.secure_cookies();
     let request_id = HeaderName::from_static("x-request-id");
+    // Time budgets: a call answers within `request_timeout`, an export or an upload within
+    // `export_timeout`, or 503 with its transaction rolled back (drain.rs).
+    let calls_budget = drain::Budget {
+        limit: state.config.request_timeout,
+        drain: state.drain.clone(),
+    };
+    let exports_budget = drain::Budget {
+        limit: state.config.export_timeout,
+        drain: state.drain.clone(),
+    };
+    let budget = |b: &drain::Budget| middleware::from_fn_with_state(b.clone(), drain::guard);
     // Everything that identifies its caller: counted per principal (or anonymous address).
-    let api = Router::new()
+    let calls = Router::new()
         .route("/graphql", get(graphql::handle).post(graphql::handle))
         .route("/auth/session", get(ops::session))
         .route("/auth/logout", post(oidc::logout))
@@ -198,6 +212,12 @@ pub fn router(state: AppState) -> Router {
             crate::http::opendata::CATALOG,
             get(crate::http::opendata::catalog),
         )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::api_guard,
+        ))
+        .route_layer(budget(&calls_budget));
+    let exports = Router::new()
         .route(
             crate::http::opendata::DATASET_FILE,
             get(crate::http::opendata::dataset_file),
@@ -235,7 +255,9 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limits::api_guard,
-        ));
+        ))
+        .route_layer(budget(&exports_budget));
+    let api = calls.merge(exports);
     // Logins: an address that keeps failing is refused before anything is checked.
     let login = Router::new()
         .route("/auth/login", get(oidc::login))
@@ -244,7 +266,8 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limits::credentials_guard,
-        ));
+        ))
+        .route_layer(budget(&calls_budget));
     let mut app = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz));
@@ -262,6 +285,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             limits::api_guard,
         ))
+        .route_layer(budget(&exports_budget))
         .layer(axum::extract::DefaultBodyLimit::max(
             exports::MAX_BUNDLE_BYTES,
         ))
@@ -273,6 +297,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             limits::credentials_guard,
         ))
+        .route_layer(budget(&calls_budget))
         .layer(axum::extract::DefaultBodyLimit::max(
             tenants::backups::ingest::MAX_BODY_BYTES,
         ))
@@ -285,13 +310,14 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             limits::credentials_guard,
         ))
+        .route_layer(budget(&calls_budget))
         .layer(axum::extract::DefaultBodyLimit::max(
             stripe_webhook::MAX_BODY_BYTES,
         ))
         .layer(RequestBodyLimitLayer::new(stripe_webhook::MAX_BODY_BYTES));
     let app = app
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .merge(documents::router(&state))
+        .merge(documents::router(&state).route_layer(budget(&exports_budget)))
         .merge(uploads)
         .merge(webhooks)
         .merge(stripe);
@@ -304,7 +330,9 @@ pub fn router(state: AppState) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, principal = tracing::field::Empty, tenants = tracing::field::Empty)
+                let span = tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, principal = tracing::field::Empty, tenants = tracing::field::Empty, trace_id = tracing::field::Empty);
+                telemetry::join_trace(&span, req.headers());
+                span
             }),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
@@ -418,6 +446,7 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         &state.config,
         &state.db,
         ops_port::Role::Api,
+        Some(state.drain.clone()),
         stop_rx.clone(),
     );
     let worker = embedded.then(|| tokio::spawn(worker::run(db, settings, stop_rx)));
@@ -425,10 +454,10 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     if demo {
         println!("*** DEMO MODE *** sample data, password-less login for this computer only: {public}auth/demo");
     }
+    let drain = state.drain.clone();
+    let grace = state.config.shutdown_grace;
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let result = serve_until_drained(listener, app, drain, grace).await;
     let _ = stop_tx.send(true);
     if let Some(o) = ops {
         let _ = o.await;
@@ -442,11 +471,42 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     })
 }
 
+/// How long, after the grace period, the 503s given to the requests still running have to
+/// reach their clients before the process exits anyway.
+const FLUSH_AFTER_GRACE: Duration = Duration::from_secs(3);
+
+/// Serves until SIGTERM, then drains: see `drain`. Only a response still streaming its body
+/// when the grace period and the flush delay are both over is cut, and that is logged.
+async fn serve_until_drained(
+    listener: tokio::net::TcpListener,
+    app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, std::net::SocketAddr>,
+    drain: drain::Drain,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let serving = axum::serve(listener, app)
+        .with_graceful_shutdown(drain::on_signal(drain.clone(), grace, shutdown_signal()))
+        .into_future();
+    tokio::select! {
+        r = serving => r,
+        _ = async {
+            drain.reached(drain::Phase::GraceOver).await;
+            tokio::time::sleep(FLUSH_AFTER_GRACE).await;
+        } => {
+            tracing::error!(
+                in_flight = drain.in_flight(),
+                "responses still being sent after the shutdown grace period were cut"
+            );
+            Ok(())
+        }
+    }
+}
+
 /// Starts the ops port when configured; it stops when `stop` turns true.
 pub fn ops_port(
     config: &Config,
     db: &sea_orm::DatabaseConnection,
     role: ops_port::Role,
+    drain: Option<crate::drain::Drain>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let addr = config.ops_listen_addr?;
@@ -455,6 +515,7 @@ pub fn ops_port(
         crate::telemetry::metrics_handle(),
         role,
         config.worker_stale,
+        drain,
     );
     Some(tokio::spawn(async move {
         let stopped = async move {

@@ -17,4 +17,6 @@ pub struct AppState {
     pub limiter: Arc<crate::http::limits::Limiter>,
     /// Where uploaded files (evidence documents, the library) are kept.
     pub storage: tenants::storage::Storage,
+    /// The shutdown phase and the requests in flight (readiness turns 503 while draining).
+    pub drain: crate::drain::Drain,
 }

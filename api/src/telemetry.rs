@@ -1,17 +1,48 @@
-//! Logs and metrics.
+//! Logs, traces and metrics.
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
+use opentelemetry_sdk::trace::SdkTracerProvider;
 use std::sync::OnceLock;
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
-/// Installs the log subscriber. Every line goes through `Redactor` before it is written: our own
-/// code never logs a secret, but libraries' spans do at debug and trace (sea-orm's connect span
-/// prints the connection URL with its password), and a log is copied to places a secret must
-/// not go.
-pub fn init_logs(json: bool, secrets: &[String]) {
+/// Where traces go: an OpenTelemetry collector, over OTLP/HTTP (protobuf).
+#[derive(Debug, Clone)]
+pub struct OtlpSettings {
+    /// The collector's base URL (`/v1/traces` is appended, as the OTLP specification says of
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`).
+    pub endpoint: url::Url,
+    pub service_name: String,
+}
+
+/// The tracer provider, kept to flush the last spans at exit.
+static TRACES: OnceLock<SdkTracerProvider> = OnceLock::new();
+
+/// Installs the log subscriber, and the trace exporter when `otlp` is set. Every log line goes
+/// through `Redactor` before it is written: our own code never logs a secret, but libraries'
+/// spans do at debug and trace (sea-orm's connect span prints the connection URL with its
+/// password), and a log is copied to places a secret must not go.
+pub fn init_logs(json: bool, secrets: &[String], otlp: Option<&OtlpSettings>) {
     let _ = REDACTOR.set(Redactor::new(secrets));
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let registry = tracing_subscriber::registry().with(filter);
+    let traces = otlp.and_then(|o| match tracer_provider(o) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("OTEL_EXPORTER_OTLP_ENDPOINT: traces are not exported: {e}");
+            None
+        }
+    });
+    let otel = traces.as_ref().map(|p| {
+        opentelemetry::global::set_text_map_propagator(
+            opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+        );
+        tracing_opentelemetry::layer().with_tracer(p.tracer("mutualis"))
+    });
+    if let Some(p) = traces {
+        let _ = TRACES.set(p);
+    }
+    let registry = tracing_subscriber::registry().with(filter).with(otel);
     let writer = || RedactingWriter(Vec::with_capacity(256));
     // A second init (tests) is harmless: keep the first subscriber.
     let _ = if json {
@@ -26,6 +57,99 @@ pub fn init_logs(json: bool, secrets: &[String]) {
     } else {
         registry.with(fmt::layer().with_writer(writer)).try_init()
     };
+}
+
+/// The OTLP exporter behind a batch processor (its own thread: the spans leave in batches,
+/// never on a request's path).
+fn tracer_provider(o: &OtlpSettings) -> Result<SdkTracerProvider, String> {
+    let endpoint = format!("{}/v1/traces", o.endpoint.as_str().trim_end_matches('/'));
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .with_http_client(BlockingHttp::new()?)
+        .with_endpoint(endpoint)
+        .with_timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let resource = opentelemetry_sdk::Resource::builder()
+        .with_service_name(o.service_name.clone())
+        .with_attribute(opentelemetry::KeyValue::new(
+            "service.version",
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .build();
+    Ok(SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(resource)
+        .build())
+}
+
+/// Sends the last spans before the process exits (at most a few seconds).
+pub fn flush_traces() {
+    if let Some(p) = TRACES.get() {
+        if let Err(e) = p.shutdown_with_timeout(std::time::Duration::from_secs(5)) {
+            eprintln!("traces: the last spans were not all sent: {e}");
+        }
+    }
+}
+
+/// The exporter's HTTP client: reqwest's blocking client (the workspace's reqwest, rustls), as
+/// the batch processor calls it from its own thread, outside the async runtime.
+#[derive(Debug, Clone)]
+struct BlockingHttp(reqwest::blocking::Client);
+
+impl BlockingHttp {
+    fn new() -> Result<Self, String> {
+        // Built on a thread of its own: the blocking client starts (and at drop stops) an
+        // inner runtime, which may not happen on a thread of the async runtime.
+        std::thread::spawn(|| {
+            reqwest::blocking::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .map(BlockingHttp)
+                .map_err(|e| e.to_string())
+        })
+        .join()
+        .map_err(|_| "the HTTP client could not be built".to_owned())?
+    }
+}
+
+#[async_trait::async_trait]
+impl opentelemetry_http::HttpClient for BlockingHttp {
+    async fn send_bytes(
+        &self,
+        request: axum::http::Request<axum::body::Bytes>,
+    ) -> Result<axum::http::Response<axum::body::Bytes>, opentelemetry_http::HttpError> {
+        let request = reqwest::blocking::Request::try_from(request)?;
+        let response = self.0.execute(request)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        // The collector answers a small protobuf or JSON status: a bound anyway.
+        let body = response.bytes()?;
+        if body.len() > 4 * 1024 * 1024 {
+            return Err("the collector's answer is over 4 MiB".into());
+        }
+        let mut out = axum::http::Response::builder().status(status).body(body)?;
+        *out.headers_mut() = headers;
+        Ok(out)
+    }
+}
+
+/// The trace id of `span` (the OpenTelemetry one) as a field of its own, so that every log
+/// line written inside it carries the id its trace has in the collector. The parent given by
+/// the caller's `traceparent` header, if any, is adopted first.
+pub fn join_trace(span: &tracing::Span, headers: &axum::http::HeaderMap) {
+    use opentelemetry::trace::TraceContextExt;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    if TRACES.get().is_none() {
+        return;
+    }
+    let parent = opentelemetry::global::get_text_map_propagator(|p| {
+        p.extract(&opentelemetry_http::HeaderExtractor(headers))
+    });
+    if parent.span().span_context().is_valid() {
+        let _ = span.set_parent(parent);
+    }
+    worker::trace::record_trace_id(span);
 }
 
 static REDACTOR: OnceLock<Redactor> = OnceLock::new();

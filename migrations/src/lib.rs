@@ -35,7 +35,7 @@ mod m20261216_000031_organisation_policy;
 mod m20261216_000039_opendata;
 mod rls;
 
-pub use rls::{APP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
+pub use rls::{APP_ROLE, BACKUP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
 
 /// Every table under row-level security: the platform's (with their own predicates) and the
 /// modules' (with `TENANT_PREDICATE`).

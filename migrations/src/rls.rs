@@ -12,6 +12,10 @@ use sea_orm_migration::sea_orm::ConnectionTrait;
 /// The role the server logs in as: no ownership, no BYPASSRLS.
 pub const APP_ROLE: &str = "mutualis_app";
 
+/// The role `pg_dump` runs as (`mutualis database-roles`): BYPASSRLS, reads only. Not created
+/// by the migrations: only a superuser may give BYPASSRLS.
+pub const BACKUP_ROLE: &str = "mutualis_backup";
+
 /// Every table that holds organisation or tenant data, with its policy predicate. A test checks
 /// that every table with an `organisation_id` column is listed here and has RLS forced.
 pub const TENANT_TABLES: &[(&str, &str)] = &[

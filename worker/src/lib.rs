@@ -1,10 +1,12 @@
 //! The background worker. Runs in-process in the embedded mode (`serve`), or alone
-//! (`mutualis worker`) next to API replicas. It keeps the session tables clean and collects
-//! backup reports from restic repositories; billing, reports and scans join as their modules
-//! land.
+//! (`mutualis worker`) next to API replicas. It runs the job table's jobs (billing pushes to
+//! Stripe, consolidated report snapshots, alert e-mails, reversibility archives), leased with
+//! `FOR UPDATE SKIP LOCKED` so that several workers never run one twice, and on its own clock
+//! the restic collector, the alert scan and the cleaning of expired sessions.
 pub mod mailer;
 pub mod redis_conn;
 pub mod stripe_gateway;
+pub mod trace;
 mod vitals;
 
 pub use vitals::{last_heartbeat, publish_job_stats};
@@ -234,13 +236,20 @@ pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize,
                 tracing::warn!(job = %j.id, "lease lost before the job ran: another worker has it");
                 continue;
             }
-            let span = tracing::info_span!("job", id = %j.id, kind = %j.kind, tenant = %j.tenant_id, attempt = j.attempts);
+            let span = tracing::info_span!("job", id = %j.id, kind = %j.kind, tenant = %j.tenant_id, attempt = j.attempts, trace_id = tracing::field::Empty);
+            trace::record_trace_id(&span);
             async {
                 let started = Instant::now();
                 let outcome = run_job(db, s, &j).await;
                 vitals::job_ran(&j.kind, outcome.is_ok(), started.elapsed());
                 match outcome {
-                    Ok(()) => tenants::jobs::complete(db, j.id, &s.worker_id).await,
+                    Ok(()) => {
+                        tracing::info!(
+                            elapsed_ms = started.elapsed().as_millis() as u64,
+                            "job done"
+                        );
+                        tenants::jobs::complete(db, j.id, &s.worker_id).await
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "job failed");
                         tenants::jobs::fail(db, &j, &e, Utc::now()).await

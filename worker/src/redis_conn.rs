@@ -47,8 +47,8 @@ impl RedisConn {
         } else {
             let client = redis::Client::open(url)?;
             let config = ConnectionManagerConfig::new()
-                .set_response_timeout(response_timeout)
-                .set_connection_timeout(CONNECT_TIMEOUT)
+                .set_response_timeout(Some(response_timeout))
+                .set_connection_timeout(Some(CONNECT_TIMEOUT))
                 .set_number_of_retries(0);
             Ok(RedisConn::Single(
                 ConnectionManager::new_with_config(client, config).await?,

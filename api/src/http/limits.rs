@@ -307,7 +307,13 @@ pub fn too_many(path: &str, wait: Duration) -> Response {
 }
 
 /// A refusal before the handler: a GraphQL error on `/graphql`, a JSON problem elsewhere.
-fn refusal(path: &str, status: StatusCode, code: &str, message: String, secs: u64) -> Response {
+pub(crate) fn refusal(
+    path: &str,
+    status: StatusCode,
+    code: &str,
+    message: String,
+    secs: u64,
+) -> Response {
     let body = if path == "/graphql" {
         json!({"errors": [{"message": message, "extensions": {"code": code, "retryAfterSecs": secs}}]})
     } else {

@@ -22,6 +22,10 @@ const CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 /// rate limiter fails open, so reads and writes keep working while it is down; taking every
 /// replica out of the Service for it would turn a degraded mode into an outage.
 pub async fn readyz(State(st): State<AppState>) -> Response {
+    // Shutting down: out of the load balancer at once, whatever the dependencies say.
+    if st.drain.draining() {
+        return draining();
+    }
     // Both at once, each bounded: a pool waiting for a dead server would otherwise hold the
     // probe for its acquire timeout (10 s), and a hung one for the TCP timeout.
     let db = async {
@@ -56,6 +60,15 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body)).into_response()
+}
+
+/// Readiness while the process drains before it exits.
+pub(crate) fn draining() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({"ready": false, "status": "draining"})),
+    )
+        .into_response()
 }
 
 pub async fn metrics(State(st): State<AppState>) -> String {

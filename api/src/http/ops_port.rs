@@ -28,6 +28,8 @@ struct Ops {
     role: Role,
     /// A worker whose heartbeat is older than this is unhealthy.
     stale_after: chrono::Duration,
+    /// The API's shutdown phase: readiness turns 503 while it drains.
+    drain: Option<crate::drain::Drain>,
 }
 
 pub fn router(
@@ -35,6 +37,7 @@ pub fn router(
     metrics: PrometheusHandle,
     role: Role,
     stale_after: std::time::Duration,
+    drain: Option<crate::drain::Drain>,
 ) -> Router {
     process_started();
     let stale_after =
@@ -48,6 +51,7 @@ pub fn router(
             metrics,
             role,
             stale_after,
+            drain,
         })
 }
 
@@ -85,6 +89,9 @@ async fn healthz(State(o): State<Ops>) -> Response {
 }
 
 async fn readyz(State(o): State<Ops>) -> Response {
+    if o.drain.as_ref().is_some_and(crate::drain::Drain::draining) {
+        return crate::http::ops::draining();
+    }
     match o.db.ping().await {
         Ok(()) => Json(json!({"status": "ok", "database": "ok"})).into_response(),
         Err(_) => (
