@@ -474,7 +474,12 @@ impl Config {
             passwords,
             ..ResticSettings::default()
         };
-        let collect_every = seconds(raw.collect_interval_secs, "MUTUALIS_COLLECT_INTERVAL_SECS", 900, 10..=86_400)?;
+        let collect_every = seconds(
+            raw.collect_interval_secs,
+            "MUTUALIS_COLLECT_INTERVAL_SECS",
+            900,
+            10..=86_400,
+        )?;
         let stripe = match nonempty(raw.stripe_secret_key) {
             None => None,
             Some(k) if !(k.starts_with("sk_") || k.starts_with("rk_")) => {
@@ -512,7 +517,12 @@ impl Config {
                     .unwrap_or_else(|| "Mutualis <alertes@mutualis.invalid>".into()),
             }),
         };
-        let alert_every = seconds(raw.alert_scan_secs, "MUTUALIS_ALERT_SCAN_SECS", 900, 10..=86_400)?;
+        let alert_every = seconds(
+            raw.alert_scan_secs,
+            "MUTUALIS_ALERT_SCAN_SECS",
+            900,
+            10..=86_400,
+        )?;
         let ops_listen_addr = match nonempty(raw.ops_listen_addr) {
             None => None,
             Some(a) => Some(a.parse::<SocketAddr>().map_err(|e| {
@@ -528,7 +538,12 @@ impl Config {
                 "must differ from LISTEN_ADDR (the ops port is internal)",
             ));
         }
-        let worker_stale = seconds(raw.worker_stale_secs, "MUTUALIS_WORKER_STALE_SECS", 600, 10..=86_400)?;
+        let worker_stale = seconds(
+            raw.worker_stale_secs,
+            "MUTUALIS_WORKER_STALE_SECS",
+            600,
+            10..=86_400,
+        )?;
         let storage = storage(&raw_storage, &data_dir)?;
         let document_max_bytes = match raw_storage.document_max_bytes {
             None => tenants::gdpr::documents::DEFAULT_MAX_BYTES,

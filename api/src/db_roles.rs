@@ -202,10 +202,7 @@ c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
         assert!(read_password(&dir.join("absent")).is_err());
         let good = dir.join("good");
         std::fs::write(&good, "0123456789abcdef0123\n").expect("write");
-        assert_eq!(
-            read_password(&good).expect("read"),
-            "0123456789abcdef0123"
-        );
+        assert_eq!(read_password(&good).expect("read"), "0123456789abcdef0123");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

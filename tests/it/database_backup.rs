@@ -67,12 +67,16 @@ async fn the_backup_role_dumps_what_the_owner_cannot_and_the_restore_verifies() 
     }
 
     // The roles, by the command, twice (it is idempotent); passwords from files.
-    let dir = TempDir(std::env::temp_dir().join(format!("mutualis-roles-{}", uuid::Uuid::new_v4())));
+    let dir =
+        TempDir(std::env::temp_dir().join(format!("mutualis-roles-{}", uuid::Uuid::new_v4())));
     std::fs::create_dir_all(&dir.0).expect("dir");
     let (app_pw, backup_pw) = (dir.0.join("app"), dir.0.join("backup"));
     std::fs::write(&app_pw, "app-0123456789abcdef0123456789\n").expect("write");
     std::fs::write(&backup_pw, "backup-0123456789abcdef012345\n").expect("write");
-    let (app_file, backup_file) = (app_pw.display().to_string(), backup_pw.display().to_string());
+    let (app_file, backup_file) = (
+        app_pw.display().to_string(),
+        backup_pw.display().to_string(),
+    );
     let su = pg_url();
     for _ in 0..2 {
         let (code, out, err) = run(
@@ -86,17 +90,32 @@ async fn the_backup_role_dumps_what_the_owner_cannot_and_the_restore_verifies() 
             ],
         );
         assert_eq!(code, 0, "{out}{err}");
-        assert!(out.contains("mutualis_backup: password set (SCRAM-SHA-256)"), "{out}");
+        assert!(
+            out.contains("mutualis_backup: password set (SCRAM-SHA-256)"),
+            "{out}"
+        );
     }
     // What it made: the server's role can't bypass RLS, the backup role can but only reads;
     // both passwords kept as SCRAM verifiers (the clear text never sent).
     let role = |cond: &str| {
         format!("SELECT ({cond}) AS b FROM pg_authid WHERE rolname = 'mutualis_backup'")
     };
-    assert!(one_bool(&superuser, &role("rolbypassrls AND rolcanlogin AND NOT rolsuper AND NOT rolcreaterole")).await);
+    assert!(
+        one_bool(
+            &superuser,
+            &role("rolbypassrls AND rolcanlogin AND NOT rolsuper AND NOT rolcreaterole")
+        )
+        .await
+    );
     assert!(one_bool(&superuser, &role("rolpassword LIKE 'SCRAM-SHA-256$4096:%'")).await);
-    assert!(one_bool(&superuser, &role("'default_transaction_read_only=on' = ANY(rolconfig)")).await);
-    assert!(one_bool(&superuser, "SELECT pg_has_role('mutualis_backup', 'pg_read_all_data', 'MEMBER') AS b").await);
+    assert!(one_bool(&superuser, "SELECT ('default_transaction_read_only=on' = ANY(rolconfig)) AS b FROM pg_roles WHERE rolname = 'mutualis_backup'").await);
+    assert!(
+        one_bool(
+            &superuser,
+            "SELECT pg_has_role('mutualis_backup', 'pg_read_all_data', 'MEMBER') AS b"
+        )
+        .await
+    );
     assert!(one_bool(&superuser, "SELECT (NOT rolbypassrls AND NOT rolsuper AND rolpassword LIKE 'SCRAM-SHA-256$%') AS b FROM pg_authid WHERE rolname = 'mutualis_app'").await);
     // Not a superuser: refused, naming the setting.
     let (code, _, err) = run(
@@ -104,15 +123,17 @@ async fn the_backup_role_dumps_what_the_owner_cannot_and_the_restore_verifies() 
         &["database-roles", "--backup-password-file", &backup_file],
     );
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("DATABASE_SUPERUSER_URL") && err.contains("superuser"), "{err}");
+    assert!(
+        err.contains("DATABASE_SUPERUSER_URL") && err.contains("superuser"),
+        "{err}"
+    );
 
     // The owner migrates; the server fills it (the fixture, GDPR objects, audit records).
     let owner_url = url_as(&source, OWNER);
     migrate_at(&owner_url).await;
     let app = spawn_app_on(TestDb::at(&owner_url), AppOptions::default()).await;
     let fx = app.fixture().await;
-    app.gdpr_objects(&fx.commune_admin_a1, fx.org_a, fx.tenant_a1)
-        .await;
+    app.gdpr_objects(&fx.dpo_a, fx.org_a, fx.tenant_a1).await;
 
     // The owner's dump stops on forced RLS; the backup role's goes through.
     let file = dir.0.join("mutualis.dump").display().to_string();
@@ -121,7 +142,13 @@ async fn the_backup_role_dumps_what_the_owner_cannot_and_the_restore_verifies() 
     assert!(err.contains("row-level security"), "{err}");
     let (code, err) = pg_tool(
         "pg_dump",
-        &["--format=custom", "--compress=6", "--file", &file, &url_as(&source, "mutualis_backup")],
+        &[
+            "--format=custom",
+            "--compress=6",
+            "--file",
+            &file,
+            &url_as(&source, "mutualis_backup"),
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let (code, err) = pg_tool("pg_restore", &["--list", &file]);
@@ -195,7 +222,10 @@ async fn the_backup_role_dumps_what_the_owner_cannot_and_the_restore_verifies() 
             json!({"t": fx.tenant_a1}),
         )
         .await;
-    assert!(error_code(&r).is_some() || data(&r)["activities"]["totalCount"] == json!(0), "{r}");
+    assert!(
+        error_code(&r).is_some() || data(&r)["activities"]["totalCount"] == json!(0),
+        "{r}"
+    );
 
     drop((app, back));
     restored_db.close().await.ok();

@@ -20,16 +20,20 @@ async fn lock(app: &TestApp, table: &str) -> DatabaseTransaction {
 /// Waits until a query of this test's database is blocked on a lock: the request is in flight.
 async fn wait_blocked(app: &TestApp) {
     let db = app.testdb.name.clone();
-    wait_until("a request blocked on the lock", Duration::from_secs(30), || {
-        let db = db.clone();
-        async move {
-            app.count(&format!(
-                "pg_stat_activity WHERE datname = '{db}' AND wait_event_type = 'Lock'"
-            ))
-            .await
-                > 0
-        }
-    })
+    wait_until(
+        "a request blocked on the lock",
+        Duration::from_secs(30),
+        || {
+            let db = db.clone();
+            async move {
+                app.count(&format!(
+                    "pg_stat_activity WHERE datname = '{db}' AND wait_event_type = 'Lock'"
+                ))
+                .await
+                    > 0
+            }
+        },
+    )
     .await;
 }
 
@@ -54,7 +58,10 @@ struct Api {
 async fn start(app: &TestApp, env: &[(&str, &str)]) -> Api {
     let listen = format!("127.0.0.1:{}", free_port());
     let ops = format!("127.0.0.1:{}", free_port());
-    let mut all = vec![("LISTEN_ADDR", listen.as_str()), ("MUTUALIS_OPS_LISTEN_ADDR", ops.as_str())];
+    let mut all = vec![
+        ("LISTEN_ADDR", listen.as_str()),
+        ("MUTUALIS_OPS_LISTEN_ADDR", ops.as_str()),
+    ];
     all.extend_from_slice(env);
     let child = app.start_binary(&["serve"], &all);
     let api = Api {
@@ -102,7 +109,9 @@ async fn a_call_over_its_budget_is_answered_503_and_writes_nothing() {
     let resp = post().await.expect("answered");
     assert_eq!(resp.status().as_u16(), 503);
     assert_eq!(
-        resp.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        resp.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
         Some("5")
     );
     let body: Value = resp.json().await.expect("JSON");
@@ -128,7 +137,10 @@ async fn a_call_over_its_budget_is_answered_503_and_writes_nothing() {
     let resp = post().await.expect("answered");
     assert_eq!(resp.status().as_u16(), 200);
     let body: Value = resp.json().await.expect("JSON");
-    assert!(body["data"]["createRightsRequest"]["id"].is_string(), "{body}");
+    assert!(
+        body["data"]["createRightsRequest"]["id"].is_string(),
+        "{body}"
+    );
     assert_eq!(
         app.count_where("gdpr_request", "requester = 'Mme Lente'")
             .await,
@@ -141,8 +153,7 @@ async fn a_call_over_its_budget_is_answered_503_and_writes_nothing() {
 async fn an_export_in_flight_at_sigterm_is_finished_while_readiness_turns_503() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
-    app.gdpr_objects(&fx.commune_admin_a1, fx.org_a, fx.tenant_a1)
-        .await;
+    app.gdpr_objects(&fx.dpo_a, fx.org_a, fx.tenant_a1).await;
     let (expected_status, expected) = app
         .get_as(
             &fx.commune_admin_a1,
@@ -175,14 +186,18 @@ async fn an_export_in_flight_at_sigterm_is_finished_while_readiness_turns_503() 
 
     // Draining: the ops port's readiness says so, and the process is still running.
     let ops = api.ops.clone();
-    wait_until("readiness 503 while draining", Duration::from_secs(30), || {
-        let ops = ops.clone();
-        async move {
-            readyz(&ops)
-                .await
-                .is_some_and(|(s, b, _)| s == 503 && b["status"] == json!("draining"))
-        }
-    })
+    wait_until(
+        "readiness 503 while draining",
+        Duration::from_secs(30),
+        || {
+            let ops = ops.clone();
+            async move {
+                readyz(&ops)
+                    .await
+                    .is_some_and(|(s, b, _)| s == 503 && b["status"] == json!("draining"))
+            }
+        },
+    )
     .await;
     assert!(
         api.procs.0[0].try_wait().expect("wait").is_none(),

@@ -76,7 +76,8 @@ async fn request_and_job_spans_reach_the_collector_and_the_logs_carry_their_trac
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let (collector, spans) = receiver().await;
-    let logs = TempDir(std::env::temp_dir().join(format!("mutualis-traces-{}", uuid::Uuid::new_v4())));
+    let logs =
+        TempDir(std::env::temp_dir().join(format!("mutualis-traces-{}", uuid::Uuid::new_v4())));
     std::fs::create_dir_all(&logs.0).expect("dir");
     let listen = format!("127.0.0.1:{}", free_port());
     let otel = [
@@ -128,17 +129,26 @@ async fn request_and_job_spans_reach_the_collector_and_the_logs_carry_their_trac
         .expect("answered");
     assert_eq!(resp.status().as_u16(), 200);
     let body: Value = resp.json().await.expect("JSON");
-    assert!(body["data"]["createRightsRequest"]["id"].is_string(), "{body}");
+    assert!(
+        body["data"]["createRightsRequest"]["id"].is_string(),
+        "{body}"
+    );
 
-    wait_until("the request span at the collector", Duration::from_secs(30), || {
-        let spans = spans.clone();
-        let request_id = request_id.clone();
-        async move {
-            spans.lock().expect("lock").iter().any(|s| {
-                s.name == "request" && s.trace_id == trace_id && has(s, "request_id", &request_id)
-            })
-        }
-    })
+    wait_until(
+        "the request span at the collector",
+        Duration::from_secs(30),
+        || {
+            let spans = spans.clone();
+            let request_id = request_id.clone();
+            async move {
+                spans.lock().expect("lock").iter().any(|s| {
+                    s.name == "request"
+                        && s.trace_id == trace_id
+                        && has(s, "request_id", &request_id)
+                })
+            }
+        },
+    )
     .await;
     let request = spans
         .lock()
@@ -159,23 +169,34 @@ async fn request_and_job_spans_reach_the_collector_and_the_logs_carry_their_trac
         .collect();
     assert!(!joined.is_empty(), "log lines of the request: {text}");
     assert!(
-        joined.iter().all(|l| l["span"]["trace_id"] == json!(trace_id)),
+        joined
+            .iter()
+            .all(|l| l["span"]["trace_id"] == json!(trace_id)),
         "{joined:?}"
     );
 
     // A worker sends its job spans too.
     assert!(app.count("job").await > 0, "the change queued a job");
-    procs.0.push(spawn(&["worker"], "mutualis-worker-test", "worker.log", &[]));
-    wait_until("a job span at the collector", Duration::from_secs(60), || {
-        let spans = spans.clone();
-        async move {
-            spans
-                .lock()
-                .expect("lock")
-                .iter()
-                .any(|s| s.name == "job" && s.service.contains("mutualis-worker-test") && has(s, "kind", ""))
-        }
-    })
+    procs.0.push(spawn(
+        &["worker"],
+        "mutualis-worker-test",
+        "worker.log",
+        &[],
+    ));
+    wait_until(
+        "a job span at the collector",
+        Duration::from_secs(60),
+        || {
+            let spans = spans.clone();
+            async move {
+                spans.lock().expect("lock").iter().any(|s| {
+                    s.name == "job"
+                        && s.service.contains("mutualis-worker-test")
+                        && has(s, "kind", "")
+                })
+            }
+        },
+    )
     .await;
     let job_trace = spans
         .lock()
@@ -184,16 +205,23 @@ async fn request_and_job_spans_reach_the_collector_and_the_logs_carry_their_trac
         .find(|s| s.name == "job")
         .map(|s| s.trace_id.clone())
         .expect("job span");
-    wait_until("the job's log line with its trace id", Duration::from_secs(30), || {
-        let path = logs.0.join("worker.log");
-        let job_trace = job_trace.clone();
-        async move {
-            std::fs::read_to_string(path).is_ok_and(|t| {
-                t.lines()
-                    .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-                    .any(|l| l["span"]["name"] == json!("job") && l["span"]["trace_id"] == json!(job_trace))
-            })
-        }
-    })
+    wait_until(
+        "the job's log line with its trace id",
+        Duration::from_secs(30),
+        || {
+            let path = logs.0.join("worker.log");
+            let job_trace = job_trace.clone();
+            async move {
+                std::fs::read_to_string(path).is_ok_and(|t| {
+                    t.lines()
+                        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                        .any(|l| {
+                            l["span"]["name"] == json!("job")
+                                && l["span"]["trace_id"] == json!(job_trace)
+                        })
+                })
+            }
+        },
+    )
     .await;
 }
