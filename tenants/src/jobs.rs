@@ -262,12 +262,20 @@ pub async fn claim_except(
     Ok(claimed)
 }
 
+/// One job, by its distribution column too: on Citus the update goes to the job's one shard
+/// instead of asking every shard for the id.
+fn one_job(j: &job::Model) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(job::Column::OrganisationId.eq(j.organisation_id))
+        .add(job::Column::Id.eq(j.id))
+}
+
 /// Extends `worker`'s lease on a claimed job just before it runs: a worker claims several jobs
 /// at once, and the lease taken at claim time may have run out while the earlier ones ran.
 /// False when the job is no longer this worker's (another took it over): it must not run.
 pub async fn renew(
     db: &DatabaseConnection,
-    id: Uuid,
+    j: &job::Model,
     worker: &str,
     now: DateTime<Utc>,
     lease: Duration,
@@ -275,7 +283,7 @@ pub async fn renew(
     let txn = worker_txn(db).await?;
     let r = job::Entity::update_many()
         .col_expr(job::Column::LockedUntil, Some(now + lease).into())
-        .filter(job::Column::Id.eq(id))
+        .filter(one_job(j))
         .filter(job::Column::LockedBy.eq(worker))
         .filter(job::Column::Status.eq("running"))
         .exec(&txn)
@@ -285,7 +293,11 @@ pub async fn renew(
 }
 
 /// The job ran to its end.
-pub async fn complete(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result<(), JobError> {
+pub async fn complete(
+    db: &DatabaseConnection,
+    j: &job::Model,
+    worker: &str,
+) -> Result<(), JobError> {
     let txn = worker_txn(db).await?;
     job::Entity::update_many()
         .col_expr(job::Column::Status, "done".into())
@@ -294,7 +306,7 @@ pub async fn complete(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result
             job::Column::LockedUntil,
             Option::<DateTime<Utc>>::None.into(),
         )
-        .filter(job::Column::Id.eq(id))
+        .filter(one_job(j))
         .filter(job::Column::LockedBy.eq(worker))
         .exec(&txn)
         .await?;
@@ -317,18 +329,25 @@ pub async fn fail(
 ) -> Result<(), JobError> {
     let txn = worker_txn(db).await?;
     let dead = j.attempts >= j.max_attempts;
-    let mut a = job::ActiveModel {
-        id: Set(j.id),
-        ..Default::default()
-    };
-    a.status = Set(if dead { "dead" } else { "pending" }.into());
-    a.last_error = Set(Some(error.chars().take(2000).collect()));
-    a.locked_until = Set(None);
-    a.run_at = Set(now + backoff(j.attempts));
-    if dead {
-        a.finished_at = Set(Some(now));
-    }
-    a.update(&txn).await?;
+    let error: String = error.chars().take(2000).collect();
+    job::Entity::update_many()
+        .col_expr(
+            job::Column::Status,
+            if dead { "dead" } else { "pending" }.into(),
+        )
+        .col_expr(job::Column::LastError, Some(error).into())
+        .col_expr(
+            job::Column::LockedUntil,
+            Option::<DateTime<Utc>>::None.into(),
+        )
+        .col_expr(job::Column::RunAt, (now + backoff(j.attempts)).into())
+        .col_expr(
+            job::Column::FinishedAt,
+            dead.then_some(now).into(),
+        )
+        .filter(one_job(j))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -34,18 +34,18 @@ async fn a_job_taken_over_while_waiting_in_a_batch_is_left_to_its_new_worker() {
     assert_eq!(taken.iter().filter(|j| j.kind == "test.noop").count(), 3);
     // worker-a's renewal tells it not to run them; worker-b's holds.
     for j in &ours {
-        let mine = tenants::jobs::renew(&app.db, j.id, "worker-a", later, lease)
+        let mine = tenants::jobs::renew(&app.db, j, "worker-a", later, lease)
             .await
             .expect("renew");
         assert!(!mine, "job {} is worker-b's now", j.id);
         assert!(
-            tenants::jobs::renew(&app.db, j.id, "worker-b", later, lease)
+            tenants::jobs::renew(&app.db, j, "worker-b", later, lease)
                 .await
                 .expect("renew")
         );
     }
     // worker-a's late completion changes nothing; worker-b's lands once.
-    tenants::jobs::complete(&app.db, ours[0].id, "worker-a")
+    tenants::jobs::complete(&app.db, &ours[0], "worker-a")
         .await
         .expect("complete");
     assert_eq!(
@@ -53,7 +53,7 @@ async fn a_job_taken_over_while_waiting_in_a_batch_is_left_to_its_new_worker() {
             .await,
         0
     );
-    tenants::jobs::complete(&app.db, ours[0].id, "worker-b")
+    tenants::jobs::complete(&app.db, &ours[0], "worker-b")
         .await
         .expect("complete");
     assert_eq!(

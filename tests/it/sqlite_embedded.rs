@@ -258,7 +258,7 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
                 .expect("claim")
         )
         .is_empty());
-        tenants::jobs::complete(&db, got[0].id, "embedded")
+        tenants::jobs::complete(&db, &got[0], "embedded")
             .await
             .expect("complete");
         let later = now + tenants::jobs::LEASE + chrono::Duration::seconds(1);

@@ -232,7 +232,7 @@ pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize,
             return Ok(ran);
         }
         for j in claimed {
-            if !tenants::jobs::renew(db, j.id, &s.worker_id, Utc::now(), s.lease).await? {
+            if !tenants::jobs::renew(db, &j, &s.worker_id, Utc::now(), s.lease).await? {
                 tracing::warn!(job = %j.id, "lease lost before the job ran: another worker has it");
                 continue;
             }
@@ -248,7 +248,7 @@ pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize,
                             elapsed_ms = started.elapsed().as_millis() as u64,
                             "job done"
                         );
-                        tenants::jobs::complete(db, j.id, &s.worker_id).await
+                        tenants::jobs::complete(db, &j, &s.worker_id).await
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "job failed");
