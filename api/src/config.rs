@@ -12,6 +12,7 @@ use std::time::Duration;
 use tenants::backups::collector::ResticSettings;
 use tenants::backups::ingest::IngestSecret;
 use tenants::backups::restic::ResticPassword;
+use tenants::secrets::Secret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -124,10 +125,11 @@ pub struct RawConfig {
 pub struct OidcConfig {
     pub issuer_url: String,
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
 }
 
-#[derive(Debug, Clone)]
+/// `Debug` is written by hand below: the URLs lose their passwords, the secrets print `***`.
+#[derive(Clone)]
 pub struct Config {
     /// The server's connection (PostgreSQL: the non-owner `mutualis_app` role).
     pub database_url: String,
@@ -187,19 +189,35 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct StripeConfig {
-    pub secret_key: String,
+    pub secret_key: Secret,
     pub api_base: Option<String>,
-    pub webhook_secret: Option<String>,
+    pub webhook_secret: Option<Secret>,
     pub send_invoices: bool,
 }
 
-impl std::fmt::Debug for StripeConfig {
+impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StripeConfig")
-            .field("api_base", &self.api_base)
-            .field("send_invoices", &self.send_invoices)
+        // Everything an operator may want in a dump, nothing that logs in anywhere.
+        f.debug_struct("Config")
+            .field("database_url", &redact(&self.database_url))
+            .field("database_admin_url", &redact(&self.database_admin_url))
+            .field("embedded", &self.embedded)
+            .field("redis_url", &self.redis_url.as_deref().map(redact))
+            .field("oidc", &self.oidc)
+            .field("public_url", &self.public_url.as_str())
+            .field("listen_addr", &self.listen_addr)
+            .field("ops_listen_addr", &self.ops_listen_addr)
+            .field("data_dir", &self.data_dir)
+            .field("demo", &self.demo)
+            .field("stripe", &self.stripe)
+            .field("smtp", &self.smtp)
+            .field("storage", &self.storage)
+            .field("request_timeout", &self.request_timeout)
+            .field("export_timeout", &self.export_timeout)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .field("otlp", &self.otlp)
             .finish_non_exhaustive()
     }
 }
@@ -368,7 +386,7 @@ impl Config {
                 Some(OidcConfig {
                     issuer_url,
                     client_id,
-                    client_secret,
+                    client_secret: Secret::new(client_secret),
                 })
             }
             (i, c, _) => {
@@ -495,9 +513,9 @@ impl Config {
                         .map_err(|e| invalid("STRIPE_API_BASE", format!("not a URL: {e}")))?;
                 }
                 Some(StripeConfig {
-                    secret_key,
+                    secret_key: Secret::new(secret_key),
                     api_base,
-                    webhook_secret: nonempty(raw.stripe_webhook_secret),
+                    webhook_secret: nonempty(raw.stripe_webhook_secret).map(Secret::new),
                     send_invoices: raw.stripe_send_invoices.unwrap_or(true),
                 })
             }
@@ -858,6 +876,40 @@ mod tests {
 
     fn raw() -> RawConfig {
         RawConfig::default()
+    }
+
+    #[test]
+    fn a_printed_configuration_shows_no_secret() {
+        let c = Config::from_raw(RawConfig {
+            database_url: Some("postgres://mutualis_app:app-pw-123456@db/m".into()),
+            database_admin_url: Some("postgres://owner:owner-pw-123456@db/m".into()),
+            redis_url: Some("redis://:redis-pw-123456@cache:6379".into()),
+            oidc_issuer_url: Some("https://idp.example.fr".into()),
+            oidc_client_id: Some("mutualis".into()),
+            oidc_client_secret: Some("client-secret-123456".into()),
+            stripe_secret_key: Some("sk_live_abcdefgh123456".into()),
+            stripe_webhook_secret: Some("whsec_abcdefgh123456".into()),
+            smtp_url: Some("smtps://alertes:smtp-pw-123456@smtp.example.fr".into()),
+            ..raw()
+        })
+        .expect("valid");
+        let printed = format!("{c:?}");
+        for secret in [
+            "app-pw-123456",
+            "owner-pw-123456",
+            "redis-pw-123456",
+            "client-secret-123456",
+            "sk_live_abcdefgh123456",
+            "whsec_abcdefgh123456",
+            "smtp-pw-123456",
+        ] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        // What an operator needs is still there.
+        assert!(
+            printed.contains("db/m") && printed.contains("idp.example.fr"),
+            "{printed}"
+        );
     }
 
     #[test]

@@ -344,7 +344,7 @@ pub fn worker_settings(config: &Config) -> Result<worker::WorkerSettings, StartE
     let stripe = match &config.stripe {
         None => None,
         Some(s) => Some(Arc::new(
-            worker::stripe_gateway::AsyncStripe::new(&s.secret_key, s.api_base.as_deref())
+            worker::stripe_gateway::AsyncStripe::new(s.secret_key.expose(), s.api_base.as_deref())
                 .map_err(|e| StartError::Refused(format!("STRIPE_SECRET_KEY: {e}")))?,
         )),
     };

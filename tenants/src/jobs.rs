@@ -341,10 +341,7 @@ pub async fn fail(
             Option::<DateTime<Utc>>::None.into(),
         )
         .col_expr(job::Column::RunAt, (now + backoff(j.attempts)).into())
-        .col_expr(
-            job::Column::FinishedAt,
-            dead.then_some(now).into(),
-        )
+        .col_expr(job::Column::FinishedAt, dead.then_some(now).into())
         .filter(one_job(j))
         .exec(&txn)
         .await?;

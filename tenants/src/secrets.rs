@@ -29,6 +29,34 @@ pub fn session_csrf(secret: &str) -> String {
     }
 }
 
+/// A secret setting (a client secret, an API key): `Debug` and `Display` print `***`, so a
+/// configuration printed whole, or a value in an error message, never shows it. The clear
+/// value is read through `expose`, where it is handed to the library that needs it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
 /// Constant-time comparison for CSRF tokens and signatures.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -38,6 +66,13 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_never_prints() {
+        let s = Secret::new("sk_live_abcdefgh12345678");
+        assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
+        assert_eq!(s.expose(), "sk_live_abcdefgh12345678");
+    }
 
     #[test]
     fn secrets_are_unique_and_prefixed() {

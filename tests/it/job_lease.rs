@@ -38,14 +38,12 @@ async fn a_job_taken_over_while_waiting_in_a_batch_is_left_to_its_new_worker() {
             .await
             .expect("renew");
         assert!(!mine, "job {} is worker-b's now", j.id);
-        assert!(
-            tenants::jobs::renew(&app.db, j, "worker-b", later, lease)
-                .await
-                .expect("renew")
-        );
+        assert!(tenants::jobs::renew(&app.db, j, "worker-b", later, lease)
+            .await
+            .expect("renew"));
     }
     // worker-a's late completion changes nothing; worker-b's lands once.
-    tenants::jobs::complete(&app.db, &ours[0], "worker-a")
+    tenants::jobs::complete(&app.db, ours[0], "worker-a")
         .await
         .expect("complete");
     assert_eq!(
@@ -53,7 +51,7 @@ async fn a_job_taken_over_while_waiting_in_a_batch_is_left_to_its_new_worker() {
             .await,
         0
     );
-    tenants::jobs::complete(&app.db, &ours[0], "worker-b")
+    tenants::jobs::complete(&app.db, ours[0], "worker-b")
         .await
         .expect("complete");
     assert_eq!(

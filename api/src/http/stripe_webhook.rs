@@ -23,12 +23,11 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 pub async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(secret) = st
-        .config
-        .stripe
-        .as_ref()
-        .and_then(|s| s.webhook_secret.as_deref())
-    else {
+    let Some(secret) = st.config.stripe.as_ref().and_then(|s| {
+        s.webhook_secret
+            .as_ref()
+            .map(tenants::secrets::Secret::expose)
+    }) else {
         return answer(
             StatusCode::SERVICE_UNAVAILABLE,
             "stripe_disabled",
