@@ -5,7 +5,7 @@ use super::vocab::ActivityStatus;
 use super::GdprError;
 use crate::audit::{self, Entry};
 use crate::entities::{gdpr_register_settings, tenant};
-use crate::tenancy::Scope;
+use crate::tenancy::{Permission, Scope};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, Set};
 use serde_json::json;
@@ -198,20 +198,28 @@ pub async fn public_page(
     db: &DatabaseConnection,
     tenant_id: Uuid,
 ) -> Result<Option<PublicRegister>, GdprError> {
-    let scope = Scope::public_register(tenant_id);
-    let txn = scope.begin(db).await?;
-    let t = scope
+    let probe = Scope::public_register(tenant_id);
+    let txn = probe.begin(db).await?;
+    let t = probe
         .find::<tenant::Entity>()
         .filter(tenant::Column::Id.eq(tenant_id))
         .one(&txn)
         .await?;
+    txn.commit().await?;
+    let Some(t) = t else {
+        return Ok(None);
+    };
+    // Its organisation known, the page's queries name it: on Citus they go to its shard only,
+    // instead of every shard for each query.
+    let scope = Scope::public_dataset(Permission::ReadGdpr, t.organisation_id, tenant_id);
+    let txn = scope.begin(db).await?;
     let s = scope
         .find::<gdpr_register_settings::Entity>()
         .filter(gdpr_register_settings::Column::TenantId.eq(tenant_id))
         .one(&txn)
         .await?;
     txn.commit().await?;
-    let (Some(t), Some(s)) = (t, s) else {
+    let Some(s) = s else {
         return Ok(None);
     };
     if !s.published {
