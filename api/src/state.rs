@@ -17,4 +17,6 @@ pub struct AppState {
     pub limiter: Arc<crate::http::limits::Limiter>,
     /// Where uploaded files (evidence documents, the library) are kept.
     pub storage: tenants::storage::Storage,
+    /// Callers resolved recently (`http::principal_cache`).
+    pub principals: crate::http::principal_cache::PrincipalCache,
 }
