@@ -80,7 +80,11 @@ fn rows_of(body: &[u8], field: &str, key: &str, ours: &HashSet<String>) -> Optio
     }
     let rows = v.get("data")?.get(field)?.get(key)?.as_array()?;
     rows.iter()
-        .all(|r| r.get("id").and_then(Value::as_str).is_some_and(|id| ours.contains(id)))
+        .all(|r| {
+            r.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| ours.contains(id))
+        })
         .then_some(rows.len())
 }
 
@@ -228,8 +232,11 @@ async fn main() {
                 .map(|r| r.try_get::<String>("", "id").expect("id"))
                 .collect(),
         );
-        let pg_body: &'static str =
-            Box::leak(list.pg.replace("TENANT", &tenant.to_string()).into_boxed_str());
+        let pg_body: &'static str = Box::leak(
+            list.pg
+                .replace("TENANT", &tenant.to_string())
+                .into_boxed_str(),
+        );
         let (api_field, pg_field, api_body) = (list.api_field, list.pg_field, list.api);
 
         // The size of a right page, from one answer of each (they must agree).
@@ -242,13 +249,7 @@ async fn main() {
             .expect("body");
         let want = rows_of(&probe, api_field, "items", &ours)
             .filter(|n| *n > 0)
-            .unwrap_or_else(|| {
-                panic!(
-                    "API {}: {}",
-                    list.label,
-                    String::from_utf8_lossy(&probe)
-                )
-            });
+            .unwrap_or_else(|| panic!("API {}: {}", list.label, String::from_utf8_lossy(&probe)));
         let probe = http
             .post(&pg_url)
             .header("x-tenant", tenant.to_string())
@@ -269,7 +270,10 @@ async fn main() {
             String::from_utf8_lossy(&probe)
         );
 
-        eprintln!("read_path: {} through Mutualis, {clients} clients, {secs} s", list.label);
+        eprintln!(
+            "read_path: {} through Mutualis, {clients} clients, {secs} s",
+            list.label
+        );
         let (h, u, s, c, o) = (
             http.clone(),
             url.clone(),
