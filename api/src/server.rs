@@ -155,7 +155,9 @@ pub async fn build_state(config: Config, db: DatabaseConnection) -> Result<AppSt
     ));
     let storage = tenants::storage::Storage::open(&config.storage)
         .map_err(|e| StartError::Refused(format!("MUTUALIS_STORAGE: {e}")))?;
+    let principals = crate::http::principal_cache::PrincipalCache::start(&db).await;
     Ok(AppState {
+        principals,
         storage,
         limiter,
         db,

@@ -19,4 +19,6 @@ pub struct AppState {
     pub storage: tenants::storage::Storage,
     /// The shutdown phase and the requests in flight (readiness turns 503 while draining).
     pub drain: crate::drain::Drain,
+    /// Callers resolved recently (`http::principal_cache`).
+    pub principals: crate::http::principal_cache::PrincipalCache,
 }

@@ -33,6 +33,7 @@ mod m20261215_000028_service_budget_account;
 mod m20261215_000029_reversibility_export;
 mod m20261216_000031_organisation_policy;
 mod m20261216_000039_opendata;
+mod m20261217_000040_auth_version;
 mod rls;
 
 pub use rls::{APP_ROLE, BACKUP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
@@ -105,6 +106,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000029_reversibility_export::Migration),
             Box::new(m20261216_000031_organisation_policy::Migration),
             Box::new(m20261216_000039_opendata::Migration),
+            Box::new(m20261217_000040_auth_version::Migration),
         ]
     }
 }

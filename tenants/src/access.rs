@@ -146,6 +146,9 @@ pub async fn set_platform_admin(
         a.update(&txn).await?;
     }
     txn.commit().await?;
+    if changed {
+        crate::tenancy::version::bump(db).await?;
+    }
     tracing::warn!(email = %email.as_str(), platform_admin = on, changed, "platform administrator set from the command line");
     Ok(changed)
 }
@@ -236,6 +239,8 @@ pub async fn grant_auditor(
     )
     .await?;
     txn.commit().await?;
+    // The person's principal now carries this grant.
+    crate::tenancy::version::bump(db).await?;
     Ok(g)
 }
 
@@ -269,6 +274,7 @@ pub async fn revoke_auditor(
     )
     .await?;
     txn.commit().await?;
+    crate::tenancy::version::bump(db).await?;
     Ok(g)
 }
 
@@ -424,6 +430,7 @@ pub async fn revoke_api_token(
     )
     .await?;
     txn.commit().await?;
+    crate::tenancy::version::bump(db).await?;
     Ok(t)
 }
 
@@ -488,6 +495,8 @@ pub async fn login(db: &DatabaseConnection, c: IdentityClaims) -> Result<Uuid, A
     a.siret = Set(c.siret);
     a.update(&txn).await?;
     txn.commit().await?;
+    // The person's name (their principal's display name) may have changed.
+    crate::tenancy::version::bump(db).await?;
     Ok(id)
 }
 
@@ -521,12 +530,12 @@ pub async fn open_session(
     Ok((secret, csrf))
 }
 
-/// Ends a session.
+/// Ends a session, in every API process (their caches drop it on the version's next move).
 pub async fn close_session(db: &DatabaseConnection, secret: &str) -> Result<(), DbErr> {
     session::Entity::delete_by_id(sha256_hex(secret))
         .exec(db)
-        .await
-        .map(|_| ())
+        .await?;
+    crate::tenancy::version::bump(db).await
 }
 
 pub async fn store_login_attempt(

@@ -369,5 +369,7 @@ pub async fn invite(
     )
     .await?;
     txn.commit().await?;
+    // A role given: the person's cached principals in every API process are stale.
+    crate::tenancy::version::bump(db).await?;
     Ok(m)
 }

@@ -59,19 +59,38 @@ impl<T> Paged<T> {
     }
 }
 
+tokio::task_local! {
+    /// Whether the lists read in this task must count their total (the default when unset).
+    static TOTAL_WANTED: bool;
+}
+
+/// Runs `fut`, in which the lists read count their total only when `wanted`: a GraphQL list
+/// whose `totalCount` the request does not select skips its `COUNT(*)` (one query less).
+/// The totals it then returns are what the page shows (offset and rows), never to be shown.
+pub async fn totals<F: std::future::Future>(wanted: bool, fut: F) -> F::Output {
+    TOTAL_WANTED.scope(wanted, fut).await
+}
+
+fn total_wanted() -> bool {
+    TOTAL_WANTED.try_with(|w| *w).unwrap_or(true)
+}
+
 /// The page of a `SELECT` and its `COUNT(*)`, both on the same connection (the caller's scoped
-/// transaction), with the same filters.
+/// transaction), with the same filters. The page is read first: when it is the last one (some
+/// rows, fewer than asked), its rows give the total and the count is not run.
 pub async fn select<E, C>(c: &C, q: Select<E>, p: PageReq) -> Result<Paged<E::Model>, DbErr>
 where
     E: EntityTrait,
     E::Model: Sync,
     C: ConnectionTrait,
 {
-    let total = q.clone().count(c).await?;
-    let items = if p.offset >= total {
-        vec![]
+    let items = q.clone().offset(p.offset).limit(p.limit).all(c).await?;
+    let seen = p.offset.saturating_add(items.len() as u64);
+    let last = (items.len() as u64) < p.limit && (!items.is_empty() || p.offset == 0);
+    let total = if last || !total_wanted() {
+        seen
     } else {
-        q.offset(p.offset).limit(p.limit).all(c).await?
+        q.count(c).await?
     };
     Ok(Paged { items, total })
 }

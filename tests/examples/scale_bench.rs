@@ -15,7 +15,7 @@
 //!   cargo build --release -p api --bin mutualis
 //!   MUTUALIS_BIN=$CARGO_TARGET_DIR/release/mutualis \
 //!     cargo run --release -p integration-tests --example scale_bench -- [seconds]
-use integration_tests::bench::{drive, report, rss_mib, session_post};
+use integration_tests::bench::{drive, pgbench, report, rss_mib, session_post};
 use integration_tests::dataset::{self, Volumes};
 use integration_tests::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,45 +23,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tenants::referential::{self, Referential};
 use tenants::tenancy::{Permission, Principal};
-
-fn pgbench(url: &str, clients: usize, secs: u64, script: &str) -> String {
-    let file = std::env::temp_dir().join(format!("mutualis-pgbench-{}.sql", uuid::Uuid::now_v7()));
-    std::fs::write(&file, script).expect("script");
-    let out = std::process::Command::new("pgbench")
-        .args([
-            "-n",
-            "-c",
-            &clients.to_string(),
-            "-j",
-            "2",
-            "-T",
-            &secs.to_string(),
-            "-f",
-        ])
-        .arg(&file)
-        .arg(url)
-        .output()
-        .expect("pgbench (Debian package postgresql-client)");
-    let _ = std::fs::remove_file(&file);
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    // Its figure counts only when every transaction went through.
-    assert!(
-        out.status.success()
-            && !text
-                .lines()
-                .any(|l| l.starts_with("number of failed transactions: ")
-                    && !l.starts_with("number of failed transactions: 0 ")),
-        "pgbench failed: {text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pick = |k: &str| {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(k))
-            .map(|l| l.trim().to_owned())
-            .unwrap_or_else(|| format!("{k}: ? ({})", String::from_utf8_lossy(&out.stderr)))
-    };
-    format!("{}; {}", pick("tps"), pick("latency average"))
-}
 
 #[tokio::main]
 async fn main() {
@@ -282,7 +243,7 @@ async fn main() {
             println!(
                 "    pgbench, same list as mutualis_app under RLS, {} clients: {}",
                 clients.min(50),
-                pgbench(&app.testdb.app_url, clients.min(50), secs, &script)
+                pgbench(&app.testdb.app_url, clients.min(50), secs, &script).summary
             );
             let (h, u, t, o) = (
                 http.clone(),

@@ -81,3 +81,58 @@ pub fn rss_mib(pid: u32) -> f64 {
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
+
+/// What pgbench measured: transactions per second, and its own summary line.
+pub struct PgbenchRun {
+    pub tps: f64,
+    pub summary: String,
+}
+
+/// Runs `script` with pgbench at `clients` for `secs` against `url`. Panics (the benchmark
+/// fails) unless every transaction went through: a figure counts only on correct answers.
+pub fn pgbench(url: &str, clients: usize, secs: u64, script: &str) -> PgbenchRun {
+    let file = std::env::temp_dir().join(format!("mutualis-pgbench-{}.sql", uuid::Uuid::now_v7()));
+    std::fs::write(&file, script).expect("script");
+    let out = std::process::Command::new("pgbench")
+        .args([
+            "-n",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &secs.to_string(),
+            "-f",
+        ])
+        .arg(&file)
+        .arg(url)
+        .output()
+        .expect("pgbench (Debian package postgresql-client)");
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success()
+            && !text
+                .lines()
+                .any(|l| l.starts_with("number of failed transactions: ")
+                    && !l.starts_with("number of failed transactions: 0 ")),
+        "pgbench failed: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pick = |k: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(k))
+            .map(|l| l.trim().to_owned())
+            .unwrap_or_else(|| format!("{k}: ? ({})", String::from_utf8_lossy(&out.stderr)))
+    };
+    // "tps = 5136.123456 (without initial connection time)"
+    let tps = pick("tps")
+        .split_whitespace()
+        .nth(2)
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    PgbenchRun {
+        tps,
+        summary: format!("{}; {}", pick("tps"), pick("latency average")),
+    }
+}

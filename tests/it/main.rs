@@ -1,4 +1,5 @@
 //! The integration suite: one binary, one fresh PostgreSQL database per test.
+#![recursion_limit = "256"]
 mod alerts_email;
 mod audit_trail;
 mod backups_policies;
@@ -35,6 +36,7 @@ mod list_pages;
 mod maturity;
 mod oidc_login;
 mod opendata;
+mod principal_cache;
 mod procurement_contracts;
 mod procurement_decp;
 mod procurement_demo;

@@ -55,6 +55,16 @@ impl<T: OutputType> Page<T> {
     }
 }
 
+/// Runs a list's read counting its total only when the request selects this list's
+/// `totalCount` (the `COUNT(*)` is a query of its own).
+pub async fn counted<F: std::future::Future>(
+    ctx: &async_graphql::Context<'_>,
+    fut: F,
+) -> F::Output {
+    let wanted = ctx.look_ahead().field("totalCount").exists();
+    tenants::paging::totals(wanted, fut).await
+}
+
 /// The slice `offset`, `first` asked for (both already bounded by the arguments' validators).
 pub fn req(offset: u64, first: u64) -> PageReq {
     PageReq::new(offset, first)

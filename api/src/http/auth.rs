@@ -2,8 +2,8 @@
 //! state-changing requests must also carry the session's CSRF token in `X-CSRF-Token`.
 use crate::state::AppState;
 use axum::http::{header, HeaderMap, Method};
-use tenants::secrets::constant_time_eq;
-use tenants::tenancy::{resolve_session, resolve_token, AuthError, Principal};
+use tenants::secrets::{constant_time_eq, sha256_hex};
+use tenants::tenancy::{resolve_session_until, resolve_token, AuthError, Principal};
 
 /// The session cookie on plain http (the embedded mode on loopback, tests).
 pub const SESSION_COOKIE: &str = "mutualis_session";
@@ -81,8 +81,17 @@ pub async fn identify(state: &AppState, method: &Method, headers: &HeaderMap) ->
 /// count towards the address's lockout, expired ones don't.
 pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> (Caller, bool) {
     if let Some(secret) = bearer(headers) {
+        // Keyed by the secret's hash: only the token's holder reaches the entry.
+        let key = format!("t:{}", sha256_hex(secret));
+        if let Some(p) = state.principals.get(&key) {
+            return (Caller::Authenticated(p), false);
+        }
+        let stamp = state.principals.stamp();
         return match resolve_token(&state.db, secret).await {
-            Ok(p) => (Caller::Authenticated(p), false),
+            Ok(p) => {
+                state.principals.put(key, stamp, &p, None);
+                (Caller::Authenticated(p), false)
+            }
             Err(AuthError::Expired) => (Caller::Rejected("Jeton d'API expiré."), false),
             Err(AuthError::Db(e)) => {
                 tracing::error!(error = %e, "token lookup failed");
@@ -94,9 +103,24 @@ pub async fn resolve(state: &AppState, method: &Method, headers: &HeaderMap) -> 
     let Some(secret) = cookie(headers, session_cookie_name(state.config.secure_cookies())) else {
         return (Caller::Anonymous, false);
     };
-    match resolve_session(&state.db, &secret).await {
-        Ok((p, csrf)) => {
+    let key = format!("s:{}", sha256_hex(&secret));
+    let resolved = match state.principals.get(&key) {
+        Some(p) => Ok(p),
+        None => {
+            let stamp = state.principals.stamp();
+            resolve_session_until(&state.db, &secret)
+                .await
+                .map(|(p, until)| {
+                    state.principals.put(key, stamp, &p, Some(until));
+                    p
+                })
+        }
+    };
+    match resolved {
+        Ok(p) => {
             if *method != Method::GET && *method != Method::HEAD {
+                // Derived from the secret on every request, cached or not.
+                let csrf = tenants::secrets::session_csrf(&secret);
                 let sent = headers
                     .get(CSRF_HEADER)
                     .and_then(|v| v.to_str().ok())

@@ -15,6 +15,7 @@ pub mod oidc;
 pub mod opendata;
 pub mod ops;
 pub mod ops_port;
+pub mod principal_cache;
 pub mod public;
 pub mod report_exports;
 pub mod reversibility;

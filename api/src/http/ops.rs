@@ -48,6 +48,10 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
         }
     };
     let (db_ok, redis_ok) = tokio::join!(db, redis);
+    if !db_ok {
+        // The database is away: no cached caller is vouched for until the version is read again.
+        st.principals.suspend();
+    }
     let ready = db_ok;
     let body = json!({
         "ready": ready,

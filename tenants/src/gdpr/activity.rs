@@ -254,27 +254,40 @@ impl ActivityFields {
     }
 
     pub(crate) fn from_model(m: &gdpr_activity::Model) -> Result<Self, GdprError> {
-        let parse = |v: &Value, field: &'static str| -> Result<Value, GdprError> {
-            if v.is_array() {
-                Ok(v.clone())
-            } else {
-                Err(GdprError::Corrupt(format!("{field} of activity {}", m.id)))
+        // Each list is read straight from the row's JSON (no copy into a JSON object first:
+        // that round trip was a tenth of the API's time on a list of activities).
+        let corrupt = |e: String| GdprError::Corrupt(format!("activity {}: {e}", m.id));
+        fn list<T: serde::de::DeserializeOwned>(
+            v: &Value,
+            field: &'static str,
+            corrupt: &dyn Fn(String) -> GdprError,
+        ) -> Result<Vec<T>, GdprError> {
+            if !v.is_array() {
+                return Err(corrupt(format!("{field} is not a list")));
             }
-        };
-        let f = json!({
-            "role": m.role, "name": m.name, "purposes": m.purposes, "controller_name": m.controller_name,
-            "legal_bases": parse(&m.legal_bases, "legal_bases")?,
-            "data_subjects": parse(&m.data_subjects, "data_subjects")?,
-            "data_categories": parse(&m.data_categories, "data_categories")?,
-            "recipients": parse(&m.recipients, "recipients")?,
-            "transfers": parse(&m.transfers, "transfers")?,
-            "retention": parse(&m.retention, "retention")?,
-            "security_measures": parse(&m.security_measures, "security_measures")?,
-            "dpia_criteria": parse(&m.dpia_criteria, "dpia_criteria")?,
-            "origin": m.origin, "collection_method": m.collection_method, "information": m.information,
-            "software": m.software, "department": m.department, "owner": m.owner,
-        });
-        serde_json::from_value(f).map_err(|e| GdprError::Corrupt(format!("activity {}: {e}", m.id)))
+            Vec::<T>::deserialize(v).map_err(|e| corrupt(format!("{field}: {e}")))
+        }
+        Ok(ActivityFields {
+            role: RegisterRole::deserialize(&Value::String(m.role.clone()))
+                .map_err(|e| corrupt(format!("role: {e}")))?,
+            name: m.name.clone(),
+            purposes: m.purposes.clone(),
+            controller_name: m.controller_name.clone(),
+            legal_bases: list(&m.legal_bases, "legal_bases", &corrupt)?,
+            data_subjects: list(&m.data_subjects, "data_subjects", &corrupt)?,
+            data_categories: list(&m.data_categories, "data_categories", &corrupt)?,
+            recipients: list(&m.recipients, "recipients", &corrupt)?,
+            transfers: list(&m.transfers, "transfers", &corrupt)?,
+            retention: list(&m.retention, "retention", &corrupt)?,
+            security_measures: list(&m.security_measures, "security_measures", &corrupt)?,
+            dpia_criteria: list(&m.dpia_criteria, "dpia_criteria", &corrupt)?,
+            origin: m.origin.clone(),
+            collection_method: m.collection_method.clone(),
+            information: m.information.clone(),
+            software: m.software.clone(),
+            department: m.department.clone(),
+            owner: m.owner.clone(),
+        })
     }
 
     fn apply(&self, a: &mut gdpr_activity::ActiveModel) {

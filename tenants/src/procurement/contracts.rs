@@ -1121,13 +1121,27 @@ pub(super) async fn load(
     scope: &Scope,
     rows: Vec<proc_contract::Model>,
 ) -> Result<Vec<Contract>, ProcurementError> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let txn = scope.begin(db).await?;
+    let out = load_in(&txn, scope, rows).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// The same, in the caller's scoped transaction.
+async fn load_in(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    rows: Vec<proc_contract::Model>,
+) -> Result<Vec<Contract>, ProcurementError> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut sup: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for l in scope
         .find::<proc_contract_supplier::Entity>()
         .filter(proc_contract_supplier::Column::ContractId.is_in(ids.clone()))
-        .all(&txn)
+        .all(txn)
         .await?
     {
         sup.entry(l.contract_id).or_default().push(l.supplier_id);
@@ -1138,7 +1152,7 @@ pub(super) async fn load(
         .filter(proc_amendment::Column::ContractId.is_in(ids.clone()))
         .order_by_asc(proc_amendment::Column::SignedOn)
         .order_by_asc(proc_amendment::Column::CreatedAt)
-        .all(&txn)
+        .all(txn)
         .await?
     {
         ams.entry(a.contract_id).or_default().push(a);
@@ -1148,7 +1162,7 @@ pub(super) async fn load(
         .find::<proc_lot::Entity>()
         .filter(proc_lot::Column::ContractId.is_in(ids.clone()))
         .order_by_asc(proc_lot::Column::Number)
-        .all(&txn)
+        .all(txn)
         .await?
     {
         lots.entry(l.contract_id).or_default().push(l);
@@ -1158,7 +1172,7 @@ pub(super) async fn load(
         .find::<proc_subcontracting_act::Entity>()
         .filter(proc_subcontracting_act::Column::ContractId.is_in(ids.clone()))
         .order_by_asc(proc_subcontracting_act::Column::Number)
-        .all(&txn)
+        .all(txn)
         .await?
     {
         acts.entry(a.contract_id).or_default().push(a);
@@ -1167,12 +1181,11 @@ pub(super) async fn load(
     for s in scope
         .find::<proc_share::Entity>()
         .filter(proc_share::Column::ContractId.is_in(ids))
-        .all(&txn)
+        .all(txn)
         .await?
     {
         shares.entry(s.contract_id).or_default().push(s);
     }
-    txn.commit().await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -1269,13 +1282,28 @@ pub async fn page(
     if let Some(j) = f.joint {
         q = q.filter(proc_contract::Column::Joint.eq(j));
     }
-    let rows = q
+    let q = q
         .order_by_asc(proc_contract::Column::Reference)
-        .order_by_asc(proc_contract::Column::Id)
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
+        .order_by_asc(proc_contract::Column::Id);
     let words = super::cpv::search_words(f.search.as_deref());
+    // In the stored order with no filter on what amendments made of the contracts: the page is
+    // cut in SQL and only its contracts' amendments, lots and shares are read, in the same
+    // transaction.
+    let in_sql = f.status.is_none()
+        && f.supplier_id.is_none()
+        && words.is_empty()
+        && f.sort == ContractSort::Reference
+        && !f.descending;
+    if in_sql {
+        let rows = crate::paging::select(&txn, q, PageReq::new(f.offset, f.limit)).await?;
+        let items = load_in(&txn, scope, rows.items).await?;
+        txn.commit().await?;
+        return Ok(Paged {
+            items,
+            total: rows.total,
+        });
+    }
+    let rows = q.all(&txn).await?;
     let rows = rows
         .into_iter()
         .filter(|r| {
@@ -1289,8 +1317,9 @@ pub async fn page(
             }
         })
         .collect();
-    let mut all: Vec<Contract> = load(db, scope, rows)
-        .await?
+    let loaded = load_in(&txn, scope, rows).await?;
+    txn.commit().await?;
+    let mut all: Vec<Contract> = loaded
         .into_iter()
         .filter(|c| f.status.is_none_or(|s| c.status(today) == s))
         .filter(|c| f.supplier_id.is_none_or(|s| c.supplier_ids.contains(&s)))

@@ -32,6 +32,15 @@ pub async fn resolve_session(
     db: &DatabaseConnection,
     secret: &str,
 ) -> Result<(Principal, String), AuthError> {
+    let (p, _) = resolve_session_until(db, secret).await?;
+    Ok((p, crate::secrets::session_csrf(secret)))
+}
+
+/// Session cookie secret -> principal and when the session expires (what a cache of it needs).
+pub async fn resolve_session_until(
+    db: &DatabaseConnection,
+    secret: &str,
+) -> Result<(Principal, chrono::DateTime<Utc>), AuthError> {
     // `session` is a platform table (no organisation): knowing the secret is the authorisation.
     let s = session::Entity::find_by_id(sha256_hex(secret))
         .one(db)
@@ -40,10 +49,7 @@ pub async fn resolve_session(
     if s.expires_at <= Utc::now() {
         return Err(AuthError::Expired);
     }
-    Ok((
-        resolve_user(db, s.user_id).await?,
-        crate::secrets::session_csrf(secret),
-    ))
+    Ok((resolve_user(db, s.user_id).await?, s.expires_at))
 }
 
 /// A user's memberships and live auditor grants.
@@ -114,7 +120,8 @@ pub async fn resolve_user(db: &DatabaseConnection, user_id: Uuid) -> Result<Prin
     })
 }
 
-/// Bearer token secret -> principal. Records the last use.
+/// Bearer token secret -> principal. Records the last use (an API process that keeps the
+/// principal in memory comes back here at least every 30 s while the token is used).
 pub async fn resolve_token(db: &DatabaseConnection, secret: &str) -> Result<Principal, AuthError> {
     let hash = sha256_hex(secret);
     let txn = db.begin().await?;

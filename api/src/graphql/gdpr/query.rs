@@ -105,9 +105,12 @@ impl GdprQuery {
             limit: first,
         };
         Ok(Page::of(
-            gdpr::activity::page(db, &s, &f, order_by.into(), descending)
-                .await
-                .gql()?,
+            page::counted(
+                ctx,
+                gdpr::activity::page(db, &s, &f, order_by.into(), descending),
+            )
+            .await
+            .gql()?,
         ))
     }
 
@@ -220,7 +223,7 @@ impl GdprQuery {
             limit: first,
         };
         Ok(Page::of(
-            gdpr::requests::page(db, &s, &f, gdpr::paris_today())
+            page::counted(ctx, gdpr::requests::page(db, &s, &f, gdpr::paris_today()))
                 .await
                 .gql()?,
         ))

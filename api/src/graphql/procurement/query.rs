@@ -146,9 +146,12 @@ impl ProcurementQuery {
             limit: first,
         };
         Ok(Page::of(
-            contracts::page(db, &s, &f, tenants::gdpr::paris_today())
-                .await
-                .gql()?,
+            crate::graphql::page::counted(
+                ctx,
+                contracts::page(db, &s, &f, tenants::gdpr::paris_today()),
+            )
+            .await
+            .gql()?,
         ))
     }
 
