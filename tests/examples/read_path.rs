@@ -22,8 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tenants::identifiers::Siren;
-use tenants::referential::{self, Referential};
-use tenants::tenancy::{Permission, Principal};
+use tenants::referential;
 use uuid::Uuid;
 
 /// One list as each contender asks for it.
@@ -116,18 +115,14 @@ async fn main() {
         .nth(2)
         .and_then(|s| s.parse().ok())
         .unwrap_or(50);
-    let dir = std::env::var("MUTUALIS_TEST_REFERENTIAL_DIR")
-        .expect("MUTUALIS_TEST_REFERENTIAL_DIR (source tests/services.sh; start_services)");
     let started = Instant::now();
-    let app = spawn_app().await;
-    let fx = app.fixture().await;
-    let seeds = dataset::seeds(&app, &fx.org_admin_a, fx.org_a, fx.tenant_a1).await;
-    let r = Referential::read_dir(std::path::Path::new(&dir)).expect("referential");
-    referential::load(&app.db, &r, &indicatif_hidden())
-        .await
-        .expect("referential loads");
-    let op = Principal::operator();
-    let scope = op.scope(Permission::ManageUsers).expect("operator");
+    let dataset::Bench {
+        app,
+        fx: _,
+        seeds,
+        referential: r,
+        provisioning: scope,
+    } = dataset::bench_start().await;
     let (siren, name, n) = dataset::largest_epci(&r);
     let org = referential::provision(&app.db, &scope, &Siren::parse(&siren).expect("siren"))
         .await

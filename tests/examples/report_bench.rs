@@ -15,9 +15,8 @@ use integration_tests::*;
 use std::time::{Duration, Instant};
 use tenants::backups::metering::Period;
 use tenants::identifiers::Siren;
-use tenants::referential::{self, Referential};
+use tenants::referential;
 use tenants::reporting::snapshot;
-use tenants::tenancy::{Permission, Principal};
 use uuid::Uuid;
 
 fn ms(d: Duration) -> String {
@@ -34,17 +33,13 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     let mode = std::env::args().nth(1).unwrap_or_else(|| "largest".into());
-    let dir = std::env::var("MUTUALIS_TEST_REFERENTIAL_DIR")
-        .expect("MUTUALIS_TEST_REFERENTIAL_DIR (source tests/services.sh; start_services)");
-    let app = spawn_app().await;
-    let fx = app.fixture().await;
-    let seeds = dataset::seeds(&app, &fx.org_admin_a, fx.org_a, fx.tenant_a1).await;
-    let r = Referential::read_dir(std::path::Path::new(&dir)).expect("referential");
-    referential::load(&app.db, &r, &indicatif_hidden())
-        .await
-        .expect("referential loads");
-    let op = Principal::operator();
-    let scope = op.scope(Permission::ManageUsers).expect("operator");
+    let dataset::Bench {
+        app,
+        fx: _,
+        seeds,
+        referential: r,
+        provisioning: scope,
+    } = dataset::bench_start().await;
     let now = chrono::Utc::now();
     let period: Period = snapshot::current_period(now);
     let v = Volumes::ISSUE_7;

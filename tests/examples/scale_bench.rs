@@ -21,7 +21,7 @@ use integration_tests::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tenants::referential::{self, Referential};
+use tenants::referential;
 use tenants::tenancy::{Permission, Principal};
 
 #[tokio::main]
@@ -30,17 +30,13 @@ async fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(15);
-    let dir = std::env::var("MUTUALIS_TEST_REFERENTIAL_DIR")
-        .expect("MUTUALIS_TEST_REFERENTIAL_DIR (source tests/services.sh; start_services)");
-    let app = spawn_app().await;
-    let fx = app.fixture().await;
-    let seeds = dataset::seeds(&app, &fx.org_admin_a, fx.org_a, fx.tenant_a1).await;
-    let r = Referential::read_dir(std::path::Path::new(&dir)).expect("referential");
-    referential::load(&app.db, &r, &indicatif_hidden())
-        .await
-        .expect("referential loads");
-    let op = Principal::operator();
-    let scope = op.scope(Permission::ManageUsers).expect("operator");
+    let dataset::Bench {
+        app,
+        fx: _,
+        seeds,
+        referential: r,
+        provisioning: scope,
+    } = dataset::bench_start().await;
     let reports = referential::provision_all(&app.db, &scope, &r, &indicatif_hidden())
         .await
         .expect("provision");

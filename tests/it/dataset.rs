@@ -37,6 +37,41 @@ pub struct Seeds {
 }
 
 /// Makes one of each seed row through the API in `tenant` of `org`.
+/// What the France-scale benchmarks start from: a test app with the fixture, the rows the
+/// dataset clones, the official referential (`MUTUALIS_TEST_REFERENTIAL_DIR`) loaded, and the
+/// operator's scope to provision organisations with.
+pub struct Bench {
+    pub app: TestApp,
+    pub fx: crate::Fixture,
+    pub seeds: Seeds,
+    pub referential: tenants::referential::Referential,
+    pub provisioning: tenants::tenancy::Scope,
+}
+
+pub async fn bench_start() -> Bench {
+    use tenants::referential::{self, Referential};
+    use tenants::tenancy::{Permission, Principal};
+    let dir = std::env::var("MUTUALIS_TEST_REFERENTIAL_DIR")
+        .expect("MUTUALIS_TEST_REFERENTIAL_DIR (source tests/services.sh; start_services)");
+    let app = crate::spawn_app().await;
+    let fx = app.fixture().await;
+    let seeds = seeds(&app, &fx.org_admin_a, fx.org_a, fx.tenant_a1).await;
+    let r = Referential::read_dir(std::path::Path::new(&dir)).expect("referential");
+    referential::load(&app.db, &r, &crate::indicatif_hidden())
+        .await
+        .expect("referential loads");
+    let provisioning = Principal::operator()
+        .scope(Permission::ManageUsers)
+        .expect("operator");
+    Bench {
+        app,
+        fx,
+        seeds,
+        referential: r,
+        provisioning,
+    }
+}
+
 pub async fn seeds(app: &TestApp, caller: &Caller, org: Uuid, tenant: Uuid) -> Seeds {
     let g = app.gdpr_objects(caller, org, tenant).await;
     let p = app.procurement_objects(caller, tenant, &[tenant]).await;
