@@ -12,6 +12,12 @@
 //!    on the SQL the API runs for it. One line per list, then the summary line.
 //!
 //! Run by `tests/bench/read_path.sh [seconds] [clients]`.
+//!
+//! With `READ_PATH_THEN` set (`tests/citus/read_path.sh`: the database is a Citus coordinator,
+//! `MUTUALIS_BENCH_ADMIN_URL`), that command runs after the three lists (it distributes the
+//! filled tables: deploy/citus.md step 4), then the API and pgbench measure them again on the
+//! cluster, same data, same clients. PostGraphile sits that round out: its scope settings are
+//! `set_config()` calls, which Citus does not pass to the workers (it would read nothing).
 use integration_tests::bench::{drive, percentile, pgbench, rss_mib, session_post};
 use integration_tests::dataset::{self, Volumes};
 use integration_tests::*;
@@ -105,6 +111,237 @@ fn summarise(mut lat: Vec<Duration>, errors: usize, elapsed: Duration) -> Run {
     }
 }
 
+/// What one round of the three lists runs against.
+struct Round<'a> {
+    http: &'a reqwest::Client,
+    app: &'a TestApp,
+    org: Uuid,
+    tenant: Uuid,
+    secret: &'a str,
+    csrf: &'a str,
+    clients: usize,
+    secs: u64,
+}
+
+/// One list's figures in a round.
+struct Measured {
+    api: Run,
+    postgraphile: Option<Run>,
+    pgbench_tps: f64,
+}
+
+/// The release API (rate limits this benchmark sets itself: every client is the same person;
+/// the per-principal limit of 1,200 a minute would answer 429 to nearly all of them).
+async fn start_api(app: &TestApp) -> (std::process::Child, String) {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let api = app.start_binary(
+        &["serve"],
+        &[
+            ("LISTEN_ADDR", &listen),
+            ("REDIS_URL", app.config.redis_url.as_deref().unwrap_or("")),
+            ("MUTUALIS_RATE_LIMIT_PER_MINUTE", "6000000"),
+            ("MUTUALIS_RATE_LIMIT_BURST", "1000000"),
+        ],
+    );
+    let base = format!("http://{listen}");
+    app.wait_ready(&base).await;
+    (api, format!("{base}/graphql"))
+}
+
+/// PostGraphile (`tests/bench/postgraphile`) on the same database as `mutualis_app`.
+async fn start_postgraphile(
+    app: &TestApp,
+    http: &reqwest::Client,
+) -> (std::process::Child, String) {
+    let pg_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/postgraphile");
+    let pg_port = free_port();
+    let child = std::process::Command::new("node")
+        .arg("server.mjs")
+        .current_dir(&pg_dir)
+        .env("DATABASE_URL", &app.testdb.app_url)
+        .env("PORT", pg_port.to_string())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("node (npm ci in tests/bench/postgraphile first)");
+    let pg_url = format!("http://127.0.0.1:{pg_port}/graphql");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http.get(&pg_url).send().await.is_err() {
+        assert!(Instant::now() < deadline, "PostGraphile did not start");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    (child, pg_url)
+}
+
+fn stop(mut child: std::process::Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The peak resident memory of `pid`, sampled every 100 ms until the task is aborted.
+fn sample_peak(pid: u32) -> (Arc<AtomicU64>, tokio::task::JoinHandle<()>) {
+    let peak = Arc::new(AtomicU64::new(0));
+    let task = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                peak.fetch_max((rss_mib(pid) * 1024.0) as u64, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    (peak, task)
+}
+
+impl Round<'_> {
+    /// The commune's rows of a list: an answer holding any other id is wrong.
+    async fn ours(&self, list: &List) -> Arc<HashSet<String>> {
+        Arc::new(
+            self.app
+                .admin
+                .query_all(Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    format!(
+                        "SELECT id::text AS id FROM {} WHERE tenant_id = '{}'",
+                        list.table, self.tenant
+                    ),
+                ))
+                .await
+                .expect("ids")
+                .iter()
+                .map(|r| r.try_get::<String>("", "id").expect("id"))
+                .collect(),
+        )
+    }
+
+    /// The API, PostGraphile (when `pg_url` is given), then pgbench on the list's SQL.
+    async fn measure(&self, list: &List, url: &str, pg_url: Option<&str>) -> Measured {
+        let ours = self.ours(list).await;
+        let (api_field, api_body) = (list.api_field, list.api);
+        let (http, clients, secs) = (self.http, self.clients, self.secs);
+
+        // The size of a right page, from one answer of the API.
+        let probe = session_post(http, url, self.secret, self.csrf, api_body)
+            .send()
+            .await
+            .expect("probe")
+            .bytes()
+            .await
+            .expect("body");
+        let want = rows_of(&probe, api_field, "items", &ours)
+            .filter(|n| *n > 0)
+            .unwrap_or_else(|| panic!("API {}: {}", list.label, String::from_utf8_lossy(&probe)));
+        eprintln!(
+            "read_path: {} through Mutualis, {clients} clients, {secs} s",
+            list.label
+        );
+        let (h, u, s, c, o) = (
+            http.clone(),
+            url.to_owned(),
+            self.secret.to_owned(),
+            self.csrf.to_owned(),
+            ours.clone(),
+        );
+        let (lat, errors, elapsed) = drive(clients, secs, move || {
+            let (h, u, s, c, o) = (h.clone(), u.clone(), s.clone(), c.clone(), o.clone());
+            async move {
+                match session_post(&h, &u, &s, &c, api_body).send().await {
+                    Ok(r) if r.status().is_success() => r
+                        .bytes()
+                        .await
+                        .is_ok_and(|b| rows_of(&b, api_field, "items", &o) == Some(want)),
+                    _ => false,
+                }
+            }
+        })
+        .await;
+        let api = summarise(lat, errors, elapsed);
+
+        let postgraphile = match pg_url {
+            Some(pg_url) => Some(self.postgraphile(list, pg_url, &ours, want).await),
+            None => None,
+        };
+
+        // The scope's settings as the API sends them (`SET LOCAL`, which Citus forwards to the
+        // workers), then the list's SQL. PostgreSQL allows 100 connections on a single node:
+        // pgbench stays at 50 beside the API's and PostGraphile's pools.
+        let script = format!(
+            "BEGIN;\nSET LOCAL citus.propagate_set_commands = 'local';\nSET LOCAL app.tenant_ids = '{{{t}}}';\nSET LOCAL app.member_org_ids = '{{{o}}}';\n{}\nCOMMIT;\n",
+            list.sql.replace(":tenant", &format!("'{}'", self.tenant)),
+            t = self.tenant,
+            o = self.org,
+        );
+        let bench = pgbench(&self.app.testdb.app_url, clients.min(50), secs, &script);
+        Measured {
+            api,
+            postgraphile,
+            pgbench_tps: bench.tps,
+        }
+    }
+
+    async fn postgraphile(
+        &self,
+        list: &List,
+        pg_url: &str,
+        ours: &Arc<HashSet<String>>,
+        want: usize,
+    ) -> Run {
+        let pg_body: &'static str = Box::leak(
+            list.pg
+                .replace("TENANT", &self.tenant.to_string())
+                .into_boxed_str(),
+        );
+        let pg_field = list.pg_field;
+        let post = move |h: &reqwest::Client, u: &str, t: String, g: String| {
+            h.post(u)
+                .header("x-tenant", t)
+                .header("x-organisation", g)
+                .header("content-type", "application/json")
+                .body(pg_body)
+        };
+        let probe = post(
+            self.http,
+            pg_url,
+            self.tenant.to_string(),
+            self.org.to_string(),
+        )
+        .send()
+        .await
+        .expect("probe")
+        .bytes()
+        .await
+        .expect("body");
+        let pg_want = rows_of(&probe, pg_field, "nodes", ours);
+        assert!(
+            pg_want.is_some_and(|n| n >= want),
+            "PostGraphile {}: {}",
+            list.label,
+            String::from_utf8_lossy(&probe)
+        );
+        let pg_want = pg_want.unwrap_or_default();
+        let (h, u, t, g, o) = (
+            self.http.clone(),
+            pg_url.to_owned(),
+            self.tenant.to_string(),
+            self.org.to_string(),
+            ours.clone(),
+        );
+        let (lat, errors, elapsed) = drive(self.clients, self.secs, move || {
+            let (h, u, t, g, o) = (h.clone(), u.clone(), t.clone(), g.clone(), o.clone());
+            async move {
+                match post(&h, &u, t, g).send().await {
+                    Ok(r) if r.status().is_success() => r
+                        .bytes()
+                        .await
+                        .is_ok_and(|b| rows_of(&b, pg_field, "nodes", &o) == Some(pg_want)),
+                    _ => false,
+                }
+            }
+        })
+        .await;
+        summarise(lat, errors, elapsed)
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let secs: u64 = std::env::args()
@@ -115,6 +352,9 @@ async fn main() {
         .nth(2)
         .and_then(|s| s.parse().ok())
         .unwrap_or(50);
+    let then = std::env::var("READ_PATH_THEN")
+        .ok()
+        .filter(|c| !c.is_empty());
     let started = Instant::now();
     let dataset::Bench {
         app,
@@ -158,198 +398,51 @@ async fn main() {
     let Caller::Session { secret, csrf, .. } = caller else {
         unreachable!("person() opens a session")
     };
-
-    // Every client is the same person: the per-principal limit (1,200 a minute by default) would
-    // answer 429 to nearly all of them. The benchmark sets the limits it needs.
-    let listen = format!("127.0.0.1:{}", free_port());
-    let mut api = app.start_binary(
-        &["serve"],
-        &[
-            ("LISTEN_ADDR", &listen),
-            ("REDIS_URL", app.config.redis_url.as_deref().unwrap_or("")),
-            ("MUTUALIS_RATE_LIMIT_PER_MINUTE", "6000000"),
-            ("MUTUALIS_RATE_LIMIT_BURST", "1000000"),
-        ],
-    );
-    let base = format!("http://{listen}");
-    app.wait_ready(&base).await;
-    let pid = api.id();
-
-    let pg_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/postgraphile");
-    let pg_port = free_port();
-    let mut postgraphile = std::process::Command::new("node")
-        .arg("server.mjs")
-        .current_dir(&pg_dir)
-        .env("DATABASE_URL", &app.testdb.app_url)
-        .env("PORT", pg_port.to_string())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("node (npm ci in tests/bench/postgraphile first)");
-    let pg_url = format!("http://127.0.0.1:{pg_port}/graphql");
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()
         .expect("client");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while http.get(&pg_url).send().await.is_err() {
-        assert!(Instant::now() < deadline, "PostGraphile did not start");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-    let url = format!("{base}/graphql");
-
-    let peak = Arc::new(AtomicU64::new(0));
-    let sampler = {
-        let peak = peak.clone();
-        tokio::spawn(async move {
-            loop {
-                peak.fetch_max((rss_mib(pid) * 1024.0) as u64, Ordering::Relaxed);
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        })
+    let round = Round {
+        http: &http,
+        app: &app,
+        org,
+        tenant,
+        secret: &secret,
+        csrf: &csrf,
+        clients,
+        secs,
     };
 
+    let (api, url) = start_api(&app).await;
+    let (postgraphile, pg_url) = start_postgraphile(&app, &http).await;
+    let (peak, sampler) = sample_peak(api.id());
     let mut failed = 0usize;
     let (mut min_pg, mut min_bench, mut max_p99) = (f64::MAX, f64::MAX, 0f64);
+    let mut single_node = Vec::new();
     for list in &LISTS {
-        // The commune's rows of this list: an answer holding any other id is wrong.
-        let ours: Arc<HashSet<String>> = Arc::new(
-            app.admin
-                .query_all(Statement::from_string(
-                    sea_orm::DatabaseBackend::Postgres,
-                    format!(
-                        "SELECT id::text AS id FROM {} WHERE tenant_id = '{tenant}'",
-                        list.table
-                    ),
-                ))
-                .await
-                .expect("ids")
-                .iter()
-                .map(|r| r.try_get::<String>("", "id").expect("id"))
-                .collect(),
-        );
-        let pg_body: &'static str = Box::leak(
-            list.pg
-                .replace("TENANT", &tenant.to_string())
-                .into_boxed_str(),
-        );
-        let (api_field, pg_field, api_body) = (list.api_field, list.pg_field, list.api);
-
-        // The size of a right page, from one answer of each (they must agree).
-        let probe = session_post(&http, &url, &secret, &csrf, api_body)
-            .send()
-            .await
-            .expect("probe")
-            .bytes()
-            .await
-            .expect("body");
-        let want = rows_of(&probe, api_field, "items", &ours)
-            .filter(|n| *n > 0)
-            .unwrap_or_else(|| panic!("API {}: {}", list.label, String::from_utf8_lossy(&probe)));
-        let probe = http
-            .post(&pg_url)
-            .header("x-tenant", tenant.to_string())
-            .header("x-organisation", org.to_string())
-            .header("content-type", "application/json")
-            .body(pg_body)
-            .send()
-            .await
-            .expect("probe")
-            .bytes()
-            .await
-            .expect("body");
-        let pg_want = rows_of(&probe, pg_field, "nodes", &ours);
-        assert!(
-            pg_want.is_some_and(|n| n >= want),
-            "PostGraphile {}: {}",
-            list.label,
-            String::from_utf8_lossy(&probe)
-        );
-
-        eprintln!(
-            "read_path: {} through Mutualis, {clients} clients, {secs} s",
-            list.label
-        );
-        let (h, u, s, c, o) = (
-            http.clone(),
-            url.clone(),
-            secret.clone(),
-            csrf.clone(),
-            ours.clone(),
-        );
-        let (lat, errors, elapsed) = drive(clients, secs, move || {
-            let (h, u, s, c, o) = (h.clone(), u.clone(), s.clone(), c.clone(), o.clone());
-            async move {
-                match session_post(&h, &u, &s, &c, api_body).send().await {
-                    Ok(r) if r.status().is_success() => r
-                        .bytes()
-                        .await
-                        .is_ok_and(|b| rows_of(&b, api_field, "items", &o) == Some(want)),
-                    _ => false,
-                }
-            }
-        })
-        .await;
-        let ours_run = summarise(lat, errors, elapsed);
-
-        let pg_want = pg_want.unwrap_or_default();
-        let (h, u, t, g, o) = (
-            http.clone(),
-            pg_url.clone(),
-            tenant.to_string(),
-            org.to_string(),
-            ours.clone(),
-        );
-        let (lat, errors, elapsed) = drive(clients, secs, move || {
-            let (h, u, t, g, o) = (h.clone(), u.clone(), t.clone(), g.clone(), o.clone());
-            async move {
-                match h
-                    .post(&u)
-                    .header("x-tenant", t)
-                    .header("x-organisation", g)
-                    .header("content-type", "application/json")
-                    .body(pg_body)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status().is_success() => r
-                        .bytes()
-                        .await
-                        .is_ok_and(|b| rows_of(&b, pg_field, "nodes", &o) == Some(pg_want)),
-                    _ => false,
-                }
-            }
-        })
-        .await;
-        let pg_run = summarise(lat, errors, elapsed);
-
-        // The scope's settings as the API sets them, then the list's SQL. PostgreSQL allows 100
-        // connections here: pgbench stays at 50 beside the API's and PostGraphile's pools.
-        let script = format!(
-            "BEGIN;\nSELECT set_config('app.tenant_ids', '{{{tenant}}}', true), set_config('app.member_org_ids', '{{{org}}}', true);\n{}\nCOMMIT;\n",
-            list.sql.replace(":tenant", &format!("'{tenant}'"))
-        );
-        let bench = pgbench(&app.testdb.app_url, clients.min(50), secs, &script);
-
-        failed += ours_run.errors + pg_run.errors;
-        let vs_pg = ours_run.rps / pg_run.rps.max(1e-9);
-        let vs_bench = ours_run.rps / bench.tps.max(1e-9);
+        let m = round.measure(list, &url, Some(&pg_url)).await;
+        let pg_run = m.postgraphile.as_ref().expect("PostGraphile measured");
+        failed += m.api.errors + pg_run.errors;
+        let vs_pg = m.api.rps / pg_run.rps.max(1e-9);
+        let vs_bench = m.api.rps / m.pgbench_tps.max(1e-9);
         min_pg = min_pg.min(vs_pg);
         min_bench = min_bench.min(vs_bench);
-        max_p99 = max_p99.max(ours_run.p99_ms);
+        max_p99 = max_p99.max(m.api.p99_ms);
         println!(
             "{:<15} Mutualis {:>6.0} req/s (p50 {:.1} ms, p99 {:.1} ms, {} errors) | PostGraphile {:>6.0} req/s (p99 {:.1} ms, {} errors) | pgbench {:>6.0} tps | ratio {:.2} vs PostGraphile, {:.2} vs pgbench",
             list.label,
-            ours_run.rps,
-            ours_run.p50_ms,
-            ours_run.p99_ms,
-            ours_run.errors,
+            m.api.rps,
+            m.api.p50_ms,
+            m.api.p99_ms,
+            m.api.errors,
             pg_run.rps,
             pg_run.p99_ms,
             pg_run.errors,
-            bench.tps,
+            m.pgbench_tps,
             vs_pg,
             vs_bench
         );
+        single_node.push(m);
     }
     sampler.abort();
     println!(
@@ -357,15 +450,65 @@ async fn main() {
         peak.load(Ordering::Relaxed) as f64 / 1024.0,
         started.elapsed().as_secs_f64()
     );
-    let _ = postgraphile.kill();
-    let _ = postgraphile.wait();
-    let _ = api.kill();
-    let _ = api.wait();
+    stop(postgraphile);
+    stop(api);
+    let summary = format!(
+        "read_path: min ratio vs PostGraphile {min_pg:.2}, min ratio vs pgbench {min_bench:.2}, max p99 {max_p99:.0} ms"
+    );
+    let Some(then) = then else {
+        if failed > 0 {
+            eprintln!("read_path: {failed} answers were wrong; the figures are not valid");
+        }
+        println!("{summary}");
+        std::process::exit(if failed > 0 { 1 } else { 0 });
+    };
+    println!("{summary}");
+
+    // The same data distributed, measured again.
+    let moved = Instant::now();
+    let status = std::process::Command::new("sh")
+        .args(["-c", &then])
+        .status()
+        .expect("READ_PATH_THEN runs");
+    assert!(status.success(), "READ_PATH_THEN failed: {then}");
+    println!(
+        "READ_PATH_THEN ran in {:.0} s (the filled tables distributed)",
+        moved.elapsed().as_secs_f64()
+    );
+    let (api, url) = start_api(&app).await;
+    let (peak, sampler) = sample_peak(api.id());
+    let (mut min_ratio, mut max_p99) = (f64::MAX, 0f64);
+    for (list, before) in LISTS.iter().zip(&single_node) {
+        let m = round.measure(list, &url, None).await;
+        failed += m.api.errors;
+        let ratio = m.api.rps / before.api.rps.max(1e-9);
+        min_ratio = min_ratio.min(ratio);
+        max_p99 = max_p99.max(m.api.p99_ms);
+        println!(
+            "{:<15} on Citus: Mutualis {:>6.0} req/s (p50 {:.1} ms, p99 {:.1} ms, {} errors), single node {:.0} | pgbench {:>6.0} tps, single node {:.0} | ratio {:.2} of single node",
+            list.label,
+            m.api.rps,
+            m.api.p50_ms,
+            m.api.p99_ms,
+            m.api.errors,
+            before.api.rps,
+            m.pgbench_tps,
+            before.pgbench_tps,
+            ratio
+        );
+    }
+    sampler.abort();
+    println!(
+        "API peak memory on Citus {:.1} MiB; {:.0} s in all",
+        peak.load(Ordering::Relaxed) as f64 / 1024.0,
+        started.elapsed().as_secs_f64()
+    );
+    stop(api);
     if failed > 0 {
         eprintln!("read_path: {failed} answers were wrong; the figures are not valid");
     }
     println!(
-        "read_path: min ratio vs PostGraphile {min_pg:.2}, min ratio vs pgbench {min_bench:.2}, max p99 {max_p99:.0} ms"
+        "read_path on Citus: min ratio vs single node {min_ratio:.2}, max p99 {max_p99:.0} ms"
     );
     if failed > 0 {
         std::process::exit(1);

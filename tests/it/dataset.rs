@@ -36,10 +36,10 @@ pub struct Seeds {
     request: String,
 }
 
-/// Makes one of each seed row through the API in `tenant` of `org`.
 /// What the France-scale benchmarks start from: a test app with the fixture, the rows the
 /// dataset clones, the official referential (`MUTUALIS_TEST_REFERENTIAL_DIR`) loaded, and the
-/// operator's scope to provision organisations with.
+/// operator's scope to provision organisations with. On a fresh database, or on the migrated
+/// one `MUTUALIS_BENCH_ADMIN_URL` names.
 pub struct Bench {
     pub app: TestApp,
     pub fx: crate::Fixture,
@@ -53,7 +53,13 @@ pub async fn bench_start() -> Bench {
     use tenants::tenancy::{Permission, Principal};
     let dir = std::env::var("MUTUALIS_TEST_REFERENTIAL_DIR")
         .expect("MUTUALIS_TEST_REFERENTIAL_DIR (source tests/services.sh; start_services)");
-    let app = crate::spawn_app().await;
+    // A database prepared by the caller (tests/citus/read_path.sh), else a fresh one.
+    let app = match std::env::var("MUTUALIS_BENCH_ADMIN_URL") {
+        Ok(url) if !url.is_empty() => {
+            crate::spawn_app_on(crate::TestDb::at(&url), Default::default()).await
+        }
+        _ => crate::spawn_app().await,
+    };
     let fx = app.fixture().await;
     let seeds = seeds(&app, &fx.org_admin_a, fx.org_a, fx.tenant_a1).await;
     let r = Referential::read_dir(std::path::Path::new(&dir)).expect("referential");
@@ -72,6 +78,7 @@ pub async fn bench_start() -> Bench {
     }
 }
 
+/// Makes one of each seed row through the API in `tenant` of `org`.
 pub async fn seeds(app: &TestApp, caller: &Caller, org: Uuid, tenant: Uuid) -> Seeds {
     let g = app.gdpr_objects(caller, org, tenant).await;
     let p = app.procurement_objects(caller, tenant, &[tenant]).await;
