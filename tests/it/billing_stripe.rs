@@ -428,3 +428,99 @@ async fn two_workers_never_run_the_same_job() {
         2
     );
 }
+
+/// Starts a 2026 billing run of `communes` without running its jobs.
+async fn start_run(app: &TestApp, caller: &Caller, org: uuid::Uuid, communes: &[uuid::Uuid]) {
+    app.cost_objects(caller, org, communes).await;
+    app.billing_identities(caller, org, communes, "stripe")
+        .await;
+    let r = app
+        .gql(caller, "mutation($o: UUID!) { startBillingRun(organisationId: $o, periodStart: \"2026-01-01\", periodEnd: \"2026-12-31\", label: \"Facturation 2026\") { id } }", json!({"o": org}))
+        .await;
+    data(&r);
+}
+
+/// Pages of one listing of localstripe's customers now.
+async fn customer_pages() -> u64 {
+    stripe_list("/v1/customers").await.len() as u64 / 100 + 1
+}
+
+#[tokio::test]
+async fn billing_customers_are_looked_up_once_per_run_for_all_its_communes() {
+    let app = spawn_app().await;
+    let fx = app.fixture().await;
+    start_run(
+        &app,
+        &fx.org_admin_a,
+        fx.org_a,
+        &[fx.tenant_a1, fx.tenant_a2],
+    )
+    .await;
+    start_run(&app, &fx.org_admin_b, fx.org_b, &[fx.tenant_b1]).await;
+    app.drop_report_jobs().await;
+    let (proxy, tally) = counting_proxy(&stripe_url()).await;
+    let mut settings = job_settings("counted-worker");
+    settings.stripe = Some(std::sync::Arc::new(
+        worker::stripe_gateway::AsyncStripe::new(TEST_STRIPE_KEY, Some(&proxy)).expect("client"),
+    ));
+    let ran = worker::run_jobs(&app.db, &settings).await.expect("jobs");
+    assert_eq!(ran, 3);
+    // Two runs: one listing each, not one per commune.
+    let listings = tallied(&tally, "GET /v1/customers");
+    assert!(
+        listings <= 2 * customer_pages().await,
+        "{listings} customer list requests"
+    );
+    let check = || async {
+        for (org, t) in [
+            (fx.org_a, fx.tenant_a1),
+            (fx.org_a, fx.tenant_a2),
+            (fx.org_b, fx.tenant_b1),
+        ] {
+            let (customers, invoices) = stripe_invoices_of(t).await;
+            assert_eq!(
+                (customers.len(), invoices.len()),
+                (1, 1),
+                "{t}: {customers:?}"
+            );
+            // The recorded customer is the commune's, in its own organisation.
+            let recorded = app
+                .count_where(
+                    "billing_customer",
+                    &format!(
+                        "tenant_id = '{t}' AND organisation_id = '{org}' AND stripe_customer_id = '{}'",
+                        customers[0]["id"].as_str().unwrap_or("?")
+                    ),
+                )
+                .await;
+            assert_eq!(recorded, 1, "{t}");
+        }
+        assert_eq!(app.count("billing_customer").await, 3);
+    };
+    check().await;
+
+    // Organisation A's customers forgotten here (a crash before they were recorded, a
+    // restored database): found again in one listing, not made twice.
+    app.admin_exec(&format!(
+        "DELETE FROM billing_customer WHERE organisation_id = '{}'",
+        fx.org_a
+    ))
+    .await;
+    app.admin_exec(&format!(
+        "UPDATE billing_invoice SET stripe_invoice_id = NULL, status = 'pending' WHERE organisation_id = '{}'",
+        fx.org_a
+    ))
+    .await;
+    app.admin_exec(&format!("UPDATE job SET status = 'pending', run_at = now() - interval '1 second' WHERE kind = 'billing.push_invoice' AND organisation_id = '{}'", fx.org_a))
+        .await;
+    app.drop_report_jobs().await;
+    let before = tallied(&tally, "GET /v1/customers");
+    let ran = worker::run_jobs(&app.db, &settings).await.expect("jobs");
+    assert_eq!(ran, 2);
+    let listings = tallied(&tally, "GET /v1/customers") - before;
+    assert!(
+        listings <= customer_pages().await,
+        "{listings} customer list requests"
+    );
+    check().await;
+}

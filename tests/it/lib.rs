@@ -1381,3 +1381,93 @@ pub fn redis_cli(port: u16, args: &[&str]) -> String {
         .expect("redis-cli (Debian package redis-tools)");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
+
+/// A connection (of the API's role, given its URL) that counts the statements sent through
+/// it, with sea-orm's metric callback: every query and `SET LOCAL` (the scope), not
+/// `BEGIN`/`COMMIT`. For the N+1 checks: a batched read sends as many statements for ten
+/// rows as for one.
+#[derive(Clone)]
+pub struct Counted {
+    pub db: DatabaseConnection,
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Counted {
+    pub async fn connect(url: &str) -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let mut db = tenants::db::connect(url, 4).await.expect("connect");
+        let statements = std::sync::Arc::new(AtomicU64::new(0));
+        let c = statements.clone();
+        db.set_metric_callback(move |_| {
+            c.fetch_add(1, Ordering::Relaxed);
+        });
+        Self { db, statements }
+    }
+
+    /// Runs `f`: its result, the statements it sent and its time in milliseconds.
+    pub async fn measure<T>(&self, f: impl std::future::Future<Output = T>) -> (T, u64, f64) {
+        use std::sync::atomic::Ordering;
+        let before = self.statements.load(Ordering::Relaxed);
+        let t = std::time::Instant::now();
+        let out = f.await;
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        (out, self.statements.load(Ordering::Relaxed) - before, ms)
+    }
+}
+
+/// Requests forwarded by `counting_proxy`, by method and path (`GET /v1/customers`).
+pub type Tally = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>>;
+
+/// A proxy in front of `upstream` (localstripe) that counts the requests it forwards: its URL
+/// and the tally.
+pub async fn counting_proxy(upstream: &str) -> (String, Tally) {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, Method, StatusCode, Uri};
+    let tally: Tally = Default::default();
+    let t = tally.clone();
+    let http = reqwest::Client::new();
+    let upstream = upstream.to_owned();
+    let app = axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let (t, http, upstream) = (t.clone(), http.clone(), upstream.clone());
+            async move {
+                if let Ok(mut m) = t.lock() {
+                    *m.entry(format!("{method} {}", uri.path())).or_default() += 1;
+                }
+                let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
+                let Ok(m) = reqwest::Method::from_bytes(method.as_str().as_bytes()) else {
+                    return (StatusCode::METHOD_NOT_ALLOWED, json, Bytes::new());
+                };
+                let mut req = http.request(m, format!("{upstream}{path}"));
+                for (k, v) in &headers {
+                    if k != "host" && k != "content-length" {
+                        req = req.header(k.as_str(), v.as_bytes());
+                    }
+                }
+                match req.body(body).send().await {
+                    Ok(r) => {
+                        let status = StatusCode::from_u16(r.status().as_u16())
+                            .unwrap_or(StatusCode::BAD_GATEWAY);
+                        (status, json, r.bytes().await.unwrap_or_default())
+                    }
+                    Err(_) => (StatusCode::BAD_GATEWAY, json, Bytes::new()),
+                }
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, tally)
+}
+
+/// How many requests of `what` (`GET /v1/customers`) the tally holds.
+pub fn tallied(t: &Tally, what: &str) -> u64 {
+    t.lock()
+        .ok()
+        .and_then(|m| m.get(what).copied())
+        .unwrap_or(0)
+}

@@ -1,7 +1,9 @@
 //! The integration suite: one binary, one fresh PostgreSQL database per test.
 #![recursion_limit = "256"]
+mod alerts_digests;
 mod alerts_email;
 mod audit_trail;
+mod backups_batched;
 mod backups_policies;
 mod backups_restic;
 mod backups_webhook;

@@ -206,11 +206,11 @@ pub async fn send_digests(db: &DatabaseConnection, s: &JobSettings) -> Result<()
     {
         let (subject, body) = deliver::digest(&alerts, today);
         mailer.send(&r.email, &subject, &body).await?;
-        for (a, _) in &alerts {
-            deliver::record(db, a, r.user_id, "digest")
-                .await
-                .map_err(|e| e.to_string())?;
-        }
+        // One statement for the person's whole digest, not one per alert.
+        let sent: Vec<&tenants::entities::alert::Model> = alerts.iter().map(|(a, _)| a).collect();
+        deliver::record_all(db, &sent, r.user_id, "digest")
+            .await
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }

@@ -139,7 +139,12 @@ struct Page {
 }
 
 impl StripeGateway for AsyncStripe {
-    async fn find_customer(&self, tenant_id: Uuid) -> Result<Option<String>, GatewayError> {
+    async fn find_customers(
+        &self,
+        tenant_ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, String>, GatewayError> {
+        // localstripe has no search and filters customers by email only: one listing, all
+        // pages, read once for every commune asked about.
         let all = self
             .all(|after| {
                 let mut l = ListCustomer::new().limit(100);
@@ -149,11 +154,15 @@ impl StripeGateway for AsyncStripe {
                 l.build()
             })
             .await?;
-        let t = tenant_id.to_string();
-        Ok(all
-            .into_iter()
-            .find(|c| meta(c, "mutualis_tenant").as_deref() == Some(t.as_str()))
-            .map(|c| c.id))
+        let mut found = HashMap::new();
+        for c in all {
+            let tenant = meta(&c, "mutualis_tenant").and_then(|t| Uuid::parse_str(&t).ok());
+            if let Some(t) = tenant.filter(|t| tenant_ids.contains(t)) {
+                // The first listed, as the one-commune lookup took.
+                found.entry(t).or_insert(c.id);
+            }
+        }
+        Ok(found)
     }
 
     async fn create_customer(

@@ -8,9 +8,9 @@ use crate::tenancy::{AccessError, Permission, Principal, PrincipalKind, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use uuid::Uuid;
 
 pub const MODES: &[&str] = &["immediate", "digest", "off"];
@@ -26,49 +26,92 @@ fn gdpr_kind(kind: &str) -> bool {
     kind.starts_with("request_") || kind.starts_with("breach_")
 }
 
+/// Those an alert goes to, sorted by email.
 pub async fn recipients(
     db: &DatabaseConnection,
     a: &alert::Model,
 ) -> Result<Vec<Recipient>, AlertError> {
     let scope = Scope::worker(Permission::ReadDirectory);
     let txn = scope.begin(db).await?;
-    let mut roles = vec!["org_admin"];
-    if gdpr_kind(&a.kind) {
-        roles.push("dpo");
-    }
-    let members = scope
-        .find::<membership::Entity>()
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(membership::Column::OrganisationId.eq(a.organisation_id))
-                        .add(membership::Column::TenantId.is_null())
-                        .add(membership::Column::Role.is_in(roles)),
-                )
-                .add(
-                    Condition::all()
-                        .add(membership::Column::TenantId.eq(a.tenant_id))
-                        .add(membership::Column::Role.eq("commune_admin")),
-                ),
-        )
-        .all(&txn)
-        .await?;
-    let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
-    let users = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(ids))
-        .order_by_asc(app_user::Column::Email)
-        .all(&txn)
-        .await?;
+    let audience = Audience::read(&txn, &scope, std::slice::from_ref(a)).await?;
     txn.commit().await?;
-    Ok(users
-        .into_iter()
-        .map(|u| Recipient {
-            user_id: u.id,
-            email: u.email,
-            mode: u.alert_mode,
-        })
-        .collect())
+    Ok(audience.of(a))
+}
+
+/// The people who may receive a set of alerts, read in two statements whatever the number
+/// of alerts (their memberships, then their accounts), so the digests do not read them once
+/// per alert.
+struct Audience {
+    members: Vec<membership::Model>,
+    /// Sorted by email by the database (its collation, as the console's lists).
+    users: Vec<app_user::Model>,
+}
+
+impl Audience {
+    async fn read(
+        txn: &DatabaseTransaction,
+        scope: &Scope,
+        alerts: &[alert::Model],
+    ) -> Result<Self, AlertError> {
+        let mut roles = vec!["org_admin"];
+        if alerts.iter().any(|a| gdpr_kind(&a.kind)) {
+            roles.push("dpo");
+        }
+        let orgs: BTreeSet<Uuid> = alerts.iter().map(|a| a.organisation_id).collect();
+        let tenants: BTreeSet<Uuid> = alerts.iter().map(|a| a.tenant_id).collect();
+        let members = scope
+            .find::<membership::Entity>()
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(membership::Column::OrganisationId.is_in(orgs))
+                            .add(membership::Column::TenantId.is_null())
+                            .add(membership::Column::Role.is_in(roles)),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(membership::Column::TenantId.is_in(tenants))
+                            .add(membership::Column::Role.eq("commune_admin")),
+                    ),
+            )
+            .all(txn)
+            .await?;
+        let ids: BTreeSet<Uuid> = members.iter().map(|m| m.user_id).collect();
+        let users = app_user::Entity::find()
+            .filter(app_user::Column::Id.is_in(ids))
+            .order_by_asc(app_user::Column::Email)
+            .all(txn)
+            .await?;
+        Ok(Self { members, users })
+    }
+
+    /// One alert's recipients: the organisation's administrators (and its DPO for rights
+    /// requests and breaches), the commune's administrators; each person once, by email.
+    fn of(&self, a: &alert::Model) -> Vec<Recipient> {
+        let gdpr = gdpr_kind(&a.kind);
+        let ids: BTreeSet<Uuid> = self
+            .members
+            .iter()
+            .filter(|m| match m.tenant_id {
+                None => {
+                    m.organisation_id == a.organisation_id
+                        && (m.role == "org_admin" || (gdpr && m.role == "dpo"))
+                }
+                Some(t) => t == a.tenant_id && m.role == "commune_admin",
+            })
+            .map(|m| m.user_id)
+            .collect();
+        self.users
+            .iter()
+            .filter(|u| ids.contains(&u.id))
+            .map(|u| Recipient {
+                user_id: u.id,
+                email: u.email.clone(),
+                mode: u.alert_mode.clone(),
+            })
+            .collect()
+    }
 }
 
 /// The email of one alert: (subject, body).
@@ -168,6 +211,48 @@ pub async fn record(
     Ok(())
 }
 
+/// Records that these alerts were sent to this person in one digest: one statement for them
+/// all (after sending, as `record`).
+pub async fn record_all(
+    db: &DatabaseConnection,
+    alerts: &[&alert::Model],
+    user_id: Uuid,
+    channel: &str,
+) -> Result<(), AlertError> {
+    if alerts.is_empty() {
+        return Ok(());
+    }
+    let scope = Scope::worker(Permission::ReadDirectory);
+    let txn = scope.begin(db).await?;
+    let now = Utc::now();
+    let rows = alerts.iter().map(|a| {
+        alert_delivery::ActiveModel::from(alert_delivery::Model {
+            id: Uuid::now_v7(),
+            organisation_id: a.organisation_id,
+            tenant_id: a.tenant_id,
+            alert_id: a.id,
+            user_id,
+            channel: channel.into(),
+            sent_at: now,
+        })
+    });
+    alert_delivery::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                alert_delivery::Column::AlertId,
+                alert_delivery::Column::UserId,
+                alert_delivery::Column::OrganisationId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .do_nothing()
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// One alert with its commune's name.
 pub async fn load(
     db: &DatabaseConnection,
@@ -204,11 +289,13 @@ pub async fn digests(
         .into_iter()
         .map(|t| (t.id, t.name))
         .collect();
+    let audience = Audience::read(&txn, &scope, &recent).await?;
+    let sent = deliveries(&txn, &scope, &recent).await?;
     txn.commit().await?;
     let mut by: BTreeMap<Uuid, (Recipient, Vec<(alert::Model, String)>)> = BTreeMap::new();
     for a in recent {
-        for r in recipients(db, &a).await? {
-            if r.mode != "digest" || delivered(db, a.id, r.user_id).await? {
+        for r in audience.of(&a) {
+            if r.mode != "digest" || sent.contains(&(a.id, r.user_id)) {
                 continue;
             }
             let name = names.get(&a.tenant_id).cloned().unwrap_or_default();
@@ -219,6 +306,28 @@ pub async fn digests(
         }
     }
     Ok(by.into_values().collect())
+}
+
+/// The (alert, person) pairs already sent, for all the given alerts in one statement.
+async fn deliveries(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    alerts: &[alert::Model],
+) -> Result<HashSet<(Uuid, Uuid)>, AlertError> {
+    if alerts.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ids: Vec<Uuid> = alerts.iter().map(|a| a.id).collect();
+    let pairs: Vec<(Uuid, Uuid)> = scope
+        .find::<alert_delivery::Entity>()
+        .filter(alert_delivery::Column::AlertId.is_in(ids))
+        .select_only()
+        .column(alert_delivery::Column::AlertId)
+        .column(alert_delivery::Column::UserId)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(pairs.into_iter().collect())
 }
 
 /// The signed-in person chooses how alerts reach them.

@@ -18,7 +18,7 @@ use crate::entities::{backup_job, backup_policy, backup_restore_test};
 use crate::tenancy::Scope;
 use chrono::{DateTime, Duration, Months, Utc};
 use chrono_tz::Europe::Paris;
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -195,7 +195,58 @@ pub fn tenant_states(tenants: &[(Uuid, Uuid)], statuses: &[PolicyStatus]) -> Vec
         .collect()
 }
 
-/// Statuses of the given policies, read in two queries.
+/// Has the policy a job (a good one, with `good_only`) among those read from the window?
+fn has_recent(
+    jobs: &HashMap<Uuid, Vec<(DateTime<Utc>, String)>>,
+    policy: Uuid,
+    good_only: bool,
+) -> bool {
+    jobs.get(&policy).is_some_and(|v| {
+        v.iter()
+            .any(|(_, s)| !good_only || GOOD_STATUSES.contains(&s.as_str()))
+    })
+}
+
+/// Each policy's last job (last good job, with `good_only`) finished before `since`, for all
+/// the given policies in one statement.
+async fn last_before(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    policies: Vec<Uuid>,
+    since: DateTime<Utc>,
+    good_only: bool,
+) -> Result<HashMap<Uuid, (DateTime<Utc>, String)>, BackupError> {
+    use backup_job::Column as C;
+    if policies.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let status = good_only.then_some((C::Status, GOOD_STATUSES));
+    let latest = super::latest_ids_before::<backup_job::Entity>(
+        super::LatestColumns {
+            id: C::Id,
+            policy: C::PolicyId,
+            at: C::FinishedAt,
+        },
+        since,
+        status,
+        policies,
+    );
+    let rows: Vec<(Uuid, DateTime<Utc>, String)> = scope
+        .find::<backup_job::Entity>()
+        .filter(C::Id.in_subquery(latest))
+        .select_only()
+        .column(C::PolicyId)
+        .column(C::FinishedAt)
+        .column(C::Status)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(rows.into_iter().map(|(p, t, s)| (p, (t, s))).collect())
+}
+
+/// Statuses of the given policies, read in at most four statements whatever their number:
+/// the window's jobs, the last good and the last job before the window of the policies that
+/// need them, and the restore tests.
 pub async fn statuses(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -226,28 +277,24 @@ pub async fn statuses(
     for (p, t, s) in recent {
         jobs.entry(p).or_default().push((t, s));
     }
-    for (pid, good_only) in ids.iter().flat_map(|p| [(*p, true), (*p, false)]) {
-        let has_recent = jobs.get(&pid).is_some_and(|v| {
-            v.iter()
-                .any(|(_, s)| !good_only || GOOD_STATUSES.contains(&s.as_str()))
-        });
-        if has_recent {
-            continue;
-        }
-        let mut q = scope
-            .find::<backup_job::Entity>()
-            .filter(backup_job::Column::PolicyId.eq(pid))
-            .filter(backup_job::Column::FinishedAt.lt(since));
-        if good_only {
-            q = q.filter(backup_job::Column::Status.is_in(GOOD_STATUSES.iter().copied()));
-        }
-        if let Some(j) = q
-            .order_by_desc(backup_job::Column::FinishedAt)
-            .one(&txn)
-            .await?
-        {
-            jobs.entry(pid).or_default().push((j.finished_at, j.status));
-        }
+    // Policies without a good job in the window still need their last good one of all time,
+    // and those with no job at all there (nor a good one found before) their last one: read
+    // for all of them at once, one statement per kind. (As the per-policy reads did, a last
+    // good job found before the window stands for the last job: the last one is not read.)
+    let need_good: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|p| !has_recent(&jobs, *p, true))
+        .collect();
+    let last_good = last_before(&txn, scope, need_good, since, true).await?;
+    let need_any: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|p| !has_recent(&jobs, *p, false) && !last_good.contains_key(p))
+        .collect();
+    let last_any = last_before(&txn, scope, need_any, since, false).await?;
+    for (pid, job) in last_good.into_iter().chain(last_any) {
+        jobs.entry(pid).or_default().push(job);
     }
     let mut tests: HashMap<Uuid, Vec<(DateTime<Utc>, String)>> = HashMap::new();
     let rows: Vec<(Uuid, DateTime<Utc>, String)> = scope

@@ -15,7 +15,7 @@ use crate::entities::{backup_policy, backup_storage_sample, tenant};
 use crate::tenancy::Scope;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -114,6 +114,57 @@ pub struct TenantUsage {
     pub complete: bool,
 }
 
+/// Each policy's samples for metering [start, end), sorted by time: its last sample before
+/// `start` (it carries into the period), then those inside. Two statements for all the
+/// policies together (one per kind of sample), not two per policy.
+async fn samples(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    policies: &[backup_policy::Model],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<BTreeMap<Uuid, Vec<(DateTime<Utc>, i64)>>, BackupError> {
+    use backup_storage_sample::Column as C;
+    let ids: Vec<Uuid> = policies.iter().map(|p| p.id).collect();
+    let mut by_policy: BTreeMap<Uuid, Vec<(DateTime<Utc>, i64)>> = BTreeMap::new();
+    if ids.is_empty() {
+        return Ok(by_policy);
+    }
+    let latest = super::latest_ids_before::<backup_storage_sample::Entity>(
+        super::LatestColumns {
+            id: C::Id,
+            policy: C::PolicyId,
+            at: C::MeasuredAt,
+        },
+        start,
+        None,
+        ids.clone(),
+    );
+    let before = scope
+        .find::<backup_storage_sample::Entity>()
+        .filter(C::Id.in_subquery(latest))
+        .all(txn)
+        .await?;
+    // Same order as one policy's query had: time, then id.
+    let inside = scope
+        .find::<backup_storage_sample::Entity>()
+        .filter(C::PolicyId.is_in(ids))
+        .filter(C::MeasuredAt.gte(start))
+        .filter(C::MeasuredAt.lt(end))
+        .order_by_asc(C::MeasuredAt)
+        .order_by_asc(C::Id)
+        .all(txn)
+        .await?;
+    // At most one row per policy before the period, so it goes first in its policy's list.
+    for s in before.into_iter().chain(inside) {
+        by_policy
+            .entry(s.policy_id)
+            .or_default()
+            .push((s.measured_at, s.stored_bytes));
+    }
+    Ok(by_policy)
+}
+
 /// GB-month per tenant of the scope for one month.
 pub async fn usage(
     db: &DatabaseConnection,
@@ -137,33 +188,7 @@ pub async fn usage(
         .filter(backup_policy::Column::TenantId.is_in(tids.clone()))
         .all(&txn)
         .await?;
-    // The last sample before the period, then those inside it.
-    let mut by_policy: BTreeMap<Uuid, Vec<(DateTime<Utc>, i64)>> = BTreeMap::new();
-    for p in &policies {
-        let before = scope
-            .find::<backup_storage_sample::Entity>()
-            .filter(backup_storage_sample::Column::PolicyId.eq(p.id))
-            .filter(backup_storage_sample::Column::MeasuredAt.lt(start))
-            .order_by_desc(backup_storage_sample::Column::MeasuredAt)
-            .one(&txn)
-            .await?;
-        let inside = scope
-            .find::<backup_storage_sample::Entity>()
-            .filter(backup_storage_sample::Column::PolicyId.eq(p.id))
-            .filter(backup_storage_sample::Column::MeasuredAt.gte(start))
-            .filter(backup_storage_sample::Column::MeasuredAt.lt(metered_end))
-            .order_by_asc(backup_storage_sample::Column::MeasuredAt)
-            .order_by_asc(backup_storage_sample::Column::Id)
-            .all(&txn)
-            .await?;
-        let v = by_policy.entry(p.id).or_default();
-        v.extend(
-            before
-                .into_iter()
-                .chain(inside)
-                .map(|s| (s.measured_at, s.stored_bytes)),
-        );
-    }
+    let by_policy = samples(&txn, scope, &policies, start, metered_end).await?;
     txn.commit().await?;
     let period_seconds = (end - start).num_seconds();
     let metered_seconds = (metered_end - start).num_seconds().max(0);

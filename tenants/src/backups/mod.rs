@@ -12,8 +12,12 @@ pub mod restic;
 pub mod restore_tests;
 
 use crate::audit::AuditError;
+use crate::entities::backup_policy;
 use crate::tenancy::AccessError;
-use sea_orm::DbErr;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::{DbErr, EntityTrait};
+use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
@@ -82,4 +86,49 @@ pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<Strin
         return Err(bad(field, format!("{max} caractères au plus.")));
     }
     Ok(v.to_owned())
+}
+
+/// The ids of each policy's latest row of `E` before `before` (one per policy that has one;
+/// among rows stamped at the same instant, whichever comes first), optionally only rows whose
+/// `status` is in a list: `SELECT (SELECT id FROM E WHERE policy_id = p.id AND at < before
+/// ORDER BY at DESC LIMIT 1) FROM backup_policy p WHERE p.id IN (policies)`. Used as
+/// `E.id IN (this)`, it reads the latest row of every policy in one statement, each by one
+/// probe of the `(policy_id, at)` index, on PostgreSQL and SQLite alike (no DISTINCT ON),
+/// instead of one query per policy. The caller's query carries the scope (and RLS applies to
+/// the subqueries too); the subquery only picks ids among the given policies' own rows.
+pub(crate) fn latest_ids_before<E: EntityTrait>(
+    columns: LatestColumns<E::Column>,
+    before: DateTime<Utc>,
+    status: Option<(E::Column, &[&str])>,
+    policies: Vec<Uuid>,
+) -> SelectStatement {
+    let row = Alias::new("latest_row");
+    let mut latest = Query::select();
+    latest
+        .column((row.clone(), columns.id))
+        .from_as(E::default(), row.clone())
+        .and_where(
+            Expr::col((row.clone(), columns.policy))
+                .equals((backup_policy::Entity, backup_policy::Column::Id)),
+        )
+        .and_where(Expr::col((row.clone(), columns.at)).lt(before));
+    if let Some((col, values)) = status {
+        latest.and_where(Expr::col((row.clone(), col)).is_in(values.iter().copied()));
+    }
+    latest.order_by((row, columns.at), Order::Desc).limit(1);
+    Query::select()
+        .expr(SimpleExpr::SubQuery(
+            None,
+            Box::new(latest.to_owned().into_sub_query_statement()),
+        ))
+        .from(backup_policy::Entity)
+        .and_where(Expr::col((backup_policy::Entity, backup_policy::Column::Id)).is_in(policies))
+        .to_owned()
+}
+
+/// The columns `latest_ids_before` reads: the row's id, its policy and its instant.
+pub(crate) struct LatestColumns<C> {
+    pub id: C,
+    pub policy: C,
+    pub at: C,
 }

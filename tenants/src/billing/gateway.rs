@@ -1,6 +1,7 @@
 //! What billing needs from Stripe, and nothing more. The worker implements it with
 //! async-stripe; every creating call carries an idempotency key, and the caller also looks
 //! for an earlier result first (localstripe ignores idempotency keys).
+use std::collections::HashMap;
 use std::future::Future;
 use uuid::Uuid;
 
@@ -24,11 +25,12 @@ pub struct Item {
 }
 
 pub trait StripeGateway: Send + Sync {
-    /// The customer recorded for this commune in Stripe's metadata, if any.
-    fn find_customer(
+    /// The customers recorded in Stripe's metadata for these communes (those that have one),
+    /// found in one pass over Stripe's customers whatever the number of communes.
+    fn find_customers(
         &self,
-        tenant_id: Uuid,
-    ) -> impl Future<Output = Result<Option<String>, GatewayError>> + Send;
+        tenant_ids: &[Uuid],
+    ) -> impl Future<Output = Result<HashMap<Uuid, String>, GatewayError>> + Send;
     fn create_customer(
         &self,
         tenant_id: Uuid,
