@@ -35,40 +35,10 @@ mod m20261216_000031_organisation_policy;
 mod m20261216_000039_opendata;
 mod m20261217_000040_auth_version;
 mod rls;
+mod tables;
 
 pub use rls::{APP_ROLE, BACKUP_ROLE, TENANT_PREDICATE, TENANT_TABLES};
-
-/// Every table under row-level security: the platform's (with their own predicates) and the
-/// modules' (with `TENANT_PREDICATE`).
-pub fn rls_tables() -> Vec<&'static str> {
-    TENANT_TABLES
-        .iter()
-        .map(|(t, _)| *t)
-        .chain(m20261124_000002_gdpr::TABLES.iter().copied())
-        .chain(m20261124_000003_procurement::TABLES.iter().copied())
-        .chain(m20261124_000004_procurement_lots::TABLES.iter().copied())
-        .chain(m20261124_000006_backups::TABLES.iter().copied())
-        .chain(m20261124_000007_costs::TABLES.iter().copied())
-        .chain(m20261124_000008_jobs_billing::TABLES.iter().copied())
-        .chain(m20261124_000009_reporting::TABLES.iter().copied())
-        .chain(m20261124_000010_alerts::TABLES.iter().copied())
-        .chain(m20261124_000011_maturity::TABLES.iter().copied())
-        .chain(m20261214_000017_request_events::TABLES.iter().copied())
-        .chain(m20261207_000026_billing_identity::TABLES.iter().copied())
-        .chain(m20261215_000019_dpia_method::TABLES.iter().copied())
-        .chain(m20261215_000022_gdpr_documents::TABLES.iter().copied())
-        .chain(m20261215_000024_gdpr_library::TABLES.iter().copied())
-        .chain(m20261215_000025_gdpr_actors::TABLES.iter().copied())
-        .chain(std::iter::once(m20261215_000025_gdpr_actors::USER_TABLE))
-        .chain(m20261215_000027_gdpr_bilans::TABLES.iter().copied())
-        .chain(
-            m20261215_000029_reversibility_export::TABLES
-                .iter()
-                .copied(),
-        )
-        .chain(m20261216_000039_opendata::TABLES.iter().copied())
-        .collect()
-}
+pub use tables::RLS_TABLES;
 
 pub struct Migrator;
 

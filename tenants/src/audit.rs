@@ -99,7 +99,7 @@ pub async fn record(
     head.update(txn).await?;
     // Every recorded change may move the consolidated report: queue its recomputation with
     // the change (the outbox).
-    crate::reporting::snapshot::enqueue_change(txn, e.organisation_id, e.tenant_id, at)
+    crate::jobs::enqueue_change(txn, e.organisation_id, e.tenant_id, at)
         .await
         .map_err(|err| AuditError::Queue(err.to_string()))?;
     Ok(stored)

@@ -79,6 +79,40 @@ pub trait OrderByName: QueryOrder + Sized {
 
 impl<Q: QueryOrder> OrderByName for Q {}
 
+/// The words of a search, folded as [`fold`] folds what they are looked for in (none for an
+/// absent or blank search).
+pub fn search_words(query: Option<&str>) -> Vec<String> {
+    query
+        .map(fold)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Lower case without diacritics, ligatures spelt out (« Œufs » is found as « oeufs »);
+/// anything else than a letter or a digit (apostrophes, hyphens) separates words.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => out.push('a'),
+            'ç' => out.push('c'),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
+            'ÿ' => out.push('y'),
+            'ñ' => out.push('n'),
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::french_cmp;

@@ -8,7 +8,7 @@
 use crate::entities::job;
 use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::scope::{set_pg_scope, PgScope};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{AccessError, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend,
@@ -24,8 +24,6 @@ pub enum JobError {
     Access(#[from] AccessError),
     #[error("{0}")]
     Conflict(String),
-    #[error(transparent)]
-    Audit(#[from] crate::audit::AuditError),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }
@@ -373,43 +371,38 @@ pub async fn list(
     Ok(rows)
 }
 
-/// A dead job back in the queue, with its attempts reset.
-pub async fn retry(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    id: Uuid,
-) -> Result<job::Model, JobError> {
-    if scope.permission() != Permission::ManageCosts {
-        return Err(AccessError::Forbidden(Permission::ManageCosts).into());
-    }
-    let txn = scope.begin(db).await?;
-    let j = scope.get::<job::Entity, _>(&txn, id).await??;
-    if j.status != "dead" {
-        return Err(JobError::Conflict(format!(
-            "Seule une tâche abandonnée (dead) se relance à la main ; celle-ci est à l'état « {} ».",
-            j.status
-        )));
-    }
-    let mut a = j.into_active_model();
-    a.status = Set("pending".into());
-    a.attempts = Set(0);
-    a.run_at = Set(Utc::now());
-    a.finished_at = Set(None);
-    let m = a.update(&txn).await?;
-    crate::audit::record(
-        &txn,
-        scope,
-        crate::audit::Entry {
-            organisation_id: m.organisation_id,
-            tenant_id: m.tenant_id,
-            operation: "job.retry",
-            before: Some(serde_json::json!({"status": "dead", "kind": m.kind})),
-            after: Some(serde_json::json!({"status": "pending"})),
+/// The kind of the job that recomputes an organisation's consolidated report of a month.
+pub const SNAPSHOT_JOB: &str = "reporting.snapshot";
+
+/// A change was recorded (by `audit::record`, in the change's own transaction): the
+/// organisation's snapshot of the month is recomputed once the minute is over, so a burst of
+/// changes costs one computation. One job per tenant and minute (keys never contend across
+/// tenants); the worker skips the ones a computation begun after their minute already covers.
+pub async fn enqueue_change(
+    txn: &sea_orm::DatabaseTransaction,
+    organisation_id: Uuid,
+    tenant_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), JobError> {
+    let period = crate::calendar::current_period(at);
+    let minute = at.timestamp() / 60;
+    // Every change of this tenant in this minute shares the job: a computation that started
+    // after the minute's end has seen them all.
+    let minute_end = DateTime::<Utc>::from_timestamp((minute + 1) * 60, 0).unwrap_or(at);
+    let run_at = minute_end + chrono::Duration::seconds(5);
+    enqueue_at(
+        txn,
+        NewJob {
+            organisation_id,
+            tenant_id,
+            kind: SNAPSHOT_JOB,
+            payload: serde_json::json!({"organisationId": organisation_id, "period": period.to_string(), "after": minute_end}),
+            dedup_key: format!("{SNAPSHOT_JOB}:{organisation_id}:{tenant_id}:{period}:m{minute}"),
         },
+        run_at,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(m)
+    .await
+    .map(|_| ())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backups;
 pub mod billing;
 pub mod blocking;
+pub mod calendar;
 pub mod collation;
 pub mod costs;
 pub mod db;

@@ -132,9 +132,9 @@ async fn stage_backups(app: &TestApp, org: Uuid) {
     app.admin_exec("ANALYZE").await;
 }
 
-fn last_month(now: DateTime<Utc>) -> metering::Period {
+fn last_month(now: DateTime<Utc>) -> tenants::calendar::Period {
     let d = now.date_naive() - Duration::days(35);
-    metering::Period::parse(&d.format("%Y-%m").to_string()).expect("period")
+    tenants::calendar::Period::parse(&d.format("%Y-%m").to_string()).expect("period")
 }
 
 /// Metering, and the same figures from per-policy reads.

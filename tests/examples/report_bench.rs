@@ -13,7 +13,7 @@
 use integration_tests::dataset::{self, Volumes};
 use integration_tests::*;
 use std::time::{Duration, Instant};
-use tenants::backups::metering::Period;
+use tenants::calendar::Period;
 use tenants::identifiers::Siren;
 use tenants::referential;
 use tenants::reporting::snapshot;
@@ -41,7 +41,7 @@ async fn main() {
         provisioning: scope,
     } = dataset::bench_start().await;
     let now = chrono::Utc::now();
-    let period: Period = snapshot::current_period(now);
+    let period: Period = tenants::calendar::current_period(now);
     let v = Volumes::ISSUE_7;
 
     let orgs: Vec<Uuid> = if mode == "france" {

@@ -138,7 +138,7 @@ async fn stage(
 async fn backups_batched_metering_matches_each_policys_own_reads() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
-    let period = metering::Period::parse("2026-10").expect("period");
+    let period = tenants::calendar::Period::parse("2026-10").expect("period");
     let (start, end) = period.bounds();
     let now = Utc::now();
     let policies = stage(&app, &fx, start, now).await;

@@ -288,7 +288,7 @@ async fn the_first_start_shows_every_module() {
 
     // Costs: catalogue, subscriptions, keys, this year's pools by several methods, each run
     // summing to its pool.
-    let year = tenants::gdpr::paris_today().year();
+    let year = tenants::calendar::paris_today().year();
     let r = gql(&http, &url, &dsi, "query($y: Int!) { costServices { id code name } costSubscriptions { tenantId serviceId } costKeyValues(year: $y) { tenantId key value } costPools(year: $y) { id serviceId label amountCents method periodStart periodEnd } }", json!({"y": year})).await;
     let services = list(&r, "costServices");
     assert!(services.len() >= 4, "{r}");

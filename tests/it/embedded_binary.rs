@@ -197,7 +197,7 @@ async fn concurrent_writes_on_sqlite_all_land_once() {
                     &admin,
                     "mutation($i: RightsRequestInput!) { createRightsRequest(input: $i) { id requester } }",
                     json!({"i": {"tenantId": tenant, "kind": "access",
-                                 "receivedOn": tenants::gdpr::paris_today().to_string(),
+                                 "receivedOn": tenants::calendar::paris_today().to_string(),
                                  "requester": format!("Concurrence {start}-{i}")}}),
                 )
                 .await

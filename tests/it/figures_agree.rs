@@ -142,7 +142,7 @@ async fn a_communes_figures_are_the_same_in_graphql_in_the_register_and_in_every
         .expect("the demo's intercommunality")
         .id;
     let now = chrono::Utc::now();
-    let period = tenants::reporting::snapshot::current_period(now);
+    let period = tenants::calendar::current_period(now);
     tenants::reporting::snapshot::refresh(&db, org, period, now)
         .await
         .expect("report");

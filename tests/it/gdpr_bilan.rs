@@ -233,7 +233,7 @@ const RUN: &str = "query($id: UUID!) { gdprBilanRun(id: $id) { id total done fin
 async fn the_worker_makes_every_communes_bilan_with_progress_and_the_figures_agree() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
-    let today = tenants::gdpr::paris_today();
+    let today = tenants::calendar::paris_today();
     let late_day = today - chrono::Duration::days(45);
     // The bilan of the year of a request received 45 days ago (overdue by now).
     let year = chrono::Datelike::year(&late_day);

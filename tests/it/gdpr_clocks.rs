@@ -16,7 +16,7 @@ async fn rights_requests_follow_the_month_and_the_extension_rule() {
         .await;
     let old = &data(&r)["createRightsRequest"];
     assert_eq!(old["dueOn"], "2026-03-02");
-    let today = tenants::gdpr::paris_today();
+    let today = tenants::calendar::paris_today();
     assert_eq!(
         old["overdue"],
         today > chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("date")

@@ -668,7 +668,7 @@ async fn a_validated_dpia_stays_done_in_the_consolidated_report() {
         .expect("activity id")
         .to_owned();
     let counts = || async {
-        let period = tenants::reporting::snapshot::current_period(chrono::Utc::now());
+        let period = tenants::calendar::current_period(chrono::Utc::now());
         let f =
             tenants::reporting::snapshot::compute(&app.db, fx.org_a, period, chrono::Utc::now())
                 .await

@@ -389,7 +389,7 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
         tenants::reporting::snapshot::refresh(
             &app.db,
             org,
-            tenants::reporting::snapshot::current_period(chrono::Utc::now()),
+            tenants::calendar::current_period(chrono::Utc::now()),
             chrono::Utc::now(),
         )
         .await
@@ -600,7 +600,7 @@ async fn every_export_route_is_denied_across_tenants_and_organisations() {
     covered.insert(("GET", list));
 
     // GET a yearly bilan (issue 19): another commune's or organisation's is a 404.
-    let year = chrono::Datelike::year(&tenants::gdpr::paris_today());
+    let year = chrono::Datelike::year(&tenants::calendar::paris_today());
     let mut bilan_of = std::collections::HashMap::new();
     for (caller, org, tenants_) in [
         (&fx.org_admin_a, fx.org_a, vec![fx.tenant_a1, fx.tenant_a2]),

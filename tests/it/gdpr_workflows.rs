@@ -13,7 +13,7 @@ async fn a_rights_request_keeps_the_history_of_what_was_done() {
     let app = spawn_app().await;
     let fx = app.fixture().await;
     let c = &fx.commune_admin_a1;
-    let today = tenants::gdpr::paris_today();
+    let today = tenants::calendar::paris_today();
     let r = app
         .gql(c, REQUEST, json!({"t": fx.tenant_a1, "d": today}))
         .await;
@@ -287,7 +287,7 @@ async fn an_archived_activity_leaves_the_register_and_a_draft_is_deleted() {
         .await,
     );
     // Its action plan, on the activity: added, changed, done.
-    let today = tenants::gdpr::paris_today();
+    let today = tenants::calendar::paris_today();
     let act = app
         .gql(c, "mutation($t: UUID!, $a: UUID!, $d: Date!) { createGdprAction(tenantId: $t, activityId: $a, title: \"Mettre à jour les mentions\", dueOn: $d) { id } }", json!({"t": fx.tenant_a1, "a": id, "d": today}))
         .await;

@@ -191,7 +191,7 @@ async fn every_operation_is_denied_across_tenants_and_organisations() {
     let actor_a2 = actor_of(fx.org_admin_a.clone(), fx.tenant_a2).await;
 
     // Yearly bilans (issue 19): a run of B with B's commune's bilan, a run of A with A2's.
-    let year = chrono::Datelike::year(&tenants::gdpr::paris_today());
+    let year = chrono::Datelike::year(&tenants::calendar::paris_today());
     let bilan_of = |caller: Caller, org: uuid::Uuid, tenant: uuid::Uuid| {
         let app = &app;
         async move {

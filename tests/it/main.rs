@@ -36,6 +36,7 @@ mod isolation_matrix;
 mod job_lease;
 mod list_pages;
 mod maturity;
+mod module_layers;
 mod oidc_login;
 mod opendata;
 mod principal_cache;

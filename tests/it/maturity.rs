@@ -199,7 +199,7 @@ async fn questionnaires_are_versioned_and_assessments_scored_and_compared() {
     assert_eq!(app.count("maturity_assessment").await, before);
 
     // The consolidated report carries each commune's latest score and the mean.
-    let period = tenants::reporting::snapshot::current_period(chrono::Utc::now());
+    let period = tenants::calendar::current_period(chrono::Utc::now());
     tenants::reporting::snapshot::refresh(&app.db, fx.org_a, period, chrono::Utc::now())
         .await
         .expect("report");

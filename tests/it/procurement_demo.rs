@@ -14,7 +14,7 @@ async fn the_demo_seeds_contracts_once_with_something_to_show() {
     let read = Principal::operator()
         .scope(Permission::ReadProcurement)
         .expect("operator");
-    let today = tenants::gdpr::paris_today();
+    let today = tenants::calendar::paris_today();
     let all = contracts::list(
         &app.db,
         &read,

@@ -217,7 +217,7 @@ async fn a_commune_summary_shows_each_section_to_whom_may_read_it_and_no_aggrega
         .await;
     app.maturity_objects(&fx.dpo_a, fx.org_a, fx.tenant_a2)
         .await;
-    let period = tenants::reporting::snapshot::current_period(chrono::Utc::now());
+    let period = tenants::calendar::current_period(chrono::Utc::now());
     tenants::reporting::snapshot::refresh(&app.db, fx.org_a, period, chrono::Utc::now())
         .await
         .expect("report");

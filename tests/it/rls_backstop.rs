@@ -146,7 +146,7 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
         .gql(
             &fx.org_admin_a,
             "mutation($o: UUID!, $y: Int!) { requestGdprBilans(organisationId: $o, year: $y) { id } }",
-            serde_json::json!({"o": fx.org_a, "y": chrono::Datelike::year(&tenants::gdpr::paris_today())}),
+            serde_json::json!({"o": fx.org_a, "y": chrono::Datelike::year(&tenants::calendar::paris_today())}),
         )
         .await;
     let run: uuid::Uuid = data(&r)["requestGdprBilans"]["id"]
@@ -161,7 +161,7 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
     tenants::reporting::snapshot::refresh(
         &app.db,
         fx.org_a,
-        tenants::reporting::snapshot::current_period(chrono::Utc::now()),
+        tenants::calendar::current_period(chrono::Utc::now()),
         chrono::Utc::now(),
     )
     .await
@@ -199,7 +199,7 @@ async fn the_app_role_with_no_scope_sees_zero_rows_in_every_tenant_table() {
     let unscoped = tenants::db::connect(&app.testdb.app_url, 1)
         .await
         .expect("app role");
-    for table in migrations::rls_tables() {
+    for table in migrations::RLS_TABLES.iter().copied() {
         assert!(app.count(table).await > 0, "{table} has rows for the owner");
         assert_eq!(
             count(&unscoped, table).await,
@@ -235,7 +235,7 @@ async fn every_table_with_an_organisation_has_forced_rls_and_a_policy() {
         ))
         .await
         .expect("catalog");
-    let listed = migrations::rls_tables();
+    let listed = migrations::RLS_TABLES;
     assert!(rows.len() >= 5, "catalog query found too few tables");
     for r in rows {
         let t: String = r.try_get("", "t").expect("t");
@@ -248,7 +248,25 @@ async fn every_table_with_an_organisation_has_forced_rls_and_a_policy() {
         );
         assert!(
             listed.contains(&t.as_str()),
-            "{t} is not in migrations::rls_tables()"
+            "{t} is not in migrations::RLS_TABLES"
+        );
+    }
+    // And the other way: every listed table exists with RLS forced (a table owned by a person,
+    // without organisation_id, is read from the catalog by name).
+    for t in listed {
+        let row = app
+            .admin
+            .query_one(pg(format!(
+                "SELECT c.relforcerowsecurity AS forced FROM pg_class c \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = '{t}'"
+            )))
+            .await
+            .expect("catalog");
+        let forced = row.is_some_and(|r| r.try_get::<bool>("", "forced").expect("forced"));
+        assert!(
+            forced,
+            "{t} is listed in migrations::RLS_TABLES but has no forced RLS"
         );
     }
     // The application role owns nothing and cannot bypass RLS.

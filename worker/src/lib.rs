@@ -115,9 +115,7 @@ async fn run_job(
             let period = j.payload["period"]
                 .as_str()
                 .ok_or("payload without period")
-                .and_then(|p| {
-                    tenants::backups::metering::Period::parse(p).map_err(|_| "bad period")
-                })?;
+                .and_then(|p| tenants::calendar::Period::parse(p).map_err(|_| "bad period"))?;
             // A change-triggered job a fresher computation already covers is done.
             let after = j.payload["after"]
                 .as_str()

@@ -14,11 +14,12 @@ use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use tenants::calendar::paris_today;
 use tenants::gdpr::activity::{ActivityFilter, ActivitySort};
 use tenants::gdpr::lists::{self, ListKind, ListQuery};
 use tenants::gdpr::requests::{RequestFilter, RequestSort};
 use tenants::gdpr::vocab::ActivityStatus;
-use tenants::gdpr::{paris_today, sheets, GdprError};
+use tenants::gdpr::{sheets, GdprError};
 use tenants::tenancy::{AccessError, Permission};
 use uuid::Uuid;
 

@@ -73,7 +73,7 @@ pub async fn dataset_file(
     ) else {
         return not_found();
     };
-    let today = tenants::gdpr::paris_today();
+    let today = tenants::calendar::paris_today();
     match tenants::opendata::catalog::decp_of(&st.db, tenant_id, today).await {
         Ok(Some(e)) if xml => open(
             tenants::procurement::decp::to_xml(&e.document).into_bytes(),

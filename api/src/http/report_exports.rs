@@ -5,7 +5,7 @@ use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use tenants::backups::metering::Period;
+use tenants::calendar::Period;
 use tenants::reporting::{documents, ReportError};
 use tenants::tenancy::{AccessError, Permission};
 use uuid::Uuid;

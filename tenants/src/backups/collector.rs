@@ -290,8 +290,7 @@ async fn collect_repository(
         reports::sample(&txn, p, "restic", now, bytes).await?;
         report.samples_recorded += 1;
         // New jobs or storage: the organisation's report follows (same transaction).
-        crate::reporting::snapshot::enqueue_change(&txn, p.organisation_id, p.tenant_id, now)
-            .await?;
+        crate::jobs::enqueue_change(&txn, p.organisation_id, p.tenant_id, now).await?;
     }
     txn.commit().await?;
     Ok(())

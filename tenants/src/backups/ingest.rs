@@ -595,7 +595,7 @@ pub async fn receive(
     };
     log(&txn, &t, now, report_id, Ok(job.id)).await?;
     // The backup state moved: the organisation's report follows (same transaction).
-    crate::reporting::snapshot::enqueue_change(&txn, t.organisation_id, t.tenant_id, now).await?;
+    crate::jobs::enqueue_change(&txn, t.organisation_id, t.tenant_id, now).await?;
     let mut a = t.clone().into_active_model();
     a.last_used_at = Set(Some(now));
     a.update(&txn).await?;

@@ -9,70 +9,15 @@
 //! them. The period is a calendar month in Paris time; the running month is metered up to
 //! now (accrued so far). A tenant's figure sums its policies' byte-seconds before converting,
 //! and is given in thousandths of a GB-month, rounded half up, so allocation works on integers.
-use super::{bad, BackupError};
+use super::BackupError;
+use crate::calendar::Period;
 use crate::collation::OrderByName;
 use crate::entities::{backup_policy, backup_storage_sample, tenant};
 use crate::tenancy::Scope;
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Europe::Paris;
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// A calendar month, `YYYY-MM`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Period {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl Period {
-    pub fn parse(s: &str) -> Result<Self, BackupError> {
-        let err = || bad("period", "Indiquez un mois au format AAAA-MM.");
-        let (y, m) = s.trim().split_once('-').ok_or_else(err)?;
-        if y.len() != 4 || m.len() != 2 {
-            return Err(err());
-        }
-        let year: i32 = y.parse().map_err(|_| err())?;
-        let month: u32 = m.parse().map_err(|_| err())?;
-        if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) {
-            return Err(err());
-        }
-        Ok(Period { year, month })
-    }
-
-    fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("validated month")
-    }
-
-    /// The month in French words: `octobre 2026`.
-    pub fn french(self) -> String {
-        format!("{} {}", crate::fr::month(self.month), self.year)
-    }
-
-    /// [start, end) in UTC, from midnight Paris time.
-    pub fn bounds(self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let next = self
-            .first_day()
-            .checked_add_months(chrono::Months::new(1))
-            .expect("month in range");
-        let at = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0)
-                .expect("midnight")
-                .and_local_timezone(Paris)
-                .earliest()
-                .expect("midnight exists in Paris")
-                .with_timezone(&Utc)
-        };
-        (at(self.first_day()), at(next))
-    }
-}
-
-impl std::fmt::Display for Period {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
 
 /// Byte-seconds of one policy over [start, end), from its samples sorted by time.
 pub fn byte_seconds(
@@ -226,29 +171,6 @@ pub async fn usage(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn backups_period_bounds_follow_paris_time() {
-        let p = Period::parse("2026-03").expect("period");
-        let (s, e) = p.bounds();
-        // 1 March 00:00 CET = 23:00 UTC the day before; 1 April 00:00 CEST = 22:00 UTC.
-        assert_eq!(
-            s,
-            Utc.with_ymd_and_hms(2026, 2, 28, 23, 0, 0)
-                .single()
-                .expect("date")
-        );
-        assert_eq!(
-            e,
-            Utc.with_ymd_and_hms(2026, 3, 31, 22, 0, 0)
-                .single()
-                .expect("date")
-        );
-        for bad in ["2026-3", "2026-13", "26-03", "march", "2026-00"] {
-            assert!(Period::parse(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn backups_gb_month_integrates_the_step_function() {

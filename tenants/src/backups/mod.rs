@@ -49,6 +49,13 @@ pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BackupErro
     }
 }
 
+/// A month asked for by a person: bad input on the `period` field.
+impl From<crate::calendar::BadPeriod> for BackupError {
+    fn from(e: crate::calendar::BadPeriod) -> Self {
+        bad("period", e.to_string())
+    }
+}
+
 pub const KINDS: &[&str] = &["server", "application", "share"];
 pub const JOB_STATUSES: &[&str] = &["success", "warning", "failed"];
 pub const RESTORE_RESULTS: &[&str] = &["success", "partial", "failed"];

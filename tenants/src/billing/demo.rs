@@ -32,7 +32,7 @@ pub async fn seed(
         return Ok(false);
     }
     identities(db, dsi, organisation_id).await?;
-    let year = crate::gdpr::paris_today().year();
+    let year = crate::calendar::paris_today().year();
     let (Some(start), Some(end)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year, 12, 31),

@@ -3,6 +3,7 @@
 //! to Stripe through the narrow `StripeGateway` interface, idempotently; Stripe's signed
 //! webhooks keep the status in sync.
 pub mod cii;
+pub mod dead_jobs;
 pub mod demo;
 pub mod facturx;
 pub mod gateway;

@@ -138,7 +138,7 @@ pub async fn start(
         })
         .count();
     let now = Utc::now();
-    let today = crate::gdpr::paris_today();
+    let today = crate::calendar::paris_today();
     let run = billing_run::ActiveModel::from(billing_run::Model {
         id: Uuid::now_v7(),
         organisation_id,

@@ -177,13 +177,8 @@ pub async fn handle(db: &DatabaseConnection, payload: &[u8]) -> Result<Outcome, 
             // Paid and unpaid figures change: the month's report is recomputed (same
             // transaction, so a lost event cannot leave the report stale).
             for i in &changing {
-                crate::reporting::snapshot::enqueue_change(
-                    &txn,
-                    i.organisation_id,
-                    i.tenant_id,
-                    Utc::now(),
-                )
-                .await?;
+                crate::jobs::enqueue_change(&txn, i.organisation_id, i.tenant_id, Utc::now())
+                    .await?;
             }
             Outcome::Handled(r.rows_affected)
         }

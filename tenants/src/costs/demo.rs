@@ -92,7 +92,7 @@ pub async fn seed(
             .find(|t| t.insee_code.as_deref() == Some(code))
             .map(|t| t.id)
     };
-    let year = crate::gdpr::paris_today().year();
+    let year = crate::calendar::paris_today().year();
     let since = date(year - 2, 1, 1)?;
     let (start, end) = (date(year, 1, 1)?, date(year, 12, 31)?);
 

@@ -9,7 +9,8 @@ use super::allocate::{self, AllocationError};
 use super::methods::{Method, BACKUP_METRIC, POPULATION};
 use super::{bad, euros, group, percent, require, CostError};
 use crate::audit::{self, Entry};
-use crate::backups::metering::{self, Period};
+use crate::backups::metering;
+use crate::calendar::Period;
 use crate::entities::{
     cost_key_value, cost_line, cost_pool, cost_run, cost_service, cost_subscription, tenant,
 };

@@ -5,8 +5,9 @@
 //! The DPO's view across communes says which commune lacks whom.
 use super::activity::tenant_in_scope;
 use super::vocab::ActorRole;
-use super::{paris_today, GdprError};
+use super::GdprError;
 use crate::audit::{self, Entry};
+use crate::calendar::paris_today;
 use crate::collation::french_cmp;
 use crate::entities::{gdpr_actor, tenant};
 use crate::identifiers::Email;

@@ -235,7 +235,7 @@ async fn requests_and_breaches(
 ) -> Result<(), GdprError> {
     use super::breaches::{self, Notification};
     use super::requests;
-    let today = super::paris_today();
+    let today = crate::calendar::paris_today();
     let requests_seed = [
         DemoRequest {
             insee: "60159",

@@ -46,10 +46,3 @@ pub enum GdprError {
     #[error(transparent)]
     Db(#[from] DbErr),
 }
-
-/// Today's date in Paris, where the legal calendar is kept.
-pub fn paris_today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive()
-}

@@ -1,8 +1,9 @@
 //! Processors (Art. 28), DPIA records (Art. 35) and action plan items.
 use super::activity::tenant_in_scope;
 use super::vocab::{ActionStatus, DpaStatus, DpiaStatus};
-use super::{paris_today, GdprError};
+use super::GdprError;
 use crate::audit::{self, Entry};
+use crate::calendar::paris_today;
 use crate::collation::OrderByName;
 use crate::entities::{gdpr_action, gdpr_activity, gdpr_dpia, gdpr_processor};
 use crate::identifiers::Siret;

@@ -3,11 +3,12 @@
 //! before the first deadline.
 use super::calendar::Calendar;
 use super::vocab::{RequestKind, RequestStatus};
-use super::{paris_today, GdprError};
+use super::GdprError;
 use crate::audit::{self, Entry};
+use crate::calendar::paris_today;
+use crate::collation::{fold, search_words};
 use crate::entities::{gdpr_request, gdpr_request_event};
 use crate::paging::{self, PageReq, Paged};
-use crate::procurement::cpv::{fold, search_words};
 use crate::tenancy::{AccessError, PrincipalKind, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};

@@ -178,7 +178,7 @@ pub async fn seed(
     let published =
         questionnaire::publish(db, &publish, organisation_id, TITLE, questions.clone(), now)
             .await?;
-    let today = crate::gdpr::paris_today();
+    let today = crate::calendar::paris_today();
     for a in ASSESSMENTS {
         let Some(t) = tenants
             .iter()

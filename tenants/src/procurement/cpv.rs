@@ -2,6 +2,7 @@
 //! embedded with its French labels (`data/cpv2008_fr.csv`, the EU's CPV 2008 list; source and
 //! checks in `data/README.md`).
 //! A code is 8 digits, optionally followed by `-` and its check digit.
+use crate::collation::fold;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -150,40 +151,6 @@ pub fn search_all(query: &str) -> Vec<&'static CpvEntry> {
         .collect();
     hits.sort();
     hits.into_iter().map(|(_, i)| &l.entries[i]).collect()
-}
-
-/// The words of a search, folded as [`fold`] folds what they are looked for in (none for an
-/// absent or blank search).
-pub fn search_words(query: Option<&str>) -> Vec<String> {
-    query
-        .map(fold)
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Lower case without diacritics, ligatures spelt out (« Œufs » is found as « oeufs »);
-/// anything else than a letter or a digit (apostrophes, hyphens) separates words.
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => out.push('a'),
-            'ç' => out.push('c'),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
-            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
-            'ÿ' => out.push('y'),
-            'ñ' => out.push('n'),
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            c if c.is_alphanumeric() => out.push(c),
-            _ => out.push(' '),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

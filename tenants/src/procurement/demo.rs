@@ -109,7 +109,7 @@ pub async fn seed(
             limit: 1,
             ..Default::default()
         },
-        crate::gdpr::paris_today(),
+        crate::calendar::paris_today(),
     )
     .await?;
     if !existing.is_empty() {

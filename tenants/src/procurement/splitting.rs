@@ -169,7 +169,7 @@ async fn all_contracts(
         limit: u64::MAX,
         ..Default::default()
     };
-    contracts::list(db, scope, &f, super::super::gdpr::paris_today()).await
+    contracts::list(db, scope, &f, crate::calendar::paris_today()).await
 }
 
 /// Splitting alerts over the tenants the scope reaches.

@@ -190,12 +190,13 @@ pub async fn list(
         .all(&txn)
         .await?;
     txn.commit().await?;
-    let q = search.map(|s| super::cpv::fold(&s));
+    let q = search.map(|s| crate::collation::fold(&s));
     Ok(rows
         .into_iter()
         .filter(|r| {
             q.as_deref().is_none_or(|q| {
-                super::cpv::fold(&r.name).contains(q.trim()) || r.identifier.contains(q.trim())
+                crate::collation::fold(&r.name).contains(q.trim())
+                    || r.identifier.contains(q.trim())
             })
         })
         .collect())

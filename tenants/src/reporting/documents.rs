@@ -4,7 +4,7 @@
 use super::snapshot::{stored, CommuneFigures, Figures};
 use super::summary::{commune_line, not_computed, CommuneLine, Sections};
 use super::ReportError;
-use crate::backups::metering::Period;
+use crate::calendar::Period;
 use crate::entities::report_snapshot;
 use crate::tenancy::Scope;
 use chrono::Utc;

@@ -27,5 +27,5 @@ pub enum ReportError {
     Db(#[from] DbErr),
 }
 
-/// The job kind that recomputes one organisation's snapshot.
-pub const SNAPSHOT_JOB: &str = "reporting.snapshot";
+/// The job that recomputes a snapshot (defined with the queue, which `audit` feeds).
+pub use crate::jobs::SNAPSHOT_JOB;

@@ -10,7 +10,8 @@
 //! are the current (not superseded) lines of the period's year; unpaid means open invoices.
 use super::{ReportError, SNAPSHOT_JOB};
 use crate::backups::compliance;
-use crate::backups::metering::{self, Period};
+use crate::backups::metering;
+use crate::calendar::Period;
 use crate::collation::OrderByName;
 use crate::costs::runs::{self as cost_runs, LineFilter};
 use crate::entities::{billing_invoice, gdpr_dpia, report_snapshot, tenant};
@@ -21,7 +22,7 @@ use crate::jobs::{self, NewJob};
 use crate::maturity::assessment;
 use crate::procurement::{contracts, splitting};
 use crate::tenancy::{AccessError, Permission, Scope};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     sea_query::OnConflict, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -475,7 +476,7 @@ pub async fn stored(
 /// at most one per hour whichever worker schedules it (the dedup key names the hour).
 pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, ReportError> {
     let scope = Scope::worker(Permission::ReadReports);
-    let period = current_period(now);
+    let period = crate::calendar::current_period(now);
     let hour = now.timestamp() / 3600;
     let txn = scope.begin(db).await?;
     let orgs = scope
@@ -500,46 +501,6 @@ pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usi
     }
     txn.commit().await?;
     Ok(n)
-}
-
-/// The month of `now` in Paris.
-pub fn current_period(now: DateTime<Utc>) -> Period {
-    let d = now.with_timezone(&chrono_tz::Europe::Paris);
-    Period {
-        year: d.year(),
-        month: d.month(),
-    }
-}
-
-/// A change was recorded (by `audit::record`, in the change's own transaction): the
-/// organisation's snapshot of the month is recomputed once the minute is over, so a burst of
-/// changes costs one computation. One job per tenant and minute (keys never contend across
-/// tenants); the worker skips the ones a computation begun after their minute already covers.
-pub async fn enqueue_change(
-    txn: &sea_orm::DatabaseTransaction,
-    organisation_id: Uuid,
-    tenant_id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<(), crate::jobs::JobError> {
-    let period = current_period(at);
-    let minute = at.timestamp() / 60;
-    // Every change of this tenant in this minute shares the job: a computation that started
-    // after the minute's end has seen them all.
-    let minute_end = DateTime::<Utc>::from_timestamp((minute + 1) * 60, 0).unwrap_or(at);
-    let run_at = minute_end + chrono::Duration::seconds(5);
-    jobs::enqueue_at(
-        txn,
-        NewJob {
-            organisation_id,
-            tenant_id,
-            kind: SNAPSHOT_JOB,
-            payload: json!({"organisationId": organisation_id, "period": period.to_string(), "after": minute_end}),
-            dedup_key: format!("{SNAPSHOT_JOB}:{organisation_id}:{tenant_id}:{period}:m{minute}"),
-        },
-        run_at,
-    )
-    .await
-    .map(|_| ())
 }
 
 /// When the stored snapshot of the period was computed, if there is one.

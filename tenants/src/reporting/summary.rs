@@ -8,7 +8,7 @@
 //! contracts).
 use super::snapshot::{stored, CommuneFigures, Figures};
 use super::ReportError;
-use crate::backups::metering::Period;
+use crate::calendar::Period;
 use crate::entities::{report_snapshot, tenant};
 use crate::tenancy::{AccessError, Permission, Scope};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};

@@ -5,8 +5,9 @@ use crate::graphql::errors::GqlResult;
 use crate::graphql::page::{self, Page};
 use async_graphql::{Context, Object, Result};
 use chrono::Utc;
-use tenants::backups::metering::{self, Period};
+use tenants::backups::metering;
 use tenants::backups::{compliance, ingest, policies, reports, restore_tests};
+use tenants::calendar::Period;
 use tenants::tenancy::Permission;
 use uuid::Uuid;
 
@@ -97,7 +98,9 @@ impl BackupQuery {
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<BackupStorageUsage>> {
         let (db, s) = scoped(ctx, Permission::ReadBackups)?;
-        let period = Period::parse(&period).gql()?;
+        let period = Period::parse(&period)
+            .map_err(tenants::backups::BackupError::from)
+            .gql()?;
         Ok(metering::usage(db, &s, period, tenant_ids, Utc::now())
             .await
             .gql()?

@@ -305,7 +305,7 @@ impl BillingMutation {
     /// Puts a dead job back in the queue.
     async fn retry_job(&self, ctx: &Context<'_>, id: Uuid) -> Result<Job> {
         let (db, s) = scoped(ctx, Permission::ManageCosts)?;
-        let j = jobs::retry(db, &s, id).await.gql()?;
+        let j = tenants::billing::dead_jobs::retry(db, &s, id).await.gql()?;
         ctx.data::<RequestCtx>()?.wake_workers().await;
         Ok(j.into())
     }

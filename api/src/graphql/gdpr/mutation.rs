@@ -316,7 +316,7 @@ impl GdprMutation {
     ) -> Result<RightsRequest> {
         let (db, s) = scoped(ctx, Permission::EditGdpr)?;
         Ok(
-            gdpr::requests::extend(db, &s, id, &reason, gdpr::paris_today())
+            gdpr::requests::extend(db, &s, id, &reason, tenants::calendar::paris_today())
                 .await
                 .gql()?
                 .into(),

@@ -223,9 +223,12 @@ impl GdprQuery {
             limit: first,
         };
         Ok(Page::of(
-            page::counted(ctx, gdpr::requests::page(db, &s, &f, gdpr::paris_today()))
-                .await
-                .gql()?,
+            page::counted(
+                ctx,
+                gdpr::requests::page(db, &s, &f, tenants::calendar::paris_today()),
+            )
+            .await
+            .gql()?,
         ))
     }
 

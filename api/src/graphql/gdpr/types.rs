@@ -311,7 +311,7 @@ impl From<gdpr_action::Model> for Action {
     fn from(m: gdpr_action::Model) -> Self {
         let s = ActionStatus::parse(&m.status).unwrap_or(ActionStatus::Open);
         Self {
-            overdue: s == ActionStatus::Open && m.due_on < tenants::gdpr::paris_today(),
+            overdue: s == ActionStatus::Open && m.due_on < tenants::calendar::paris_today(),
             id: m.id,
             tenant_id: m.tenant_id,
             activity_id: m.activity_id,
@@ -381,7 +381,7 @@ pub struct RightsRequest {
 
 impl From<gdpr_request::Model> for RightsRequest {
     fn from(m: gdpr_request::Model) -> Self {
-        let today = tenants::gdpr::paris_today();
+        let today = tenants::calendar::paris_today();
         let kind = RequestKind::parse(&m.kind).unwrap_or(RequestKind::Access);
         let status = RequestStatus::parse(&m.status).unwrap_or(RequestStatus::Received);
         let due = tenants::gdpr::requests::effective_due(&m);

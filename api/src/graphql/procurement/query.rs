@@ -148,7 +148,7 @@ impl ProcurementQuery {
         Ok(Page::of(
             crate::graphql::page::counted(
                 ctx,
-                contracts::page(db, &s, &f, tenants::gdpr::paris_today()),
+                contracts::page(db, &s, &f, tenants::calendar::paris_today()),
             )
             .await
             .gql()?,
@@ -168,7 +168,7 @@ impl ProcurementQuery {
     ) -> Result<Vec<Contract>> {
         let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
         Ok(
-            contracts::expiring(db, &s, within_days, tenants::gdpr::paris_today())
+            contracts::expiring(db, &s, within_days, tenants::calendar::paris_today())
                 .await
                 .gql()?
                 .into_iter()
@@ -241,7 +241,7 @@ impl ProcurementQuery {
             &s,
             tenant_ids,
             organisation_id,
-            tenants::gdpr::paris_today(),
+            tenants::calendar::paris_today(),
         )
         .await
         .gql()?

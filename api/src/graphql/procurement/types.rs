@@ -135,7 +135,7 @@ impl Supplier {
             ..Default::default()
         };
         Ok(crate::graphql::page::Page::of(
-            contracts::page(db, &s, &f, tenants::gdpr::paris_today())
+            contracts::page(db, &s, &f, tenants::calendar::paris_today())
                 .await
                 .gql()?,
         ))
@@ -326,7 +326,7 @@ impl From<tenants::entities::proc_lot::Model> for Lot {
 
 impl From<DomainContract> for Contract {
     fn from(c: DomainContract) -> Self {
-        let today = tenants::gdpr::paris_today();
+        let today = tenants::calendar::paris_today();
         let next = c.next_renewal(today);
         let (status, end_on, awarded, duration, max) = (
             c.status(today).code().to_owned(),

@@ -4,7 +4,7 @@ use super::errors::{code, coded, internal, GqlResult, IntoGql};
 use super::scalars::Date;
 use async_graphql::{Context, Error, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use tenants::backups::metering::Period;
+use tenants::calendar::Period;
 use tenants::reporting::snapshot::{self, CommuneFigures};
 use tenants::reporting::summary::{self, CommuneLine};
 use tenants::reporting::ReportError;
@@ -221,9 +221,10 @@ impl ReportingQuery {
         period: Option<String>,
     ) -> Result<Vec<ConsolidatedReport>> {
         let (db, s) = scoped(ctx, Permission::ReadReports)?;
-        let period = period.map(|p| Period::parse(&p)).transpose().map_err(|_| {
-            super::errors::bad_input("period", "Indiquez un mois au format AAAA-MM.")
-        })?;
+        let period = period
+            .map(|p| Period::parse(&p))
+            .transpose()
+            .map_err(|e| super::errors::bad_input("period", e.to_string()))?;
         Ok(snapshot::stored(db, &s, organisation_id, period)
             .await
             .gql()?
@@ -247,9 +248,10 @@ impl ReportingQuery {
         period: Option<String>,
     ) -> Result<Option<CommuneSummary>> {
         let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
-        let period = period.map(|p| Period::parse(&p)).transpose().map_err(|_| {
-            super::errors::bad_input("period", "Indiquez un mois au format AAAA-MM.")
-        })?;
+        let period = period
+            .map(|p| Period::parse(&p))
+            .transpose()
+            .map_err(|e| super::errors::bad_input("period", e.to_string()))?;
         Ok(summary::commune_line(db, &s, tenant_id, period)
             .await
             .gql()?
@@ -272,10 +274,10 @@ impl ReportingMutation {
     ) -> Result<bool> {
         let (db, s) = scoped(ctx, Permission::ReadReports)?;
         let period = match period {
-            Some(p) => Period::parse(&p).map_err(|_| {
-                super::errors::bad_input("period", "Indiquez un mois au format AAAA-MM.")
-            })?,
-            None => snapshot::current_period(Utc::now()),
+            Some(p) => {
+                Period::parse(&p).map_err(|e| super::errors::bad_input("period", e.to_string()))?
+            }
+            None => tenants::calendar::current_period(Utc::now()),
         };
         let fresh = snapshot::request(db, &s, organisation_id, period)
             .await

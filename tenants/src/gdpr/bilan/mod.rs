@@ -7,8 +7,9 @@
 pub mod figures;
 pub mod render;
 
-use super::{paris_today, GdprError};
+use super::GdprError;
 use crate::audit::{self, Entry};
+use crate::calendar::paris_today;
 use crate::entities::{gdpr_bilan, gdpr_bilan_run};
 use crate::jobs::{self, NewJob};
 use crate::tenancy::{AccessError, Permission, Scope};

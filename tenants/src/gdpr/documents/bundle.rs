@@ -33,8 +33,7 @@ pub struct BundledDocuments {
 
 /// A plain ASCII name for the copy in the archive: `piece-<8 hex of the id>-<name>`.
 pub fn archive_name(id: Uuid, file_name: &str) -> String {
-    let folded =
-        crate::procurement::cpv::fold(file_name.rsplit_once('.').map_or(file_name, |(s, _)| s));
+    let folded = crate::collation::fold(file_name.rsplit_once('.').map_or(file_name, |(s, _)| s));
     let stem: String = folded
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -140,7 +140,7 @@ pub async fn seed(db: &DatabaseConnection, storage: &Storage) -> Result<bool, Do
                 tenant_id: t,
                 kind: DocumentKind::TrainingAttendance,
                 title: "Attestation de formation RGPD des agents d'accueil".into(),
-                document_date: crate::gdpr::paris_today(),
+                document_date: crate::calendar::paris_today(),
                 file: check_file("attestation-formation.pdf", bytes, DEFAULT_MAX_BYTES).await?,
                 links: activity
                     .map(|a| vec![(super::LinkTarget::Activity, a.id)])

@@ -2,12 +2,12 @@
 //! in one transaction), listed, downloaded and deleted through the scope of the caller.
 use super::{bad, check_title, CheckedFile, DocumentError, DocumentKind, LinkTarget};
 use crate::audit::{self, Entry};
+use crate::collation::{fold, search_words};
 use crate::entities::{
     gdpr_action, gdpr_activity, gdpr_breach, gdpr_document, gdpr_document_link, gdpr_processor,
     gdpr_request, tenant,
 };
 use crate::paging::{self, PageReq, Paged};
-use crate::procurement::cpv::{fold, search_words};
 use crate::storage::Storage;
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{NaiveDate, Utc};
@@ -146,7 +146,7 @@ pub async fn upload(
         return Err(AccessError::Forbidden(Permission::EditGdpr).into());
     }
     let title = check_title(&d.title)?;
-    if d.document_date > crate::gdpr::paris_today() {
+    if d.document_date > crate::calendar::paris_today() {
         return Err(bad(
             "documentDate",
             "La date du document ne peut pas être dans le futur.",

@@ -6,11 +6,12 @@ use super::{
     Principle, PrincipleEntry, RiskKind, SubjectsOpinion,
 };
 use crate::audit::{self, Entry};
+use crate::calendar::paris_today;
 use crate::entities::{
     gdpr_action, gdpr_activity, gdpr_dpia, gdpr_dpia_measure, gdpr_dpia_model, gdpr_dpia_risk,
 };
 use crate::gdpr::vocab::ActionStatus;
-use crate::gdpr::{paris_today, GdprError};
+use crate::gdpr::GdprError;
 use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::{AccessError, Permission, Scope};
 use chrono::{Months, NaiveDate, Utc};
