@@ -12,16 +12,14 @@
 //!   MUTUALIS_BIN=unused cargo run -p integration-tests --example nplus1_bench
 use chrono::{DateTime, Duration, Utc};
 use integration_tests::dataset::{self, Volumes};
+use integration_tests::per_policy::{samples_of, status_of};
 use integration_tests::*;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Statement,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use tenants::backups::{compliance, metering, GOOD_STATUSES};
-use tenants::entities::{backup_job, backup_policy, backup_restore_test, backup_storage_sample};
+use tenants::backups::{compliance, metering};
+use tenants::entities::backup_policy;
 use tenants::identifiers::Siren;
 use tenants::referential;
 use tenants::tenancy::{Permission, Scope};
@@ -182,37 +180,6 @@ async fn bench_metering(app: &TestApp, c: &Counted, scope: &Scope) -> usize {
     wrong
 }
 
-/// One policy's samples as the per-policy reads had them: the last before, then those inside.
-async fn samples_of(
-    db: &DatabaseConnection,
-    policy: Uuid,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Vec<(DateTime<Utc>, i64)> {
-    use backup_storage_sample::Column as C;
-    let before = backup_storage_sample::Entity::find()
-        .filter(C::PolicyId.eq(policy))
-        .filter(C::MeasuredAt.lt(start))
-        .order_by_desc(C::MeasuredAt)
-        .one(db)
-        .await
-        .expect("before");
-    let inside = backup_storage_sample::Entity::find()
-        .filter(C::PolicyId.eq(policy))
-        .filter(C::MeasuredAt.gte(start))
-        .filter(C::MeasuredAt.lt(end))
-        .order_by_asc(C::MeasuredAt)
-        .order_by_asc(C::Id)
-        .all(db)
-        .await
-        .expect("inside");
-    before
-        .into_iter()
-        .chain(inside)
-        .map(|s| (s.measured_at, s.stored_bytes))
-        .collect()
-}
-
 /// Compliance over a 7-day window, and the same statuses from per-policy reads.
 async fn bench_compliance(app: &TestApp, c: &Counted, scope: &Scope, communes: &[Uuid]) -> usize {
     let now = Utc::now();
@@ -253,56 +220,6 @@ async fn bench_compliance(app: &TestApp, c: &Counted, scope: &Scope, communes: &
         ),
     );
     wrong
-}
-
-/// One policy's status from its own reads: the window's jobs, its last good and last job
-/// before the window when the window has none (as the per-policy reads did: the last job is
-/// not read once a last good one was found), its restore tests.
-async fn status_of(
-    db: &DatabaseConnection,
-    p: backup_policy::Model,
-    now: DateTime<Utc>,
-    window: i64,
-) -> compliance::PolicyStatus {
-    use backup_job::Column as C;
-    let since = now - Duration::days(window);
-    let mut jobs: Vec<(DateTime<Utc>, String)> = backup_job::Entity::find()
-        .filter(C::PolicyId.eq(p.id))
-        .filter(C::FinishedAt.gte(since))
-        .select_only()
-        .column(C::FinishedAt)
-        .column(C::Status)
-        .into_tuple()
-        .all(db)
-        .await
-        .expect("jobs");
-    for good_only in [true, false] {
-        let has = jobs
-            .iter()
-            .any(|(_, s)| !good_only || GOOD_STATUSES.contains(&s.as_str()));
-        if has {
-            continue;
-        }
-        let mut q = backup_job::Entity::find()
-            .filter(C::PolicyId.eq(p.id))
-            .filter(C::FinishedAt.lt(since));
-        if good_only {
-            q = q.filter(C::Status.is_in(GOOD_STATUSES.iter().copied()));
-        }
-        if let Some(j) = q.order_by_desc(C::FinishedAt).one(db).await.expect("job") {
-            jobs.push((j.finished_at, j.status));
-        }
-    }
-    let tests: Vec<(DateTime<Utc>, String)> = backup_restore_test::Entity::find()
-        .filter(backup_restore_test::Column::PolicyId.eq(p.id))
-        .select_only()
-        .column(backup_restore_test::Column::PerformedAt)
-        .column(backup_restore_test::Column::Result)
-        .into_tuple()
-        .all(db)
-        .await
-        .expect("tests");
-    compliance::policy_status(p, &jobs, &tests, now, window)
 }
 
 /// Digests: three alerts per commune over the last day (one of them a rights request, for the

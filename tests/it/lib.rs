@@ -4,6 +4,7 @@
 //! Services come from `tests/services.sh` (PostgreSQL, Redis, the OpenID provider).
 pub mod bench;
 pub mod dataset;
+pub mod per_policy;
 use api::config::{Config, RawConfig};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{json, Value};

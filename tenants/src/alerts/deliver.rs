@@ -184,31 +184,7 @@ pub async fn record(
     user_id: Uuid,
     channel: &str,
 ) -> Result<(), AlertError> {
-    let scope = Scope::worker(Permission::ReadDirectory);
-    let txn = scope.begin(db).await?;
-    alert_delivery::Entity::insert(alert_delivery::ActiveModel::from(alert_delivery::Model {
-        id: Uuid::now_v7(),
-        organisation_id: a.organisation_id,
-        tenant_id: a.tenant_id,
-        alert_id: a.id,
-        user_id,
-        channel: channel.into(),
-        sent_at: Utc::now(),
-    }))
-    .on_conflict(
-        OnConflict::columns([
-            alert_delivery::Column::AlertId,
-            alert_delivery::Column::UserId,
-            alert_delivery::Column::OrganisationId,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .do_nothing()
-    .exec_without_returning(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    record_all(db, &[a], user_id, channel).await
 }
 
 /// Records that these alerts were sent to this person in one digest: one statement for them
