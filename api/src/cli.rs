@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use tenants::identifiers::Siren;
 use tenants::referential::{self, Referential};
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -294,7 +294,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let r = Referential::read_dir(&data_dir)?;
             let db = operator_db(&config).await?;
             let scope = operator
-                .scope(Permission::ManageUsers)
+                .can::<can::ManageUsers>()
                 .map_err(|e| CliError::Input(e.to_string()))?;
             let pb = progress(0, "referential");
             let loaded = referential::load(&db, &r, &pb).await?;
@@ -329,7 +329,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 Siren::parse(&siren).map_err(|e| CliError::Input(format!("--siren: {e}")))?;
             let db = operator_db(&config).await?;
             let scope = operator
-                .scope(Permission::ManageUsers)
+                .can::<can::ManageUsers>()
                 .map_err(|e| CliError::Input(e.to_string()))?;
             let r = referential::provision(&db, &scope, &siren).await?;
             println!(
@@ -347,7 +347,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 Siren::parse(&siren).map_err(|e| CliError::Input(format!("--siren: {e}")))?;
             let db = operator_db(&config).await?;
             let scope = operator
-                .scope(Permission::ManageUsers)
+                .can::<can::ManageUsers>()
                 .map_err(|e| CliError::Input(e.to_string()))?;
             let m = tenants::directory::invite_by_codes(
                 &db,
@@ -366,7 +366,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::GrantPlatformAdmin { email, revoke } => {
             let db = operator_db(&config).await?;
             let scope = operator
-                .scope(Permission::ManageUsers)
+                .can::<can::ManageUsers>()
                 .map_err(|e| CliError::Input(e.to_string()))?;
             let changed = tenants::access::set_platform_admin(&db, &scope, &email, !revoke)
                 .await
@@ -389,7 +389,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::VerifyAudit => {
             let db = operator_db(&config).await?;
             let scope = operator
-                .scope(Permission::ReadAudit)
+                .can::<can::ReadAudit>()
                 .map_err(|e| CliError::Input(e.to_string()))?;
             let report = tenants::audit::verify(&db, &scope).await?;
             for p in &report.problems {
@@ -456,7 +456,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 Siren::parse(&siren).map_err(|e| CliError::Input(format!("--siren: {e}")))?;
             let db = operator_db(&config).await?;
             let scope = operator
-                .scope(Permission::ExportAllData)
+                .can::<can::ExportAllData>()
                 .map_err(|e| CliError::Input(e.to_string()))?;
             let store = open_storage(&config)?;
             let a = tenants::reversibility::requests::export_by_codes(

@@ -4,7 +4,7 @@ use crate::directory::{organisation_tenant, DirectoryError};
 use crate::entities::{api_token, app_user, auditor_grant, login_attempt, session, tenant};
 use crate::identifiers::Email;
 use crate::secrets::{new_secret, sha256_hex};
-use crate::tenancy::{AccessError, Permission, PrincipalKind, Role, Scope};
+use crate::tenancy::{can, AccessError, Can, Permission, PrincipalKind, Role, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -45,6 +45,24 @@ pub enum AccessGrantError {
     #[error(transparent)]
     Db(#[from] DbErr),
 }
+
+impl crate::fault::Classify for AccessGrantError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            AccessGrantError::Access(e) => e.fault(),
+            AccessGrantError::Directory(e) => e.fault(),
+            AccessGrantError::BadInput { field, message } => Fault::bad(field, message),
+            AccessGrantError::Conflict(m) => Fault::conflict(m),
+            AccessGrantError::SelfGrant | AccessGrantError::TokenByToken => {
+                Fault::Forbidden(self.to_string())
+            }
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(AccessGrantError);
 
 fn bad(field: &'static str, message: impl Into<String>) -> AccessGrantError {
     AccessGrantError::BadInput {
@@ -126,7 +144,7 @@ async fn user_by_email(txn: &DatabaseTransaction, email: &Email) -> Result<app_u
 /// the flag changed.
 pub async fn set_platform_admin(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageUsers>,
     email: &str,
     on: bool,
 ) -> Result<bool, AccessGrantError> {
@@ -163,10 +181,9 @@ pub struct AuditorGrantInput {
 
 pub async fn grant_auditor(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageAuditors>,
     input: AuditorGrantInput,
 ) -> Result<auditor_grant::Model, AccessGrantError> {
-    debug_assert_eq!(scope.permission(), Permission::ManageAuditors);
     let email = Email::parse(&input.email).map_err(|e| bad("email", e.to_string()))?;
     check_expiry(input.expires_at)?;
     let reason = input.reason.trim();
@@ -246,7 +263,7 @@ pub async fn grant_auditor(
 
 pub async fn revoke_auditor(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageAuditors>,
     id: Uuid,
 ) -> Result<auditor_grant::Model, AccessGrantError> {
     let txn = scope.begin(db).await?;
@@ -309,10 +326,9 @@ pub struct ApiTokenInput {
 /// Returns the stored token and its secret, which is never shown again.
 pub async fn create_api_token(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageTokens>,
     input: ApiTokenInput,
 ) -> Result<(api_token::Model, String), AccessGrantError> {
-    debug_assert_eq!(scope.permission(), Permission::ManageTokens);
     if matches!(scope.principal().kind, PrincipalKind::Token(_)) {
         return Err(AccessGrantError::TokenByToken);
     }
@@ -402,7 +418,7 @@ pub async fn create_api_token(
 
 pub async fn revoke_api_token(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageTokens>,
     id: Uuid,
 ) -> Result<api_token::Model, AccessGrantError> {
     let txn = scope.begin(db).await?;

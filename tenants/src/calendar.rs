@@ -69,6 +69,20 @@ impl std::fmt::Display for Period {
     }
 }
 
+/// Stored and sent as `YYYY-MM` (a job's payload, a GraphQL argument).
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Period::parse(&s).map_err(|_| serde::de::Error::custom(format!("not a month: {s:?}")))
+    }
+}
+
 /// The month of `now` in Paris.
 pub fn current_period(now: DateTime<Utc>) -> Period {
     let d = now.with_timezone(&Paris);

@@ -5,7 +5,7 @@ use crate::directory::{self, DirectoryError, Invitation};
 use crate::entities::{app_user, tenant};
 use crate::identifiers::Siren;
 use crate::referential::{self, Referential, ReferentialError, DEMO_SIREN};
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Principal};
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
@@ -98,7 +98,7 @@ pub async fn seed_with(
 ) -> Result<bool, DemoError> {
     let operator = Principal::operator();
     let scope = operator
-        .scope(Permission::ManageUsers)
+        .can::<can::ManageUsers>()
         .map_err(DirectoryError::from)?;
     let r = Referential::demo()?;
     referential::load(db, &r, &indicatif::ProgressBar::hidden()).await?;
@@ -134,7 +134,7 @@ pub async fn seed_with(
         };
         if *role == "auditor" {
             let auditors = operator
-                .scope(Permission::ManageAuditors)
+                .can::<can::ManageAuditors>()
                 .map_err(DirectoryError::from)?;
             access::grant_auditor(
                 db,

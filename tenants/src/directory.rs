@@ -4,7 +4,7 @@ use crate::collation::OrderByName;
 use crate::entities::{app_user, membership, organisation, tenant};
 use crate::identifiers::Email;
 use crate::paging::{self, PageReq, Paged};
-use crate::tenancy::{AccessError, Permission, Role, Scope};
+use crate::tenancy::{can, AccessError, Can, Permission, Role, Scope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -34,6 +34,21 @@ pub enum DirectoryError {
     #[error(transparent)]
     Db(#[from] DbErr),
 }
+
+impl crate::fault::Classify for DirectoryError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            DirectoryError::Access(e) => e.fault(),
+            DirectoryError::BadInput { field, message } => Fault::bad(field, message),
+            DirectoryError::Conflict(m) => Fault::conflict(m),
+            DirectoryError::SelfGrant => Fault::Forbidden(self.to_string()),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(DirectoryError);
 
 fn bad(field: &'static str, message: impl Into<String>) -> DirectoryError {
     DirectoryError::BadInput {
@@ -187,7 +202,7 @@ pub struct Invitation {
 /// operator's command line knows codes, not ids).
 pub async fn invite_by_codes(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageUsers>,
     email: &str,
     role: &str,
     siren: &str,
@@ -244,10 +259,9 @@ pub async fn invite_by_codes(
 /// Give a person (created if new, matched by e-mail at first login) a role.
 pub async fn invite(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageUsers>,
     inv: Invitation,
 ) -> Result<membership::Model, DirectoryError> {
-    debug_assert_eq!(scope.permission(), Permission::ManageUsers);
     let email = Email::parse(&inv.email).map_err(|e| bad("email", e.to_string()))?;
     let role = Role::parse(&inv.role).map_err(|e| bad("role", e.to_string()))?;
     if scope

@@ -5,6 +5,7 @@
 //! worker that dies leaves its lease to expire and the job is claimed again (at-least-once:
 //! handlers are idempotent). Failures retry with exponential backoff, then the job is dead
 //! (visible, retryable by hand). Redis, when configured, only wakes workers up early.
+use crate::calendar::Period;
 use crate::entities::job;
 use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::scope::{set_pg_scope, PgScope};
@@ -15,6 +16,7 @@ use sea_orm::{
     DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement, TransactionTrait,
 };
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -28,38 +30,82 @@ pub enum JobError {
     Db(#[from] sea_orm::DbErr),
 }
 
+impl crate::fault::Classify for JobError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            JobError::Access(e) => e.fault(),
+            JobError::Conflict(m) => Fault::conflict(m),
+            _ => Fault::Internal,
+        }
+    }
+}
+
 pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
 /// How long a claimed job is a worker's before another may take it.
 pub const LEASE: Duration = Duration::seconds(300);
 
-/// A job to write with the change that causes it.
-pub struct NewJob {
-    pub organisation_id: Uuid,
-    pub tenant_id: Uuid,
-    pub kind: &'static str,
-    pub payload: Value,
-    pub dedup_key: String,
+/// One kind of job: its name in the table, its payload (this type, stored as JSON) and what
+/// makes two jobs the same cause. The module that causes a job defines its type; the worker
+/// runs it (`worker/src/jobs/`, one file per kind), reading the payload back as this type.
+pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
+    const KIND: &'static str;
+    /// The dedup key without the kind: one job per cause.
+    fn cause(&self) -> String;
 }
 
-/// Inserts the job in `txn` (the caller's transaction); `false` when its dedup key exists.
-pub async fn enqueue(txn: &DatabaseTransaction, j: NewJob) -> Result<bool, JobError> {
-    enqueue_at(txn, j, Utc::now()).await
+/// Where a job belongs: the tenant whose change caused it.
+#[derive(Debug, Clone, Copy)]
+pub struct JobOwner {
+    pub organisation_id: Uuid,
+    pub tenant_id: Uuid,
+}
+
+/// Inserts the job in `txn` (the caller's transaction); `false` when its cause is queued.
+pub async fn enqueue<J: Job>(
+    txn: &DatabaseTransaction,
+    owner: JobOwner,
+    job: &J,
+) -> Result<bool, JobError> {
+    enqueue_at(txn, owner, job, Utc::now()).await
 }
 
 /// The same, not to run before `run_at` (to coalesce a burst of causes into one run).
-pub async fn enqueue_at(
+pub async fn enqueue_at<J: Job>(
     txn: &DatabaseTransaction,
-    j: NewJob,
+    owner: JobOwner,
+    job: &J,
+    run_at: DateTime<Utc>,
+) -> Result<bool, JobError> {
+    let payload = serde_json::to_value(job)
+        .map_err(|e| JobError::Conflict(format!("payload of {}: {e}", J::KIND)))?;
+    insert(
+        txn,
+        owner,
+        J::KIND,
+        payload,
+        format!("{}:{}", J::KIND, job.cause()),
+        run_at,
+    )
+    .await
+}
+
+async fn insert(
+    txn: &DatabaseTransaction,
+    owner: JobOwner,
+    kind: &str,
+    payload: Value,
+    dedup_key: String,
     run_at: DateTime<Utc>,
 ) -> Result<bool, JobError> {
     let now = Utc::now();
     let r = job::Entity::insert(job::ActiveModel::from(job::Model {
         id: Uuid::now_v7(),
-        organisation_id: j.organisation_id,
-        tenant_id: j.tenant_id,
-        kind: j.kind.into(),
-        payload: j.payload,
-        dedup_key: j.dedup_key,
+        organisation_id: owner.organisation_id,
+        tenant_id: owner.tenant_id,
+        kind: kind.into(),
+        payload,
+        dedup_key,
         status: "pending".into(),
         attempts: 0,
         max_attempts: DEFAULT_MAX_ATTEMPTS,
@@ -374,6 +420,50 @@ pub async fn list(
 /// The kind of the job that recomputes an organisation's consolidated report of a month.
 pub const SNAPSHOT_JOB: &str = "reporting.snapshot";
 
+/// Recompute an organisation's consolidated report of a month.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub organisation_id: Uuid,
+    pub period: Period,
+    /// A change-triggered job: done already when a computation begun after this covers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<DateTime<Utc>>,
+    /// Why it runs, for its dedup key only (not stored in the payload).
+    #[serde(skip)]
+    pub trigger: SnapshotTrigger,
+}
+
+/// What asked for a snapshot: each cause coalesces its own way.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum SnapshotTrigger {
+    /// Changes of one tenant within one minute (`at.timestamp() / 60`).
+    Change { tenant_id: Uuid, minute: i64 },
+    /// The hourly recomputation.
+    Hourly { hour: i64 },
+    /// Someone asked, at most once a minute.
+    Asked { minute: i64 },
+    /// Read back from the table (the cause is already in the stored key).
+    #[default]
+    Stored,
+}
+
+impl Job for Snapshot {
+    const KIND: &'static str = SNAPSHOT_JOB;
+    fn cause(&self) -> String {
+        let (org, period) = (self.organisation_id, self.period);
+        match self.trigger {
+            SnapshotTrigger::Change { tenant_id, minute } => {
+                format!("{org}:{tenant_id}:{period}:m{minute}")
+            }
+            SnapshotTrigger::Hourly { hour } => format!("{org}:{period}:h{hour}"),
+            SnapshotTrigger::Asked { minute } => format!("{org}:{period}:{minute}"),
+            // Never enqueued: a job read back keeps the key it was stored with.
+            SnapshotTrigger::Stored => format!("{org}:{period}:stored"),
+        }
+    }
+}
+
 /// A change was recorded (by `audit::record`, in the change's own transaction): the
 /// organisation's snapshot of the month is recomputed once the minute is over, so a burst of
 /// changes costs one computation. One job per tenant and minute (keys never contend across
@@ -392,12 +482,15 @@ pub async fn enqueue_change(
     let run_at = minute_end + chrono::Duration::seconds(5);
     enqueue_at(
         txn,
-        NewJob {
+        JobOwner {
             organisation_id,
             tenant_id,
-            kind: SNAPSHOT_JOB,
-            payload: serde_json::json!({"organisationId": organisation_id, "period": period.to_string(), "after": minute_end}),
-            dedup_key: format!("{SNAPSHOT_JOB}:{organisation_id}:{tenant_id}:{period}:m{minute}"),
+        },
+        &Snapshot {
+            organisation_id,
+            period,
+            after: Some(minute_end),
+            trigger: SnapshotTrigger::Change { tenant_id, minute },
         },
         run_at,
     )

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod directory;
 pub mod entities;
+pub mod fault;
 pub mod fr;
 /// The fuzz targets' checks (`tests/fuzz`), replayed by the unit tests.
 #[cfg(any(test, feature = "fuzzing"))]

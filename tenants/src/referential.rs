@@ -4,7 +4,7 @@
 use crate::audit::{self, AuditError, Entry};
 use crate::entities::{organisation, ref_commune, ref_epci, tenant};
 use crate::identifiers::Siren;
-use crate::tenancy::Scope;
+use crate::tenancy::{can, Can};
 use chrono::Utc;
 use indicatif::ProgressBar;
 use sea_orm::{
@@ -38,6 +38,15 @@ pub enum ReferentialError {
     Audit(#[from] AuditError),
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+impl crate::fault::Classify for ReferentialError {
+    fn fault(&self) -> crate::fault::Fault {
+        match self {
+            ReferentialError::UnknownSiren(_) => crate::fault::Fault::NotFound(self.to_string()),
+            _ => crate::fault::Fault::Internal,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -236,7 +245,7 @@ impl ProvisionReport {
 /// tenant per member commune. Idempotent: a second run changes nothing and audits nothing.
 pub async fn provision(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageUsers>,
     siren: &Siren,
 ) -> Result<ProvisionReport, ReferentialError> {
     let txn = scope.begin(db).await?;
@@ -362,7 +371,7 @@ pub async fn provision(
 /// Every EPCI of the referential, one transaction each.
 pub async fn provision_all(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageUsers>,
     r: &Referential,
     progress: &ProgressBar,
 ) -> Result<Vec<ProvisionReport>, ReferentialError> {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use tenants::identifiers::Siren;
 use tenants::referential::{self, Referential};
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 
 const POOL_CENTS: i64 = 98_765_432;
 
@@ -35,7 +35,7 @@ async fn main() {
         .expect("referential loads");
     let (siren, name, _) = integration_tests::dataset::largest_epci(&r);
     let op = Principal::operator();
-    let scope = op.scope(Permission::ManageUsers).expect("operator");
+    let scope = op.can::<can::ManageUsers>().expect("operator");
     let p = referential::provision(&app.db, &scope, &Siren::parse(&siren).expect("siren"))
         .await
         .expect("provision");

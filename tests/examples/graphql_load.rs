@@ -14,7 +14,7 @@ use integration_tests::*;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 use std::time::Instant;
 use tenants::referential::{self, Referential};
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 
 #[tokio::main]
 async fn main() {
@@ -32,7 +32,7 @@ async fn main() {
     let r = Referential::read_dir(std::path::Path::new(&dir)).expect("referential");
     let parsed = t.elapsed();
     let op = Principal::operator();
-    let scope = op.scope(Permission::ManageUsers).expect("operator");
+    let scope = op.can::<can::ManageUsers>().expect("operator");
     referential::load(&app.db, &r, &indicatif_hidden())
         .await
         .expect("load");

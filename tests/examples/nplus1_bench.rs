@@ -22,7 +22,7 @@ use tenants::backups::{compliance, metering};
 use tenants::entities::backup_policy;
 use tenants::identifiers::Siren;
 use tenants::referential;
-use tenants::tenancy::{Permission, Scope};
+use tenants::tenancy::{can, Scope};
 use uuid::Uuid;
 
 async fn rows(db: &DatabaseConnection, sql: &str) -> Vec<sea_orm::QueryResult> {
@@ -75,7 +75,7 @@ async fn main() {
     let principal = tenants::tenancy::resolve_user(&app.db, dsi_id)
         .await
         .expect("principal");
-    let scope = principal.scope(Permission::ReadBackups).expect("scope");
+    let scope = principal.can::<can::ReadBackups>().expect("scope");
     let mut wrong = 0;
     wrong += bench_metering(&app, &counted, &scope).await;
     wrong += bench_compliance(&app, &counted, &scope, &communes).await;

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tenants::referential;
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 
 #[tokio::main]
 async fn main() {
@@ -65,7 +65,7 @@ async fn main() {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         use tenants::entities::tenant;
         let s = Principal::operator()
-            .scope(Permission::ReadDirectory)
+            .can::<can::ReadDirectory>()
             .expect("operator");
         let txn = s.begin(&app.db).await.expect("txn");
         let t = tenant::Entity::find()

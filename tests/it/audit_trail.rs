@@ -2,11 +2,11 @@
 use integration_tests::*;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 
 async fn verify(app: &TestApp) -> Vec<String> {
     let op = Principal::operator();
-    let scope = op.scope(Permission::ReadAudit).expect("operator");
+    let scope = op.can::<can::ReadAudit>().expect("operator");
     let report = tenants::audit::verify(&app.db, &scope)
         .await
         .expect("verify runs");

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::json;
 use tenants::backups::{compliance, metering};
 use tenants::entities::backup_policy;
-use tenants::tenancy::{Permission, Scope};
+use tenants::tenancy::{can, Can};
 use uuid::Uuid;
 
 async fn policy(app: &TestApp, caller: &Caller, tenant: Uuid, name: &str) -> Uuid {
@@ -44,7 +44,7 @@ async fn job(app: &TestApp, p: Uuid, at: DateTime<Utc>, status: &str) {
     .await;
 }
 
-async fn scope_of(app: &TestApp, email: &str) -> Scope {
+async fn scope_of(app: &TestApp, email: &str) -> Can<can::ReadBackups> {
     let id: Uuid = app
         .admin
         .query_one(sea_orm::Statement::from_string(
@@ -59,7 +59,7 @@ async fn scope_of(app: &TestApp, email: &str) -> Scope {
     tenants::tenancy::resolve_user(&app.db, id)
         .await
         .expect("principal")
-        .scope(Permission::ReadBackups)
+        .can::<can::ReadBackups>()
         .expect("scope")
 }
 /// Seven policies: three in A1, two in A2 (organisation A), two in B1 (organisation B), each

@@ -45,12 +45,12 @@ pub struct Bench {
     pub fx: crate::Fixture,
     pub seeds: Seeds,
     pub referential: tenants::referential::Referential,
-    pub provisioning: tenants::tenancy::Scope,
+    pub provisioning: tenants::tenancy::Can<tenants::tenancy::can::ManageUsers>,
 }
 
 pub async fn bench_start() -> Bench {
     use tenants::referential::{self, Referential};
-    use tenants::tenancy::{Permission, Principal};
+    use tenants::tenancy::{can, Principal};
     let dir = std::env::var("MUTUALIS_TEST_REFERENTIAL_DIR")
         .expect("MUTUALIS_TEST_REFERENTIAL_DIR (source tests/services.sh; start_services)");
     // A database prepared by the caller (tests/citus/read_path.sh), else a fresh one.
@@ -67,7 +67,7 @@ pub async fn bench_start() -> Bench {
         .await
         .expect("referential loads");
     let provisioning = Principal::operator()
-        .scope(Permission::ManageUsers)
+        .can::<can::ManageUsers>()
         .expect("operator");
     Bench {
         app,

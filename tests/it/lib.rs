@@ -14,7 +14,7 @@ use tenants::directory::{self, Invitation};
 use tenants::entities::tenant;
 use tenants::identifiers::Siren;
 use tenants::referential::{self, Referential};
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 use tokio::sync::{Mutex, OnceCell};
 use uuid::Uuid;
 
@@ -331,7 +331,7 @@ impl TestApp {
     /// Loads the fixture referential and provisions both organisations with their people.
     pub async fn fixture(&self) -> Fixture {
         let op = Principal::operator();
-        let scope = op.scope(Permission::ManageUsers).expect("operator");
+        let scope = op.can::<can::ManageUsers>().expect("operator");
         referential::load(&self.db, &fixture_referential(), &indicatif_hidden())
             .await
             .expect("referential loads");
@@ -407,7 +407,7 @@ impl TestApp {
     /// Invites a person with the operator scope and opens a session for them.
     pub async fn person(&self, email: &str, role: &str, org: Uuid, tenant: Option<Uuid>) -> Caller {
         let op = Principal::operator();
-        let scope = op.scope(Permission::ManageUsers).expect("operator");
+        let scope = op.can::<can::ManageUsers>().expect("operator");
         let m = directory::invite(
             &self.db,
             &scope,

@@ -163,6 +163,7 @@ fn tenants_modules_import_no_cycle() {
         "calendar",
         "collation",
         "paging",
+        "fault",
     ] {
         let reached: Vec<&String> = deps
             .get(kernel)

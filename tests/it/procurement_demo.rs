@@ -2,7 +2,7 @@
 //! procurement, a splitting alert and a joint-procurement opportunity, a valid DECP export.
 use integration_tests::*;
 use tenants::procurement::{contracts, decp, splitting};
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 
 #[tokio::test]
 async fn the_demo_seeds_contracts_once_with_something_to_show() {
@@ -12,7 +12,7 @@ async fn the_demo_seeds_contracts_once_with_something_to_show() {
     assert_eq!(app.count("proc_contract").await, 10);
     assert_eq!(app.count("proc_supplier").await, 6);
     let read = Principal::operator()
-        .scope(Permission::ReadProcurement)
+        .can::<can::ReadProcurement>()
         .expect("operator");
     let today = tenants::calendar::paris_today();
     let all = contracts::list(

@@ -3,13 +3,13 @@
 use integration_tests::*;
 use tenants::identifiers::Siren;
 use tenants::referential::{self, Referential, ReferentialError};
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 
 #[tokio::test]
 async fn provisioning_twice_changes_nothing() {
     let app = spawn_app().await;
     let scope = Principal::operator()
-        .scope(Permission::ManageUsers)
+        .can::<can::ManageUsers>()
         .expect("operator");
     let r = fixture_referential();
     referential::load(&app.db, &r, &indicatif_hidden())

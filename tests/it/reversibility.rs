@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use tenants::reversibility::{self, requests};
-use tenants::tenancy::{Permission, Principal};
+use tenants::tenancy::{can, Principal};
 use uuid::Uuid;
 
 /// A worker without Stripe: invoice pushes wait, everything else runs.
@@ -267,7 +267,7 @@ async fn the_demo_organisation_round_trips_through_its_archive() {
     let op = Principal::operator();
     let again = requests::export_now(
         &b,
-        &op.scope(Permission::ExportAllData).expect("operator"),
+        &op.can::<can::ExportAllData>().expect("operator"),
         org,
         None,
         None,
@@ -280,7 +280,7 @@ async fn the_demo_organisation_round_trips_through_its_archive() {
         "the second archive differs from the first"
     );
     // The imported audit trail still verifies, chain and heads.
-    let audit = tenants::audit::verify(&b, &op.scope(Permission::ReadAudit).expect("operator"))
+    let audit = tenants::audit::verify(&b, &op.can::<can::ReadAudit>().expect("operator"))
         .await
         .expect("verify");
     assert!(audit.problems.is_empty(), "{:?}", audit.problems);
@@ -312,7 +312,7 @@ async fn the_command_line_refuses_an_altered_archive_and_conflicts_whole() {
     let op = Principal::operator();
     let a = requests::export_now(
         &app.db,
-        &op.scope(Permission::ExportAllData).expect("operator"),
+        &op.can::<can::ExportAllData>().expect("operator"),
         fx.org_a,
         Some(fx.tenant_a1),
         None,
@@ -639,7 +639,7 @@ async fn stored_files_travel_with_their_rows() {
         async move {
             requests::export_now(
                 db,
-                &op.scope(Permission::ExportAllData).expect("operator"),
+                &op.can::<can::ExportAllData>().expect("operator"),
                 fx.org_a,
                 None,
                 files.as_ref(),

@@ -86,6 +86,17 @@ pub(crate) async fn gql(
     body
 }
 
+/// A job that does nothing, to exercise the queue itself.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Noop;
+
+impl tenants::jobs::Job for Noop {
+    const KIND: &'static str = "test.noop";
+    fn cause(&self) -> String {
+        "sqlite-test".into()
+    }
+}
+
 #[tokio::test]
 async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
     let dir = std::env::temp_dir().join(format!("mutualis-embedded-{}", uuid::Uuid::new_v4()));
@@ -229,13 +240,11 @@ async fn first_run_seeds_compiegne_and_a_second_start_reuses_it() {
         let txn = db.begin().await.expect("txn");
         let fresh = tenants::jobs::enqueue(
             &txn,
-            tenants::jobs::NewJob {
+            tenants::jobs::JobOwner {
                 organisation_id: ids[0].0,
                 tenant_id: ids[0].1,
-                kind: "test.noop",
-                payload: json!({}),
-                dedup_key: "sqlite-test".into(),
             },
+            &Noop,
         )
         .await
         .expect("enqueue");

@@ -1,14 +1,17 @@
 //! The background worker. Runs in-process in the embedded mode (`serve`), or alone
-//! (`mutualis worker`) next to API replicas. It runs the job table's jobs (billing pushes to
-//! Stripe, consolidated report snapshots, alert e-mails, reversibility archives), leased with
-//! `FOR UPDATE SKIP LOCKED` so that several workers never run one twice, and on its own clock
-//! the restic collector, the alert scan and the cleaning of expired sessions.
+//! (`mutualis worker`) next to API replicas. It runs the job table's jobs, one file per kind
+//! in `jobs/` (Stripe invoice pushes, consolidated report snapshots, alert e-mails and
+//! digests, GDPR bilans, reversibility archives), leased with `FOR UPDATE SKIP LOCKED` so that
+//! several workers never run one twice, and on its own clock the restic collector, the alert
+//! scan, the report schedule and the cleaning of expired sessions.
+mod jobs;
 pub mod mailer;
 pub mod redis_conn;
 pub mod stripe_gateway;
 pub mod trace;
 mod vitals;
 
+pub use jobs::send_digests;
 pub use vitals::{last_heartbeat, publish_job_stats};
 
 use chrono::Utc;
@@ -78,141 +81,6 @@ pub struct JobSettings {
     pub storage: Option<tenants::storage::Storage>,
 }
 
-/// Runs one job; `Err` is retried later.
-async fn run_job(
-    db: &DatabaseConnection,
-    s: &JobSettings,
-    j: &tenants::entities::job::Model,
-) -> Result<(), String> {
-    match j.kind.as_str() {
-        PUSH_INVOICE => {
-            let stripe = s
-                .stripe
-                .as_ref()
-                .ok_or("Stripe is not configured (STRIPE_SECRET_KEY)")?;
-            let id = j.payload["invoiceId"]
-                .as_str()
-                .and_then(|v| uuid::Uuid::parse_str(v).ok())
-                .ok_or("payload without invoiceId")?;
-            tenants::billing::sync::push_invoice(db, stripe.as_ref(), id, s.send_invoices)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        }
-        tenants::alerts::EMAIL_JOB => {
-            let id = j.payload["alertId"]
-                .as_str()
-                .and_then(|v| uuid::Uuid::parse_str(v).ok())
-                .ok_or("payload without alertId")?;
-            email_alert(db, s, id).await
-        }
-        tenants::alerts::DIGEST_JOB => send_digests(db, s).await,
-        tenants::reporting::SNAPSHOT_JOB => {
-            let org = j.payload["organisationId"]
-                .as_str()
-                .and_then(|v| uuid::Uuid::parse_str(v).ok())
-                .ok_or("payload without organisationId")?;
-            let period = j.payload["period"]
-                .as_str()
-                .ok_or("payload without period")
-                .and_then(|p| tenants::calendar::Period::parse(p).map_err(|_| "bad period"))?;
-            // A change-triggered job a fresher computation already covers is done.
-            let after = j.payload["after"]
-                .as_str()
-                .and_then(|a| chrono::DateTime::parse_from_rfc3339(a).ok())
-                .map(|a| a.with_timezone(&Utc));
-            if let Some(after) = after {
-                let done = tenants::reporting::snapshot::computed_at(db, org, period)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                if done.is_some_and(|d| d >= after) {
-                    return Ok(());
-                }
-            }
-            tenants::reporting::snapshot::refresh(db, org, period, Utc::now())
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        }
-        tenants::gdpr::bilan::BILAN_JOB => {
-            let id = |k: &str| {
-                j.payload[k]
-                    .as_str()
-                    .and_then(|v| uuid::Uuid::parse_str(v).ok())
-                    .ok_or(format!("payload without {k}"))
-            };
-            tenants::gdpr::bilan::generate(db, j.organisation_id, id("runId")?, id("tenantId")?)
-                .await
-                .map_err(|e| e.to_string())
-        }
-        tenants::reversibility::JOB => {
-            let id = j.payload["exportId"]
-                .as_str()
-                .and_then(|v| uuid::Uuid::parse_str(v).ok())
-                .ok_or("payload without exportId")?;
-            tenants::reversibility::requests::run(db, id, s.storage.as_ref())
-                .await
-                .map_err(|e| e.to_string())
-        }
-        other => Err(format!("unknown job kind {other:?}")),
-    }
-}
-
-/// Emails one alert to those who want alerts at once (each person once).
-async fn email_alert(
-    db: &DatabaseConnection,
-    s: &JobSettings,
-    id: uuid::Uuid,
-) -> Result<(), String> {
-    use tenants::alerts::deliver;
-    let Some(mailer) = &s.mailer else {
-        tracing::debug!("no SMTP server configured: the alert is only shown");
-        return Ok(());
-    };
-    let (a, commune) = deliver::load(db, id).await.map_err(|e| e.to_string())?;
-    let (subject, body) = deliver::message(&a, &commune);
-    for r in deliver::recipients(db, &a)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        if r.mode != "immediate"
-            || deliver::delivered(db, a.id, r.user_id)
-                .await
-                .map_err(|e| e.to_string())?
-        {
-            continue;
-        }
-        mailer.send(&r.email, &subject, &body).await?;
-        deliver::record(db, &a, r.user_id, "immediate")
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
-/// The daily digests: one email per person in digest mode, listing their new alerts.
-pub async fn send_digests(db: &DatabaseConnection, s: &JobSettings) -> Result<(), String> {
-    use tenants::alerts::deliver;
-    let Some(mailer) = &s.mailer else {
-        return Ok(());
-    };
-    let now = Utc::now();
-    let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
-    for (r, alerts) in deliver::digests(db, now, chrono::Duration::days(2))
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        let (subject, body) = deliver::digest(&alerts, today);
-        mailer.send(&r.email, &subject, &body).await?;
-        // One statement for the person's whole digest, not one per alert.
-        let sent: Vec<&tenants::entities::alert::Model> = alerts.iter().map(|(a, _)| a).collect();
-        deliver::record_all(db, &sent, r.user_id, "digest")
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
 /// Claims and runs ready jobs until none is left; returns how many ran (done or failed).
 pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize, WorkerError> {
     let mut ran = 0;
@@ -238,7 +106,7 @@ pub async fn run_jobs(db: &DatabaseConnection, s: &JobSettings) -> Result<usize,
             trace::record_trace_id(&span);
             async {
                 let started = Instant::now();
-                let outcome = run_job(db, s, &j).await;
+                let outcome = jobs::run_job(db, s, &j).await;
                 vitals::job_ran(&j.kind, outcome.is_ok(), started.elapsed());
                 match outcome {
                     Ok(()) => {

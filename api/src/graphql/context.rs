@@ -3,7 +3,7 @@ use super::errors::{code, coded, IntoGql};
 use crate::http::auth::Caller;
 use async_graphql::{Context, Result};
 use sea_orm::DatabaseConnection;
-use tenants::tenancy::{Permission, Principal, Scope};
+use tenants::tenancy::{AccessError, Can, Capability, Principal};
 
 pub struct RequestCtx {
     pub db: DatabaseConnection,
@@ -44,13 +44,25 @@ pub fn principal<'a>(ctx: &'a Context<'_>) -> Result<&'a Principal> {
     }
 }
 
-/// The caller's scope for one permission: the only way a resolver reaches tenant data.
-pub fn scope(ctx: &Context<'_>, p: Permission) -> Result<Scope> {
-    principal(ctx)?.scope(p).map_err(IntoGql::into_gql)
+/// The caller's scope for the permission `P` (`scope::<can::EditGdpr>(ctx)`): the only way a
+/// resolver reaches tenant data. Domain writes take the typed scope, so a resolver that asks
+/// for the wrong permission does not compile.
+pub fn scope<P: Capability>(ctx: &Context<'_>) -> Result<Can<P>> {
+    principal(ctx)?.can::<P>().map_err(IntoGql::into_gql)
 }
 
-/// The database and the caller's scope for one permission: the opening line of most resolvers.
-pub fn scoped<'a>(ctx: &'a Context<'_>, p: Permission) -> Result<(&'a DatabaseConnection, Scope)> {
-    let s = scope(ctx, p)?;
+/// The database and the caller's scope for `P`: the opening line of most resolvers.
+pub fn scoped<'a, P: Capability>(ctx: &'a Context<'_>) -> Result<(&'a DatabaseConnection, Can<P>)> {
+    let s = scope::<P>(ctx)?;
+    Ok((&ctx.data::<RequestCtx>()?.db, s))
+}
+
+/// The database and a scope whose permission is chosen at run time from the caller
+/// (`Dataset::write_scope`, `StatusChange::ask`).
+pub fn scoped_by<'a, T>(
+    ctx: &'a Context<'_>,
+    ask: impl FnOnce(&Principal) -> Result<T, AccessError>,
+) -> Result<(&'a DatabaseConnection, T)> {
+    let s = ask(principal(ctx)?).map_err(IntoGql::into_gql)?;
     Ok((&ctx.data::<RequestCtx>()?.db, s))
 }

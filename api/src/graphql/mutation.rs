@@ -5,7 +5,7 @@ use super::types::*;
 use async_graphql::{Context, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use tenants::identifiers::Siren;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -46,7 +46,7 @@ pub struct CreateApiTokenInput {
 impl PlatformMutation {
     /// Give a person a role (they log in with this e-mail through the identity provider).
     async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> Result<Membership> {
-        let (db, s) = scoped(ctx, Permission::ManageUsers)?;
+        let (db, s) = scoped::<can::ManageUsers>(ctx)?;
         let m = tenants::directory::invite(
             db,
             &s,
@@ -70,7 +70,7 @@ impl PlatformMutation {
         ctx: &Context<'_>,
         input: GrantAuditorInput,
     ) -> Result<AuditorGrant> {
-        let (db, s) = scoped(ctx, Permission::ManageAuditors)?;
+        let (db, s) = scoped::<can::ManageAuditors>(ctx)?;
         let email = input.email.clone();
         let g = tenants::access::grant_auditor(
             db,
@@ -89,7 +89,7 @@ impl PlatformMutation {
     }
 
     async fn revoke_auditor(&self, ctx: &Context<'_>, id: Uuid) -> Result<AuditorGrant> {
-        let (db, s) = scoped(ctx, Permission::ManageAuditors)?;
+        let (db, s) = scoped::<can::ManageAuditors>(ctx)?;
         let g = tenants::access::revoke_auditor(db, &s, id).await.gql()?;
         Ok(AuditorGrant::new(g, None))
     }
@@ -100,7 +100,7 @@ impl PlatformMutation {
         ctx: &Context<'_>,
         input: CreateApiTokenInput,
     ) -> Result<CreatedApiToken> {
-        let (db, s) = scoped(ctx, Permission::ManageTokens)?;
+        let (db, s) = scoped::<can::ManageTokens>(ctx)?;
         let (t, secret) = tenants::access::create_api_token(
             db,
             &s,
@@ -121,7 +121,7 @@ impl PlatformMutation {
     }
 
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: Uuid) -> Result<ApiToken> {
-        let (db, s) = scoped(ctx, Permission::ManageTokens)?;
+        let (db, s) = scoped::<can::ManageTokens>(ctx)?;
         Ok(tenants::access::revoke_api_token(db, &s, id)
             .await
             .gql()?
@@ -131,7 +131,7 @@ impl PlatformMutation {
     /// Provision an organisation and its member communes from the imported referential
     /// (platform operators only).
     async fn create_organisation(&self, ctx: &Context<'_>, siren: String) -> Result<Organisation> {
-        let s = scope(ctx, Permission::ManageUsers)?;
+        let s = scope::<can::ManageUsers>(ctx)?;
         if !s.is_platform() {
             return Err(super::errors::coded(
                 super::errors::code::FORBIDDEN,

@@ -1,6 +1,6 @@
 //! Open data: what a commune publishes in the platform's DCAT-AP catalogue
 //! (`/opendata/catalog.jsonld`), read and changed from its « Données ouvertes » page.
-use super::context::scoped;
+use super::context::scoped_by;
 use super::errors::{bad_input, internal, GqlResult, IntoGql};
 use async_graphql::{Context, Error, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -88,8 +88,8 @@ impl OpenDataQuery {
         dataset: String,
     ) -> Result<OpenDataPublication> {
         let d = self::dataset(&dataset)?;
-        let (db, s) = scoped(ctx, publication::permission(d, false))?;
-        Ok(publication::get(db, &s, tenant_id, d).await.gql()?.into())
+        let (db, s) = scoped_by(ctx, |p| d.read_scope(p))?;
+        Ok(publication::get(db, &s, tenant_id).await.gql()?.into())
     }
 }
 
@@ -108,8 +108,8 @@ impl OpenDataMutation {
         published: bool,
     ) -> Result<OpenDataPublication> {
         let d = self::dataset(&dataset)?;
-        let (db, s) = scoped(ctx, publication::permission(d, true))?;
-        Ok(publication::set(db, &s, tenant_id, d, published)
+        let (db, s) = scoped_by(ctx, |p| d.write_scope(p))?;
+        Ok(publication::set(db, &s, tenant_id, published)
             .await
             .gql()?
             .into())

@@ -4,7 +4,7 @@ use super::errors::{code, coded, GqlResult};
 use super::page::{self, Page};
 use super::types::*;
 use async_graphql::{Context, Object, Result};
-use tenants::tenancy::{AccessError, Permission, PrincipalKind};
+use tenants::tenancy::{can, AccessError, PrincipalKind};
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -44,7 +44,7 @@ impl PlatformQuery {
 
     /// Organisations you reach (whole, or through one of their tenants).
     async fn organisations(&self, ctx: &Context<'_>) -> Result<Vec<Organisation>> {
-        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
+        let (db, s) = scoped::<can::ReadDirectory>(ctx)?;
         Ok(tenants::directory::organisations(db, &s)
             .await
             .gql()?
@@ -54,7 +54,7 @@ impl PlatformQuery {
     }
 
     async fn organisation(&self, ctx: &Context<'_>, id: Uuid) -> Result<Organisation> {
-        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
+        let (db, s) = scoped::<can::ReadDirectory>(ctx)?;
         tenants::directory::organisations(db, &s)
             .await
             .gql()?
@@ -86,7 +86,7 @@ impl PlatformQuery {
         )]
         offset: u64,
     ) -> Result<Page<Tenant>> {
-        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
+        let (db, s) = scoped::<can::ReadDirectory>(ctx)?;
         let f = tenants::directory::TenantFilter {
             organisation_id,
             search,
@@ -100,7 +100,7 @@ impl PlatformQuery {
     }
 
     async fn tenant(&self, ctx: &Context<'_>, id: Uuid) -> Result<Tenant> {
-        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
+        let (db, s) = scoped::<can::ReadDirectory>(ctx)?;
         Ok(tenants::directory::tenant(db, &s, id).await.gql()?.into())
     }
 
@@ -110,7 +110,7 @@ impl PlatformQuery {
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
     ) -> Result<Vec<Person>> {
-        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
+        let (db, s) = scoped::<can::ReadDirectory>(ctx)?;
         Ok(tenants::directory::people(db, &s, organisation_id)
             .await
             .gql()?
@@ -121,7 +121,7 @@ impl PlatformQuery {
 
     /// API tokens of the organisations you administer.
     async fn api_tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiToken>> {
-        let (db, s) = scoped(ctx, Permission::ManageTokens)?;
+        let (db, s) = scoped::<can::ManageTokens>(ctx)?;
         Ok(tenants::access::api_tokens(db, &s)
             .await
             .gql()?
@@ -132,7 +132,7 @@ impl PlatformQuery {
 
     /// Auditor grants of the organisations where you manage auditors.
     async fn auditor_grants(&self, ctx: &Context<'_>) -> Result<Vec<AuditorGrant>> {
-        let (db, s) = scoped(ctx, Permission::ManageAuditors)?;
+        let (db, s) = scoped::<can::ManageAuditors>(ctx)?;
         Ok(tenants::access::auditor_grants(db, &s)
             .await
             .gql()?
@@ -159,7 +159,7 @@ impl PlatformQuery {
         )]
         offset: u64,
     ) -> Result<Page<AuditRecord>> {
-        let (db, s) = scoped(ctx, Permission::ReadAudit)?;
+        let (db, s) = scoped::<can::ReadAudit>(ctx)?;
         if let Some(t) = tenant_id {
             // A foreign tenant reads as not found, not as an empty list.
             tenants::directory::tenant(db, &s, t).await.gql()?;

@@ -7,7 +7,7 @@ use async_graphql::{Context, Error, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::reversibility::requests::{self, ExportView};
 use tenants::reversibility::ReversibilityError;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 impl IntoGql for ReversibilityError {
@@ -84,7 +84,7 @@ impl ReversibilityQuery {
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
     ) -> Result<Vec<ReversibilityExport>> {
-        let (db, s) = scoped(ctx, Permission::ExportAllData)?;
+        let (db, s) = scoped::<can::ExportAllData>(ctx)?;
         Ok(requests::list(db, &s, organisation_id)
             .await
             .map_err(IntoGql::into_gql)?
@@ -108,7 +108,7 @@ impl ReversibilityMutation {
         organisation_id: Uuid,
         tenant_id: Option<Uuid>,
     ) -> Result<ReversibilityExport> {
-        let (db, s) = scoped(ctx, Permission::ExportAllData)?;
+        let (db, s) = scoped::<can::ExportAllData>(ctx)?;
         let row = requests::request(db, &s, organisation_id, tenant_id)
             .await
             .map_err(IntoGql::into_gql)?;

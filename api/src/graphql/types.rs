@@ -6,7 +6,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, Json, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::entities::{api_token, audit_log, auditor_grant, membership, organisation, tenant};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(SimpleObject, Clone)]
@@ -53,7 +53,7 @@ impl Organisation {
         )]
         offset: u64,
     ) -> Result<super::page::Page<Tenant>> {
-        let s = scope(ctx, Permission::ReadDirectory)?;
+        let s = scope::<can::ReadDirectory>(ctx)?;
         let rc = ctx.data::<RequestCtx>()?;
         let f = tenants::directory::TenantFilter {
             organisation_id: Some(self.id),

@@ -9,7 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tenants::billing::{facturx, statement, titres, ubl, BillingError};
-use tenants::tenancy::{AccessError, Permission, Scope};
+use tenants::tenancy::{can, AccessError, Can};
 use uuid::Uuid;
 
 pub const INVOICE_UBL: &str = "/exports/billing/invoice";
@@ -31,8 +31,8 @@ fn failed(e: BillingError) -> Response {
     }
 }
 
-async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Scope, Response> {
-    scope_for(st, headers, Permission::ReadCosts).await
+async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Can<can::ReadCosts>, Response> {
+    scope_for::<can::ReadCosts>(st, headers).await
 }
 
 fn params(q: Option<String>) -> Vec<(String, String)> {
@@ -150,7 +150,7 @@ pub async fn titres_de_recettes(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let s = match scope_for(&st, &headers, Permission::ManageCosts).await {
+    let s = match scope_for::<can::ManageCosts>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };

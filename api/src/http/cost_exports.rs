@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use tenants::costs::runs::LineFilter;
 use tenants::costs::{focus, CostError};
 use tenants::entities::tenant;
-use tenants::tenancy::{AccessError, Permission};
+use tenants::tenancy::{can, AccessError};
 use uuid::Uuid;
 
 pub const FOCUS_EXPORT: &str = "/exports/costs/focus";
@@ -19,7 +19,7 @@ pub async fn focus(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadCosts).await {
+    let scope = match scope_for::<can::ReadCosts>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };

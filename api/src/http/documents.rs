@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use tenants::entities::{gdpr_document, gdpr_document_link, gdpr_resource, gdpr_resource_version};
 use tenants::gdpr::documents::library::{self, Content, NewResource, ResourceCategory};
 use tenants::gdpr::documents::{check_file, evidence, DocumentError, DocumentKind, LinkTarget};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 pub const UPLOAD: &str = "/documents";
@@ -190,7 +190,7 @@ pub fn document_json(d: &gdpr_document::Model, links: &[gdpr_document_link::Mode
 /// `links` (repeatable, `activity:<id>`, `request:<id>`, `breach:<id>`, `processor:<id>`,
 /// `action:<id>`) and `file`. Answers 201 with the document.
 pub async fn upload(State(st): State<AppState>, headers: HeaderMap, mp: Multipart) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::EditGdpr).await {
+    let scope = match scope_for::<can::EditGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -313,7 +313,7 @@ pub async fn download(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadGdpr).await {
+    let scope = match scope_for::<can::ReadGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -359,7 +359,7 @@ async fn content(form: Form, max: u64) -> Result<(Content, Form), Response> {
 /// `POST /library/resources` (multipart, the DPO): `organisationId`, `title`, `description`,
 /// `category` (template, guide, procedure, other), `note`, and `file` or `url`.
 pub async fn publish(State(st): State<AppState>, headers: HeaderMap, mp: Multipart) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::PublishModels).await {
+    let scope = match scope_for::<can::PublishModels>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -410,7 +410,7 @@ pub async fn add_version(
     Path(id): Path<String>,
     mp: Multipart,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::PublishModels).await {
+    let scope = match scope_for::<can::PublishModels>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -441,7 +441,7 @@ pub async fn library_file(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadGdpr).await {
+    let scope = match scope_for::<can::ReadGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -6,7 +6,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tenants::gdpr::GdprError;
-use tenants::tenancy::{AccessError, Permission};
+use tenants::tenancy::{can, AccessError};
 use uuid::Uuid;
 
 pub const DPIA_PDF: &str = "/exports/gdpr/dpia";
@@ -16,7 +16,7 @@ pub async fn pdf(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadGdpr).await {
+    let scope = match scope_for::<can::ReadGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
 use tenants::gdpr::export::{self, ExportRequest, VerifyBundleError};
 use tenants::gdpr::GdprError;
-use tenants::tenancy::{AccessError, Permission};
+use tenants::tenancy::{can, AccessError};
 use uuid::Uuid;
 
 pub const REGISTER_EXPORT: &str = "/exports/gdpr/register";
@@ -108,11 +108,10 @@ pub(crate) fn download(doc: &formats::Document, format: formats::Format) -> Resp
 
 /// The caller's scope for `permission`, or the answer to give instead: 401 when nobody is
 /// authenticated, 403 (naming the permission) when the role does not carry it.
-pub(crate) async fn scope_for(
+pub(crate) async fn scope_for<P: tenants::tenancy::Capability>(
     st: &AppState,
     headers: &HeaderMap,
-    permission: Permission,
-) -> Result<tenants::tenancy::Scope, Response> {
+) -> Result<tenants::tenancy::Can<P>, Response> {
     let caller = identify(st, &Method::GET, headers).await;
     if let Some(r) = denied(&caller) {
         return Err(r);
@@ -124,7 +123,7 @@ pub(crate) async fn scope_for(
             NOT_LOGGED_IN,
         ));
     };
-    p.scope(permission)
+    p.can::<P>()
         .map_err(|e| problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string()))
 }
 
@@ -172,7 +171,7 @@ pub async fn register(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ExportGdpr).await {
+    let scope = match scope_for::<can::ExportGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -256,7 +255,7 @@ pub async fn verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
     let Caller::Authenticated(p) = caller else {
         return problem(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", NOT_LOGGED_IN);
     };
-    let scope = match p.scope(Permission::ReadAudit) {
+    let scope = match p.can::<can::ReadAudit>() {
         Ok(s) => s,
         Err(e) => return problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string()),
     };

@@ -20,7 +20,7 @@ use tenants::gdpr::lists::{self, ListKind, ListQuery};
 use tenants::gdpr::requests::{RequestFilter, RequestSort};
 use tenants::gdpr::vocab::ActivityStatus;
 use tenants::gdpr::{sheets, GdprError};
-use tenants::tenancy::{AccessError, Permission};
+use tenants::tenancy::{can, AccessError};
 use uuid::Uuid;
 
 pub const ACTIVITY_SHEET: &str = "/exports/gdpr/activity-sheet";
@@ -106,7 +106,7 @@ pub async fn activity_sheet(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadGdpr).await {
+    let scope = match scope_for::<can::ReadGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -248,7 +248,7 @@ pub async fn list_export(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadGdpr).await {
+    let scope = match scope_for::<can::ReadGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -271,7 +271,7 @@ pub async fn bilan(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadGdpr).await {
+    let scope = match scope_for::<can::ReadGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use tenants::calendar::Period;
 use tenants::reporting::{documents, ReportError};
-use tenants::tenancy::{AccessError, Permission};
+use tenants::tenancy::{can, AccessError};
 use uuid::Uuid;
 
 pub const CONSOLIDATED: &str = "/exports/reports/consolidated";
@@ -17,7 +17,7 @@ pub async fn consolidated(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadReports).await {
+    let scope = match scope_for::<can::ReadReports>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -99,7 +99,7 @@ pub async fn commune_summary(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ReadGdpr).await {
+    let scope = match scope_for::<can::ReadGdpr>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use tenants::reversibility::{requests, ReversibilityError};
-use tenants::tenancy::{AccessError, Permission};
+use tenants::tenancy::{can, AccessError};
 use uuid::Uuid;
 
 pub const DOWNLOAD: &str = "/exports/reversibility";
@@ -18,7 +18,7 @@ pub async fn download(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let scope = match scope_for(&st, &headers, Permission::ExportAllData).await {
+    let scope = match scope_for::<can::ExportAllData>(&st, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };

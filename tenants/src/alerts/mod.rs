@@ -23,7 +23,47 @@ pub enum AlertError {
     Db(#[from] DbErr),
 }
 
+impl crate::fault::Classify for AlertError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            AlertError::Access(e) => e.fault(),
+            AlertError::BadInput { field, message } => Fault::bad(field, message),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(AlertError);
+
 /// Job: email one new alert to those who want it at once.
 pub const EMAIL_JOB: &str = "alerts.email";
 /// Job: the daily digest of one day.
 pub const DIGEST_JOB: &str = "alerts.digest";
+
+/// Job: email one new alert to those who want it at once.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailAlert {
+    pub alert_id: uuid::Uuid,
+}
+
+impl crate::jobs::Job for EmailAlert {
+    const KIND: &'static str = EMAIL_JOB;
+    fn cause(&self) -> String {
+        self.alert_id.to_string()
+    }
+}
+
+/// Job: the daily digests of one day (Paris).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Digest {
+    pub day: chrono::NaiveDate,
+}
+
+impl crate::jobs::Job for Digest {
+    const KIND: &'static str = DIGEST_JOB;
+    fn cause(&self) -> String {
+        self.day.to_string()
+    }
+}

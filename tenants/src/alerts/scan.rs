@@ -6,17 +6,16 @@
 //! - a backup policy past its RPO (`backup:<id>:rpo:<last good run>`) or without a successful
 //!   restore test in 12 months (`backup:<id>:restore:<year>`);
 //! - an invoice open past its due date (`invoice:<id>:unpaid`).
-use super::{AlertError, EMAIL_JOB};
+use super::{AlertError, EmailAlert};
 use crate::backups::compliance;
 use crate::entities::{alert, billing_invoice, tenant};
 use crate::gdpr::requests::{self, RequestFilter};
-use crate::jobs::{self, NewJob};
+use crate::jobs::{self, JobOwner};
 use crate::paging::{self, PageReq, Paged};
 use crate::procurement::contracts::{self, ContractFilter, Status};
 use crate::tenancy::{Permission, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{sea_query::OnConflict, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -273,13 +272,11 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, A
             fresh += 1;
             jobs::enqueue(
                 &txn,
-                NewJob {
+                JobOwner {
                     organisation_id: org,
                     tenant_id: c.tenant_id,
-                    kind: EMAIL_JOB,
-                    payload: json!({"alertId": id}),
-                    dedup_key: format!("{EMAIL_JOB}:{id}"),
                 },
+                &EmailAlert { alert_id: id },
             )
             .await?;
         }
@@ -340,13 +337,11 @@ pub async fn schedule_digest(
     let day = local.date_naive();
     let fresh = jobs::enqueue(
         &txn,
-        NewJob {
+        JobOwner {
             organisation_id: t.organisation_id,
             tenant_id: t.id,
-            kind: super::DIGEST_JOB,
-            payload: json!({"day": day}),
-            dedup_key: format!("{}:{day}", super::DIGEST_JOB),
         },
+        &super::Digest { day },
     )
     .await?;
     txn.commit().await?;

@@ -11,7 +11,7 @@ use super::reports::{self, JobReport};
 use super::restore_tests::{self, NewRestoreTest};
 use super::BackupError;
 use crate::entities::{backup_policy, tenant};
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Principal};
 use chrono::{Duration, DurationRound, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
@@ -50,7 +50,7 @@ pub async fn seed(
     restic_repository: Option<&str>,
 ) -> Result<bool, BackupError> {
     let op = Principal::operator();
-    let manage = op.scope(Permission::ManageBackups)?;
+    let manage = op.can::<can::ManageBackups>()?;
     let txn = manage.begin(db).await?;
     let tenants: Vec<tenant::Model> = manage
         .find::<tenant::Entity>()
@@ -183,7 +183,7 @@ pub async fn seed(
         )
         .await?;
     }
-    let record = op.scope(Permission::RecordRestoreTests)?;
+    let record = op.can::<can::RecordRestoreTests>()?;
     restore_tests::record(
         db,
         &record,

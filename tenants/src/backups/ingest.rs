@@ -17,7 +17,7 @@ use crate::entities::{backup_ingest_event, backup_ingest_token, backup_policy, t
 use crate::paging::{self, PageReq, Paged};
 use crate::secrets::{constant_time_eq, new_secret, sha256_hex};
 use crate::tenancy::scope::{set_pg_scope, PgScope};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, Can, Permission, Scope};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -118,14 +118,11 @@ pub struct CreatedToken {
 
 pub async fn create_token(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageBackups>,
     secret: Option<&IngestSecret>,
     tenant_id: Uuid,
     name: &str,
 ) -> Result<CreatedToken, BackupError> {
-    if scope.permission() != Permission::ManageBackups {
-        return Err(AccessError::Forbidden(Permission::ManageBackups).into());
-    }
     let secret = secret.ok_or_else(|| {
         BackupError::NotConfigured(
             "Le serveur n'a pas de secret de réception (MUTUALIS_INGEST_SECRET) : les jetons de webhook sont désactivés."
@@ -173,12 +170,9 @@ pub async fn create_token(
 
 pub async fn revoke_token(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageBackups>,
     id: Uuid,
 ) -> Result<backup_ingest_token::Model, BackupError> {
-    if scope.permission() != Permission::ManageBackups {
-        return Err(AccessError::Forbidden(Permission::ManageBackups).into());
-    }
     let txn = scope.begin(db).await?;
     let old = scope
         .get::<backup_ingest_token::Entity, _>(&txn, id)

@@ -42,6 +42,21 @@ pub enum BackupError {
     Db(#[from] DbErr),
 }
 
+impl crate::fault::Classify for BackupError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            BackupError::Access(e) => e.fault(),
+            BackupError::BadInput { field, message } => Fault::bad(field, message),
+            BackupError::Conflict(m) => Fault::conflict(m),
+            BackupError::NotConfigured(m) => Fault::NotConfigured(m.clone()),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(BackupError);
+
 pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BackupError {
     BackupError::BadInput {
         field,

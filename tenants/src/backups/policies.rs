@@ -4,7 +4,7 @@ use super::{bad, one_of, text, BackupError, KINDS};
 use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{backup_policy, tenant};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, Can, Scope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter, QueryOrder,
@@ -142,13 +142,6 @@ fn validate(p: PolicyInput) -> Result<Valid, BackupError> {
     })
 }
 
-fn require(scope: &Scope, p: Permission) -> Result<(), BackupError> {
-    if scope.permission() != p {
-        return Err(AccessError::Forbidden(p).into());
-    }
-    Ok(())
-}
-
 fn snapshot(m: &backup_policy::Model) -> serde_json::Value {
     json!({
         "name": m.name, "kind": m.kind, "target": m.target, "host": m.host, "tags": m.tags,
@@ -178,11 +171,10 @@ async fn name_taken(
 
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageBackups>,
     tenant_id: Uuid,
     input: PolicyInput,
 ) -> Result<backup_policy::Model, BackupError> {
-    require(scope, Permission::ManageBackups)?;
     let v = validate(input)?;
     let txn = scope.begin(db).await?;
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
@@ -235,13 +227,12 @@ pub async fn create(
 /// Replaces the policy's fields; `version` must be the one read (optimistic concurrency).
 pub async fn update(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageBackups>,
     id: Uuid,
     version: i32,
     input: PolicyInput,
     active: bool,
 ) -> Result<backup_policy::Model, BackupError> {
-    require(scope, Permission::ManageBackups)?;
     let v = validate(input)?;
     let txn = scope.begin(db).await?;
     let old = scope.get::<backup_policy::Entity, _>(&txn, id).await??;

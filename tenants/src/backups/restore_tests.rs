@@ -5,7 +5,7 @@ use super::{bad, one_of, text, BackupError, RESTORE_RESULTS};
 use crate::audit::{self, Entry};
 use crate::entities::{backup_policy, backup_restore_test};
 use crate::paging::{self, PageReq, Paged};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, Can, Scope};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
 use serde_json::json;
@@ -24,13 +24,10 @@ pub struct NewRestoreTest {
 
 pub async fn record(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::RecordRestoreTests>,
     t: NewRestoreTest,
     now: DateTime<Utc>,
 ) -> Result<backup_restore_test::Model, BackupError> {
-    if scope.permission() != Permission::RecordRestoreTests {
-        return Err(AccessError::Forbidden(Permission::RecordRestoreTests).into());
-    }
     if t.performed_at > now + Duration::minutes(5) {
         return Err(bad(
             "performedAt",

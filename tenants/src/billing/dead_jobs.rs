@@ -4,7 +4,7 @@
 use super::BillingError;
 use crate::audit;
 use crate::entities::job;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, Can};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, IntoActiveModel, Set};
 use uuid::Uuid;
@@ -12,12 +12,9 @@ use uuid::Uuid;
 /// A dead job back in the queue, with its attempts reset.
 pub async fn retry(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     id: Uuid,
 ) -> Result<job::Model, BillingError> {
-    if scope.permission() != Permission::ManageCosts {
-        return Err(AccessError::Forbidden(Permission::ManageCosts).into());
-    }
     let txn = scope.begin(db).await?;
     let j = scope.get::<job::Entity, _>(&txn, id).await??;
     if j.status != "dead" {

@@ -12,7 +12,7 @@ use super::identity::{self, IdentityInput};
 use super::runs;
 use super::BillingError;
 use crate::identifiers::{iban_with_key, siret_with_key};
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Principal};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -24,7 +24,7 @@ pub async fn seed(
     organisation_id: Uuid,
     dsi: &Principal,
 ) -> Result<bool, BillingError> {
-    let manage = dsi.scope(Permission::ManageCosts)?;
+    let manage = dsi.can::<can::ManageCosts>()?;
     if !runs::runs(db, &manage, Some(organisation_id))
         .await?
         .is_empty()
@@ -57,8 +57,8 @@ async fn identities(
     dsi: &Principal,
     organisation_id: Uuid,
 ) -> Result<(), BillingError> {
-    let edit = dsi.scope(Permission::EditBillingIdentity)?;
-    let read = dsi.scope(Permission::ReadCosts)?;
+    let edit = dsi.can::<can::EditBillingIdentity>()?;
+    let read = dsi.can::<can::ReadCosts>()?;
     let tenants = identity::list(db, &read, Some(organisation_id)).await?;
     let mut communes = 0;
     for (t, existing) in tenants {

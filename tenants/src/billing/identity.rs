@@ -9,7 +9,7 @@ use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{billing_identity, tenant};
 use crate::identifiers::{Bic, Iban, Siret};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, Can, Scope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, IntoActiveModel,
@@ -204,12 +204,9 @@ fn snapshot(m: &billing_identity::Model) -> serde_json::Value {
 /// organisation, a commune's administrator for its own).
 pub async fn set(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditBillingIdentity>,
     input: &IdentityInput,
 ) -> Result<(tenant::Model, billing_identity::Model), BillingError> {
-    if scope.permission() != Permission::EditBillingIdentity {
-        return Err(AccessError::Forbidden(Permission::EditBillingIdentity).into());
-    }
     let txn = scope.begin(db).await?;
     let t = scope
         .get::<tenant::Entity, _>(&txn, input.tenant_id)

@@ -43,6 +43,20 @@ pub enum BillingError {
     Render(String),
 }
 
+impl crate::fault::Classify for BillingError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            BillingError::Access(e) => e.fault(),
+            BillingError::BadInput { field, message } => Fault::bad(field, message),
+            BillingError::Conflict(m) => Fault::conflict(m),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(BillingError);
+
 pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BillingError {
     BillingError::BadInput {
         field,
@@ -52,3 +66,17 @@ pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BillingErr
 
 /// The job kind that pushes one invoice to Stripe.
 pub const PUSH_INVOICE: &str = "billing.push_invoice";
+
+/// Job: push one invoice to Stripe.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushInvoice {
+    pub invoice_id: uuid::Uuid,
+}
+
+impl crate::jobs::Job for PushInvoice {
+    const KIND: &'static str = PUSH_INVOICE;
+    fn cause(&self) -> String {
+        self.invoice_id.to_string()
+    }
+}

@@ -2,13 +2,13 @@
 //! runs of the period are marked invoiced (they become immutable), one invoice per commune is
 //! numbered and written with its lines, and one push job per invoice is enqueued.
 use super::identity::{self, Channel};
-use super::{bad, BillingError, PUSH_INVOICE};
+use super::{bad, BillingError, PushInvoice};
 use crate::audit::{self, Entry};
 use crate::costs::catalogue::org_tenant;
 use crate::entities::{billing_invoice, billing_run, cost_line, cost_pool, cost_run, tenant};
-use crate::jobs::{self, NewJob};
+use crate::jobs::{self, JobOwner};
 use crate::paging::{self, PageReq, Paged};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -24,15 +24,12 @@ pub const PAYMENT_DAYS: i64 = 30;
 
 pub async fn start(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     organisation_id: Uuid,
     period_start: NaiveDate,
     period_end: NaiveDate,
     label: &str,
 ) -> Result<billing_run::Model, BillingError> {
-    if scope.permission() != Permission::ManageCosts {
-        return Err(AccessError::Forbidden(Permission::ManageCosts).into());
-    }
     if period_end < period_start {
         return Err(bad("periodEnd", "La fin précède le début de la période."));
     }
@@ -223,12 +220,12 @@ pub async fn start(
         if amount > 0 && channel == Channel::Stripe {
             jobs::enqueue(
                 &txn,
-                NewJob {
+                JobOwner {
                     organisation_id,
                     tenant_id,
-                    kind: PUSH_INVOICE,
-                    payload: json!({"invoiceId": invoice.id}),
-                    dedup_key: format!("{PUSH_INVOICE}:{}", invoice.id),
+                },
+                &PushInvoice {
+                    invoice_id: invoice.id,
                 },
             )
             .await?;

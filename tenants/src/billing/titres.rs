@@ -9,7 +9,7 @@
 use super::identity::Channel;
 use super::BillingError;
 use crate::entities::{billing_invoice, billing_run, cost_service, tenant};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, Can};
 use chrono::{NaiveDate, Utc};
 use formats::{Cell, Column, Document, Sheet};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
@@ -18,12 +18,9 @@ use uuid::Uuid;
 
 pub async fn document(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     billing_run_id: Uuid,
 ) -> Result<Document, BillingError> {
-    if scope.permission() != Permission::ManageCosts {
-        return Err(AccessError::Forbidden(Permission::ManageCosts).into());
-    }
     let txn = scope.begin(db).await?;
     let run = scope
         .get::<billing_run::Entity, _>(&txn, billing_run_id)

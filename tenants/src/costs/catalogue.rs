@@ -1,10 +1,10 @@
 //! The service catalogue of an organisation, its communes' subscriptions, and the allocation
 //! keys the DSI records per commune and year.
 use super::methods::{key_name, POPULATION};
-use super::{bad, require, CostError};
+use super::{bad, CostError};
 use crate::audit::{self, Entry};
 use crate::entities::{cost_key_value, cost_service, cost_subscription, tenant};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -27,13 +27,12 @@ pub(crate) async fn org_tenant<C: ConnectionTrait>(
 
 pub async fn create_service(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     organisation_id: Uuid,
     code: &str,
     name: &str,
     unit: &str,
 ) -> Result<cost_service::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let code = key_name("code", code)?;
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
@@ -104,11 +103,10 @@ pub fn budget_account(raw: Option<&str>) -> Result<Option<String>, CostError> {
 /// Sets (or clears) the budget account a service's costs are recovered on by titres.
 pub async fn set_service_budget_account(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     service_id: Uuid,
     account: Option<&str>,
 ) -> Result<cost_service::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let account = budget_account(account)?;
     let txn = scope.begin(db).await?;
     let before = scope
@@ -150,13 +148,12 @@ pub async fn services(
 /// Subscribes a commune to a service from `starts_on` (until `ends_on`, inclusive).
 pub async fn subscribe(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     tenant_id: Uuid,
     service_id: Uuid,
     starts_on: NaiveDate,
     ends_on: Option<NaiveDate>,
 ) -> Result<cost_subscription::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     if ends_on.is_some_and(|e| e < starts_on) {
         return Err(bad("endsOn", "La fin précède le début de l'abonnement."));
     }
@@ -216,11 +213,10 @@ pub async fn subscribe(
 
 pub async fn end_subscription(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     id: Uuid,
     ends_on: NaiveDate,
 ) -> Result<cost_subscription::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let txn = scope.begin(db).await?;
     let old = scope
         .get::<cost_subscription::Entity, _>(&txn, id)
@@ -269,13 +265,12 @@ pub async fn subscriptions(
 /// Records (or replaces) one key of a commune for a year.
 pub async fn set_key(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     tenant_id: Uuid,
     key: &str,
     year: i32,
     value: i64,
 ) -> Result<cost_key_value::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let key = key_name("key", key)?;
     if key == POPULATION {
         return Err(bad(

@@ -10,7 +10,7 @@ use super::pools::{self, PoolInput};
 use super::runs;
 use super::CostError;
 use crate::entities::tenant;
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Principal};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use uuid::Uuid;
@@ -70,7 +70,7 @@ pub async fn seed(
     organisation_id: Uuid,
     dsi: &Principal,
 ) -> Result<bool, CostError> {
-    let manage = dsi.scope(Permission::ManageCosts)?;
+    let manage = dsi.can::<can::ManageCosts>()?;
     if catalogue::services(db, &manage)
         .await?
         .iter()

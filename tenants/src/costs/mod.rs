@@ -10,7 +10,7 @@ pub mod pools;
 pub mod runs;
 
 use crate::audit::AuditError;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::AccessError;
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +32,20 @@ pub enum CostError {
     Db(#[from] DbErr),
 }
 
+impl crate::fault::Classify for CostError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            CostError::Access(e) => e.fault(),
+            CostError::BadInput { field, message } => Fault::bad(field, message),
+            CostError::Conflict(m) => Fault::conflict(m),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(CostError);
+
 pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> CostError {
     CostError::BadInput {
         field,
@@ -50,13 +64,6 @@ pub fn calendar_year(y: i32) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
         chrono::NaiveDate::from_ymd_opt(y, 1, 1)?,
         chrono::NaiveDate::from_ymd_opt(y, 12, 31)?,
     ))
-}
-
-pub(crate) fn require(scope: &Scope, p: Permission) -> Result<(), CostError> {
-    if scope.permission() != p {
-        return Err(AccessError::Forbidden(p).into());
-    }
-    Ok(())
 }
 
 /// Euros from cents, French style: `12 345,67 €` (narrow no-break space between thousands).

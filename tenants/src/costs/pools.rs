@@ -2,11 +2,11 @@
 //! time; what was allocated and invoiced lives in immutable runs.
 use super::catalogue::org_tenant;
 use super::methods::Method;
-use super::{bad, require, CostError};
+use super::{bad, CostError};
 use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{cost_pool, cost_service};
-use crate::tenancy::{Permission, Scope};
+use crate::tenancy::{can, Can, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter, QueryOrder,
@@ -70,11 +70,10 @@ fn snapshot(m: &cost_pool::Model) -> serde_json::Value {
 
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     organisation_id: Uuid,
     input: PoolInput,
 ) -> Result<cost_pool::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let v = validate(&input)?;
     let txn = scope.begin(db).await?;
     let org = org_tenant(&txn, scope, organisation_id).await?;
@@ -122,12 +121,11 @@ pub async fn create(
 
 pub async fn update(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     id: Uuid,
     version: i32,
     input: PoolInput,
 ) -> Result<cost_pool::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let v = validate(&input)?;
     let txn = scope.begin(db).await?;
     let old = scope.get::<cost_pool::Entity, _>(&txn, id).await??;

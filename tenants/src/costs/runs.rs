@@ -7,14 +7,14 @@
 //! writes nothing.
 use super::allocate::{self, AllocationError};
 use super::methods::{Method, BACKUP_METRIC, POPULATION};
-use super::{bad, euros, group, percent, require, CostError};
+use super::{bad, euros, group, percent, CostError};
 use crate::audit::{self, Entry};
 use crate::backups::metering;
 use crate::calendar::Period;
 use crate::entities::{
     cost_key_value, cost_line, cost_pool, cost_run, cost_service, cost_subscription, tenant,
 };
-use crate::tenancy::{Permission, Scope};
+use crate::tenancy::{can, Can, Scope};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -362,11 +362,10 @@ pub async fn compute(
 /// The what-if: the allocation with other amounts, method or keys. Nothing is written.
 pub async fn simulate(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     pool_id: Uuid,
     o: Overrides,
 ) -> Result<Computed, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let pool = super::pools::get(db, scope, pool_id).await?;
     compute(db, scope, pool, o, Utc::now()).await
 }
@@ -400,10 +399,9 @@ fn line_row(
 /// Allocates a pool: a new final run, superseding any run not yet invoiced.
 pub async fn run(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     pool_id: Uuid,
 ) -> Result<cost_run::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let now = Utc::now();
     let pool = super::pools::get(db, scope, pool_id).await?;
     let c = compute(db, scope, pool, Overrides::default(), now).await?;
@@ -413,10 +411,9 @@ pub async fn run(
 /// After an invoice: a run of differences (credits and debits) against what was invoiced.
 pub async fn correct(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     pool_id: Uuid,
 ) -> Result<cost_run::Model, CostError> {
-    require(scope, Permission::ManageCosts)?;
     let now = Utc::now();
     let pool = super::pools::get(db, scope, pool_id).await?;
     let c = compute(db, scope, pool, Overrides::default(), now).await?;
@@ -425,7 +422,7 @@ pub async fn correct(
 
 async fn write(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ManageCosts>,
     c: Computed,
     correction: Option<()>,
     now: DateTime<Utc>,

@@ -1,12 +1,13 @@
 //! Processing activities of a register (Art. 30), their validation, completeness and DPIA
 //! screening.
+use super::status_change::StatusChange;
 use super::vocab::*;
 use super::GdprError;
 use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{gdpr_activity, gdpr_activity_processor, gdpr_processor, tenant};
 use crate::paging::{self, PageReq, Paged};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Capability, Permission, Scope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -400,10 +401,16 @@ async fn set_processors(
     Ok(())
 }
 
+/// The permissions that write register entries: the commune's own (`EditGdpr`), and the
+/// organisation's models (`PublishModels`, which `load_row` alone lets reach a model).
+pub trait EditsActivities: Capability {}
+impl EditsActivities for can::EditGdpr {}
+impl EditsActivities for can::PublishModels {}
+
 /// Writes a new activity (a register entry, or a model when `is_model`).
-pub(crate) async fn insert(
+pub(crate) async fn insert<P: EditsActivities>(
     txn: &DatabaseTransaction,
-    scope: &Scope,
+    scope: &Can<P>,
     tenant: &tenant::Model,
     fields: &ActivityFields,
     processor_ids: &[Uuid],
@@ -445,7 +452,7 @@ pub(crate) async fn insert(
 
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     tenant_id: Uuid,
     fields: ActivityFields,
     processor_ids: Vec<Uuid>,
@@ -513,7 +520,7 @@ fn check_version(row: &gdpr_activity::Model, expected_version: i32) -> Result<()
 /// exports and the figures, stays readable by its id, and the audit trail keeps its content.
 pub async fn archive(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     expected_version: i32,
 ) -> Result<Activity, GdprError> {
@@ -536,7 +543,7 @@ pub async fn archive(
 /// archive and the bulk one share it.
 pub(crate) async fn archive_in(
     txn: &DatabaseTransaction,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     expected_version: i32,
 ) -> Result<(gdpr_activity::Model, ActivityFields), GdprError> {
@@ -572,7 +579,7 @@ pub(crate) async fn archive_in(
 /// audit trail. A draft with a DPIA or action plan items is archived instead.
 pub async fn delete_draft(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     expected_version: i32,
 ) -> Result<Uuid, GdprError> {
@@ -635,9 +642,9 @@ pub async fn delete_draft(
 
 /// Replaces the fields. `expected_version` guards against two people editing at once. A
 /// validated or checked activity goes back to draft: the check applied to other content.
-pub async fn update(
+pub async fn update<P: EditsActivities>(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<P>,
     id: Uuid,
     expected_version: i32,
     fields: ActivityFields,
@@ -682,20 +689,13 @@ pub async fn update(
     })
 }
 
-/// Validated by the commune (EditGdpr), checked by the DPO (CheckGdpr scope).
+/// Validated by the commune, checked by the DPO (`StatusChange` says who may set which).
 pub async fn set_status(
     db: &DatabaseConnection,
-    scope: &Scope,
+    change: &StatusChange<ActivityStatus>,
     id: Uuid,
-    status: ActivityStatus,
 ) -> Result<Activity, GdprError> {
-    let needed = match status {
-        ActivityStatus::Checked => Permission::CheckGdpr,
-        _ => Permission::EditGdpr,
-    };
-    if scope.permission() != needed {
-        return Err(AccessError::Forbidden(needed).into());
-    }
+    let (scope, status) = (change.scope(), change.status());
     let txn = scope.begin(db).await?;
     let row = load_row(&txn, scope, id).await?;
     if row.is_model {

@@ -11,7 +11,7 @@ use crate::calendar::paris_today;
 use crate::collation::french_cmp;
 use crate::entities::{gdpr_actor, tenant};
 use crate::identifiers::Email;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
@@ -129,13 +129,6 @@ fn snapshot(m: &gdpr_actor::Model) -> Value {
     })
 }
 
-fn need(scope: &Scope, p: Permission) -> Result<(), GdprError> {
-    if scope.permission() != p {
-        return Err(AccessError::Forbidden(p).into());
-    }
-    Ok(())
-}
-
 /// A single role already held in the commune (other than `except`).
 async fn single_taken(
     txn: &sea_orm::DatabaseTransaction,
@@ -179,11 +172,10 @@ async fn single_taken(
 /// Records an actor of a commune (`EditGdprActors`).
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdprActors>,
     tenant_id: Uuid,
     input: ActorInput,
 ) -> Result<gdpr_actor::Model, GdprError> {
-    need(scope, Permission::EditGdprActors)?;
     let v = validate(&input, paris_today())?;
     let txn = scope.begin(db).await?;
     let t = tenant_in_scope(&txn, scope, tenant_id).await?;
@@ -226,12 +218,11 @@ pub async fn create(
 /// Changes an actor's record; `expected_version` is the one read (CONFLICT if it moved).
 pub async fn update(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdprActors>,
     id: Uuid,
     expected_version: i32,
     input: ActorInput,
 ) -> Result<gdpr_actor::Model, GdprError> {
-    need(scope, Permission::EditGdprActors)?;
     let v = validate(&input, paris_today())?;
     let txn = scope.begin(db).await?;
     let before = scope.get::<gdpr_actor::Entity, _>(&txn, id).await??;
@@ -271,8 +262,11 @@ pub async fn update(
 }
 
 /// Removes an actor (someone who left the role); the audit trail keeps the record.
-pub async fn delete(db: &DatabaseConnection, scope: &Scope, id: Uuid) -> Result<Uuid, GdprError> {
-    need(scope, Permission::EditGdprActors)?;
+pub async fn delete(
+    db: &DatabaseConnection,
+    scope: &Can<can::EditGdprActors>,
+    id: Uuid,
+) -> Result<Uuid, GdprError> {
     let txn = scope.begin(db).await?;
     let before = scope.get::<gdpr_actor::Entity, _>(&txn, id).await??;
     gdpr_actor::Entity::delete_many()

@@ -6,7 +6,7 @@ use super::GdprError;
 use crate::audit::{self, Entry};
 use crate::entities::gdpr_breach;
 use crate::paging::{self, PageReq, Paged};
-use crate::tenancy::Scope;
+use crate::tenancy::{can, Can, Scope};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Europe::Paris;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
@@ -42,7 +42,7 @@ pub struct NewBreach {
 
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     b: NewBreach,
 ) -> Result<gdpr_breach::Model, GdprError> {
     let title = b.title.trim().to_owned();
@@ -131,7 +131,7 @@ pub enum Notification {
 
 pub async fn record_notification(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     n: Notification,
 ) -> Result<gdpr_breach::Model, GdprError> {

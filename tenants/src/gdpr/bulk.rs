@@ -3,7 +3,7 @@
 use super::activity::archive_in;
 use super::GdprError;
 use crate::entities::gdpr_activity;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, Can};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -14,12 +14,9 @@ pub const MAX_SELECTED: usize = 200;
 /// error names the activity it stopped at.
 pub async fn archive_activities(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     selected: &[(Uuid, i32)],
 ) -> Result<Vec<gdpr_activity::Model>, GdprError> {
-    if scope.permission() != Permission::EditGdpr {
-        return Err(AccessError::Forbidden(Permission::EditGdpr).into());
-    }
     if selected.is_empty() {
         return Err(GdprError::BadInput {
             field: "items",

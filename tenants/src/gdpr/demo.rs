@@ -3,10 +3,11 @@
 //! workflow and breaches in each outcome of the 72-hour rule, so the DPO's screens and clocks
 //! have something to show on the first start.
 use super::activity::*;
+use super::status_change::StatusChange;
 use super::vocab::*;
 use super::GdprError;
 use crate::entities::tenant;
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Can, Principal};
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use uuid::Uuid;
@@ -139,7 +140,7 @@ pub async fn seed(
     dpo: &Principal,
 ) -> Result<bool, GdprError> {
     let op = Principal::operator();
-    let edit = op.scope(Permission::EditGdpr)?;
+    let edit = op.can::<can::EditGdpr>()?;
     let txn = edit.begin(db).await?;
     let tenants: Vec<tenant::Model> = edit
         .find::<tenant::Entity>()
@@ -161,8 +162,9 @@ pub async fn seed(
     if !existing.is_empty() || tenants.is_empty() {
         return Ok(false);
     }
-    let publish = op.scope(Permission::PublishModels)?;
-    let check = dpo.scope(Permission::CheckGdpr)?;
+    let publish = op.can::<can::PublishModels>()?;
+    let validate = StatusChange::ask(&op, ActivityStatus::Validated)?;
+    let check = StatusChange::ask(dpo, ActivityStatus::Checked)?;
     let all = municipal_activities();
     super::models::publish(db, &publish, organisation_id, all[2].clone()).await?;
     super::models::publish(db, &publish, organisation_id, all[5].clone()).await?;
@@ -176,10 +178,10 @@ pub async fn seed(
         for (j, f) in all.iter().take(take).enumerate() {
             let a = create(db, &edit, t.id, f.clone(), vec![]).await?;
             if j % 3 == 0 {
-                set_status(db, &edit, a.row.id, ActivityStatus::Validated).await?;
+                set_status(db, &validate, a.row.id).await?;
             }
             if j % 4 == 0 {
-                set_status(db, &check, a.row.id, ActivityStatus::Checked).await?;
+                set_status(db, &check, a.row.id).await?;
             }
         }
     }
@@ -230,7 +232,7 @@ enum Outcome {
 /// documented and not notified, one whose 72-hour clock is running), on three communes.
 async fn requests_and_breaches(
     db: &DatabaseConnection,
-    edit: &crate::tenancy::Scope,
+    edit: &Can<can::EditGdpr>,
     tenants: &[tenant::Model],
 ) -> Result<(), GdprError> {
     use super::breaches::{self, Notification};

@@ -18,6 +18,7 @@ pub mod processors;
 pub mod register;
 pub mod requests;
 pub mod sheets;
+pub mod status_change;
 pub mod vocab;
 
 use crate::audit::AuditError;
@@ -46,3 +47,24 @@ pub enum GdprError {
     #[error(transparent)]
     Db(#[from] DbErr),
 }
+
+impl crate::fault::Classify for GdprError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            GdprError::Access(e) => e.fault(),
+            GdprError::BadInput { field, message } => Fault::bad(field, message),
+            GdprError::Conflict(m) => Fault::conflict(m),
+            GdprError::AlreadyInstantiated {
+                message,
+                existing_id,
+            } => Fault::Conflict {
+                message: message.clone(),
+                existing: Some(*existing_id),
+            },
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(GdprError);

@@ -5,7 +5,7 @@ use super::activity::{self, Activity, ActivityFields};
 use super::GdprError;
 use crate::collation::OrderByName;
 use crate::entities::gdpr_activity;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
 use uuid::Uuid;
@@ -13,13 +13,10 @@ use uuid::Uuid;
 /// Publishes a model in the organisation's own tenant (PublishModels scope).
 pub async fn publish(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::PublishModels>,
     organisation_id: Uuid,
     fields: ActivityFields,
 ) -> Result<Activity, GdprError> {
-    if scope.permission() != Permission::PublishModels {
-        return Err(AccessError::Forbidden(Permission::PublishModels).into());
-    }
     if !scope.covers_organisation(organisation_id) {
         return Err(AccessError::NotFound.into());
     }
@@ -74,7 +71,7 @@ async fn model(
 /// Copies a model into a commune's register, in draft.
 pub async fn instantiate(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     model_id: Uuid,
     tenant_id: Uuid,
 ) -> Result<Activity, GdprError> {

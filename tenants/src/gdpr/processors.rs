@@ -1,5 +1,6 @@
 //! Processors (Art. 28), DPIA records (Art. 35) and action plan items.
 use super::activity::tenant_in_scope;
+use super::status_change::StatusChange;
 use super::vocab::{ActionStatus, DpaStatus, DpiaStatus};
 use super::GdprError;
 use crate::audit::{self, Entry};
@@ -8,7 +9,7 @@ use crate::collation::OrderByName;
 use crate::entities::{gdpr_action, gdpr_activity, gdpr_dpia, gdpr_processor};
 use crate::identifiers::Siret;
 use crate::paging::{self, PageReq, Paged};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -89,7 +90,7 @@ fn check_processor(p: &NewProcessor) -> Result<CheckedProcessor, GdprError> {
 
 pub async fn create_processor(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     p: NewProcessor,
 ) -> Result<gdpr_processor::Model, GdprError> {
     let CheckedProcessor {
@@ -133,7 +134,7 @@ pub async fn create_processor(
 /// Changes a processor's identity and its contract (not its commune).
 pub async fn update_processor(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     p: NewProcessor,
 ) -> Result<gdpr_processor::Model, GdprError> {
@@ -185,7 +186,7 @@ pub async fn processor(
 /// activity's version moves: an editor opened before would otherwise write its old list back.
 pub async fn set_link(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     processor_id: Uuid,
     activity_id: Uuid,
     linked: bool,
@@ -340,19 +341,11 @@ pub async fn activities_using(
 /// CNIL method's workflow is `dpia::store`); only the DPO validates one. The stage follows.
 pub async fn record_dpia(
     db: &DatabaseConnection,
-    scope: &Scope,
+    change: &StatusChange<DpiaStatus>,
     activity_id: Uuid,
-    status: DpiaStatus,
     conclusion: String,
 ) -> Result<gdpr_dpia::Model, GdprError> {
-    let needed = if status == DpiaStatus::Validated {
-        Permission::CheckGdpr
-    } else {
-        Permission::EditGdpr
-    };
-    if scope.permission() != needed {
-        return Err(AccessError::Forbidden(needed).into());
-    }
+    let (scope, status) = (change.scope(), change.status());
     let conclusion = conclusion.trim().to_owned();
     if matches!(status, DpiaStatus::Completed | DpiaStatus::Validated) && conclusion.is_empty() {
         return Err(bad(
@@ -441,7 +434,7 @@ pub async fn dpias(
 
 pub async fn create_action(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     tenant_id: Uuid,
     activity_id: Option<Uuid>,
     title: String,
@@ -498,7 +491,7 @@ pub async fn create_action(
 
 pub async fn complete_action(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
 ) -> Result<gdpr_action::Model, GdprError> {
     let txn = scope.begin(db).await?;
@@ -529,7 +522,7 @@ pub async fn complete_action(
 /// Changes what an action plan item says or when it is due (an item done stays as it was).
 pub async fn update_action(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     title: String,
     due_on: NaiveDate,

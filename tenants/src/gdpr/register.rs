@@ -5,7 +5,7 @@ use super::vocab::ActivityStatus;
 use super::GdprError;
 use crate::audit::{self, Entry};
 use crate::entities::{gdpr_register_settings, tenant};
-use crate::tenancy::{Permission, Scope};
+use crate::tenancy::{can, Can, Permission, Scope};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, Set};
 use serde_json::json;
@@ -60,7 +60,7 @@ pub async fn settings(
 
 pub async fn set(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     tenant_id: Uuid,
     published: bool,
     mut fields: Vec<String>,

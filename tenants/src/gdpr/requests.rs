@@ -9,7 +9,7 @@ use crate::calendar::paris_today;
 use crate::collation::{fold, search_words};
 use crate::entities::{gdpr_request, gdpr_request_event};
 use crate::paging::{self, PageReq, Paged};
-use crate::tenancy::{AccessError, PrincipalKind, Scope};
+use crate::tenancy::{can, AccessError, Can, PrincipalKind, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -115,7 +115,7 @@ pub struct NewRequest {
 
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     r: NewRequest,
 ) -> Result<gdpr_request::Model, GdprError> {
     let requester = r.requester.trim().to_owned();
@@ -184,7 +184,7 @@ async fn load(
 /// Two further months (Art. 12(3)), only with a reason and only before the first deadline ends.
 pub async fn extend(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     reason: &str,
     today: NaiveDate,
@@ -244,7 +244,7 @@ pub async fn extend(
 /// Moves the request through its workflow; answering or refusing needs the answer given.
 pub async fn set_status(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     status: RequestStatus,
     answer: Option<String>,

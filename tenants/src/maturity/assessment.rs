@@ -8,7 +8,7 @@ use super::questionnaire::{self, Question};
 use super::{bad, MaturityError};
 use crate::audit::{self, Entry};
 use crate::entities::{maturity_assessment, maturity_questionnaire, tenant};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QueryOrder,
@@ -139,13 +139,10 @@ impl Assessment {
 /// gives the score of the commune's assessment just before it (by date), if any.
 pub async fn record(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::AssessMaturity>,
     a: NewAssessment,
     now: DateTime<Utc>,
 ) -> Result<(Assessment, Option<i32>), MaturityError> {
-    if scope.permission() != Permission::AssessMaturity {
-        return Err(AccessError::Forbidden(Permission::AssessMaturity).into());
-    }
     let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
     if a.assessed_on > today {
         return Err(bad("assessedOn", "La date ne peut pas être dans le futur."));

@@ -6,7 +6,7 @@ use super::assessment::{self, NewAssessment};
 use super::questionnaire::{self, AnswerOption, Question};
 use super::MaturityError;
 use crate::entities::tenant;
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Principal};
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use uuid::Uuid;
@@ -158,14 +158,14 @@ pub async fn seed(
     organisation_id: Uuid,
     dpo: &Principal,
 ) -> Result<bool, MaturityError> {
-    let publish = dpo.scope(Permission::PublishModels)?;
+    let publish = dpo.can::<can::PublishModels>()?;
     if !questionnaire::list(db, &publish, Some(organisation_id))
         .await?
         .is_empty()
     {
         return Ok(false);
     }
-    let edit = dpo.scope(Permission::AssessMaturity)?;
+    let edit = dpo.can::<can::AssessMaturity>()?;
     let txn = edit.begin(db).await?;
     let tenants: Vec<tenant::Model> = edit
         .find::<tenant::Entity>()

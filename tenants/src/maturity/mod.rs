@@ -27,6 +27,19 @@ pub enum MaturityError {
     Db(#[from] DbErr),
 }
 
+impl crate::fault::Classify for MaturityError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            MaturityError::Access(e) => e.fault(),
+            MaturityError::BadInput { field, message } => Fault::bad(field, message),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(MaturityError);
+
 pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> MaturityError {
     MaturityError::BadInput {
         field,

@@ -4,7 +4,7 @@ use super::{bad, MaturityError};
 use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::maturity_questionnaire;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -196,15 +196,12 @@ pub fn validate(
 /// DSI); its version is the next one under that title.
 pub async fn publish(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::PublishModels>,
     organisation_id: Uuid,
     title: &str,
     questions: Vec<Question>,
     now: DateTime<Utc>,
 ) -> Result<Questionnaire, MaturityError> {
-    if scope.permission() != Permission::PublishModels {
-        return Err(AccessError::Forbidden(Permission::PublishModels).into());
-    }
     if !scope.covers_organisation(organisation_id) {
         return Err(AccessError::NotFound.into());
     }

@@ -28,6 +28,21 @@ pub enum OpenDataError {
     Db(#[from] sea_orm::DbErr),
 }
 
+impl crate::fault::Classify for OpenDataError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            OpenDataError::Access(e) => e.fault(),
+            OpenDataError::Procurement(e) => e.fault(),
+            OpenDataError::Gdpr(e) => e.fault(),
+            OpenDataError::BadInput { field, message } => Fault::bad(field, message),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(OpenDataError);
+
 /// A dataset a commune may publish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dataset {

@@ -4,7 +4,7 @@
 use super::{Dataset, OpenDataError};
 use crate::audit::{self, Entry};
 use crate::entities::{gdpr_register_settings, opendata_publication as publication, tenant};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Capability, Either, Principal, Scope};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, Set};
 use serde_json::json;
@@ -58,22 +58,26 @@ pub struct Publication {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// The permission that reads (`write = false`) or changes a dataset's publication.
-pub fn permission(dataset: Dataset, write: bool) -> Permission {
-    match (dataset, write) {
-        (Dataset::Register, false) => Permission::ReadGdpr,
-        (Dataset::Register, true) => Permission::EditGdpr,
-        (Dataset::Decp, false) => Permission::ReadProcurement,
-        (Dataset::Decp, true) => Permission::EditProcurement,
+/// The scope that reads a dataset's publication: the register's readers, or the contracts'.
+pub type ReadScope = Either<can::ReadGdpr, can::ReadProcurement>;
+/// The scope that publishes or withdraws it: the register's editors, or the contracts'.
+pub type WriteScope = Either<can::EditGdpr, can::EditProcurement>;
+
+impl Dataset {
+    /// The one place that says which dataset needs which permission (`write` for a change).
+    pub fn read_scope(self, principal: &Principal) -> Result<ReadScope, AccessError> {
+        Either::ask(principal, self == Dataset::Register)
+    }
+    pub fn write_scope(self, principal: &Principal) -> Result<WriteScope, AccessError> {
+        Either::ask(principal, self == Dataset::Register)
     }
 }
 
-fn check(scope: &Scope, dataset: Dataset, write: bool) -> Result<(), OpenDataError> {
-    let needed = permission(dataset, write);
-    if scope.permission() != needed {
-        return Err(AccessError::Forbidden(needed).into());
+fn dataset_of<A: Capability, B: Capability>(scope: &Either<A, B>) -> Dataset {
+    match scope {
+        Either::A(_) => Dataset::Register,
+        Either::B(_) => Dataset::Decp,
     }
-    Ok(())
 }
 
 /// The commune's public-register settings row, if it has one.
@@ -89,14 +93,13 @@ async fn register_settings(
         .await
 }
 
-/// A commune's publication of `dataset`, as `scope` (`permission(dataset, false)`) reads it.
+/// A commune's publication of the dataset `scope` was asked for (`Dataset::read_scope`).
 pub async fn get(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &ReadScope,
     tenant_id: Uuid,
-    dataset: Dataset,
 ) -> Result<Publication, OpenDataError> {
-    check(scope, dataset, false)?;
+    let dataset = dataset_of(scope);
     let txn = scope.begin(db).await?;
     scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     let p = match dataset {
@@ -130,19 +133,18 @@ pub async fn get(
     Ok(p)
 }
 
-/// Publishes or withdraws a commune's dataset (`scope`: `permission(dataset, true)`). The
-/// register keeps the fields it publishes.
+/// Publishes or withdraws a commune's dataset, the one `scope` was asked for
+/// (`Dataset::write_scope`). The register keeps the fields it publishes.
 pub async fn set(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &WriteScope,
     tenant_id: Uuid,
-    dataset: Dataset,
     published: bool,
 ) -> Result<Publication, OpenDataError> {
-    check(scope, dataset, true)?;
-    if dataset == Dataset::Register {
-        let current = crate::gdpr::register::settings(db, scope, tenant_id).await?;
-        crate::gdpr::register::set(db, scope, tenant_id, published, current.fields).await?;
+    let dataset = dataset_of(scope);
+    if let Either::A(editor) = scope {
+        let current = crate::gdpr::register::settings(db, editor, tenant_id).await?;
+        crate::gdpr::register::set(db, editor, tenant_id, published, current.fields).await?;
         let txn = scope.begin(db).await?;
         let updated_at = register_settings(&txn, scope, tenant_id)
             .await?

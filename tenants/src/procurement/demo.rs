@@ -9,7 +9,7 @@ use super::suppliers::{self, NewSupplier};
 use super::ProcurementError;
 use crate::entities::tenant;
 use crate::identifiers::Siret;
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Principal};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use uuid::Uuid;
@@ -79,7 +79,7 @@ pub async fn seed(
     organisation_id: Uuid,
 ) -> Result<bool, ProcurementError> {
     let op = Principal::operator();
-    let edit = op.scope(Permission::EditProcurement)?;
+    let edit = op.can::<can::EditProcurement>()?;
     let txn = edit.begin(db).await?;
     let tenants: Vec<tenant::Model> = edit
         .find::<tenant::Entity>()

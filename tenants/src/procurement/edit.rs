@@ -4,7 +4,7 @@
 //! an edit may correct the rest (object, procedure, CPV, place, DECP data…), and says which
 //! field needs an amendment when it tries more.
 use super::contracts::{
-    edit_scope, insert_lots, insert_shares, load, locked, set_contractors, Contract, ContractFields,
+    insert_lots, insert_shares, load, locked, set_contractors, Contract, ContractFields,
 };
 use super::{bad, ProcurementError};
 use crate::audit::{self, Entry};
@@ -12,7 +12,7 @@ use crate::entities::{
     proc_amendment, proc_contract, proc_contract_supplier, proc_lot, proc_share,
     proc_subcontracting_act, tenant,
 };
-use crate::tenancy::Scope;
+use crate::tenancy::{can, Can, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, ModelTrait,
@@ -157,12 +157,11 @@ async fn check_notified(
 /// Edits contract `id`, read at `version` by the person editing it.
 pub async fn update(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     id: Uuid,
     version: i32,
     f: ContractFields,
 ) -> Result<Contract, ProcurementError> {
-    edit_scope(scope)?;
     let mut v = f.validate()?;
     let valid_lots = std::mem::take(&mut v.lots);
     let txn = scope.begin(db).await?;

@@ -11,7 +11,7 @@
 use super::contracts::{self, ContractFields};
 use super::{suppliers, vocab, ProcurementError};
 use crate::entities::tenant;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, Can};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -167,12 +167,9 @@ pub(crate) struct Row {
 /// found, whatever the file holds.
 async fn import_tenant(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     tenant_id: Uuid,
 ) -> Result<tenant::Model, ProcurementError> {
-    if scope.permission() != Permission::EditProcurement {
-        return Err(AccessError::Forbidden(Permission::EditProcurement).into());
-    }
     let txn = scope.begin(db).await?;
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     txn.commit().await?;
@@ -181,7 +178,7 @@ async fn import_tenant(
 
 pub async fn import_csv(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     tenant_id: Uuid,
     csv: &str,
     dry_run: bool,
@@ -198,7 +195,7 @@ pub async fn import_csv(
 /// read on the blocking pool ([`crate::blocking`]), after its archive is bounded.
 pub async fn import_xlsx(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     tenant_id: Uuid,
     xlsx: Vec<u8>,
     dry_run: bool,
@@ -305,7 +302,7 @@ fn read_xlsx(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
 /// dry run, imports them all in one transaction. `source` names the file's field in errors.
 async fn import_records(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     t: &tenant::Model,
     source: &'static str,
     records: &[Record],

@@ -35,6 +35,20 @@ pub enum ProcurementError {
     Db(#[from] DbErr),
 }
 
+impl crate::fault::Classify for ProcurementError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            ProcurementError::Access(e) => e.fault(),
+            ProcurementError::BadInput { field, message } => Fault::bad(field, message),
+            ProcurementError::Conflict(m) => Fault::conflict(m),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(ProcurementError);
+
 pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> ProcurementError {
     ProcurementError::BadInput {
         field,

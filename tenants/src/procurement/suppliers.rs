@@ -9,7 +9,7 @@ use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{proc_supplier, tenant};
 use crate::identifiers::Siret;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::Utc;
 use sea_orm::{
     sea_query::OnConflict, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -88,12 +88,9 @@ pub fn normalise_identifier(id_type: &str, raw: &str) -> Result<String, Procurem
 /// (`false`: nothing was created).
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     s: NewSupplier,
 ) -> Result<(proc_supplier::Model, bool), ProcurementError> {
-    if scope.permission() != Permission::EditProcurement {
-        return Err(AccessError::Forbidden(Permission::EditProcurement).into());
-    }
     let id_type = one_of("idType", &s.id_type, ID_TYPES)?;
     let identifier = normalise_identifier(id_type, &s.identifier)?;
     let name = s.name.trim().to_owned();
@@ -115,7 +112,7 @@ pub async fn create(
 /// The organisation's supplier with this (normalised) identifier, or a new one recorded by `t`.
 pub(crate) async fn find_or_insert(
     txn: &DatabaseTransaction,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     t: &tenant::Model,
     id_type: &'static str,
     identifier: String,

@@ -6,7 +6,7 @@ use super::summary::{commune_line, not_computed, CommuneLine, Sections};
 use super::ReportError;
 use crate::calendar::Period;
 use crate::entities::report_snapshot;
-use crate::tenancy::Scope;
+use crate::tenancy::{can, Can, Scope};
 use chrono::Utc;
 use formats::{Bar, Cell, Chart, Column, Document, Sheet, Tone, ValueFormat};
 use sea_orm::DatabaseConnection;
@@ -239,7 +239,7 @@ pub const MIN_AGGREGATE: i64 = 3;
 /// caller's access to the commune is checked, and only that commune's line leaves it.
 pub async fn commune_summary(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ReadGdpr>,
     tenant_id: Uuid,
     period: Period,
 ) -> Result<Document, ReportError> {

@@ -27,5 +27,18 @@ pub enum ReportError {
     Db(#[from] DbErr),
 }
 
+impl crate::fault::Classify for ReportError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            ReportError::Access(e) => e.fault(),
+            ReportError::BadInput { field, message } => Fault::bad(field, message),
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(ReportError);
+
 /// The job that recomputes a snapshot (defined with the queue, which `audit` feeds).
 pub use crate::jobs::SNAPSHOT_JOB;

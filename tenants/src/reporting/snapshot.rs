@@ -8,7 +8,7 @@
 //! (extended) deadline; a breach is open until notified or decided not to notify, late past its
 //! 72-hour deadline; contracts to renew have a notice deadline or an end within 90 days; costs
 //! are the current (not superseded) lines of the period's year; unpaid means open invoices.
-use super::{ReportError, SNAPSHOT_JOB};
+use super::ReportError;
 use crate::backups::compliance;
 use crate::backups::metering;
 use crate::calendar::Period;
@@ -18,16 +18,15 @@ use crate::entities::{billing_invoice, gdpr_dpia, report_snapshot, tenant};
 use crate::gdpr::activity::{self, ActivityFilter};
 use crate::gdpr::requests::{self, RequestFilter};
 use crate::gdpr::vocab::{ActivityStatus, DpiaStatus};
-use crate::jobs::{self, NewJob};
+use crate::jobs::{self, JobOwner, Snapshot, SnapshotTrigger};
 use crate::maturity::assessment;
 use crate::procurement::{contracts, splitting};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Permission, Scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     sea_query::OnConflict, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -414,13 +413,10 @@ pub async fn refresh(
 /// Asks the worker for a fresh snapshot (one job per organisation, period and minute).
 pub async fn request(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ReadReports>,
     organisation_id: Uuid,
     period: Period,
 ) -> Result<bool, ReportError> {
-    if scope.permission() != Permission::ReadReports {
-        return Err(AccessError::Forbidden(Permission::ReadReports).into());
-    }
     if !scope.covers_organisation(organisation_id) {
         return Err(AccessError::NotFound.into());
     }
@@ -429,12 +425,15 @@ pub async fn request(
     let minute = Utc::now().timestamp() / 60;
     let fresh = jobs::enqueue(
         &txn,
-        NewJob {
+        JobOwner {
             organisation_id,
             tenant_id: org_tenant.id,
-            kind: SNAPSHOT_JOB,
-            payload: json!({"organisationId": organisation_id, "period": period.to_string()}),
-            dedup_key: format!("{SNAPSHOT_JOB}:{organisation_id}:{period}:{minute}"),
+        },
+        &Snapshot {
+            organisation_id,
+            period,
+            after: None,
+            trigger: SnapshotTrigger::Asked { minute },
         },
     )
     .await?;
@@ -488,12 +487,15 @@ pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usi
     for t in orgs {
         let fresh = jobs::enqueue(
             &txn,
-            NewJob {
+            JobOwner {
                 organisation_id: t.organisation_id,
                 tenant_id: t.id,
-                kind: SNAPSHOT_JOB,
-                payload: json!({"organisationId": t.organisation_id, "period": period.to_string()}),
-                dedup_key: format!("{SNAPSHOT_JOB}:{}:{period}:h{hour}", t.organisation_id),
+            },
+            &Snapshot {
+                organisation_id: t.organisation_id,
+                period,
+                after: None,
+                trigger: SnapshotTrigger::Hourly { hour },
             },
         )
         .await?;

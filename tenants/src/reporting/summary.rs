@@ -10,7 +10,7 @@ use super::snapshot::{stored, CommuneFigures, Figures};
 use super::ReportError;
 use crate::calendar::Period;
 use crate::entities::{report_snapshot, tenant};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Permission, Scope};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use uuid::Uuid;
 
@@ -47,13 +47,10 @@ pub(super) fn not_computed(period: Period) -> ReportError {
 /// register (`ReadGdpr`).
 pub async fn commune_line(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ReadGdpr>,
     tenant_id: Uuid,
     period: Option<Period>,
 ) -> Result<Option<CommuneLine>, ReportError> {
-    if scope.permission() != Permission::ReadGdpr {
-        return Err(AccessError::Forbidden(Permission::ReadGdpr).into());
-    }
     let txn = scope.begin(db).await?;
     let t = scope
         .find::<tenant::Entity>()

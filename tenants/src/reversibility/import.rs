@@ -9,7 +9,7 @@ use super::columns::{from_json, ColumnInfo};
 use super::registry::{tables, Row, TableDef};
 use super::ReversibilityError;
 use crate::storage::Storage;
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Principal};
 use formats::bundle::MANIFEST_NAME as MANIFEST;
 use formats::bundle::{verify_with, VerifyLimits};
 use formats::ZipLimits;
@@ -182,7 +182,7 @@ pub async fn import_archive(
         .map_err(|e| ReversibilityError::Invalid(e.to_string()))?;
 
     let operator = Principal::operator();
-    let scope = operator.scope(Permission::ManageUsers)?;
+    let scope = operator.can::<can::ManageUsers>()?;
     let txn = scope.begin(db).await?;
 
     // Pass 1: parse every table and look for identifiers already present.

@@ -47,3 +47,14 @@ pub enum ReversibilityError {
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }
+
+impl crate::fault::Classify for ReversibilityError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            ReversibilityError::Access(e) => e.fault(),
+            ReversibilityError::NotReady => Fault::conflict(&self.to_string()),
+            _ => Fault::Internal,
+        }
+    }
+}

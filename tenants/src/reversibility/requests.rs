@@ -7,9 +7,9 @@ use crate::audit::{self, Entry};
 use crate::entities::{
     reversibility_archive as archive_row, reversibility_export as export, tenant,
 };
-use crate::jobs::{self, NewJob};
+use crate::jobs::{self, JobOwner};
 use crate::storage::Storage;
-use crate::tenancy::{AccessError, Permission, Principal, Scope};
+use crate::tenancy::{can, AccessError, Can, Permission, Principal, Scope};
 use chrono::Utc;
 use formats::TenantRef;
 use sea_orm::sea_query::Expr;
@@ -22,6 +22,20 @@ use uuid::Uuid;
 
 /// The job kind the worker runs.
 pub const JOB: &str = "reversibility_export";
+
+/// Job: build one requested export.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportJob {
+    pub export_id: Uuid,
+}
+
+impl crate::jobs::Job for ExportJob {
+    const KIND: &'static str = JOB;
+    fn cause(&self) -> String {
+        self.export_id.to_string()
+    }
+}
 /// Exports listed at most (the newest).
 pub const LIST_LIMIT: u64 = 50;
 
@@ -47,13 +61,10 @@ impl ExportKind {
 /// administrator for his own commune.
 pub async fn request(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ExportAllData>,
     organisation_id: Uuid,
     tenant_id: Option<Uuid>,
 ) -> Result<export::Model, ReversibilityError> {
-    if scope.permission() != Permission::ExportAllData {
-        return Err(AccessError::Forbidden(Permission::ExportAllData).into());
-    }
     let txn = scope.begin(db).await?;
     let (kind, tenant) = resolve(&txn, scope, organisation_id, tenant_id).await?;
     let row = export::Model {
@@ -76,12 +87,12 @@ pub async fn request(
     let stored = export::ActiveModel::from(row).insert(&txn).await?;
     jobs::enqueue(
         &txn,
-        NewJob {
+        JobOwner {
             organisation_id,
             tenant_id: tenant.id,
-            kind: JOB,
-            payload: json!({"exportId": stored.id}),
-            dedup_key: format!("{JOB}:{}", stored.id),
+        },
+        &ExportJob {
+            export_id: stored.id,
         },
     )
     .await?;
@@ -135,14 +146,11 @@ async fn resolve(
 /// its manifest in the audit trail.
 pub async fn export_now(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ExportAllData>,
     organisation_id: Uuid,
     tenant_id: Option<Uuid>,
     files: Option<&Storage>,
 ) -> Result<archive::Archive, ReversibilityError> {
-    if scope.permission() != Permission::ExportAllData {
-        return Err(AccessError::Forbidden(Permission::ExportAllData).into());
-    }
     let txn = scope.begin(db).await?;
     let (kind, tenant) = resolve(&txn, scope, organisation_id, tenant_id).await?;
     txn.commit().await?;
@@ -166,7 +174,7 @@ pub async fn export_now(
 /// [`export_now`] by the organisation's SIREN and a commune's INSEE code.
 pub async fn export_by_codes(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ExportAllData>,
     siren: &str,
     insee: Option<&str>,
     files: Option<&Storage>,
@@ -342,15 +350,10 @@ async fn produce(
         ExportKind::Tenant
     };
     // The worker reads only what the request covers, as its requester would.
-    let scope = if whole {
-        Scope::worker_for_organisation(Permission::ExportAllData, row.organisation_id)
+    let scope: Can<can::ExportAllData> = if whole {
+        Can::worker_for_organisation(row.organisation_id)
     } else {
-        Scope::single_tenant(
-            Principal::worker(),
-            Permission::ExportAllData,
-            row.organisation_id,
-            row.tenant_id,
-        )
+        Can::single_tenant(Principal::worker(), row.organisation_id, row.tenant_id)
     };
     let txn = scope.begin(db).await?;
     let tenant = scope
@@ -459,7 +462,7 @@ async fn build(
 /// tenant for a whole organisation).
 async fn record(
     txn: &sea_orm::DatabaseTransaction,
-    scope: &Scope,
+    scope: &Can<can::ExportAllData>,
     kind: ExportKind,
     tenant: &tenant::Model,
     requested_by: &str,

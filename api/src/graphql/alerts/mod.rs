@@ -7,7 +7,7 @@ use async_graphql::{Context, Error, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::alerts::{deliver, scan, AlertError};
 use tenants::entities::alert;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 impl IntoGql for AlertError {
@@ -80,7 +80,7 @@ impl AlertQuery {
         )]
         offset: u64,
     ) -> Result<Page<Alert>> {
-        let (db, s) = scoped(ctx, Permission::ReadDirectory)?;
+        let (db, s) = scoped::<can::ReadDirectory>(ctx)?;
         Ok(Page::of(
             scan::list(
                 db,
@@ -102,7 +102,7 @@ pub struct AlertMutation;
 impl AlertMutation {
     /// How alerts reach you: immediate (an email each), digest (one a day) or off.
     async fn set_alert_delivery(&self, ctx: &Context<'_>, mode: String) -> Result<String> {
-        let (db, _) = scoped(ctx, Permission::ReadDirectory)?;
+        let (db, _) = scoped::<can::ReadDirectory>(ctx)?;
         let p = principal(ctx)?;
         deliver::set_mode(db, p, &mode).await.gql()
     }

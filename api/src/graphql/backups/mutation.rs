@@ -6,7 +6,7 @@ use crate::graphql::errors::GqlResult;
 use async_graphql::{Context, Object, Result};
 use chrono::Utc;
 use tenants::backups::{ingest, policies, restore_tests};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -21,7 +21,7 @@ impl BackupMutation {
         tenant_id: Uuid,
         input: BackupPolicyInput,
     ) -> Result<BackupPolicy> {
-        let (db, s) = scoped(ctx, Permission::ManageBackups)?;
+        let (db, s) = scoped::<can::ManageBackups>(ctx)?;
         Ok(policies::create(db, &s, tenant_id, input.into())
             .await
             .gql()?
@@ -38,7 +38,7 @@ impl BackupMutation {
         input: BackupPolicyInput,
         #[graphql(default = true)] active: bool,
     ) -> Result<BackupPolicy> {
-        let (db, s) = scoped(ctx, Permission::ManageBackups)?;
+        let (db, s) = scoped::<can::ManageBackups>(ctx)?;
         Ok(policies::update(db, &s, id, version, input.into(), active)
             .await
             .gql()?
@@ -51,7 +51,7 @@ impl BackupMutation {
         ctx: &Context<'_>,
         input: RestoreTestInput,
     ) -> Result<RestoreTest> {
-        let (db, s) = scoped(ctx, Permission::RecordRestoreTests)?;
+        let (db, s) = scoped::<can::RecordRestoreTests>(ctx)?;
         Ok(restore_tests::record(db, &s, input.into(), Utc::now())
             .await
             .gql()?
@@ -65,7 +65,7 @@ impl BackupMutation {
         tenant_id: Uuid,
         name: String,
     ) -> Result<CreatedBackupIngestToken> {
-        let (db, s) = scoped(ctx, Permission::ManageBackups)?;
+        let (db, s) = scoped::<can::ManageBackups>(ctx)?;
         let rc = ctx.data::<RequestCtx>()?;
         let c = ingest::create_token(db, &s, rc.ingest_secret.as_ref(), tenant_id, &name)
             .await
@@ -84,7 +84,7 @@ impl BackupMutation {
         ctx: &Context<'_>,
         id: Uuid,
     ) -> Result<BackupIngestToken> {
-        let (db, s) = scoped(ctx, Permission::ManageBackups)?;
+        let (db, s) = scoped::<can::ManageBackups>(ctx)?;
         Ok(ingest::revoke_token(db, &s, id).await.gql()?.into())
     }
 }

@@ -8,7 +8,7 @@ use chrono::Utc;
 use tenants::backups::metering;
 use tenants::backups::{compliance, ingest, policies, reports, restore_tests};
 use tenants::calendar::Period;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -23,7 +23,7 @@ impl BackupQuery {
         tenant_ids: Option<Vec<Uuid>>,
         #[graphql(default)] include_inactive: bool,
     ) -> Result<Vec<BackupPolicy>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         Ok(policies::list(db, &s, tenant_ids, include_inactive)
             .await
             .gql()?
@@ -33,7 +33,7 @@ impl BackupQuery {
     }
 
     async fn backup_policy(&self, ctx: &Context<'_>, id: Uuid) -> Result<BackupPolicy> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         Ok(policies::get(db, &s, id).await.gql()?.into())
     }
 
@@ -55,7 +55,7 @@ impl BackupQuery {
         )]
         offset: u64,
     ) -> Result<Page<BackupJob>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         Ok(Page::of(
             reports::jobs(db, &s, policy_id, page::req(offset, first))
                 .await
@@ -70,7 +70,7 @@ impl BackupQuery {
         tenant_ids: Option<Vec<Uuid>>,
         #[graphql(default = 30, validator(minimum = 1, maximum = 366))] window_days: i64,
     ) -> Result<Vec<BackupPolicyStatus>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         let (_, statuses) = compliance::overview(db, &s, tenant_ids, Utc::now(), window_days)
             .await
             .gql()?;
@@ -83,7 +83,7 @@ impl BackupQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<BackupTenantState>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         let (states, _) = compliance::overview(db, &s, tenant_ids, Utc::now(), 30)
             .await
             .gql()?;
@@ -97,7 +97,7 @@ impl BackupQuery {
         period: String,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<BackupStorageUsage>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         let period = Period::parse(&period)
             .map_err(tenants::backups::BackupError::from)
             .gql()?;
@@ -128,7 +128,7 @@ impl BackupQuery {
         )]
         offset: u64,
     ) -> Result<Page<RestoreTest>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         Ok(Page::of(
             restore_tests::list(db, &s, policy_id, tenant_ids, page::req(offset, first))
                 .await
@@ -142,7 +142,7 @@ impl BackupQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<BackupIngestToken>> {
-        let (db, s) = scoped(ctx, Permission::ManageBackups)?;
+        let (db, s) = scoped::<can::ManageBackups>(ctx)?;
         Ok(ingest::tokens(db, &s, tenant_ids)
             .await
             .gql()?
@@ -170,7 +170,7 @@ impl BackupQuery {
         )]
         offset: u64,
     ) -> Result<Page<BackupIngestEvent>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         Ok(Page::of(
             ingest::events(db, &s, tenant_ids, rejected_only, page::req(offset, first))
                 .await

@@ -11,7 +11,7 @@ use tenants::entities::{
     backup_ingest_event, backup_ingest_token, backup_job, backup_policy, backup_restore_test,
     backup_storage_sample,
 };
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(SimpleObject, Clone)]
@@ -94,7 +94,7 @@ impl BackupPolicy {
         )]
         offset: u64,
     ) -> Result<Page<BackupJob>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         Ok(Page::of(
             reports::jobs(db, &s, self.id, page::req(offset, first))
                 .await
@@ -119,7 +119,7 @@ impl BackupPolicy {
         )]
         offset: u64,
     ) -> Result<Page<BackupStorageSample>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         Ok(Page::of(
             reports::samples(db, &s, self.id, page::req(offset, first))
                 .await
@@ -144,7 +144,7 @@ impl BackupPolicy {
         )]
         offset: u64,
     ) -> Result<Page<RestoreTest>> {
-        let (db, s) = scoped(ctx, Permission::ReadBackups)?;
+        let (db, s) = scoped::<can::ReadBackups>(ctx)?;
         Ok(Page::of(
             restore_tests::list(db, &s, Some(self.id), None, page::req(offset, first))
                 .await

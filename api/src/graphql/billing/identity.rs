@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::billing::identity::{self, Channel, IdentityInput};
 use tenants::entities::{billing_identity, tenant};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 /// A tenant's billing identity; the fields are empty when nothing was recorded.
@@ -106,7 +106,7 @@ impl BillingIdentityQuery {
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
     ) -> Result<Vec<BillingIdentity>> {
-        let (db, s) = scoped(ctx, Permission::ReadCosts)?;
+        let (db, s) = scoped::<can::ReadCosts>(ctx)?;
         Ok(identity::list(db, &s, organisation_id)
             .await
             .gql()?
@@ -127,7 +127,7 @@ impl BillingIdentityMutation {
         ctx: &Context<'_>,
         input: BillingIdentityInput,
     ) -> Result<BillingIdentity> {
-        let (db, s) = scoped(ctx, Permission::EditBillingIdentity)?;
+        let (db, s) = scoped::<can::EditBillingIdentity>(ctx)?;
         let i = IdentityInput {
             tenant_id: input.tenant_id,
             siret: input.siret,

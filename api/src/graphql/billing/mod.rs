@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use tenants::billing::{runs, runs::InvoiceSort, BillingError};
 use tenants::entities::{billing_invoice, billing_run, job};
 use tenants::jobs::{self, JobError};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 impl IntoGql for BillingError {
@@ -191,7 +191,7 @@ impl BillingQuery {
         )]
         offset: u64,
     ) -> Result<Page<BillingRun>> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(Page::of(
             runs::runs_page(db, &s, organisation_id, page::req(offset, first))
                 .await
@@ -221,7 +221,7 @@ impl BillingQuery {
         )]
         offset: u64,
     ) -> Result<Page<Invoice>> {
-        let (db, s) = scoped(ctx, Permission::ReadCosts)?;
+        let (db, s) = scoped::<can::ReadCosts>(ctx)?;
         Ok(Page::of(
             runs::invoices(
                 db,
@@ -257,7 +257,7 @@ impl BillingQuery {
         )]
         offset: u64,
     ) -> Result<Page<Job>> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(Page::of(
             jobs::list(
                 db,
@@ -287,7 +287,7 @@ impl BillingMutation {
         period_end: Date,
         label: String,
     ) -> Result<BillingRun> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         let run = runs::start(
             db,
             &s,
@@ -304,7 +304,7 @@ impl BillingMutation {
 
     /// Puts a dead job back in the queue.
     async fn retry_job(&self, ctx: &Context<'_>, id: Uuid) -> Result<Job> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         let j = tenants::billing::dead_jobs::retry(db, &s, id).await.gql()?;
         ctx.data::<RequestCtx>()?.wake_workers().await;
         Ok(j.into())

@@ -6,7 +6,7 @@ use crate::graphql::errors::GqlResult;
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, Object, Result};
 use tenants::costs::{catalogue, pools, runs};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -23,7 +23,7 @@ impl CostMutation {
         name: String,
         unit: String,
     ) -> Result<CostService> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(
             catalogue::create_service(db, &s, organisation_id, &code, &name, &unit)
                 .await
@@ -40,7 +40,7 @@ impl CostMutation {
         service_id: Uuid,
         budget_account: Option<String>,
     ) -> Result<CostService> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(
             catalogue::set_service_budget_account(db, &s, service_id, budget_account.as_deref())
                 .await
@@ -58,7 +58,7 @@ impl CostMutation {
         starts_on: Date,
         ends_on: Option<Date>,
     ) -> Result<CostSubscription> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(catalogue::subscribe(
             db,
             &s,
@@ -79,7 +79,7 @@ impl CostMutation {
         id: Uuid,
         ends_on: Date,
     ) -> Result<CostSubscription> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(catalogue::end_subscription(db, &s, id, ends_on.0)
             .await
             .gql()?
@@ -95,7 +95,7 @@ impl CostMutation {
         year: i32,
         value: i64,
     ) -> Result<CostKeyValue> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(catalogue::set_key(db, &s, tenant_id, &key, year, value)
             .await
             .gql()?
@@ -108,7 +108,7 @@ impl CostMutation {
         organisation_id: Uuid,
         input: CostPoolInput,
     ) -> Result<CostPool> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(pools::create(db, &s, organisation_id, input.to_domain()?)
             .await
             .gql()?
@@ -123,7 +123,7 @@ impl CostMutation {
         version: i32,
         input: CostPoolInput,
     ) -> Result<CostPool> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(pools::update(db, &s, id, version, input.to_domain()?)
             .await
             .gql()?
@@ -132,13 +132,13 @@ impl CostMutation {
 
     /// Allocates a pool (a new immutable run; a run not yet invoiced is superseded).
     async fn run_allocation(&self, ctx: &Context<'_>, pool_id: Uuid) -> Result<CostRun> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(runs::run(db, &s, pool_id).await.gql()?.into())
     }
 
     /// After an invoice: a correction run of credits and debits against what was invoiced.
     async fn run_correction(&self, ctx: &Context<'_>, pool_id: Uuid) -> Result<CostRun> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(runs::correct(db, &s, pool_id).await.gql()?.into())
     }
 }

@@ -6,7 +6,7 @@ use crate::graphql::errors::GqlResult;
 use async_graphql::{Context, Object, Result};
 use tenants::costs::runs::{self, LineFilter, Overrides};
 use tenants::costs::{catalogue, pools};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -16,7 +16,7 @@ pub struct CostQuery;
 impl CostQuery {
     /// The service catalogues you manage.
     async fn cost_services(&self, ctx: &Context<'_>) -> Result<Vec<CostService>> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(catalogue::services(db, &s)
             .await
             .gql()?
@@ -31,7 +31,7 @@ impl CostQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<CostSubscription>> {
-        let (db, s) = scoped(ctx, Permission::ReadCosts)?;
+        let (db, s) = scoped::<can::ReadCosts>(ctx)?;
         Ok(catalogue::subscriptions(db, &s, tenant_ids)
             .await
             .gql()?
@@ -47,7 +47,7 @@ impl CostQuery {
         tenant_ids: Option<Vec<Uuid>>,
         year: Option<i32>,
     ) -> Result<Vec<CostKeyValue>> {
-        let (db, s) = scoped(ctx, Permission::ReadCosts)?;
+        let (db, s) = scoped::<can::ReadCosts>(ctx)?;
         Ok(catalogue::keys(db, &s, tenant_ids, year)
             .await
             .gql()?
@@ -63,7 +63,7 @@ impl CostQuery {
         organisation_id: Option<Uuid>,
         year: Option<i32>,
     ) -> Result<Vec<CostPool>> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(pools::list(db, &s, organisation_id, year)
             .await
             .gql()?
@@ -74,7 +74,7 @@ impl CostQuery {
 
     /// The runs of one pool, newest first.
     async fn cost_runs(&self, ctx: &Context<'_>, pool_id: Uuid) -> Result<Vec<CostRun>> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(runs::runs(db, &s, pool_id)
             .await
             .gql()?
@@ -92,7 +92,7 @@ impl CostQuery {
         year: Option<i32>,
         #[graphql(default)] include_superseded: bool,
     ) -> Result<Vec<CostLine>> {
-        let (db, s) = scoped(ctx, Permission::ReadCosts)?;
+        let (db, s) = scoped::<can::ReadCosts>(ctx)?;
         let f = LineFilter {
             tenant_ids,
             run_id,
@@ -117,7 +117,7 @@ impl CostQuery {
         method: Option<AllocationMethodInput>,
         #[graphql(default)] key_overrides: Vec<KeyOverrideInput>,
     ) -> Result<Simulation> {
-        let (db, s) = scoped(ctx, Permission::ManageCosts)?;
+        let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         let o = Overrides {
             amount_cents,
             method: method.map(|m| m.to_method()).transpose()?,

@@ -6,7 +6,7 @@ use crate::graphql::errors::{bad_input, GqlResult};
 use async_graphql::{Context, Object, Result};
 use tenants::gdpr::documents::{evidence, LinkTarget};
 use tenants::storage::Storage;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -28,7 +28,7 @@ async fn relink(
     target_id: Uuid,
     linked: bool,
 ) -> Result<Document> {
-    let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+    let (db, s) = scoped::<can::EditGdpr>(ctx)?;
     let t = target(&target_kind)?;
     let d = evidence::set_link(db, &s, document_id, t, target_id, linked)
         .await
@@ -42,7 +42,7 @@ impl DocumentMutation {
     /// Deletes an evidence document, its links and its file (recorded in the audit trail
     /// with its title and SHA-256). Answers the id deleted.
     async fn delete_document(&self, ctx: &Context<'_>, id: Uuid) -> Result<Uuid> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let storage = ctx.data::<Storage>()?;
         Ok(evidence::delete(db, storage, &s, id).await.gql()?.id)
     }

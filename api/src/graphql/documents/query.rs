@@ -7,7 +7,7 @@ use crate::graphql::page::{self, Page};
 use async_graphql::{Context, Object, Result};
 use tenants::gdpr::documents::library::{self, ResourceCategory};
 use tenants::gdpr::documents::{evidence, DocumentKind, LinkTarget};
-use tenants::tenancy::{Permission, Scope};
+use tenants::tenancy::{can, Scope};
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -76,7 +76,7 @@ impl DocumentQuery {
         )]
         offset: u64,
     ) -> Result<Page<Document>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let kind =
             match kind.as_deref() {
                 None | Some("") => None,
@@ -124,7 +124,7 @@ impl DocumentQuery {
     }
 
     async fn document(&self, ctx: &Context<'_>, id: Uuid) -> Result<Document> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let d = evidence::get(db, &s, id).await.gql()?;
         let links = evidence::links_of(db, &s, &[d.id]).await.gql()?;
         Ok(Document::of(d, &links))
@@ -137,13 +137,13 @@ impl DocumentQuery {
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
     ) -> Result<Vec<LibraryResource>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let rows = library::list(db, &s, organisation_id).await.gql()?;
         resources_of(db, &s, rows).await
     }
 
     async fn library_resource(&self, ctx: &Context<'_>, id: Uuid) -> Result<LibraryResource> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let row = library::get(db, &s, id).await.gql()?;
         resources_of(db, &s, vec![row])
             .await?

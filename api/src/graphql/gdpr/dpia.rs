@@ -14,7 +14,7 @@ use tenants::gdpr::dpia::{
     Principle, RiskKind, SubjectsOpinion, Support, SupportKind,
 };
 use tenants::gdpr::vocab::DpiaStatus;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 fn term<T: Copy>(v: T, code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Term {
@@ -235,7 +235,7 @@ pub struct DpiaRiskMapRow {
 impl Dpia {
     /// The three risks with their measures (planned ones with their action plan item).
     async fn risks(&self, ctx: &Context<'_>) -> Result<Vec<DpiaRisk>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(store::risks(db, &s, self.id)
             .await
             .gql()?
@@ -246,7 +246,7 @@ impl Dpia {
 
     /// The 4×4 risk map, severity 4 down to 1 (the initial and residual position of each risk).
     async fn risk_map(&self, ctx: &Context<'_>) -> Result<Vec<DpiaRiskMapRow>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let risks = store::risks(db, &s, self.id).await.gql()?;
         Ok(dpia::document::risk_map(&risks)
             .into_iter()
@@ -491,7 +491,7 @@ impl DpiaQuery {
         )]
         offset: u64,
     ) -> Result<Page<Dpia>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let stage = stage
             .map(|x| vocab("stage", DpiaStage::parse(&x)))
             .transpose()?;
@@ -503,7 +503,7 @@ impl DpiaQuery {
     }
 
     async fn dpia(&self, ctx: &Context<'_>, id: Uuid) -> Result<Dpia> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(store::get(db, &s, id).await.gql()?.into())
     }
 
@@ -513,7 +513,7 @@ impl DpiaQuery {
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
     ) -> Result<Vec<DpiaModel>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(models::list(db, &s, organisation_id)
             .await
             .gql()?
@@ -536,7 +536,7 @@ impl DpiaMutation {
         activity_id: Uuid,
         model_id: Option<Uuid>,
     ) -> Result<Dpia> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(store::create(db, &s, activity_id, model_id)
             .await
             .gql()?
@@ -547,14 +547,14 @@ impl DpiaMutation {
     /// transaction: a bad value anywhere writes nothing. New planned measures join the action
     /// plan.
     async fn update_dpia(&self, ctx: &Context<'_>, id: Uuid, input: DpiaInput) -> Result<Dpia> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let input = input.into_domain()?;
         Ok(store::update(db, &s, id, input).await.gql()?.into())
     }
 
     /// Send a complete DPIA to validation.
     async fn submit_dpia(&self, ctx: &Context<'_>, id: Uuid, version: i32) -> Result<Dpia> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(store::submit(db, &s, id, version).await.gql()?.into())
     }
 
@@ -566,7 +566,7 @@ impl DpiaMutation {
         opinion: String,
         #[graphql(default, validator(max_items = 12))] evaluations: Vec<DpiaEvaluationInput>,
     ) -> Result<Dpia> {
-        let (db, s) = scoped(ctx, Permission::CheckGdpr)?;
+        let (db, s) = scoped::<can::CheckGdpr>(ctx)?;
         let evaluations = evaluations
             .into_iter()
             .map(|e| {
@@ -594,7 +594,7 @@ impl DpiaMutation {
         #[graphql(default)] comment: String,
     ) -> Result<Dpia> {
         let decision = vocab("decision", Decision::parse(&decision))?;
-        let (db, s) = scoped(ctx, Permission::ValidateDpia)?;
+        let (db, s) = scoped::<can::ValidateDpia>(ctx)?;
         Ok(store::decide(db, &s, id, decision, signatory, comment)
             .await
             .gql()?
@@ -611,7 +611,7 @@ impl DpiaMutation {
         name: String,
         #[graphql(default)] description: String,
     ) -> Result<DpiaModel> {
-        let (db, s) = scoped(ctx, Permission::PublishModels)?;
+        let (db, s) = scoped::<can::PublishModels>(ctx)?;
         let (v, content) = models::content_of(db, &s, from_dpia_id).await.gql()?;
         if v.row.organisation_id != organisation_id {
             return Err(tenants::tenancy::AccessError::NotFound.into_gql());

@@ -4,7 +4,7 @@ use crate::graphql::context::scoped;
 use crate::graphql::errors::{bad_input, GqlResult, IntoGql};
 use async_graphql::{Context, Enum, Error, Object, Result, SimpleObject};
 use tenants::gdpr::madis::{self, LineStatus, MadisError, MadisReport};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 impl IntoGql for MadisError {
@@ -125,7 +125,7 @@ impl MadisMutation {
         contractors_csv: Option<String>,
         #[graphql(default)] dry_run: bool,
     ) -> Result<MadisImport> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(madis::import(
             db,
             &s,

@@ -1,13 +1,14 @@
 //! GDPR writes: each one transaction in the domain, audited there.
 use super::inputs::*;
 use super::types::*;
-use crate::graphql::context::scoped;
+use crate::graphql::context::{scoped, scoped_by};
 use crate::graphql::errors::{bad_input, GqlResult};
 use crate::graphql::scalars::Date;
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
+use tenants::gdpr::status_change::StatusChange;
 use tenants::gdpr::{self, breaches::Notification, vocab::*};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -22,7 +23,7 @@ impl GdprMutation {
         tenant_id: Uuid,
         input: ActivityInput,
     ) -> Result<Activity> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let (fields, processors) = input.into_fields()?;
         Ok(
             gdpr::activity::create(db, &s, tenant_id, fields, processors)
@@ -40,7 +41,7 @@ impl GdprMutation {
         version: i32,
         input: ActivityInput,
     ) -> Result<Activity> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let (fields, processors) = input.into_fields()?;
         Ok(
             gdpr::activity::update(db, &s, id, version, fields, processors)
@@ -58,13 +59,8 @@ impl GdprMutation {
         status: String,
     ) -> Result<Activity> {
         let status = vocab("status", ActivityStatus::parse(&status))?;
-        let needed = if status == ActivityStatus::Checked {
-            Permission::CheckGdpr
-        } else {
-            Permission::EditGdpr
-        };
-        let (db, s) = scoped(ctx, needed)?;
-        Ok(gdpr::activity::set_status(db, &s, id, status)
+        let (db, change) = scoped_by(ctx, |p| StatusChange::ask(p, status))?;
+        Ok(gdpr::activity::set_status(db, &change, id)
             .await
             .gql()?
             .into())
@@ -79,7 +75,7 @@ impl GdprMutation {
         id: Uuid,
         version: i32,
     ) -> Result<Activity> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(gdpr::activity::archive(db, &s, id, version)
             .await
             .gql()?
@@ -89,7 +85,7 @@ impl GdprMutation {
     /// Delete a draft (never validated, without DPIA or action plan items); its content stays
     /// in the audit trail. Answers the id deleted.
     async fn delete_activity(&self, ctx: &Context<'_>, id: Uuid, version: i32) -> Result<Uuid> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         gdpr::activity::delete_draft(db, &s, id, version)
             .await
             .gql()
@@ -102,7 +98,7 @@ impl GdprMutation {
         organisation_id: Uuid,
         input: ActivityInput,
     ) -> Result<Activity> {
-        let (db, s) = scoped(ctx, Permission::PublishModels)?;
+        let (db, s) = scoped::<can::PublishModels>(ctx)?;
         let (fields, _) = input.into_fields()?;
         Ok(gdpr::models::publish(db, &s, organisation_id, fields)
             .await
@@ -118,7 +114,7 @@ impl GdprMutation {
         version: i32,
         input: ActivityInput,
     ) -> Result<Activity> {
-        let (db, s) = scoped(ctx, Permission::PublishModels)?;
+        let (db, s) = scoped::<can::PublishModels>(ctx)?;
         let (fields, _) = input.into_fields()?;
         let a = gdpr::activity::update(db, &s, id, version, fields, vec![])
             .await
@@ -139,7 +135,7 @@ impl GdprMutation {
         model_id: Uuid,
         tenant_id: Uuid,
     ) -> Result<Activity> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(gdpr::models::instantiate(db, &s, model_id, tenant_id)
             .await
             .gql()?
@@ -151,7 +147,7 @@ impl GdprMutation {
         ctx: &Context<'_>,
         input: ProcessorInput,
     ) -> Result<Processor> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let p = gdpr::processors::NewProcessor {
             tenant_id: input.tenant_id,
             name: input.name,
@@ -175,7 +171,7 @@ impl GdprMutation {
         id: Uuid,
         input: ProcessorChangesInput,
     ) -> Result<Processor> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let current = gdpr::processors::processor(db, &s, id).await.gql()?;
         let p = gdpr::processors::NewProcessor {
             tenant_id: current.tenant_id,
@@ -201,7 +197,7 @@ impl GdprMutation {
         processor_id: Uuid,
         activity_id: Uuid,
     ) -> Result<Processor> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(
             gdpr::processors::set_link(db, &s, processor_id, activity_id, true)
                 .await
@@ -217,7 +213,7 @@ impl GdprMutation {
         processor_id: Uuid,
         activity_id: Uuid,
     ) -> Result<Processor> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(
             gdpr::processors::set_link(db, &s, processor_id, activity_id, false)
                 .await
@@ -235,14 +231,9 @@ impl GdprMutation {
         #[graphql(default)] conclusion: String,
     ) -> Result<Dpia> {
         let status = vocab("status", DpiaStatus::parse(&status))?;
-        let needed = if status == DpiaStatus::Validated {
-            Permission::CheckGdpr
-        } else {
-            Permission::EditGdpr
-        };
-        let (db, s) = scoped(ctx, needed)?;
+        let (db, change) = scoped_by(ctx, |p| StatusChange::ask(p, status))?;
         Ok(
-            gdpr::processors::record_dpia(db, &s, activity_id, status, conclusion)
+            gdpr::processors::record_dpia(db, &change, activity_id, conclusion)
                 .await
                 .gql()?
                 .into(),
@@ -257,7 +248,7 @@ impl GdprMutation {
         title: String,
         due_on: Date,
     ) -> Result<Action> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(
             gdpr::processors::create_action(db, &s, tenant_id, activity_id, title, due_on.0)
                 .await
@@ -274,7 +265,7 @@ impl GdprMutation {
         title: String,
         due_on: Date,
     ) -> Result<Action> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(gdpr::processors::update_action(db, &s, id, title, due_on.0)
             .await
             .gql()?
@@ -282,7 +273,7 @@ impl GdprMutation {
     }
 
     async fn complete_gdpr_action(&self, ctx: &Context<'_>, id: Uuid) -> Result<Action> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(gdpr::processors::complete_action(db, &s, id)
             .await
             .gql()?
@@ -295,7 +286,7 @@ impl GdprMutation {
         ctx: &Context<'_>,
         input: RightsRequestInput,
     ) -> Result<RightsRequest> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let r = gdpr::requests::NewRequest {
             tenant_id: input.tenant_id,
             kind: vocab("kind", RequestKind::parse(&input.kind))?,
@@ -314,7 +305,7 @@ impl GdprMutation {
         id: Uuid,
         reason: String,
     ) -> Result<RightsRequest> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(
             gdpr::requests::extend(db, &s, id, &reason, tenants::calendar::paris_today())
                 .await
@@ -332,7 +323,7 @@ impl GdprMutation {
         answered_on: Option<Date>,
     ) -> Result<RightsRequest> {
         let status = vocab("status", RequestStatus::parse(&status))?;
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(
             gdpr::requests::set_status(db, &s, id, status, answer, answered_on.map(|d| d.0))
                 .await
@@ -343,7 +334,7 @@ impl GdprMutation {
 
     /// Document a breach; the 72-hour clock starts at `awareAt`.
     async fn create_breach(&self, ctx: &Context<'_>, input: BreachInput) -> Result<Breach> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let b = gdpr::breaches::NewBreach {
             tenant_id: input.tenant_id,
             title: input.title,
@@ -372,7 +363,7 @@ impl GdprMutation {
         notified_at: DateTime<Utc>,
         late_reasons: Option<String>,
     ) -> Result<Breach> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let n = Notification::Notified {
             at: notified_at,
             late_reasons,
@@ -390,7 +381,7 @@ impl GdprMutation {
         id: Uuid,
         reason: String,
     ) -> Result<Breach> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let n = Notification::NotNotified { reason };
         Ok(gdpr::breaches::record_notification(db, &s, id, n)
             .await
@@ -406,7 +397,7 @@ impl GdprMutation {
         published: bool,
         fields: Vec<String>,
     ) -> Result<PublicRegisterSettings> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         Ok(gdpr::register::set(db, &s, tenant_id, published, fields)
             .await
             .gql()?

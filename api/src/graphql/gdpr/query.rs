@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, Object, Result};
 use tenants::gdpr::activity::{ActivityFilter, ActivitySort};
 use tenants::gdpr::requests::{RequestFilter, RequestSort};
 use tenants::gdpr::{self, vocab::*};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 /// The columns a register is sorted by.
@@ -90,7 +90,7 @@ impl GdprQuery {
         )]
         offset: u64,
     ) -> Result<Page<Activity>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let status = status
             .map(|v| super::inputs::vocab("status", ActivityStatus::parse(&v)))
             .transpose()?;
@@ -115,13 +115,13 @@ impl GdprQuery {
     }
 
     async fn activity(&self, ctx: &Context<'_>, id: Uuid) -> Result<Activity> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(gdpr::activity::get(db, &s, id).await.gql()?.into())
     }
 
     /// Model activities published by your organisations.
     async fn model_activities(&self, ctx: &Context<'_>) -> Result<Vec<Activity>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(gdpr::models::list(db, &s)
             .await
             .gql()?
@@ -147,7 +147,7 @@ impl GdprQuery {
         )]
         offset: u64,
     ) -> Result<Page<Processor>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(Page::of(
             gdpr::processors::processors_page(db, &s, tenant_ids, page::req(offset, first))
                 .await
@@ -156,7 +156,7 @@ impl GdprQuery {
     }
 
     async fn processor(&self, ctx: &Context<'_>, id: Uuid) -> Result<Processor> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(gdpr::processors::processor(db, &s, id).await.gql()?.into())
     }
 
@@ -178,7 +178,7 @@ impl GdprQuery {
         )]
         offset: u64,
     ) -> Result<Page<Action>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(Page::of(
             gdpr::processors::actions(db, &s, tenant_ids, open_only, page::req(offset, first))
                 .await
@@ -211,7 +211,7 @@ impl GdprQuery {
         )]
         offset: u64,
     ) -> Result<Page<RightsRequest>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let f = RequestFilter {
             tenant_ids,
             open_only,
@@ -233,7 +233,7 @@ impl GdprQuery {
     }
 
     async fn rights_request(&self, ctx: &Context<'_>, id: Uuid) -> Result<RightsRequest> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(gdpr::requests::get(db, &s, id).await.gql()?.into())
     }
 
@@ -256,7 +256,7 @@ impl GdprQuery {
         )]
         offset: u64,
     ) -> Result<Page<Breach>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(Page::of(
             gdpr::breaches::page(db, &s, tenant_ids, open_only, page::req(offset, first))
                 .await
@@ -265,7 +265,7 @@ impl GdprQuery {
     }
 
     async fn breach(&self, ctx: &Context<'_>, id: Uuid) -> Result<Breach> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(gdpr::breaches::get(db, &s, id).await.gql()?.into())
     }
 
@@ -275,7 +275,7 @@ impl GdprQuery {
         ctx: &Context<'_>,
         tenant_id: Uuid,
     ) -> Result<PublicRegisterSettings> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(gdpr::register::settings(db, &s, tenant_id)
             .await
             .gql()?

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use tenants::entities::{gdpr_action, gdpr_breach, gdpr_processor, gdpr_request};
 use tenants::gdpr::activity::{self, DpiaScreening};
 use tenants::gdpr::vocab::*;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 /// A code with its French label.
@@ -212,7 +212,7 @@ impl Activity {
         if self.model_id.is_none() {
             return Ok(vec![]);
         }
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let (_, changes) = tenants::gdpr::models::changes_since_instantiation(db, &s, &self.inner)
             .await
             .gql()?;
@@ -427,7 +427,7 @@ impl RightsRequest {
         if !self.extendable {
             return Ok(None);
         }
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let t = tenants::directory::tenant(db, &s, self.tenant_id)
             .await
             .gql()?;
@@ -501,7 +501,7 @@ impl From<gdpr_breach::Model> for Breach {
 impl Breach {
     /// A draft notification to the CNIL with the content of Art. 33(3).
     async fn notification_draft(&self, ctx: &Context<'_>) -> Result<String> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let t = tenants::directory::tenant(db, &s, self.tenant_id)
             .await
             .gql()?;

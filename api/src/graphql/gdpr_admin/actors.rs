@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use tenants::entities::gdpr_actor;
 use tenants::gdpr::actors::{self, ActorInput};
 use tenants::gdpr::vocab::ActorRole;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 /// A person who carries a commune's GDPR.
@@ -114,7 +114,7 @@ impl GdprActorQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<GdprActor>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(actors::actors(db, &s, tenant_ids)
             .await
             .gql()?
@@ -130,7 +130,7 @@ impl GdprActorQuery {
         ctx: &Context<'_>,
         organisation_id: Uuid,
     ) -> Result<Vec<GdprActorCoverage>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(actors::coverage(db, &s, organisation_id)
             .await
             .gql()?
@@ -162,7 +162,7 @@ impl GdprActorMutation {
         tenant_id: Uuid,
         input: GdprActorInput,
     ) -> Result<GdprActor> {
-        let (db, s) = scoped(ctx, Permission::EditGdprActors)?;
+        let (db, s) = scoped::<can::EditGdprActors>(ctx)?;
         Ok(actors::create(db, &s, tenant_id, input.into())
             .await
             .gql()?
@@ -177,7 +177,7 @@ impl GdprActorMutation {
         version: i32,
         input: GdprActorInput,
     ) -> Result<GdprActor> {
-        let (db, s) = scoped(ctx, Permission::EditGdprActors)?;
+        let (db, s) = scoped::<can::EditGdprActors>(ctx)?;
         Ok(actors::update(db, &s, id, version, input.into())
             .await
             .gql()?
@@ -186,7 +186,7 @@ impl GdprActorMutation {
 
     /// Remove an actor who left the role (the audit trail keeps the record). Answers its id.
     async fn delete_gdpr_actor(&self, ctx: &Context<'_>, id: Uuid) -> Result<Uuid> {
-        let (db, s) = scoped(ctx, Permission::EditGdprActors)?;
+        let (db, s) = scoped::<can::EditGdprActors>(ctx)?;
         actors::delete(db, &s, id).await.gql()
     }
 }

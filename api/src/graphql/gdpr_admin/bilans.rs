@@ -5,7 +5,7 @@ use crate::graphql::errors::GqlResult;
 use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::gdpr::bilan::{self, figures::BilanFigures, BilanSummary, RunProgress};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 /// A count with its French label.
@@ -153,7 +153,7 @@ impl From<RunProgress> for GdprBilanRun {
 impl GdprBilanRun {
     /// The bilans made so far, by commune name.
     async fn bilans(&self, ctx: &Context<'_>) -> Result<Vec<GdprBilan>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(bilan::bilans(db, &s, Some(self.id), None)
             .await
             .gql()?
@@ -174,7 +174,7 @@ impl GdprBilanQuery {
         ctx: &Context<'_>,
         organisation_id: Uuid,
     ) -> Result<Vec<GdprBilanRun>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(bilan::runs(db, &s, organisation_id)
             .await
             .gql()?
@@ -185,7 +185,7 @@ impl GdprBilanQuery {
 
     /// One run and its progress (poll it while `finished` is false).
     async fn gdpr_bilan_run(&self, ctx: &Context<'_>, id: Uuid) -> Result<GdprBilanRun> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(bilan::run(db, &s, id).await.gql()?.into())
     }
 
@@ -195,7 +195,7 @@ impl GdprBilanQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<GdprBilan>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(bilan::bilans(db, &s, None, tenant_ids)
             .await
             .gql()?
@@ -211,7 +211,7 @@ impl GdprBilanQuery {
         tenant_id: Uuid,
         year: i32,
     ) -> Result<GdprBilanFigures> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(bilan::live_figures(db, &s, tenant_id, year)
             .await
             .gql()?
@@ -232,7 +232,7 @@ impl GdprBilanMutation {
         organisation_id: Uuid,
         year: i32,
     ) -> Result<GdprBilanRun> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let run = bilan::request(db, &s, organisation_id, year).await.gql()?;
         ctx.data::<RequestCtx>()?.wake_workers().await;
         Ok(GdprBilanRun::from(RunProgress { run, done: 0 }))

@@ -6,7 +6,7 @@ use crate::graphql::gdpr::types::Term;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use tenants::gdpr::lists::ListKind;
 use tenants::gdpr::{bulk, preferences};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 /// An activity selected in the list, with the version read there.
@@ -39,7 +39,7 @@ impl GdprListQuery {
 
     /// The columns you chose for a list (null before any choice, and for an API token).
     async fn list_columns(&self, ctx: &Context<'_>, list: String) -> Result<Option<Vec<String>>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let kind = ListKind::parse(&list).gql()?;
         preferences::columns(db, &s, kind).await.gql()
     }
@@ -58,7 +58,7 @@ impl GdprListMutation {
         list: String,
         #[graphql(validator(max_items = 50))] columns: Vec<String>,
     ) -> Result<Vec<String>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let kind = ListKind::parse(&list).gql()?;
         preferences::set_columns(db, &s, kind, &columns).await.gql()
     }
@@ -70,7 +70,7 @@ impl GdprListMutation {
         ctx: &Context<'_>,
         #[graphql(validator(max_items = 200))] items: Vec<SelectedActivity>,
     ) -> Result<BulkArchiveResult> {
-        let (db, s) = scoped(ctx, Permission::EditGdpr)?;
+        let (db, s) = scoped::<can::EditGdpr>(ctx)?;
         let selected: Vec<(Uuid, i32)> = items.iter().map(|i| (i.id, i.version)).collect();
         let rows = bulk::archive_activities(db, &s, &selected).await.gql()?;
         let n = rows.len();

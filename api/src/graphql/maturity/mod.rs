@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use tenants::maturity::assessment::{self, NewAssessment};
 use tenants::maturity::questionnaire::{self, AnswerOption, Question, Questionnaire};
 use tenants::maturity::MaturityError;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 impl IntoGql for MaturityError {
@@ -199,7 +199,7 @@ impl MaturityQuery {
         ctx: &Context<'_>,
         organisation_id: Option<Uuid>,
     ) -> Result<Vec<MaturityQuestionnaire>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         Ok(questionnaire::list(db, &s, organisation_id)
             .await
             .gql()?
@@ -215,7 +215,7 @@ impl MaturityQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<MaturityAssessment>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let rows = assessment::list(db, &s, tenant_ids).await.gql()?;
         Ok(rows
             .into_iter()
@@ -238,7 +238,7 @@ impl MaturityMutation {
         title: String,
         questions: Vec<MaturityQuestion>,
     ) -> Result<MaturityQuestionnaire> {
-        let (db, s) = scoped(ctx, Permission::PublishModels)?;
+        let (db, s) = scoped::<can::PublishModels>(ctx)?;
         let questions = questions.into_iter().map(Into::into).collect();
         Ok(
             questionnaire::publish(db, &s, organisation_id, &title, questions, Utc::now())
@@ -254,7 +254,7 @@ impl MaturityMutation {
         ctx: &Context<'_>,
         input: MaturityAssessmentInput,
     ) -> Result<MaturityAssessment> {
-        let (db, s) = scoped(ctx, Permission::AssessMaturity)?;
+        let (db, s) = scoped::<can::AssessMaturity>(ctx)?;
         let a = NewAssessment {
             tenant_id: input.tenant_id,
             questionnaire_id: input.questionnaire_id,

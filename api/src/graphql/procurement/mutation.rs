@@ -5,7 +5,7 @@ use crate::graphql::context::scoped;
 use crate::graphql::errors::GqlResult;
 use async_graphql::{Context, Object, Result};
 use tenants::procurement::{contracts, import, suppliers};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(Default)]
@@ -16,7 +16,7 @@ impl ProcurementMutation {
     /// Records a supplier for the organisation of `tenantId`, or returns the existing one with
     /// that identifier (one SIRET, one supplier).
     async fn create_supplier(&self, ctx: &Context<'_>, input: SupplierInput) -> Result<Supplier> {
-        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
+        let (db, s) = scoped::<can::EditProcurement>(ctx)?;
         let (row, _) = suppliers::create(db, &s, input.into()).await.gql()?;
         Ok(row.into())
     }
@@ -28,7 +28,7 @@ impl ProcurementMutation {
         tenant_id: Uuid,
         input: ContractInput,
     ) -> Result<Contract> {
-        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
+        let (db, s) = scoped::<can::EditProcurement>(ctx)?;
         Ok(contracts::create(db, &s, tenant_id, input.into())
             .await
             .gql()?
@@ -46,7 +46,7 @@ impl ProcurementMutation {
         version: i32,
         input: ContractInput,
     ) -> Result<Contract> {
-        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
+        let (db, s) = scoped::<can::EditProcurement>(ctx)?;
         Ok(
             tenants::procurement::edit::update(db, &s, id, version, input.into())
                 .await
@@ -62,7 +62,7 @@ impl ProcurementMutation {
         contract_id: Uuid,
         input: AmendmentInput,
     ) -> Result<Contract> {
-        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
+        let (db, s) = scoped::<can::EditProcurement>(ctx)?;
         Ok(contracts::amend(db, &s, contract_id, input.into())
             .await
             .gql()?
@@ -77,7 +77,7 @@ impl ProcurementMutation {
         contract_id: Uuid,
         input: SubcontractingActInput,
     ) -> Result<Contract> {
-        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
+        let (db, s) = scoped::<can::EditProcurement>(ctx)?;
         Ok(
             contracts::add_subcontracting_act(db, &s, contract_id, input.into())
                 .await
@@ -96,7 +96,7 @@ impl ProcurementMutation {
         csv: String,
         #[graphql(default)] dry_run: bool,
     ) -> Result<ContractImport> {
-        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
+        let (db, s) = scoped::<can::EditProcurement>(ctx)?;
         if csv.len() > 5 * 1024 * 1024 {
             return Err(crate::graphql::errors::bad_input(
                 "csv",
@@ -123,7 +123,7 @@ impl ProcurementMutation {
     ) -> Result<ContractImport> {
         use base64::Engine as _;
         const MAX: usize = 5 * 1024 * 1024;
-        let (db, s) = scoped(ctx, Permission::EditProcurement)?;
+        let (db, s) = scoped::<can::EditProcurement>(ctx)?;
         // Refused before decoding when the text cannot be at most MAX bytes once decoded.
         if xlsx.len() > MAX.div_ceil(3) * 4 + 1024 {
             return Err(crate::graphql::errors::bad_input(

@@ -9,7 +9,7 @@ use tenants::paging::Paged;
 use tenants::procurement::contracts::{self, ContractFilter, ContractSort, Status};
 use tenants::procurement::vocab::Category;
 use tenants::procurement::{cpv, decp, splitting, suppliers, thresholds};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 /// The columns a list of contracts is sorted by (on what the amendments made of them).
@@ -63,7 +63,7 @@ impl ProcurementQuery {
         )]
         offset: u64,
     ) -> Result<Page<CpvCode>> {
-        scope(ctx, Permission::ReadProcurement)?;
+        scope::<can::ReadProcurement>(ctx)?;
         Ok(Page::of(Paged::of_vec(
             cpv::search_all(&query),
             page::req(offset, first),
@@ -79,7 +79,7 @@ impl ProcurementQuery {
         amount_cents: i64,
         date: Date,
     ) -> Result<ProcurementRequirements> {
-        scope(ctx, Permission::ReadProcurement)?;
+        scope::<can::ReadProcurement>(ctx)?;
         let c = Category::parse("category", &category).gql()?;
         if amount_cents < 0 {
             return Err(bad_input(
@@ -92,7 +92,7 @@ impl ProcurementQuery {
 
     /// Suppliers shared in your organisations.
     async fn suppliers(&self, ctx: &Context<'_>, search: Option<String>) -> Result<Vec<Supplier>> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         Ok(suppliers::list(db, &s, search)
             .await
             .gql()?
@@ -128,7 +128,7 @@ impl ProcurementQuery {
         )]
         offset: u64,
     ) -> Result<Page<Contract>> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         let status = status
             .map(|v| Status::parse("status", &v))
             .transpose()
@@ -156,7 +156,7 @@ impl ProcurementQuery {
     }
 
     async fn contract(&self, ctx: &Context<'_>, id: Uuid) -> Result<Contract> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         Ok(contracts::get(db, &s, id).await.gql()?.into())
     }
 
@@ -166,7 +166,7 @@ impl ProcurementQuery {
         ctx: &Context<'_>,
         #[graphql(default = 90)] within_days: i64,
     ) -> Result<Vec<Contract>> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         Ok(
             contracts::expiring(db, &s, within_days, tenants::calendar::paris_today())
                 .await
@@ -183,7 +183,7 @@ impl ProcurementQuery {
         ctx: &Context<'_>,
         tenant_ids: Option<Vec<Uuid>>,
     ) -> Result<Vec<JointShare>> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         Ok(contracts::shares(db, &s, tenant_ids)
             .await
             .gql()?
@@ -200,7 +200,7 @@ impl ProcurementQuery {
         tenant_ids: Option<Vec<Uuid>>,
         year: Option<i32>,
     ) -> Result<Vec<SplittingAlert>> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         Ok(splitting::tenant_alerts(db, &s, tenant_ids, year)
             .await
             .gql()?
@@ -216,7 +216,7 @@ impl ProcurementQuery {
         organisation_id: Uuid,
         year: Option<i32>,
     ) -> Result<Vec<JointOpportunity>> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         Ok(
             splitting::organisation_opportunities(db, &s, organisation_id, year)
                 .await
@@ -235,7 +235,7 @@ impl ProcurementQuery {
         tenant_ids: Option<Vec<Uuid>>,
         organisation_id: Option<Uuid>,
     ) -> Result<DecpExport> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         Ok(decp::export(
             db,
             &s,

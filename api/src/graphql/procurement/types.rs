@@ -8,7 +8,7 @@ use tenants::procurement::contracts::{self, strings, Contract as DomainContract,
 use tenants::procurement::cpv::{self, CpvEntry};
 use tenants::procurement::splitting;
 use tenants::procurement::thresholds::{Requirements, Threshold};
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 #[derive(SimpleObject, Clone)]
@@ -127,7 +127,7 @@ impl Supplier {
         )]
         offset: u64,
     ) -> Result<crate::graphql::page::Page<Contract>> {
-        let (db, s) = scoped(ctx, Permission::ReadProcurement)?;
+        let (db, s) = scoped::<can::ReadProcurement>(ctx)?;
         let f = ContractFilter {
             supplier_id: Some(self.id),
             offset,

@@ -8,7 +8,7 @@ use tenants::calendar::Period;
 use tenants::reporting::snapshot::{self, CommuneFigures};
 use tenants::reporting::summary::{self, CommuneLine};
 use tenants::reporting::ReportError;
-use tenants::tenancy::Permission;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 impl IntoGql for ReportError {
@@ -220,7 +220,7 @@ impl ReportingQuery {
         organisation_id: Uuid,
         period: Option<String>,
     ) -> Result<Vec<ConsolidatedReport>> {
-        let (db, s) = scoped(ctx, Permission::ReadReports)?;
+        let (db, s) = scoped::<can::ReadReports>(ctx)?;
         let period = period
             .map(|p| Period::parse(&p))
             .transpose()
@@ -247,7 +247,7 @@ impl ReportingQuery {
         tenant_id: Uuid,
         period: Option<String>,
     ) -> Result<Option<CommuneSummary>> {
-        let (db, s) = scoped(ctx, Permission::ReadGdpr)?;
+        let (db, s) = scoped::<can::ReadGdpr>(ctx)?;
         let period = period
             .map(|p| Period::parse(&p))
             .transpose()
@@ -272,7 +272,7 @@ impl ReportingMutation {
         organisation_id: Uuid,
         period: Option<String>,
     ) -> Result<bool> {
-        let (db, s) = scoped(ctx, Permission::ReadReports)?;
+        let (db, s) = scoped::<can::ReadReports>(ctx)?;
         let period = match period {
             Some(p) => {
                 Period::parse(&p).map_err(|e| super::errors::bad_input("period", e.to_string()))?

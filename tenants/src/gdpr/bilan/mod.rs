@@ -11,8 +11,8 @@ use super::GdprError;
 use crate::audit::{self, Entry};
 use crate::calendar::paris_today;
 use crate::entities::{gdpr_bilan, gdpr_bilan_run};
-use crate::jobs::{self, NewJob};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::jobs::{self, JobOwner};
+use crate::tenancy::{can, AccessError, Can, Permission, Scope};
 use chrono::{Datelike, Utc};
 use figures::BilanFigures;
 use sea_orm::{
@@ -25,6 +25,22 @@ use uuid::Uuid;
 
 /// The job kind of one commune's bilan.
 pub const BILAN_JOB: &str = "gdpr.bilan";
+
+/// Job: write one commune's bilan of a run.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BilanJob {
+    pub run_id: Uuid,
+    pub tenant_id: Uuid,
+    pub year: i32,
+}
+
+impl crate::jobs::Job for BilanJob {
+    const KIND: &'static str = BILAN_JOB;
+    fn cause(&self) -> String {
+        format!("{}:{}", self.run_id, self.tenant_id)
+    }
+}
 /// The first year a bilan may cover (the GDPR applies since 25 May 2018).
 pub const FIRST_YEAR: i32 = 2018;
 
@@ -61,13 +77,10 @@ fn check_year(year: i32) -> Result<(), GdprError> {
 /// (`EditGdpr` over the whole organisation: its DPO or DSI).
 pub async fn request(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     organisation_id: Uuid,
     year: i32,
 ) -> Result<gdpr_bilan_run::Model, GdprError> {
-    if scope.permission() != Permission::EditGdpr {
-        return Err(AccessError::Forbidden(Permission::EditGdpr).into());
-    }
     if !scope.covers_organisation(organisation_id) {
         return Err(AccessError::NotFound.into());
     }
@@ -96,12 +109,14 @@ pub async fn request(
     for t in &communes {
         jobs::enqueue(
             &txn,
-            NewJob {
+            JobOwner {
                 organisation_id,
                 tenant_id: t.id,
-                kind: BILAN_JOB,
-                payload: json!({"runId": run.id, "tenantId": t.id, "year": year}),
-                dedup_key: format!("{BILAN_JOB}:{}:{}", run.id, t.id),
+            },
+            &BilanJob {
+                run_id: run.id,
+                tenant_id: t.id,
+                year,
             },
         )
         .await

@@ -6,7 +6,7 @@ use super::library::{self, Content, NewResource, ResourceCategory};
 use super::{check_file, evidence, DocumentError, DocumentKind, DEFAULT_MAX_BYTES};
 use crate::entities::{app_user, gdpr_activity, gdpr_resource};
 use crate::storage::Storage;
-use crate::tenancy::{Permission, Principal};
+use crate::tenancy::{can, Principal};
 use chrono::Utc;
 use formats::{Cell, Column, Document, Format, Sheet};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -62,7 +62,7 @@ pub async fn seed(db: &DatabaseConnection, storage: &Storage) -> Result<bool, Do
     let Some(org) = dpo.grants.iter().map(|g| g.organisation_id).next() else {
         return Ok(false);
     };
-    let publish = dpo.scope(Permission::PublishModels)?;
+    let publish = dpo.can::<can::PublishModels>()?;
     let already = {
         let txn = publish.begin(db).await?;
         let n = gdpr_resource::Entity::find()
@@ -109,9 +109,9 @@ pub async fn seed(db: &DatabaseConnection, storage: &Storage) -> Result<bool, Do
     .await?;
     // Compiègne read the first version.
     if let Some(t) = mayor.grants.iter().find_map(|g| g.tenant_id) {
-        let read = mayor.scope(Permission::ReadGdpr)?;
+        let read = mayor.can::<can::ReadGdpr>()?;
         library::open_version(db, storage, &read, first.id, Some(t)).await?;
-        let edit = mayor.scope(Permission::EditGdpr)?;
+        let edit = mayor.can::<can::EditGdpr>()?;
         let activity = {
             let txn = edit.begin(db).await?;
             let a = edit

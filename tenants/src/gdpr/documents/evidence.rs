@@ -9,7 +9,7 @@ use crate::entities::{
 };
 use crate::paging::{self, PageReq, Paged};
 use crate::storage::Storage;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -139,12 +139,9 @@ async fn insert_link(
 pub async fn upload(
     db: &DatabaseConnection,
     storage: &Storage,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     d: NewDocument,
 ) -> Result<(gdpr_document::Model, Vec<gdpr_document_link::Model>), DocumentError> {
-    if scope.permission() != Permission::EditGdpr {
-        return Err(AccessError::Forbidden(Permission::EditGdpr).into());
-    }
     let title = check_title(&d.title)?;
     if d.document_date > crate::calendar::paris_today() {
         return Err(bad(
@@ -222,12 +219,9 @@ pub async fn upload(
 pub async fn download(
     db: &DatabaseConnection,
     storage: &Storage,
-    scope: &Scope,
+    scope: &Can<can::ReadGdpr>,
     id: Uuid,
 ) -> Result<(gdpr_document::Model, Vec<u8>), DocumentError> {
-    if scope.permission() != Permission::ReadGdpr {
-        return Err(AccessError::Forbidden(Permission::ReadGdpr).into());
-    }
     let txn = scope.begin(db).await?;
     let doc = scope.get::<gdpr_document::Entity, _>(&txn, id).await??;
     let max = u64::try_from(doc.bytes).unwrap_or(0);
@@ -253,7 +247,7 @@ pub async fn download(
 pub async fn delete(
     db: &DatabaseConnection,
     storage: &Storage,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
 ) -> Result<gdpr_document::Model, DocumentError> {
     let txn = scope.begin(db).await?;
@@ -296,7 +290,7 @@ pub async fn delete(
 /// Links (or unlinks) a document and something of its commune's register.
 pub async fn set_link(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     document_id: Uuid,
     target: LinkTarget,
     target_id: Uuid,

@@ -7,7 +7,7 @@ use super::{bad, check_title, CheckedFile, DocumentError};
 use crate::audit::{self, Entry};
 use crate::entities::{gdpr_resource, gdpr_resource_read, gdpr_resource_version, tenant};
 use crate::storage::Storage;
-use crate::tenancy::{AccessError, Permission, Role, Scope};
+use crate::tenancy::{can, AccessError, Can, Role, Scope};
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -155,12 +155,9 @@ async fn commit_or_clean(
 pub async fn publish(
     db: &DatabaseConnection,
     storage: &Storage,
-    scope: &Scope,
+    scope: &Can<can::PublishModels>,
     r: NewResource,
 ) -> Result<(gdpr_resource::Model, gdpr_resource_version::Model), DocumentError> {
-    if scope.permission() != Permission::PublishModels {
-        return Err(AccessError::Forbidden(Permission::PublishModels).into());
-    }
     if !scope.covers_organisation(r.organisation_id) {
         return Err(AccessError::NotFound.into());
     }
@@ -206,14 +203,11 @@ pub async fn publish(
 pub async fn add_version(
     db: &DatabaseConnection,
     storage: &Storage,
-    scope: &Scope,
+    scope: &Can<can::PublishModels>,
     resource_id: Uuid,
     note: &str,
     content: Content,
 ) -> Result<(gdpr_resource::Model, gdpr_resource_version::Model), DocumentError> {
-    if scope.permission() != Permission::PublishModels {
-        return Err(AccessError::Forbidden(Permission::PublishModels).into());
-    }
     if let Content::Link(u) = &content {
         check_url(u)?;
     }
@@ -349,13 +343,10 @@ fn reader_tenants(scope: &Scope, organisation_id: Uuid, tenant: Option<Uuid>) ->
 pub async fn open_version(
     db: &DatabaseConnection,
     storage: &Storage,
-    scope: &Scope,
+    scope: &Can<can::ReadGdpr>,
     version_id: Uuid,
     tenant: Option<Uuid>,
 ) -> Result<(gdpr_resource_version::Model, Option<Vec<u8>>), DocumentError> {
-    if scope.permission() != Permission::ReadGdpr {
-        return Err(AccessError::Forbidden(Permission::ReadGdpr).into());
-    }
     let txn = scope.begin(db).await?;
     let v = gdpr_resource_version::Entity::find_by_id(version_id)
         .filter(gdpr_resource_version::Column::OrganisationId.is_in(scope.member_organisations()))

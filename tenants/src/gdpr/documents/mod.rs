@@ -46,6 +46,24 @@ pub enum DocumentError {
     Db(#[from] DbErr),
 }
 
+impl crate::fault::Classify for DocumentError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            DocumentError::Access(e) => e.fault(),
+            DocumentError::BadInput { field, message } => Fault::bad(field, message),
+            DocumentError::Conflict(m) => Fault::conflict(m),
+            DocumentError::TooLarge { .. } | DocumentError::Unsupported(_) => Fault::File {
+                code: self.code(),
+                message: self.to_string(),
+            },
+            _ => Fault::Internal,
+        }
+    }
+}
+
+crate::fault::bad_input_variant!(DocumentError);
+
 impl DocumentError {
     /// The stable code a client programs against.
     pub fn code(&self) -> &'static str {

@@ -7,7 +7,7 @@ use crate::audit::{self, Entry};
 use crate::collation::OrderByName;
 use crate::entities::{gdpr_dpia_model, gdpr_dpia_risk};
 use crate::gdpr::GdprError;
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
@@ -29,15 +29,12 @@ fn parsed(row: gdpr_dpia_model::Model) -> Result<DpiaModel, GdprError> {
 /// Publishes a model with this content (PublishModels: the organisation's DPO or DSI).
 pub async fn publish(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::PublishModels>,
     organisation_id: Uuid,
     name: String,
     description: String,
     content: ModelContent,
 ) -> Result<DpiaModel, GdprError> {
-    if scope.permission() != Permission::PublishModels {
-        return Err(AccessError::Forbidden(Permission::PublishModels).into());
-    }
     if !scope.covers_organisation(organisation_id) {
         return Err(AccessError::NotFound.into());
     }
@@ -158,7 +155,7 @@ pub async fn seed_demo(
     organisation_id: Uuid,
     dpo: &crate::tenancy::Principal,
 ) -> Result<bool, GdprError> {
-    let scope = dpo.scope(Permission::PublishModels)?;
+    let scope = dpo.can::<can::PublishModels>()?;
     if !list(db, &scope, Some(organisation_id)).await?.is_empty() {
         return Ok(false);
     }

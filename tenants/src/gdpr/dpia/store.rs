@@ -13,7 +13,7 @@ use crate::entities::{
 use crate::gdpr::vocab::ActionStatus;
 use crate::gdpr::GdprError;
 use crate::paging::{self, PageReq, Paged};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can, Scope};
 use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -32,14 +32,6 @@ fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
     GdprError::BadInput {
         field,
         message: message.into(),
-    }
-}
-
-fn need(scope: &Scope, p: Permission) -> Result<(), GdprError> {
-    if scope.permission() == p {
-        Ok(())
-    } else {
-        Err(AccessError::Forbidden(p).into())
     }
 }
 
@@ -328,11 +320,10 @@ async fn plan_action(
 /// measures join the action plan, due in three months, for the commune to date.
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     activity_id: Uuid,
     model_id: Option<Uuid>,
 ) -> Result<DpiaView, GdprError> {
-    need(scope, Permission::EditGdpr)?;
     let txn = scope.begin(db).await?;
     let act = activity_of(&txn, scope, activity_id).await?;
     if act.archived_at.is_some() {
@@ -506,11 +497,10 @@ fn check_version(row: &gdpr_dpia::Model, version: i32) -> Result<(), GdprError> 
 /// Measures not listed again are removed from the DPIA; their action plan items stay.
 pub async fn update(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     input: DpiaInput,
 ) -> Result<DpiaView, GdprError> {
-    need(scope, Permission::EditGdpr)?;
     let input = check(input)?;
     let txn = scope.begin(db).await?;
     let (row, act) = load(&txn, scope, id).await?;
@@ -725,11 +715,10 @@ fn complete_enough(v: &DpiaView, risks: &[gdpr_dpia_risk::Model]) -> Result<(), 
 /// Sends a complete DPIA to validation (the DPO's opinion, then the controller's decision).
 pub async fn submit(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     id: Uuid,
     version: i32,
 ) -> Result<DpiaView, GdprError> {
-    need(scope, Permission::EditGdpr)?;
     let txn = scope.begin(db).await?;
     let (row, act) = load(&txn, scope, id).await?;
     check_version(&row, version)?;
@@ -789,12 +778,11 @@ async fn set_stage(
 /// The DPO's opinion (Art. 35(2)) and evaluation of each principle, before the decision.
 pub async fn give_opinion(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::CheckGdpr>,
     id: Uuid,
     opinion: String,
     evaluations: Vec<(Principle, Evaluation, String)>,
 ) -> Result<DpiaView, GdprError> {
-    need(scope, Permission::CheckGdpr)?;
     let opinion = text("opinion", &opinion)?;
     if opinion.is_empty() {
         return Err(bad("opinion", "Rédigez l'avis du DPO."));
@@ -848,13 +836,12 @@ pub async fn give_opinion(
 /// (back to the commune, with the reason).
 pub async fn decide(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::ValidateDpia>,
     id: Uuid,
     decision: Decision,
     signatory: String,
     comment: String,
 ) -> Result<DpiaView, GdprError> {
-    need(scope, Permission::ValidateDpia)?;
     let signatory = text("signatory", &signatory)?;
     let comment = text("comment", &comment)?;
     if signatory.is_empty() {

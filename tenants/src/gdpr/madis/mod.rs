@@ -30,7 +30,7 @@ use super::activity::{self, tenant_in_scope};
 use super::GdprError;
 use crate::audit::{self, AuditError, Entry};
 use crate::entities::{gdpr_activity, gdpr_processor, tenant};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{can, AccessError, Can};
 use chrono::Utc;
 use mapping::{display_name, split_names, Target};
 use sea_orm::{
@@ -71,6 +71,24 @@ pub enum MadisError {
     Audit(#[from] AuditError),
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+impl crate::fault::Classify for MadisError {
+    fn fault(&self) -> crate::fault::Fault {
+        use crate::fault::Fault;
+        match self {
+            MadisError::Access(e) => e.fault(),
+            MadisError::Gdpr(e) => e.fault(),
+            MadisError::NoFile
+            | MadisError::TooLarge { .. }
+            | MadisError::Malformed { .. }
+            | MadisError::BadFile { .. } => Fault::BadInput {
+                field: self.file().unwrap_or(TREATMENTS_FILE),
+                message: self.to_string(),
+            },
+            _ => Fault::Internal,
+        }
+    }
 }
 
 impl MadisError {
@@ -147,15 +165,12 @@ fn bounded<'a>(file: &'static str, text: Option<&'a str>) -> Result<Option<&'a s
 /// the register of `tenant_id`.
 pub async fn import(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     tenant_id: Uuid,
     treatments_csv: Option<&str>,
     contractors_csv: Option<&str>,
     dry_run: bool,
 ) -> Result<MadisReport, MadisError> {
-    if scope.permission() != Permission::EditGdpr {
-        return Err(AccessError::Forbidden(Permission::EditGdpr).into());
-    }
     // The commune first: a foreign one is not found, whatever the files hold.
     let txn = scope.begin(db).await?;
     let t = tenant_in_scope(&txn, scope, tenant_id).await?;
@@ -263,7 +278,7 @@ fn line_mut<'a>(
 /// commits or rolls back). Runs in a dry run too, so its report is the import's.
 async fn write(
     txn: &DatabaseTransaction,
-    scope: &Scope,
+    scope: &Can<can::EditGdpr>,
     t: &tenant::Model,
     treatments: &[mapping::TreatmentRow],
     contractors: &[mapping::ContractorRow],

@@ -1,5 +1,6 @@
 //! Amendments (modifications de marché): what they change on the contract, audited.
 use super::*;
+use crate::tenancy::{can, Can};
 
 pub struct AmendmentInput {
     pub signed_on: NaiveDate,
@@ -16,11 +17,10 @@ pub struct AmendmentInput {
 
 pub async fn amend(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     contract_id: Uuid,
     a: AmendmentInput,
 ) -> Result<Contract, ProcurementError> {
-    edit_scope(scope)?;
     if let Some(c) = a.awarded_cents {
         amount("awardedCents", c)?;
     }

@@ -1,13 +1,13 @@
 //! A new contract: checked fields, its contractors, lots and shares, audited.
 use super::*;
+use crate::tenancy::{can, Can};
 
 pub async fn create(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     tenant_id: Uuid,
     f: ContractFields,
 ) -> Result<Contract, ProcurementError> {
-    edit_scope(scope)?;
     f.validate()?;
     let txn = scope.begin(db).await?;
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
@@ -21,7 +21,7 @@ pub async fn create(
 /// audited as `operation`.
 pub(crate) async fn insert(
     txn: &DatabaseTransaction,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     t: &tenant::Model,
     f: &ContractFields,
     operation: &'static str,

@@ -10,7 +10,7 @@ use crate::entities::{
     proc_subcontracting_act, tenant,
 };
 use crate::paging::{PageReq, Paged};
-use crate::tenancy::{AccessError, Permission, Scope};
+use crate::tenancy::{AccessError, Scope};
 use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
@@ -183,13 +183,6 @@ impl Contract {
             Some(_) => Status::Active,
         }
     }
-}
-
-pub(super) fn edit_scope(scope: &Scope) -> Result<(), ProcurementError> {
-    if scope.permission() != Permission::EditProcurement {
-        return Err(AccessError::Forbidden(Permission::EditProcurement).into());
-    }
-    Ok(())
 }
 
 pub(super) async fn insert_shares(

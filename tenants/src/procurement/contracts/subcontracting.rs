@@ -1,5 +1,6 @@
 //! Acts of subcontracting (actes spéciaux de sous-traitance) of a contract, audited.
 use super::*;
+use crate::tenancy::{can, Can};
 
 /// A special act of subcontracting (acte spécial de sous-traitance) to record on a contract.
 #[derive(Debug, Clone, Default)]
@@ -20,11 +21,10 @@ pub struct SubcontractingActInput {
 /// notification.
 pub async fn add_subcontracting_act(
     db: &DatabaseConnection,
-    scope: &Scope,
+    scope: &Can<can::EditProcurement>,
     contract_id: Uuid,
     a: SubcontractingActInput,
 ) -> Result<Contract, ProcurementError> {
-    edit_scope(scope)?;
     let id_type = one_of("subcontractorIdType", &a.id_type, ID_TYPES)?;
     let identifier =
         suppliers::normalise_identifier(id_type, &a.identifier).map_err(|e| match e {
