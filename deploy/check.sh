@@ -122,7 +122,7 @@ else
 fi
 
 # ---------------------------------------------------------------- cross-checks
-step "cross-checks with the application (README, config.rs, cli.rs, server.rs)"
+step "cross-checks with the application (README, config/, cli.rs, server.rs)"
 run "cross-checks" "$PY" "$DEPLOY/checks/static_checks.py" "$ROOT" cross
 
 printf '== deploy/check.sh: %s passed, %s failed (%ss)\n' "$passes" "$failures" "$(($(date +%s) - start))"

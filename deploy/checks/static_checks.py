@@ -74,9 +74,15 @@ def cli_commands() -> set[str]:
     return {re.sub(r"(?<!^)([A-Z])", r"-\1", n).lower() for n in names}
 
 
+def config_source() -> str:
+    """The configuration's code: every file of api/src/config/."""
+    d = os.path.join(ROOT, "api/src/config")
+    return "\n".join(read(os.path.join(d, f)) for f in sorted(os.listdir(d)) if f.endswith(".rs"))
+
+
 def config_code_vars() -> set[str]:
-    """Variables config.rs reads: the raw keys, the MUTUALIS_ prefixed ones, MUTUALIS_CONFIG."""
-    src = read(os.path.join(ROOT, "api/src/config.rs"))
+    """Variables config/ reads: the raw keys, the MUTUALIS_ prefixed ones, MUTUALIS_CONFIG."""
+    src = config_source()
     keys = re.search(r"let keys = \[(.*?)\];", src, re.S)
     names = set(re.findall(r'"([A-Z][A-Z0-9_]*)"', keys.group(1))) if keys else set()
     pref = re.search(r'Env::prefixed\("MUTUALIS_"\)\.only\(&\[(.*?)\]\)', src, re.S)
@@ -291,15 +297,15 @@ def check_cross() -> None:
     documented = readme_vars()
     code = config_code_vars()
     commands = cli_commands()
-    ok(f"README documents {len(documented)} variables; config.rs reads {len(code)}; CLI: {', '.join(sorted(commands))}")
+    ok(f"README documents {len(documented)} variables; config/ reads {len(code)}; CLI: {', '.join(sorted(commands))}")
     for v in sorted(documented):
         if v.endswith("<NAME>"):
-            if "MUTUALIS_RESTIC_PASSWORD_" not in read(os.path.join(ROOT, "api/src/config.rs")):
-                fail(f"README documents {v}, config.rs does not read it")
+            if "MUTUALIS_RESTIC_PASSWORD_" not in config_source():
+                fail(f"README documents {v}, config/ does not read it")
         elif v not in code:
-            fail(f"README documents {v}, config.rs does not read it")
+            fail(f"README documents {v}, config/ does not read it")
     for v in sorted(code - documented):
-        fail(f"config.rs reads {v}, README's configuration does not document it")
+        fail(f"config/ reads {v}, README's configuration does not document it")
 
     def env_ok(where: str, name: str) -> None:
         if not allowed_var(name, documented):
