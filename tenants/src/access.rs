@@ -64,12 +64,7 @@ impl crate::fault::Classify for AccessGrantError {
 
 crate::fault::bad_input_variant!(AccessGrantError);
 
-fn bad(field: &'static str, message: impl Into<String>) -> AccessGrantError {
-    AccessGrantError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+use crate::fault::bad;
 
 fn check_expiry(expires_at: DateTime<Utc>) -> Result<(), AccessGrantError> {
     let now = Utc::now();
@@ -142,6 +137,7 @@ async fn user_by_email(txn: &DatabaseTransaction, email: &Email) -> Result<app_u
 /// only: the first administrator of a new installation without any SQL). The person is
 /// created when unknown, and logs in through OpenID Connect with this e-mail. Returns whether
 /// the flag changed.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn set_platform_admin(
     db: &DatabaseConnection,
     scope: &Can<can::ManageUsers>,
@@ -179,12 +175,14 @@ pub struct AuditorGrantInput {
     pub reason: String,
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn grant_auditor(
     db: &DatabaseConnection,
     scope: &Can<can::ManageAuditors>,
     input: AuditorGrantInput,
 ) -> Result<auditor_grant::Model, AccessGrantError> {
-    let email = Email::parse(&input.email).map_err(|e| bad("email", e.to_string()))?;
+    let email =
+        Email::parse(&input.email).map_err(|e| bad::<AccessGrantError>("email", e.to_string()))?;
     check_expiry(input.expires_at)?;
     let reason = input.reason.trim();
     if reason.is_empty() {
@@ -261,6 +259,7 @@ pub async fn grant_auditor(
     Ok(g)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn revoke_auditor(
     db: &DatabaseConnection,
     scope: &Can<can::ManageAuditors>,
@@ -324,6 +323,7 @@ pub struct ApiTokenInput {
 }
 
 /// Returns the stored token and its secret, which is never shown again.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn create_api_token(
     db: &DatabaseConnection,
     scope: &Can<can::ManageTokens>,
@@ -336,7 +336,8 @@ pub async fn create_api_token(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(bad("name", "Le nom compte de 1 à 100 caractères."));
     }
-    let role = Role::parse(&input.role).map_err(|e| bad("role", e.to_string()))?;
+    let role =
+        Role::parse(&input.role).map_err(|e| bad::<AccessGrantError>("role", e.to_string()))?;
     if role == Role::PlatformAdmin {
         return Err(bad(
             "role",
@@ -416,6 +417,7 @@ pub async fn create_api_token(
     Ok((t, secret))
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn revoke_api_token(
     db: &DatabaseConnection,
     scope: &Can<can::ManageTokens>,

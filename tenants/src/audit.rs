@@ -60,6 +60,14 @@ pub async fn record(
     e: Entry,
 ) -> Result<audit_log::Model, AuditError> {
     let principal: &Principal = scope.principal();
+    // The domain operation's span (`#[instrument]` with these fields empty) learns which
+    // tenant it changed; a span without them ignores this.
+    let span = tracing::Span::current();
+    span.record(
+        "organisation_id",
+        tracing::field::display(e.organisation_id),
+    );
+    span.record("tenant_id", tracing::field::display(e.tenant_id));
     // The organisation too (the record's key already pairs them): on Citus the lock is then a
     // single-shard query whatever the scope, as Citus requires of row locks (issue 24).
     let mut q = scope

@@ -50,12 +50,7 @@ impl crate::fault::Classify for DirectoryError {
 
 crate::fault::bad_input_variant!(DirectoryError);
 
-fn bad(field: &'static str, message: impl Into<String>) -> DirectoryError {
-    DirectoryError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+use crate::fault::bad;
 
 pub async fn organisations(
     db: &DatabaseConnection,
@@ -200,6 +195,7 @@ pub struct Invitation {
 
 /// `invite` with the organisation named by its SIREN and the commune by its INSEE code (the
 /// operator's command line knows codes, not ids).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn invite_by_codes(
     db: &DatabaseConnection,
     scope: &Can<can::ManageUsers>,
@@ -215,7 +211,7 @@ pub async fn invite_by_codes(
         .one(&txn)
         .await?
         .ok_or_else(|| {
-            bad(
+            bad::<DirectoryError>(
                 "siren",
                 format!(
                     "Aucune intercommunalité de SIREN {siren} : créez-la d'abord (create-organisation)."
@@ -232,7 +228,7 @@ pub async fn invite_by_codes(
                 .one(&txn)
                 .await?
                 .ok_or_else(|| {
-                    bad(
+                    bad::<DirectoryError>(
                         "insee",
                         format!("Aucune commune de code INSEE {code} dans {}.", org.name),
                     )
@@ -257,13 +253,15 @@ pub async fn invite_by_codes(
 }
 
 /// Give a person (created if new, matched by e-mail at first login) a role.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn invite(
     db: &DatabaseConnection,
     scope: &Can<can::ManageUsers>,
     inv: Invitation,
 ) -> Result<membership::Model, DirectoryError> {
-    let email = Email::parse(&inv.email).map_err(|e| bad("email", e.to_string()))?;
-    let role = Role::parse(&inv.role).map_err(|e| bad("role", e.to_string()))?;
+    let email =
+        Email::parse(&inv.email).map_err(|e| bad::<DirectoryError>("email", e.to_string()))?;
+    let role = Role::parse(&inv.role).map_err(|e| bad::<DirectoryError>("role", e.to_string()))?;
     if scope
         .principal()
         .email

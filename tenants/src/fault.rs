@@ -25,7 +25,7 @@ pub enum Fault {
     },
     /// The server lacks a setting this operation needs.
     NotConfigured(String),
-    /// An uploaded file refused as a whole: `code` is `FILE_TOO_LARGE` or `UNSUPPORTED_FILE`.
+    /// An uploaded file refused as a whole: `code` is `FILE_TOO_LARGE` or `UNSUPPORTED_FILE_TYPE`.
     File {
         code: &'static str,
         message: String,

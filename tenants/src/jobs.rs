@@ -6,7 +6,7 @@
 //! handlers are idempotent). Failures retry with exponential backoff, then the job is dead
 //! (visible, retryable by hand). Redis, when configured, only wakes workers up early.
 use crate::calendar::Period;
-use crate::entities::job;
+use crate::entities::job::{self, JobStatus};
 use crate::paging::{self, PageReq, Paged};
 use crate::tenancy::scope::{set_pg_scope, PgScope};
 use crate::tenancy::{AccessError, Scope};
@@ -106,7 +106,7 @@ async fn insert(
         kind: kind.into(),
         payload,
         dedup_key,
-        status: "pending".into(),
+        status: JobStatus::Pending,
         attempts: 0,
         max_attempts: DEFAULT_MAX_ATTEMPTS,
         run_at,
@@ -166,7 +166,7 @@ pub async fn stats(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<JobSta
         .all(&txn)
         .await?;
     let oldest_ready = job::Entity::find()
-        .filter(job::Column::Status.eq("pending"))
+        .filter(job::Column::Status.eq(JobStatus::Pending))
         .filter(job::Column::RunAt.lte(now))
         .order_by_asc(job::Column::RunAt)
         .one(&txn)
@@ -276,12 +276,12 @@ pub async fn claim_except(
                 sea_orm::Condition::any()
                     .add(
                         sea_orm::Condition::all()
-                            .add(job::Column::Status.eq("pending"))
+                            .add(job::Column::Status.eq(JobStatus::Pending))
                             .add(job::Column::RunAt.lte(now)),
                     )
                     .add(
                         sea_orm::Condition::all()
-                            .add(job::Column::Status.eq("running"))
+                            .add(job::Column::Status.eq(JobStatus::Running))
                             .add(job::Column::LockedUntil.lt(now)),
                     ),
             )
@@ -294,7 +294,7 @@ pub async fn claim_except(
         for j in ready {
             let attempts = j.attempts + 1;
             let mut a = j.into_active_model();
-            a.status = Set("running".into());
+            a.status = Set(JobStatus::Running);
             a.attempts = Set(attempts);
             a.locked_until = Set(Some(lease));
             a.locked_by = Set(Some(worker.to_owned()));
@@ -329,7 +329,7 @@ pub async fn renew(
         .col_expr(job::Column::LockedUntil, Some(now + lease).into())
         .filter(one_job(j))
         .filter(job::Column::LockedBy.eq(worker))
-        .filter(job::Column::Status.eq("running"))
+        .filter(job::Column::Status.eq(JobStatus::Running))
         .exec(&txn)
         .await?;
     txn.commit().await?;
@@ -344,7 +344,7 @@ pub async fn complete(
 ) -> Result<(), JobError> {
     let txn = worker_txn(db).await?;
     job::Entity::update_many()
-        .col_expr(job::Column::Status, "done".into())
+        .col_expr(job::Column::Status, JobStatus::Done.as_str().into())
         .col_expr(job::Column::FinishedAt, Utc::now().into())
         .col_expr(
             job::Column::LockedUntil,
@@ -377,7 +377,13 @@ pub async fn fail(
     job::Entity::update_many()
         .col_expr(
             job::Column::Status,
-            if dead { "dead" } else { "pending" }.into(),
+            if dead {
+                JobStatus::Dead
+            } else {
+                JobStatus::Pending
+            }
+            .as_str()
+            .into(),
         )
         .col_expr(job::Column::LastError, Some(error).into())
         .col_expr(
@@ -397,7 +403,7 @@ pub async fn fail(
 pub async fn list(
     db: &DatabaseConnection,
     scope: &Scope,
-    status: Option<&str>,
+    status: Option<JobStatus>,
     kind: Option<&str>,
     page: PageReq,
 ) -> Result<Paged<job::Model>, JobError> {

@@ -243,6 +243,7 @@ impl ProvisionReport {
 
 /// Creates or refreshes an organisation from the loaded referential: its own tenant and one
 /// tenant per member commune. Idempotent: a second run changes nothing and audits nothing.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn provision(
     db: &DatabaseConnection,
     scope: &Can<can::ManageUsers>,
@@ -369,6 +370,7 @@ pub async fn provision(
 }
 
 /// Every EPCI of the referential, one transaction each.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn provision_all(
     db: &DatabaseConnection,
     scope: &Can<can::ManageUsers>,

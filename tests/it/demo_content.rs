@@ -533,8 +533,10 @@ async fn a_clean_start_logs_no_warning() {
                     .all(&db)
                     .await
                     .unwrap_or_default();
-                let reports_done =
-                    !reports.is_empty() && reports.iter().all(|j| j.status == "done");
+                let reports_done = !reports.is_empty()
+                    && reports
+                        .iter()
+                        .all(|j| j.status == tenants::entities::job::JobStatus::Done);
                 reports_done && restic_jobs == if has_restic { 3 } else { 0 }
             }
         },
@@ -543,7 +545,10 @@ async fn a_clean_start_logs_no_warning() {
     // A little more for the scans and jobs that follow.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let jobs = job::Entity::find().all(&db).await.expect("jobs");
-    let dead: Vec<_> = jobs.iter().filter(|j| j.status == "dead").collect();
+    let dead: Vec<_> = jobs
+        .iter()
+        .filter(|j| j.status == tenants::entities::job::JobStatus::Dead)
+        .collect();
     assert!(dead.is_empty(), "{dead:?}");
     // The demo bills through Chorus Pro and by titre: nothing is queued for Stripe.
     assert!(

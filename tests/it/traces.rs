@@ -160,6 +160,40 @@ async fn request_and_job_spans_reach_the_collector_and_the_logs_carry_their_trac
     assert!(request.service.contains("mutualis-api-test"), "{request:?}");
     assert!(has(&request, "path", "/graphql"), "{request:?}");
 
+    // The domain operation has its own span in the same trace, naming who acted and the
+    // tenant and organisation it changed (recorded by the audit entry).
+    wait_until(
+        "the domain span at the collector",
+        Duration::from_secs(30),
+        || {
+            let spans = spans.clone();
+            async move {
+                spans
+                    .lock()
+                    .expect("lock")
+                    .iter()
+                    .any(|s| s.name == "create" && s.trace_id == trace_id)
+            }
+        },
+    )
+    .await;
+    let create = spans
+        .lock()
+        .expect("lock")
+        .iter()
+        .find(|s| s.name == "create" && s.trace_id == trace_id)
+        .cloned()
+        .expect("domain span");
+    assert!(
+        has(&create, "tenant_id", &fx.tenant_a1.to_string()),
+        "{create:?}"
+    );
+    assert!(
+        has(&create, "organisation_id", &fx.org_a.to_string()),
+        "{create:?}"
+    );
+    assert!(has(&create, "actor", "user:"), "{create:?}");
+
     // The log lines of that request name the same trace.
     let text = std::fs::read_to_string(logs.0.join("api.log")).expect("log");
     let joined: Vec<Value> = text

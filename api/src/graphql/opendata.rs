@@ -1,24 +1,12 @@
 //! Open data: what a commune publishes in the platform's DCAT-AP catalogue
 //! (`/opendata/catalog.jsonld`), read and changed from its « Données ouvertes » page.
 use super::context::scoped_by;
-use super::errors::{bad_input, internal, GqlResult, IntoGql};
-use async_graphql::{Context, Error, Object, Result, SimpleObject};
+use super::errors::GqlResult;
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::opendata::publication::{self, Publication};
-use tenants::opendata::{Dataset, OpenDataError};
+use tenants::opendata::Dataset;
 use uuid::Uuid;
-
-impl IntoGql for OpenDataError {
-    fn into_gql(self) -> Error {
-        match self {
-            OpenDataError::Access(a) => a.into_gql(),
-            OpenDataError::BadInput { field, message } => bad_input(field, message),
-            OpenDataError::Gdpr(e) => e.into_gql(),
-            OpenDataError::Procurement(e) => e.into_gql(),
-            other => internal(other),
-        }
-    }
-}
 
 /// One file of a published dataset.
 #[derive(SimpleObject)]

@@ -2,23 +2,12 @@
 //! organisation (the worker writes it, its progress is listed), then download it from
 //! `/exports/reversibility?id=`.
 use super::context::{scoped, RequestCtx};
-use super::errors::{code, coded, internal, IntoGql};
-use async_graphql::{Context, Error, Object, Result, SimpleObject};
+use super::errors::IntoGql;
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::reversibility::requests::{self, ExportView};
-use tenants::reversibility::ReversibilityError;
 use tenants::tenancy::can;
 use uuid::Uuid;
-
-impl IntoGql for ReversibilityError {
-    fn into_gql(self) -> Error {
-        match self {
-            ReversibilityError::Access(a) => a.into_gql(),
-            e @ ReversibilityError::NotReady => coded(code::CONFLICT, e.to_string()),
-            other => internal(other),
-        }
-    }
-}
 
 /// A reversibility export and its progress.
 #[derive(SimpleObject)]

@@ -3,32 +3,22 @@
 //! `GET /exports/billing/statement?tenant=…&year=…&format=pdf|ods|xlsx|csv|json` (the commune's
 //! annual statement), `GET /exports/billing/titres?run=…&format=csv|xlsx|ods|pdf|json` (the
 //! titres de recettes of a billing run, for the finance software). Outside your access is a 404.
-use super::exports::{bad_input as bad, download, internal, parse_format, problem, scope_for};
+use super::exports::{bad_input as bad, download, fault_response, parse_format, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use tenants::billing::{facturx, statement, titres, ubl, BillingError};
-use tenants::tenancy::{can, AccessError, Can};
+use tenants::tenancy::{can, Can};
 use uuid::Uuid;
 
 pub const INVOICE_UBL: &str = "/exports/billing/invoice";
 pub const STATEMENT: &str = "/exports/billing/statement";
 pub const TITRES: &str = "/exports/billing/titres";
 
+#[track_caller]
 fn failed(e: BillingError) -> Response {
-    match e {
-        BillingError::Access(AccessError::NotFound) => problem(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            AccessError::NotFound.to_string(),
-        ),
-        BillingError::Access(e @ AccessError::Forbidden(_)) => {
-            problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
-        }
-        BillingError::BadInput { field, message } => bad(field, message),
-        e => internal("billing export failed", e),
-    }
+    fault_response("billing export failed", e)
 }
 
 async fn scope(st: &AppState, headers: &HeaderMap) -> Result<Can<can::ReadCosts>, Response> {

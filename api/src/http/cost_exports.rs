@@ -1,13 +1,13 @@
 //! `GET /exports/costs/focus`: cost lines in FOCUS 1.0 columns (CSV), for the DSI (all its
 //! communes), a commune (its own lines) or an auditor. Parameters: `year`, `run`, and `tenant`
 //! (repeatable); naming a tenant outside your access is a 404.
-use super::exports::{bad_input as bad, internal, problem, scope_for};
+use super::exports::{bad_input as bad, fault_response, problem, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use tenants::costs::focus;
 use tenants::costs::runs::LineFilter;
-use tenants::costs::{focus, CostError};
 use tenants::entities::tenant;
 use tenants::tenancy::{can, AccessError};
 use uuid::Uuid;
@@ -99,12 +99,6 @@ pub async fn focus(
             csv,
         )
             .into_response(),
-        Err(CostError::Access(AccessError::NotFound)) => problem(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            AccessError::NotFound.to_string(),
-        ),
-        Err(CostError::BadInput { field, message }) => bad(field, message),
-        Err(e) => internal("FOCUS export failed", e),
+        Err(e) => fault_response("FOCUS export failed", e),
     }
 }

@@ -3,7 +3,7 @@
 //! attachments that a browser never renders in the console's origin. Handlers parse, ask for
 //! the caller's scope, call `tenants::gdpr::documents`, and map its errors to a JSON problem
 //! with a stable `code` and a French `message`.
-use crate::http::exports::{internal, problem, scope_for};
+use crate::http::exports::{fault_response, internal, problem, scope_for};
 use crate::http::limits;
 use crate::state::AppState;
 use axum::extract::multipart::MultipartError;
@@ -60,29 +60,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(max))
 }
 
+#[track_caller]
 fn document_problem(e: DocumentError) -> Response {
-    let code = e.code();
-    let status = match &e {
-        DocumentError::Access(tenants::tenancy::AccessError::NotFound) => StatusCode::NOT_FOUND,
-        DocumentError::Access(_) => StatusCode::FORBIDDEN,
-        DocumentError::BadInput { .. } => StatusCode::BAD_REQUEST,
-        DocumentError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        DocumentError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        DocumentError::Conflict(_) => StatusCode::CONFLICT,
-        _ => return internal("document", e),
-    };
-    let (field, message) = match e {
-        DocumentError::BadInput { field, message } => (Some(field), message),
-        DocumentError::TooLarge { .. } | DocumentError::Unsupported(_) => {
-            (Some("file"), e.to_string())
-        }
-        other => (None, other.to_string()),
-    };
-    let mut body = json!({"error": {"code": code, "message": message}});
-    if let Some(f) = field {
-        body["error"]["field"] = json!(f);
-    }
-    (status, Json(body)).into_response()
+    fault_response("document", e)
 }
 
 fn bad(field: &'static str, message: impl Into<String>) -> Response {

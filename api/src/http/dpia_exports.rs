@@ -1,12 +1,11 @@
 //! `GET /exports/gdpr/dpia?id=…`: one DPIA as a PDF (context, principles, risks, the 4×4 risk
 //! map, opinions and decision), for whoever reads the commune's GDPR data.
-use super::exports::{bad_input, internal, problem, scope_for};
+use super::exports::{bad_input, fault_response, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use tenants::gdpr::GdprError;
-use tenants::tenancy::{can, AccessError};
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 pub const DPIA_PDF: &str = "/exports/gdpr/dpia";
@@ -48,12 +47,6 @@ pub async fn pdf(
             f.bytes,
         )
             .into_response(),
-        Err(GdprError::Access(AccessError::NotFound)) => problem(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            AccessError::NotFound.to_string(),
-        ),
-        Err(GdprError::Access(e)) => problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string()),
-        Err(e) => internal("DPIA PDF failed", e),
+        Err(e) => fault_response("DPIA PDF failed", e),
     }
 }

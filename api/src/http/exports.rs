@@ -7,9 +7,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
+use tenants::fault::{Classify, Fault};
 use tenants::gdpr::export::{self, ExportRequest, VerifyBundleError};
 use tenants::gdpr::GdprError;
-use tenants::tenancy::{can, AccessError};
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 pub const REGISTER_EXPORT: &str = "/exports/gdpr/register";
@@ -43,14 +44,43 @@ pub(crate) fn problem(status: StatusCode, code: &str, message: impl Into<String>
 
 /// A failure of this server: logged under a reference the answer gives, so the person who
 /// reads it can quote it (the detail is never shown).
+#[track_caller]
 pub(crate) fn internal(what: &str, error: impl std::fmt::Display) -> Response {
     let id = Uuid::now_v7();
-    tracing::error!(error_id = %id, error = %error, "{what}");
+    let at = std::panic::Location::caller();
+    tracing::error!(error_id = %id, error = %error, at = %at, "{what}");
     problem(
         StatusCode::INTERNAL_SERVER_ERROR,
         "INTERNAL_SERVER_ERROR",
         format!("Erreur interne (référence {id}) : réessayez plus tard, et si elle persiste, transmettez cette référence au support."),
     )
+}
+
+/// Every module error, answered once by the kind of failure it is (`tenants::fault`), as
+/// the GraphQL errors are: same codes, same French messages; an internal fault is logged
+/// with `what` and the handler's line, and answered with a reference only.
+#[track_caller]
+pub(crate) fn fault_response<E: Classify + std::fmt::Display>(what: &str, e: E) -> Response {
+    match e.fault() {
+        Fault::BadInput { field, message } => bad_input(field, message),
+        Fault::NotFound(m) => problem(StatusCode::NOT_FOUND, "NOT_FOUND", m),
+        Fault::Forbidden(m) => problem(StatusCode::FORBIDDEN, "FORBIDDEN", m),
+        Fault::Conflict { message, .. } => problem(StatusCode::CONFLICT, "CONFLICT", message),
+        Fault::NotConfigured(m) => problem(StatusCode::SERVICE_UNAVAILABLE, "NOT_CONFIGURED", m),
+        Fault::File { code, message } => {
+            let status = if code == "FILE_TOO_LARGE" {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            };
+            (
+                status,
+                Json(json!({"error": {"code": code, "field": "file", "message": message}})),
+            )
+                .into_response()
+        }
+        Fault::Internal => internal(what, e),
+    }
 }
 
 /// A 400 naming the parameter, as every export answers bad input.
@@ -143,23 +173,9 @@ pub(crate) fn denied(caller: &Caller) -> Option<Response> {
     }
 }
 
+#[track_caller]
 fn gdpr_problem(e: GdprError) -> Response {
-    match e {
-        GdprError::Access(AccessError::NotFound) => problem(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            AccessError::NotFound.to_string(),
-        ),
-        GdprError::Access(e @ AccessError::Forbidden(_)) => {
-            problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
-        }
-        GdprError::BadInput { field, message } => (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"error": {"code": "BAD_USER_INPUT", "field": field, "message": message}})),
-        )
-            .into_response(),
-        other => internal("export failed", other),
-    }
+    fault_response("export failed", e)
 }
 
 /// `POST /exports/gdpr/register?tenant=ID&tenant=ID&format=csv&format=pdf&cnil=true&purpose=…`

@@ -9,7 +9,9 @@
 //!   `openOnly`, `overdueOnly`, `search`, `orderBy`, `descending` (requests), `openOnly`
 //!   (breaches); `id` (repeated: the selected activities only) and `column` (repeated: the
 //!   visible columns, all by default).
-use super::exports::{bad_input as bad, internal, parse_format, problem, scope_for};
+use super::exports::{
+    bad_input as bad, fault_response, internal, parse_format, problem, scope_for,
+};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -20,7 +22,7 @@ use tenants::gdpr::lists::{self, ListKind, ListQuery};
 use tenants::gdpr::requests::{RequestFilter, RequestSort};
 use tenants::gdpr::vocab::ActivityStatus;
 use tenants::gdpr::{sheets, GdprError};
-use tenants::tenancy::{can, AccessError};
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 pub const ACTIVITY_SHEET: &str = "/exports/gdpr/activity-sheet";
@@ -29,20 +31,9 @@ pub const LIST_EXPORT: &str = "/exports/gdpr/list";
 /// The most parameters one export reads (ids and columns included).
 const MAX_PARAMS: usize = 400;
 
+#[track_caller]
 pub(crate) fn gdpr_problem(e: GdprError) -> Response {
-    match e {
-        GdprError::Access(AccessError::NotFound) => problem(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            AccessError::NotFound.to_string(),
-        ),
-        GdprError::Access(e @ AccessError::Forbidden(_)) => {
-            problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
-        }
-        GdprError::BadInput { field, message } => bad(field, message),
-        GdprError::Conflict(m) => problem(StatusCode::CONFLICT, "CONFLICT", m),
-        other => internal("GDPR download failed", other),
-    }
+    fault_response("GDPR download failed", e)
 }
 
 /// Renders `doc` off the async runtime and answers it as a download.

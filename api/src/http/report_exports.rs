@@ -1,13 +1,13 @@
 //! `GET /exports/reports/consolidated?organisation=…&period=YYYY-MM&format=pdf|ods|xlsx|csv|json`:
 //! the stored consolidated report of a month, for the organisation's DSI and DPO.
-use super::exports::{bad_input as bad, download, internal, parse_format, problem, scope_for};
+use super::exports::{bad_input as bad, download, fault_response, parse_format, scope_for};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use tenants::calendar::Period;
 use tenants::reporting::{documents, ReportError};
-use tenants::tenancy::{can, AccessError};
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 pub const CONSOLIDATED: &str = "/exports/reports/consolidated";
@@ -77,16 +77,7 @@ fn query(
 fn respond(doc: Result<formats::Document, ReportError>, format: formats::Format) -> Response {
     match doc {
         Ok(d) => download(&d, format),
-        Err(ReportError::Access(AccessError::NotFound)) => problem(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            AccessError::NotFound.to_string(),
-        ),
-        Err(ReportError::Access(e @ AccessError::Forbidden(_))) => {
-            problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
-        }
-        Err(ReportError::BadInput { field, message }) => bad(field, message),
-        Err(e) => internal("report export failed", e),
+        Err(e) => fault_response("report export failed", e),
     }
 }
 

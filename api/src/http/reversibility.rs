@@ -1,14 +1,14 @@
 //! `GET /exports/reversibility?id=…`: the archive of a finished reversibility export, for
 //! those who may ask for it (the organisation's DSI; a commune's administrator for his own
 //! commune's exports). Reading writes nothing, so a GET.
-use super::exports::{bad_input, internal, problem, scope_for};
+use super::exports::{bad_input, fault_response, scope_for};
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use tenants::reversibility::{requests, ReversibilityError};
-use tenants::tenancy::{can, AccessError};
+use tenants::reversibility::requests;
+use tenants::tenancy::can;
 use uuid::Uuid;
 
 pub const DOWNLOAD: &str = "/exports/reversibility";
@@ -44,17 +44,6 @@ pub async fn download(
             bytes,
         )
             .into_response(),
-        Err(ReversibilityError::Access(AccessError::NotFound)) => problem(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            AccessError::NotFound.to_string(),
-        ),
-        Err(ReversibilityError::Access(e)) => {
-            problem(StatusCode::FORBIDDEN, "FORBIDDEN", e.to_string())
-        }
-        Err(e @ ReversibilityError::NotReady) => {
-            problem(StatusCode::CONFLICT, "CONFLICT", e.to_string())
-        }
-        Err(e) => internal("reversibility download failed", e),
+        Err(e) => fault_response("reversibility download failed", e),
     }
 }

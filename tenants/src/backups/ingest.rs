@@ -116,6 +116,7 @@ pub struct CreatedToken {
     pub signing_key: String,
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn create_token(
     db: &DatabaseConnection,
     scope: &Can<can::ManageBackups>,
@@ -168,6 +169,7 @@ pub async fn create_token(
     })
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn revoke_token(
     db: &DatabaseConnection,
     scope: &Can<can::ManageBackups>,

@@ -57,12 +57,7 @@ impl crate::fault::Classify for BackupError {
 
 crate::fault::bad_input_variant!(BackupError);
 
-pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BackupError {
-    BackupError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+pub(crate) use crate::fault::bad;
 
 /// A month asked for by a person: bad input on the `period` field.
 impl From<crate::calendar::BadPeriod> for BackupError {

@@ -169,6 +169,7 @@ async fn name_taken(
     Ok(q.one(c).await?.is_some())
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::ManageBackups>,
@@ -225,6 +226,7 @@ pub async fn create(
 }
 
 /// Replaces the policy's fields; `version` must be the one read (optimistic concurrency).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn update(
     db: &DatabaseConnection,
     scope: &Can<can::ManageBackups>,

@@ -22,6 +22,7 @@ pub struct NewRestoreTest {
     pub notes: String,
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn record(
     db: &DatabaseConnection,
     scope: &Can<can::RecordRestoreTests>,

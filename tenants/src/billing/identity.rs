@@ -116,7 +116,7 @@ fn check(i: &IdentityInput, t: &tenant::Model) -> Result<Checked, BillingError> 
     let siret = match trimmed(&i.siret) {
         None => None,
         Some(s) => {
-            let s = Siret::parse(&s).map_err(|e| bad("siret", e.to_string()))?;
+            let s = Siret::parse(&s).map_err(|e| bad::<BillingError>("siret", e.to_string()))?;
             if s.siren() != t.siren {
                 return Err(bad(
                     "siret",
@@ -132,7 +132,7 @@ fn check(i: &IdentityInput, t: &tenant::Model) -> Result<Checked, BillingError> 
         }
     };
     let channel = Channel::parse(&i.channel).ok_or_else(|| {
-        bad(
+        bad::<BillingError>(
             "channel",
             "Canal inconnu : chorus_pro, titre ou stripe.".to_owned(),
         )
@@ -141,7 +141,7 @@ fn check(i: &IdentityInput, t: &tenant::Model) -> Result<Checked, BillingError> 
         None => None,
         Some(s) => Some(
             Iban::parse(&s)
-                .map_err(|e| bad("iban", e.to_string()))?
+                .map_err(|e| bad::<BillingError>("iban", e.to_string()))?
                 .as_str()
                 .to_owned(),
         ),
@@ -150,7 +150,7 @@ fn check(i: &IdentityInput, t: &tenant::Model) -> Result<Checked, BillingError> 
         None => None,
         Some(s) => Some(
             Bic::parse(&s)
-                .map_err(|e| bad("bic", e.to_string()))?
+                .map_err(|e| bad::<BillingError>("bic", e.to_string()))?
                 .as_str()
                 .to_owned(),
         ),
@@ -202,6 +202,7 @@ fn snapshot(m: &billing_identity::Model) -> serde_json::Value {
 
 /// Records a tenant's identity (EditBillingIdentity: the DSI for any tenant of its
 /// organisation, a commune's administrator for its own).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn set(
     db: &DatabaseConnection,
     scope: &Can<can::EditBillingIdentity>,

@@ -57,12 +57,7 @@ impl crate::fault::Classify for BillingError {
 
 crate::fault::bad_input_variant!(BillingError);
 
-pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> BillingError {
-    BillingError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+pub(crate) use crate::fault::bad;
 
 /// The job kind that pushes one invoice to Stripe.
 pub const PUSH_INVOICE: &str = "billing.push_invoice";

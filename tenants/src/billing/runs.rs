@@ -22,6 +22,7 @@ use uuid::Uuid;
 /// publique, R2192-10).
 pub const PAYMENT_DAYS: i64 = 30;
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = tracing::field::Empty))]
 pub async fn start(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,

@@ -31,8 +31,9 @@ pub async fn document(
     tenant_id: Uuid,
     year: i32,
 ) -> Result<Document, BillingError> {
-    let (start, end) = crate::costs::calendar_year(year)
-        .ok_or_else(|| super::bad("year", "Indiquez une année comprise entre 1 et 9999."))?;
+    let (start, end) = crate::costs::calendar_year(year).ok_or_else(|| {
+        super::bad::<BillingError>("year", "Indiquez une année comprise entre 1 et 9999.")
+    })?;
     let txn = scope.begin(db).await?;
     let t = scope.get::<tenant::Entity, _>(&txn, tenant_id).await??;
     let lines = scope

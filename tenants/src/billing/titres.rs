@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), billing_run_id = %billing_run_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn document(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,

@@ -118,7 +118,7 @@ pub struct ParsedEvent {
 /// Reads a payload (verified or not: this only parses). Pure, so it can be fuzzed.
 pub fn parse_event(payload: &[u8]) -> Result<ParsedEvent, BillingError> {
     let event: Event = serde_json::from_slice(payload).map_err(|e| {
-        super::bad(
+        super::bad::<BillingError>(
             "payload",
             format!("Ce n'est pas un événement Stripe ({e})."),
         )

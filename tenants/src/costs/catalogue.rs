@@ -25,6 +25,7 @@ pub(crate) async fn org_tenant<C: ConnectionTrait>(
     Ok(scope.organisation_tenant(c, organisation_id).await??)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = tracing::field::Empty))]
 pub async fn create_service(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -101,6 +102,7 @@ pub fn budget_account(raw: Option<&str>) -> Result<Option<String>, CostError> {
 }
 
 /// Sets (or clears) the budget account a service's costs are recovered on by titres.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), service_id = %service_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn set_service_budget_account(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -146,6 +148,7 @@ pub async fn services(
 }
 
 /// Subscribes a commune to a service from `starts_on` (until `ends_on`, inclusive).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, service_id = %service_id, organisation_id = tracing::field::Empty))]
 pub async fn subscribe(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -211,6 +214,7 @@ pub async fn subscribe(
     Ok(m)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn end_subscription(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -263,6 +267,7 @@ pub async fn subscriptions(
 }
 
 /// Records (or replaces) one key of a commune for a year.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn set_key(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,

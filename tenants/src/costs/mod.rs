@@ -46,12 +46,7 @@ impl crate::fault::Classify for CostError {
 
 crate::fault::bad_input_variant!(CostError);
 
-pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> CostError {
-    CostError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+pub(crate) use crate::fault::bad;
 
 /// 1 January and 31 December of a calendar year from 1 to 9999: the years a date can be written
 /// with (YYYY-MM-DD), all within PostgreSQL's range. `None` outside, where chrono would still

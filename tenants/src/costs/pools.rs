@@ -68,6 +68,7 @@ fn snapshot(m: &cost_pool::Model) -> serde_json::Value {
         "version": m.version})
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -119,6 +120,7 @@ pub async fn create(
     Ok(m)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn update(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -182,8 +184,9 @@ pub async fn list(
         q = q.filter(cost_pool::Column::OrganisationId.eq(o));
     }
     if let Some(y) = year {
-        let (start, end) = super::calendar_year(y)
-            .ok_or_else(|| bad("year", "Indiquez une année comprise entre 1 et 9999."))?;
+        let (start, end) = super::calendar_year(y).ok_or_else(|| {
+            bad::<CostError>("year", "Indiquez une année comprise entre 1 et 9999.")
+        })?;
         q = q
             .filter(cost_pool::Column::PeriodStart.lte(end))
             .filter(cost_pool::Column::PeriodEnd.gte(start));

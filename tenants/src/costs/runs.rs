@@ -275,7 +275,7 @@ pub async fn compute(
             }
             for t in &communes {
                 let bp = by.get(&t.id).copied().ok_or_else(|| {
-                    bad(
+                    bad::<CostError>(
                         "method.shares",
                         format!(
                             "Aucune part pour {}, qui est abonnée à ce service : indiquez-la.",
@@ -360,6 +360,7 @@ pub async fn compute(
 }
 
 /// The what-if: the allocation with other amounts, method or keys. Nothing is written.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), pool_id = %pool_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn simulate(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -397,6 +398,7 @@ fn line_row(
 }
 
 /// Allocates a pool: a new final run, superseding any run not yet invoiced.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), pool_id = %pool_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn run(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -409,6 +411,7 @@ pub async fn run(
 }
 
 /// After an invoice: a run of differences (credits and debits) against what was invoiced.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), pool_id = %pool_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn correct(
     db: &DatabaseConnection,
     scope: &Can<can::ManageCosts>,
@@ -667,8 +670,9 @@ pub async fn lines(
         q = q.filter(cost_line::Column::RunId.eq(r));
     }
     if let Some(y) = f.year {
-        let (start, end) = super::calendar_year(y)
-            .ok_or_else(|| bad("year", "Indiquez une année comprise entre 1 et 9999."))?;
+        let (start, end) = super::calendar_year(y).ok_or_else(|| {
+            bad::<CostError>("year", "Indiquez une année comprise entre 1 et 9999.")
+        })?;
         q = q
             .filter(cost_line::Column::PeriodStart.lte(end))
             .filter(cost_line::Column::PeriodEnd.gte(start));

@@ -12,8 +12,7 @@ pub struct Model {
     pub payload: Json,
     /// One job per cause: a second enqueue with the same key is a no-op.
     pub dedup_key: String,
-    /// pending, running, done or dead.
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub max_attempts: i32,
     pub run_at: DateTimeUtc,
@@ -23,6 +22,38 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+}
+
+/// Where a job is in its life; stored as its lower-case name.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum JobStatus {
+    /// Waiting for its `run_at`, or for a retry.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Claimed by a worker under a lease.
+    #[sea_orm(string_value = "running")]
+    Running,
+    #[sea_orm(string_value = "done")]
+    Done,
+    /// Out of attempts: shown to the DSI, retried only by hand.
+    #[sea_orm(string_value = "dead")]
+    Dead,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Dead => "dead",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<JobStatus> {
+        <JobStatus as sea_orm::Iterable>::iter().find(|j| j.as_str() == s)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

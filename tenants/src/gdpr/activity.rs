@@ -79,12 +79,7 @@ pub struct ActivityFields {
     pub owner: String,
 }
 
-fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
-    GdprError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+use crate::fault::bad;
 
 fn trimmed(s: &str) -> String {
     s.trim().to_owned()
@@ -450,6 +445,7 @@ pub(crate) async fn insert<P: EditsActivities>(
     Ok(row)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -518,6 +514,7 @@ fn check_version(row: &gdpr_activity::Model, expected_version: i32) -> Result<()
 
 /// Archives a register entry the commune no longer carries out: it leaves the register, its
 /// exports and the figures, stays readable by its id, and the audit trail keeps its content.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn archive(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -577,6 +574,7 @@ pub(crate) async fn archive_in(
 
 /// Deletes a draft that was never validated (a mistake, a duplicate). Its content stays in the
 /// audit trail. A draft with a DPIA or action plan items is archived instead.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn delete_draft(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -642,6 +640,7 @@ pub async fn delete_draft(
 
 /// Replaces the fields. `expected_version` guards against two people editing at once. A
 /// validated or checked activity goes back to draft: the check applied to other content.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn update<P: EditsActivities>(
     db: &DatabaseConnection,
     scope: &Can<P>,
@@ -690,6 +689,7 @@ pub async fn update<P: EditsActivities>(
 }
 
 /// Validated by the commune, checked by the DPO (`StatusChange` says who may set which).
+#[tracing::instrument(skip_all, fields(actor = %change.scope().principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn set_status(
     db: &DatabaseConnection,
     change: &StatusChange<ActivityStatus>,

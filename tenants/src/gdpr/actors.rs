@@ -25,12 +25,7 @@ pub const MAX_TEXT: usize = 200;
 /// Most committee members of one commune.
 pub const MAX_COMMITTEE: u64 = 30;
 
-fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
-    GdprError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+use crate::fault::bad;
 
 /// What a person enters for an actor.
 #[derive(Debug, Clone, Default)]
@@ -68,7 +63,8 @@ fn text(field: &'static str, v: &str, what: &str) -> Result<String, GdprError> {
 }
 
 fn validate(i: &ActorInput, today: NaiveDate) -> Result<Valid, GdprError> {
-    let role = ActorRole::parse(i.role.trim()).map_err(|e| bad("role", e.to_string()))?;
+    let role =
+        ActorRole::parse(i.role.trim()).map_err(|e| bad::<GdprError>("role", e.to_string()))?;
     let full_name = text("fullName", &i.full_name, "Le nom")?;
     if full_name.is_empty() {
         return Err(bad("fullName", "Indiquez le nom de la personne."));
@@ -83,7 +79,7 @@ fn validate(i: &ActorInput, today: NaiveDate) -> Result<Valid, GdprError> {
         "" => String::new(),
         e => Email::parse(e)
             .map_err(|_| {
-                bad(
+                bad::<GdprError>(
                     "email",
                     format!("« {e} » n'est pas une adresse électronique."),
                 )
@@ -170,6 +166,7 @@ async fn single_taken(
 }
 
 /// Records an actor of a commune (`EditGdprActors`).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdprActors>,
@@ -216,6 +213,7 @@ pub async fn create(
 }
 
 /// Changes an actor's record; `expected_version` is the one read (CONFLICT if it moved).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn update(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdprActors>,
@@ -262,6 +260,7 @@ pub async fn update(
 }
 
 /// Removes an actor (someone who left the role); the audit trail keeps the record.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn delete(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdprActors>,

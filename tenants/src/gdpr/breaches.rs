@@ -13,12 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, Qu
 use serde_json::json;
 use uuid::Uuid;
 
-fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
-    GdprError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+use crate::fault::bad;
 
 /// Elapsed hours, not wall-clock ones: across a daylight-saving change the Paris deadline moves
 /// by an hour.
@@ -40,6 +35,7 @@ pub struct NewBreach {
     pub severity: Severity,
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -129,6 +125,7 @@ pub enum Notification {
     NotNotified { reason: String },
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn record_notification(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

@@ -12,6 +12,7 @@ pub const MAX_SELECTED: usize = 200;
 
 /// Archives every `(id, version read)`; on the first refusal nothing is archived and the
 /// error names the activity it stopped at.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn archive_activities(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

@@ -11,6 +11,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// Publishes a model in the organisation's own tenant (PublishModels scope).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = tracing::field::Empty))]
 pub async fn publish(
     db: &DatabaseConnection,
     scope: &Can<can::PublishModels>,
@@ -69,6 +70,7 @@ async fn model(
 }
 
 /// Copies a model into a commune's register, in draft.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), model_id = %model_id, tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn instantiate(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

@@ -15,12 +15,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, Qu
 use serde_json::json;
 use uuid::Uuid;
 
-fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
-    GdprError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+use crate::fault::bad;
 
 pub struct NewProcessor {
     pub tenant_id: Uuid,
@@ -48,7 +43,7 @@ fn check_processor(p: &NewProcessor) -> Result<CheckedProcessor, GdprError> {
     let siret = match p.siret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(
             Siret::parse(s)
-                .map_err(|e| bad("siret", e.to_string()))?
+                .map_err(|e| bad::<GdprError>("siret", e.to_string()))?
                 .to_string(),
         ),
         None => None,
@@ -88,6 +83,7 @@ fn check_processor(p: &NewProcessor) -> Result<CheckedProcessor, GdprError> {
     })
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn create_processor(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -132,6 +128,7 @@ pub async fn create_processor(
 }
 
 /// Changes a processor's identity and its contract (not its commune).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn update_processor(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -184,6 +181,7 @@ pub async fn processor(
 
 /// Links (or unlinks) a processor and an activity of the same commune's register. The
 /// activity's version moves: an editor opened before would otherwise write its old list back.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), processor_id = %processor_id, activity_id = %activity_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn set_link(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -339,6 +337,7 @@ pub async fn activities_using(
 
 /// Opens or updates the DPIA record of an activity (the earlier, status-only record; the
 /// CNIL method's workflow is `dpia::store`); only the DPO validates one. The stage follows.
+#[tracing::instrument(skip_all, fields(actor = %change.scope().principal().audit_ref(), activity_id = %activity_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn record_dpia(
     db: &DatabaseConnection,
     change: &StatusChange<DpiaStatus>,
@@ -432,6 +431,7 @@ pub async fn dpias(
     Ok(rows)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, activity_id = ?activity_id, organisation_id = tracing::field::Empty))]
 pub async fn create_action(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -454,7 +454,7 @@ pub async fn create_action(
             .one(&txn)
             .await?
             .ok_or_else(|| {
-                bad(
+                bad::<GdprError>(
                     "activityId",
                     "Ce traitement ne figure pas au registre de cette commune.",
                 )
@@ -489,6 +489,7 @@ pub async fn create_action(
     Ok(row)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn complete_action(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -520,6 +521,7 @@ pub async fn complete_action(
 }
 
 /// Changes what an action plan item says or when it is due (an item done stays as it was).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn update_action(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

@@ -58,6 +58,7 @@ pub async fn settings(
     })
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn set(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

@@ -15,12 +15,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, Qu
 use serde_json::json;
 use uuid::Uuid;
 
-fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
-    GdprError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+use crate::fault::bad;
 
 /// The deadline in force: the extended one when there is one.
 pub fn effective_due(r: &gdpr_request::Model) -> NaiveDate {
@@ -113,6 +108,7 @@ pub struct NewRequest {
     pub details: String,
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -182,6 +178,7 @@ async fn load(
 }
 
 /// Two further months (Art. 12(3)), only with a reason and only before the first deadline ends.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn extend(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -242,6 +239,7 @@ pub async fn extend(
 }
 
 /// Moves the request through its workflow; answering or refusing needs the answer given.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn set_status(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

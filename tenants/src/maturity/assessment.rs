@@ -137,6 +137,7 @@ impl Assessment {
 /// Records an assessment (AssessMaturity: the commune's administrator or the DPO, as the
 /// README says; an editor keeps the register, not its assessment), audited; also
 /// gives the score of the commune's assessment just before it (by date), if any.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn record(
     db: &DatabaseConnection,
     scope: &Can<can::AssessMaturity>,

@@ -40,9 +40,4 @@ impl crate::fault::Classify for MaturityError {
 
 crate::fault::bad_input_variant!(MaturityError);
 
-pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> MaturityError {
-    MaturityError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+pub(crate) use crate::fault::bad;

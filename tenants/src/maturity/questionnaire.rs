@@ -194,6 +194,7 @@ pub fn validate(
 
 /// Publishes a questionnaire in the organisation's own tenant (PublishModels: the DPO or the
 /// DSI); its version is the next one under that title.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = tracing::field::Empty))]
 pub async fn publish(
     db: &DatabaseConnection,
     scope: &Can<can::PublishModels>,

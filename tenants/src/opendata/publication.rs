@@ -135,6 +135,7 @@ pub async fn get(
 
 /// Publishes or withdraws a commune's dataset, the one `scope` was asked for
 /// (`Dataset::write_scope`). The register keeps the fields it publishes.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn set(
     db: &DatabaseConnection,
     scope: &WriteScope,

@@ -155,6 +155,7 @@ async fn check_notified(
 }
 
 /// Edits contract `id`, read at `version` by the person editing it.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn update(
     db: &DatabaseConnection,
     scope: &Can<can::EditProcurement>,

@@ -176,6 +176,7 @@ async fn import_tenant(
     Ok(t)
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn import_csv(
     db: &DatabaseConnection,
     scope: &Can<can::EditProcurement>,
@@ -184,8 +185,9 @@ pub async fn import_csv(
     dry_run: bool,
 ) -> Result<ImportReport, ProcurementError> {
     let t = import_tenant(db, scope, tenant_id).await?;
-    let records =
-        parse_csv(csv).map_err(|(line, m)| super::bad("csv", format!("Ligne {line} : {m}.")))?;
+    let records = parse_csv(csv).map_err(|(line, m)| {
+        super::bad::<ProcurementError>("csv", format!("Ligne {line} : {m}."))
+    })?;
     import_records(db, scope, &t, "csv", &records, dry_run).await
 }
 
@@ -193,6 +195,7 @@ pub async fn import_csv(
 /// row with the same column names, then one contract a row), checked by the same rules.
 /// Dates may be date cells or text, amounts numbers or text (`12 345,67`). The workbook is
 /// read on the blocking pool ([`crate::blocking`]), after its archive is bounded.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn import_xlsx(
     db: &DatabaseConnection,
     scope: &Can<can::EditProcurement>,
@@ -245,8 +248,9 @@ pub const XLSX_ZIP_LIMITS: formats::ZipLimits = formats::ZipLimits {
 
 /// The rows of the first worksheet, each with its 1-based line; empty rows are left out.
 pub fn xlsx_records(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
-    formats::zip_limits::check(xlsx, &XLSX_ZIP_LIMITS)
-        .map_err(|e| super::bad("xlsx", format!("classeur XLSX refusé : {e}")))?;
+    formats::zip_limits::check(xlsx, &XLSX_ZIP_LIMITS).map_err(|e| {
+        super::bad::<ProcurementError>("xlsx", format!("classeur XLSX refusé : {e}"))
+    })?;
     // calamine 0.38 panics on some malformed sheets (unchecked arithmetic on cell references
     // such as `AAAAAAAAA1`, tafia/calamine#709, found by fuzzing): that is a bad file too.
     std::panic::catch_unwind(|| read_xlsx(xlsx)).unwrap_or_else(|_| {
@@ -261,14 +265,13 @@ fn read_xlsx(xlsx: &[u8]) -> Result<Vec<Record>, ProcurementError> {
     // The reader's reason is English and technical: logged, not shown.
     let not_xlsx = |e: &dyn std::fmt::Display| {
         tracing::debug!(error = %e, "not an XLSX workbook");
-        super::bad("xlsx", "Ce fichier n'est pas un classeur XLSX lisible.")
+        super::bad::<ProcurementError>("xlsx", "Ce fichier n'est pas un classeur XLSX lisible.")
     };
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).map_err(|e| not_xlsx(&e))?;
-    let first = book
-        .sheet_names()
-        .into_iter()
-        .next()
-        .ok_or_else(|| super::bad("xlsx", "Le classeur n'a aucune feuille."))?;
+    let first =
+        book.sheet_names().into_iter().next().ok_or_else(|| {
+            super::bad::<ProcurementError>("xlsx", "Le classeur n'a aucune feuille.")
+        })?;
     let mut cells = book
         .worksheet_cells_reader(&first)
         .map_err(|e| not_xlsx(&e))?;

@@ -49,9 +49,4 @@ impl crate::fault::Classify for ProcurementError {
 
 crate::fault::bad_input_variant!(ProcurementError);
 
-pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> ProcurementError {
-    ProcurementError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+pub(crate) use crate::fault::bad;

@@ -41,7 +41,7 @@ pub fn normalise_identifier(id_type: &str, raw: &str) -> Result<String, Procurem
     }
     match id_type {
         "SIRET" => Ok(Siret::parse(&compact)
-            .map_err(|e| bad("identifier", e.to_string()))?
+            .map_err(|e| bad::<ProcurementError>("identifier", e.to_string()))?
             .to_string()),
         "TVA" => {
             // ASCII first: `compact[..2]` panicked when a multi-byte character straddled byte 2.
@@ -86,6 +86,7 @@ pub fn normalise_identifier(id_type: &str, raw: &str) -> Result<String, Procurem
 
 /// Records a supplier, or returns the organisation's existing one with that identifier
 /// (`false`: nothing was created).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::EditProcurement>,

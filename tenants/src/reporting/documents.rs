@@ -237,6 +237,7 @@ pub const MIN_AGGREGATE: i64 = 3;
 /// the intercommunality's. Anyone who reads the commune's register may print it; the stored
 /// report is the organisation's, so it is read with the organisation's scope once the
 /// caller's access to the commune is checked, and only that commune's line leaves it.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn commune_summary(
     db: &DatabaseConnection,
     scope: &Can<can::ReadGdpr>,

@@ -411,6 +411,7 @@ pub async fn refresh(
 }
 
 /// Asks the worker for a fresh snapshot (one job per organisation, period and minute).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = tracing::field::Empty))]
 pub async fn request(
     db: &DatabaseConnection,
     scope: &Can<can::ReadReports>,

@@ -45,6 +45,7 @@ pub(super) fn not_computed(period: Period) -> ReportError {
 /// The commune's line of `period`'s report, or of the latest stored one without a period;
 /// `None` when no report holds the commune yet. The caller needs to read the commune's
 /// register (`ReadGdpr`).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn commune_line(
     db: &DatabaseConnection,
     scope: &Can<can::ReadGdpr>,

@@ -59,6 +59,7 @@ impl ExportKind {
 /// Asks for the archive of `tenant_id`, or of the organisation whole when `None`. The scope
 /// must carry `ExportAllData`: the DSI for the organisation or any of its tenants, a commune's
 /// administrator for his own commune.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = ?tenant_id))]
 pub async fn request(
     db: &DatabaseConnection,
     scope: &Can<can::ExportAllData>,
@@ -144,6 +145,7 @@ async fn resolve(
 
 /// Writes the archive at once (the command line's `export-archive`, the tests) and records
 /// its manifest in the audit trail.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = ?tenant_id))]
 pub async fn export_now(
     db: &DatabaseConnection,
     scope: &Can<can::ExportAllData>,
@@ -172,6 +174,7 @@ pub async fn export_now(
 }
 
 /// [`export_now`] by the organisation's SIREN and a commune's INSEE code.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn export_by_codes(
     db: &DatabaseConnection,
     scope: &Can<can::ExportAllData>,

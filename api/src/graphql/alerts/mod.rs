@@ -1,24 +1,14 @@
 //! Alerts: what the scans recorded for the communes you reach, and how you receive them.
 use super::context::{principal, scoped};
-use super::errors::{internal, GqlResult, IntoGql};
+use super::errors::GqlResult;
 use super::page::{self, Page};
 use super::scalars::Date;
-use async_graphql::{Context, Error, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use tenants::alerts::{deliver, scan, AlertError};
+use tenants::alerts::{deliver, scan};
 use tenants::entities::alert;
 use tenants::tenancy::can;
 use uuid::Uuid;
-
-impl IntoGql for AlertError {
-    fn into_gql(self) -> Error {
-        match self {
-            AlertError::Access(a) => a.into_gql(),
-            AlertError::BadInput { field, message } => super::errors::bad_input(field, message),
-            other => internal(other),
-        }
-    }
-}
 
 #[derive(SimpleObject, Clone)]
 pub struct Alert {

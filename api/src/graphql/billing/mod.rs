@@ -1,37 +1,17 @@
 //! Billing runs, invoices, and the job queue's dead letters.
 pub mod identity;
 use super::context::{scoped, RequestCtx};
-use super::errors::{code, coded, internal, GqlResult, IntoGql};
+use super::errors::{bad_input, GqlResult};
 use super::page::{self, Page};
 use super::scalars::Date;
-use async_graphql::{Context, Enum, Error, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use tenants::billing::{runs, runs::InvoiceSort, BillingError};
-use tenants::entities::{billing_invoice, billing_run, job};
-use tenants::jobs::{self, JobError};
+use tenants::billing::{runs, runs::InvoiceSort};
+use tenants::entities::job::{self, JobStatus};
+use tenants::entities::{billing_invoice, billing_run};
+use tenants::jobs::{self};
 use tenants::tenancy::can;
 use uuid::Uuid;
-
-impl IntoGql for BillingError {
-    fn into_gql(self) -> Error {
-        match self {
-            BillingError::Access(a) => a.into_gql(),
-            BillingError::BadInput { field, message } => super::errors::bad_input(field, message),
-            BillingError::Conflict(m) => coded(code::CONFLICT, m),
-            other => internal(other),
-        }
-    }
-}
-
-impl IntoGql for JobError {
-    fn into_gql(self) -> Error {
-        match self {
-            JobError::Access(a) => a.into_gql(),
-            JobError::Conflict(m) => coded(code::CONFLICT, m),
-            other => internal(other),
-        }
-    }
-}
 
 #[derive(SimpleObject, Clone)]
 pub struct BillingRun {
@@ -135,7 +115,7 @@ impl From<job::Model> for Job {
             id: m.id,
             tenant_id: m.tenant_id,
             kind: m.kind,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             attempts: m.attempts,
             max_attempts: m.max_attempts,
             run_at: m.run_at,
@@ -257,17 +237,20 @@ impl BillingQuery {
         )]
         offset: u64,
     ) -> Result<Page<Job>> {
+        let status = match status.as_deref() {
+            None => None,
+            Some(v) => Some(JobStatus::parse(v).ok_or_else(|| {
+                bad_input(
+                    "status",
+                    format!("Statut de tâche inconnu « {v} » : pending, running, done ou dead."),
+                )
+            })?),
+        };
         let (db, s) = scoped::<can::ManageCosts>(ctx)?;
         Ok(Page::of(
-            jobs::list(
-                db,
-                &s,
-                status.as_deref(),
-                kind.as_deref(),
-                page::req(offset, first),
-            )
-            .await
-            .gql()?,
+            jobs::list(db, &s, status, kind.as_deref(), page::req(offset, first))
+                .await
+                .gql()?,
         ))
     }
 }

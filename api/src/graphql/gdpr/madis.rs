@@ -1,28 +1,11 @@
 //! Import of a commune's register from MADIS's CSV exports (issue 21). The rules and the
 //! field mapping are in `tenants::gdpr::madis` and `deploy/runbooks/import-madis.md`.
 use crate::graphql::context::scoped;
-use crate::graphql::errors::{bad_input, GqlResult, IntoGql};
-use async_graphql::{Context, Enum, Error, Object, Result, SimpleObject};
-use tenants::gdpr::madis::{self, LineStatus, MadisError, MadisReport};
+use crate::graphql::errors::GqlResult;
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use tenants::gdpr::madis::{self, LineStatus, MadisReport};
 use tenants::tenancy::can;
 use uuid::Uuid;
-
-impl IntoGql for MadisError {
-    fn into_gql(self) -> Error {
-        match self {
-            MadisError::Access(a) => a.into_gql(),
-            MadisError::Gdpr(g) => g.into_gql(),
-            MadisError::NoFile
-            | MadisError::TooLarge { .. }
-            | MadisError::Malformed { .. }
-            | MadisError::BadFile { .. } => {
-                let field = self.file().unwrap_or(madis::TREATMENTS_FILE);
-                bad_input(field, self.to_string())
-            }
-            other => crate::graphql::errors::internal(other),
-        }
-    }
-}
 
 /// What became of a line of a MADIS file.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

@@ -1,25 +1,14 @@
 //! Maturity: the organisation's questionnaires (published by the DPO or the DSI) and the
 //! communes' scored assessments, listed by commune and date so progress can be compared.
 use super::context::scoped;
-use super::errors::{internal, GqlResult, IntoGql};
+use super::errors::GqlResult;
 use super::scalars::Date;
-use async_graphql::{Context, Error, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::maturity::assessment::{self, NewAssessment};
 use tenants::maturity::questionnaire::{self, AnswerOption, Question, Questionnaire};
-use tenants::maturity::MaturityError;
 use tenants::tenancy::can;
 use uuid::Uuid;
-
-impl IntoGql for MaturityError {
-    fn into_gql(self) -> Error {
-        match self {
-            MaturityError::Access(a) => a.into_gql(),
-            MaturityError::BadInput { field, message } => super::errors::bad_input(field, message),
-            other => internal(other),
-        }
-    }
-}
 
 #[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "MaturityOptionInput")]

@@ -1,8 +1,8 @@
 //! Consolidated reports: read as the worker stored them (never recomputed on read).
 use super::context::{scoped, RequestCtx};
-use super::errors::{code, coded, internal, GqlResult, IntoGql};
+use super::errors::{code, coded, GqlResult, IntoGql};
 use super::scalars::Date;
-use async_graphql::{Context, Error, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use tenants::calendar::Period;
 use tenants::reporting::snapshot::{self, CommuneFigures};
@@ -10,16 +10,6 @@ use tenants::reporting::summary::{self, CommuneLine};
 use tenants::reporting::ReportError;
 use tenants::tenancy::can;
 use uuid::Uuid;
-
-impl IntoGql for ReportError {
-    fn into_gql(self) -> Error {
-        match self {
-            ReportError::Access(a) => a.into_gql(),
-            ReportError::BadInput { field, message } => super::errors::bad_input(field, message),
-            other => internal(other),
-        }
-    }
-}
 
 #[derive(SimpleObject, Clone)]
 pub struct StateCount {

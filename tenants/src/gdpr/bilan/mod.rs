@@ -75,6 +75,7 @@ fn check_year(year: i32) -> Result<(), GdprError> {
 
 /// Asks the worker for the bilans of every member commune of `organisation_id` for `year`
 /// (`EditGdpr` over the whole organisation: its DPO or DSI).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = tracing::field::Empty))]
 pub async fn request(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

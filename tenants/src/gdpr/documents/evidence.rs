@@ -136,6 +136,7 @@ async fn insert_link(
 
 /// Records a document: the row, its links and the audit record in one transaction, the bytes
 /// stored before it commits (a failed commit removes them again).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn upload(
     db: &DatabaseConnection,
     storage: &Storage,
@@ -216,6 +217,7 @@ pub async fn upload(
 
 /// A document and its bytes, for someone who reads the commune's register; the download is
 /// recorded in the audit trail (who read which proof, when).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn download(
     db: &DatabaseConnection,
     storage: &Storage,
@@ -244,6 +246,7 @@ pub async fn download(
 
 /// Deletes a document and its links (audited with what it was); its file is removed once the
 /// deletion is committed.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn delete(
     db: &DatabaseConnection,
     storage: &Storage,
@@ -288,6 +291,7 @@ pub async fn delete(
 }
 
 /// Links (or unlinks) a document and something of its commune's register.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), document_id = %document_id, target_id = %target_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn set_link(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

@@ -63,8 +63,9 @@ pub enum Content {
 /// A link: an absolute http(s) URL of at most 2,000 characters.
 pub fn check_url(url: &str) -> Result<String, DocumentError> {
     let u = url.trim();
-    let parsed = url::Url::parse(u)
-        .map_err(|_| bad("url", "Indiquez une adresse web complète (https://…)."))?;
+    let parsed = url::Url::parse(u).map_err(|_| {
+        bad::<DocumentError>("url", "Indiquez une adresse web complète (https://…).")
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") || u.chars().count() > 2000 {
         return Err(bad(
             "url",
@@ -152,6 +153,7 @@ async fn commit_or_clean(
 }
 
 /// Publishes a new resource (its version 1) in the organisation's own tenant.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn publish(
     db: &DatabaseConnection,
     storage: &Storage,
@@ -200,6 +202,7 @@ pub async fn publish(
 }
 
 /// Adds a version to a resource; the old ones stay readable.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), resource_id = %resource_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn add_version(
     db: &DatabaseConnection,
     storage: &Storage,
@@ -340,6 +343,7 @@ fn reader_tenants(scope: &Scope, organisation_id: Uuid, tenant: Option<Uuid>) ->
 
 /// Opens one version: its row, its bytes for a file, and a read receipt for each commune the
 /// person reads for (the first time only).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), version_id = %version_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn open_version(
     db: &DatabaseConnection,
     storage: &Storage,

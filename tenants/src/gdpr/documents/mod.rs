@@ -79,12 +79,7 @@ impl DocumentError {
     }
 }
 
-pub(crate) fn bad(field: &'static str, message: impl Into<String>) -> DocumentError {
-    DocumentError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+pub(crate) use crate::fault::bad;
 
 /// What a commune's document proves (the types of MADIS's documents, and two of ours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

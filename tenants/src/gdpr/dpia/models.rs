@@ -27,6 +27,7 @@ fn parsed(row: gdpr_dpia_model::Model) -> Result<DpiaModel, GdprError> {
 }
 
 /// Publishes a model with this content (PublishModels: the organisation's DPO or DSI).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), organisation_id = %organisation_id, tenant_id = tracing::field::Empty))]
 pub async fn publish(
     db: &DatabaseConnection,
     scope: &Can<can::PublishModels>,

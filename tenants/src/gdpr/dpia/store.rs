@@ -28,12 +28,7 @@ pub const MAX_MEASURES_PER_RISK: usize = 40;
 pub const MAX_SUPPORTS: usize = 40;
 const MAX_TEXT: usize = 10_000;
 
-fn bad(field: &'static str, message: impl Into<String>) -> GdprError {
-    GdprError::BadInput {
-        field,
-        message: message.into(),
-    }
-}
+use crate::fault::bad;
 
 /// A DPIA as read: its row, its activity's name and its parsed documents.
 #[derive(Debug, Clone)]
@@ -318,6 +313,7 @@ async fn plan_action(
 /// Opens the DPIA of an activity, blank or copied from one of the organisation's models (then
 /// the commune's own: a later change of the model does not reach it). A model's planned
 /// measures join the action plan, due in three months, for the commune to date.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), activity_id = %activity_id, model_id = ?model_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -495,6 +491,7 @@ fn check_version(row: &gdpr_dpia::Model, version: i32) -> Result<(), GdprError> 
 
 /// Writes the commune's part of a DPIA (draft or refused; a refused one returns to draft).
 /// Measures not listed again are removed from the DPIA; their action plan items stay.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn update(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -713,6 +710,7 @@ fn complete_enough(v: &DpiaView, risks: &[gdpr_dpia_risk::Model]) -> Result<(), 
 }
 
 /// Sends a complete DPIA to validation (the DPO's opinion, then the controller's decision).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn submit(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,
@@ -776,6 +774,7 @@ async fn set_stage(
 }
 
 /// The DPO's opinion (Art. 35(2)) and evaluation of each principle, before the decision.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn give_opinion(
     db: &DatabaseConnection,
     scope: &Can<can::CheckGdpr>,
@@ -834,6 +833,7 @@ pub async fn give_opinion(
 /// The controller's decision on a DPIA in validation, after the DPO's opinion: validated (the
 /// processing may go on, or go to the CNIL first when a high residual risk remains) or refused
 /// (back to the commune, with the reason).
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), id = %id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn decide(
     db: &DatabaseConnection,
     scope: &Can<can::ValidateDpia>,

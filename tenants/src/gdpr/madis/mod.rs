@@ -163,6 +163,7 @@ fn bounded<'a>(file: &'static str, text: Option<&'a str>) -> Result<Option<&'a s
 
 /// Imports MADIS's treatments and/or contractors exports (CSV text, as MADIS writes them) into
 /// the register of `tenant_id`.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn import(
     db: &DatabaseConnection,
     scope: &Can<can::EditGdpr>,

@@ -15,6 +15,7 @@ pub struct AmendmentInput {
     pub lot: Option<i32>,
 }
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), contract_id = %contract_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn amend(
     db: &DatabaseConnection,
     scope: &Can<can::EditProcurement>,
@@ -110,9 +111,9 @@ pub async fn amend(
                         "Les lots de ce marché n'ont pas de montant attribué à modifier.",
                     ));
                 };
-                total = total
-                    .checked_add(x)
-                    .ok_or_else(|| bad("awardedCents", "Montants trop élevés."))?;
+                total = total.checked_add(x).ok_or_else(|| {
+                    bad::<ProcurementError>("awardedCents", "Montants trop élevés.")
+                })?;
             }
             new_total = Some(total);
         }

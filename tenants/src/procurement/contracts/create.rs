@@ -2,6 +2,7 @@
 use super::*;
 use crate::tenancy::{can, Can};
 
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), tenant_id = %tenant_id, organisation_id = tracing::field::Empty))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &Can<can::EditProcurement>,

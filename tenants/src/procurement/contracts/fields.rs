@@ -74,7 +74,9 @@ pub(super) fn lots_valid(
         let cpv = match l.cpv.as_deref().map(str::trim) {
             Some(c) if !c.is_empty() => {
                 cpv::parse(c)
-                    .map_err(|e| bad("lots", format!("Lot {} : {e}", l.number)))?
+                    .map_err(|e| {
+                        bad::<ProcurementError>("lots", format!("Lot {} : {e}", l.number))
+                    })?
                     .code
             }
             _ => contract_cpv,
@@ -95,7 +97,7 @@ pub(super) fn lots_valid(
             (Some(_), Some(a)) => {
                 total = total
                     .checked_add(a)
-                    .ok_or_else(|| bad("lots", "Montants trop élevés."))?
+                    .ok_or_else(|| bad::<ProcurementError>("lots", "Montants trop élevés."))?
             }
             (Some(_), None) => {
                 return Err(bad(
@@ -239,7 +241,7 @@ pub(super) fn shares_sum(
         seen.push(s.tenant_id);
         total = total
             .checked_add(s.amount_cents)
-            .ok_or_else(|| bad("shares", "Montants trop élevés."))?;
+            .ok_or_else(|| bad::<ProcurementError>("shares", "Montants trop élevés."))?;
     }
     if total != awarded {
         return Err(bad(
@@ -268,7 +270,8 @@ impl ContractFields {
         if object.is_empty() {
             return Err(bad("object", "Indiquez l'objet du marché."));
         }
-        let cpv = cpv::parse(&self.cpv).map_err(|e| bad("cpv", e.to_string()))?;
+        let cpv =
+            cpv::parse(&self.cpv).map_err(|e| bad::<ProcurementError>("cpv", e.to_string()))?;
         amount("estimatedCents", self.estimated_cents)?;
         if let Some(a) = self.awarded_cents {
             amount("awardedCents", a)?;
@@ -319,7 +322,7 @@ impl ContractFields {
         let buyer_siret = match self.buyer_siret.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => Some(
                 crate::identifiers::Siret::parse(s)
-                    .map_err(|e| bad("buyerSiret", e.to_string()))?,
+                    .map_err(|e| bad::<ProcurementError>("buyerSiret", e.to_string()))?,
             ),
             _ => None,
         };

@@ -19,6 +19,7 @@ pub struct SubcontractingActInput {
 
 /// Records a special act of subcontracting on a notified contract, numbered in the order of
 /// notification.
+#[tracing::instrument(skip_all, fields(actor = %scope.principal().audit_ref(), contract_id = %contract_id, organisation_id = tracing::field::Empty, tenant_id = tracing::field::Empty))]
 pub async fn add_subcontracting_act(
     db: &DatabaseConnection,
     scope: &Can<can::EditProcurement>,
