@@ -108,7 +108,9 @@ mod tests {
     #[test]
     fn every_module_error_maps_through_its_kind() {
         let id = uuid::Uuid::from_u128(9);
-        let cases: Vec<(Error, &str, Option<(&str, String)>)> = vec![
+        // The error, its code, and one extension it must carry.
+        type Case = (Error, &'static str, Option<(&'static str, String)>);
+        let cases: Vec<Case> = vec![
             (
                 GdprError::BadInput {
                     field: "name",
