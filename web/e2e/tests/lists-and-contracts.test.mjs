@@ -86,6 +86,9 @@ test("the DPO pages through the registers, searches and sorts the requests; the 
   // The filter goes into the address (the box then reads it back from there).
   await page.locator('label[for="requests-open"]').click();
   await page.waitForURL(/ouvertes=0/);
+  // The address changes first, then the page renders from it: wait for the box to follow
+  // (read at once, it could still show the old state; it fails if it never unchecks).
+  await page.waitForFunction(() => document.getElementById("requests-open")?.checked === false);
   assert.equal(await page.getByLabel("Demandes ouvertes seulement").isChecked(), false);
   // The count and the rows arrive with the same answer: wait for it (the earlier page's count
   // may still show for a moment).
