@@ -176,31 +176,7 @@ pub async fn update(
     let t = scope
         .get::<tenant::Entity, _>(&txn, row.tenant_id)
         .await??;
-    if let Some(s) = &v.buyer_siret {
-        if s.siren() != t.siren {
-            return Err(bad(
-                "buyerSiret",
-                format!(
-                    "Indiquez un établissement de l'acheteur (SIRET commençant par son SIREN {}).",
-                    t.siren
-                ),
-            ));
-        }
-    }
-    if scope
-        .find::<proc_contract::Entity>()
-        .filter(proc_contract::Column::TenantId.eq(t.id))
-        .filter(proc_contract::Column::Reference.eq(v.reference.clone()))
-        .filter(proc_contract::Column::Id.ne(row.id))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(ProcurementError::Conflict(format!(
-            "Cette commune a déjà un marché de référence « {} ».",
-            v.reference
-        )));
-    }
+    v.check_in_commune(&txn, scope, &t, Some(row.id)).await?;
     let notified = row.notified_on;
     if let Some(n) = notified {
         check_notified(&txn, scope, &row, n, &f).await?;

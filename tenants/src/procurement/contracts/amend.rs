@@ -35,19 +35,15 @@ pub async fn amend(
         ));
     }
     let txn = scope.begin(db).await?;
-    let row = locked(scope, &txn, contract_id).await?;
-    let Some(notified) = row.notified_on else {
-        return Err(bad("signedOn", "Le marché n'est pas encore notifié."));
-    };
-    if a.signed_on < notified {
-        return Err(bad(
-            "signedOn",
-            format!(
-                "Une modification est postérieure à la notification du marché ({}).",
-                crate::fr::date(notified)
-            ),
-        ));
-    }
+    let (row, _) = locked_notified(
+        scope,
+        &txn,
+        contract_id,
+        "signedOn",
+        a.signed_on,
+        "Une modification est postérieure",
+    )
+    .await?;
     if a.signed_on > crate::calendar::paris_today() {
         return Err(bad(
             "signedOn",

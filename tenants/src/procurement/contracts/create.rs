@@ -29,30 +29,7 @@ pub(crate) async fn insert(
 ) -> Result<proc_contract::Model, ProcurementError> {
     let mut v = f.validate()?;
     let valid_lots = std::mem::take(&mut v.lots);
-    if let Some(s) = &v.buyer_siret {
-        if s.siren() != t.siren {
-            return Err(bad(
-                "buyerSiret",
-                format!(
-                    "Indiquez un établissement de l'acheteur (SIRET commençant par son SIREN {}).",
-                    t.siren
-                ),
-            ));
-        }
-    }
-    if scope
-        .find::<proc_contract::Entity>()
-        .filter(proc_contract::Column::TenantId.eq(t.id))
-        .filter(proc_contract::Column::Reference.eq(v.reference.clone()))
-        .one(txn)
-        .await?
-        .is_some()
-    {
-        return Err(ProcurementError::Conflict(format!(
-            "Cette commune a déjà un marché de référence « {} ».",
-            v.reference
-        )));
-    }
+    v.check_in_commune(txn, scope, t, None).await?;
     let now = Utc::now();
     let row = proc_contract::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -173,4 +150,31 @@ pub(in crate::procurement) async fn locked(
         q = q.lock(sea_orm::sea_query::LockType::NoKeyUpdate);
     }
     Ok(q.one(txn).await?.ok_or(AccessError::NotFound)?)
+}
+
+/// The contract `id`, locked as `locked` does, for an act dated `on` (its input field
+/// `field`) that needs the contract notified first; `act` names the act in the refusal
+/// ("Une modification est postérieure"). Answers the contract and its notification date.
+pub(in crate::procurement) async fn locked_notified(
+    scope: &Scope,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    field: &'static str,
+    on: NaiveDate,
+    act: &str,
+) -> Result<(proc_contract::Model, NaiveDate), ProcurementError> {
+    let row = locked(scope, txn, id).await?;
+    let Some(notified) = row.notified_on else {
+        return Err(bad(field, "Le marché n'est pas encore notifié."));
+    };
+    if on < notified {
+        return Err(bad(
+            field,
+            format!(
+                "{act} à la notification du marché ({}).",
+                crate::fr::date(notified)
+            ),
+        ));
+    }
+    Ok((row, notified))
 }

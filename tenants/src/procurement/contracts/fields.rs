@@ -198,6 +198,45 @@ pub(crate) struct Valid {
     pub(in crate::procurement) lots: Vec<ValidLot>,
 }
 
+impl Valid {
+    /// Checks against the commune's other contracts, for a new contract and an edited one
+    /// (`except`): the buyer's SIRET is one of the commune's establishments, and the
+    /// reference is not taken.
+    pub(in crate::procurement) async fn check_in_commune(
+        &self,
+        txn: &DatabaseTransaction,
+        scope: &Scope,
+        t: &tenant::Model,
+        except: Option<Uuid>,
+    ) -> Result<(), ProcurementError> {
+        if let Some(s) = &self.buyer_siret {
+            if s.siren() != t.siren {
+                return Err(bad(
+                    "buyerSiret",
+                    format!(
+                        "Indiquez un établissement de l'acheteur (SIRET commençant par son SIREN {}).",
+                        t.siren
+                    ),
+                ));
+            }
+        }
+        let mut same = scope
+            .find::<proc_contract::Entity>()
+            .filter(proc_contract::Column::TenantId.eq(t.id))
+            .filter(proc_contract::Column::Reference.eq(self.reference.clone()));
+        if let Some(id) = except {
+            same = same.filter(proc_contract::Column::Id.ne(id));
+        }
+        if same.one(txn).await?.is_some() {
+            return Err(ProcurementError::Conflict(format!(
+                "Cette commune a déjà un marché de référence « {} ».",
+                self.reference
+            )));
+        }
+        Ok(())
+    }
+}
+
 pub(super) fn amount(field: &'static str, cents: i64) -> Result<i64, ProcurementError> {
     if cents < 0 {
         return Err(bad(

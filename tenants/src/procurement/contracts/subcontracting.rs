@@ -47,19 +47,15 @@ pub async fn add_subcontracting_act(
         ));
     }
     let txn = scope.begin(db).await?;
-    let row = locked(scope, &txn, contract_id).await?;
-    let Some(notified) = row.notified_on else {
-        return Err(bad("notifiedOn", "Le marché n'est pas encore notifié."));
-    };
-    if a.notified_on < notified {
-        return Err(bad(
-            "notifiedOn",
-            format!(
-                "Un acte spécial de sous-traitance est postérieur à la notification du marché ({}).",
-                crate::fr::date(notified)
-            ),
-        ));
-    }
+    let (row, _) = locked_notified(
+        scope,
+        &txn,
+        contract_id,
+        "notifiedOn",
+        a.notified_on,
+        "Un acte spécial de sous-traitance est postérieur",
+    )
+    .await?;
     let lots: Vec<i32> = scope
         .find::<proc_lot::Entity>()
         .filter(proc_lot::Column::ContractId.eq(row.id))
